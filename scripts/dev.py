@@ -58,13 +58,33 @@ def check() -> int:
         ("ruff format", [str(PYTHON), "-m", "ruff", "format", "--check", "."]),
         (
             "sphinx html",
-            [str(PYTHON), "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-             "docs", str(docs_out / "html")],
+            [
+                str(PYTHON),
+                "-m",
+                "sphinx",
+                "-W",
+                "--keep-going",
+                "-q",
+                "-b",
+                "html",
+                "docs",
+                str(docs_out / "html"),
+            ],
         ),
         (
             "sphinx doctest",
-            [str(PYTHON), "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "doctest",
-             "docs", str(docs_out / "doctest")],
+            [
+                str(PYTHON),
+                "-m",
+                "sphinx",
+                "-W",
+                "--keep-going",
+                "-q",
+                "-b",
+                "doctest",
+                "docs",
+                str(docs_out / "doctest"),
+            ],
         ),
     ]
     failed = [name for name, cmd in gates if run(*cmd) != 0]

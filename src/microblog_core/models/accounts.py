@@ -1,0 +1,238 @@
+"""Accounts and the per-network rules for handles and profiles."""
+
+import enum
+from datetime import datetime
+from typing import Any, ClassVar
+
+import regex
+from attrs import field, frozen
+
+from microblog_core.errors import InvalidHandleError, TextTooLongError, ValidationError
+from microblog_core.ids import AccountId
+from microblog_core.models._checks import (
+    check_aware,
+    check_bool,
+    check_id,
+    check_instance,
+    check_str,
+    to_utc,
+)
+
+__all__ = [
+    "MASTODON_ACCOUNTS",
+    "TWITTER_ACCOUNTS",
+    "WEIBO_ACCOUNTS",
+    "Account",
+    "AccountKind",
+    "AccountPolicy",
+    "handle_key",
+]
+
+_HANDLE_SHAPE = regex.compile(r"[^\s@/#:]{1,64}")
+
+
+def handle_key(handle: str) -> str:
+    """Return the key handles are compared by: case-insensitive (Unicode casefold)."""
+    return handle.casefold()
+
+
+class AccountKind(enum.Enum):
+    """What an account stands for."""
+
+    PERSONAL = "personal"
+    """A person."""
+    ORGANISATION = "organisation"
+    """An institution, such as a police bureau, a newspaper or a company."""
+
+
+def _check_handle_shape(instance: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, str) or not _HANDLE_SHAPE.fullmatch(value):
+        raise InvalidHandleError(
+            f"a handle must be 1 to 64 characters without spaces, '@', '/', '#' or ':', "
+            f"got {value!r}",
+            handle=str(value),
+        )
+
+
+@frozen(kw_only=True)
+class Account:
+    """A registered account.
+
+    The value checks only what holds on every network (a handle is non-empty
+    and has no spaces or ``@``); the network's own handle rules live in an
+    :class:`AccountPolicy` that the service applies.
+
+    Attributes:
+        id: The account's id.
+        handle: The unique name (``@handle``), unique case-insensitively.
+        created_at: When the account was registered (aware UTC).
+        display_name: The free-form name shown beside the handle.
+        bio: The profile text.
+        kind: Personal or organisation.
+        verified: Whether the network vouches for the account's identity.
+        locked: Whether the account approves each follower (follows become requests).
+    """
+
+    id: AccountId = field(validator=check_id)
+    handle: str = field(validator=_check_handle_shape)
+    created_at: datetime = field(converter=to_utc, validator=check_aware)
+    display_name: str = field(default="", validator=check_str)
+    bio: str = field(default="", validator=check_str)
+    kind: AccountKind = field(default=AccountKind.PERSONAL, validator=check_instance(AccountKind))
+    verified: bool = field(default=False, validator=check_bool)
+    locked: bool = field(default=False, validator=check_bool)
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: AccountId,
+        handle: str,
+        created_at: datetime,
+        display_name: str = "",
+        bio: str = "",
+        kind: AccountKind = AccountKind.PERSONAL,
+        verified: bool = False,
+        locked: bool = False,
+    ) -> "Account":
+        """Build an account, checking every invariant.
+
+        Raises:
+            InvalidHandleError: The handle is empty or has spaces, ``@``, ``/``, ``#`` or ``:``.
+            ValidationError: Another field is of the wrong type or the time is naive.
+        """
+        return cls(
+            id=id,
+            handle=handle,
+            created_at=created_at,
+            display_name=display_name,
+            bio=bio,
+            kind=kind,
+            verified=verified,
+            locked=locked,
+        )
+
+    @property
+    def handle_key(self) -> str:
+        """The case-insensitive key the handle is unique by."""
+        return handle_key(self.handle)
+
+    @property
+    def is_organisation(self) -> bool:
+        """Whether the account stands for an institution."""
+        return self.kind is AccountKind.ORGANISATION
+
+
+@frozen(kw_only=True)
+class AccountPolicy:
+    """A network's rules for handles, display names and bios.
+
+    Attributes:
+        name: The policy's name.
+        handle_pattern: A regular expression the whole handle must match.
+        handle_rule: The rule in words, for error messages.
+        min_handle_width: The fewest width units a handle may have.
+        max_handle_width: The most width units a handle may have.
+        wide_counts_double: Whether a CJK (wide) character counts 2 units (Weibo nicknames).
+        max_display_name: Longest display name, in characters.
+        max_bio: Longest bio, in characters.
+    """
+
+    name: str
+    handle_pattern: str
+    handle_rule: str
+    min_handle_width: int = 1
+    max_handle_width: int = 15
+    wide_counts_double: bool = False
+    max_display_name: int = 50
+    max_bio: int = 160
+    _compiled: ClassVar[dict[str, "regex.Pattern[str]"]] = {}
+
+    def _pattern(self) -> "regex.Pattern[str]":
+        pattern = self._compiled.get(self.handle_pattern)
+        if pattern is None:
+            pattern = regex.compile(self.handle_pattern)
+            self._compiled[self.handle_pattern] = pattern
+        return pattern
+
+    def handle_width(self, handle: str) -> int:
+        """Return the handle's width in this policy's units."""
+        if not self.wide_counts_double:
+            return len(handle)
+        return sum(2 if ord(c) > 0x2E7F else 1 for c in handle)
+
+    def check_handle(self, handle: str) -> str:
+        """Return ``handle`` if it follows the policy.
+
+        Raises:
+            InvalidHandleError: The handle breaks the policy; the message says the rule.
+        """
+        if not isinstance(handle, str) or not self._pattern().fullmatch(handle):
+            raise InvalidHandleError(
+                f"{handle!r} is not a valid {self.name} handle: {self.handle_rule}",
+                handle=str(handle),
+            )
+        width = self.handle_width(handle)
+        if not self.min_handle_width <= width <= self.max_handle_width:
+            raise InvalidHandleError(
+                f"{handle!r} is not a valid {self.name} handle: it is {width} units wide, "
+                f"and the width must be {self.min_handle_width} to {self.max_handle_width} "
+                f"({self.handle_rule})",
+                handle=handle,
+            )
+        return handle
+
+    def check_profile(self, *, display_name: str, bio: str) -> None:
+        """Check a display name and bio against the policy's limits.
+
+        Raises:
+            TextTooLongError: One of them is too long.
+            ValidationError: One of them is not a str or holds a control character.
+        """
+        for name, value, limit in (
+            ("display_name", display_name, self.max_display_name),
+            ("bio", bio, self.max_bio),
+        ):
+            if not isinstance(value, str):
+                raise ValidationError(f"{name} must be a str", field=name, value=value)
+            if any(c in value for c in "\x00\ufffe\uffff"):
+                raise ValidationError(
+                    f"{name} must not contain NUL, U+FFFE or U+FFFF", field=name, value=value
+                )
+            length = len(value)
+            if length > limit:
+                raise TextTooLongError(field=name, length=length, limit=limit, units="characters")
+
+
+TWITTER_ACCOUNTS = AccountPolicy(
+    name="Twitter",
+    handle_pattern=r"[A-Za-z0-9_]+",
+    handle_rule="1 to 15 ASCII letters, digits or underscores",
+    max_handle_width=15,
+    max_display_name=50,
+    max_bio=160,
+)
+"""Twitter: ``[A-Za-z0-9_]{1,15}``; display name 50, bio 160."""
+
+MASTODON_ACCOUNTS = AccountPolicy(
+    name="Mastodon",
+    handle_pattern=r"[a-zA-Z0-9_]+(?:[.-]+[a-zA-Z0-9_]+)*",
+    handle_rule="letters a-z, digits and underscores, with dots or dashes only inside, up to 30",
+    max_handle_width=30,
+    max_display_name=30,
+    max_bio=500,
+)
+"""Mastodon: ``[a-z0-9_]`` with inner ``.`` and ``-``, up to 30; display name 30, bio 500."""
+
+WEIBO_ACCOUNTS = AccountPolicy(
+    name="Weibo",
+    handle_pattern=r"[\p{Han}\p{L}\p{N}_-]+",
+    handle_rule="Chinese characters, letters, digits, '_' or '-', 4 to 30 units, "
+    "a Chinese character counting 2",
+    min_handle_width=4,
+    max_handle_width=30,
+    wide_counts_double=True,
+    max_display_name=30,
+    max_bio=70,
+)
+"""Weibo nicknames: CJK, letters, digits, ``_`` and ``-``; 4-30 units, CJK counting 2."""

@@ -1,0 +1,226 @@
+"""Domain events: what a use case did, for subscribers and read models.
+
+Each use case returns the events it caused. Fan-out-on-write feeds,
+notifications and simulation logs are built from them.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from attrs import field, frozen
+
+from microblog_core.ids import AccountId, PostId
+from microblog_core.models._checks import check_aware, to_utc
+from microblog_core.models.accounts import Account
+from microblog_core.models.engagement import Like
+from microblog_core.models.posts import Post, ReplyGate
+from microblog_core.models.relations import Block, Follow, FollowRequest, Mute
+
+__all__ = [
+    "AccountRegistered",
+    "Blocked",
+    "Event",
+    "FollowRequestApproved",
+    "FollowRequestRejected",
+    "FollowRequested",
+    "Followed",
+    "Liked",
+    "Muted",
+    "PostDeleted",
+    "PostPublished",
+    "ProfileUpdated",
+    "ReplyGateChanged",
+    "ReplyHidden",
+    "Reposted",
+    "Unblocked",
+    "Unfollowed",
+    "Unliked",
+    "Unmuted",
+    "Unreposted",
+]
+
+
+def _at() -> Any:
+    return field(converter=to_utc, validator=check_aware)
+
+
+@frozen(kw_only=True)
+class AccountRegistered:
+    """An account was registered."""
+
+    account: Account
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class ProfileUpdated:
+    """An account's profile changed; ``account`` is the new state."""
+
+    account: Account
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class PostPublished:
+    """An original post, reply or quote was published."""
+
+    post: Post
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class Reposted:
+    """A repost was made; ``repost.repost_of`` names the root and ``via``."""
+
+    repost: Post
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class Unreposted:
+    """A repost was withdrawn."""
+
+    repost: Post
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class PostDeleted:
+    """A post was deleted; ``removed_reposts`` lists the reposts deleted with it."""
+
+    post: Post
+    removed_reposts: tuple[PostId, ...] = ()
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class Liked:
+    """A post was liked."""
+
+    like: Like
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class Unliked:
+    """A like was withdrawn."""
+
+    like: Like
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class Followed:
+    """A follow took effect (directly, or by approval of a request)."""
+
+    follow: Follow
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class FollowRequested:
+    """A follow request was sent to a locked account."""
+
+    request: FollowRequest
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class FollowRequestApproved:
+    """A locked account approved a request; a :class:`Followed` event comes with it."""
+
+    request: FollowRequest
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class FollowRequestRejected:
+    """A follow request was rejected (by the account, or by a block)."""
+
+    request: FollowRequest
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class Unfollowed:
+    """A follow ended (unfollow, removal of a follower, or a block)."""
+
+    follower_id: AccountId
+    followee_id: AccountId
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class Blocked:
+    """An account blocked another; the follows it cut come as :class:`Unfollowed` events."""
+
+    block: Block
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class Unblocked:
+    """A block was lifted."""
+
+    blocker_id: AccountId
+    blocked_id: AccountId
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class Muted:
+    """An account muted another."""
+
+    mute: Mute
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class Unmuted:
+    """A mute was lifted."""
+
+    muter_id: AccountId
+    muted_id: AccountId
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class ReplyGateChanged:
+    """A post's reply gate changed."""
+
+    post_id: PostId
+    gate: ReplyGate
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class ReplyHidden:
+    """A thread's author hid or unhid a reply."""
+
+    post_id: PostId
+    hidden: bool
+    occurred_at: datetime = _at()
+
+
+Event = (
+    AccountRegistered
+    | ProfileUpdated
+    | PostPublished
+    | Reposted
+    | Unreposted
+    | PostDeleted
+    | Liked
+    | Unliked
+    | Followed
+    | FollowRequested
+    | FollowRequestApproved
+    | FollowRequestRejected
+    | Unfollowed
+    | Blocked
+    | Unblocked
+    | Muted
+    | Unmuted
+    | ReplyGateChanged
+    | ReplyHidden
+)
+"""Any domain event."""

@@ -1,0 +1,563 @@
+"""Posts, reposts, replies, quotes and their attachments."""
+
+import enum
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any, ClassVar
+
+from attrs import field, frozen
+
+from microblog_core.errors import ValidationError
+from microblog_core.ids import AccountId, PostId
+from microblog_core.models._checks import (
+    check_aware,
+    check_bool,
+    check_id,
+    check_ids,
+    check_instance,
+    check_language,
+    check_optional_id,
+    check_str,
+    to_tuple,
+    to_utc,
+)
+
+__all__ = [
+    "MAX_MEDIA",
+    "Attachment",
+    "Location",
+    "Media",
+    "MediaKind",
+    "Poll",
+    "Post",
+    "QuotePolicy",
+    "ReplyAudience",
+    "ReplyGate",
+    "ReplyRef",
+    "RepostRef",
+    "Visibility",
+]
+
+MAX_MEDIA = 4
+"""Media attachments per post (Twitter, Mastodon and Bluesky all allow four images)."""
+
+
+class Visibility(enum.Enum):
+    """Who may see a post. Values are Mastodon's API names."""
+
+    PUBLIC = "public"
+    """Everyone, and it appears in public timelines."""
+    UNLISTED = "unlisted"
+    """Everyone who looks, but kept out of public timelines and hashtag search."""
+    PRIVATE = "private"
+    """Followers only (and mentioned accounts)."""
+    DIRECT = "direct"
+    """Mentioned accounts only."""
+    FOLLOWERS = "private"  # noqa: PIE796  # an alias: the name people use for PRIVATE
+
+    @property
+    def rank(self) -> int:
+        """Openness, 0 (direct) to 3 (public); a repost may not widen it."""
+        return _VISIBILITY_RANK[self]
+
+    @staticmethod
+    def narrowest(a: "Visibility", b: "Visibility") -> "Visibility":
+        """Return the more restricted of two visibilities."""
+        return a if a.rank <= b.rank else b
+
+
+_VISIBILITY_RANK = {
+    Visibility.DIRECT: 0,
+    Visibility.PRIVATE: 1,
+    Visibility.UNLISTED: 2,
+    Visibility.PUBLIC: 3,
+}
+
+
+class ReplyAudience(enum.Enum):
+    """Who a reply gate lets in, besides the author (Bluesky threadgate rules)."""
+
+    FOLLOWERS = "followers"
+    """Accounts that follow the author."""
+    FOLLOWING = "following"
+    """Accounts the author follows."""
+    MENTIONED = "mentioned"
+    """Accounts mentioned in the post."""
+
+
+def _to_audiences(value: Iterable[ReplyAudience] | None) -> tuple[ReplyAudience, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value  # the validator reports it
+    unique = set(value)
+    return tuple(sorted(unique, key=lambda a: a.value if isinstance(a, ReplyAudience) else str(a)))
+
+
+def _check_audiences(
+    instance: object, attribute: object, value: tuple[ReplyAudience, ...] | None
+) -> None:
+    if value is None:
+        return
+    if not isinstance(value, tuple) or not all(isinstance(a, ReplyAudience) for a in value):
+        raise ValidationError(
+            "a reply gate allows a collection of ReplyAudience values, or None for anyone",
+            field="allow",
+            value=value,
+        )
+
+
+@frozen(kw_only=True)
+class ReplyGate:
+    """Who may reply to a post.
+
+    ``allow=None`` lets anyone reply; an empty collection lets nobody but the
+    author reply; otherwise the union of the listed audiences may reply
+    (Bluesky's threadgate; Twitter's "who can reply").
+
+    Attributes:
+        allow: The audiences let in, or None for anyone.
+    """
+
+    allow: tuple[ReplyAudience, ...] | None = field(
+        default=None, converter=_to_audiences, validator=_check_audiences
+    )
+
+    ANYONE: ClassVar["ReplyGate"]
+    NOBODY: ClassVar["ReplyGate"]
+
+    @property
+    def is_open(self) -> bool:
+        """Whether anyone may reply."""
+        return self.allow is None
+
+
+ReplyGate.ANYONE = ReplyGate()
+ReplyGate.NOBODY = ReplyGate(allow=())
+
+
+class QuotePolicy(enum.Enum):
+    """Who may quote a post (Mastodon's quote approval policy; Bluesky's postgate)."""
+
+    ANYONE = "public"
+    """Anyone who can see the post."""
+    FOLLOWERS = "followers"
+    """The author's followers."""
+    NOBODY = "nobody"
+    """Only the author."""
+
+
+@frozen(kw_only=True)
+class ReplyRef:
+    """Where a reply sits in its thread.
+
+    Attributes:
+        root_id: The thread's first post (never itself a reply).
+        parent_id: The post replied to (the root for a direct reply).
+        parent_author_id: The author of the parent.
+        addressee_id: The account the reply addresses: the parent's author,
+            except that a self-reply chain keeps addressing the original person.
+    """
+
+    root_id: PostId = field(validator=check_id)
+    parent_id: PostId = field(validator=check_id)
+    parent_author_id: AccountId = field(validator=check_id)
+    addressee_id: AccountId = field(validator=check_id)
+
+    def __attrs_post_init__(self) -> None:
+        if self.parent_id < self.root_id:
+            raise ValidationError(
+                f"a reply's parent ({self.parent_id}) cannot be older than its root "
+                f"({self.root_id})",
+                field="parent_id",
+                value=self.parent_id,
+            )
+
+
+@frozen(kw_only=True)
+class RepostRef:
+    """What a repost shares.
+
+    A repost of a repost is a repost of the root; ``via`` keeps the repost it
+    came through, so that cascades keep their parent links.
+
+    Attributes:
+        root_id: The original post shared.
+        root_author_id: The original post's author.
+        via_id: The repost this one came through, or None when straight from the root.
+        via_author_id: The author of ``via_id``.
+    """
+
+    root_id: PostId = field(validator=check_id)
+    root_author_id: AccountId = field(validator=check_id)
+    via_id: PostId | None = field(default=None, validator=check_optional_id)
+    via_author_id: AccountId | None = field(default=None, validator=check_optional_id)
+
+    def __attrs_post_init__(self) -> None:
+        if (self.via_id is None) != (self.via_author_id is None):
+            raise ValidationError(
+                "via_id and via_author_id are given together or not at all",
+                field="via_author_id",
+                value=self.via_author_id,
+            )
+        if self.via_id is not None and self.via_id <= self.root_id:
+            raise ValidationError(
+                f"the repost a repost came through ({self.via_id}) must be newer than the root "
+                f"({self.root_id})",
+                field="via_id",
+                value=self.via_id,
+            )
+
+
+class MediaKind(enum.Enum):
+    """The kind of a media attachment."""
+
+    IMAGE = "image"
+    VIDEO = "video"
+    GIFV = "gifv"
+    AUDIO = "audio"
+
+
+def _check_positive_optional(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+        name = getattr(attribute, "name", "value")
+        raise ValidationError(f"{name} must be a positive integer", field=name, value=value)
+
+
+@frozen(kw_only=True)
+class Media:
+    """An image, video, GIF or audio file attached to a post.
+
+    Attributes:
+        kind: The kind of media.
+        url: Where the file is.
+        description: Alt text (at most 1,500 characters, as Mastodon allows).
+        width: Pixels across, if known.
+        height: Pixels down, if known.
+    """
+
+    MAX_DESCRIPTION: ClassVar[int] = 1500
+
+    kind: MediaKind = field(validator=check_instance(MediaKind))
+    url: str = field(validator=check_str)
+    description: str = field(default="", validator=check_str)
+    width: int | None = field(default=None, validator=_check_positive_optional)
+    height: int | None = field(default=None, validator=_check_positive_optional)
+
+    def __attrs_post_init__(self) -> None:
+        if not self.url.strip():
+            raise ValidationError("a media attachment needs a url", field="url", value=self.url)
+        if len(self.description) > self.MAX_DESCRIPTION:
+            raise ValidationError(
+                f"alt text is {len(self.description)} characters; the limit is "
+                f"{self.MAX_DESCRIPTION}",
+                field="description",
+                value=len(self.description),
+            )
+
+
+def _check_coordinate(limit: float) -> Callable[[Any, Any, Any], None]:
+    def check(instance: Any, attribute: Any, value: Any) -> None:
+        name = getattr(attribute, "name", "coordinate")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not -limit <= value <= limit
+        ):
+            raise ValidationError(
+                f"{name} must be a number between {-limit} and {limit}", field=name, value=value
+            )
+
+    return check
+
+
+@frozen(kw_only=True)
+class Location:
+    """A place attached to a post.
+
+    Attributes:
+        latitude: Degrees north, -90 to 90.
+        longitude: Degrees east, -180 to 180.
+        name: A human-readable place name.
+    """
+
+    latitude: float = field(validator=_check_coordinate(90.0))
+    longitude: float = field(validator=_check_coordinate(180.0))
+    name: str = field(default="", validator=check_str)
+
+
+@frozen(kw_only=True)
+class Poll:
+    """A poll attached to a post (Mastodon's limits: 2 to 4 options of at most 50 characters).
+
+    Attributes:
+        options: The choices, in order; unique and non-blank.
+        expires_at: When voting closes (aware UTC).
+        multiple: Whether a voter may choose several options.
+    """
+
+    MAX_OPTIONS: ClassVar[int] = 4
+    MAX_OPTION_LENGTH: ClassVar[int] = 50
+
+    options: tuple[str, ...] = field(converter=to_tuple)
+    expires_at: datetime = field(converter=to_utc, validator=check_aware)
+    multiple: bool = field(default=False, validator=check_bool)
+
+    def __attrs_post_init__(self) -> None:
+        options = self.options
+        if not isinstance(options, tuple) or not all(isinstance(o, str) for o in options):
+            raise ValidationError("poll options must be strings", field="options", value=options)
+        if not 2 <= len(options) <= self.MAX_OPTIONS:
+            raise ValidationError(
+                f"a poll has 2 to {self.MAX_OPTIONS} options, got {len(options)}",
+                field="options",
+                value=options,
+            )
+        for option in options:
+            if not option.strip() or len(option) > self.MAX_OPTION_LENGTH:
+                raise ValidationError(
+                    f"each poll option must be 1 to {self.MAX_OPTION_LENGTH} characters and not "
+                    f"blank, got {option!r}",
+                    field="options",
+                    value=option,
+                )
+        if len(set(options)) != len(options):
+            raise ValidationError("poll options must differ", field="options", value=options)
+
+
+Attachment = Media | Location | Poll
+"""What a post may carry besides its text."""
+
+
+def _check_attachments(instance: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, tuple) or not all(
+        isinstance(a, Media | Location | Poll) for a in value
+    ):
+        raise ValidationError(
+            "attachments must be Media, Location or Poll values", field="attachments", value=value
+        )
+    media = sum(isinstance(a, Media) for a in value)
+    polls = sum(isinstance(a, Poll) for a in value)
+    places = sum(isinstance(a, Location) for a in value)
+    if media > MAX_MEDIA:
+        raise ValidationError(
+            f"a post carries at most {MAX_MEDIA} media, got {media}",
+            field="attachments",
+            value=media,
+        )
+    if polls > 1 or places > 1:
+        raise ValidationError(
+            "a post carries at most one poll and one location", field="attachments", value=value
+        )
+    if polls and media:
+        raise ValidationError(
+            "a post carries either a poll or media, not both", field="attachments", value=value
+        )
+
+
+def _to_tags(value: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return value  # type: ignore[return-value]  # the validator reports it
+    seen: dict[str, None] = {}
+    for tag in value:
+        seen.setdefault(tag.casefold() if isinstance(tag, str) else tag, None)
+    return tuple(seen)
+
+
+def _check_tags(instance: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, tuple) or not all(isinstance(t, str) and t for t in value):
+        raise ValidationError(
+            "tags must be non-empty strings (without '#')", field="tags", value=value
+        )
+
+
+@frozen(kw_only=True)
+class Post:
+    """A post: an original, a reply, a quote, or a repost (with an optional comment).
+
+    Attributes:
+        id: The post's id (time-sortable).
+        author_id: Who wrote or reposted it.
+        created_at: When (aware UTC).
+        text: The text; for a repost, its comment (Weibo repost-with-comment), else empty.
+        visibility: Who may see it.
+        reply_to: Where it sits in a thread, for a reply.
+        repost_of: What it shares, for a repost.
+        quote_of: The post it embeds, for a quote.
+        language: A language tag such as ``en`` or ``zh``.
+        content_warning: Text shown before the post (Mastodon's spoiler text).
+        attachments: Media, a poll, a location.
+        mentions: Accounts mentioned in the text, in order of first mention.
+        tags: Hashtags in the text, casefolded, without ``#``, in order of first use.
+        reply_gate: Who may reply.
+        quote_policy: Who may quote.
+        hidden: Whether the thread's author hid this reply.
+    """
+
+    id: PostId = field(validator=check_id)
+    author_id: AccountId = field(validator=check_id)
+    created_at: datetime = field(converter=to_utc, validator=check_aware)
+    text: str = field(default="", validator=check_str)
+    visibility: Visibility = field(default=Visibility.PUBLIC, validator=check_instance(Visibility))
+    reply_to: ReplyRef | None = field(
+        default=None, validator=check_instance((ReplyRef, type(None)))
+    )
+    repost_of: RepostRef | None = field(
+        default=None, validator=check_instance((RepostRef, type(None)))
+    )
+    quote_of: PostId | None = field(default=None, validator=check_optional_id)
+    language: str | None = field(default=None, validator=check_language)
+    content_warning: str = field(default="", validator=check_str)
+    attachments: tuple[Attachment, ...] = field(
+        default=(), converter=to_tuple, validator=_check_attachments
+    )
+    mentions: tuple[AccountId, ...] = field(default=(), converter=to_tuple, validator=check_ids)
+    tags: tuple[str, ...] = field(default=(), converter=_to_tags, validator=_check_tags)
+    reply_gate: ReplyGate = field(default=ReplyGate.ANYONE, validator=check_instance(ReplyGate))
+    quote_policy: QuotePolicy = field(
+        default=QuotePolicy.ANYONE, validator=check_instance(QuotePolicy)
+    )
+    hidden: bool = field(default=False, validator=check_bool)
+
+    def __attrs_post_init__(self) -> None:
+        if self.repost_of is not None:
+            self._check_repost(self.repost_of)
+        elif not self.text.strip() and not self.attachments:
+            raise ValidationError(
+                "a post needs text or an attachment", field="text", value=self.text
+            )
+        if self.reply_to is not None and self.reply_to.parent_id >= self.id:
+            raise ValidationError(
+                f"a reply ({self.id}) must be newer than its parent ({self.reply_to.parent_id})",
+                field="reply_to",
+                value=self.reply_to,
+            )
+        if self.quote_of is not None and self.quote_of >= self.id:
+            raise ValidationError(
+                f"a quote ({self.id}) must be newer than the post it quotes ({self.quote_of})",
+                field="quote_of",
+                value=self.quote_of,
+            )
+        if self.hidden and self.reply_to is None:
+            raise ValidationError(
+                "only a reply can be hidden by a thread's author", field="hidden", value=True
+            )
+
+    def _check_repost(self, ref: RepostRef) -> None:
+        if self.reply_to is not None or self.quote_of is not None:
+            raise ValidationError(
+                "a repost is neither a reply nor a quote; to comment and reply at once, "
+                "repost with also_comment",
+                field="repost_of",
+                value=ref,
+            )
+        if self.attachments or self.content_warning:
+            raise ValidationError(
+                "a repost carries only a comment, not attachments or a content warning",
+                field="attachments" if self.attachments else "content_warning",
+                value=self.attachments or self.content_warning,
+            )
+        if ref.root_id >= self.id or (ref.via_id is not None and ref.via_id >= self.id):
+            raise ValidationError(
+                f"a repost ({self.id}) must be newer than what it shares ({ref.root_id})",
+                field="repost_of",
+                value=ref,
+            )
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: PostId,
+        author_id: AccountId,
+        created_at: datetime,
+        text: str,
+        visibility: Visibility = Visibility.PUBLIC,
+        reply_to: ReplyRef | None = None,
+        quote_of: PostId | None = None,
+        language: str | None = None,
+        content_warning: str = "",
+        attachments: Iterable[Attachment] = (),
+        mentions: Iterable[AccountId] = (),
+        tags: Iterable[str] = (),
+        reply_gate: ReplyGate = ReplyGate.ANYONE,
+        quote_policy: QuotePolicy = QuotePolicy.ANYONE,
+    ) -> "Post":
+        """Build an original post, a reply or a quote.
+
+        Raises:
+            ValidationError: An invariant is broken (no text and no attachment, a
+                reply older than its parent, too many media...).
+        """
+        return cls(
+            id=id,
+            author_id=author_id,
+            created_at=created_at,
+            text=text,
+            visibility=visibility,
+            reply_to=reply_to,
+            quote_of=quote_of,
+            language=language,
+            content_warning=content_warning,
+            attachments=tuple(attachments),
+            mentions=tuple(mentions),
+            tags=tuple(tags),
+            reply_gate=reply_gate,
+            quote_policy=quote_policy,
+        )
+
+    @classmethod
+    def create_repost(
+        cls,
+        *,
+        id: PostId,
+        author_id: AccountId,
+        created_at: datetime,
+        of: RepostRef,
+        visibility: Visibility = Visibility.PUBLIC,
+        comment: str = "",
+        mentions: Iterable[AccountId] = (),
+        tags: Iterable[str] = (),
+    ) -> "Post":
+        """Build a repost of ``of.root_id``, with an optional Weibo-style comment.
+
+        Raises:
+            ValidationError: An invariant is broken.
+        """
+        return cls(
+            id=id,
+            author_id=author_id,
+            created_at=created_at,
+            text=comment,
+            visibility=visibility,
+            repost_of=of,
+            mentions=tuple(mentions),
+            tags=tuple(tags),
+        )
+
+    @property
+    def is_reply(self) -> bool:
+        """Whether the post replies to another."""
+        return self.reply_to is not None
+
+    @property
+    def is_repost(self) -> bool:
+        """Whether the post shares another."""
+        return self.repost_of is not None
+
+    @property
+    def is_quote(self) -> bool:
+        """Whether the post embeds another."""
+        return self.quote_of is not None
+
+    @property
+    def root_id(self) -> PostId:
+        """The post a timeline shows: the shared original for a repost, else the post itself."""
+        ref = self.repost_of
+        return self.id if ref is None else ref.root_id
+
+    @property
+    def thread_root_id(self) -> PostId:
+        """The first post of the thread this post belongs to (itself when not a reply)."""
+        ref = self.reply_to
+        return self.id if ref is None else ref.root_id
