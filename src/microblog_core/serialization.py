@@ -13,8 +13,9 @@ Example:
     ...     follower_id=1, followee_id=2, created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)
     ... )
     >>> text = to_json(follow)
-    >>> text
-    '{"follower_id": "1", "followee_id": "2", "created_at": "2026-01-01T00:00:00+00:00", "show_reposts": true, "notify": false, "languages": null}'
+    >>> import json
+    >>> json.loads(text)["follower_id"], json.loads(text)["created_at"]
+    ('1', '2026-01-01T00:00:00+00:00')
     >>> from_json(text, Follow) == follow
     True
 """
