@@ -1,0 +1,542 @@
+"""Ports: the repository protocols the domain core talks to storage through.
+
+The service never imports an adapter. It opens a :class:`UnitOfWork`, reads
+and writes through the repositories the unit exposes, and commits. Every
+protocol's docstring states what an implementation must guarantee; the
+contract suite in :mod:`microblog_core.testing.contracts` checks each
+guarantee, and both built-in adapters pass it.
+
+Conventions shared by every repository:
+
+- Methods take and return domain values (:mod:`microblog_core.models`), never rows.
+- ``get`` raises :class:`~microblog_core.errors.NotFoundError`; ``find`` returns None.
+- Writes that would break uniqueness raise :class:`~microblog_core.errors.ConflictError`
+  (or a leaf of it) and change nothing.
+- Pages of posts run newest first (id descending). ``max_id`` and ``min_id``
+  are exclusive bounds: a page holds ids strictly below ``max_id`` and strictly
+  above ``min_id``. ``limit`` is at least 1.
+- Pages of relations run in account-id order, ascending, and ``after`` is the
+  exclusive cursor (the last account id of the previous page).
+- Every write is visible to later reads in the same unit, and to other units
+  only after :meth:`UnitOfWork.commit`.
+"""
+
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from microblog_core.ids import AccountId, PostId
+from microblog_core.models import (
+    Account,
+    AccountCounters,
+    Block,
+    Follow,
+    FollowRequest,
+    Like,
+    Mute,
+    Post,
+    PostCounters,
+)
+
+__all__ = [
+    "DEFAULT_FEED_CAP",
+    "AccountRepository",
+    "EngagementRepository",
+    "FeedRepository",
+    "PostRepository",
+    "RelationRepository",
+    "Store",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]
+
+DEFAULT_FEED_CAP = 800
+"""Home feed entries kept per reader (Mastodon keeps 800)."""
+
+
+class AccountRepository(Protocol):
+    """Accounts by id and by handle.
+
+    Guarantees:
+        - Handles are unique case-insensitively (by ``str.casefold``): ``add`` or
+          ``update`` to a taken handle raises ``DuplicateHandleError``.
+        - ``add`` of an existing id raises ``ConflictError``.
+        - ``counters`` reflect follows and posts written in the same unit.
+    """
+
+    def add(self, account: Account) -> None:
+        """Store a new account.
+
+        Raises:
+            DuplicateHandleError: The handle is taken (case-insensitively).
+            ConflictError: The id is taken.
+        """
+        ...
+
+    def update(self, account: Account) -> None:
+        """Replace a stored account (same id) with a new state.
+
+        Raises:
+            NotFoundError: No account has that id.
+            DuplicateHandleError: The new handle belongs to another account.
+        """
+        ...
+
+    def get(self, account_id: AccountId) -> Account:
+        """Return the account.
+
+        Raises:
+            NotFoundError: No account has that id.
+        """
+        ...
+
+    def find(self, account_id: AccountId) -> Account | None:
+        """Return the account, or None."""
+        ...
+
+    def by_handle(self, handle: str) -> Account | None:
+        """Return the account whose handle equals ``handle`` case-insensitively, or None."""
+        ...
+
+    def get_many(self, account_ids: Iterable[AccountId]) -> dict[AccountId, Account]:
+        """Return the accounts that exist among ``account_ids``, by id."""
+        ...
+
+    def page(self, *, after: AccountId | None = None, limit: int = 100) -> Sequence[Account]:
+        """Return up to ``limit`` accounts with id greater than ``after``, ascending."""
+        ...
+
+    def count(self) -> int:
+        """Return how many accounts are stored."""
+        ...
+
+    def counters(self, account_id: AccountId) -> AccountCounters:
+        """Return followers, following and posts counts (zeros for an unknown id)."""
+        ...
+
+
+class PostRepository(Protocol):
+    """Posts, reposts, replies and quotes.
+
+    Guarantees:
+        - ``add`` raises ``ConflictError`` for a taken id, ``DuplicateRepostError``
+          when the author already reposted the same root, and ``NotFoundError``
+          when the author does not exist.
+        - Author streams are in id order; ``stream`` is lazy, so reading the
+          first items of a long stream costs little.
+        - Counters are kept in step by ``add`` and ``remove``: the root of a
+          repost counts it in ``reposts``, the parent of a reply in ``replies``,
+          the quoted post in ``quotes``, the author in ``posts``. ``likes`` are
+          kept by the :class:`EngagementRepository` of the same store.
+        - ``remove`` deletes the post's likes too; replies and reposts of it are
+          left to the caller (the service removes reposts; replies stay).
+    """
+
+    def add(self, post: Post) -> None:
+        """Store a new post.
+
+        Raises:
+            ConflictError: The id is taken.
+            DuplicateRepostError: The author already reposted ``post.repost_of.root_id``.
+            NotFoundError: The author does not exist.
+        """
+        ...
+
+    def update(self, post: Post) -> None:
+        """Replace a stored post (same id, same author and kind) with a new state.
+
+        Only the mutable facets change in practice (``hidden``, ``reply_gate``,
+        ``quote_policy``); counters do not move.
+
+        Raises:
+            NotFoundError: No post has that id.
+        """
+        ...
+
+    def remove(self, post_id: PostId) -> Post:
+        """Delete a post and its likes, fix the counters, and return the deleted post.
+
+        Raises:
+            NotFoundError: No post has that id.
+        """
+        ...
+
+    def get(self, post_id: PostId) -> Post:
+        """Return the post.
+
+        Raises:
+            NotFoundError: No post has that id.
+        """
+        ...
+
+    def find(self, post_id: PostId) -> Post | None:
+        """Return the post, or None."""
+        ...
+
+    def get_many(self, post_ids: Iterable[PostId]) -> dict[PostId, Post]:
+        """Return the posts that exist among ``post_ids``, by id."""
+        ...
+
+    def by_author(
+        self,
+        author_id: AccountId,
+        *,
+        max_id: PostId | None = None,
+        min_id: PostId | None = None,
+        limit: int = 20,
+    ) -> Sequence[Post]:
+        """Return the author's posts (reposts included) newest first, within the bounds."""
+        ...
+
+    def stream(
+        self,
+        author_id: AccountId,
+        *,
+        max_id: PostId | None = None,
+        min_id: PostId | None = None,
+        ascending: bool = False,
+    ) -> Iterator[Post]:
+        """Iterate lazily over the author's posts within the bounds.
+
+        Newest first by default; oldest first with ``ascending=True`` (used for
+        Mastodon's ``min_id`` pages). This is the stream timelines merge.
+        """
+        ...
+
+    def replies_to(self, post_id: PostId, *, limit: int | None = None) -> Sequence[Post]:
+        """Return the direct replies to a post, oldest first."""
+        ...
+
+    def in_thread(self, root_id: PostId) -> Sequence[Post]:
+        """Return every reply whose thread root is ``root_id``, oldest first."""
+        ...
+
+    def reposts_of(self, root_id: PostId, *, limit: int | None = None) -> Sequence[Post]:
+        """Return the reposts of a root post, oldest first."""
+        ...
+
+    def repost_by(self, account_id: AccountId, root_id: PostId) -> Post | None:
+        """Return ``account_id``'s repost of ``root_id``, or None."""
+        ...
+
+    def quotes_of(self, post_id: PostId, *, limit: int | None = None) -> Sequence[Post]:
+        """Return the posts quoting ``post_id``, oldest first."""
+        ...
+
+    def with_tag(
+        self,
+        tag: str,
+        *,
+        max_id: PostId | None = None,
+        min_id: PostId | None = None,
+        limit: int = 20,
+    ) -> Sequence[Post]:
+        """Return posts carrying the hashtag (casefolded, without ``#``), newest first."""
+        ...
+
+    def mentioning(
+        self,
+        account_id: AccountId,
+        *,
+        max_id: PostId | None = None,
+        min_id: PostId | None = None,
+        limit: int = 20,
+    ) -> Sequence[Post]:
+        """Return posts whose ``mentions`` include ``account_id``, newest first."""
+        ...
+
+    def public(
+        self,
+        *,
+        max_id: PostId | None = None,
+        min_id: PostId | None = None,
+        limit: int = 20,
+        include_replies: bool = False,
+        include_reposts: bool = False,
+    ) -> Sequence[Post]:
+        """Return public-visibility posts of every author, newest first.
+
+        Replies and reposts are left out unless asked for, as in Mastodon's
+        public timeline.
+        """
+        ...
+
+    def scan(self, *, after: PostId | None = None, limit: int = 1000) -> Sequence[Post]:
+        """Return up to ``limit`` posts with id greater than ``after``, ascending (for exports)."""
+        ...
+
+    def count(self) -> int:
+        """Return how many posts are stored."""
+        ...
+
+    def counters(self, post_id: PostId) -> PostCounters:
+        """Return the post's replies, reposts, quotes and likes (zeros for an unknown id)."""
+        ...
+
+
+class RelationRepository(Protocol):
+    """Follows, follow requests, blocks and mutes.
+
+    Guarantees:
+        - At most one follow, request, block and mute per ordered pair; adding
+          one that exists replaces it (a re-follow updates its options) and
+          does not move a counter.
+        - ``add_follow`` and ``remove_follow`` keep both accounts' follower and
+          following counters in step.
+        - Adding any relation whose accounts do not exist raises ``NotFoundError``.
+        - ``muted_ids`` and ``get_mute(..., at=...)`` leave out mutes expired at ``at``.
+    """
+
+    def add_follow(self, follow: Follow) -> None:
+        """Store a follow, or replace the options of an existing one.
+
+        Raises:
+            NotFoundError: Either account does not exist.
+        """
+        ...
+
+    def remove_follow(self, follower_id: AccountId, followee_id: AccountId) -> Follow | None:
+        """Delete a follow and return it, or return None if there was none."""
+        ...
+
+    def get_follow(self, follower_id: AccountId, followee_id: AccountId) -> Follow | None:
+        """Return the follow, or None."""
+        ...
+
+    def followers_of(
+        self, account_id: AccountId, *, after: AccountId | None = None, limit: int = 100
+    ) -> Sequence[Follow]:
+        """Return follows of ``account_id``, by follower id ascending, after the cursor."""
+        ...
+
+    def following_of(
+        self, account_id: AccountId, *, after: AccountId | None = None, limit: int = 100
+    ) -> Sequence[Follow]:
+        """Return follows by ``account_id``, by followee id ascending, after the cursor."""
+        ...
+
+    def follower_ids(self, account_id: AccountId) -> Collection[AccountId]:
+        """Return every follower's id (for fan-out)."""
+        ...
+
+    def following_ids(self, account_id: AccountId) -> Collection[AccountId]:
+        """Return the id of every account ``account_id`` follows (for the home merge)."""
+        ...
+
+    def add_request(self, request: FollowRequest) -> None:
+        """Store a follow request, or replace an existing one.
+
+        Raises:
+            NotFoundError: Either account does not exist.
+        """
+        ...
+
+    def remove_request(
+        self, follower_id: AccountId, followee_id: AccountId
+    ) -> FollowRequest | None:
+        """Delete a follow request and return it, or None."""
+        ...
+
+    def get_request(self, follower_id: AccountId, followee_id: AccountId) -> FollowRequest | None:
+        """Return the pending request, or None."""
+        ...
+
+    def requests_for(
+        self, account_id: AccountId, *, after: AccountId | None = None, limit: int = 100
+    ) -> Sequence[FollowRequest]:
+        """Return requests waiting for ``account_id``, by requester id ascending."""
+        ...
+
+    def add_block(self, block: Block) -> None:
+        """Store a block (replacing an existing one).
+
+        Raises:
+            NotFoundError: Either account does not exist.
+        """
+        ...
+
+    def remove_block(self, blocker_id: AccountId, blocked_id: AccountId) -> Block | None:
+        """Delete a block and return it, or None."""
+        ...
+
+    def get_block(self, blocker_id: AccountId, blocked_id: AccountId) -> Block | None:
+        """Return the block, or None."""
+        ...
+
+    def blocked_ids(self, blocker_id: AccountId) -> Collection[AccountId]:
+        """Return the ids ``blocker_id`` blocks."""
+        ...
+
+    def blocker_ids(self, blocked_id: AccountId) -> Collection[AccountId]:
+        """Return the ids of accounts that block ``blocked_id``."""
+        ...
+
+    def add_mute(self, mute: Mute) -> None:
+        """Store a mute (replacing an existing one).
+
+        Raises:
+            NotFoundError: Either account does not exist.
+        """
+        ...
+
+    def remove_mute(self, muter_id: AccountId, muted_id: AccountId) -> Mute | None:
+        """Delete a mute and return it, or None."""
+        ...
+
+    def get_mute(
+        self, muter_id: AccountId, muted_id: AccountId, *, at: datetime | None = None
+    ) -> Mute | None:
+        """Return the mute, or None; with ``at``, None also when it has expired by then."""
+        ...
+
+    def muted_ids(self, muter_id: AccountId, *, at: datetime) -> Collection[AccountId]:
+        """Return the ids ``muter_id`` mutes, leaving out mutes expired at ``at``."""
+        ...
+
+
+class EngagementRepository(Protocol):
+    """Likes.
+
+    Guarantees:
+        - One like per (account, post): a second ``add_like`` raises ``ConflictError``.
+        - ``add_like`` / ``remove_like`` keep the post's ``likes`` counter in step.
+        - Adding a like for a missing account or post raises ``NotFoundError``.
+    """
+
+    def add_like(self, like: Like) -> None:
+        """Store a like.
+
+        Raises:
+            ConflictError: The account already likes the post.
+            NotFoundError: The account or the post does not exist.
+        """
+        ...
+
+    def remove_like(self, account_id: AccountId, post_id: PostId) -> Like | None:
+        """Delete a like and return it, or None."""
+        ...
+
+    def get_like(self, account_id: AccountId, post_id: PostId) -> Like | None:
+        """Return the like, or None."""
+        ...
+
+    def likes_of(
+        self, post_id: PostId, *, after: AccountId | None = None, limit: int = 100
+    ) -> Sequence[Like]:
+        """Return likes of a post (who liked), by account id ascending, after the cursor."""
+        ...
+
+
+class FeedRepository(Protocol):
+    """Per-reader home feeds for fan-out-on-write: capped lists of post ids.
+
+    Guarantees:
+        - A feed holds each post id at most once, newest first, and never more
+          than the ``cap`` given to the last write (the oldest are trimmed).
+        - Entries remember the post's author, so a reader's feed can drop one
+          author's entries (unfollow, block, mute).
+    """
+
+    def insert(
+        self, reader_ids: Iterable[AccountId], post_id: PostId, author_id: AccountId, *, cap: int
+    ) -> None:
+        """Add one post to each reader's feed (fan-out of one post), trimming to ``cap``."""
+        ...
+
+    def merge(
+        self, reader_id: AccountId, entries: Iterable[tuple[PostId, AccountId]], *, cap: int
+    ) -> None:
+        """Add many ``(post_id, author_id)`` entries to one reader's feed, trimming to ``cap``."""
+        ...
+
+    def remove_posts(self, reader_ids: Iterable[AccountId], post_ids: Iterable[PostId]) -> None:
+        """Drop the given posts from the given readers' feeds."""
+        ...
+
+    def remove_author(self, reader_id: AccountId, author_id: AccountId) -> None:
+        """Drop every entry by ``author_id`` from the reader's feed."""
+        ...
+
+    def read(
+        self,
+        reader_id: AccountId,
+        *,
+        max_id: PostId | None = None,
+        min_id: PostId | None = None,
+        limit: int = 20,
+        ascending: bool = False,
+    ) -> Sequence[PostId]:
+        """Return post ids from the reader's feed within the bounds (newest first by default)."""
+        ...
+
+    def size(self, reader_id: AccountId) -> int:
+        """Return how many entries the reader's feed holds."""
+        ...
+
+    def clear(self, reader_id: AccountId) -> None:
+        """Empty the reader's feed (before a rebuild)."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One atomic piece of work against a store.
+
+    Use it as a context manager. Writes become visible to other units only
+    on :meth:`commit`; leaving the block without committing, or with an
+    exception, rolls back every write the unit made.
+
+    Attributes:
+        accounts: The account repository of this unit.
+        posts: The post repository of this unit.
+        relations: The relation repository of this unit.
+        engagement: The engagement repository of this unit.
+        feeds: The home-feed repository of this unit.
+    """
+
+    accounts: AccountRepository
+    posts: PostRepository
+    relations: RelationRepository
+    engagement: EngagementRepository
+    feeds: FeedRepository
+
+    def __enter__(self) -> Self:
+        """Begin the unit."""
+        ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """End the unit: roll back unless it was committed."""
+        ...
+
+    def commit(self) -> None:
+        """Make every write of the unit durable and visible."""
+        ...
+
+    def rollback(self) -> None:
+        """Undo every write of the unit made since it began."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Makes a fresh unit of work; ``readonly=True`` promises the unit will not write."""
+
+    def __call__(self, *, readonly: bool = False) -> UnitOfWork:
+        """Return a new, not yet entered, unit of work."""
+        ...
+
+
+class Store(Protocol):
+    """A storage backend: a factory of units of work that can be closed."""
+
+    def unit_of_work(self, *, readonly: bool = False) -> UnitOfWork:
+        """Return a new, not yet entered, unit of work."""
+        ...
+
+    def close(self) -> None:
+        """Release the store's resources (connections, files)."""
+        ...
