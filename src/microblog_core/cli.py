@@ -1,0 +1,72 @@
+"""The ``microblog`` command.
+
+Subcommands:
+
+- ``microblog demo``: a short tour of the library at work.
+- ``microblog measure TEXT --policy NAME``: measure a text under a length policy.
+
+Bad input gives one clear line on stderr and a non-zero exit, never a traceback.
+"""
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from microblog_core.errors import MicroblogError
+
+__all__ = ["main"]
+
+
+def _measure(args: argparse.Namespace) -> int:
+    from microblog_core.text import measure, policy_named
+
+    policy = policy_named(args.policy)
+    result = measure(args.text, policy, content_warning=args.content_warning)
+    print(result.describe())
+    return 0 if result.valid else 1
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from microblog_core._demo import run_demo
+
+    run_demo(sys.stdout)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="microblog",
+        description="Micro-blog domain logic: length rules, timelines, simulations.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    demo = commands.add_parser("demo", help="a short tour of the library at work")
+    demo.set_defaults(run=_demo)
+    measure = commands.add_parser("measure", help="measure a text under a length policy")
+    measure.add_argument("text", help="the text to measure")
+    measure.add_argument(
+        "--policy",
+        default="twitter",
+        help="twitter (v3), twitter_v1, twitter_v2, weibo, weibo_long, mastodon, bluesky",
+    )
+    measure.add_argument("--content-warning", default="", help="a content warning (Mastodon)")
+    measure.set_defaults(run=_measure)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status.
+
+    Args:
+        argv: The arguments (default: ``sys.argv[1:]``).
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.run(args)
+    except MicroblogError as exc:
+        print(f"microblog: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("microblog: interrupted", file=sys.stderr)
+        return 130
+    return status

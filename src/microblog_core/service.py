@@ -1,0 +1,1520 @@
+"""The :class:`Microblog` service: every use case, atomic, returning its result.
+
+A use case opens one unit of work, loads what it needs, asks the rules
+(:mod:`microblog_core.rules`), writes, lets the read-model projectors (such as
+fan-out-on-write feeds) update inside the same unit, commits, and then hands
+the domain events to subscribers. A use case that raises leaves storage
+exactly as it was.
+"""
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import attrs
+from attrs import frozen
+
+from microblog_core.clock import Clock, SystemClock, ensure_utc
+from microblog_core.errors import (
+    DuplicateRepostError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from microblog_core.ids import AccountId, IdGenerator, PostId
+from microblog_core.models import (
+    TWITTER_ACCOUNTS,
+    Account,
+    AccountCounters,
+    AccountKind,
+    AccountPolicy,
+    AccountRegistered,
+    Attachment,
+    Block,
+    Blocked,
+    Event,
+    Follow,
+    Followed,
+    FollowRequest,
+    FollowRequestApproved,
+    FollowRequested,
+    FollowRequestRejected,
+    Like,
+    Liked,
+    Mute,
+    Muted,
+    Post,
+    PostCounters,
+    PostDeleted,
+    PostPublished,
+    ProfileUpdated,
+    QuotePolicy,
+    Relationship,
+    ReplyGate,
+    ReplyGateChanged,
+    ReplyHidden,
+    Reposted,
+    Unblocked,
+    Unfollowed,
+    Unliked,
+    Unmuted,
+    Unreposted,
+    Visibility,
+)
+from microblog_core.ports import Store, UnitOfWork, UnitOfWorkFactory
+from microblog_core.rules import (
+    Placeholder,
+    Standing,
+    ThreadSort,
+    ThreadView,
+    build_comment_chain,
+    build_thread,
+    can_see,
+    check_follow,
+    check_like,
+    check_quote,
+    check_reply,
+    check_repost,
+    flatten_repost,
+    reply_ref_for,
+    repost_visibility,
+)
+from microblog_core.text import TWITTER_V3, LengthPolicy, check_text, extract, measure
+
+if TYPE_CHECKING:
+    from microblog_core.ranking.pipeline import RankedPage, Ranker
+    from microblog_core.timelines import TimelinePage, TimelineStrategy
+
+__all__ = ["AccountPage", "Microblog", "PostPage", "Projector"]
+
+
+class Projector(Protocol):
+    """Keeps a read model in step with the service's events, inside the same unit.
+
+    The timeline strategies' fan-out-on-write feeds are projectors. A projector
+    that raises makes the whole use case fail and roll back.
+    """
+
+    def project(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
+        """Apply ``events`` (just written by a use case) to the read model through ``uow``."""
+        ...
+
+
+@frozen
+class AccountPage:
+    """A page of accounts.
+
+    Attributes:
+        items: The accounts, in the listing's order.
+        next_after: The cursor for the next page (None when this page is the last).
+    """
+
+    items: tuple[Account, ...]
+    next_after: AccountId | None
+
+
+@frozen
+class PostPage:
+    """A page of posts, newest first.
+
+    Attributes:
+        items: The posts.
+        next_max_id: Pass as ``max_id`` for the next, older page (None at the end).
+        prev_min_id: Pass as ``min_id`` for the page just newer than this one.
+    """
+
+    items: tuple[Post, ...]
+    next_max_id: PostId | None
+    prev_min_id: PostId | None
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+_UNSET: Any = _Unset()
+
+
+def _check_limit(limit: int, maximum: int) -> int:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= maximum:
+        raise ValidationError(
+            f"limit must be an integer from 1 to {maximum}, got {limit!r}",
+            field="limit",
+            value=limit,
+        )
+    return limit
+
+
+class Microblog:
+    """The micro-blog service: accounts, follows, posts, reposts, likes and threads.
+
+    Build one with :meth:`in_memory`, :meth:`sqlite`, or the constructor with
+    any unit-of-work factory that satisfies :mod:`microblog_core.ports`.
+
+    Example:
+        >>> from microblog_core import ManualClock
+        >>> blog = Microblog.in_memory(clock=ManualClock())
+        >>> police = blog.register("CityPolice", kind=AccountKind.ORGANISATION, verified=True)
+        >>> alice = blog.register("alice")
+        >>> blog.follow(alice.id, police.id)
+        Follow(...)
+        >>> notice = blog.post(police.id, "Road closed on Main St until 18:00 #traffic")
+        >>> notice.tags
+        ('traffic',)
+    """
+
+    def __init__(
+        self,
+        unit_of_work: UnitOfWorkFactory,
+        *,
+        clock: Clock | None = None,
+        policy: LengthPolicy = TWITTER_V3,
+        account_policy: AccountPolicy = TWITTER_ACCOUNTS,
+        ids: IdGenerator | None = None,
+        local_domain: str | None = None,
+        store: Store | None = None,
+        timeline: "TimelineStrategy | None" = None,
+    ) -> None:
+        """Build a service over a storage backend.
+
+        Args:
+            unit_of_work: Makes a fresh unit of work per use case
+                (``factory(readonly=True)`` for queries).
+            clock: Where time comes from (default: the system clock).
+            policy: The length policy posts are measured with.
+            account_policy: The network's rules for handles and profiles.
+            ids: The id generator (default: one reading ``clock``).
+            local_domain: This instance's domain: ``@user@local_domain`` mentions
+                resolve to local accounts.
+            store: The store to close on :meth:`close`, if the service owns it.
+            timeline: How home timelines are built: ``FanOutOnRead()`` (the
+                default), ``FanOutOnWrite()`` or ``Hybrid()`` from
+                :mod:`microblog_core.timelines`.
+        """
+        self.clock: Clock = clock or SystemClock()
+        self.policy = policy
+        self.account_policy = account_policy
+        self.ids = ids or IdGenerator(self.clock)
+        self.local_domain = local_domain.casefold() if local_domain else None
+        self._unit_of_work = unit_of_work
+        self._store = store
+        self._projectors: list[Projector] = []
+        self._subscribers: list[Callable[[Event], None]] = []
+        if timeline is None:
+            from microblog_core.timelines import FanOutOnRead
+
+            timeline = FanOutOnRead()
+        self.timeline: TimelineStrategy = timeline
+        timeline.attach(self)
+
+    # -- construction -------------------------------------------------------
+
+    @classmethod
+    def in_memory(
+        cls,
+        *,
+        clock: Clock | None = None,
+        policy: LengthPolicy = TWITTER_V3,
+        account_policy: AccountPolicy = TWITTER_ACCOUNTS,
+        **options: Any,
+    ) -> "Microblog":
+        """Return a service on a fresh in-memory store (fast; lost when the process ends)."""
+        from microblog_core.storage.memory import MemoryStore
+
+        store = MemoryStore()
+        return cls(
+            store.unit_of_work,
+            clock=clock,
+            policy=policy,
+            account_policy=account_policy,
+            store=store,
+            **options,
+        )
+
+    @classmethod
+    def sqlite(
+        cls,
+        path: str | Path,
+        *,
+        clock: Clock | None = None,
+        policy: LengthPolicy = TWITTER_V3,
+        account_policy: AccountPolicy = TWITTER_ACCOUNTS,
+        **options: Any,
+    ) -> "Microblog":
+        """Return a service on an SQLite database at ``path`` (or ``":memory:"``).
+
+        Raises:
+            StorageError: The file cannot be opened or is not a database of this library.
+        """
+        from microblog_core.storage.sqlite import SqliteStore
+
+        store = SqliteStore(path)
+        return cls(
+            store.unit_of_work,
+            clock=clock,
+            policy=policy,
+            account_policy=account_policy,
+            store=store,
+            **options,
+        )
+
+    def close(self) -> None:
+        """Close the store, when the service owns one."""
+        if self._store is not None:
+            self._store.close()
+
+    def __enter__(self) -> "Microblog":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- events -------------------------------------------------------------
+
+    def add_projector(self, projector: Projector) -> None:
+        """Run ``projector`` inside every writing use case, before commit."""
+        self._projectors.append(projector)
+
+    def subscribe(self, subscriber: Callable[[Event], None]) -> Callable[[], None]:
+        """Call ``subscriber`` with each event after its use case commits.
+
+        Returns:
+            A function that unsubscribes.
+        """
+        self._subscribers.append(subscriber)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._subscribers.remove(subscriber)
+
+        return unsubscribe
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[tuple[UnitOfWork, list[Event]]]:
+        events: list[Event] = []
+        with self._unit_of_work() as uow:
+            yield uow, events
+            for projector in self._projectors:
+                projector.project(uow, events)
+            uow.commit()
+        for event in events:
+            for subscriber in tuple(self._subscribers):
+                subscriber(event)
+
+    def _reading(self) -> UnitOfWork:
+        return self._unit_of_work(readonly=True)
+
+    def unit_of_work(self, *, readonly: bool = False) -> UnitOfWork:
+        """Return a fresh unit of work on the service's store, for read models.
+
+        Writes must go through the use cases; read models (timelines, ranking,
+        simulation metrics) read through units from here.
+        """
+        return self._unit_of_work(readonly=readonly)
+
+    def now(self) -> datetime:
+        """Return the service clock's current instant (aware UTC)."""
+        return ensure_utc(self.clock.now(), field="clock time")
+
+    _now = now
+
+    # -- helpers over a unit ------------------------------------------------
+
+    @staticmethod
+    def _blocked(uow: UnitOfWork, a: AccountId, b: AccountId) -> bool:
+        relations = uow.relations
+        return relations.get_block(a, b) is not None or relations.get_block(b, a) is not None
+
+    def _standing(self, uow: UnitOfWork, viewer: AccountId | None, author: AccountId) -> Standing:
+        if viewer is None or viewer == author:
+            return Standing(viewer_id=viewer)
+        return Standing(
+            viewer_id=viewer,
+            follows_author=uow.relations.get_follow(viewer, author) is not None,
+            blocked=self._blocked(uow, viewer, author),
+        )
+
+    def _visible(self, uow: UnitOfWork, post: Post, viewer: AccountId | None) -> bool:
+        if not can_see(post, self._standing(uow, viewer, post.author_id)):
+            return False
+        ref = post.repost_of
+        if ref is None:
+            return True
+        root = uow.posts.find(ref.root_id)
+        return root is not None and can_see(root, self._standing(uow, viewer, root.author_id))
+
+    def _visible_post(self, uow: UnitOfWork, post_id: PostId, viewer: AccountId | None) -> Post:
+        post = uow.posts.find(post_id)
+        if post is None or not self._visible(uow, post, viewer):
+            raise NotFoundError("post", post_id)
+        return post
+
+    def _mentions_and_tags(
+        self, uow: UnitOfWork, text: str
+    ) -> tuple[tuple[AccountId, ...], tuple[str, ...]]:
+        if not text:
+            return (), ()
+        mentions: dict[AccountId, None] = {}
+        tags: dict[str, None] = {}
+        for entity in extract(text):
+            kind = entity.kind.value
+            if kind == "mention":
+                domain = entity.domain
+                if domain is not None and (
+                    self.local_domain is None or domain.casefold() != self.local_domain
+                ):
+                    continue
+                account = uow.accounts.by_handle(entity.username)
+                if account is not None:
+                    mentions.setdefault(account.id, None)
+            elif kind in ("hashtag", "topic"):
+                tags.setdefault(entity.tag.casefold(), None)
+        return tuple(mentions), tuple(tags)
+
+    # -- accounts -----------------------------------------------------------
+
+    def register(
+        self,
+        handle: str,
+        *,
+        display_name: str = "",
+        bio: str = "",
+        kind: AccountKind = AccountKind.PERSONAL,
+        verified: bool = False,
+        locked: bool = False,
+    ) -> Account:
+        """Register an account.
+
+        Raises:
+            InvalidHandleError: The handle breaks the network's handle rules.
+            DuplicateHandleError: The handle is taken (case-insensitively).
+            TextTooLongError: The display name or bio is too long.
+        """
+        self.account_policy.check_handle(handle)
+        self.account_policy.check_profile(display_name=display_name, bio=bio)
+        with self._writing() as (uow, events):
+            now = self._now()
+            account = Account.create(
+                id=AccountId(self.ids.next_id()),
+                handle=handle,
+                created_at=now,
+                display_name=display_name,
+                bio=bio,
+                kind=kind,
+                verified=verified,
+                locked=locked,
+            )
+            uow.accounts.add(account)
+            events.append(AccountRegistered(account=account, occurred_at=now))
+        return account
+
+    def update_profile(
+        self,
+        account_id: AccountId,
+        *,
+        handle: str = _UNSET,
+        display_name: str = _UNSET,
+        bio: str = _UNSET,
+        kind: AccountKind = _UNSET,
+        verified: bool = _UNSET,
+        locked: bool = _UNSET,
+    ) -> Account:
+        """Change an account's profile; only the arguments given change.
+
+        Unlocking an account approves its pending follow requests, as Mastodon does.
+
+        Raises:
+            NotFoundError: No such account.
+            InvalidHandleError / DuplicateHandleError: A new handle is invalid or taken.
+            TextTooLongError: The display name or bio is too long.
+        """
+        changes: dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("handle", handle),
+                ("display_name", display_name),
+                ("bio", bio),
+                ("kind", kind),
+                ("verified", verified),
+                ("locked", locked),
+            )
+            if value is not _UNSET
+        }
+        if "handle" in changes:
+            self.account_policy.check_handle(handle)
+        with self._writing() as (uow, events):
+            current = uow.accounts.get(account_id)
+            updated = attrs.evolve(current, **changes)
+            self.account_policy.check_profile(display_name=updated.display_name, bio=updated.bio)
+            uow.accounts.update(updated)
+            now = self._now()
+            events.append(ProfileUpdated(account=updated, occurred_at=now))
+            if current.locked and not updated.locked:
+                self._approve_all(uow, events, account_id, now)
+        return updated
+
+    def _approve_all(
+        self, uow: UnitOfWork, events: list[Event], account_id: AccountId, now: datetime
+    ) -> None:
+        while True:
+            pending = uow.relations.requests_for(account_id, limit=500)
+            if not pending:
+                return
+            for request in pending:
+                self._approve(uow, events, request, now)
+
+    def _approve(
+        self, uow: UnitOfWork, events: list[Event], request: FollowRequest, now: datetime
+    ) -> Follow:
+        uow.relations.remove_request(request.follower_id, request.followee_id)
+        follow = request.approve(now)
+        uow.relations.add_follow(follow)
+        events.append(FollowRequestApproved(request=request, occurred_at=now))
+        events.append(Followed(follow=follow, occurred_at=now))
+        return follow
+
+    def get_account(self, account_id: AccountId) -> Account:
+        """Return an account.
+
+        Raises:
+            NotFoundError: No such account.
+        """
+        with self._reading() as uow:
+            return uow.accounts.get(account_id)
+
+    def account_by_handle(self, handle: str) -> Account:
+        """Return the account with this handle (case-insensitively).
+
+        Raises:
+            NotFoundError: No account has it.
+        """
+        with self._reading() as uow:
+            account = uow.accounts.by_handle(handle)
+        if account is None:
+            raise NotFoundError("account", handle, f"no account with the handle {handle!r}")
+        return account
+
+    def account_counters(self, account_id: AccountId) -> AccountCounters:
+        """Return an account's followers, following and posts counts.
+
+        Raises:
+            NotFoundError: No such account.
+        """
+        with self._reading() as uow:
+            uow.accounts.get(account_id)
+            return uow.accounts.counters(account_id)
+
+    # -- follow graph ---------------------------------------------------------
+
+    def follow(
+        self,
+        follower_id: AccountId,
+        followee_id: AccountId,
+        *,
+        show_reposts: bool = True,
+        notify: bool = False,
+        languages: Iterable[str] | None = None,
+    ) -> Follow | FollowRequest:
+        """Follow an account, or ask to when it is locked.
+
+        Following again only updates the options.
+
+        Returns:
+            The follow, or the pending request for a locked account.
+
+        Raises:
+            NotFoundError: Either account does not exist.
+            PermissionDeniedError: ``self_follow``, ``blocked`` or ``follow_limit``.
+        """
+        langs = tuple(languages) if languages is not None else None
+        with self._writing() as (uow, events):
+            uow.accounts.get(follower_id)
+            followee = uow.accounts.get(followee_id)
+            existing = uow.relations.get_follow(follower_id, followee_id)
+            counters = uow.accounts.counters(follower_id)
+            check_follow(
+                follower_id,
+                followee_id,
+                blocked=self._blocked(uow, follower_id, followee_id),
+                following_count=counters.following,
+                followers_count=counters.followers,
+                already_following=existing is not None,
+            )
+            now = self._now()
+            if existing is not None:
+                updated = attrs.evolve(
+                    existing, show_reposts=show_reposts, notify=notify, languages=langs
+                )
+                uow.relations.add_follow(updated)
+                return updated
+            if followee.locked:
+                pending = uow.relations.get_request(follower_id, followee_id)
+                request = FollowRequest(
+                    follower_id=follower_id,
+                    followee_id=followee_id,
+                    created_at=pending.created_at if pending else now,
+                    show_reposts=show_reposts,
+                    notify=notify,
+                    languages=langs,
+                )
+                uow.relations.add_request(request)
+                if pending is None:
+                    events.append(FollowRequested(request=request, occurred_at=now))
+                return request
+            follow = Follow(
+                follower_id=follower_id,
+                followee_id=followee_id,
+                created_at=now,
+                show_reposts=show_reposts,
+                notify=notify,
+                languages=langs,
+            )
+            uow.relations.add_follow(follow)
+            events.append(Followed(follow=follow, occurred_at=now))
+        return follow
+
+    def approve_follow(self, account_id: AccountId, follower_id: AccountId) -> Follow:
+        """Approve a pending follow request to ``account_id``.
+
+        Raises:
+            NotFoundError: No such request.
+        """
+        with self._writing() as (uow, events):
+            request = uow.relations.get_request(follower_id, account_id)
+            if request is None:
+                raise NotFoundError("follow request", (follower_id, account_id))
+            return self._approve(uow, events, request, self._now())
+
+    def reject_follow(self, account_id: AccountId, follower_id: AccountId) -> FollowRequest:
+        """Reject a pending follow request to ``account_id``.
+
+        Raises:
+            NotFoundError: No such request.
+        """
+        with self._writing() as (uow, events):
+            request = uow.relations.remove_request(follower_id, account_id)
+            if request is None:
+                raise NotFoundError("follow request", (follower_id, account_id))
+            events.append(FollowRequestRejected(request=request, occurred_at=self._now()))
+        return request
+
+    def unfollow(self, follower_id: AccountId, followee_id: AccountId) -> bool:
+        """Stop following (or withdraw a pending request). Idempotent.
+
+        Returns:
+            Whether a follow or a request was removed.
+
+        Raises:
+            NotFoundError: Either account does not exist.
+        """
+        with self._writing() as (uow, events):
+            uow.accounts.get(follower_id)
+            uow.accounts.get(followee_id)
+            removed = uow.relations.remove_follow(follower_id, followee_id)
+            if removed is not None:
+                events.append(
+                    Unfollowed(
+                        follower_id=follower_id, followee_id=followee_id, occurred_at=self._now()
+                    )
+                )
+            request = uow.relations.remove_request(follower_id, followee_id)
+        return removed is not None or request is not None
+
+    def remove_follower(self, account_id: AccountId, follower_id: AccountId) -> bool:
+        """Make ``follower_id`` stop following ``account_id``. Idempotent.
+
+        Returns:
+            Whether a follow was removed.
+
+        Raises:
+            NotFoundError: Either account does not exist.
+        """
+        return self.unfollow(follower_id, account_id)
+
+    def block(self, blocker_id: AccountId, blocked_id: AccountId) -> Block:
+        """Block an account: cut follows both ways and reject pending requests.
+
+        Raises:
+            NotFoundError: Either account does not exist.
+            PermissionDeniedError: ``self_block``.
+        """
+        if blocker_id == blocked_id:
+            raise PermissionDeniedError(
+                "an account cannot block itself", action="block", rule="self_block"
+            )
+        with self._writing() as (uow, events):
+            uow.accounts.get(blocker_id)
+            uow.accounts.get(blocked_id)
+            existing = uow.relations.get_block(blocker_id, blocked_id)
+            if existing is not None:
+                return existing
+            now = self._now()
+            block = Block(blocker_id=blocker_id, blocked_id=blocked_id, created_at=now)
+            uow.relations.add_block(block)
+            events.append(Blocked(block=block, occurred_at=now))
+            for a, b in ((blocker_id, blocked_id), (blocked_id, blocker_id)):
+                if uow.relations.remove_follow(a, b) is not None:
+                    events.append(Unfollowed(follower_id=a, followee_id=b, occurred_at=now))
+                request = uow.relations.remove_request(a, b)
+                if request is not None:
+                    events.append(FollowRequestRejected(request=request, occurred_at=now))
+        return block
+
+    def unblock(self, blocker_id: AccountId, blocked_id: AccountId) -> bool:
+        """Lift a block. Idempotent.
+
+        Returns:
+            Whether a block was removed.
+        """
+        with self._writing() as (uow, events):
+            removed = uow.relations.remove_block(blocker_id, blocked_id)
+            if removed is not None:
+                events.append(
+                    Unblocked(blocker_id=blocker_id, blocked_id=blocked_id, occurred_at=self._now())
+                )
+        return removed is not None
+
+    def mute(
+        self,
+        muter_id: AccountId,
+        muted_id: AccountId,
+        *,
+        expires_at: datetime | None = None,
+        hide_notifications: bool = False,
+    ) -> Mute:
+        """Mute an account, optionally until ``expires_at``; muting again replaces the mute.
+
+        Raises:
+            NotFoundError: Either account does not exist.
+            PermissionDeniedError: ``self_mute``.
+            ValidationError: ``expires_at`` is not in the future.
+        """
+        if muter_id == muted_id:
+            raise PermissionDeniedError(
+                "an account cannot mute itself", action="mute", rule="self_mute"
+            )
+        with self._writing() as (uow, events):
+            uow.accounts.get(muter_id)
+            uow.accounts.get(muted_id)
+            now = self._now()
+            mute = Mute(
+                muter_id=muter_id,
+                muted_id=muted_id,
+                created_at=now,
+                expires_at=expires_at,
+                hide_notifications=hide_notifications,
+            )
+            uow.relations.add_mute(mute)
+            events.append(Muted(mute=mute, occurred_at=now))
+        return mute
+
+    def unmute(self, muter_id: AccountId, muted_id: AccountId) -> bool:
+        """Lift a mute. Idempotent.
+
+        Returns:
+            Whether a mute was removed.
+        """
+        with self._writing() as (uow, events):
+            removed = uow.relations.remove_mute(muter_id, muted_id)
+            if removed is not None:
+                events.append(
+                    Unmuted(muter_id=muter_id, muted_id=muted_id, occurred_at=self._now())
+                )
+        return removed is not None
+
+    def relationship(self, account_id: AccountId, target_id: AccountId) -> Relationship:
+        """Return how ``account_id`` stands toward ``target_id`` (Mastodon's Relationship).
+
+        Raises:
+            NotFoundError: Either account does not exist.
+        """
+        with self._reading() as uow:
+            uow.accounts.get(account_id)
+            uow.accounts.get(target_id)
+            relations = uow.relations
+            follow = relations.get_follow(account_id, target_id)
+            mute = relations.get_mute(account_id, target_id, at=self._now())
+            return Relationship(
+                account_id=account_id,
+                target_id=target_id,
+                following=follow is not None,
+                followed_by=relations.get_follow(target_id, account_id) is not None,
+                requested=relations.get_request(account_id, target_id) is not None,
+                requested_by=relations.get_request(target_id, account_id) is not None,
+                blocking=relations.get_block(account_id, target_id) is not None,
+                blocked_by=relations.get_block(target_id, account_id) is not None,
+                muting=mute is not None,
+                muting_notifications=mute is not None and mute.hide_notifications,
+                showing_reposts=follow is not None and follow.show_reposts,
+                notifying=follow is not None and follow.notify,
+                languages=follow.languages if follow is not None else None,
+            )
+
+    def followers(
+        self, account_id: AccountId, *, after: AccountId | None = None, limit: int = 40
+    ) -> AccountPage:
+        """Return a page of the accounts following ``account_id``, by id.
+
+        Raises:
+            NotFoundError: No such account.
+            ValidationError: ``limit`` is not within 1 to 80.
+        """
+        return self._relation_page(account_id, after, limit, followers=True)
+
+    def following(
+        self, account_id: AccountId, *, after: AccountId | None = None, limit: int = 40
+    ) -> AccountPage:
+        """Return a page of the accounts ``account_id`` follows, by id.
+
+        Raises:
+            NotFoundError: No such account.
+            ValidationError: ``limit`` is not within 1 to 80.
+        """
+        return self._relation_page(account_id, after, limit, followers=False)
+
+    def follow_requests(
+        self, account_id: AccountId, *, after: AccountId | None = None, limit: int = 40
+    ) -> AccountPage:
+        """Return a page of the accounts waiting for ``account_id`` to approve them.
+
+        Raises:
+            NotFoundError: No such account.
+        """
+        _check_limit(limit, 80)
+        with self._reading() as uow:
+            uow.accounts.get(account_id)
+            requests = uow.relations.requests_for(account_id, after=after, limit=limit)
+            ids = [r.follower_id for r in requests]
+            found = uow.accounts.get_many(ids)
+        return AccountPage(
+            items=tuple(found[i] for i in ids if i in found),
+            next_after=ids[-1] if len(ids) == limit else None,
+        )
+
+    def _relation_page(
+        self, account_id: AccountId, after: AccountId | None, limit: int, *, followers: bool
+    ) -> AccountPage:
+        _check_limit(limit, 80)
+        with self._reading() as uow:
+            uow.accounts.get(account_id)
+            if followers:
+                ids = [
+                    f.follower_id
+                    for f in uow.relations.followers_of(account_id, after=after, limit=limit)
+                ]
+            else:
+                ids = [
+                    f.followee_id
+                    for f in uow.relations.following_of(account_id, after=after, limit=limit)
+                ]
+            found = uow.accounts.get_many(ids)
+        return AccountPage(
+            items=tuple(found[i] for i in ids if i in found),
+            next_after=ids[-1] if len(ids) == limit else None,
+        )
+
+    # -- posts --------------------------------------------------------------
+
+    def _check_text(
+        self, text: str, content_warning: str, attachments: Sequence[Attachment]
+    ) -> None:
+        if not isinstance(text, str):
+            raise ValidationError("text must be a str", field="text", value=text)
+        if text or content_warning or not attachments:
+            check_text(text, self.policy, content_warning=content_warning, field="text")
+
+    def post(
+        self,
+        author_id: AccountId,
+        text: str,
+        *,
+        visibility: Visibility = Visibility.PUBLIC,
+        content_warning: str = "",
+        language: str | None = None,
+        quote_of: PostId | None = None,
+        attachments: Iterable[Attachment] = (),
+        reply_gate: ReplyGate = ReplyGate.ANYONE,
+        quote_policy: QuotePolicy = QuotePolicy.ANYONE,
+    ) -> Post:
+        """Publish an original post (or a quote, with ``quote_of``).
+
+        Raises:
+            NotFoundError: The author, or the quoted post (or it is not visible to them).
+            TextTooLongError / InvalidTextError: The text breaks the length policy.
+            PermissionDeniedError: Quoting is refused (``blocked``, ``visibility``,
+                ``quote_policy``).
+            ValidationError: Another invariant is broken (attachments, language...).
+        """
+        media = tuple(attachments)
+        self._check_text(text, content_warning, media)
+        with self._writing() as (uow, events):
+            uow.accounts.get(author_id)
+            quoted_id = self._quotable(uow, quote_of, author_id) if quote_of is not None else None
+            post = self._new_post(
+                uow,
+                author_id=author_id,
+                text=text,
+                visibility=visibility,
+                content_warning=content_warning,
+                language=language,
+                quote_of=quoted_id,
+                attachments=media,
+                reply_gate=reply_gate,
+                quote_policy=quote_policy,
+                reply_to=None,
+            )
+            events.append(PostPublished(post=post, occurred_at=post.created_at))
+        return post
+
+    def _quotable(self, uow: UnitOfWork, quote_of: PostId, quoter: AccountId) -> PostId:
+        quoted = self._visible_post(uow, quote_of, quoter)
+        if quoted.repost_of is not None:
+            quoted = self._visible_post(uow, quoted.repost_of.root_id, quoter)
+        check_quote(
+            quoted,
+            quoter,
+            follows_author=uow.relations.get_follow(quoter, quoted.author_id) is not None,
+            blocked=self._blocked(uow, quoter, quoted.author_id),
+        )
+        return quoted.id
+
+    def _new_post(self, uow: UnitOfWork, **fields: Any) -> Post:
+        mentions, tags = self._mentions_and_tags(uow, fields["text"])
+        post = Post.create(
+            id=PostId(self.ids.next_id()),
+            created_at=self._now(),
+            mentions=mentions,
+            tags=tags,
+            **fields,
+        )
+        uow.posts.add(post)
+        return post
+
+    def reply(
+        self,
+        author_id: AccountId,
+        parent_id: PostId,
+        text: str,
+        *,
+        visibility: Visibility | None = None,
+        content_warning: str = "",
+        language: str | None = None,
+        quote_of: PostId | None = None,
+        attachments: Iterable[Attachment] = (),
+    ) -> Post:
+        """Reply to a post; replying to a repost replies to its original.
+
+        The reply's visibility defaults to the parent's when that is narrower than public.
+
+        Raises:
+            NotFoundError: The author or the parent does not exist or is not visible to them.
+            PermissionDeniedError: ``blocked`` or ``reply_gate``.
+            TextTooLongError / InvalidTextError: The text breaks the length policy.
+        """
+        media = tuple(attachments)
+        self._check_text(text, content_warning, media)
+        with self._writing() as (uow, events):
+            reply = self._reply(
+                uow,
+                author_id,
+                parent_id,
+                text,
+                visibility=visibility,
+                content_warning=content_warning,
+                language=language,
+                quote_of=quote_of,
+                attachments=media,
+            )
+            events.append(PostPublished(post=reply, occurred_at=reply.created_at))
+        return reply
+
+    def _reply(
+        self,
+        uow: UnitOfWork,
+        author_id: AccountId,
+        parent_id: PostId,
+        text: str,
+        *,
+        visibility: Visibility | None,
+        content_warning: str,
+        language: str | None,
+        quote_of: PostId | None,
+        attachments: tuple[Attachment, ...],
+    ) -> Post:
+        uow.accounts.get(author_id)
+        parent = self._visible_post(uow, parent_id, author_id)
+        if parent.repost_of is not None:
+            parent = self._visible_post(uow, parent.repost_of.root_id, author_id)
+        root_id = parent.thread_root_id
+        root = parent if root_id == parent.id else uow.posts.find(root_id)
+        root_author = root.author_id if root is not None else None
+        relations = uow.relations
+        check_reply(
+            parent,
+            root,
+            author_id,
+            blocked_with_parent_author=self._blocked(uow, author_id, parent.author_id),
+            blocked_with_root_author=root_author is not None
+            and self._blocked(uow, author_id, root_author),
+            replier_follows_root_author=root_author is not None
+            and relations.get_follow(author_id, root_author) is not None,
+            root_author_follows_replier=root_author is not None
+            and relations.get_follow(root_author, author_id) is not None,
+        )
+        quoted_id = self._quotable(uow, quote_of, author_id) if quote_of is not None else None
+        chosen = visibility if visibility is not None else repost_visibility(parent)
+        return self._new_post(
+            uow,
+            author_id=author_id,
+            text=text,
+            visibility=chosen,
+            content_warning=content_warning,
+            language=language,
+            quote_of=quoted_id,
+            attachments=attachments,
+            reply_gate=ReplyGate.ANYONE,
+            quote_policy=QuotePolicy.ANYONE,
+            reply_to=reply_ref_for(parent, author_id),
+        )
+
+    def repost(
+        self,
+        account_id: AccountId,
+        post_id: PostId,
+        *,
+        comment: str | None = None,
+        also_comment: bool = False,
+    ) -> Post:
+        """Repost a post; a repost of a repost reposts the root and keeps ``via``.
+
+        With a ``comment``, the repost carries Weibo's comment chain
+        (``my words//@B:B's words//@C:...``); the comment is measured against
+        the policy, and the oldest links of the chain are dropped when the whole
+        would not fit. With ``also_comment``, the comment is also posted as a
+        reply to the original (Weibo's ``is_comment``).
+
+        Returns:
+            The repost.
+
+        Raises:
+            NotFoundError: The account, the post or its root does not exist or is not visible.
+            DuplicateRepostError: The account already reposted this root.
+            PermissionDeniedError: ``direct``, ``followers_only``, ``blocked``, or
+                ``reply_gate`` for ``also_comment``.
+            TextTooLongError / InvalidTextError: The comment breaks the length policy.
+            ValidationError: ``also_comment`` without a comment.
+        """
+        words = comment or ""
+        if words:
+            self._check_text(words, "", ())
+        if also_comment and not words:
+            raise ValidationError(
+                "also_comment needs a comment to post as a reply", field="comment", value=comment
+            )
+        with self._writing() as (uow, events):
+            uow.accounts.get(account_id)
+            target = self._visible_post(uow, post_id, account_id)
+            ref = flatten_repost(target)
+            root = self._visible_post(uow, ref.root_id, account_id)
+            blocked = self._blocked(uow, account_id, root.author_id) or (
+                ref.via_author_id is not None and self._blocked(uow, account_id, ref.via_author_id)
+            )
+            check_repost(root, account_id, blocked=blocked)
+            if uow.posts.repost_by(account_id, root.id) is not None:
+                raise DuplicateRepostError(account_id, root.id)
+            via = target if ref.via_id is not None else None
+            via_handle = uow.accounts.get(via.author_id).handle if via is not None else None
+            text = build_comment_chain(
+                words, via, via_handle, fits=lambda t: measure(t, self.policy).valid
+            )
+            mentions, tags = self._mentions_and_tags(uow, text)
+            repost = Post.create_repost(
+                id=PostId(self.ids.next_id()),
+                author_id=account_id,
+                created_at=self._now(),
+                of=ref,
+                visibility=repost_visibility(root),
+                comment=text,
+                mentions=mentions,
+                tags=tags,
+            )
+            uow.posts.add(repost)
+            events.append(Reposted(repost=repost, occurred_at=repost.created_at))
+            if also_comment:
+                reply = self._reply(
+                    uow,
+                    account_id,
+                    root.id,
+                    words,
+                    visibility=None,
+                    content_warning="",
+                    language=None,
+                    quote_of=None,
+                    attachments=(),
+                )
+                events.append(PostPublished(post=reply, occurred_at=reply.created_at))
+        return repost
+
+    def unrepost(self, account_id: AccountId, post_id: PostId) -> bool:
+        """Withdraw ``account_id``'s repost of ``post_id``'s root. Idempotent.
+
+        ``post_id`` may be the root, or any repost of it.
+
+        Returns:
+            Whether a repost was removed.
+
+        Raises:
+            NotFoundError: The account does not exist.
+        """
+        with self._writing() as (uow, events):
+            uow.accounts.get(account_id)
+            target = uow.posts.find(post_id)
+            if target is None:
+                return False
+            root_id = target.root_id
+            repost = uow.posts.repost_by(account_id, root_id)
+            if repost is None:
+                return False
+            uow.posts.remove(repost.id)
+            events.append(Unreposted(repost=repost, occurred_at=self._now()))
+        return True
+
+    def delete_post(self, actor_id: AccountId, post_id: PostId) -> Post:
+        """Delete a post: its reposts go with it and counters are fixed; replies stay.
+
+        Deleting a repost is the same as withdrawing it.
+
+        Returns:
+            The deleted post.
+
+        Raises:
+            NotFoundError: No such post.
+            PermissionDeniedError: ``not_author``.
+        """
+        with self._writing() as (uow, events):
+            post = uow.posts.get(post_id)
+            if post.author_id != actor_id:
+                raise PermissionDeniedError(
+                    f"only the author of post {post_id} may delete it",
+                    action="delete",
+                    rule="not_author",
+                )
+            now = self._now()
+            if post.repost_of is not None:
+                uow.posts.remove(post.id)
+                events.append(Unreposted(repost=post, occurred_at=now))
+                return post
+            removed: list[PostId] = []
+            while True:
+                batch = uow.posts.reposts_of(post.id, limit=500)
+                if not batch:
+                    break
+                for repost in batch:
+                    uow.posts.remove(repost.id)
+                    removed.append(repost.id)
+            uow.posts.remove(post.id)
+            events.append(PostDeleted(post=post, removed_reposts=tuple(removed), occurred_at=now))
+        return post
+
+    def like(self, account_id: AccountId, post_id: PostId) -> Like:
+        """Like a post (a like of a repost goes to its original).
+
+        Raises:
+            NotFoundError: The account or the post does not exist or is not visible.
+            PermissionDeniedError: ``blocked``.
+            ConflictError: Already liked.
+        """
+        with self._writing() as (uow, events):
+            uow.accounts.get(account_id)
+            post = self._visible_post(uow, post_id, account_id)
+            if post.repost_of is not None:
+                post = self._visible_post(uow, post.repost_of.root_id, account_id)
+            check_like(post, account_id, blocked=self._blocked(uow, account_id, post.author_id))
+            now = self._now()
+            like = Like(account_id=account_id, post_id=post.id, created_at=now)
+            uow.engagement.add_like(like)
+            events.append(Liked(like=like, occurred_at=now))
+        return like
+
+    def unlike(self, account_id: AccountId, post_id: PostId) -> bool:
+        """Withdraw a like. Idempotent.
+
+        Returns:
+            Whether a like was removed.
+        """
+        with self._writing() as (uow, events):
+            target = uow.posts.find(post_id)
+            root_id = target.root_id if target is not None else post_id
+            like = uow.engagement.remove_like(account_id, root_id)
+            if like is not None:
+                events.append(Unliked(like=like, occurred_at=self._now()))
+        return like is not None
+
+    # -- threads --------------------------------------------------------------
+
+    def set_reply_gate(self, actor_id: AccountId, post_id: PostId, gate: ReplyGate) -> Post:
+        """Set who may reply in the thread that ``post_id`` starts.
+
+        Raises:
+            NotFoundError: No such post.
+            PermissionDeniedError: ``not_author``.
+            ValidationError: The post is a reply or a repost (gates sit on thread roots).
+        """
+        if not isinstance(gate, ReplyGate):
+            raise ValidationError("gate must be a ReplyGate", field="gate", value=gate)
+        with self._writing() as (uow, events):
+            post = uow.posts.get(post_id)
+            if post.author_id != actor_id:
+                raise PermissionDeniedError(
+                    f"only the author of post {post_id} may set its reply gate",
+                    action="set_reply_gate",
+                    rule="not_author",
+                )
+            if post.reply_to is not None or post.repost_of is not None:
+                raise ValidationError(
+                    "a reply gate sits on the post that starts a thread, not on a reply or repost",
+                    field="post_id",
+                    value=post_id,
+                )
+            updated = attrs.evolve(post, reply_gate=gate)
+            uow.posts.update(updated)
+            events.append(ReplyGateChanged(post_id=post_id, gate=gate, occurred_at=self._now()))
+        return updated
+
+    def hide_reply(self, actor_id: AccountId, reply_id: PostId, *, hidden: bool = True) -> Post:
+        """Hide (or unhide) a reply in a thread the actor started.
+
+        Raises:
+            NotFoundError: No such reply.
+            PermissionDeniedError: ``not_thread_author``.
+            ValidationError: The post is not a reply.
+        """
+        with self._writing() as (uow, events):
+            reply = uow.posts.get(reply_id)
+            ref = reply.reply_to
+            if ref is None:
+                raise ValidationError(
+                    "only replies can be hidden", field="reply_id", value=reply_id
+                )
+            root = uow.posts.find(ref.root_id)
+            if root is None or root.author_id != actor_id:
+                raise PermissionDeniedError(
+                    f"only the author of the thread may hide reply {reply_id}",
+                    action="hide_reply",
+                    rule="not_thread_author",
+                )
+            updated = attrs.evolve(reply, hidden=hidden)
+            uow.posts.update(updated)
+            events.append(ReplyHidden(post_id=reply_id, hidden=hidden, occurred_at=self._now()))
+        return updated
+
+    def thread(
+        self,
+        post_id: PostId,
+        *,
+        viewer_id: AccountId | None = None,
+        sort: ThreadSort = "oldest",
+        max_depth: int = 6,
+        limit: int = 200,
+        max_ancestors: int = 80,
+    ) -> ThreadView:
+        """Return the thread around a post as ``viewer_id`` sees it.
+
+        Replies the viewer may not see (visibility, blocks, mutes, hidden by the
+        thread's author) stand as placeholders, so the tree stays connected.
+
+        Raises:
+            NotFoundError: The post does not exist or the viewer may not see it.
+            ValidationError: An unknown sort or a bad cap.
+        """
+        with self._reading() as uow:
+            focus = self._visible_post(uow, post_id, viewer_id)
+            if focus.repost_of is not None:
+                focus = self._visible_post(uow, focus.repost_of.root_id, viewer_id)
+            root_id = focus.thread_root_id
+            root = focus if root_id == focus.id else uow.posts.find(root_id)
+            replies = uow.posts.in_thread(root_id)
+            now = self._now()
+            standing_cache: dict[AccountId, Placeholder | None] = {}
+
+            def placeholder_for(post: Post) -> Placeholder | None:
+                author = post.author_id
+                if viewer_id is not None and author != viewer_id:
+                    if author not in standing_cache:
+                        standing_cache[author] = self._author_placeholder(
+                            uow, viewer_id, author, now
+                        )
+                    if standing_cache[author] is not None:
+                        return standing_cache[author]
+                if not can_see(post, self._standing(uow, viewer_id, author)):
+                    return Placeholder.NOT_VISIBLE
+                if (
+                    post.hidden
+                    and viewer_id != post.author_id
+                    and (root is None or viewer_id != root.author_id)
+                ):
+                    return Placeholder.HIDDEN
+                return None
+
+            counters = {p.id: uow.posts.counters(p.id) for p in replies} if sort == "top" else None
+            return build_thread(
+                focus,
+                replies,
+                root=root,
+                placeholder_for=placeholder_for,
+                sort=sort,
+                counters=counters,
+                max_depth=max_depth,
+                limit=limit,
+                max_ancestors=max_ancestors,
+            )
+
+    def _author_placeholder(
+        self, uow: UnitOfWork, viewer: AccountId, author: AccountId, now: datetime
+    ) -> Placeholder | None:
+        if self._blocked(uow, viewer, author):
+            return Placeholder.BLOCKED
+        if uow.relations.get_mute(viewer, author, at=now) is not None:
+            return Placeholder.MUTED
+        return None
+
+    # -- post queries ---------------------------------------------------------
+
+    def get_post(self, post_id: PostId, *, viewer_id: AccountId | None = None) -> Post:
+        """Return a post if ``viewer_id`` may see it.
+
+        Raises:
+            NotFoundError: It does not exist, or the viewer may not see it (the
+                two are not told apart, so a hidden post does not leak).
+        """
+        with self._reading() as uow:
+            return self._visible_post(uow, post_id, viewer_id)
+
+    def post_counters(self, post_id: PostId) -> PostCounters:
+        """Return a post's replies, reposts, quotes and likes.
+
+        Raises:
+            NotFoundError: No such post.
+        """
+        with self._reading() as uow:
+            uow.posts.get(post_id)
+            return uow.posts.counters(post_id)
+
+    def posts_by(
+        self,
+        author_id: AccountId,
+        *,
+        viewer_id: AccountId | None = None,
+        max_id: PostId | None = None,
+        min_id: PostId | None = None,
+        limit: int = 20,
+        include_replies: bool = True,
+        include_reposts: bool = True,
+    ) -> PostPage:
+        """Return an account's posts that ``viewer_id`` may see, newest first.
+
+        An account that blocks the viewer shows nothing.
+
+        Raises:
+            NotFoundError: No such account.
+            ValidationError: ``limit`` is not within 1 to 40.
+        """
+        _check_limit(limit, 40)
+        with self._reading() as uow:
+            uow.accounts.get(author_id)
+            standing = self._standing(uow, viewer_id, author_id)
+            items: list[Post] = []
+            if not standing.blocked:
+                for post in uow.posts.stream(author_id, max_id=max_id, min_id=min_id):
+                    if (not include_replies and post.reply_to is not None) or (
+                        not include_reposts and post.repost_of is not None
+                    ):
+                        continue
+                    if can_see(post, standing) and self._visible(uow, post, viewer_id):
+                        items.append(post)
+                        if len(items) == limit:
+                            break
+        return PostPage(
+            items=tuple(items),
+            next_max_id=items[-1].id if len(items) == limit else None,
+            prev_min_id=items[0].id if items else None,
+        )
+
+    def replies(self, post_id: PostId, *, viewer_id: AccountId | None = None) -> tuple[Post, ...]:
+        """Return the direct replies to a post that ``viewer_id`` may see, oldest first.
+
+        Raises:
+            NotFoundError: The post does not exist or is not visible.
+        """
+        with self._reading() as uow:
+            self._visible_post(uow, post_id, viewer_id)
+            return tuple(
+                p for p in uow.posts.replies_to(post_id) if self._visible(uow, p, viewer_id)
+            )
+
+    def reposts(self, post_id: PostId, *, viewer_id: AccountId | None = None) -> tuple[Post, ...]:
+        """Return the reposts of a post's root that ``viewer_id`` may see, oldest first.
+
+        Raises:
+            NotFoundError: The post does not exist or is not visible.
+        """
+        with self._reading() as uow:
+            post = self._visible_post(uow, post_id, viewer_id)
+            return tuple(
+                p for p in uow.posts.reposts_of(post.root_id) if self._visible(uow, p, viewer_id)
+            )
+
+    def likes(
+        self, post_id: PostId, *, after: AccountId | None = None, limit: int = 40
+    ) -> AccountPage:
+        """Return a page of the accounts that liked a post (its root, for a repost).
+
+        Raises:
+            NotFoundError: No such post.
+        """
+        _check_limit(limit, 80)
+        with self._reading() as uow:
+            post = uow.posts.get(post_id)
+            likes = uow.engagement.likes_of(post.root_id, after=after, limit=limit)
+            ids = [like.account_id for like in likes]
+            found = uow.accounts.get_many(ids)
+        return AccountPage(
+            items=tuple(found[i] for i in ids if i in found),
+            next_after=ids[-1] if len(ids) == limit else None,
+        )
+
+    # -- timelines (built by microblog_core.timelines and microblog_core.ranking) --
+
+    def home_timeline(
+        self,
+        viewer_id: AccountId,
+        *,
+        limit: int = 20,
+        max_id: PostId | None = None,
+        since_id: PostId | None = None,
+        min_id: PostId | None = None,
+    ) -> "TimelinePage":
+        """Return a page of ``viewer_id``'s home timeline, with Mastodon's paging.
+
+        Args:
+            viewer_id: Whose home timeline.
+            limit: Items per page, 1 to 40.
+            max_id: Only items older than this id (exclusive): the next page.
+            since_id: Only items newer than this id, newest first.
+            min_id: The items immediately newer than this id: the previous page.
+
+        Raises:
+            NotFoundError: No such account.
+            ValidationError: A bad limit or cursor.
+        """
+        return self.timeline.home(
+            self, viewer_id, limit=limit, max_id=max_id, since_id=since_id, min_id=min_id
+        )
+
+    def account_timeline(
+        self,
+        account_id: AccountId,
+        *,
+        viewer_id: AccountId | None = None,
+        with_replies: bool = False,
+        limit: int = 20,
+        max_id: PostId | None = None,
+        since_id: PostId | None = None,
+        min_id: PostId | None = None,
+    ) -> "TimelinePage":
+        """Return an account's own timeline as ``viewer_id`` sees it.
+
+        Raises:
+            NotFoundError: No such account.
+        """
+        from microblog_core.timelines import account_timeline
+
+        return account_timeline(
+            self,
+            account_id,
+            viewer_id=viewer_id,
+            with_replies=with_replies,
+            limit=limit,
+            max_id=max_id,
+            since_id=since_id,
+            min_id=min_id,
+        )
+
+    def hashtag_timeline(
+        self,
+        tag: str,
+        *,
+        viewer_id: AccountId | None = None,
+        limit: int = 20,
+        max_id: PostId | None = None,
+        since_id: PostId | None = None,
+        min_id: PostId | None = None,
+    ) -> "TimelinePage":
+        """Return the public posts carrying a hashtag, as ``viewer_id`` sees them."""
+        from microblog_core.timelines import hashtag_timeline
+
+        return hashtag_timeline(
+            self,
+            tag,
+            viewer_id=viewer_id,
+            limit=limit,
+            max_id=max_id,
+            since_id=since_id,
+            min_id=min_id,
+        )
+
+    def mentions_timeline(
+        self,
+        account_id: AccountId,
+        *,
+        limit: int = 20,
+        max_id: PostId | None = None,
+        since_id: PostId | None = None,
+        min_id: PostId | None = None,
+    ) -> "TimelinePage":
+        """Return the posts mentioning ``account_id`` that it may see and has not blocked."""
+        from microblog_core.timelines import mentions_timeline
+
+        return mentions_timeline(
+            self, account_id, limit=limit, max_id=max_id, since_id=since_id, min_id=min_id
+        )
+
+    def public_timeline(
+        self,
+        *,
+        viewer_id: AccountId | None = None,
+        limit: int = 20,
+        max_id: PostId | None = None,
+        since_id: PostId | None = None,
+        min_id: PostId | None = None,
+    ) -> "TimelinePage":
+        """Return the public timeline (public originals, no replies or reposts)."""
+        from microblog_core.timelines import public_timeline
+
+        return public_timeline(
+            self, viewer_id=viewer_id, limit=limit, max_id=max_id, since_id=since_id, min_id=min_id
+        )
+
+    def ranked_timeline(
+        self,
+        viewer_id: AccountId,
+        *,
+        ranker: "Ranker | None" = None,
+        limit: int = 20,
+        cursor: str | None = None,
+    ) -> "RankedPage":
+        """Return a ranked page of ``viewer_id``'s feed, with an opaque keyset cursor.
+
+        Args:
+            viewer_id: Whose feed.
+            ranker: Candidate sources, filters, scorer and re-rankers (default:
+                in-network candidates scored by weighted engagement with author diversity).
+            limit: Items per page, 1 to 40.
+            cursor: The ``next_cursor`` of the previous page.
+        """
+        from microblog_core.ranking.pipeline import ranked_timeline
+
+        return ranked_timeline(self, viewer_id, ranker=ranker, limit=limit, cursor=cursor)
