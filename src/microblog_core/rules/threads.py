@@ -48,7 +48,7 @@ def wilson_lower_bound(positive: int, total: int, z: float = WILSON_Z) -> float:
 
     Example:
         >>> round(wilson_lower_bound(8, 10), 4)
-        0.6495
+        0.6016
     """
     if total <= 0:
         return 0.0
@@ -82,8 +82,8 @@ def reply_ref_for(parent: Post, replier_id: AccountId) -> ReplyRef:
         )
     addressee = parent.author_id
     up = parent.reply_to
-    if up is not None and parent.author_id == replier_id == up.parent_author_id:
-        # The replier continues their own self-reply chain: keep the first addressee.
+    if up is not None and parent.author_id == replier_id:
+        # The replier continues their own reply: keep addressing the original person.
         addressee = up.addressee_id
     return ReplyRef(
         root_id=parent.thread_root_id,

@@ -1,0 +1,103 @@
+"""Mastodon's filter_from_home, as a pure rule."""
+
+import attrs
+from hypothesis import given
+from hypothesis import strategies as st
+
+from microblog_core.models import Visibility
+from microblog_core.rules import HomeContext, filtered_from_home
+from tests.rules.helpers import original, reply, repost
+
+VIEWER, ALICE, BOB, CAROL = 1, 2, 3, 4
+
+
+def ctx(**kwargs):
+    return HomeContext(viewer_id=VIEWER, following=frozenset({ALICE, BOB}), **kwargs)
+
+
+def test_followee_post_passes():
+    assert not filtered_from_home(original(10, ALICE), ctx())
+
+
+def test_own_posts_always_pass_even_direct():
+    assert not filtered_from_home(original(10, VIEWER, visibility=Visibility.DIRECT), ctx())
+
+
+def test_direct_posts_of_others_never_in_home():
+    post = original(10, ALICE, visibility=Visibility.DIRECT, mentions=(VIEWER,))
+    assert filtered_from_home(post, ctx())
+
+
+def test_private_post_needs_follow():
+    post = original(10, CAROL, visibility=Visibility.PRIVATE)
+    assert filtered_from_home(post, ctx())
+    assert not filtered_from_home(original(10, ALICE, visibility=Visibility.PRIVATE), ctx())
+
+
+def test_blocked_muted_or_blocking_author_dropped():
+    post = original(10, ALICE)
+    assert filtered_from_home(post, ctx(blocking=frozenset({ALICE})))
+    assert filtered_from_home(post, ctx(muting=frozenset({ALICE})))
+    assert filtered_from_home(post, ctx(blocked_by=frozenset({ALICE})))
+
+
+def test_mentioned_blocked_or_muted_account_drops_post():
+    post = original(10, ALICE, mentions=(CAROL,))
+    assert filtered_from_home(post, ctx(blocking=frozenset({CAROL})))
+    assert filtered_from_home(post, ctx(muting=frozenset({CAROL})))
+    assert not filtered_from_home(post, ctx())
+
+
+def test_reply_needs_follow_of_person_replied_to():
+    to_carol = reply(11, ALICE, original(10, CAROL))
+    assert filtered_from_home(to_carol, ctx())
+    to_bob = reply(11, ALICE, original(10, BOB))
+    assert not filtered_from_home(to_bob, ctx())
+
+
+def test_reply_to_viewer_and_self_reply_pass():
+    assert not filtered_from_home(reply(11, ALICE, original(10, VIEWER)), ctx())
+    assert not filtered_from_home(reply(11, ALICE, original(10, ALICE)), ctx())
+
+
+def test_repost_rules():
+    root = original(10, CAROL)
+    boost = repost(11, ALICE, root)
+    assert not filtered_from_home(boost, ctx(), root=root)
+    assert filtered_from_home(boost, ctx(hiding_reposts=frozenset({ALICE})), root=root)
+    assert filtered_from_home(boost, ctx(blocking=frozenset({CAROL})), root=root)
+    assert filtered_from_home(boost, ctx(muting=frozenset({CAROL})), root=root)
+    assert filtered_from_home(boost, ctx(blocked_by=frozenset({CAROL})), root=root)
+    assert filtered_from_home(boost, ctx(), root=None)
+
+
+def test_repost_of_post_mentioning_blocked_account_dropped():
+    root = original(10, CAROL, mentions=(BOB,))
+    assert filtered_from_home(repost(11, ALICE, root), ctx(blocking=frozenset({BOB})), root=root)
+
+
+def test_language_filter_of_follow():
+    post = original(10, ALICE, language="de")
+    assert filtered_from_home(post, ctx(languages={ALICE: ("en",)}))
+    assert not filtered_from_home(post, ctx(languages={ALICE: ("de", "en")}))
+    assert not filtered_from_home(
+        original(10, ALICE, language="en-GB"), ctx(languages={ALICE: ("en",)})
+    )
+    assert not filtered_from_home(original(10, ALICE), ctx(languages={ALICE: ("en",)}))
+
+
+@given(
+    st.sampled_from([ALICE, BOB, CAROL]),
+    st.sets(st.sampled_from([ALICE, BOB, CAROL])),
+    st.sets(st.sampled_from([ALICE, BOB, CAROL])),
+    st.sampled_from(list(Visibility)),
+)
+def test_blocked_or_muted_authors_never_pass(author, blocking, muting, visibility):
+    post = original(10, author, visibility=visibility)
+    context = ctx(blocking=frozenset(blocking), muting=frozenset(muting))
+    if author in blocking or author in muting:
+        assert filtered_from_home(post, context)
+
+
+def test_context_is_a_value():
+    assert attrs.evolve(ctx(), muting=frozenset({2})).muting == frozenset({2})
