@@ -1,0 +1,349 @@
+"""A reusable Hypothesis state machine over :class:`~microblog_core.Microblog`.
+
+Point it at your storage: subclass :class:`MicroblogMachine` and override
+:meth:`~MicroblogMachine.make_blogs` to return one or more services built on
+your adapter (sharing the machine's clock). The machine runs random use cases
+(including ones that must fail) on every service in lockstep and checks after
+each step that:
+
+- every service answered the same (same result, or the same error and rule);
+- every counter equals a recount of what is stored;
+- no query leaks a post its viewer may not see;
+- every service's storage holds the same things;
+- every service's home timelines agree (so services built with different
+  timeline strategies are checked against each other too).
+
+Example:
+    .. code-block:: python
+
+        from microblog_core.testing.machine import MicroblogMachine
+
+        class MyStoreMachine(MicroblogMachine):
+            def make_blogs(self, clock):
+                return [Microblog(MyStore().unit_of_work, clock=clock)]
+
+        TestMyStore = MyStoreMachine.TestCase
+
+Needs the ``testing`` extra (hypothesis).
+"""
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from microblog_core.clock import ManualClock
+from microblog_core.errors import MicroblogError, NotFoundError
+from microblog_core.models import Post, Visibility
+from microblog_core.service import Microblog
+
+__all__ = ["MicroblogMachine", "check_counters", "check_no_leaks", "snapshot"]
+
+_TEXTS = (
+    "hello world",
+    "breaking news #city",
+    "cc @u0 and @u1",
+    "x" * 300,
+    "",
+    "weird \ufffe char",
+    "你好 #话题",
+)
+
+
+def snapshot(blog: Microblog) -> dict[str, Any]:
+    """Read everything a service's store holds into plain, comparable data.
+
+    Meant for small test stores: it reads every pair of accounts.
+    """
+    with blog.unit_of_work(readonly=True) as uow:
+        accounts = list(uow.accounts.page(limit=100_000))
+        posts = list(uow.posts.scan(limit=1_000_000))
+        ids = [a.id for a in accounts]
+        relations = {
+            (a, b): (
+                uow.relations.get_follow(a, b),
+                uow.relations.get_request(a, b),
+                uow.relations.get_block(a, b),
+                uow.relations.get_mute(a, b),
+            )
+            for a in ids
+            for b in ids
+            if a != b
+        }
+        return {
+            "accounts": accounts,
+            "account_counters": {a: uow.accounts.counters(a) for a in ids},
+            "posts": posts,
+            "post_counters": {p.id: uow.posts.counters(p.id) for p in posts},
+            "likes": {p.id: list(uow.engagement.likes_of(p.id, limit=100_000)) for p in posts},
+            "relations": relations,
+        }
+
+
+def check_counters(blog: Microblog) -> None:
+    """Assert that every stored counter equals a recount of the stored facts."""
+    with blog.unit_of_work(readonly=True) as uow:
+        accounts = list(uow.accounts.page(limit=100_000))
+        posts = list(uow.posts.scan(limit=1_000_000))
+        for account in accounts:
+            counters = uow.accounts.counters(account.id)
+            assert counters.followers == len(uow.relations.follower_ids(account.id)), account
+            assert counters.following == len(uow.relations.following_ids(account.id)), account
+            assert counters.posts == sum(p.author_id == account.id for p in posts), account
+        for post in posts:
+            counters = uow.posts.counters(post.id)
+            replies = sum(p.reply_to is not None and p.reply_to.parent_id == post.id for p in posts)
+            reposts = sum(p.repost_of is not None and p.repost_of.root_id == post.id for p in posts)
+            quotes = sum(p.quote_of == post.id for p in posts)
+            likes = len(uow.engagement.likes_of(post.id, limit=100_000))
+            assert (counters.replies, counters.reposts, counters.quotes, counters.likes) == (
+                replies,
+                reposts,
+                quotes,
+                likes,
+            ), post
+
+
+def _may_see(post: Post, viewer: int, follows: Callable[[int, int], bool], blocked: bool) -> bool:
+    """Visibility computed from first principles (independently of the rules module)."""
+    if post.author_id == viewer:
+        return True
+    if blocked:
+        return False
+    if post.visibility in (Visibility.PUBLIC, Visibility.UNLISTED):
+        return True
+    if post.visibility is Visibility.PRIVATE:
+        return follows(viewer, post.author_id) or viewer in post.mentions
+    return viewer in post.mentions
+
+
+def check_no_leaks(blog: Microblog) -> None:
+    """Assert that no viewer is shown a post they may not see, in any query."""
+    with blog.unit_of_work(readonly=True) as uow:
+        accounts = [a.id for a in uow.accounts.page(limit=100_000)]
+        posts = {p.id: p for p in uow.posts.scan(limit=1_000_000)}
+
+        def follows(a: int, b: int) -> bool:
+            return uow.relations.get_follow(a, b) is not None  # type: ignore[arg-type]
+
+        def blocked(a: int, b: int) -> bool:
+            r = uow.relations
+            return r.get_block(a, b) is not None or r.get_block(b, a) is not None  # type: ignore[arg-type]
+
+        def visible(post: Post, viewer: int) -> bool:
+            if not _may_see(post, viewer, follows, blocked(viewer, post.author_id)):
+                return False
+            ref = post.repost_of
+            if ref is None:
+                return True
+            root = posts.get(ref.root_id)
+            return root is not None and _may_see(
+                root, viewer, follows, blocked(viewer, root.author_id)
+            )
+
+    for viewer in accounts:
+        for author in accounts:
+            for post in blog.posts_by(author, viewer_id=viewer, limit=40).items:  # type: ignore[arg-type]
+                assert visible(post, viewer), (viewer, post)
+        for post in _home_posts(blog, viewer):
+            assert visible(post, viewer), ("home", viewer, post)
+        for post_id, post in posts.items():
+            try:
+                shown = blog.get_post(post_id, viewer_id=viewer)  # type: ignore[arg-type]
+            except NotFoundError:
+                assert not visible(post, viewer), (viewer, post)
+            else:
+                assert visible(shown, viewer), (viewer, post)
+
+
+def _home_posts(blog: Microblog, viewer: int) -> list[Post]:
+    page = blog.home_timeline(viewer, limit=40)  # type: ignore[arg-type]
+    return list(page.posts)
+
+
+def _outcome(call: Callable[[], Any]) -> tuple[str, Any]:
+    try:
+        result = call()
+    except MicroblogError as error:
+        return "error", (type(error).__name__, getattr(error, "rule", None))
+    return "ok", result
+
+
+class MicroblogMachine(RuleBasedStateMachine):
+    """Random use cases on several services in lockstep, with domain invariants checked.
+
+    Override :meth:`make_blogs` to test your own adapter or strategy. The
+    default runs the in-memory and the SQLite adapters side by side.
+    """
+
+    ACCOUNTS = 4
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
+        self.blogs: Sequence[Microblog] = self.make_blogs(self.clock)
+        self.users: list[int] = []
+        self.posts: list[int] = []
+
+    def make_blogs(self, clock: ManualClock) -> Sequence[Microblog]:
+        """Return the services to drive in lockstep; they must share ``clock``."""
+        return [
+            Microblog.in_memory(clock=clock),
+            Microblog.sqlite(":memory:", clock=clock),
+        ]
+
+    def teardown(self) -> None:
+        """Close every service."""
+        for blog in self.blogs:
+            blog.close()
+
+    def _all(self, action: Callable[[Microblog], Any]) -> tuple[str, Any]:
+        self.clock.advance(timedelta(seconds=1))
+        outcomes = [_outcome(lambda b=blog: action(b)) for blog in self.blogs]
+        first = outcomes[0]
+        for other in outcomes[1:]:
+            assert other == first, (first, other)
+        return first
+
+    def _user(self, index: int) -> int:
+        return self.users[index % len(self.users)]
+
+    def _post(self, index: int) -> int:
+        return self.posts[index % len(self.posts)] if self.posts else 999_999
+
+    @precondition(lambda self: len(self.users) < self.ACCOUNTS)
+    @rule(locked=st.booleans())
+    def register(self, locked: bool) -> None:
+        """Register an account (some locked)."""
+        status, account = self._all(lambda b: b.register(f"u{len(self.users)}", locked=locked))
+        assert status == "ok"
+        self.users.append(account.id)
+
+    @precondition(lambda self: self.users)
+    @rule(a=st.integers(0, 9), b=st.integers(0, 9), show_reposts=st.booleans())
+    def follow(self, a: int, b: int, show_reposts: bool) -> None:
+        """Follow (or request to)."""
+        self._all(lambda blog: blog.follow(self._user(a), self._user(b), show_reposts=show_reposts))
+
+    @precondition(lambda self: self.users)
+    @rule(a=st.integers(0, 9), b=st.integers(0, 9))
+    def unfollow(self, a: int, b: int) -> None:
+        """Unfollow."""
+        self._all(lambda blog: blog.unfollow(self._user(a), self._user(b)))
+
+    @precondition(lambda self: self.users)
+    @rule(a=st.integers(0, 9), b=st.integers(0, 9), approve=st.booleans())
+    def answer_request(self, a: int, b: int, approve: bool) -> None:
+        """Approve or reject a follow request."""
+        if approve:
+            self._all(lambda blog: blog.approve_follow(self._user(a), self._user(b)))
+        else:
+            self._all(lambda blog: blog.reject_follow(self._user(a), self._user(b)))
+
+    @precondition(lambda self: self.users)
+    @rule(a=st.integers(0, 9), b=st.integers(0, 9), undo=st.booleans())
+    def block(self, a: int, b: int, undo: bool) -> None:
+        """Block or unblock."""
+        if undo:
+            self._all(lambda blog: blog.unblock(self._user(a), self._user(b)))
+        else:
+            self._all(lambda blog: blog.block(self._user(a), self._user(b)))
+
+    @precondition(lambda self: self.users)
+    @rule(a=st.integers(0, 9), b=st.integers(0, 9), minutes=st.none() | st.integers(1, 5))
+    def mute(self, a: int, b: int, minutes: int | None) -> None:
+        """Mute, forever or for a few minutes."""
+        expires = None if minutes is None else self.clock.now() + timedelta(minutes=minutes)
+        self._all(lambda blog: blog.mute(self._user(a), self._user(b), expires_at=expires))
+
+    @precondition(lambda self: self.users)
+    @rule(
+        a=st.integers(0, 9),
+        text=st.sampled_from(_TEXTS),
+        visibility=st.sampled_from(list(Visibility)),
+    )
+    def post(self, a: int, text: str, visibility: Visibility) -> None:
+        """Publish a post (some texts are refused)."""
+        status, post = self._all(lambda blog: blog.post(self._user(a), text, visibility=visibility))
+        if status == "ok":
+            self.posts.append(post.id)
+
+    @precondition(lambda self: self.users)
+    @rule(a=st.integers(0, 9), p=st.integers(0, 99), text=st.sampled_from(_TEXTS))
+    def reply(self, a: int, p: int, text: str) -> None:
+        """Reply to a post (or a repost)."""
+        status, post = self._all(lambda blog: blog.reply(self._user(a), self._post(p), text))
+        if status == "ok":
+            self.posts.append(post.id)
+
+    @precondition(lambda self: self.users)
+    @rule(
+        a=st.integers(0, 9),
+        p=st.integers(0, 99),
+        comment=st.sampled_from([None, "so true", "x" * 300]),
+        also=st.booleans(),
+    )
+    def repost(self, a: int, p: int, comment: str | None, also: bool) -> None:
+        """Repost, maybe with a comment, maybe also replying."""
+        status, post = self._all(
+            lambda blog: blog.repost(self._user(a), self._post(p), comment=comment, also_comment=also)
+        )
+        if status == "ok":
+            self.posts.append(post.id)
+
+    @precondition(lambda self: self.users)
+    @rule(a=st.integers(0, 9), p=st.integers(0, 99))
+    def quote(self, a: int, p: int) -> None:
+        """Quote a post."""
+        status, post = self._all(lambda blog: blog.post(self._user(a), "look", quote_of=self._post(p)))
+        if status == "ok":
+            self.posts.append(post.id)
+
+    @precondition(lambda self: self.users)
+    @rule(a=st.integers(0, 9), p=st.integers(0, 99), undo=st.booleans())
+    def like(self, a: int, p: int, undo: bool) -> None:
+        """Like or unlike."""
+        if undo:
+            self._all(lambda blog: blog.unlike(self._user(a), self._post(p)))
+        else:
+            self._all(lambda blog: blog.like(self._user(a), self._post(p)))
+
+    @precondition(lambda self: self.users)
+    @rule(a=st.integers(0, 9), p=st.integers(0, 99))
+    def unrepost(self, a: int, p: int) -> None:
+        """Withdraw a repost."""
+        self._all(lambda blog: blog.unrepost(self._user(a), self._post(p)))
+
+    @precondition(lambda self: self.users)
+    @rule(a=st.integers(0, 9), p=st.integers(0, 99))
+    def delete(self, a: int, p: int) -> None:
+        """Delete a post (only its author may)."""
+        self._all(lambda blog: blog.delete_post(self._user(a), self._post(p)))
+
+    @invariant()
+    def counters_equal_recounts(self) -> None:
+        """Every counter equals a recount, on every service."""
+        for blog in self.blogs:
+            check_counters(blog)
+
+    @invariant()
+    def stores_agree(self) -> None:
+        """Every service holds the same things."""
+        first = snapshot(self.blogs[0])
+        for blog in self.blogs[1:]:
+            assert snapshot(blog) == first
+
+    @invariant()
+    def nothing_leaks(self) -> None:
+        """No query shows a viewer a post they may not see."""
+        check_no_leaks(self.blogs[0])
+
+    @invariant()
+    def home_timelines_agree(self) -> None:
+        """Every service shows every viewer the same home timeline."""
+        for viewer in self.users:
+            first = [p.id for p in _home_posts(self.blogs[0], viewer)]
+            for blog in self.blogs[1:]:
+                assert [p.id for p in _home_posts(blog, viewer)] == first, viewer
