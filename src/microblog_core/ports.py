@@ -484,21 +484,34 @@ class UnitOfWork(Protocol):
 
     Use it as a context manager. Writes become visible to other units only
     on :meth:`commit`; leaving the block without committing, or with an
-    exception, rolls back every write the unit made.
-
-    Attributes:
-        accounts: The account repository of this unit.
-        posts: The post repository of this unit.
-        relations: The relation repository of this unit.
-        engagement: The engagement repository of this unit.
-        feeds: The home-feed repository of this unit.
+    exception, rolls back every write the unit made. The repositories are
+    read-only attributes (plain attributes or properties in an implementation).
     """
 
-    accounts: AccountRepository
-    posts: PostRepository
-    relations: RelationRepository
-    engagement: EngagementRepository
-    feeds: FeedRepository
+    @property
+    def accounts(self) -> AccountRepository:
+        """The account repository of this unit."""
+        ...
+
+    @property
+    def posts(self) -> PostRepository:
+        """The post repository of this unit."""
+        ...
+
+    @property
+    def relations(self) -> RelationRepository:
+        """The relation repository of this unit."""
+        ...
+
+    @property
+    def engagement(self) -> EngagementRepository:
+        """The engagement repository of this unit."""
+        ...
+
+    @property
+    def feeds(self) -> FeedRepository:
+        """The home-feed repository of this unit."""
+        ...
 
     def __enter__(self) -> Self:
         """Begin the unit."""
