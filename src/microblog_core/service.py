@@ -81,13 +81,23 @@ from microblog_core.rules import (
     reply_ref_for,
     repost_visibility,
 )
-from microblog_core.text import TWITTER_V3, LengthPolicy, check_text, extract, measure
+from microblog_core.text import (
+    TWITTER_V3,
+    EntityKind,
+    LengthPolicy,
+    check_text,
+    extract,
+    measure,
+)
 
 if TYPE_CHECKING:
     from microblog_core.ranking.pipeline import RankedPage, Ranker
     from microblog_core.timelines import TimelinePage, TimelineStrategy
 
 __all__ = ["AccountPage", "Microblog", "PostPage", "Projector"]
+
+
+_ENTITY_KINDS = (EntityKind.MENTION, EntityKind.HASHTAG, EntityKind.TOPIC)
 
 
 class Projector(Protocol):
@@ -352,6 +362,26 @@ class Microblog:
             raise NotFoundError("post", post_id)
         return post
 
+    def _target_post(self, uow: UnitOfWork, post_id: PostId, actor: AccountId, action: str) -> Post:
+        """Return a post an actor acts on: a block says so, invisibility is "not found"."""
+        post = uow.posts.find(post_id)
+        if post is None:
+            raise NotFoundError("post", post_id)
+        authors = [post.author_id]
+        if post.repost_of is not None:
+            authors.append(post.repost_of.root_author_id)
+        for author in authors:
+            if author != actor and self._blocked(uow, actor, author):
+                raise PermissionDeniedError(
+                    f"account {actor} and account {author} block each other; "
+                    f"cannot {action} post {post_id}",
+                    action=action,
+                    rule="blocked",
+                )
+        if not self._visible(uow, post, actor):
+            raise NotFoundError("post", post_id)
+        return post
+
     def _mentions_and_tags(
         self, uow: UnitOfWork, text: str
     ) -> tuple[tuple[AccountId, ...], tuple[str, ...]]:
@@ -359,18 +389,18 @@ class Microblog:
             return (), ()
         mentions: dict[AccountId, None] = {}
         tags: dict[str, None] = {}
-        for entity in extract(text):
-            kind = entity.kind.value
-            if kind == "mention":
-                domain = entity.domain
-                if domain is not None and (
-                    self.local_domain is None or domain.casefold() != self.local_domain
+        for entity in extract(text, kinds=_ENTITY_KINDS):
+            if entity.kind is EntityKind.MENTION:
+                username, domain = entity.username, entity.domain
+                if username is None or (
+                    domain is not None
+                    and (self.local_domain is None or domain.casefold() != self.local_domain)
                 ):
                     continue
-                account = uow.accounts.by_handle(entity.username)
+                account = uow.accounts.by_handle(username)
                 if account is not None:
                     mentions.setdefault(account.id, None)
-            elif kind in ("hashtag", "topic"):
+            elif entity.tag:
                 tags.setdefault(entity.tag.casefold(), None)
         return tuple(mentions), tuple(tags)
 
@@ -870,9 +900,9 @@ class Microblog:
         return post
 
     def _quotable(self, uow: UnitOfWork, quote_of: PostId, quoter: AccountId) -> PostId:
-        quoted = self._visible_post(uow, quote_of, quoter)
+        quoted = self._target_post(uow, quote_of, quoter, "quote")
         if quoted.repost_of is not None:
-            quoted = self._visible_post(uow, quoted.repost_of.root_id, quoter)
+            quoted = self._target_post(uow, quoted.repost_of.root_id, quoter, "quote")
         check_quote(
             quoted,
             quoter,
@@ -945,9 +975,9 @@ class Microblog:
         attachments: tuple[Attachment, ...],
     ) -> Post:
         uow.accounts.get(author_id)
-        parent = self._visible_post(uow, parent_id, author_id)
+        parent = self._target_post(uow, parent_id, author_id, "reply")
         if parent.repost_of is not None:
-            parent = self._visible_post(uow, parent.repost_of.root_id, author_id)
+            parent = self._target_post(uow, parent.repost_of.root_id, author_id, "reply")
         root_id = parent.thread_root_id
         root = parent if root_id == parent.id else uow.posts.find(root_id)
         root_author = root.author_id if root is not None else None
@@ -1016,9 +1046,9 @@ class Microblog:
             )
         with self._writing() as (uow, events):
             uow.accounts.get(account_id)
-            target = self._visible_post(uow, post_id, account_id)
+            target = self._target_post(uow, post_id, account_id, "repost")
             ref = flatten_repost(target)
-            root = self._visible_post(uow, ref.root_id, account_id)
+            root = self._target_post(uow, ref.root_id, account_id, "repost")
             blocked = self._blocked(uow, account_id, root.author_id) or (
                 ref.via_author_id is not None and self._blocked(uow, account_id, ref.via_author_id)
             )
@@ -1129,9 +1159,9 @@ class Microblog:
         """
         with self._writing() as (uow, events):
             uow.accounts.get(account_id)
-            post = self._visible_post(uow, post_id, account_id)
+            post = self._target_post(uow, post_id, account_id, "like")
             if post.repost_of is not None:
-                post = self._visible_post(uow, post.repost_of.root_id, account_id)
+                post = self._target_post(uow, post.repost_of.root_id, account_id, "like")
             check_like(post, account_id, blocked=self._blocked(uow, account_id, post.author_id))
             now = self._now()
             like = Like(account_id=account_id, post_id=post.id, created_at=now)

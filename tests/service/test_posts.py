@@ -89,8 +89,13 @@ def test_reply_visibility_defaults_to_narrower_parent(blog, people):
 def test_reply_to_blocked_author_refused(blog, people):
     root = blog.post(people["op"].id, "hello")
     blog.block(people["op"].id, people["ann"].id)
-    with pytest.raises((PermissionDeniedError, NotFoundError)):
+    with pytest.raises(PermissionDeniedError) as info:
         blog.reply(people["ann"].id, root.id, "let me in")
+    assert info.value.rule == "blocked"
+    with pytest.raises(PermissionDeniedError):
+        blog.like(people["ann"].id, root.id)
+    with pytest.raises(NotFoundError):
+        blog.get_post(root.id, viewer_id=people["ann"].id)
 
 
 def test_reply_breaking_gate_refused(blog, people):
