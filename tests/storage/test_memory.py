@@ -1,0 +1,385 @@
+"""The memory adapter: the full contract suite, plus memory-specific behaviour."""
+
+import itertools
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from microblog_core.errors import StorageError, ValidationError
+from microblog_core.ids import AccountId, PostId, id_at
+from microblog_core.models import Account, Follow, Post
+from microblog_core.storage import MemoryStore
+from microblog_core.storage._memory_graph import FollowGraph
+from microblog_core.storage.memory import MemoryUnitOfWork
+from microblog_core.testing.contracts import (
+    StoreContract,
+    _apply_write,
+    _seed_world,
+    _write_ops,
+)
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+BASE = id_at(T0)
+
+
+class TestMemoryStoreContract(StoreContract):
+    def make_store(self) -> MemoryStore:
+        return MemoryStore()
+
+
+def account(n: int) -> Account:
+    return Account.create(id=AccountId(n), handle=f"user{n}", created_at=T0)
+
+
+def post(n: int, author: int = 1) -> Post:
+    return Post.create(
+        id=PostId(BASE + n),
+        author_id=AccountId(author),
+        created_at=T0 + timedelta(seconds=n),
+        text="hi",
+    )
+
+
+def seeded(*accounts: int, posts: int = 0) -> MemoryStore:
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        for n in accounts:
+            uow.accounts.add(account(n))
+        for n in range(1, posts + 1):
+            uow.posts.add(post(n))
+        uow.commit()
+    return store
+
+
+# --------------------------------------------------------------------------- atomicity
+
+
+@given(ops=_write_ops(min_size=20, max_size=150))
+def test_rollback_of_a_large_mixed_unit_restores_the_exact_internal_state(ops):
+    """Every value, index, counter source and feed is exactly as before the unit."""
+    store = MemoryStore()
+    _seed_world(store)
+    before = store._snapshot()
+    with store.unit_of_work() as uow:
+        for op in ops:
+            _apply_write(uow, op)
+        uow.rollback()
+        assert uow._log == []
+        assert store._snapshot() == before
+        for op in ops:
+            _apply_write(uow, op)
+    assert store._snapshot() == before
+
+
+@given(ops=_write_ops(max_size=60))
+def test_committed_writes_survive_a_later_rollback(ops):
+    """Rollback after commit undoes only what came after the commit."""
+    store = MemoryStore()
+    _seed_world(store)
+    with store.unit_of_work() as uow:
+        for op in ops:
+            _apply_write(uow, op)
+        uow.commit()
+        committed = store._snapshot()
+        for op in ops:
+            _apply_write(uow, op)
+    assert store._snapshot() == committed
+
+
+def test_a_unit_that_wrote_nothing_has_nothing_to_undo():
+    """Reads leave the undo log empty, so ending the unit costs nothing."""
+    store = seeded(1, posts=3)
+    with store.unit_of_work() as uow:
+        list(uow.posts.by_author(AccountId(1)))
+        uow.relations.remove_follow(AccountId(1), AccountId(2))
+        uow.feeds.clear(AccountId(1))
+        uow.engagement.remove_like(AccountId(1), PostId(BASE + 1))
+        assert uow._log == []
+
+
+def test_values_are_stored_as_given_not_copied():
+    """Immutable values come back as the very objects stored."""
+    store = seeded(1, 2)
+    value = post(1)
+    follow = Follow(follower_id=AccountId(1), followee_id=AccountId(2), created_at=T0, notify=True)
+    with store.unit_of_work() as uow:
+        uow.posts.add(value)
+        uow.relations.add_follow(follow)
+        assert uow.posts.get(value.id) is value
+        assert uow.relations.get_follow(AccountId(1), AccountId(2)) is follow
+
+
+# --------------------------------------------------------------------------- the lock
+
+
+def test_a_unit_in_another_thread_waits_until_the_current_one_ends():
+    """Units are serialised: a second thread enters only after the first unit exits."""
+    store = seeded(1)
+    entered = threading.Event()
+    seen: list[int] = []
+
+    def other() -> None:
+        with store.unit_of_work(readonly=True) as uow:
+            entered.set()
+            seen.append(uow.accounts.count())
+
+    thread = threading.Thread(target=other)
+    with store.unit_of_work() as uow:
+        uow.accounts.add(account(2))
+        thread.start()
+        assert not entered.wait(timeout=0.2)
+        uow.commit()
+    thread.join(timeout=30)
+    assert entered.is_set()
+    assert seen == [2]
+
+
+def test_lock_timeout_refuses_a_unit_while_another_thread_holds_one():
+    """With lock_timeout, entering raises StorageError instead of waiting forever."""
+    store = MemoryStore(lock_timeout=0.05)
+    holding = threading.Event()
+    release = threading.Event()
+
+    def holder() -> None:
+        with store.unit_of_work():
+            holding.set()
+            release.wait(timeout=30)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    try:
+        assert holding.wait(timeout=30)
+        with pytest.raises(StorageError, match="locked"), store.unit_of_work():
+            pass
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    with store.unit_of_work(readonly=True) as uow:
+        assert uow.accounts.count() == 0
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, "1", True])
+def test_lock_timeout_must_be_a_positive_number(bad):
+    """A lock_timeout that is not a positive number raises ValidationError."""
+    with pytest.raises(ValidationError):
+        MemoryStore(lock_timeout=bad)
+
+
+def test_a_writing_unit_cannot_nest_in_the_same_thread():
+    """A nested unit that may write raises StorageError; the outer unit goes on."""
+    store = seeded(1)
+    with store.unit_of_work() as outer:
+        outer.accounts.add(account(2))
+        with pytest.raises(StorageError, match="inside another unit"), store.unit_of_work():
+            pass
+        outer.accounts.add(account(3))
+        outer.commit()
+    with store.unit_of_work(readonly=True) as uow:
+        assert uow.accounts.count() == 3
+
+
+def test_a_readonly_unit_may_nest_and_sees_the_outer_writes():
+    """A nested readonly unit shares the thread's lock and the outer unit's state."""
+    store = seeded(1)
+    with store.unit_of_work() as outer:
+        outer.accounts.add(account(2))
+        with store.unit_of_work(readonly=True) as inner:
+            assert inner.accounts.count() == 2
+        outer.rollback()
+    with store.unit_of_work(readonly=True) as uow:
+        assert uow.accounts.count() == 1
+
+
+def test_a_refused_nested_unit_releases_the_lock():
+    """After a refused nested unit, other threads can still get the lock."""
+    store = seeded(1)
+    with store.unit_of_work(readonly=True), pytest.raises(StorageError):
+        store.unit_of_work().__enter__()
+    counts: list[int] = []
+
+    def other() -> None:
+        with store.unit_of_work(readonly=True) as uow:
+            counts.append(uow.accounts.count())
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join(timeout=30)
+    assert counts == [1]
+
+
+def test_close_inside_a_unit_is_refused():
+    """Closing the store from inside one of its units raises StorageError."""
+    store = seeded(1)
+    with store.unit_of_work(readonly=True), pytest.raises(StorageError):
+        store.close()
+    with store.unit_of_work(readonly=True) as uow:
+        assert uow.accounts.count() == 1
+
+
+def test_close_drops_the_data():
+    """A closed store holds nothing and opens no unit."""
+    store = seeded(1, posts=2)
+    store.close()
+    assert store._snapshot()["posts"] == {}
+    with pytest.raises(StorageError, match="closed"):
+        store.unit_of_work()
+
+
+def test_commit_on_a_readonly_unit_is_harmless():
+    """commit and rollback on a readonly unit do nothing."""
+    store = seeded(1)
+    with store.unit_of_work(readonly=True) as uow:
+        uow.commit()
+        uow.rollback()
+        assert uow.readonly
+        assert uow.accounts.count() == 1
+
+
+def test_repr_says_what_the_store_and_unit_hold():
+    """Reprs show counts and the unit's phase."""
+    store = seeded(1, posts=2)
+    assert repr(store) == "<MemoryStore accounts=1 posts=2>"
+    unit = store.unit_of_work(readonly=True)
+    assert repr(unit) == "<MemoryUnitOfWork new readonly>"
+    with unit:
+        assert repr(unit) == "<MemoryUnitOfWork open readonly>"
+    assert repr(unit) == "<MemoryUnitOfWork ended readonly>"
+    store.close()
+    assert repr(store) == "<MemoryStore accounts=0 posts=0 closed>"
+
+
+# --------------------------------------------------------------------------- streams
+
+
+class CountingDict(dict[int, Post]):
+    """A dict that counts lookups, to see how much of a stream was read."""
+
+    reads = 0
+
+    def __getitem__(self, key: int) -> Post:
+        self.reads += 1
+        return super().__getitem__(key)
+
+
+def test_stream_reads_only_what_is_consumed():
+    """Taking three items of a 20,000-post stream looks up three posts."""
+    store = seeded(1, posts=20_000)
+    state = store._state
+    counting = CountingDict(state.posts)
+    state.posts = counting
+    with store.unit_of_work(readonly=True) as uow:
+        stream = uow.posts.stream(AccountId(1))
+        assert counting.reads == 0
+        first = list(itertools.islice(stream, 3))
+        assert [p.id for p in first] == [BASE + 20_000, BASE + 19_999, BASE + 19_998]
+        assert counting.reads == 3
+
+
+def test_stream_refuses_to_go_on_after_the_unit_ended():
+    """A stream kept past its unit raises StorageError on the next item."""
+    store = seeded(1, posts=5)
+    with store.unit_of_work(readonly=True) as uow:
+        stream = uow.posts.stream(AccountId(1))
+        next(stream)
+    with pytest.raises(StorageError):
+        next(stream)
+
+
+@pytest.mark.parametrize("ascending", [False, True])
+def test_stream_stays_consistent_while_posts_change(ascending):
+    """Writes during iteration never repeat an item or yield a removed one."""
+    store = seeded(1)
+    with store.unit_of_work() as uow:
+        for n in range(2, 40, 2):
+            uow.posts.add(post(n))
+        stream = uow.posts.stream(AccountId(1), ascending=ascending)
+        seen = [next(stream).id for _ in range(3)]
+        for n in range(1, 40, 2):
+            uow.posts.add(post(n))
+        uow.posts.remove(PostId(seen[-1] + (2 if ascending else -2)))
+        rest = [p.id for p in stream]
+        ids = seen + rest
+        assert len(ids) == len(set(ids))
+        assert ids == sorted(ids, reverse=not ascending)
+        assert PostId(seen[-1] + (2 if ascending else -2)) not in ids
+        stored = {p.id for p in uow.posts.stream(AccountId(1))}
+        assert set(rest) <= stored
+
+
+# --------------------------------------------------------------------------- follows
+
+
+def test_followers_added_in_any_order_page_in_id_order():
+    """A big follower list built in random order pages ascending, and removals work."""
+    count = 500
+    store = seeded(*range(1, count + 2))
+    order = list(range(2, count + 2))
+    order.sort(key=lambda n: (n * 7919) % count)
+    with store.unit_of_work() as uow:
+        for n in order:
+            uow.relations.add_follow(
+                Follow(follower_id=AccountId(n), followee_id=AccountId(1), created_at=T0)
+            )
+        for n in order[:50]:
+            assert uow.relations.remove_follow(AccountId(n), AccountId(1)) is not None
+        uow.commit()
+    kept = sorted(order[50:])
+    with store.unit_of_work(readonly=True) as uow:
+        paged = []
+        after = None
+        while page := uow.relations.followers_of(AccountId(1), after=after, limit=64):
+            paged.extend(f.follower_id for f in page)
+            after = page[-1].follower_id
+        assert paged == kept
+        assert sorted(uow.relations.follower_ids(AccountId(1))) == kept
+        assert uow.accounts.counters(AccountId(1)).followers == len(kept)
+
+
+edges = st.lists(
+    st.tuples(st.sampled_from(["add", "remove"]), st.integers(1, 6), st.integers(1, 6)),
+    max_size=80,
+)
+
+
+@given(ops=edges, after=st.none() | st.integers(0, 7), limit=st.integers(1, 7))
+def test_follow_graph_matches_a_dict_model(ops, after, limit):
+    """FollowGraph answers every query as a dict of edges would."""
+    graph = FollowGraph()
+    for node in range(1, 7):
+        graph.add_node(node)
+    model: dict[tuple[int, int], int] = {}
+    for step, (kind, a, b) in enumerate(ops):
+        if a == b:
+            continue
+        if kind == "add":
+            assert graph.add(a, b, step) == model.get((a, b))
+            model[a, b] = step
+        else:
+            assert graph.remove(a, b) == model.pop((a, b), None)
+    for node in range(1, 7):
+        sources = sorted(a for a, b in model if b == node)
+        targets = sorted((b, t) for (a, b), t in model.items() if a == node)
+        assert graph.in_degree(node) == len(sources)
+        assert graph.out_degree(node) == len(targets)
+        assert sorted(graph.source_ids(node)) == sources
+        assert list(graph.target_ids(node)) == [b for b, _ in targets]
+        cut = [a for a in sources if after is None or a > after][:limit]
+        assert graph.sources(node, after=after, limit=limit) == cut
+        cut_targets = [(b, t) for b, t in targets if after is None or b > after][:limit]
+        assert graph.targets(node, after=after, limit=limit) == cut_targets
+        for other in range(1, 7):
+            assert graph.time(node, other) == model.get((node, other))
+    assert graph.time(99, 1) is None
+    assert graph.remove(99, 1) is None
+    assert graph.sources(99, after=None, limit=5) == []
+    assert graph.targets(99, after=None, limit=5) == []
+    assert 99 not in graph
+    assert graph.in_degree(99) == graph.out_degree(99) == 0
+
+
+def test_unit_of_work_type_is_exported():
+    """MemoryStore.unit_of_work returns a MemoryUnitOfWork."""
+    assert isinstance(MemoryStore().unit_of_work(), MemoryUnitOfWork)
