@@ -103,8 +103,16 @@ class ManualClock:
             raise ValidationError(
                 "delta must be a timedelta or a number of seconds", field="delta", value=delta
             )
-        step = delta if isinstance(delta, timedelta) else timedelta(seconds=delta)
-        self._now = self._now + step
+        try:
+            step = delta if isinstance(delta, timedelta) else timedelta(seconds=delta)
+            self._now = self._now + step
+        except (ValueError, OverflowError):
+            raise ValidationError(
+                f"cannot advance the clock by {delta!r}: it must be finite and keep the date "
+                "within years 1 to 9999",
+                field="delta",
+                value=delta,
+            ) from None
         return self._now
 
     def __repr__(self) -> str:

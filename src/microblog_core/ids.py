@@ -108,7 +108,14 @@ def id_at(timestamp: datetime, sequence: int = 0) -> int:
             field="sequence",
             value=sequence,
         )
-    return (_millis(timestamp, "timestamp") << SEQUENCE_BITS) | sequence
+    value = (_millis(timestamp, "timestamp") << SEQUENCE_BITS) | sequence
+    if value == 0:
+        raise InvalidIdError(
+            "id 0 is reserved: the epoch itself needs a sequence of at least 1",
+            field="timestamp",
+            value=timestamp,
+        )
+    return value
 
 
 def timestamp_of(id_: int) -> datetime:
@@ -119,6 +126,16 @@ def timestamp_of(id_: int) -> datetime:
     """
     validate_id(id_)
     return EPOCH + (id_ >> SEQUENCE_BITS) * _ONE_MS
+
+
+def _check_floor(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
+        raise InvalidIdError(
+            f"an id floor must be an integer from 0 to {MAX_ID}, got {value!r}",
+            field="last_id",
+            value=value,
+        )
+    return value
 
 
 class IdGenerator:
@@ -141,9 +158,13 @@ class IdGenerator:
     __slots__ = ("_clock", "_last")
 
     def __init__(self, clock: Clock, *, last_id: int = 0) -> None:
-        """Create a generator reading ``clock``; ids will be greater than ``last_id``."""
+        """Create a generator reading ``clock``; ids will be greater than ``last_id``.
+
+        Raises:
+            InvalidIdError: ``last_id`` is negative or above :data:`MAX_ID`.
+        """
         self._clock = clock
-        self._last = last_id
+        self._last = _check_floor(last_id)
 
     @property
     def last_id(self) -> int:
@@ -151,8 +172,12 @@ class IdGenerator:
         return self._last
 
     def observe(self, id_: int) -> None:
-        """Make every later id greater than ``id_`` (e.g. after loading stored data)."""
-        self._last = max(self._last, id_)
+        """Make every later id greater than ``id_`` (e.g. after loading stored data).
+
+        Raises:
+            InvalidIdError: ``id_`` is negative or above :data:`MAX_ID`.
+        """
+        self._last = max(self._last, _check_floor(id_))
 
     def next_id(self) -> int:
         """Return a new id, greater than every id this generator returned before.
@@ -176,7 +201,8 @@ class IdGenerator:
 # AT Protocol "base32-sortable": digits 2-7 then a-z, in ASCII order.
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 _TID_INDEX = {c: i for i, c in enumerate(_TID_ALPHABET)}
-_TID_RE = regex.compile(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}")
+# The top bit of a TID is zero, so its first character encodes at most 0b0111 (2-7, a, b).
+_TID_RE = regex.compile(r"[234567ab][234567abcdefghijklmnopqrstuvwxyz]{12}")
 _TID_CLOCK_BITS = 10
 
 
@@ -220,7 +246,7 @@ def decode_tid(text: str) -> int:
     """
     if not is_tid(text):
         raise InvalidIdError(
-            f"{text!r} is not a TID: 13 characters of 234567a-z, the first one 2-7 or a-j",
+            f"{text!r} is not a TID: 13 characters of 234567a-z, the first one 2-7, a or b",
             field="tid",
             value=text,
         )

@@ -78,6 +78,28 @@ def _name(cls: object) -> str:
     return str(getattr(cls, "__name__", cls))
 
 
+def _strict(kind: type, accept: tuple[type, ...]) -> Any:
+    """Return a structure hook that takes ``accept`` types as they are and refuses the rest.
+
+    cattrs' default hooks coerce (``bool("false")`` is True); JSON input is not coerced.
+    """
+
+    def structure(value: object, _: type) -> Any:
+        if isinstance(value, bool) and bool not in accept:
+            raise ValidationError(
+                f"expected {kind.__name__}, got a boolean", field=kind.__name__, value=value
+            )
+        if not isinstance(value, accept):
+            raise ValidationError(
+                f"expected {kind.__name__}, got {type(value).__name__} {value!r}",
+                field=kind.__name__,
+                value=value,
+            )
+        return float(value) if kind is float else value  # type: ignore[arg-type]  # checked above
+
+    return structure
+
+
 def _tag(cls: type) -> str:
     return cls.__name__
 
@@ -99,6 +121,10 @@ def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
         converter.register_structure_hook(id_type, _structure_id)
     converter.register_unstructure_hook(datetime, _unstructure_datetime)
     converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_structure_hook(bool, _strict(bool, (bool,)))
+    converter.register_structure_hook(int, _strict(int, (int,)))
+    converter.register_structure_hook(float, _strict(float, (int, float)))
+    converter.register_structure_hook(str, _strict(str, (str,)))
     configure_tagged_union(Attachment, converter, tag_generator=_tag, tag_name="type")
     configure_tagged_union(Event, converter, tag_generator=_tag, tag_name="type")
     return converter
@@ -162,6 +188,8 @@ def from_json(text: str | bytes, cls: type[T], *, converter: cattrs.Converter | 
         raise ValidationError(f"not a JSON document: {exc}", field="$", value=text) from None
     conv = converter or _default()
     target: Any = Event if cls in _EVENT_CLASSES else cls
+    if target is Event or target is Attachment:
+        _check_tag(data, target)
     try:
         value = conv.structure(data, target)
     except ValidationError:
@@ -188,6 +216,19 @@ def from_json(text: str | bytes, cls: type[T], *, converter: cattrs.Converter | 
             value=data,
         )
     return value  # type: ignore[no-any-return]
+
+
+def _check_tag(data: Any, union: Any) -> None:
+    tags = sorted(_tag(member) for member in typing.get_args(union))
+    tag = data.get("type") if isinstance(data, dict) else None
+    if tag not in tags:
+        found = "no type" if tag is None else f"type {tag!r}"
+        raise ValidationError(
+            f"cannot read {_name(union)} from JSON: {found} at $.type; "
+            f"expected one of {', '.join(tags)}",
+            field="$.type",
+            value=data,
+        )
 
 
 def _find_invariant_error(exc: BaseException) -> ValidationError | None:

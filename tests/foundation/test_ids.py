@@ -94,10 +94,6 @@ def test_id_at_is_the_smallest_id_at_or_after_its_instant(instant: datetime) -> 
         assert timestamp_of(id_ - 1) < _ms(instant)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FOUNDATION BUG (ids.py id_at): id_at(EPOCH) returns 0, an id validate_id refuses",
-)
 def test_id_at_never_returns_an_invalid_id() -> None:
     try:
         id_ = id_at(EPOCH)
@@ -248,11 +244,6 @@ def test_generator_reports_exhausted_ids() -> None:
         gen.next_id()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FOUNDATION BUG (ids.py IdGenerator.__init__/observe): last_id is not validated, "
-    "so a negative floor with a clock at the epoch hands out id 0",
-)
 def test_generator_never_hands_out_an_invalid_id_after_a_negative_floor() -> None:
     try:
         gen = IdGenerator(ManualClock(EPOCH), last_id=-5)
@@ -325,11 +316,6 @@ def test_is_tid_is_false_for_non_strings() -> None:
     assert not is_tid(None)  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FOUNDATION BUG (ids.py _TID_RE / decode_tid): TIDs starting c-j pass is_tid and "
-    "decode to values above MAX_ID (top bit set), which encode_tid then refuses",
-)
 @given(st.text(alphabet=TID_CHARS, min_size=13, max_size=13))
 @example("c222222222222")
 def test_every_valid_tid_round_trips(text: str) -> None:

@@ -423,12 +423,6 @@ def test_naive_created_at_refused() -> None:
     assert info.value.field == "created_at"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FOUNDATION BUG (models/_checks.py to_tuple/to_sorted_unique, posts.py _to_tags/"
-    "_to_audiences): converters call tuple()/set() on non-iterables and raise TypeError "
-    "instead of letting the validator raise ValidationError",
-)
 @pytest.mark.parametrize(
     "build",
     [

@@ -198,11 +198,6 @@ def test_an_event_of_another_type_is_refused() -> None:
     assert info.value.field == "$.type"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FOUNDATION BUG (serialization.py from_json): a missing or unknown 'type' tag is "
-    "reported as field '$' with the bare message \"'type'\" (a KeyError), not as $.type",
-)
 @pytest.mark.parametrize("tag", [None, "Nope"])
 def test_a_missing_or_unknown_event_tag_names_the_type_field(tag: str | None) -> None:
     document = json.loads(to_json(Followed(follow=FOLLOW, occurred_at=T0)))
@@ -326,11 +321,6 @@ def test_a_broken_invariant_in_json_raises_the_domain_error() -> None:
     assert info.value.field == "followee_id"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FOUNDATION BUG (serialization.py configure_converter): cattrs' default hooks coerce "
-    'with bool()/int()/str()/float(), so JSON "false" reads as True and "5" or 2.9 as counts',
-)
 @pytest.mark.parametrize(
     ("cls", "document"),
     [

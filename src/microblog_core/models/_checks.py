@@ -26,6 +26,10 @@ def check_optional_id(instance: Any, attribute: Any, value: Any) -> None:
 
 def check_ids(instance: Any, attribute: Any, value: Any) -> None:
     """Validate a tuple of ids: each valid, none repeated."""
+    if not isinstance(value, tuple):
+        raise ValidationError(
+            f"{attribute.name} must be a collection of ids", field=attribute.name, value=value
+        )
     for item in value:
         validate_id(item, field=attribute.name)
     if len(set(value)) != len(value):
@@ -120,7 +124,10 @@ def to_tuple(value: Any) -> Any:
         return value
     if isinstance(value, str | bytes):
         return value  # the validator reports it
-    return tuple(value)
+    try:
+        return tuple(value)
+    except TypeError:
+        return value  # not iterable: the validator reports it
 
 
 def to_sorted_unique(value: Any) -> Any:
@@ -129,7 +136,10 @@ def to_sorted_unique(value: Any) -> Any:
         return None
     if isinstance(value, str | bytes):
         return value  # the validator reports it
-    return tuple(sorted(set(value)))
+    try:
+        return tuple(sorted(set(value)))
+    except TypeError:
+        return value  # not iterable, or items that do not compare: the validator reports it
 
 
 def check_languages(instance: Any, attribute: Any, value: Any) -> None:

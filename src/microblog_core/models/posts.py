@@ -90,7 +90,10 @@ def _to_audiences(value: Iterable[ReplyAudience] | None) -> tuple[ReplyAudience,
         return None
     if isinstance(value, str):
         return value  # the validator reports it
-    unique = set(value)
+    try:
+        unique = set(value)
+    except TypeError:
+        return value  # type: ignore[return-value]  # not iterable: the validator reports it
     return tuple(sorted(unique, key=lambda a: a.value if isinstance(a, ReplyAudience) else str(a)))
 
 
@@ -355,12 +358,15 @@ def _check_attachments(instance: Any, attribute: Any, value: Any) -> None:
         )
 
 
-def _to_tags(value: Iterable[str]) -> tuple[str, ...]:
+def _to_tags(value: Any) -> Any:
     if isinstance(value, str):
-        return value  # type: ignore[return-value]  # the validator reports it
+        return value  # the validator reports it
     seen: dict[str, None] = {}
-    for tag in value:
-        seen.setdefault(tag.casefold() if isinstance(tag, str) else tag, None)
+    try:
+        for tag in value:
+            seen.setdefault(tag.casefold() if isinstance(tag, str) else tag, None)
+    except TypeError:
+        return value  # not iterable, or unhashable items: the validator reports it
     return tuple(seen)
 
 
