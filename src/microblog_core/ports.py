@@ -19,6 +19,14 @@ Conventions shared by every repository:
   exclusive cursor (the last account id of the previous page).
 - Every write is visible to later reads in the same unit, and to other units
   only after :meth:`UnitOfWork.commit`.
+- A ``limit`` or ``cap`` below 1, and a value or id of the wrong type, raise
+  :class:`~microblog_core.errors.ValidationError`.
+- ``commit()`` and ``rollback()`` do not end a unit: later writes in it roll
+  back when it ends unless committed again.
+- A read-only unit refuses writes with :class:`~microblog_core.errors.StorageError`.
+- A unit used before it is entered or after it ended, a repository taken from
+  such a unit, or a unit of a closed store raises a
+  :class:`~microblog_core.errors.MicroblogError`.
 """
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
@@ -146,11 +154,13 @@ class PostRepository(Protocol):
     def update(self, post: Post) -> None:
         """Replace a stored post (same id, same author and kind) with a new state.
 
-        Only the mutable facets change in practice (``hidden``, ``reply_gate``,
-        ``quote_policy``); counters do not move.
+        Only the mutable facets change (``hidden``, ``reply_gate``,
+        ``quote_policy``, text edits); counters do not move.
 
         Raises:
             NotFoundError: No post has that id.
+            ValidationError: The new state changes the author, ``reply_to``,
+                ``repost_of`` or ``quote_of``.
         """
         ...
 
@@ -232,7 +242,7 @@ class PostRepository(Protocol):
         min_id: PostId | None = None,
         limit: int = 20,
     ) -> Sequence[Post]:
-        """Return posts carrying the hashtag (casefolded, without ``#``), newest first."""
+        """Return posts carrying the hashtag (compared casefolded, without ``#``), newest first."""
         ...
 
     def mentioning(

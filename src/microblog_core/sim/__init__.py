@@ -1,15 +1,49 @@
-"""Simulation toolkit: seeded follower graphs and the metrics of a run.
+"""Simulation toolkit: seeded feed simulations, follower graphs and their metrics.
 
-:mod:`microblog_core.sim.graphs` generates and loads follower graphs;
-:mod:`microblog_core.sim.metrics` measures cascades, exposure, feeds and
-engagement. Both are pure Python with no global state: randomness comes from
-an explicit ``random.Random``.
+* :mod:`microblog_core.sim.config` -- :class:`SimulationConfig`, the value that
+  defines a run (seed included);
+* :mod:`microblog_core.sim.engine` -- :func:`simulate`: agents acting through
+  the :class:`~microblog_core.service.Microblog` service, with an impression log;
+* :mod:`microblog_core.sim.feeds` -- what agents read: :class:`FeedSource`
+  and the :class:`FeedRegistry` of named feeds;
+* :mod:`microblog_core.sim.report` -- :func:`summarise` and :func:`format_report`;
+* :mod:`microblog_core.sim.compare` -- :func:`compare_feeds`: one seed, several feeds;
+* :mod:`microblog_core.sim.export` -- JSON Lines / CSV exports and networkx graphs;
+* :mod:`microblog_core.sim.plot` -- PNG charts (needs matplotlib);
+* :mod:`microblog_core.sim.graphs` -- follower graphs;
+* :mod:`microblog_core.sim.metrics` -- cascades, exposure, feeds, engagement.
+
+Everything is pure Python with no global state: randomness comes from an
+explicit ``random.Random``, time from a ``ManualClock``.
 """
 
 from typing import TYPE_CHECKING, overload
 
 from microblog_core.errors import ValidationError
 from microblog_core.sim import graphs, metrics
+from microblog_core.sim.compare import Comparison, compare_feeds
+from microblog_core.sim.config import (
+    ActivityConfig,
+    BehaviourConfig,
+    GraphConfig,
+    SimulationConfig,
+)
+from microblog_core.sim.engine import (
+    Impression,
+    PostRecord,
+    Progress,
+    SimulationResult,
+    memory_storage,
+    simulate,
+    sqlite_storage,
+)
+from microblog_core.sim.export import cascade_digraph, follow_digraph, write_exports
+from microblog_core.sim.feeds import (
+    ChronologicalFeed,
+    FeedRegistry,
+    FeedSource,
+    RankedFeed,
+)
 from microblog_core.sim.graphs import (
     DegreeDistribution,
     DegreeSummary,
@@ -35,33 +69,57 @@ from microblog_core.sim.metrics import (
     gini,
     in_network_share,
 )
+from microblog_core.sim.report import SimulationMetrics, format_report, summarise
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
+    "ActivityConfig",
+    "BehaviourConfig",
     "Cascade",
+    "ChronologicalFeed",
+    "Comparison",
     "DegreeDistribution",
     "DegreeSummary",
     "EngagementSeries",
+    "FeedRegistry",
+    "FeedSource",
     "FollowGraph",
+    "GraphConfig",
     "HasInNetwork",
+    "Impression",
     "LoadedGraph",
+    "PostRecord",
     "PowerLawFit",
+    "Progress",
+    "RankedFeed",
+    "SimulationConfig",
+    "SimulationMetrics",
+    "SimulationResult",
     "barabasi_albert",
+    "cascade_digraph",
     "cascades_from",
+    "compare_feeds",
     "configuration_model",
     "directed_scale_free",
     "engagement_over_time",
     "exposure_gini",
     "feed_diversity",
     "fit_power_law",
+    "follow_digraph",
+    "format_report",
     "from_edge_pairs",
     "gini",
     "holme_kim",
     "in_network_share",
+    "memory_storage",
     "read_edge_list",
+    "simulate",
+    "sqlite_storage",
+    "summarise",
     "to_networkx",
+    "write_exports",
 ]
 
 

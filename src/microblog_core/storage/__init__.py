@@ -12,7 +12,8 @@ Every adapter passes the contract suite in
 """
 
 from microblog_core.storage.memory import MemoryStore
+from microblog_core.storage.sqlite import SqliteStore
 
 # Further adapters are re-exported below (keep __all__ sorted).
 
-__all__ = ["MemoryStore"]
+__all__ = ["MemoryStore", "SqliteStore"]

@@ -18,9 +18,11 @@ Example:
 
         from microblog_core.testing.machine import MicroblogMachine
 
+
         class MyStoreMachine(MicroblogMachine):
             def make_blogs(self, clock):
                 return [Microblog(MyStore().unit_of_work, clock=clock)]
+
 
         TestMyStore = MyStoreMachine.TestCase
 
@@ -288,7 +290,9 @@ class MicroblogMachine(RuleBasedStateMachine):
     def repost(self, a: int, p: int, comment: str | None, also: bool) -> None:
         """Repost, maybe with a comment, maybe also replying."""
         status, post = self._all(
-            lambda blog: blog.repost(self._user(a), self._post(p), comment=comment, also_comment=also)
+            lambda blog: blog.repost(
+                self._user(a), self._post(p), comment=comment, also_comment=also
+            )
         )
         if status == "ok":
             self.posts.append(post.id)
@@ -297,7 +301,9 @@ class MicroblogMachine(RuleBasedStateMachine):
     @rule(a=st.integers(0, 9), p=st.integers(0, 99))
     def quote(self, a: int, p: int) -> None:
         """Quote a post."""
-        status, post = self._all(lambda blog: blog.post(self._user(a), "look", quote_of=self._post(p)))
+        status, post = self._all(
+            lambda blog: blog.post(self._user(a), "look", quote_of=self._post(p))
+        )
         if status == "ok":
             self.posts.append(post.id)
 
