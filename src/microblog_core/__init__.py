@@ -15,17 +15,22 @@ from microblog_core.errors import (
     ValidationError,
 )
 from microblog_core.ids import AccountId, IdGenerator, PostId
+from microblog_core.service import AccountPage, Microblog, PostPage, Projector
 
 __all__ = [
     "AccountId",
+    "AccountPage",
     "Clock",
     "ConflictError",
     "IdGenerator",
     "ManualClock",
+    "Microblog",
     "MicroblogError",
     "NotFoundError",
     "PermissionDeniedError",
     "PostId",
+    "PostPage",
+    "Projector",
     "StorageError",
     "SystemClock",
     "ValidationError",

@@ -162,7 +162,7 @@ def check_no_leaks(blog: Microblog) -> None:
 
 def _home_posts(blog: Microblog, viewer: int) -> list[Post]:
     page = blog.home_timeline(viewer, limit=40)  # type: ignore[arg-type]
-    return list(page.posts)
+    return list(page.items)
 
 
 def _outcome(call: Callable[[], Any]) -> tuple[str, Any]:
