@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from microblog_core.clock import ManualClock
 from microblog_core.errors import MicroblogError, NotFoundError
@@ -126,34 +126,35 @@ def check_no_leaks(blog: Microblog) -> None:
     with blog.unit_of_work(readonly=True) as uow:
         accounts = [a.id for a in uow.accounts.page(limit=100_000)]
         posts = {p.id: p for p in uow.posts.scan(limit=1_000_000)}
+        follows = {(a, b) for a in accounts for b in uow.relations.following_ids(a)}
+        blocks = {(a, b) for a in accounts for b in uow.relations.blocked_ids(a)}
 
-        def follows(a: int, b: int) -> bool:
-            return uow.relations.get_follow(a, b) is not None  # type: ignore[arg-type]
+    def blocked(a: int, b: int) -> bool:
+        return (a, b) in blocks or (b, a) in blocks
 
-        def blocked(a: int, b: int) -> bool:
-            r = uow.relations
-            return r.get_block(a, b) is not None or r.get_block(b, a) is not None  # type: ignore[arg-type]
+    def visible(post: Post, viewer: int) -> bool:
+        def follows_author(x: int, y: int) -> bool:
+            return (x, y) in follows
 
-        def visible(post: Post, viewer: int) -> bool:
-            if not _may_see(post, viewer, follows, blocked(viewer, post.author_id)):
-                return False
-            ref = post.repost_of
-            if ref is None:
-                return True
-            root = posts.get(ref.root_id)
-            return root is not None and _may_see(
-                root, viewer, follows, blocked(viewer, root.author_id)
-            )
+        if not _may_see(post, viewer, follows_author, blocked(viewer, post.author_id)):
+            return False
+        ref = post.repost_of
+        if ref is None:
+            return True
+        root = posts.get(ref.root_id)
+        return root is not None and _may_see(
+            root, viewer, follows_author, blocked(viewer, root.author_id)
+        )
 
     for viewer in accounts:
         for author in accounts:
-            for post in blog.posts_by(author, viewer_id=viewer, limit=40).items:  # type: ignore[arg-type]
+            for post in blog.posts_by(author, viewer_id=viewer, limit=40).items:
                 assert visible(post, viewer), (viewer, post)
         for post in _home_posts(blog, viewer):
             assert visible(post, viewer), ("home", viewer, post)
         for post_id, post in posts.items():
             try:
-                shown = blog.get_post(post_id, viewer_id=viewer)  # type: ignore[arg-type]
+                shown = blog.get_post(post_id, viewer_id=viewer)
             except NotFoundError:
                 assert not visible(post, viewer), (viewer, post)
             else:
@@ -215,27 +216,25 @@ class MicroblogMachine(RuleBasedStateMachine):
     def _post(self, index: int) -> int:
         return self.posts[index % len(self.posts)] if self.posts else 999_999
 
-    @precondition(lambda self: len(self.users) < self.ACCOUNTS)
-    @rule(locked=st.booleans())
-    def register(self, locked: bool) -> None:
-        """Register an account (some locked)."""
-        status, account = self._all(lambda b: b.register(f"u{len(self.users)}", locked=locked))
-        assert status == "ok"
-        self.users.append(account.id)
+    @initialize(locked=st.lists(st.booleans(), min_size=ACCOUNTS, max_size=ACCOUNTS))
+    def register(self, locked: list[bool]) -> None:
+        """Register the accounts (some locked)."""
+        for flag in locked:
+            name = f"u{len(self.users)}"
+            status, account = self._all(lambda b, n=name, f=flag: b.register(n, locked=f))
+            assert status == "ok", account
+            self.users.append(account.id)
 
-    @precondition(lambda self: self.users)
     @rule(a=st.integers(0, 9), b=st.integers(0, 9), show_reposts=st.booleans())
     def follow(self, a: int, b: int, show_reposts: bool) -> None:
         """Follow (or request to)."""
         self._all(lambda blog: blog.follow(self._user(a), self._user(b), show_reposts=show_reposts))
 
-    @precondition(lambda self: self.users)
     @rule(a=st.integers(0, 9), b=st.integers(0, 9))
     def unfollow(self, a: int, b: int) -> None:
         """Unfollow."""
         self._all(lambda blog: blog.unfollow(self._user(a), self._user(b)))
 
-    @precondition(lambda self: self.users)
     @rule(a=st.integers(0, 9), b=st.integers(0, 9), approve=st.booleans())
     def answer_request(self, a: int, b: int, approve: bool) -> None:
         """Approve or reject a follow request."""
@@ -244,7 +243,6 @@ class MicroblogMachine(RuleBasedStateMachine):
         else:
             self._all(lambda blog: blog.reject_follow(self._user(a), self._user(b)))
 
-    @precondition(lambda self: self.users)
     @rule(a=st.integers(0, 9), b=st.integers(0, 9), undo=st.booleans())
     def block(self, a: int, b: int, undo: bool) -> None:
         """Block or unblock."""
@@ -253,14 +251,12 @@ class MicroblogMachine(RuleBasedStateMachine):
         else:
             self._all(lambda blog: blog.block(self._user(a), self._user(b)))
 
-    @precondition(lambda self: self.users)
     @rule(a=st.integers(0, 9), b=st.integers(0, 9), minutes=st.none() | st.integers(1, 5))
     def mute(self, a: int, b: int, minutes: int | None) -> None:
         """Mute, forever or for a few minutes."""
         expires = None if minutes is None else self.clock.now() + timedelta(minutes=minutes)
         self._all(lambda blog: blog.mute(self._user(a), self._user(b), expires_at=expires))
 
-    @precondition(lambda self: self.users)
     @rule(
         a=st.integers(0, 9),
         text=st.sampled_from(_TEXTS),
@@ -272,7 +268,6 @@ class MicroblogMachine(RuleBasedStateMachine):
         if status == "ok":
             self.posts.append(post.id)
 
-    @precondition(lambda self: self.users)
     @rule(a=st.integers(0, 9), p=st.integers(0, 99), text=st.sampled_from(_TEXTS))
     def reply(self, a: int, p: int, text: str) -> None:
         """Reply to a post (or a repost)."""
@@ -280,7 +275,6 @@ class MicroblogMachine(RuleBasedStateMachine):
         if status == "ok":
             self.posts.append(post.id)
 
-    @precondition(lambda self: self.users)
     @rule(
         a=st.integers(0, 9),
         p=st.integers(0, 99),
@@ -297,7 +291,6 @@ class MicroblogMachine(RuleBasedStateMachine):
         if status == "ok":
             self.posts.append(post.id)
 
-    @precondition(lambda self: self.users)
     @rule(a=st.integers(0, 9), p=st.integers(0, 99))
     def quote(self, a: int, p: int) -> None:
         """Quote a post."""
@@ -307,7 +300,6 @@ class MicroblogMachine(RuleBasedStateMachine):
         if status == "ok":
             self.posts.append(post.id)
 
-    @precondition(lambda self: self.users)
     @rule(a=st.integers(0, 9), p=st.integers(0, 99), undo=st.booleans())
     def like(self, a: int, p: int, undo: bool) -> None:
         """Like or unlike."""
@@ -316,13 +308,11 @@ class MicroblogMachine(RuleBasedStateMachine):
         else:
             self._all(lambda blog: blog.like(self._user(a), self._post(p)))
 
-    @precondition(lambda self: self.users)
     @rule(a=st.integers(0, 9), p=st.integers(0, 99))
     def unrepost(self, a: int, p: int) -> None:
         """Withdraw a repost."""
         self._all(lambda blog: blog.unrepost(self._user(a), self._post(p)))
 
-    @precondition(lambda self: self.users)
     @rule(a=st.integers(0, 9), p=st.integers(0, 99))
     def delete(self, a: int, p: int) -> None:
         """Delete a post (only its author may)."""
