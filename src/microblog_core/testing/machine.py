@@ -29,6 +29,7 @@ Example:
 Needs the ``testing`` extra (hypothesis).
 """
 
+import functools
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -38,6 +39,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from microblog_core.clock import ManualClock
 from microblog_core.errors import MicroblogError, NotFoundError
+from microblog_core.ids import AccountId, PostId
 from microblog_core.models import Post, Visibility
 from microblog_core.service import Microblog
 
@@ -95,12 +97,17 @@ def check_counters(blog: Microblog) -> None:
             assert counters.following == len(uow.relations.following_ids(account.id)), account
             assert counters.posts == sum(p.author_id == account.id for p in posts), account
         for post in posts:
-            counters = uow.posts.counters(post.id)
+            post_counters = uow.posts.counters(post.id)
             replies = sum(p.reply_to is not None and p.reply_to.parent_id == post.id for p in posts)
             reposts = sum(p.repost_of is not None and p.repost_of.root_id == post.id for p in posts)
             quotes = sum(p.quote_of == post.id for p in posts)
             likes = len(uow.engagement.likes_of(post.id, limit=100_000))
-            assert (counters.replies, counters.reposts, counters.quotes, counters.likes) == (
+            assert (
+                post_counters.replies,
+                post_counters.reposts,
+                post_counters.quotes,
+                post_counters.likes,
+            ) == (
                 replies,
                 reposts,
                 quotes,
@@ -166,6 +173,10 @@ def _home_posts(blog: Microblog, viewer: int) -> list[Post]:
     return list(page.items)
 
 
+def _register(blog: Microblog, *, handle: str, locked: bool) -> Any:
+    return blog.register(handle, locked=locked)
+
+
 def _outcome(call: Callable[[], Any]) -> tuple[str, Any]:
     try:
         result = call()
@@ -187,8 +198,8 @@ class MicroblogMachine(RuleBasedStateMachine):
         super().__init__()
         self.clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
         self.blogs: Sequence[Microblog] = self.make_blogs(self.clock)
-        self.users: list[int] = []
-        self.posts: list[int] = []
+        self.users: list[AccountId] = []
+        self.posts: list[PostId] = []
 
     def make_blogs(self, clock: ManualClock) -> Sequence[Microblog]:
         """Return the services to drive in lockstep; they must share ``clock``."""
@@ -204,24 +215,24 @@ class MicroblogMachine(RuleBasedStateMachine):
 
     def _all(self, action: Callable[[Microblog], Any]) -> tuple[str, Any]:
         self.clock.advance(timedelta(seconds=1))
-        outcomes = [_outcome(lambda b=blog: action(b)) for blog in self.blogs]
+        outcomes = [_outcome(functools.partial(action, blog)) for blog in self.blogs]
         first = outcomes[0]
         for other in outcomes[1:]:
             assert other == first, (first, other)
         return first
 
-    def _user(self, index: int) -> int:
+    def _user(self, index: int) -> AccountId:
         return self.users[index % len(self.users)]
 
-    def _post(self, index: int) -> int:
-        return self.posts[index % len(self.posts)] if self.posts else 999_999
+    def _post(self, index: int) -> PostId:
+        return self.posts[index % len(self.posts)] if self.posts else PostId(999_999)
 
     @initialize(locked=st.lists(st.booleans(), min_size=ACCOUNTS, max_size=ACCOUNTS))
     def register(self, locked: list[bool]) -> None:
         """Register the accounts (some locked)."""
         for flag in locked:
             name = f"u{len(self.users)}"
-            status, account = self._all(lambda b, n=name, f=flag: b.register(n, locked=f))
+            status, account = self._all(functools.partial(_register, handle=name, locked=flag))
             assert status == "ok", account
             self.users.append(account.id)
 
