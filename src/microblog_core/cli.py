@@ -2,8 +2,10 @@
 
 Subcommands:
 
-- ``microblog demo``: a short tour of the library at work.
+- ``microblog simulate``: a seeded feed simulation with a report and exports
+  (by default 2,000 accounts for a simulated day on SQLite).
 - ``microblog measure TEXT --policy NAME``: measure a text under a length policy.
+- ``microblog demo``: a short tour of the service at work.
 
 Bad input gives one clear line on stderr and a non-zero exit, never a traceback.
 """
@@ -50,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     measure.add_argument("--content-warning", default="", help="a content warning (Mastodon)")
     measure.set_defaults(run=_measure)
+    from microblog_core.sim.cli import add_simulate_parser
+
+    add_simulate_parser(commands)
     return parser
 
 

@@ -17,33 +17,11 @@ Everything is pure Python with no global state: randomness comes from an
 explicit ``random.Random``, time from a ``ManualClock``.
 """
 
-from typing import TYPE_CHECKING, overload
+import importlib
+from typing import TYPE_CHECKING, Any, overload
 
 from microblog_core.errors import ValidationError
 from microblog_core.sim import graphs, metrics
-from microblog_core.sim.compare import Comparison, compare_feeds
-from microblog_core.sim.config import (
-    ActivityConfig,
-    BehaviourConfig,
-    GraphConfig,
-    SimulationConfig,
-)
-from microblog_core.sim.engine import (
-    Impression,
-    PostRecord,
-    Progress,
-    SimulationResult,
-    memory_storage,
-    simulate,
-    sqlite_storage,
-)
-from microblog_core.sim.export import cascade_digraph, follow_digraph, write_exports
-from microblog_core.sim.feeds import (
-    ChronologicalFeed,
-    FeedRegistry,
-    FeedSource,
-    RankedFeed,
-)
 from microblog_core.sim.graphs import (
     DegreeDistribution,
     DegreeSummary,
@@ -69,10 +47,77 @@ from microblog_core.sim.metrics import (
     gini,
     in_network_share,
 )
-from microblog_core.sim.report import SimulationMetrics, format_report, summarise
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from microblog_core.sim.compare import Comparison, compare_feeds
+    from microblog_core.sim.config import (
+        ActivityConfig,
+        BehaviourConfig,
+        GraphConfig,
+        SimulationConfig,
+    )
+    from microblog_core.sim.engine import (
+        Impression,
+        PostRecord,
+        Progress,
+        SimulationResult,
+        memory_storage,
+        simulate,
+        sqlite_storage,
+    )
+    from microblog_core.sim.export import cascade_digraph, follow_digraph, write_exports
+    from microblog_core.sim.feeds import (
+        ChronologicalFeed,
+        FeedRegistry,
+        FeedSource,
+        RankedFeed,
+    )
+    from microblog_core.sim.report import SimulationMetrics, format_report, summarise
+
+# The engine and its companions import the service, timelines and ranking:
+# load them on first use, so ``import microblog_core.sim.cli`` (and so the
+# ``microblog`` command) stays quick.
+_LAZY = {
+    "ActivityConfig": "config",
+    "BehaviourConfig": "config",
+    "GraphConfig": "config",
+    "SimulationConfig": "config",
+    "ChronologicalFeed": "feeds",
+    "FeedRegistry": "feeds",
+    "FeedSource": "feeds",
+    "RankedFeed": "feeds",
+    "Impression": "engine",
+    "PostRecord": "engine",
+    "Progress": "engine",
+    "SimulationResult": "engine",
+    "memory_storage": "engine",
+    "simulate": "engine",
+    "sqlite_storage": "engine",
+    "SimulationMetrics": "report",
+    "format_report": "report",
+    "summarise": "report",
+    "Comparison": "compare",
+    "compare_feeds": "compare",
+    "cascade_digraph": "export",
+    "follow_digraph": "export",
+    "write_exports": "export",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "ActivityConfig",

@@ -1,0 +1,612 @@
+"""What defines a simulation run: a :class:`SimulationConfig` value (its seed included).
+
+A config is a frozen attrs value made of plain data: numbers, names and
+tuples, so it round-trips through JSON (:meth:`SimulationConfig.to_json` and
+:meth:`SimulationConfig.from_json`, on :mod:`microblog_core.serialization`'s
+converter). The same config gives the same run, byte for byte: the engine
+draws every random number from one ``random.Random(config.seed)`` and reads
+the time from a ``ManualClock`` starting at ``config.start``.
+
+Every field has a default; the defaults are the ``microblog simulate``
+defaults: 2,000 accounts on a clustered scale-free follower graph, one
+simulated day in 10-minute steps, a chronological home timeline.
+
+Example:
+    >>> from microblog_core.sim.config import GraphConfig, SimulationConfig
+    >>> config = SimulationConfig(accounts=300, hours=6, graph=GraphConfig(model="barabasi_albert"))
+    >>> SimulationConfig.from_json(config.to_json()) == config
+    True
+    >>> config.steps
+    36
+"""
+
+import functools
+import json
+import math
+import random
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import attrs
+import cattrs
+from attrs import field, frozen
+
+from microblog_core.clock import ensure_utc
+from microblog_core.errors import ValidationError
+from microblog_core.serialization import from_json, make_converter
+from microblog_core.sim.graphs import (
+    FollowGraph,
+    barabasi_albert,
+    configuration_model,
+    directed_scale_free,
+    holme_kim,
+    read_edge_list,
+)
+
+__all__ = [
+    "ACTIVITY_DISTRIBUTIONS",
+    "DEFAULT_PROFILE",
+    "GRAPH_MODELS",
+    "ActivityConfig",
+    "BehaviourConfig",
+    "GraphConfig",
+    "SimulationConfig",
+]
+
+GRAPH_MODELS = ("barabasi_albert", "configuration", "directed_scale_free", "edge_list", "holme_kim")
+"""The follower-graph models a config may name (see :class:`GraphConfig`)."""
+
+ACTIVITY_DISTRIBUTIONS = ("constant", "lognormal", "pareto")
+"""How session rates are spread over accounts (see :class:`ActivityConfig`)."""
+
+# Relative activity per UTC hour: a night trough around 04:00 and an evening peak
+# around 20:00-21:00, the shape reported for Twitter and Weibo alike (e.g. Golder &
+# Macy, Science 333, 2011, fig. 1; Guo et al., "Weibo activity", 2011).
+_PROFILE_SHAPE = (
+    0.60, 0.40, 0.28, 0.20, 0.17, 0.20, 0.35, 0.60, 0.85, 1.00, 1.05, 1.10,
+    1.20, 1.15, 1.10, 1.10, 1.15, 1.20, 1.30, 1.40, 1.50, 1.50, 1.30, 0.95,
+)  # fmt: skip
+DEFAULT_PROFILE: tuple[float, ...] = tuple(
+    round(weight * 24 / sum(_PROFILE_SHAPE), 6) for weight in _PROFILE_SHAPE
+)
+"""The default 24-hour activity profile: one weight per hour of the day, mean 1."""
+
+
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """The converter configs use: built once, since building one generates code."""
+    return make_converter()
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _name_of(attribute: Any) -> str:
+    return str(getattr(attribute, "name", "value"))
+
+
+def _int_at_least(minimum: int) -> Callable[[Any, Any, Any], None]:
+    def check(instance: Any, attribute: Any, value: Any) -> None:
+        name = _name_of(attribute)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationError(
+                f"{name} must be an integer, got {value!r}", field=name, value=value
+            )
+        if value < minimum:
+            raise ValidationError(
+                f"{name} must be at least {minimum}, got {value}", field=name, value=value
+            )
+
+    return check
+
+
+def _int_between(low: int, high: int) -> Callable[[Any, Any, Any], None]:
+    def check(instance: Any, attribute: Any, value: Any) -> None:
+        name = _name_of(attribute)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValidationError(
+                f"{name} must be an integer from {low} to {high}, got {value!r}",
+                field=name,
+                value=value,
+            )
+
+    return check
+
+
+def _number(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValidationError(
+            f"{name} must be a finite number, got {value!r}", field=name, value=value
+        )
+    return float(value)
+
+
+def _positive(instance: Any, attribute: Any, value: Any) -> None:
+    name = _name_of(attribute)
+    if _number(value, name) <= 0:
+        raise ValidationError(
+            f"{name} must be greater than 0, got {value!r}", field=name, value=value
+        )
+
+
+def _non_negative(instance: Any, attribute: Any, value: Any) -> None:
+    name = _name_of(attribute)
+    if _number(value, name) < 0:
+        raise ValidationError(f"{name} must be 0 or more, got {value!r}", field=name, value=value)
+
+
+def _probability(instance: Any, attribute: Any, value: Any) -> None:
+    name = _name_of(attribute)
+    if not 0.0 <= _number(value, name) <= 1.0:
+        raise ValidationError(
+            f"{name} must be a probability from 0 to 1, got {value!r}", field=name, value=value
+        )
+
+
+def _one_of(choices: Sequence[str], what: str) -> Callable[[Any, Any, Any], None]:
+    def check(instance: Any, attribute: Any, value: Any) -> None:
+        if value not in choices:
+            raise ValidationError(
+                f"unknown {what} {value!r}; choose one of {', '.join(choices)}",
+                field=_name_of(attribute),
+                value=value,
+            )
+
+    return check
+
+
+def _to_float(value: Any) -> Any:
+    # Ints are floats here; anything else is left for the validator to report.
+    return float(value) if type(value) is int else value
+
+
+def _to_ints(value: Any) -> Any:
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        return value
+    return tuple(value)
+
+
+def _check_degrees(instance: Any, attribute: Any, value: Any) -> None:
+    name = _name_of(attribute)
+    if not isinstance(value, tuple) or not all(
+        isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in value
+    ):
+        raise ValidationError(
+            f"{name} must be a list of non-negative integers", field=name, value=value
+        )
+
+
+def _to_profile(value: Any) -> Any:
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        return value
+    return tuple(float(w) if type(w) is int else w for w in value)
+
+
+def _check_profile(instance: Any, attribute: Any, value: Any) -> None:
+    if (
+        not isinstance(value, tuple)
+        or len(value) != 24
+        or not all(
+            isinstance(w, float) and math.isfinite(w) and w >= 0
+            for w in value  # ints converted
+        )
+        or not any(value)
+    ):
+        raise ValidationError(
+            "profile must be 24 non-negative numbers (one per hour of the day, UTC), not all zero",
+            field="profile",
+            value=value,
+        )
+
+
+def _to_start(value: Any) -> Any:
+    return ensure_utc(value, field="start") if isinstance(value, datetime) else value
+
+
+def _check_start(instance: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, datetime):
+        raise ValidationError("start must be a datetime", field="start", value=value)
+    if value.year < 1980 or value.year > 5000:
+        raise ValidationError(
+            f"start must lie between 1980 and 5000, got {value.isoformat()}",
+            field="start",
+            value=value,
+        )
+
+
+def _check_name(instance: Any, attribute: Any, value: Any) -> None:
+    if not isinstance(value, str) or not value.strip():
+        name = _name_of(attribute)
+        raise ValidationError(f"{name} must be a non-empty name", field=name, value=value)
+
+
+# --------------------------------------------------------------------------- graph
+
+
+@frozen(kw_only=True)
+class GraphConfig:
+    """Which follower graph the accounts start with, and its parameters.
+
+    ``model`` is one of :data:`GRAPH_MODELS`:
+
+    * ``"holme_kim"`` (default): preferential attachment with triad formation,
+      ``m`` follows per newcomer, triad probability ``p``
+      (:func:`~microblog_core.sim.graphs.holme_kim`);
+    * ``"barabasi_albert"``: preferential attachment, ``m`` follows per
+      newcomer (:func:`~microblog_core.sim.graphs.barabasi_albert`);
+    * ``"directed_scale_free"``: separate in- and out-degree tails, ``alpha``,
+      ``beta``, ``gamma``, ``delta_in``, ``delta_out``
+      (:func:`~microblog_core.sim.graphs.directed_scale_free`);
+    * ``"configuration"``: a random graph with the given ``in_degrees`` and
+      ``out_degrees`` (one entry per account;
+      :func:`~microblog_core.sim.graphs.configuration_model`);
+    * ``"edge_list"``: a real graph read from ``path`` (``follower followee``
+      per line; :func:`~microblog_core.sim.graphs.read_edge_list`). The
+      number of accounts is then the file's number of nodes.
+
+    ``reciprocity`` (follow-backs) applies to the two preferential-attachment models.
+
+    Attributes:
+        model: The model's name.
+        m: Follows made by each newcomer (``barabasi_albert``, ``holme_kim``).
+        p: Triad-formation probability (``holme_kim``).
+        reciprocity: Probability that a follow is followed back.
+        alpha: New node follows an existing one (``directed_scale_free``).
+        beta: Existing node follows an existing one (``directed_scale_free``).
+        gamma: Existing node follows a new one (``directed_scale_free``).
+        delta_in: In-degree bias (``directed_scale_free``).
+        delta_out: Out-degree bias (``directed_scale_free``).
+        in_degrees: Followers wanted per account (``configuration``).
+        out_degrees: Followees wanted per account (``configuration``).
+        path: The edge-list file (``edge_list``).
+    """
+
+    model: str = field(default="holme_kim", validator=_one_of(GRAPH_MODELS, "graph model"))
+    m: int = field(default=8, validator=_int_at_least(1))
+    p: float = field(default=0.5, converter=_to_float, validator=_probability)
+    reciprocity: float = field(default=0.25, converter=_to_float, validator=_probability)
+    alpha: float = field(default=0.41, converter=_to_float, validator=_probability)
+    beta: float = field(default=0.54, converter=_to_float, validator=_probability)
+    gamma: float = field(default=0.05, converter=_to_float, validator=_probability)
+    delta_in: float = field(default=0.2, converter=_to_float, validator=_non_negative)
+    delta_out: float = field(default=0.0, converter=_to_float, validator=_non_negative)
+    in_degrees: tuple[int, ...] = field(default=(), converter=_to_ints, validator=_check_degrees)
+    out_degrees: tuple[int, ...] = field(default=(), converter=_to_ints, validator=_check_degrees)
+    path: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.model == "edge_list" and not self.path:
+            raise ValidationError(
+                "the edge_list graph model needs a path to an edge-list file",
+                field="path",
+                value=self.path,
+            )
+        if self.model == "configuration" and not self.in_degrees:
+            raise ValidationError(
+                "the configuration graph model needs in_degrees and out_degrees "
+                "(one entry per account)",
+                field="in_degrees",
+                value=self.in_degrees,
+            )
+
+    def describe(self) -> str:
+        """Return a short human description, such as ``"Holme-Kim (m=5, p=0.5)"``."""
+        model = self.model
+        if model == "holme_kim":
+            return f"Holme-Kim (m={self.m}, p={self.p:g}, reciprocity={self.reciprocity:g})"
+        if model == "barabasi_albert":
+            return f"Barabási-Albert (m={self.m}, reciprocity={self.reciprocity:g})"
+        if model == "directed_scale_free":
+            return (
+                f"directed scale-free (alpha={self.alpha:g}, beta={self.beta:g}, "
+                f"gamma={self.gamma:g})"
+            )
+        if model == "configuration":
+            return f"configuration model ({len(self.in_degrees)} degree pairs)"
+        return f"edge list {self.path}"
+
+    def check_accounts(self, accounts: int) -> None:
+        """Check that the model can make a graph on ``accounts`` nodes, before any work.
+
+        Raises:
+            ValidationError: The sizes are impossible (``m >= accounts``, fewer
+                than 3 accounts for the directed model, degree lists of another length).
+        """
+        model = self.model
+        if model in {"holme_kim", "barabasi_albert"} and self.m >= accounts:
+            raise ValidationError(
+                f"{accounts} accounts cannot each follow m={self.m} others: "
+                f"use more than {self.m} accounts or a smaller m",
+                field="m",
+                value=self.m,
+            )
+        if model == "directed_scale_free" and accounts < 3:
+            raise ValidationError(
+                "the directed scale-free model needs at least 3 accounts",
+                field="accounts",
+                value=accounts,
+            )
+        if model == "configuration" and (
+            len(self.in_degrees) != accounts or len(self.out_degrees) != accounts
+        ):
+            raise ValidationError(
+                f"the configuration model needs one in- and one out-degree per account: "
+                f"{accounts} accounts, {len(self.in_degrees)} in-degrees, "
+                f"{len(self.out_degrees)} out-degrees",
+                field="in_degrees",
+                value=(len(self.in_degrees), len(self.out_degrees)),
+            )
+
+    def build(self, accounts: int, *, rng: random.Random) -> FollowGraph:
+        """Generate (or load) the graph.
+
+        Args:
+            accounts: The number of nodes (ignored by ``edge_list``, which reads its own).
+            rng: The run's source of randomness.
+
+        Returns:
+            The follower graph: node ``i`` is the ``i``-th account.
+
+        Raises:
+            ValidationError: The sizes or parameters are impossible, or the file is malformed.
+            OSError: The edge-list file cannot be read.
+        """
+        model = self.model
+        if model == "edge_list":
+            assert self.path is not None  # checked on construction  # noqa: S101
+            return read_edge_list(Path(self.path)).graph
+        self.check_accounts(accounts)
+        if model == "holme_kim":
+            return holme_kim(accounts, self.m, self.p, rng=rng, reciprocity=self.reciprocity)
+        if model == "barabasi_albert":
+            return barabasi_albert(accounts, self.m, rng=rng, reciprocity=self.reciprocity)
+        if model == "directed_scale_free":
+            return directed_scale_free(
+                accounts,
+                rng=rng,
+                alpha=self.alpha,
+                beta=self.beta,
+                gamma=self.gamma,
+                delta_in=self.delta_in,
+                delta_out=self.delta_out,
+            )
+        return configuration_model(self.in_degrees, self.out_degrees, rng=rng)
+
+
+# --------------------------------------------------------------------------- activity
+
+
+@frozen(kw_only=True)
+class ActivityConfig:
+    """When and how often accounts open the app.
+
+    Each account gets a rate of *sessions* per day, drawn once: all equal
+    (``"constant"``), log-normal with shape ``sigma`` (``"lognormal"``,
+    the default: most accounts are light users, a few are very active), or
+    Pareto with tail index ``pareto_alpha`` (``"pareto"``). Rates are scaled
+    so that their mean is ``sessions_per_day``. Within the day an account's
+    rate follows ``profile`` (24 hourly weights, UTC), shifted by a whole
+    number of hours drawn uniformly from ``-shift_spread .. shift_spread``
+    (early birds and night owls).
+
+    Attributes:
+        sessions_per_day: Mean sessions per account per day.
+        distribution: ``"constant"``, ``"lognormal"`` or ``"pareto"``.
+        sigma: The log-normal shape (standard deviation of the log rate).
+        pareto_alpha: The Pareto tail index, above 1 (so the mean exists).
+        profile: Relative activity for each hour of the day (UTC).
+        shift_spread: The largest shift of an account's profile, in hours.
+    """
+
+    sessions_per_day: float = field(default=5.0, converter=_to_float, validator=_positive)
+    distribution: str = field(
+        default="lognormal", validator=_one_of(ACTIVITY_DISTRIBUTIONS, "activity distribution")
+    )
+    sigma: float = field(default=1.0, converter=_to_float, validator=_non_negative)
+    pareto_alpha: float = field(default=1.8, converter=_to_float, validator=_positive)
+    profile: tuple[float, ...] = field(
+        default=DEFAULT_PROFILE, converter=_to_profile, validator=_check_profile
+    )
+    shift_spread: int = field(default=2, validator=_int_between(0, 12))
+
+    def __attrs_post_init__(self) -> None:
+        if self.distribution == "pareto" and self.pareto_alpha <= 1.0:
+            raise ValidationError(
+                "pareto_alpha must be above 1 so that the mean rate exists, "
+                f"got {self.pareto_alpha}",
+                field="pareto_alpha",
+                value=self.pareto_alpha,
+            )
+
+
+# --------------------------------------------------------------------------- behaviour
+
+
+@frozen(kw_only=True)
+class BehaviourConfig:
+    """What accounts do in a session.
+
+    A session reads one page of the feed (``page_size`` items from the run's
+    ranker). The reader examines the item at rank ``r`` with probability
+    ``attention ** (r - 1)`` (a cascade model of position bias) and engages
+    with an examined post it has not engaged with before with probability
+    ``(like + repost + reply) * appeal``, where ``appeal`` is the post's
+    log-normal quality (mean 1, shape ``appeal_sigma``); the kind of
+    engagement is then drawn in proportion to the three weights. A repost
+    carries a Weibo-style comment with probability ``comment``, and that
+    comment is also posted as a reply with probability ``also_comment``.
+    Then the reader writes a post with probability ``post``, follows someone
+    new with probability ``follow`` (a friend of a friend -- triadic closure --
+    with probability ``triadic``, else the author of a post it saw), and
+    blocks the author of a post it saw with probability ``block``.
+
+    Attributes:
+        page_size: Items per feed page, 1 to 40.
+        attention: Probability of examining the next item, in [0, 1].
+        like: Like weight per examined item (at appeal 1).
+        repost: Repost weight per examined item.
+        reply: Reply weight per examined item.
+        comment: Share of reposts that carry a comment.
+        also_comment: Share of commented reposts also posted as a reply.
+        post: Probability that a session writes an original post.
+        follow: Probability that a session follows someone new.
+        triadic: Share of new follows made by triadic closure.
+        block: Probability that a session blocks someone it saw.
+        appeal_sigma: Shape of the log-normal appeal of original posts.
+        locked_share: Share of accounts that approve their followers.
+        private_share: Share of original posts that are followers-only.
+        hashtag: Probability that a post carries a hashtag.
+        mention: Probability that a post mentions an account it follows.
+    """
+
+    page_size: int = field(default=20, validator=_int_between(1, 40))
+    attention: float = field(default=0.85, converter=_to_float, validator=_probability)
+    like: float = field(default=0.08, converter=_to_float, validator=_probability)
+    repost: float = field(default=0.02, converter=_to_float, validator=_probability)
+    reply: float = field(default=0.015, converter=_to_float, validator=_probability)
+    comment: float = field(default=0.3, converter=_to_float, validator=_probability)
+    also_comment: float = field(default=0.2, converter=_to_float, validator=_probability)
+    post: float = field(default=0.35, converter=_to_float, validator=_probability)
+    follow: float = field(default=0.03, converter=_to_float, validator=_probability)
+    triadic: float = field(default=0.7, converter=_to_float, validator=_probability)
+    block: float = field(default=0.0005, converter=_to_float, validator=_probability)
+    appeal_sigma: float = field(default=1.0, converter=_to_float, validator=_non_negative)
+    locked_share: float = field(default=0.02, converter=_to_float, validator=_probability)
+    private_share: float = field(default=0.05, converter=_to_float, validator=_probability)
+    hashtag: float = field(default=0.2, converter=_to_float, validator=_probability)
+    mention: float = field(default=0.1, converter=_to_float, validator=_probability)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+_DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
+_MAX_HOURS = 24 * 366
+
+
+@frozen(kw_only=True)
+class SimulationConfig:
+    """Everything that defines a run; the same value gives the same run, byte for byte.
+
+    Attributes:
+        accounts: How many accounts (nodes of the follower graph), at least 2.
+        hours: Simulated time, in hours (up to a year).
+        step_minutes: The engine's time step: activity rates are re-read from
+            the hourly profile, and progress reported, once per step.
+        seed: Seeds the run's one ``random.Random``.
+        ranker: The name of the feed every account reads (see
+            :mod:`microblog_core.sim.feeds`).
+        policy: The length policy posts are measured with (``"twitter"``,
+            ``"weibo"``, ``"mastodon"``, ``"bluesky"``...).
+        start: When the simulated period starts (aware UTC).
+        graph: The follower graph.
+        activity: When accounts are active.
+        behaviour: What they do.
+
+    Raises:
+        ValidationError: A field is out of range (each message names the field).
+    """
+
+    accounts: int = field(default=2000, validator=_int_at_least(2))
+    hours: float = field(default=24.0, converter=_to_float, validator=_positive)
+    step_minutes: float = field(default=10.0, converter=_to_float, validator=_positive)
+    seed: int = field(default=42, validator=_int_at_least(0))
+    ranker: str = field(default="chronological", validator=_check_name)
+    policy: str = field(default="twitter", validator=_check_name)
+    start: datetime = field(default=_DEFAULT_START, converter=_to_start, validator=_check_start)
+    graph: GraphConfig = field(factory=GraphConfig)
+    activity: ActivityConfig = field(factory=ActivityConfig)
+    behaviour: BehaviourConfig = field(factory=BehaviourConfig)
+
+    def __attrs_post_init__(self) -> None:
+        if self.hours > _MAX_HOURS:
+            raise ValidationError(
+                f"hours must be at most {_MAX_HOURS} (a year), got {self.hours:g}",
+                field="hours",
+                value=self.hours,
+            )
+        if self.step_minutes > self.hours * 60:
+            raise ValidationError(
+                f"step_minutes ({self.step_minutes:g}) must not exceed the simulated time "
+                f"({self.hours * 60:g} minutes)",
+                field="step_minutes",
+                value=self.step_minutes,
+            )
+        if self.step_minutes < 1 / 60:
+            raise ValidationError(
+                f"step_minutes must be at least one second (1/60), got {self.step_minutes:g}",
+                field="step_minutes",
+                value=self.step_minutes,
+            )
+        for part, kind in (
+            (self.graph, GraphConfig),
+            (self.activity, ActivityConfig),
+            (self.behaviour, BehaviourConfig),
+        ):
+            if not isinstance(part, kind):
+                raise ValidationError(
+                    f"expected a {kind.__name__}, got {type(part).__name__}",
+                    field=kind.__name__,
+                    value=part,
+                )
+        if self.graph.model not in {"edge_list", "configuration"}:
+            self.graph.check_accounts(self.accounts)
+
+    @property
+    def step(self) -> timedelta:
+        """The time step as a timedelta (rounded to the millisecond)."""
+        return timedelta(milliseconds=round(self.step_minutes * 60_000))
+
+    @property
+    def duration(self) -> timedelta:
+        """The simulated time as a timedelta (rounded to the millisecond)."""
+        return timedelta(milliseconds=round(self.hours * 3_600_000))
+
+    @property
+    def steps(self) -> int:
+        """How many steps the run takes (the last one may be shorter)."""
+        return -(-self.duration // self.step)
+
+    @property
+    def end(self) -> datetime:
+        """When the simulated period ends."""
+        return self.start + self.duration
+
+    def evolve(self, **changes: Any) -> "SimulationConfig":
+        """Return a copy with some fields changed (``attrs.evolve``).
+
+        Raises:
+            ValidationError: A new value is out of range.
+        """
+        return attrs.evolve(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the config as plain JSON-ready data."""
+        data: dict[str, Any] = _converter().unstructure(self)
+        return data
+
+    def to_json(self) -> str:
+        """Return the config as a JSON document (keys in field order, two-space indent)."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> "SimulationConfig":
+        """Read a config from a JSON document; missing fields take their defaults.
+
+        Raises:
+            ValidationError: The document is not JSON, has an unknown field, or a
+                value is out of range (the message names the field).
+        """
+        return from_json(text, cls, converter=_converter())
+
+    @classmethod
+    def load(cls, path: str | Path) -> "SimulationConfig":
+        """Read a config from a JSON file.
+
+        Raises:
+            ValidationError: The file's content is not a valid config.
+            OSError: The file cannot be read.
+        """
+        return cls.from_json(Path(path).read_bytes())

@@ -1,0 +1,237 @@
+"""Tests for ``microblog simulate`` (microblog_core.sim.cli)."""
+
+import argparse
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from microblog_core.service import Microblog
+from microblog_core.sim import SimulationConfig
+from microblog_core.sim.cli import add_simulate_parser
+
+SMALL = ["--accounts", "40", "--hours", "1", "--step", "15", "--follows", "3", "--sessions", "30"]
+
+
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def run(*argv: str, stderr: io.StringIO | None = None) -> tuple[int, str, str]:
+    parser = argparse.ArgumentParser(prog="microblog")
+    add_simulate_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["simulate", *argv])
+    out = io.StringIO()
+    err = stderr if stderr is not None else io.StringIO()
+    status = args.run(args, stdout=out, stderr=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_a_run_prints_the_report_and_writes_exports_and_the_database(tmp_path):
+    status, out, err = run(*SMALL, "--out", str(tmp_path / "sim"))
+    assert status == 0
+    assert err == ""  # not a terminal: no progress bar
+    assert "Simulated 1 hours of 40 accounts reading the 'chronological' feed" in out
+    for heading in ("Network", "Activity", "Exposure", "Repost cascades", "Most seen posts"):
+        assert heading in out
+    assert "Next: compare feeds" in out
+    folder = tmp_path / "sim"
+    for name in ("config.json", "summary.json", "posts.csv", "impressions.jsonl", "cascades.csv"):
+        assert (folder / name).is_file()
+    assert (folder / "simulation.sqlite").is_file()
+    with Microblog.sqlite(folder / "simulation.sqlite") as blog:
+        assert blog.account_by_handle("u00").handle == "u00"
+    config = SimulationConfig.load(folder / "config.json")
+    assert config.accounts == 40
+    assert config.graph.m == 3
+    assert config.activity.sessions_per_day == 30.0
+
+
+def test_running_again_replaces_the_default_database(tmp_path):
+    folder = str(tmp_path / "sim")
+    assert run(*SMALL, "--out", folder)[0] == 0
+    first = (tmp_path / "sim" / "posts.csv").read_bytes()
+    assert run(*SMALL, "--out", folder)[0] == 0
+    assert (tmp_path / "sim" / "posts.csv").read_bytes() == first
+
+
+def test_memory_keeps_no_database(tmp_path):
+    status, out, _ = run(*SMALL, "--memory", "--out", str(tmp_path))
+    assert status == 0
+    assert "data in memory" in out
+    assert not (tmp_path / "simulation.sqlite").exists()
+
+
+def test_an_explicit_database_path(tmp_path):
+    db = tmp_path / "mine.db"
+    status, out, _ = run(*SMALL, "--db", str(db), "--out", str(tmp_path / "out"))
+    assert status == 0
+    assert db.is_file()
+    assert str(db) in out
+
+
+def test_a_config_file_reruns_a_simulation_byte_for_byte(tmp_path):
+    assert run(*SMALL, "--seed", "9", "--memory", "--out", str(tmp_path / "a"))[0] == 0
+    config = str(tmp_path / "a" / "config.json")
+    assert run("--config", config, "--memory", "--out", str(tmp_path / "b"))[0] == 0
+    for name in ("posts.jsonl", "impressions.csv", "summary.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_several_rankers_print_a_side_by_side_table(tmp_path):
+    status, out, _ = run(
+        *SMALL, "--ranker", "chronological", "--ranker", "for_you,hot", "--out", str(tmp_path)
+    )
+    assert status == 0
+    assert "Compared 3 feeds on one network" in out
+    header = next(line for line in out.splitlines() if "chronological" in line and "hot" in line)
+    assert header.split() == ["chronological", "for_you", "hot"]
+    assert "in-network share" in out
+    for ranker in ("chronological", "for_you", "hot"):
+        assert (tmp_path / ranker / "summary.json").is_file()
+        assert (tmp_path / ranker / "simulation.sqlite").is_file()
+    summary = json.loads((tmp_path / "for_you" / "summary.json").read_text())
+    assert summary["in_network_share"] < 1.0
+
+
+def test_format_none_writes_only_the_config_and_summary(tmp_path):
+    assert run(*SMALL, "--memory", "--format", "none", "--out", str(tmp_path))[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.json", "summary.json"]
+
+
+def test_a_terminal_gets_a_progress_bar(tmp_path):
+    terminal = Terminal()
+    status, _, err = run(*SMALL, "--memory", "--out", str(tmp_path), stderr=terminal)
+    assert status == 0
+    assert "█" in err
+    assert "simulated" in err
+    quiet = Terminal()
+    run(*SMALL, "--memory", "--quiet", "--out", str(tmp_path), stderr=quiet)
+    assert quiet.getvalue() == ""
+
+
+def test_edge_list_and_degree_files(tmp_path):
+    edges = tmp_path / "edges.txt"
+    edges.write_text("".join(f"{a} {(a * 5 + 2) % 25}\n" for a in range(25)))
+    status, out, _ = run("--edges", str(edges), "--hours", "1", "--memory", "--out", str(tmp_path))
+    assert status == 0
+    assert "25 accounts" in out
+    degrees = tmp_path / "degrees.txt"
+    degrees.write_text("".join("2 2\n" for _ in range(30)))
+    status, out, _ = run(
+        "--degrees", str(degrees), "--hours", "1", "--memory", "--out", str(tmp_path)
+    )
+    assert status == 0
+    assert "30 accounts" in out
+
+
+def check_refused(argv, needle, tmp_path):
+    status, out, err = run(*argv)
+    assert status == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("microblog: error: ")
+    assert needle in lines[0]
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--ranker", "latest"], "unknown ranker 'latest'"),
+        (["--graph", "small_world"], "unknown graph model 'small_world'"),
+        (["--accounts", "0"], "--accounts must be at least 2"),
+        (["--accounts", "many"], "--accounts must be a whole number"),
+        (["--accounts", "5", "--follows", "5"], "5 accounts cannot each follow m=5"),
+        (["--hours", "-3"], "--hours must be a number above 0"),
+        (["--hours", "1", "--step", "120"], "must not exceed"),
+        (["--policy", "myspace"], "unknown length policy"),
+        (["--timeline", "sideways"], "unknown timeline strategy"),
+        (["--format", "xml"], "unknown export format 'xml'"),
+        (["--graph", "edge_list"], "needs --edges"),
+        (["--graph", "configuration"], "needs --degrees"),
+        (["--edges", "/no/such/edges.txt"], "no such file: /no/such/edges.txt"),
+        (["--config", "/no/such/config.json"], "no such file"),
+        (["--db", "x.sqlite"], "--db PATH or --memory, not both"),
+        (["--top", "0"], "--top must be at least 1"),
+    ],
+)
+def test_bad_input_gives_one_clear_line(argv, needle, tmp_path):
+    check_refused([*argv, "--memory", "--out", str(tmp_path)], needle, tmp_path)
+    assert not any(tmp_path.iterdir())  # refused before anything was written
+
+
+def test_an_unwritable_output_folder_gives_one_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    check_refused(
+        [*SMALL, "--out", str(blocker / "out")], "cannot create the output folder", tmp_path
+    )
+
+
+def test_a_corrupt_database_gives_one_line(tmp_path):
+    db = tmp_path / "corrupt.sqlite"
+    db.write_bytes(b"definitely not SQLite " * 200)
+    check_refused([*SMALL, "--db", str(db), "--out", str(tmp_path / "out")], "", tmp_path)
+
+
+def test_a_database_with_accounts_gives_one_line(tmp_path):
+    db = tmp_path / "used.sqlite"
+    with Microblog.sqlite(db) as blog:
+        blog.register("someone")
+    check_refused(
+        [*SMALL, "--db", str(db), "--out", str(tmp_path / "out")],
+        "already holds 1 accounts",
+        tmp_path,
+    )
+
+
+def test_a_bad_config_file_gives_one_line(tmp_path):
+    config = tmp_path / "config.json"
+    config.write_text('{"accounts": 10, "colour": "blue"}')
+    check_refused(["--config", str(config), "--memory", "--out", str(tmp_path)], "colour", tmp_path)
+
+
+def test_plot_without_matplotlib_gives_one_line(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
+    check_refused([*SMALL, "--plot", "--memory", "--out", str(tmp_path)], "matplotlib", tmp_path)
+    assert not (tmp_path / "posts.csv").exists()
+
+
+def test_plot_writes_charts(tmp_path):
+    pytest.importorskip("matplotlib")
+    status, _, _ = run(*SMALL, "--plot", "--memory", "--out", str(tmp_path))
+    assert status == 0
+    for name in ("degree_distribution.png", "cascade_sizes.png", "engagement.png"):
+        assert (tmp_path / name).read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_microblog_command_runs_simulate(tmp_path):
+    completed = subprocess.run(
+        [sys.executable, "-m", "microblog_core", "simulate", *SMALL, "--memory"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "Repost cascades" in completed.stdout
+    assert (tmp_path / "simulation" / "posts.csv").is_file()
+    bad = subprocess.run(
+        [sys.executable, "-m", "microblog_core", "simulate", "--ranker", "nope", "--memory"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1
+    assert "unknown ranker 'nope'" in bad.stderr

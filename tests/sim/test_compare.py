@@ -1,0 +1,97 @@
+"""Tests for microblog_core.sim.compare: one seed, several feeds, side by side."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from microblog_core.errors import ValidationError
+from microblog_core.sim import (
+    ActivityConfig,
+    BehaviourConfig,
+    Comparison,
+    GraphConfig,
+    SimulationConfig,
+    compare_feeds,
+    memory_storage,
+)
+from microblog_core.sim.compare import COMPARED
+
+CONFIG = SimulationConfig(
+    accounts=60,
+    hours=2,
+    seed=41,
+    start=datetime(2026, 1, 1, 18, tzinfo=UTC),
+    graph=GraphConfig(m=3),
+    activity=ActivityConfig(sessions_per_day=30.0),
+    behaviour=BehaviourConfig(like=0.3, repost=0.2),
+)
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    return compare_feeds(CONFIG, ["chronological", "for_you", "engagement"])
+
+
+def test_each_feed_gets_a_run_on_the_same_network(comparison):
+    assert comparison.feeds == ("chronological", "for_you", "engagement")
+    starts = {m.follows_start for m in comparison.metrics.values()}
+    assert len(starts) == 1
+    assert {m.seed for m in comparison.metrics.values()} == {41}
+    assert [m.feed for m in comparison.metrics.values()] == list(comparison.feeds)
+    assert comparison.config.ranker == "chronological"
+
+
+def test_out_of_network_candidates_lower_the_in_network_share(comparison):
+    shares = comparison.column("in_network_share")
+    assert shares["chronological"] == 1.0
+    assert shares["engagement"] == 1.0
+    assert shares["for_you"] < 1.0
+
+
+def test_the_table_puts_feeds_side_by_side(comparison):
+    table = comparison.table()
+    lines = table.splitlines()
+    assert lines[0].split() == ["chronological", "for_you", "engagement"]
+    assert len(lines) == 1 + len(COMPARED)
+    assert any(line.startswith("in-network share") and "100.0%" in line for line in lines)
+
+
+def test_an_unknown_measure_is_refused(comparison):
+    with pytest.raises(ValidationError, match="unknown measure"):
+        comparison.column("vibes")
+    assert Comparison(config=CONFIG, metrics={}).column("likes") == {}
+
+
+@pytest.mark.parametrize(
+    ("rankers", "needle"),
+    [
+        ([], "at least one"),
+        (["hot", "hot"], "once"),
+        (["hot", "trending"], "unknown ranker 'trending'"),
+    ],
+)
+def test_bad_ranker_lists_are_refused_before_any_run(rankers, needle):
+    made = []
+
+    def storage(name):
+        made.append(name)
+        return memory_storage()
+
+    with pytest.raises(ValidationError, match=needle):
+        compare_feeds(CONFIG, rankers, storage=storage)
+    assert made == []
+
+
+def test_progress_and_results_are_reported_per_feed():
+    config = CONFIG.evolve(accounts=20, hours=0.5)
+    steps = []
+    finished = []
+    compare_feeds(
+        config,
+        ["chronological", "hot"],
+        progress=lambda name, p: steps.append((name, p.step)),
+        on_result=lambda result, metrics: finished.append((result.feed, metrics.feed)),
+    )
+    assert finished == [("chronological", "chronological"), ("hot", "hot")]
+    assert steps[0] == ("chronological", 0)
+    assert ("hot", config.steps) in steps
