@@ -2,7 +2,7 @@
 
 Usage::
 
-    python3 scripts/dev.py demo     # the library's main job
+    python3 scripts/dev.py demo     # the main job: a feed simulation and its report
     python3 scripts/dev.py check    # the whole test suite (what CI runs)
 
 Each command first makes sure ``.venv`` exists with the project installed in
@@ -104,7 +104,7 @@ def main(argv: list[str]) -> int:
     if command == "setup":
         return 0
     if command == "demo":
-        return run(str(PYTHON), "-m", "microblog_core", "demo", *rest)
+        return run(str(PYTHON), "-m", "microblog_core", "simulate", *rest)
     return check()
 
 
