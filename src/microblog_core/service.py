@@ -148,6 +148,15 @@ class _Unset:
 _UNSET: Any = _Unset()
 
 
+def _account_page(uow: UnitOfWork, ids: Sequence[AccountId], limit: int) -> AccountPage:
+    """Load the accounts of a page of ids, keeping their order; a full page has a cursor."""
+    found = uow.accounts.get_many(ids)
+    return AccountPage(
+        items=tuple(found[i] for i in ids if i in found),
+        next_after=ids[-1] if len(ids) == limit else None,
+    )
+
+
 def _check_limit(limit: int, maximum: int) -> int:
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= maximum:
         raise ValidationError(
@@ -818,11 +827,7 @@ class Microblog:
             uow.accounts.get(account_id)
             requests = uow.relations.requests_for(account_id, after=after, limit=limit)
             ids = [r.follower_id for r in requests]
-            found = uow.accounts.get_many(ids)
-        return AccountPage(
-            items=tuple(found[i] for i in ids if i in found),
-            next_after=ids[-1] if len(ids) == limit else None,
-        )
+            return _account_page(uow, ids, limit)
 
     def _relation_page(
         self, account_id: AccountId, after: AccountId | None, limit: int, *, followers: bool
@@ -840,11 +845,7 @@ class Microblog:
                     f.followee_id
                     for f in uow.relations.following_of(account_id, after=after, limit=limit)
                 ]
-            found = uow.accounts.get_many(ids)
-        return AccountPage(
-            items=tuple(found[i] for i in ids if i in found),
-            next_after=ids[-1] if len(ids) == limit else None,
-        )
+            return _account_page(uow, ids, limit)
 
     # -- posts --------------------------------------------------------------
 
@@ -1410,11 +1411,7 @@ class Microblog:
             post = uow.posts.get(post_id)
             likes = uow.engagement.likes_of(post.root_id, after=after, limit=limit)
             ids = [like.account_id for like in likes]
-            found = uow.accounts.get_many(ids)
-        return AccountPage(
-            items=tuple(found[i] for i in ids if i in found),
-            next_after=ids[-1] if len(ids) == limit else None,
-        )
+            return _account_page(uow, ids, limit)
 
     # -- timelines (built by microblog_core.timelines and microblog_core.ranking) --
 
