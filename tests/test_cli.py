@@ -1,0 +1,53 @@
+"""The ``microblog`` command: measure and demo (simulate is tested in tests/sim)."""
+
+import subprocess
+import sys
+
+import pytest
+
+from microblog_core.cli import main
+
+
+def test_measure_prints_breakdown_and_exit_status(capsys):
+    assert main(["measure", "hello https://example.com #tag", "--policy", "weibo"]) == 0
+    out = capsys.readouterr().out
+    assert "https://example.com" in out
+    assert "140" in out
+
+
+def test_measure_too_long_exits_one(capsys):
+    assert main(["measure", "x" * 281]) == 1
+    assert "280" in capsys.readouterr().out
+
+
+def test_unknown_policy_is_one_clear_line(capsys):
+    assert main(["measure", "hi", "--policy", "myspace"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("microblog: error:")
+    assert "weibo" in err[0]
+
+
+def test_demo_tells_the_story(capsys):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "police" in out.lower()
+    assert "//@" in out
+    assert "reposts" in out
+
+
+def test_missing_command_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main([])
+    assert info.value.code == 2
+
+
+def test_python_dash_m_runs_the_command():
+    result = subprocess.run(
+        [sys.executable, "-m", "microblog_core", "measure", "你好", "--policy", "weibo"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert result.stderr == ""
