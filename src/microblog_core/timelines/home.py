@@ -1,0 +1,412 @@
+"""The home timeline's definition, shared by every strategy.
+
+A viewer's home timeline is defined over the *candidate sequence*: every post
+(originals, replies, quotes and reposts) by the viewer or by an account the
+viewer follows, by id descending. From it:
+
+1. **Filter.** Mastodon's home rules
+   (:func:`~microblog_core.rules.filtered_from_home`) drop posts by blocked or
+   muted accounts, reposts of them, posts mentioning them, posts by accounts
+   that block the viewer, reposts hidden by a follow's ``show_reposts=False``,
+   replies to people the viewer does not follow, direct posts and
+   followers-only posts the viewer may not see. The access rules
+   (:func:`~microblog_core.rules.can_see`) apply on top: even the viewer's own
+   repost is dropped when the original's author blocks the viewer or is
+   blocked by them. What passes is the *filtered sequence*.
+2. **Show each root once.** A repost is dropped when its original, or another
+   repost of the same original, is among the :data:`~microblog_core.rules.DEDUP_WINDOW`
+   (40) items just *older* than it in the filtered sequence. What remains is the timeline.
+
+Step 2 is Mastodon's reblog fall-off (``FeedManager#add_to_feed`` drops a
+reblog whose original sits in the top 40 of the feed), made a function of the
+filtered sequence alone: whether an item is shown depends only on items
+older than it. So a page is a slice of one fixed sequence whatever its
+bounds, the three strategies agree, and new posts (always newer) never
+change what older pages hold -- paging neither repeats nor skips.
+
+Strategies differ only in where the candidate sequence comes from (a merge
+of author streams, a per-reader feed, or both); :func:`home_page` does the rest.
+"""
+
+from collections import deque
+from collections.abc import Callable, Collection, Iterator, Mapping
+from datetime import datetime
+from itertools import islice
+from typing import TYPE_CHECKING, Protocol
+
+import attrs
+
+from microblog_core.ids import MAX_ID, AccountId, PostId
+from microblog_core.models import Follow, Post
+from microblog_core.ports import RelationRepository, UnitOfWork
+from microblog_core.rules import DEDUP_WINDOW, HomeContext, Standing, can_see, filtered_from_home
+from microblog_core.timelines.pages import TimelinePage, check_limit, check_page_id
+
+if TYPE_CHECKING:
+    from microblog_core.service import Microblog
+
+__all__ = [
+    "HomeSource",
+    "RootCache",
+    "home_context",
+    "home_page",
+    "select_newest_first",
+    "select_oldest_first",
+]
+
+
+class HomeSource(Protocol):
+    """Where a strategy's home candidates come from."""
+
+    def candidates(
+        self,
+        uow: UnitOfWork,
+        viewer_id: AccountId,
+        following: Collection[AccountId],
+        *,
+        max_id: PostId | None = None,
+        min_id: PostId | None = None,
+        ascending: bool = False,
+    ) -> Iterator[Post]:
+        """Iterate over the viewer's candidate sequence within the bounds.
+
+        Args:
+            uow: The (read-only) unit to read through.
+            viewer_id: Whose home timeline.
+            following: The accounts the viewer follows.
+            max_id: Only posts with a smaller id.
+            min_id: Only posts with a greater id.
+            ascending: Oldest first instead of newest first.
+        """
+        ...
+
+
+class _FollowOptions:
+    """The viewer's follows, loaded one followee at a time and cached.
+
+    ``show_reposts`` and ``languages`` live on each follow; loading every
+    follow of an account following thousands would cost more than the page.
+    """
+
+    __slots__ = ("_cache", "_relations", "_viewer")
+
+    def __init__(self, relations: RelationRepository, viewer: AccountId) -> None:
+        self._relations = relations
+        self._viewer = viewer
+        self._cache: dict[AccountId, Follow | None] = {}
+
+    def get(self, followee: AccountId) -> Follow | None:
+        try:
+            return self._cache[followee]
+        except KeyError:
+            follow = self._relations.get_follow(self._viewer, followee)
+            self._cache[followee] = follow
+            return follow
+
+    def all(self) -> list[Follow]:
+        follows: list[Follow] = []
+        after: AccountId | None = None
+        while True:
+            batch = self._relations.following_of(self._viewer, after=after, limit=500)
+            follows.extend(batch)
+            if len(batch) < 500:
+                return follows
+            after = batch[-1].followee_id
+
+
+class _HidingReposts(Collection[AccountId]):
+    """Followees whose follow hides their reposts, looked up lazily."""
+
+    __slots__ = ("_options",)
+
+    def __init__(self, options: _FollowOptions) -> None:
+        self._options = options
+
+    def __contains__(self, account: object) -> bool:
+        if not isinstance(account, int):
+            return False
+        follow = self._options.get(AccountId(account))
+        return follow is not None and not follow.show_reposts
+
+    def _load(self) -> list[AccountId]:
+        return [f.followee_id for f in self._options.all() if not f.show_reposts]
+
+    def __iter__(self) -> Iterator[AccountId]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+class _Languages(Mapping[AccountId, tuple[str, ...]]):
+    """Each followee's language filter, looked up lazily."""
+
+    __slots__ = ("_options",)
+
+    def __init__(self, options: _FollowOptions) -> None:
+        self._options = options
+
+    def get(  # type: ignore[override]  # the Mapping.get overloads, one signature here
+        self, key: AccountId, default: tuple[str, ...] | None = None
+    ) -> tuple[str, ...] | None:
+        follow = self._options.get(key)
+        if follow is None or follow.languages is None:
+            return default
+        return follow.languages
+
+    def __getitem__(self, key: AccountId) -> tuple[str, ...]:
+        languages = self.get(key)
+        if languages is None:
+            raise KeyError(key)
+        return languages
+
+    def _load(self) -> dict[AccountId, tuple[str, ...]]:
+        return {f.followee_id: f.languages for f in self._options.all() if f.languages is not None}
+
+    def __iter__(self) -> Iterator[AccountId]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
+def home_context(uow: UnitOfWork, viewer_id: AccountId, now: datetime) -> HomeContext:
+    """Load what the home filter needs about ``viewer_id``, once per page.
+
+    Follows, blocks (both ways) and unexpired mutes are sets; the per-follow
+    options (``show_reposts``, languages) are looked up only for the authors
+    a page actually meets.
+
+    Args:
+        uow: The unit to read through.
+        viewer_id: Whose home timeline.
+        now: The instant mutes are checked at.
+
+    Returns:
+        The viewer's :class:`~microblog_core.rules.HomeContext`.
+    """
+    relations = uow.relations
+    options = _FollowOptions(relations, viewer_id)
+    return HomeContext(
+        viewer_id=viewer_id,
+        following=relations.following_ids(viewer_id),
+        blocking=relations.blocked_ids(viewer_id),
+        blocked_by=relations.blocker_ids(viewer_id),
+        muting=relations.muted_ids(viewer_id, at=now),
+        hiding_reposts=_HidingReposts(options),
+        languages=_Languages(options),
+    )
+
+
+class RootCache:
+    """Originals of reposts, loaded once per page through a unit of work."""
+
+    __slots__ = ("_posts", "found")
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._posts = uow.posts
+        self.found: dict[PostId, Post | None] = {}
+
+    def get(self, root_id: PostId) -> Post | None:
+        """Return the original ``root_id``, or None when it was deleted."""
+        try:
+            return self.found[root_id]
+        except KeyError:
+            root = self._posts.find(root_id)
+            self.found[root_id] = root
+            return root
+
+    def loaded(self) -> dict[PostId, Post]:
+        """Return every original loaded so far, by id (deleted ones left out)."""
+        return {key: post for key, post in self.found.items() if post is not None}
+
+
+def _root_of(post: Post) -> PostId:
+    ref = post.repost_of
+    return post.id if ref is None else ref.root_id
+
+
+def select_newest_first(
+    filtered: Iterator[Post], limit: int, *, since_id: PostId | None = None
+) -> list[Post]:
+    """Return the first ``limit`` shown items of a filtered sequence read newest first.
+
+    A repost is dropped when an item among the :data:`~microblog_core.rules.DEDUP_WINDOW`
+    items that follow it (older) has the same root. Only reposts look ahead,
+    and only as far as the window: a page of originals reads ``limit`` items.
+
+    Args:
+        filtered: The filtered sequence from some bound down, newest first.
+        limit: How many shown items to return.
+        since_id: Stop before the first item with an id at or below this one
+            (the window still looks past it).
+
+    Returns:
+        The shown items, newest first.
+    """
+    window = DEDUP_WINDOW
+    ahead: deque[Post] = deque()
+    shown: list[Post] = []
+    exhausted = False
+    while len(shown) < limit:
+        if not ahead:
+            post = next(filtered, None)
+            if post is None:
+                break
+            ahead.append(post)
+        head = ahead[0]
+        if since_id is not None and head.id <= since_id:
+            break
+        ref = head.repost_of
+        dropped = False
+        if ref is not None:
+            while not exhausted and len(ahead) <= window:
+                post = next(filtered, None)
+                if post is None:
+                    exhausted = True
+                else:
+                    ahead.append(post)
+            root = ref.root_id
+            dropped = any(_root_of(p) == root for p in islice(ahead, 1, None))
+        ahead.popleft()
+        if not dropped:
+            shown.append(head)
+    return shown
+
+
+def select_oldest_first(older: Iterator[Post], newer: Iterator[Post], limit: int) -> list[Post]:
+    """Return the ``limit`` shown items just above a bound, newest first (a ``min_id`` page).
+
+    Args:
+        older: The filtered sequence at and below the bound, newest first (only
+            the first :data:`~microblog_core.rules.DEDUP_WINDOW` are read).
+        newer: The filtered sequence above the bound, oldest first.
+        limit: How many shown items to return.
+
+    Returns:
+        The oldest ``limit`` shown items above the bound, newest first.
+    """
+    recent: deque[PostId] = deque(maxlen=DEDUP_WINDOW)
+    for post in islice(older, DEDUP_WINDOW):
+        recent.appendleft(_root_of(post))
+    shown: list[Post] = []
+    for post in newer:
+        root = _root_of(post)
+        if post.repost_of is None or root not in recent:
+            shown.append(post)
+            if len(shown) == limit:
+                break
+        recent.append(root)
+    shown.reverse()
+    return shown
+
+
+def _keep(context: HomeContext, roots: RootCache) -> Callable[[Post], bool]:
+    viewer = context.viewer_id
+    following, blocking, blocked_by = context.following, context.blocking, context.blocked_by
+    # A post without a language passes every language filter: skip looking
+    # up its author's follow options.
+    no_languages = attrs.evolve(context, languages={})
+
+    def keep(post: Post) -> bool:
+        ref = post.repost_of
+        if ref is None:
+            return not filtered_from_home(
+                post, context if post.language is not None else no_languages
+            )
+        root = roots.get(ref.root_id)
+        if filtered_from_home(post, context, root=root):
+            return False
+        # The home rules pass the viewer's own reposts unconditionally; the
+        # access rules still hide an original across a block.
+        author = ref.root_author_id
+        return author == viewer or (
+            root is not None
+            and can_see(
+                root,
+                Standing(
+                    viewer_id=viewer,
+                    follows_author=author in following,
+                    blocked=author in blocking or author in blocked_by,
+                ),
+            )
+        )
+
+    return keep
+
+
+def home_page(
+    source: HomeSource,
+    blog: "Microblog",
+    viewer_id: AccountId,
+    *,
+    limit: int,
+    max_id: PostId | None,
+    since_id: PostId | None,
+    min_id: PostId | None,
+) -> TimelinePage:
+    """Build a page of ``viewer_id``'s home timeline from a strategy's candidates.
+
+    Args:
+        source: The strategy's candidate source.
+        blog: The service (its store and clock).
+        viewer_id: Whose home timeline.
+        limit: Items per page, 1 to 40.
+        max_id: Only items older than this id.
+        since_id: Only items newer than this id (the newest page above it).
+        min_id: The items immediately newer than this id.
+
+    Returns:
+        The page.
+
+    Raises:
+        NotFoundError: No such account.
+        ValidationError: A bad limit or paging id.
+    """
+    limit = check_limit(limit)
+    max_id = check_page_id(max_id, "max_id")
+    since_id = check_page_id(since_id, "since_id")
+    min_id = check_page_id(min_id, "min_id")
+    with blog.unit_of_work(readonly=True) as uow:
+        uow.accounts.get(viewer_id)
+        items, roots = _home_items(
+            source,
+            uow,
+            viewer_id,
+            blog.now(),
+            limit=limit,
+            max_id=max_id,
+            since_id=since_id,
+            min_id=min_id,
+        )
+        return TimelinePage.of(items, roots)
+
+
+def _home_items(
+    source: HomeSource,
+    uow: UnitOfWork,
+    viewer_id: AccountId,
+    now: datetime,
+    *,
+    limit: int,
+    max_id: PostId | None,
+    since_id: PostId | None,
+    min_id: PostId | None,
+) -> tuple[list[Post], dict[PostId, Post]]:
+    """The items of a home page and the originals they repost, read through ``uow``."""
+    context = home_context(uow, viewer_id, now)
+    roots = RootCache(uow)
+    keep = _keep(context, roots)
+    following = context.following
+    if min_id is not None:
+        if min_id >= MAX_ID or (max_id is not None and max_id <= min_id + 1):
+            return [], {}
+        older = source.candidates(uow, viewer_id, following, max_id=PostId(min_id + 1))
+        newer = source.candidates(
+            uow, viewer_id, following, max_id=max_id, min_id=min_id, ascending=True
+        )
+        items = select_oldest_first(filter(keep, older), filter(keep, newer), limit)
+    else:
+        candidates = source.candidates(uow, viewer_id, following, max_id=max_id)
+        items = select_newest_first(filter(keep, candidates), limit, since_id=since_id)
+    return items, roots.loaded()
