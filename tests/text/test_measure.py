@@ -304,6 +304,9 @@ def test_describe_is_a_readable_breakdown() -> None:
     assert "U+FFFE at offset 2" in broken
     assert "0.5" in measure("a", WEIBO).describe()
     assert "folds after code point 140" in measure("\u4f60" * 141, WEIBO_LONG).describe()
+    many = measure("\U0001f600 " * 100).describe().splitlines()
+    assert len(many) == 1 + 50 + 1
+    assert many[-1] == "  ... and 150 more parts"
 
 
 # --- check_text ------------------------------------------------------------------------

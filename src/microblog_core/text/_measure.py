@@ -9,7 +9,7 @@ a folded Weibo post, or :attr:`Measurement.parts`), and stops at the limit.
 
 import enum
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from typing import Final
 
@@ -74,6 +74,7 @@ class Part:
     cost: int
 
 
+_DESCRIBED_PARTS: Final = 50
 _INVALID_RE: Final = re.compile(f"[{INVALID}{SURROGATES}]")
 _GRAPHEME_RE: Final = regex.compile(r"\X")
 _NOT_LATIN1_RE: Final = re.compile("[^\x00-\xff]+")
@@ -381,7 +382,7 @@ class Measurement:
     content_warning: str = attrs.field(default="", repr=False)
     content_warning_weight: int = 0
     # What measure() found, kept so the ranges can be walked on demand.
-    _specials: tuple[_Special, ...] = attrs.field(default=(), repr=False, eq=False)
+    _specials: Sequence[_Special] = attrs.field(default=(), repr=False, eq=False)
     _shift: int = attrs.field(default=0, repr=False, eq=False)
     _warning_invalid: bool = attrs.field(default=False, repr=False, eq=False)
     _cache: dict[str, tuple[int, int | None]] = attrs.field(
@@ -490,10 +491,13 @@ class Measurement:
         if self.invalid_at is not None:
             char = self.text[self.invalid_at]
             lines.append(f"invalid character U+{ord(char):04X} at offset {self.invalid_at}")
-        for part in self.parts:
+        parts = self.parts
+        for part in parts[:_DESCRIBED_PARTS]:
             cost = _format_cost(part.cost, scale)
             snippet = part.text if len(part.text) <= 40 else part.text[:37] + "..."
             lines.append(f"  {part.kind.value:<16} {cost:>8}  {_printable(snippet)}")
+        if len(parts) > _DESCRIBED_PARTS:
+            lines.append(f"  ... and {len(parts) - _DESCRIBED_PARTS} more parts")
         return "\n".join(lines)
 
 
@@ -551,8 +555,10 @@ def measure(
     _check_str(text, "text")
     _check_str(content_warning, "content_warning")
     plan = _plan(policy)
-    measured = policy.normalize(text) if policy.normalization else text
-    measured16 = utf16_length(measured)
+    ascii_text = text.isascii()
+    # ASCII is in every normalization form already.
+    measured = policy.normalize(text) if policy.normalization and not ascii_text else text
+    measured16 = len(measured) if ascii_text else utf16_length(measured)
     specials = _specials(measured, plan, every_emoji=False)
     # More astral than BMP characters: an emoji-heavy text.
     text_weight = _weigh(measured, plan, specials, mostly_default=measured16 > 1.5 * len(measured))
@@ -568,9 +574,7 @@ def measure(
     # The invalid characters are in the BMP: a text of astral characters only
     # (an emoji-only post) has none.
     invalid = (
-        None
-        if measured16 == 2 * len(measured) or measured.isascii()
-        else _INVALID_RE.search(measured)
+        None if ascii_text or measured16 == 2 * len(measured) else _INVALID_RE.search(measured)
     )
     invalid_at = invalid.start() if invalid else None
     over_bytes = policy.max_bytes is not None and utf8_length(measured) > policy.max_bytes
@@ -599,7 +603,7 @@ def measure(
         invalid_at=invalid_at,
         content_warning=content_warning,
         content_warning_weight=warning_weight,
-        specials=tuple(specials),
+        specials=specials,
         shift=original16 - measured16,
         warning_invalid=warning_invalid,
     )
