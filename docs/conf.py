@@ -4,7 +4,7 @@ from microblog_core import __version__
 
 project = "microblog_core"
 author = "microblog_core developers"
-copyright = "2026, microblog_core developers"  # noqa: A001
+copyright = "2026, microblog_core developers"
 release = __version__
 version = __version__
 
