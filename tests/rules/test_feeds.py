@@ -23,6 +23,14 @@ def test_own_posts_always_pass_even_direct():
     assert not filtered_from_home(original(10, VIEWER, visibility=Visibility.DIRECT), ctx())
 
 
+def test_own_repost_of_blocking_or_deleted_original_dropped():
+    root = original(10, CAROL)
+    own = repost(11, VIEWER, root)
+    assert not filtered_from_home(own, ctx(), root=root)
+    assert filtered_from_home(own, ctx(blocked_by=frozenset({CAROL})), root=root)
+    assert filtered_from_home(own, ctx(), root=None)
+
+
 def test_direct_posts_of_others_never_in_home():
     post = original(10, ALICE, visibility=Visibility.DIRECT, mentions=(VIEWER,))
     assert filtered_from_home(post, ctx())

@@ -63,6 +63,9 @@ def _language_filtered(post: Post, languages: tuple[str, ...] | None) -> bool:
 def filtered_from_home(post: Post, context: HomeContext, *, root: Post | None = None) -> bool:
     """Whether ``post`` is dropped from ``context.viewer_id``'s home timeline.
 
+    The viewer's own posts always pass, except a repost whose original is gone or
+    whose original's author blocks the viewer.
+
     Args:
         post: The candidate: an original, a reply, or a repost.
         context: The viewer's follows, blocks and mutes.
@@ -74,8 +77,11 @@ def filtered_from_home(post: Post, context: HomeContext, *, root: Post | None = 
     """
     viewer = context.viewer_id
     author = post.author_id
+    repost = post.repost_of
     if author == viewer:
-        return False
+        # The viewer's own posts always show, but a repost of theirs does not
+        # outlive its original, nor show an original whose author blocks them.
+        return repost is not None and (root is None or repost.root_author_id in context.blocked_by)
     if post.visibility is Visibility.DIRECT:
         return True
     if post.visibility is Visibility.PRIVATE and author not in context.following:
@@ -86,7 +92,6 @@ def filtered_from_home(post: Post, context: HomeContext, *, root: Post | None = 
         return True
     if any(context.blocks_or_mutes(m) for m in post.mentions):
         return True
-    repost = post.repost_of
     if repost is not None:
         if root is None:
             return True
