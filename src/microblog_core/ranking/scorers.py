@@ -42,6 +42,7 @@ import attrs
 from microblog_core.errors import ValidationError
 from microblog_core.ranking import _checks
 from microblog_core.ranking.candidate import Candidate
+from microblog_core.rules.threads import wilson_lower_bound as rules_wilson
 
 __all__ = [
     "REDDIT_EPOCH_OFFSET",
@@ -436,12 +437,8 @@ def _wilson(ups: int, downs: int, z: float) -> float:
     n = ups + downs
     if n == 0:
         return 0.0
-    p = ups / n
-    z2 = z * z
-    left = p + z2 / (2 * n)
-    right = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
-    under = 1 + z2 / n
-    return min(max((left - right) / under, 0.0), p)
+    # One formula for the whole library: the thread view's "top" sort uses it too.
+    return min(max(rules_wilson(ups, n, z), 0.0), ups / n)
 
 
 @attrs.frozen
