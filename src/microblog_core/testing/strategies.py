@@ -1,4 +1,15 @@
-"""Hypothesis strategies for microblog_core's values.
+"""Hypothesis strategies for microblog_core's values, texts, threads, graphs and histories.
+
+- Values: :func:`accounts`, :func:`posts`, :func:`replies_to`,
+  :func:`reposts`, :func:`follows`, :func:`blocks`, :func:`mutes`,
+  :func:`likes`, :func:`events` and the rest, one for every value class.
+- Texts: :func:`texts` makes post texts valid under a length policy (or just
+  too long for it) that mix the scripts, emoji and entities the networks
+  count differently.
+- Structures: :func:`threads` (a root and its replies, as a :class:`Thread`),
+  :func:`follow_graphs` (:class:`~microblog_core.sim.graphs.FollowGraph`)
+  and :func:`histories` (sequences of use cases, with :func:`replay` to run
+  them on a :class:`~microblog_core.service.Microblog`).
 
 Every strategy here generates values that are *valid by default*: building
 them passes every invariant of the value class, and values that refer to
@@ -16,11 +27,15 @@ Shrinking: ids shrink toward 1, datetimes toward 2000-01-01 (Hypothesis'
 default), texts toward short ASCII, optional parts toward absent, enums
 toward their first member, and :func:`posts` toward an original post. A
 failing example is therefore usually a small original post by account 1.
+Threads shrink toward fewer replies, graphs toward fewer nodes and edges,
+histories toward fewer steps: each draws its shape first, as a list of
+small values, so that Hypothesis can delete parts of it.
 
-Generated text is deliberately plain (short strings of letters, digits,
-punctuation, symbols and spaces, at most a few dozen characters), so it
-fits every length policy. Strategies that take ``texts=`` accept any
-strategy of strings, for example one tied to a length policy.
+The default text of the value strategies is deliberately plain (short
+strings of letters, digits, punctuation, symbols and spaces, at most a few
+dozen characters), so it fits every length policy. Strategies that take
+``texts=`` accept any strategy of strings, for example
+``texts(policy=MASTODON)``.
 
 Hypothesis finds these strategies without an import: the plugin registered
 through the ``hypothesis`` entry point makes ``st.from_type(Post)`` (and every
@@ -38,16 +53,23 @@ Example:
 import functools
 import re
 import typing
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import attrs
+import regex
 from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from microblog_core.errors import InvalidHandleError
+from microblog_core.errors import (
+    ConflictError,
+    InvalidHandleError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from microblog_core.ids import EPOCH, MAX_ID, AccountId, PostId, timestamp_of
 from microblog_core.models import (
     MASTODON_ACCOUNTS,
@@ -98,19 +120,49 @@ from microblog_core.models import (
     Unreposted,
     Visibility,
 )
+from microblog_core.text import TWITTER_V3, LengthPolicy, Reason, measure
+
+if TYPE_CHECKING:
+    from microblog_core.service import Microblog
+    from microblog_core.sim.graphs import FollowGraph
 
 __all__ = [
     "KINDS",
+    "MAX_OVERSHOOT",
+    "STEP_TYPES",
+    "ApproveStep",
+    "BlockStep",
+    "DeleteStep",
+    "FollowStep",
+    "LikeStep",
+    "MuteStep",
+    "PostStep",
+    "QuoteStep",
+    "RegisterStep",
+    "RejectStep",
+    "Replay",
+    "ReplyStep",
+    "RepostStep",
+    "Step",
+    "Thread",
+    "UnblockStep",
+    "UnfollowStep",
+    "UnlikeStep",
+    "UnmuteStep",
+    "UnrepostStep",
     "account_counters",
     "account_ids",
     "accounts",
     "attachments",
     "blocks",
+    "check_history",
     "datetimes",
     "events",
+    "follow_graphs",
     "follow_requests",
     "follows",
     "handles",
+    "histories",
     "ids",
     "likes",
     "locations",
@@ -121,11 +173,14 @@ __all__ = [
     "post_ids",
     "posts",
     "relationships",
+    "replay",
     "replies_to",
     "reply_gates",
     "reply_refs",
     "repost_refs",
     "reposts",
+    "texts",
+    "threads",
 ]
 
 T = TypeVar("T")
@@ -1258,6 +1313,1112 @@ def events(*, types: Collection[type] | None = None) -> st.SearchStrategy[Event]
         names = ", ".join(t.__name__ for t in table)
         raise InvalidArgument(f"types={types!r} must be a non-empty collection of: {names}")
     return cast("st.SearchStrategy[Event]", st.one_of([table[t] for t in chosen]))
+
+
+# --- texts under a length policy -------------------------------------------------------
+
+MAX_OVERSHOOT = 12
+"""How far past its limit a text from ``texts(valid=False)`` may be, in length units.
+
+An invalid text is as short as a too-long text can be made by cutting it at a
+grapheme boundary; the last grapheme (an emoji sequence, a URL that the cut
+completes) can cost up to this much.
+"""
+
+_GRAPHEME = regex.compile(r"\X")
+_ZWJ = "\u200d"
+_VS16 = "\ufe0f"
+_SKIN_TONES = tuple(chr(c) for c in range(0x1F3FB, 0x1F400))
+_COUNTRIES = ("JP", "CN", "US", "DE", "FR", "BR", "KR", "GB", "TW", "IN", "UA", "NG")
+_PEOPLE = ("👨", "👩", "👧", "👦", "🧑")
+_EMOJI_SINGLES = st.sampled_from(
+    ("😀", "🎉", "❤️", "✨", "🐼", "🀄", "☕", "🔥", "👀", "✔️", "☺", "🫠")
+)
+_EMOJI_SEQUENCES = st.one_of(
+    _EMOJI_SINGLES,
+    # Skin tone modifier sequences.
+    st.tuples(st.sampled_from(("👍", "👋", "🙌", "👩", "🧑")), st.sampled_from(_SKIN_TONES)).map(
+        "".join
+    ),
+    # ZWJ sequences: families of 2 to 4 people, and fixed ones (profession, flag, heart).
+    st.lists(st.sampled_from(_PEOPLE), min_size=2, max_size=4).map(_ZWJ.join),
+    st.sampled_from(("👩🏽‍💻", "🏳️‍🌈", "🧑‍🤝‍🧑", "❤️‍🔥", "👁️‍🗨️", "🐻‍❄️")),
+    # Flags: pairs of regional indicators.
+    st.sampled_from(_COUNTRIES).map(lambda c: "".join(chr(0x1F1E6 + ord(x) - 65) for x in c)),
+    # Keycaps.
+    st.sampled_from("0123456789#*").map(lambda k: f"{k}{_VS16}\u20e3"),
+    # Tag sequences (England, Scotland, Wales).
+    st.sampled_from(
+        (
+            "🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",
+            "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",
+            "🏴\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f",
+        )
+    ),
+)
+
+
+def _letters(first: int, last: int) -> st.SearchStrategy[str]:
+    """Assigned letters between two code points (inclusive)."""
+    return st.characters(min_codepoint=first, max_codepoint=last, categories=["L"])
+
+
+_ASCII_ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_ASCII_WORDS = st.tuples(
+    st.text(_ASCII_ALNUM, min_size=1, max_size=12), st.sampled_from(("", ".", ",", "!", "?", ":"))
+).map("".join)
+# Latin-1, Latin Extended, Greek and Cyrillic weigh 1 on Twitter but are two Weibo
+# bytes above U+00FF; the typographic punctuation tests Twitter's narrow ranges
+# (U+2010-U+201F and U+2032-U+2037 weigh 1, "…" U+2026 too, "※" U+203B weighs 2);
+# "e" + U+0301 is NFC-normalised by Twitter and one grapheme on Mastodon.
+_OTHER_WORDS = st.one_of(
+    st.text(_letters(0xC0, 0x24F), min_size=1, max_size=8),  # Latin-1 and Latin Extended
+    st.text(_letters(0x391, 0x3C9), min_size=1, max_size=8),  # Greek
+    st.text(_letters(0x410, 0x44F), min_size=1, max_size=8),  # Cyrillic
+    st.sampled_from(
+        ("café", "cafe\u0301", "naïve", "Straße", "—", "“quoted”", "‘x’", "…", "′″", "※", "€5")
+    ),
+)
+_CJK_CHARS = st.one_of(
+    _letters(0x4E00, 0x9FFF),  # CJK ideographs
+    _letters(0x3041, 0x30FA),  # kana
+    _letters(0xAC00, 0xD7A3),  # hangul syllables
+    st.sampled_from("，。！？：；「」（）、〜"),  # full-width punctuation
+)
+_CJK_RUNS = st.text(_CJK_CHARS, min_size=1, max_size=12)
+_LABELS = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=12)
+_TLDS = st.sampled_from(("com", "org", "net", "co", "io", "jp", "cn", "de", "social", "co.uk"))
+_PATH_CHARS = _ASCII_ALNUM + "-_.~"
+
+
+_URL_PATHS = st.one_of(
+    st.just(""),
+    st.text(_PATH_CHARS, max_size=30).map("/{}".format),
+    # Long enough to pass Weibo's 140 bytes, past which a URL costs more than 20.
+    st.tuples(st.sampled_from(_PATH_CHARS), st.integers(min_value=120, max_value=200)).map(
+        lambda pair: "/" + pair[0] * pair[1]
+    ),
+)
+
+
+@st.composite
+def _urls(draw: st.DrawFn) -> str:
+    """A URL with or without a scheme, sometimes with a long path (Weibo's 140-byte rule)."""
+    scheme = draw(st.sampled_from(("https://", "http://", "", "www.")))
+    host = f"{draw(_LABELS)}.{draw(_TLDS)}"
+    path = draw(_URL_PATHS)
+    query = draw(st.sampled_from(("", "?q=1", "?lang=zh&page=2", "#top")))
+    return f"{scheme}{host}{path}{query}"
+
+
+_HANDLE_TEXT = st.text(_WORD_CHARS, min_size=1, max_size=15)
+_MENTIONS = st.tuples(
+    _HANDLE_TEXT, st.one_of(st.just(""), st.tuples(_LABELS, _TLDS).map("@{0[0]}.{0[1]}".format))
+).map("@{0[0]}{0[1]}".format)
+_HASHTAGS = st.one_of(
+    st.text(_WORD_CHARS, min_size=1, max_size=15).map("#{}".format),
+    _CJK_RUNS.map("#{}".format),
+    st.text(_letters(0x4E00, 0x9FFF), min_size=1, max_size=8).map(
+        "#{}#".format  # a Weibo topic
+    ),
+    st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=5).map("${}".format),  # cashtag
+)
+# Separators between pieces; "" glues pieces together, so entities meet other text.
+_SEPARATORS = st.sampled_from((" ", "", "\n", "\r\n", ", ", "\u3000", "  "))
+# One grapheme repeated: the quick way to reach a policy's limit. The family emoji
+# is 25 UTF-8 bytes in one grapheme, and "a" with three marks is 7: they reach
+# Bluesky's byte cap before its grapheme limit.
+_FILLERS = (
+    "a",
+    "汉",
+    "😀",
+    "é",
+    "👨‍👩‍👧‍👦",
+    "a\u0301\u0302\u0303",
+    "🇯🇵",
+)
+
+
+@functools.cache
+def _pieces(run_max: int) -> st.SearchStrategy[str]:
+    runs = st.tuples(st.sampled_from(_FILLERS), st.integers(min_value=1, max_value=run_max)).map(
+        lambda pair: pair[0] * pair[1]
+    )
+    return st.one_of(
+        _ASCII_WORDS,
+        _CJK_RUNS,
+        _EMOJI_SEQUENCES,
+        _urls(),
+        _MENTIONS,
+        _HASHTAGS,
+        _OTHER_WORDS,
+        runs,
+    )
+
+
+def _boundaries(text: str) -> list[int]:
+    """The code point offsets that end each grapheme cluster of ``text``."""
+    return [match.end() for match in _GRAPHEME.finditer(text)]
+
+
+def _longest_valid_prefix(text: str, policy: LengthPolicy) -> tuple[str, str]:
+    """Cut ``text`` at grapheme boundaries: its longest valid prefix, and the next one.
+
+    ``text`` must be invalid and its first grapheme valid; validity is not
+    monotone in the prefix (a URL may be cheaper than its beginning), so this
+    finds *a* boundary where a valid prefix meets an invalid one by bisection.
+    """
+    ends = _boundaries(text)
+    low, high = 0, len(ends) - 1  # ends[low] is valid, ends[high] is invalid
+    while high - low > 1:
+        middle = (low + high) // 2
+        if measure(text[: ends[middle]], policy).valid:
+            low = middle
+        else:
+            high = middle
+    return text[: ends[low]], text[: ends[high]]
+
+
+def _just_over(prefix: str, policy: LengthPolicy) -> str:
+    """Extend a valid ``prefix`` with a space and ``a``s until it is just too long."""
+    base = measure(prefix + " ", policy)
+    if not base.valid:
+        return prefix + " "
+    per_a = measure("a", policy).weight
+    missing = policy.limit * policy.scale - base.weight  # weight still allowed
+    count = max(1, missing // max(per_a, 1))
+    candidate = prefix + " " + "a" * count
+    while measure(candidate, policy).valid:  # a step or two at most
+        candidate += "a"
+    return candidate
+
+
+def _is_just_over(text: str, policy: LengthPolicy) -> bool:
+    measured = measure(text, policy)
+    if measured.reason is Reason.TOO_MANY_BYTES:
+        return True
+    return measured.reason is Reason.TOO_LONG and measured.length <= policy.limit + MAX_OVERSHOOT
+
+
+@st.composite
+def _texts(draw: st.DrawFn, policy: LengthPolicy, valid: bool, run_max: int) -> str:
+    pieces = draw(st.lists(st.tuples(_SEPARATORS, _pieces(run_max)), min_size=1, max_size=12))
+    text = pieces[0][1] + "".join(separator + piece for separator, piece in pieces[1:])
+    # Every piece starts with a visible grapheme, but under a tiny custom limit one
+    # grapheme may already be too long: then "a" (checked valid) leads.
+    first = text[: _boundaries(text)[0]]
+    if not measure(first, policy).valid:
+        text = "a " + text
+    measured = measure(text, policy)
+    if valid:
+        return text if measured.valid else _longest_valid_prefix(text, policy)[0]
+    filler = draw(st.sampled_from(_FILLERS))
+    if measured.valid:
+        # Pad past the limit with a filler, then cut back to just over it.
+        per_filler = max(1, measure(filler, policy).weight)
+        room = policy.limit * policy.scale - measured.weight
+        text = f"{text} {filler * (room // per_filler + 2)}"
+    prefix, over = _longest_valid_prefix(text, policy)
+    if _is_just_over(over, policy):
+        return over
+    return _just_over(prefix, policy)
+
+
+def texts(*, policy: LengthPolicy = TWITTER_V3, valid: bool = True) -> st.SearchStrategy[str]:
+    r"""Generate post texts that are valid under ``policy`` (or, with ``valid=False``, just not).
+
+    Texts are built from pieces that the counting rules treat differently:
+    ASCII words; Latin, Greek and Cyrillic letters (one Twitter unit, two
+    Weibo bytes above U+00FF) and typographic punctuation from Twitter's
+    narrow weight ranges; runs of CJK ideographs, kana, hangul and full-width
+    punctuation; emoji sequences (single, skin tone, ZWJ, flag, keycap and
+    tag sequences); URLs with and without a scheme, some longer than 140 bytes;
+    ``@mentions`` and fediverse ``@user@domain``; ``#hashtags``, Weibo
+    ``#话题#`` topics and ``$CASHTAGS``; and one grapheme repeated many
+    times, to reach the limit. Pieces are joined by spaces, newlines,
+    ``\r\n``, an ideographic space or nothing (so entities also touch other
+    text). :func:`~microblog_core.text.measure` then decides: a text over the
+    limit is cut back at a grapheme boundary, so long texts end right at
+    the limit.
+
+    - ``valid=True`` (the default): ``measure(text, policy).valid`` holds.
+      Texts range from one grapheme to the limit, and are never blank.
+    - ``valid=False``: the text is invalid only for its size, and only just:
+      either too long by at most :data:`MAX_OVERSHOOT` length units
+      (``policy.limit < length <= policy.limit + MAX_OVERSHOOT``), or, under
+      a policy with a byte cap (Bluesky), within the length limit but over
+      the cap by its last grapheme.
+
+    Nothing is filtered or rejected, so generation stays fast: every draw
+    gives a text. Shrinking removes pieces, shortens them and simplifies
+    them toward ASCII, so a failing valid text shrinks to a few characters
+    (the smallest text that still fails), and a failing invalid one toward
+    a run of ``a`` just past the limit.
+
+    Args:
+        policy: The length policy (default :data:`~microblog_core.text.TWITTER_V3`);
+            the presets or any :class:`~microblog_core.text.LengthPolicy` under
+            which ``"a"`` is valid.
+        valid: Whether to generate valid texts or texts just too long.
+
+    Returns:
+        A strategy of strings.
+
+    Raises:
+        InvalidArgument: ``policy`` is not a LengthPolicy, admits no ``"a"``,
+            or ``valid`` is not a bool.
+
+    Example:
+        >>> from hypothesis import given
+        >>> from microblog_core.testing.strategies import texts
+        >>> from microblog_core.text import WEIBO, measure
+        >>> @given(texts(policy=WEIBO), texts(policy=WEIBO, valid=False))
+        ... def test_weibo_counts(good, bad):
+        ...     assert measure(good, WEIBO).valid and not measure(bad, WEIBO).valid
+        >>> test_weibo_counts()
+    """
+    if not isinstance(policy, LengthPolicy):
+        raise InvalidArgument(f"policy={policy!r} must be a LengthPolicy")
+    if not isinstance(valid, bool):
+        raise InvalidArgument(f"valid={valid!r} must be a bool")
+    if not measure("a", policy).valid:
+        raise InvalidArgument(f"policy={policy.name!r} does not even admit the text 'a'")
+    return _policy_texts(policy, valid)
+
+
+@functools.cache
+def _policy_texts(policy: LengthPolicy, valid: bool) -> st.SearchStrategy[str]:
+    # Enough repeats of the lightest grapheme (a Weibo "a" is half a unit) to pass the limit.
+    return _texts(policy, valid, 2 * policy.limit + 2)
+
+
+# --- threads ---------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Thread:
+    """A conversation: a root post and replies under it, as :func:`threads` makes them.
+
+    Attributes:
+        root: The original post that starts the thread.
+        replies: The replies, oldest (smallest id) first; each reply's parent is
+            the root or an earlier reply.
+    """
+
+    root: Post
+    replies: tuple[Post, ...] = ()
+
+    @property
+    def posts(self) -> tuple[Post, ...]:
+        """The root, then the replies in id order."""
+        return (self.root, *self.replies)
+
+    @property
+    def depth(self) -> int:
+        """The number of replies on the longest path down from the root (0 without replies)."""
+        depths = self.depths()
+        return max(depths.values())
+
+    def depths(self) -> dict[PostId, int]:
+        """Each post's distance below the root (the root is 0, a direct reply 1)."""
+        depth: dict[PostId, int] = {self.root.id: 0}
+        for reply in self.replies:
+            assert reply.reply_to is not None  # every reply of a thread is a reply
+            depth[reply.id] = depth[reply.reply_to.parent_id] + 1
+        return depth
+
+
+_MAX_THREAD_GAP = 3_600_000
+_THREAD_GAPS = st.integers(min_value=1, max_value=_MAX_THREAD_GAP)
+_MAX_THREAD_SIZE = 1_000
+
+
+@st.composite
+def _threads(
+    draw: st.DrawFn,
+    max_depth: int,
+    max_size: int,
+    people: st.SearchStrategy[AccountId],
+    bodies: st.SearchStrategy[dict[str, Any]],
+) -> Thread:
+    from microblog_core.rules.threads import reply_ref_for
+
+    # The root's id leaves room for ``max_size`` later ids in increasing order.
+    root_id = draw(st.integers(min_value=1, max_value=MAX_ID - max_size * _MAX_THREAD_GAP))
+    # Where each reply goes is drawn first, as a list of small values, then the
+    # authors and times, then the bodies: shrinking deletes replies easily this
+    # way (it gets stuck on a list of wide elements). ``back`` picks a parent among
+    # the posts still open to replies: 0 is the root (the shrink target), 1 the
+    # newest open post, 2 the one before...; a chain is then ``back == 1``
+    # throughout, whatever is deleted around it.
+    backs = draw(st.lists(st.integers(0, max_size), max_size=max_size if max_depth > 0 else 0))
+    shape = [(back, draw(people), draw(_THREAD_GAPS)) for back in backs]
+    root = _build_post(root_id, draw(people), timestamp_of(root_id), draw(bodies))
+    posts = [root]
+    depth = [0]
+    open_to_replies = [0]  # indices of posts less than max_depth down; the root first
+    for back, author, gap in shape:
+        parent_index = open_to_replies[-back % len(open_to_replies)]
+        parent = posts[parent_index]
+        post_id = posts[-1].id + gap
+        reply_to = reply_ref_for(parent, author)
+        reply = _build_post(post_id, author, timestamp_of(post_id), draw(bodies), reply_to=reply_to)
+        posts.append(reply)
+        depth.append(depth[parent_index] + 1)
+        if depth[-1] < max_depth:
+            open_to_replies.append(len(posts) - 1)
+    return Thread(root=root, replies=tuple(posts[1:]))
+
+
+def _check_size(value: object, name: str, *, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise InvalidArgument(f"{name}={value!r} must be an int of at least {minimum}")
+    return value
+
+
+def threads(
+    *,
+    max_depth: int = 4,
+    max_size: int = 10,
+    author_ids: st.SearchStrategy[AccountId] | None = None,
+    texts: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[Thread]:
+    """Generate conversations: a root post and up to ``max_size`` replies under it.
+
+    Each reply answers the root or an earlier reply that is less than
+    ``max_depth`` levels down, and carries the
+    :class:`~microblog_core.models.ReplyRef` the service would give it
+    (:func:`~microblog_core.rules.threads.reply_ref_for`): the thread's root,
+    its parent, the parent's author, and the addressee (a self-reply chain
+    keeps addressing the original person). Ids increase in reply order, so
+    a parent is always older than its replies, and ``created_at`` is the
+    instant in each id. Authors come from a small pool by default, so
+    conversations go back and forth and self-replies occur. Replies are not
+    hidden.
+
+    Shrinks toward a root with no replies; a thread that must have depth
+    ``d`` shrinks to a single chain of ``d`` replies.
+
+    Args:
+        max_depth: How many levels of replies at most (0 means no replies).
+        max_size: How many replies at most.
+        author_ids: A strategy for the authors (default accounts 1 to 4).
+        texts: A strategy for the texts (default short plain text, see :func:`posts`).
+
+    Returns:
+        A strategy of :class:`Thread` values.
+
+    Raises:
+        InvalidArgument: A bound is not a non-negative int, or an option is not a strategy.
+    """
+    _check_size(max_depth, "max_depth")
+    _check_size(max_size, "max_size")
+    if max_size > _MAX_THREAD_SIZE:
+        raise InvalidArgument(f"max_size={max_size} is above {_MAX_THREAD_SIZE} replies")
+    if author_ids is not None:
+        _check_strategy(author_ids, "author_ids")
+    people = account_ids(max_value=4) if author_ids is None else author_ids
+    return _threads(
+        max_depth, max_size, people, _post_bodies(_texts_or_default(texts), account_ids())
+    )
+
+
+# ``st.from_type(Thread)`` gives consistent threads (once this module is imported).
+st.register_type_strategy(Thread, threads())
+
+
+# --- follow graphs ---------------------------------------------------------------------
+
+
+@st.composite
+def _follow_graphs(
+    draw: st.DrawFn, min_nodes: int, max_nodes: int, max_edges: int | None
+) -> "FollowGraph":
+    from microblog_core.sim.graphs import FollowGraph
+
+    n = draw(st.integers(min_value=min_nodes, max_value=max_nodes))
+    possible = n * (n - 1)
+    most = possible if max_edges is None else min(max_edges, possible)
+    if most == 0:
+        return FollowGraph(n=n, edges=())
+    # Each end shrinks on its own toward node 0; a drawn self-loop (a, a) becomes
+    # (a, a + 1 mod n), so every draw is an edge and nothing is rejected.
+    edges = draw(
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).map(
+                lambda pair: pair if pair[0] != pair[1] else (pair[0], (pair[0] + 1) % n)
+            ),
+            max_size=most,
+            unique=True,
+        )
+    )
+    return FollowGraph(n=n, edges=edges)
+
+
+def follow_graphs(
+    *,
+    n: int | None = None,
+    min_nodes: int = 1,
+    max_nodes: int = 12,
+    max_edges: int | None = None,
+) -> st.SearchStrategy["FollowGraph"]:
+    """Generate follower graphs (:class:`~microblog_core.sim.graphs.FollowGraph`).
+
+    A graph has nodes ``0 .. n - 1`` and directed edges ``(a, b)``, "a
+    follows b", with no self-follow and no duplicate, so every generated
+    graph is one the constructor accepts. The node count is drawn first,
+    then the edges as a list of distinct pairs.
+
+    Shrinks toward fewer nodes and fewer edges: a graph that must, say, give
+    one node three followers shrinks to four nodes and those three edges.
+
+    Args:
+        n: Exactly this many nodes (overrides ``min_nodes`` and ``max_nodes``).
+        min_nodes: The fewest nodes (at least 1).
+        max_nodes: The most nodes.
+        max_edges: The most edges (default: any number up to ``n * (n - 1)``).
+
+    Returns:
+        A strategy of :class:`~microblog_core.sim.graphs.FollowGraph`.
+
+    Raises:
+        InvalidArgument: A bound is not an int, ``n`` or ``min_nodes`` is below 1,
+            ``min_nodes > max_nodes``, or ``max_edges`` is negative.
+    """
+    if n is not None:
+        min_nodes = max_nodes = _check_size(n, "n", minimum=1)
+    _check_size(min_nodes, "min_nodes", minimum=1)
+    _check_size(max_nodes, "max_nodes", minimum=1)
+    if min_nodes > max_nodes:
+        raise InvalidArgument(f"min_nodes={min_nodes} is greater than max_nodes={max_nodes}")
+    if max_edges is not None:
+        _check_size(max_edges, "max_edges")
+    return _follow_graphs(min_nodes, max_nodes, max_edges)
+
+
+# --- histories of use cases ------------------------------------------------------------
+#
+# A step names accounts and posts by *index*: account ``i`` is the one the i-th
+# RegisterStep made, post ``j`` the one the j-th post-making step (PostStep,
+# ReplyStep, QuoteStep, RepostStep) made. Indices do not depend on storage or
+# on the ids a service hands out, so one history replays on any service.
+
+
+@attrs.frozen(kw_only=True)
+class RegisterStep:
+    """Register an account (it becomes the next account index)."""
+
+    handle: str
+    locked: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class FollowStep:
+    """Account ``follower`` follows ``followee`` (or asks to, if it is locked)."""
+
+    follower: int
+    followee: int
+    show_reposts: bool = True
+
+
+@attrs.frozen(kw_only=True)
+class UnfollowStep:
+    """Account ``follower`` stops following ``followee``."""
+
+    follower: int
+    followee: int
+
+
+@attrs.frozen(kw_only=True)
+class ApproveStep:
+    """Account ``account`` approves the follow request of ``follower``."""
+
+    account: int
+    follower: int
+
+
+@attrs.frozen(kw_only=True)
+class RejectStep:
+    """Account ``account`` rejects the follow request of ``follower``."""
+
+    account: int
+    follower: int
+
+
+@attrs.frozen(kw_only=True)
+class BlockStep:
+    """Account ``blocker`` blocks ``blocked``."""
+
+    blocker: int
+    blocked: int
+
+
+@attrs.frozen(kw_only=True)
+class UnblockStep:
+    """Account ``blocker`` lifts its block of ``blocked``."""
+
+    blocker: int
+    blocked: int
+
+
+@attrs.frozen(kw_only=True)
+class MuteStep:
+    """Account ``muter`` mutes ``muted``, for ``seconds`` from the step's time or for good."""
+
+    muter: int
+    muted: int
+    seconds: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class UnmuteStep:
+    """Account ``muter`` unmutes ``muted``."""
+
+    muter: int
+    muted: int
+
+
+@attrs.frozen(kw_only=True)
+class PostStep:
+    """Account ``author`` publishes ``text`` (makes the next post index)."""
+
+    author: int
+    text: str
+    visibility: Visibility = Visibility.PUBLIC
+
+
+@attrs.frozen(kw_only=True)
+class ReplyStep:
+    """Account ``author`` replies to post ``post`` (makes the next post index)."""
+
+    author: int
+    post: int
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class QuoteStep:
+    """Account ``author`` quotes post ``post`` (makes the next post index)."""
+
+    author: int
+    post: int
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class RepostStep:
+    """Account ``account`` reposts post ``post``, maybe with a comment (makes the next post index).
+
+    With a comment and ``also_comment``, the comment is also a reply (Weibo's ``is_comment``).
+    """
+
+    account: int
+    post: int
+    comment: str = ""
+    also_comment: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class UnrepostStep:
+    """Account ``account`` withdraws its repost of post ``post``."""
+
+    account: int
+    post: int
+
+
+@attrs.frozen(kw_only=True)
+class LikeStep:
+    """Account ``account`` likes post ``post``."""
+
+    account: int
+    post: int
+
+
+@attrs.frozen(kw_only=True)
+class UnlikeStep:
+    """Account ``account`` withdraws its like of post ``post``."""
+
+    account: int
+    post: int
+
+
+@attrs.frozen(kw_only=True)
+class DeleteStep:
+    """The author of post ``post`` deletes it."""
+
+    post: int
+
+
+Step = (
+    RegisterStep
+    | FollowStep
+    | UnfollowStep
+    | ApproveStep
+    | RejectStep
+    | BlockStep
+    | UnblockStep
+    | MuteStep
+    | UnmuteStep
+    | PostStep
+    | ReplyStep
+    | QuoteStep
+    | RepostStep
+    | UnrepostStep
+    | LikeStep
+    | UnlikeStep
+    | DeleteStep
+)
+"""One use case of a history (any of the ``...Step`` classes).
+
+:meta hide-value:
+"""
+
+STEP_TYPES: tuple[type, ...] = typing.get_args(Step)
+"""Every step class (the members of :data:`Step`).
+
+:meta hide-value:
+"""
+
+_POST_MAKING = (PostStep, ReplyStep, QuoteStep, RepostStep)
+# The kinds a step is drawn as, in shrinking order; kinds that need a post fall
+# back to a PostStep while there is none, and "register" to a post once every
+# account exists.
+_STEP_KINDS = (
+    "post",
+    "follow",
+    "like",
+    "reply",
+    "repost",
+    "quote",
+    "unfollow",
+    "approve",
+    "reject",
+    "block",
+    "unblock",
+    "mute",
+    "unmute",
+    "unlike",
+    "unrepost",
+    "delete",
+    "register",
+)
+_NEEDS_A_POST = frozenset(("like", "reply", "repost", "quote", "unlike", "unrepost", "delete"))
+_MUTE_SECONDS = st.none() | st.integers(min_value=1, max_value=600)
+
+
+def _step(kind: str, *, a: int, b: int, p: int, text: str, flags: tuple[bool, bool]) -> Step:
+    """Build a step of ``kind`` (not a registration, mute or post) from the shared draws."""
+    flag, also = flags
+    match kind:
+        case "follow":
+            return FollowStep(follower=a, followee=b, show_reposts=flag)
+        case "unfollow":
+            return UnfollowStep(follower=a, followee=b)
+        case "approve":
+            return ApproveStep(account=a, follower=b)
+        case "reject":
+            return RejectStep(account=a, follower=b)
+        case "block":
+            return BlockStep(blocker=a, blocked=b)
+        case "unblock":
+            return UnblockStep(blocker=a, blocked=b)
+        case "unmute":
+            return UnmuteStep(muter=a, muted=b)
+        case "reply":
+            return ReplyStep(author=a, post=p, text=text)
+        case "quote":
+            return QuoteStep(author=a, post=p, text=text)
+        case "repost":
+            return RepostStep(
+                account=a, post=p, comment=text if flag else "", also_comment=flag and also
+            )
+        case "unrepost":
+            return UnrepostStep(account=a, post=p)
+        case "like":
+            return LikeStep(account=a, post=p)
+        case "unlike":
+            return UnlikeStep(account=a, post=p)
+        case _:
+            return DeleteStep(post=p)
+
+
+@st.composite
+def _histories(
+    draw: st.DrawFn,
+    *,
+    min_accounts: int,
+    max_accounts: int,
+    max_steps: int,
+    policy: AccountPolicy,
+    text_strategy: st.SearchStrategy[str],
+    mentions: bool,
+) -> tuple[Step, ...]:
+    total = draw(st.integers(min_value=min_accounts, max_value=max_accounts))
+    names = draw(
+        st.lists(handles(policy=policy), min_size=total, max_size=total, unique_by=str.casefold)
+    )
+    locked = draw(st.lists(st.booleans(), min_size=total, max_size=total))
+    steps: list[Step] = [
+        RegisterStep(handle=names[i], locked=locked[i]) for i in range(min_accounts)
+    ]
+    # What kind each step is comes first, as a list of small values, then each
+    # step's details, then its text: shrinking deletes whole steps easily this way
+    # (it gets stuck on a list of wide elements). Indices are drawn raw and
+    # reduced modulo what exists when the step comes: a step stays well-formed,
+    # and mostly keeps its meaning, when steps before it are deleted.
+    kinds = draw(st.lists(st.sampled_from(_STEP_KINDS), max_size=max_steps))
+    accounts = min_accounts
+    posts = 0
+    for kind in kinds:
+        a_raw, b_raw, p_raw, mention, visibility, flags, seconds = draw(
+            st.tuples(
+                st.integers(0, max_accounts - 1),  # the acting account
+                st.integers(0, max_accounts - 2),  # another account
+                st.integers(0, max_steps),  # a post
+                st.integers(0, max_accounts),  # a mention: 0 for none
+                st.sampled_from(Visibility),
+                st.tuples(st.booleans(), st.booleans()),
+                _MUTE_SECONDS,
+            )
+        )
+        words = draw(text_strategy)
+        a = a_raw % accounts
+        b = b_raw % (accounts - 1)
+        b += b >= a  # another account: nobody follows, blocks or mutes themselves
+        p = p_raw % max(posts, 1)
+        text = f"{words} @{names[(mention - 1) % accounts]}" if mention and mentions else words
+        if kind == "register" and accounts < total:
+            steps.append(RegisterStep(handle=names[accounts], locked=locked[accounts]))
+            accounts += 1
+            continue
+        if kind == "mute":
+            steps.append(MuteStep(muter=a, muted=b, seconds=seconds))
+            continue
+        if kind in ("post", "register") or (kind in _NEEDS_A_POST and posts == 0):
+            step: Step = PostStep(author=a, text=text, visibility=visibility)
+        else:
+            step = _step(kind, a=a, b=b, p=p, text=text, flags=flags)
+        steps.append(step)
+        posts += isinstance(step, _POST_MAKING)
+    return tuple(steps)
+
+
+def histories(
+    *,
+    min_accounts: int = 2,
+    max_accounts: int = 5,
+    max_steps: int = 30,
+    policy: AccountPolicy = TWITTER_ACCOUNTS,
+    texts: st.SearchStrategy[str] | None = None,
+) -> st.SearchStrategy[tuple[Step, ...]]:
+    """Generate histories: well-formed sequences of use cases to :func:`replay` on a service.
+
+    A history starts by registering ``min_accounts`` accounts, then takes up
+    to ``max_steps`` steps among follows and their requests, blocks, mutes,
+    posts, replies, quotes, reposts, likes, their withdrawals, deletions
+    and further registrations (up to ``max_accounts``). Steps name accounts
+    and posts by index (see :class:`RegisterStep` and :class:`PostStep`),
+    and a history is *well-formed*: every index names an account or a post
+    made by an earlier step, handles are unique (casefolded) and follow
+    ``policy``, no step relates an account to itself, and texts come from
+    ``texts`` (by default short plain text, valid under every length
+    preset, sometimes followed by an ``@mention`` of an account of the
+    history, which lets direct posts reach someone).
+
+    Whether a step is *allowed* depends on what happened before (a block, a
+    locked account, a deleted post, a followers-only post), so a history may
+    hold steps the service refuses; :func:`replay` applies it and counts
+    them. Every registration and every plain post is accepted.
+
+    Shrinks toward fewer steps, each a public post by account 0, and toward
+    ``min_accounts`` unlocked accounts with the shortest handles.
+
+    Args:
+        min_accounts: Accounts registered before the first step (at least 2).
+        max_accounts: The most accounts a history registers.
+        max_steps: The most steps after the first registrations.
+        policy: The handle rules of the service the history is for.
+        texts: A strategy for the texts of posts, replies, quotes and repost
+            comments; it must give texts valid under the service's length
+            policy (for example :func:`texts`).
+
+    Returns:
+        A strategy of tuples of steps (see :data:`Step`).
+
+    Raises:
+        InvalidArgument: A bound is not an int, ``min_accounts`` is below 2 or
+            above ``max_accounts``, ``policy`` is not an AccountPolicy, or
+            ``texts`` is not a strategy.
+    """
+    _check_size(min_accounts, "min_accounts", minimum=2)
+    _check_size(max_accounts, "max_accounts", minimum=2)
+    _check_size(max_steps, "max_steps")
+    if min_accounts > max_accounts:
+        raise InvalidArgument(
+            f"min_accounts={min_accounts} is greater than max_accounts={max_accounts}"
+        )
+    if texts is not None:
+        _check_strategy(texts, "texts")
+    text_strategy = _plain_texts(min_size=1, max_size=20, blank=False) if texts is None else texts
+    handles(policy=policy)  # checks the policy
+    return _histories(
+        min_accounts=min_accounts,
+        max_accounts=max_accounts,
+        max_steps=max_steps,
+        policy=policy,
+        text_strategy=text_strategy,
+        mentions=texts is None,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class Replay:
+    """What :func:`replay` did with a history.
+
+    Attributes:
+        accounts: The id of each account index (None if its registration was refused).
+        posts: The id of each post index (None if the step that makes it was
+            refused or skipped).
+        applied: How many steps the service carried out.
+        refused: ``(step index, error class name)`` for each step the service refused.
+        skipped: The indices of steps that named an account or post an earlier
+            refused step would have made; they were not attempted.
+    """
+
+    accounts: tuple[AccountId | None, ...]
+    posts: tuple[PostId | None, ...]
+    applied: int
+    refused: tuple[tuple[int, str], ...]
+    skipped: tuple[int, ...]
+
+
+class _Skip(Exception):  # noqa: N818  # control flow, never raised to callers
+    """A step names something a refused step would have made."""
+
+
+_ACCOUNT_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in attrs.fields(cls) if f.type is int and f.name != "post")
+    for cls in STEP_TYPES
+}
+
+
+def check_history(history: Iterable[Step]) -> tuple[Step, ...]:
+    """Check that a history is well-formed, and return it as a tuple.
+
+    Well-formed: every item is a step, and every account or post index it
+    names is made by an earlier step. (Whether the service *allows* a step
+    is for :func:`replay` to find out.)
+
+    Args:
+        history: The steps.
+
+    Returns:
+        The steps, as a tuple.
+
+    Raises:
+        ValidationError: ``history`` is not an iterable of steps, or a step names
+            an index that no earlier step makes.
+    """
+    if isinstance(history, str | bytes) or not isinstance(history, Iterable):
+        raise ValidationError(
+            f"a history is an iterable of steps, got {type(history).__name__}",
+            field="history",
+            value=history,
+        )
+    steps = tuple(history)
+    accounts = posts = 0
+    for index, step in enumerate(steps):
+        if not isinstance(step, STEP_TYPES):
+            raise ValidationError(
+                f"step {index} is {step!r}, not a step of microblog_core.testing.strategies",
+                field="history",
+                value=step,
+            )
+        named = [(name, getattr(step, name), accounts) for name in _ACCOUNT_FIELDS[type(step)]]
+        if hasattr(step, "post"):
+            named.append(("post", getattr(step, "post"), posts))  # noqa: B009
+        for name, position, made in named:
+            is_index = isinstance(position, int) and not isinstance(position, bool)
+            if not is_index or not 0 <= position < made:
+                what = "posts are made" if name == "post" else "accounts are registered"
+                raise ValidationError(
+                    f"step {index} ({type(step).__name__}) has {name}={position!r}, but only "
+                    f"{made} {what} before it",
+                    field=name,
+                    value=position,
+                )
+        accounts += isinstance(step, RegisterStep)
+        posts += isinstance(step, _POST_MAKING)
+    return steps
+
+
+# What the rules raise to refuse a use case; anything else (StorageError, a
+# crash) is a bug and propagates.
+_REFUSALS = (ValidationError, NotFoundError, PermissionDeniedError, ConflictError)
+
+
+def replay(
+    blog: "Microblog", history: Iterable[Step], *, tick: timedelta = timedelta(seconds=1)
+) -> Replay:
+    """Apply a history's steps to ``blog`` in order, skipping what the rules refuse.
+
+    Each step runs one use case. When the service refuses it (a
+    :class:`~microblog_core.errors.ValidationError`,
+    :class:`~microblog_core.errors.NotFoundError`,
+    :class:`~microblog_core.errors.PermissionDeniedError` or
+    :class:`~microblog_core.errors.ConflictError`), the step is counted as
+    refused and the history goes on; later steps that name what it would
+    have made are skipped. Any other error propagates. A
+    :class:`DeleteStep` is carried out by the post's author. If the
+    service's clock is a :class:`~microblog_core.clock.ManualClock`, it moves
+    ``tick`` forward before each step, so steps happen at distinct times and
+    timed mutes can expire.
+
+    Args:
+        blog: The service, with no accounts whose handles the history uses.
+        history: The steps, as :func:`histories` makes them.
+        tick: How far a manual clock moves per step (zero to keep it still).
+
+    Returns:
+        What was applied, refused and skipped, and the ids made.
+
+    Raises:
+        ValidationError: ``history`` is not well-formed (see :func:`check_history`);
+            nothing is applied then.
+
+    Example:
+        Bob is locked, so Ann's follow is only a request and she cannot see
+        his followers-only post: her reply is refused, and Bob's like of
+        that reply is skipped.
+
+        >>> from microblog_core import ManualClock
+        >>> from microblog_core.models import Visibility
+        >>> from microblog_core.service import Microblog
+        >>> from microblog_core.testing.strategies import (
+        ...     DeleteStep,
+        ...     FollowStep,
+        ...     LikeStep,
+        ...     PostStep,
+        ...     RegisterStep,
+        ...     ReplyStep,
+        ...     replay,
+        ... )
+        >>> history = (
+        ...     RegisterStep(handle="ann"),
+        ...     RegisterStep(handle="bob", locked=True),
+        ...     FollowStep(follower=0, followee=1),
+        ...     PostStep(author=1, text="for followers", visibility=Visibility.PRIVATE),
+        ...     ReplyStep(author=0, post=0, text="let me in"),
+        ...     LikeStep(account=1, post=1),
+        ...     DeleteStep(post=0),
+        ... )
+        >>> result = replay(Microblog.in_memory(clock=ManualClock()), history)
+        >>> result.applied, result.refused, result.skipped
+        (5, ((4, 'NotFoundError'),), (5,))
+    """
+    from microblog_core.clock import ManualClock
+
+    if not isinstance(tick, timedelta):
+        raise ValidationError(f"tick must be a timedelta, got {tick!r}", field="tick", value=tick)
+    manual = blog.clock if isinstance(blog.clock, ManualClock) else None
+    accounts: list[AccountId | None] = []
+    posts: list[tuple[PostId, AccountId] | None] = []
+    applied = 0
+    refused: list[tuple[int, str]] = []
+    skipped: list[int] = []
+    for index, step in enumerate(check_history(history)):
+        if manual is not None and tick:
+            manual.advance(tick)
+        makes_post = isinstance(step, _POST_MAKING)
+        try:
+            made = _apply(blog, step, accounts, posts)
+        except _Skip:
+            skipped.append(index)
+            made = None
+        except _REFUSALS as error:
+            refused.append((index, type(error).__name__))
+            made = None
+        else:
+            applied += 1
+        if isinstance(step, RegisterStep):
+            accounts.append(cast("AccountId | None", made))
+        elif makes_post:
+            posts.append(cast("tuple[PostId, AccountId] | None", made))
+    return Replay(
+        accounts=tuple(accounts),
+        posts=tuple(None if p is None else p[0] for p in posts),
+        applied=applied,
+        refused=tuple(refused),
+        skipped=tuple(skipped),
+    )
+
+
+def _apply(
+    blog: "Microblog",
+    step: Step,
+    accounts: list[AccountId | None],
+    posts: list[tuple[PostId, AccountId] | None],
+) -> object:
+    """Run one (checked) step; return the account id or (post id, author) it made, if any."""
+
+    def account(name: str) -> AccountId:
+        found: AccountId | None = accounts[getattr(step, name)]
+        if found is None:
+            raise _Skip
+        return found
+
+    def post() -> tuple[PostId, AccountId]:
+        found: tuple[PostId, AccountId] | None = posts[getattr(step, "post")]  # noqa: B009
+        if found is None:
+            raise _Skip
+        return found
+
+    match step:
+        case RegisterStep():
+            return blog.register(step.handle, locked=step.locked).id
+        case FollowStep():
+            return blog.follow(
+                account("follower"), account("followee"), show_reposts=step.show_reposts
+            )
+        case UnfollowStep():
+            return blog.unfollow(account("follower"), account("followee"))
+        case ApproveStep():
+            return blog.approve_follow(account("account"), account("follower"))
+        case RejectStep():
+            return blog.reject_follow(account("account"), account("follower"))
+        case BlockStep():
+            return blog.block(account("blocker"), account("blocked"))
+        case UnblockStep():
+            return blog.unblock(account("blocker"), account("blocked"))
+        case MuteStep():
+            until = None if step.seconds is None else blog.now() + timedelta(seconds=step.seconds)
+            return blog.mute(account("muter"), account("muted"), expires_at=until)
+        case UnmuteStep():
+            return blog.unmute(account("muter"), account("muted"))
+        case PostStep():
+            author = account("author")
+            return blog.post(author, step.text, visibility=step.visibility).id, author
+        case ReplyStep():
+            author = account("author")
+            return blog.reply(author, post()[0], step.text).id, author
+        case QuoteStep():
+            author = account("author")
+            return blog.post(author, step.text, quote_of=post()[0]).id, author
+        case RepostStep():
+            author = account("account")
+            shared = blog.repost(
+                author, post()[0], comment=step.comment or None, also_comment=step.also_comment
+            )
+            return shared.id, author
+        case UnrepostStep():
+            return blog.unrepost(account("account"), post()[0])
+        case LikeStep():
+            return blog.like(account("account"), post()[0])
+        case UnlikeStep():
+            return blog.unlike(account("account"), post()[0])
+        case _:
+            post_id, author = post()
+            return blog.delete_post(author, post_id)
 
 
 # --- type registration -----------------------------------------------------------------
