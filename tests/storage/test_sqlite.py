@@ -647,10 +647,20 @@ def test_stream_fetches_in_growing_keyset_chunks(store: SqliteStore) -> None:
         stream = unit.posts.stream(1)
         first = _statements(store, lambda: next(stream))
         assert len(first) == 1
-        assert first[0].endswith("LIMIT 64")  # the trace shows the bound values
+        assert first[0].endswith("LIMIT 1")  # the trace shows the bound values
         rest: list[Post] = []
         later = _statements(store, lambda: rest.extend(stream))
-        assert [q.rsplit(" ", 1)[1] for q in later] == ["128", "256"]  # 64 + 128 + 256 >= 300
+        # 1 + 2 + ... + 256 >= 300; the chunk stops doubling at 256
+        assert [q.rsplit(" ", 1)[1] for q in later] == [
+            "2",
+            "4",
+            "8",
+            "16",
+            "32",
+            "64",
+            "128",
+            "256",
+        ]
     assert [p.id for p in rest] == [pid(n) for n in range(299, 0, -1)]
 
 
@@ -658,8 +668,8 @@ def test_a_stream_left_open_fails_cleanly_once_its_unit_ended(store: SqliteStore
     seed(store, account(1), *(post(n) for n in range(1, 100)))
     with store.unit_of_work(readonly=True) as unit:
         stream = unit.posts.stream(1)
-        head = [next(stream) for _ in range(64)]
-    assert len(head) == 64
+        head = [next(stream) for _ in range(63)]  # 1 + 2 + ... + 32: a chunk boundary
+    assert len(head) == 63
     with pytest.raises(StorageError, match="ended"):
         next(stream)
 

@@ -23,11 +23,27 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from typing import TYPE_CHECKING
 
-__all__ = ["FollowGraph"]
+__all__ = ["DistinctIds", "FollowGraph"]
 
 _UNSORTED = 1 << 62
 _COUNT = _UNSORTED - 1
+
+
+if TYPE_CHECKING:
+    _IntArray = array[int]
+else:
+    _IntArray = array
+
+
+class DistinctIds(_IntArray):
+    """An ``array('q')`` of ids known to hold each id at most once (a follower list).
+
+    Bulk writes can skip their duplicate checks for it.
+    """
+
+    __slots__ = ()
 
 
 class FollowGraph:
@@ -157,12 +173,13 @@ class FollowGraph:
         stop = min(hi, start + limit)
         return list(zip(arr[start:stop].tolist(), arr[start + k : stop + k].tolist(), strict=True))
 
-    def source_ids(self, node: int) -> array[int]:
+    def source_ids(self, node: int) -> DistinctIds:
         """Return a copy of the ids pointing to ``node`` (in no particular order)."""
+        ids = DistinctIds("q")
         arr = self._adj.get(node)
-        if arr is None:
-            return array("q")
-        return arr[1 : len(arr) - 2 * (arr[0] & _COUNT)]
+        if arr is not None:
+            ids.extend(arr[1 : len(arr) - 2 * (arr[0] & _COUNT)])
+        return ids
 
     def target_ids(self, node: int) -> array[int]:
         """Return a copy of the ids ``node`` points to, ascending."""

@@ -52,9 +52,13 @@ Example:
 from __future__ import annotations
 
 import threading
+from array import array
 from bisect import bisect_left, bisect_right, insort
+from collections import deque
 from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
+from itertools import compress, repeat
+from operator import itemgetter, not_
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, cast
 
@@ -80,7 +84,7 @@ from microblog_core.models import (
     PostCounters,
     Visibility,
 )
-from microblog_core.storage._memory_graph import FollowGraph
+from microblog_core.storage._memory_graph import DistinctIds, FollowGraph
 
 __all__ = ["MemoryStore", "MemoryUnitOfWork"]
 
@@ -93,6 +97,7 @@ _V = TypeVar("_V")
 # not bound methods), which keeps the garbage collector out of bulk loads.
 _UndoLog = list[Any]
 _AFTER_EVERY_ID = 1 << 64
+_BEFORE_EVERY_ID = -(1 << 64)
 
 
 # --------------------------------------------------------------------------- argument checks
@@ -141,6 +146,31 @@ def _ids(values: Iterable[object], field: str) -> list[int]:
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
         raise ValidationError(f"{field} must be an iterable of ids", field=field, value=values)
     return [_check_id(value, field) for value in values]
+
+
+_INT_ARRAYS = frozenset("bBhHiIlLqQ")
+
+
+def _reader_ids(values: Iterable[object]) -> Sequence[int]:
+    """Check a fan-out's reader ids in bulk; return a private copy of them.
+
+    An ``array`` of integers needs no check, and a :class:`DistinctIds` keeps
+    its type (its ids are known to be distinct).
+    """
+    if isinstance(values, DistinctIds):
+        copy = DistinctIds("q")
+        copy.extend(values)
+        return copy
+    if isinstance(values, array) and values.typecode in _INT_ARRAYS:
+        return cast("array[int]", values)[:]  # integers by construction, copied at C speed
+    if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+        raise ValidationError(
+            "reader_ids must be an iterable of ids", field="reader_ids", value=values
+        )
+    readers = list(values)
+    if set(map(type, readers)) <= {int}:
+        return cast("list[int]", readers)
+    return [_check_id(value, "reader_ids") for value in readers]
 
 
 # --------------------------------------------------------------------------- sorted id lists
@@ -243,14 +273,20 @@ class _PairTable(Generic[_V]):
         )
 
 
-class _Feed:
-    """One reader's home feed: ids ascending and the author of each."""
+class _Feed(list[int]):
+    """One reader's home feed: the post ids, ascending, never empty while stored.
 
-    __slots__ = ("authors", "ids")
+    The author of an entry is the store-wide one (:attr:`_State.feed_authors`)
+    unless ``authors`` holds another for it: a post fanned out to many
+    readers costs one append per reader, not one dict entry per reader.
+    """
 
-    def __init__(self) -> None:
-        self.ids: list[int] = []
-        self.authors: dict[int, int] = {}
+    __slots__ = ("authors", "reader")
+
+    def __init__(self, reader: int, ids: Iterable[int] = ()) -> None:
+        super().__init__(ids)
+        self.reader = reader
+        self.authors: dict[int, int] | None = None
 
 
 class _State:
@@ -281,6 +317,12 @@ class _State:
         self.likes: dict[int, dict[int, Like]] = {}
         self.like_order: dict[int, list[int]] = {}  # cache of sorted likers, per post
         self.feeds: dict[int, _Feed] = {}
+        # The author of each post id ever put in a feed (entries may override
+        # it), and an upper bound of every id ever put in a feed: a post above
+        # it is in no feed, so fanning it out needs no membership checks.
+        self.feed_authors: dict[int, int] = {}
+        self.feed_top = _BEFORE_EVERY_ID
+        self.feed_longest = 0  # an upper bound of every feed's length
         self.version = 0  # moves on every post write, so that live streams re-seek
         self._to_us: tuple[datetime | None, int] = (None, 0)
         self._from_us: tuple[int | None, datetime] = (None, EPOCH)
@@ -433,40 +475,87 @@ class _State:
 
     # -- feeds
 
+    def feed_author(self, feed: _Feed, post_id: int) -> int:
+        """Return the author of the entry ``post_id`` of ``feed``."""
+        own = feed.authors
+        if own is not None:
+            author = own.get(post_id)
+            if author is not None:
+                return author
+        return self.feed_authors[post_id]
+
+    def feed_note(self, feed: _Feed, post_id: int, author: int) -> None:
+        """Remember the author of a new entry of ``feed`` (just added to it)."""
+        self.feed_top = max(self.feed_top, post_id)
+        self.feed_longest = max(self.feed_longest, len(feed))
+        known = self.feed_authors.setdefault(post_id, author)
+        if known != author:
+            if feed.authors is None:
+                feed.authors = {}
+            feed.authors[post_id] = author
+
     def feed_put(self, reader: int, entries: Iterable[tuple[int, int]]) -> None:
         feed = self.feeds.get(reader)
         if feed is None:
-            feed = self.feeds[reader] = _Feed()
+            feed = _Feed(reader)
         for post_id, author_id in entries:
-            feed.authors[post_id] = author_id
-            _add_sorted(feed.ids, post_id)
+            _add_sorted(feed, post_id)
+            self.feed_note(feed, post_id, author_id)
+        if feed:
+            self.feeds[reader] = feed
 
     def feed_drop(self, reader: int, post_ids: Collection[int]) -> None:
         feed = self.feeds[reader]
-        authors = feed.authors
-        for post_id in post_ids:
-            del authors[post_id]
-        if not authors:
-            del self.feeds[reader]
-        elif len(post_ids) <= 4:
+        own = feed.authors
+        if own is not None:
             for post_id in post_ids:
-                _drop_sorted(feed.ids, post_id)
+                own.pop(post_id, None)
+            if not own:
+                feed.authors = None
+        if len(post_ids) <= 4:
+            for post_id in post_ids:
+                _drop_sorted(feed, post_id)
         else:
-            feed.ids = [post_id for post_id in feed.ids if post_id in authors]
+            doomed = set(post_ids)
+            feed[:] = [post_id for post_id in feed if post_id not in doomed]
+        if not feed:
+            del self.feeds[reader]
 
-    def feed_drop_one(self, reader: int, post_id: int) -> None:
-        self.feed_drop(reader, (post_id,))
+    def feed_unsend(self, readers: Iterable[int], post_id: int) -> None:
+        """Undo a fan-out: drop ``post_id`` from each reader's feed that holds it."""
+        feeds = self.feeds
+        for reader in readers:
+            feed = feeds.get(reader)
+            if feed is None:
+                continue
+            i = bisect_left(feed, post_id)
+            if i < len(feed) and feed[i] == post_id:
+                del feed[i]
+                if feed.authors is not None:
+                    feed.authors.pop(post_id, None)
+                if not feed:
+                    del feeds[reader]
 
     def feed_restore(self, reader: int, feed: _Feed) -> None:
         self.feeds[reader] = feed
 
-    @staticmethod
-    def feed_trim(feed: _Feed, cap: int) -> list[tuple[int, int]]:
-        excess = len(feed.ids) - cap
-        gone = feed.ids[:excess]
-        del feed.ids[:excess]
-        authors = feed.authors
-        return [(post_id, authors.pop(post_id)) for post_id in gone]
+    def feed_trim(self, feed: _Feed, cap: int) -> list[tuple[int, int]]:
+        excess = len(feed) - cap
+        gone = [(post_id, self.feed_author(feed, post_id)) for post_id in feed[:excess]]
+        del feed[:excess]
+        own = feed.authors
+        if own is not None:
+            for post_id, _ in gone:
+                own.pop(post_id, None)
+        return gone
+
+    def feed_entries(self, feed: _Feed) -> dict[int, int]:
+        """Return each entry of ``feed`` with its author."""
+        authors = self.feed_authors
+        entries = {post_id: authors[post_id] for post_id in feed}
+        if feed.authors:
+            entries.update(feed.authors)
+        return entries
 
     # -- for tests
 
@@ -499,7 +588,7 @@ class _State:
             "tags": lists(self.tags),
             "mentions": lists(self.mentions),
             "likes": {post_id: dict(likes) for post_id, likes in self.likes.items()},
-            "feeds": {r: (tuple(f.ids), dict(f.authors)) for r, f in self.feeds.items()},
+            "feeds": {r: (tuple(f), self.feed_entries(f)) for r, f in self.feeds.items()},
         }
 
 
@@ -657,6 +746,25 @@ def _stream(
             i -= 1
 
 
+def _newest_first(unit: MemoryUnitOfWork, s: _State, ids: list[int]) -> Iterator[Post]:
+    """:func:`_stream` from the newest post down, unbounded: the same walk, fewer checks."""
+    posts = s.posts
+    version = s.version
+    i = len(ids) - 1
+    last = _AFTER_EVERY_ID
+    while True:
+        if not unit._open:
+            unit._refuse()
+        if s.version != version:
+            yield from _stream(unit, s, ids, max_id=last, min_id=None, ascending=False)
+            return
+        if i < 0:
+            return
+        last = ids[i]
+        yield posts[last]
+        i -= 1
+
+
 class _Posts(_Repository):
     """The memory store's :class:`~microblog_core.ports.PostRepository`."""
 
@@ -767,6 +875,12 @@ class _Posts(_Repository):
         ascending: bool = False,
     ) -> Iterator[Post]:
         s = self._read()
+        if author_id.__class__ is int and max_id is None and min_id is None and not ascending:
+            # The home merge opens one stream per followee: the common case, lean.
+            newest = s.by_author.get(author_id)
+            if newest is None:
+                return iter(())
+            return _newest_first(self._unit, s, newest)
         key = _check_id(author_id, "author_id")
         hi = _check_optional_id(max_id, "max_id")
         lo = _check_optional_id(min_id, "min_id")
@@ -1133,19 +1247,84 @@ class _Feeds(_Repository):
         p = _check_id(post_id, "post_id")
         author = _check_id(author_id, "author_id")
         cap = _check_positive(cap, "cap")
-        readers = _ids(reader_ids, "reader_ids")
+        readers = _reader_ids(reader_ids)
+        if not readers:
+            return
         s = self._s
+        if p > s.feed_top:
+            self._send_new(log, readers, p, author, cap)
+            return
+        # An older post (a back-fill, or one already delivered): reader by
+        # reader. The undo records keep the order of the writes: the readers
+        # that got the post since the last trim, then that trim, and so on.
         feeds = s.feeds
+        override = s.feed_authors.setdefault(p, author) != author
+        longest = s.feed_longest
+        added: list[int] = []
         for reader in readers:
             feed = feeds.get(reader)
             if feed is None:
-                feed = feeds[reader] = _Feed()
-            if p not in feed.authors:
-                feed.authors[p] = author
-                _add_sorted(feed.ids, p)
-                log += (s, reader, p, _State.feed_drop_one, 3)
-            if len(feed.ids) > cap:
+                feed = feeds[reader] = _Feed(reader)
+            size = len(feed)
+            i = bisect_left(feed, p)
+            if i == size or feed[i] != p:
+                feed.insert(i, p)
+                if override:
+                    if feed.authors is None:
+                        feed.authors = {}
+                    feed.authors[p] = author
+                added.append(reader)
+                size += 1
+                longest = max(longest, size)
+            if size > cap:
+                if added:
+                    log += (s, added, p, _State.feed_unsend, 3)
+                    added = []
                 log += (s, reader, s.feed_trim(feed, cap), _State.feed_put, 3)
+        if added:
+            log += (s, added, p, _State.feed_unsend, 3)
+        s.feed_top = max(s.feed_top, p)
+        s.feed_longest = longest
+
+    def _send_new(
+        self, log: _UndoLog, readers: Sequence[int], p: int, author: int, cap: int
+    ) -> None:
+        """Fan out a post newer than every feed entry: a bulk append to each feed.
+
+        No feed holds ``p`` and each feed is ascending, so ``p`` goes at the end
+        of every feed; the appends, the duplicate check and the cap check run
+        at C speed over the feeds, and one undo record covers every reader.
+        """
+        s = self._s
+        feeds = s.feeds
+        s.feed_authors[p] = author
+        s.feed_top = p
+        found = list(map(feeds.get, readers))
+        existing: list[_Feed]
+        if not all(found):
+            fresh = list(compress(readers, map(not_, found)))
+            existing = list(filter(None, found))
+        else:
+            fresh, existing = [], cast("list[_Feed]", found)
+        deque(map(list.append, existing, repeat(p)), maxlen=0)
+        longest = s.feed_longest + 1 if existing else max(s.feed_longest, 1)
+        s.feed_longest = longest
+        if not isinstance(readers, DistinctIds) and p in map(itemgetter(-2), existing):
+            # A reader named twice: keep one entry.
+            for feed in existing:
+                while feed[-2] == p:
+                    feed.pop()
+        for reader in fresh:
+            new = feeds.get(reader)
+            if new is None:
+                feeds[reader] = _Feed(reader, (p,))
+            elif not new or new[-1] != p:  # not named earlier in this call
+                new.append(p)
+        log += (s, readers, p, _State.feed_unsend, 3)
+        if longest <= cap:
+            return
+        for feed in compress(existing, map(cap.__lt__, map(len, existing))):
+            log += (s, feed.reader, s.feed_trim(feed, cap), _State.feed_put, 3)
 
     def merge(
         self, reader_id: AccountId, entries: Iterable[tuple[PostId, AccountId]], *, cap: int
@@ -1159,38 +1338,40 @@ class _Feeds(_Repository):
         if feed is None:
             if not checked:
                 return
-            feed = s.feeds[reader] = _Feed()
-        authors = feed.authors
+            feed = s.feeds[reader] = _Feed(reader)
+        present = set(feed)
         added = []
         for p, author in checked:
-            if p not in authors:
-                authors[p] = author
+            if p not in present:
+                present.add(p)
+                s.feed_note(feed, p, author)
                 added.append(p)
         if len(added) <= 4:
             for p in added:
-                _add_sorted(feed.ids, p)
+                _add_sorted(feed, p)
         else:
-            feed.ids.extend(added)
-            feed.ids.sort()
+            feed.extend(added)
+            feed.sort()
         if added:
+            s.feed_longest = max(s.feed_longest, len(feed))
             log += (s, reader, added, _State.feed_drop, 3)
-        if len(feed.ids) > cap:
+        if len(feed) > cap:
             log += (s, reader, s.feed_trim(feed, cap), _State.feed_put, 3)
 
     def remove_posts(self, reader_ids: Iterable[AccountId], post_ids: Iterable[PostId]) -> None:
         log = self._write()
         readers = _ids(reader_ids, "reader_ids")
-        doomed = set(_ids(post_ids, "post_ids"))
+        doomed = sorted(set(_ids(post_ids, "post_ids")))
         s = self._s
         for reader in readers:
             feed = s.feeds.get(reader)
             if feed is None:
                 continue
-            authors = feed.authors
-            if len(doomed) <= len(authors):
-                gone = [(p, authors[p]) for p in doomed if p in authors]
-            else:
-                gone = [(p, a) for p, a in authors.items() if p in doomed]
+            gone = []
+            for p in doomed:
+                i = bisect_left(feed, p)
+                if i < len(feed) and feed[i] == p:
+                    gone.append((p, s.feed_author(feed, p)))
             if gone:
                 s.feed_drop(reader, [p for p, _ in gone])
                 log += (s, reader, gone, _State.feed_put, 3)
@@ -1203,7 +1384,7 @@ class _Feeds(_Repository):
         feed = s.feeds.get(reader)
         if feed is None:
             return
-        gone = [(p, a) for p, a in feed.authors.items() if a == author]
+        gone = [(p, a) for p, a in s.feed_entries(feed).items() if a == author]
         if gone:
             s.feed_drop(reader, [p for p, _ in gone])
             log += (s, reader, gone, _State.feed_put, 3)
@@ -1225,12 +1406,12 @@ class _Feeds(_Repository):
         feed = s.feeds.get(reader)
         if feed is None:
             return []
-        page = (_oldest if ascending else _newest)(feed.ids, hi, lo, limit)
+        page = (_oldest if ascending else _newest)(feed, hi, lo, limit)
         return cast("list[PostId]", page)
 
     def size(self, reader_id: AccountId) -> int:
         feed = self._read().feeds.get(_check_id(reader_id, "reader_id"))
-        return 0 if feed is None else len(feed.ids)
+        return 0 if feed is None else len(feed)
 
     def clear(self, reader_id: AccountId) -> None:
         log = self._write()

@@ -16,20 +16,31 @@ merges yield each id once.
 
 from collections.abc import Iterable, Iterator
 from heapq import heapify, heappop, heapreplace
+from itertools import compress, count, repeat
+from operator import attrgetter, neg, truth
+from typing import cast
 
 from microblog_core.models import Post
 
 __all__ = ["merge_newest_first", "merge_oldest_first"]
 
+_ID = attrgetter("id")
+
 
 def _merge(streams: Iterable[Iterator[Post]], sign: int) -> Iterator[Post]:
     # Heap entries are (key, index, post, stream): key = sign * id orders the
     # heap, index breaks ties between equal ids so posts are never compared.
-    heap = [
-        (sign * first.id, index, first, stream)
-        for index, stream in enumerate(streams)
-        if (first := next(stream, None)) is not None
-    ]
+    # The heads are read and keyed with C-level maps: a home page opens one
+    # stream per followee, and this is most of its cost.
+    opened = list(streams)
+    firsts = list(map(next, opened, repeat(None)))
+    if not all(firsts):  # some streams are empty (a post is always truthy)
+        present = list(map(truth, firsts))
+        opened = list(compress(opened, present))
+        firsts = list(compress(firsts, present))
+    heads = cast("list[Post]", firsts)
+    ids = map(_ID, heads)
+    heap = list(zip(map(neg, ids) if sign < 0 else ids, count(), heads, opened))
     heapify(heap)
     last: int | None = None
     while len(heap) > 1:

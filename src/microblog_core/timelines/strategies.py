@@ -293,11 +293,16 @@ class _FeedStrategy:
 
     def _deliver(self, uow: UnitOfWork, post: Post) -> None:
         author = post.author_id
-        readers: Iterable[AccountId] = (author,)
-        # Only the author ever sees a direct post on a home timeline.
+        feeds = uow.feeds
+        # Only the author ever sees a direct post on a home timeline. The
+        # followers go in as the repository gave them (no per-id copy here),
+        # and first, while the post is newer than every feed entry: an adapter
+        # can then append it in bulk.
         if post.visibility is not Visibility.DIRECT and not self._is_big(uow, author):
-            readers = chain(readers, uow.relations.follower_ids(author))
-        uow.feeds.insert(readers, post.id, author, cap=self.cap)
+            followers = uow.relations.follower_ids(author)
+            if followers:
+                feeds.insert(followers, post.id, author, cap=self.cap)
+        feeds.insert((author,), post.id, author, cap=self.cap)
 
     def _withdraw(self, uow: UnitOfWork, author: AccountId, post_ids: Sequence[PostId]) -> None:
         readers: list[AccountId] = [author]
