@@ -174,7 +174,8 @@ class Microblog:
     any unit-of-work factory that satisfies :mod:`microblog_core.ports`.
 
     Example:
-        >>> from microblog_core import ManualClock
+        >>> from microblog_core import ManualClock, Microblog
+        >>> from microblog_core.models import AccountKind
         >>> blog = Microblog.in_memory(clock=ManualClock())
         >>> police = blog.register("CityPolice", kind=AccountKind.ORGANISATION, verified=True)
         >>> alice = blog.register("alice")

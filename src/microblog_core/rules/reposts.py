@@ -31,7 +31,8 @@ def flatten_repost(target: Post) -> RepostRef:
     """Return what a repost of ``target`` shares: the root, and ``via`` when ``target`` is a repost.
 
     Example:
-        >>> from microblog_core.models import Post, RepostRef
+        >>> from microblog_core.models import Post
+        >>> from microblog_core.rules import flatten_repost
         >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> root = Post.create(id=10, author_id=1, created_at=t, text="news")
         >>> flatten_repost(root)
@@ -88,6 +89,7 @@ def build_comment_chain(
         The chain text.
 
     Example:
+        >>> from microblog_core.rules import build_comment_chain
         >>> build_comment_chain("agreed", None, None)
         'agreed'
     """
@@ -121,6 +123,7 @@ def parse_comment_chain(text: str) -> tuple[ChainLink, ...]:
     The first link has ``handle=None``: the words of whoever posted ``text``.
 
     Example:
+        >>> from microblog_core.rules import parse_comment_chain
         >>> [(l.handle, l.text) for l in parse_comment_chain("me too//@B:so true//@C：hello")]
         [(None, 'me too'), ('B', 'so true'), ('C', 'hello')]
     """

@@ -47,6 +47,7 @@ def wilson_lower_bound(positive: int, total: int, z: float = WILSON_Z) -> float:
     (2009); Reddit's ``_sorts.pyx`` ``_confidence``. Zero when ``total`` is zero.
 
     Example:
+        >>> from microblog_core.rules import wilson_lower_bound
         >>> round(wilson_lower_bound(8, 10), 4)
         0.6016
     """
@@ -70,6 +71,8 @@ def reply_ref_for(parent: Post, replier_id: AccountId) -> ReplyRef:
         ValidationError: ``parent`` is a repost.
 
     Example:
+        >>> from microblog_core.models import Post
+        >>> from microblog_core.rules import reply_ref_for
         >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> root = Post.create(id=10, author_id=1, created_at=t, text="question")
         >>> ref = reply_ref_for(root, 2)
