@@ -104,10 +104,7 @@ class _BaseScorer:
 
     __slots__ = ()
 
-    def score(self, candidate: Candidate, now: datetime) -> float:  # pragma: no cover
-        raise NotImplementedError
-
-    def score_many(self, candidates: Sequence[Candidate], now: datetime) -> list[float]:
+    def score_many(self: "Scorer", candidates: Sequence[Candidate], now: datetime) -> list[float]:
         """Score every candidate at ``now``; same values as calling :meth:`score` on each.
 
         Args:
