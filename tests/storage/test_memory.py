@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from microblog_core.errors import StorageError, ValidationError
+from microblog_core.errors import MicroblogError, StorageError, ValidationError
 from microblog_core.ids import AccountId, PostId, id_at
 from microblog_core.models import Account, Follow, Post
 from microblog_core.storage import MemoryStore
@@ -383,3 +383,71 @@ def test_follow_graph_matches_a_dict_model(ops, after, limit):
 def test_unit_of_work_type_is_exported():
     """MemoryStore.unit_of_work returns a MemoryUnitOfWork."""
     assert isinstance(MemoryStore().unit_of_work(), MemoryUnitOfWork)
+
+
+# --------------------------------------------------------------------------- merged streams
+
+
+def _seeded_store(author_posts: list[list[int]]):
+    store = MemoryStore()
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    with store.unit_of_work() as uow:
+        for author in range(1, len(author_posts) + 1):
+            uow.accounts.add(Account(id=author, handle=f"a{author}", created_at=when))
+        for author, ids in enumerate(author_posts, start=1):
+            for post_id in ids:
+                uow.posts.add(Post(id=post_id, author_id=author, created_at=when, text="x"))
+        uow.commit()
+    return store
+
+
+@given(
+    st.lists(st.lists(st.integers(10, 400), max_size=8, unique=True), min_size=1, max_size=6),
+    st.none() | st.integers(1, 420),
+    st.data(),
+)
+def test_merged_streams_equal_merging_each_authors_stream(author_posts, max_id, data):
+    used: set[int] = set()
+    disjoint = []
+    for ids in author_posts:
+        mine = [i for i in ids if i not in used]
+        used.update(mine)
+        disjoint.append(mine)
+    store = _seeded_store(disjoint)
+    authors = data.draw(st.lists(st.integers(1, len(disjoint)), max_size=8))
+    with store.unit_of_work(readonly=True) as uow:
+        fast = [p.id for p in uow.posts.merged_streams(authors, max_id=max_id)]
+        slow = sorted(
+            {p.id for a in set(authors) for p in uow.posts.stream(a, max_id=max_id)}, reverse=True
+        )
+    assert fast == slow
+
+
+def test_merged_streams_survive_a_write_in_the_same_unit():
+    store = _seeded_store([[10, 30, 50], [20, 40]])
+    with store.unit_of_work() as uow:
+        merged = uow.posts.merged_streams([1, 2])
+        assert [next(merged).id, next(merged).id] == [50, 40]
+        uow.posts.add(
+            Post(id=35, author_id=2, created_at=datetime(2026, 1, 1, tzinfo=UTC), text="y")
+        )
+        assert [p.id for p in merged] == [35, 30, 20, 10]
+
+
+def test_merged_streams_refuse_after_the_unit_ended():
+    store = _seeded_store([[10, 20]])
+    with store.unit_of_work(readonly=True) as uow:
+        merged = uow.posts.merged_streams([1])
+        next(merged)
+    with pytest.raises(MicroblogError):
+        next(merged)
+
+
+def test_merged_streams_survive_a_removal_in_the_same_unit():
+    store = _seeded_store([[10, 30, 50], [20, 40]])
+    with store.unit_of_work() as uow:
+        merged = uow.posts.merged_streams([1, 2])
+        assert next(merged).id == 50
+        uow.posts.remove(30)
+        uow.posts.remove(10)
+        assert [p.id for p in merged] == [40, 20]

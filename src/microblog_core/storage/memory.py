@@ -57,8 +57,9 @@ from bisect import bisect_left, bisect_right, insort
 from collections import deque
 from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
+from heapq import heapify, heappop, heapreplace, merge
 from itertools import compress, repeat
-from operator import itemgetter, not_
+from operator import attrgetter, itemgetter, not_
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, cast
 
@@ -97,6 +98,7 @@ _V = TypeVar("_V")
 # not bound methods), which keeps the garbage collector out of bulk loads.
 _UndoLog = list[Any]
 _AFTER_EVERY_ID = 1 << 64
+_POST_ID = attrgetter("id")
 _BEFORE_EVERY_ID = -(1 << 64)
 
 
@@ -765,6 +767,54 @@ def _newest_first(unit: MemoryUnitOfWork, s: _State, ids: list[int]) -> Iterator
         i -= 1
 
 
+def _merged_newest_first(
+    unit: MemoryUnitOfWork, s: _State, lists: list[list[int]], max_id: int | None
+) -> Iterator[Post]:
+    """Merge authors' id lists newest first without opening a stream per author.
+
+    The heap holds ``(-id, position, list index)``: each author costs one
+    integer comparison to seed, and only the authors whose posts are taken are
+    walked further. A write during the walk (possible only in the same unit)
+    hands over to the general per-author streams from the last id yielded.
+    """
+    posts = s.posts
+    version = s.version
+    if max_id is None:
+        heap = [(-ids[-1], len(ids) - 1, n) for n, ids in enumerate(lists) if ids]
+    else:
+        heap = []
+        for n, ids in enumerate(lists):
+            i = bisect_left(ids, max_id) - 1
+            if i >= 0:
+                heap.append((-ids[i], i, n))
+    heapify(heap)
+    last = _AFTER_EVERY_ID if max_id is None else max_id
+    while heap:
+        if not unit._open:
+            unit._refuse()
+        if s.version != version:
+            # Re-seek every author from the last id yielded, as stream() does.
+            streams = [
+                _stream(unit, s, ids, max_id=last, min_id=None, ascending=False) for ids in lists
+            ]
+            yield from _merge_posts(streams)
+            return
+        key, i, n = heap[0]
+        last = -key
+        yield posts[last]
+        if s.version != version:
+            continue  # the lists moved under us: re-seek at the top of the loop
+        if i:
+            heapreplace(heap, (-lists[n][i - 1], i - 1, n))
+        else:
+            heappop(heap)
+
+
+def _merge_posts(streams: list[Iterator[Post]]) -> Iterator[Post]:
+    """Merge newest-first post streams (a fallback; ids are distinct across authors)."""
+    return merge(*streams, key=_POST_ID, reverse=True)
+
+
 class _Posts(_Repository):
     """The memory store's :class:`~microblog_core.ports.PostRepository`."""
 
@@ -888,6 +938,30 @@ class _Posts(_Repository):
         if ids is None:
             return iter(())
         return _stream(self._unit, s, ids, max_id=hi, min_id=lo, ascending=bool(ascending))
+
+    def merged_streams(
+        self, author_ids: Iterable[AccountId], *, max_id: PostId | None = None
+    ) -> Iterator[Post]:
+        """Merge several authors' posts newest first (a fast path of this adapter).
+
+        The same items as merging :meth:`stream` of each author (authors named
+        twice count once), without a generator per author: the home timeline's
+        fan-out-on-read uses it when the adapter offers it.
+        """
+        s = self._read()
+        hi = _check_optional_id(max_id, "max_id")
+        by_author = s.by_author
+        seen: set[int] = set()
+        lists: list[list[int]] = []
+        for author in author_ids:
+            key = author if author.__class__ is int else _check_id(author, "author_id")
+            if key in seen:
+                continue
+            seen.add(key)
+            ids = by_author.get(key)
+            if ids:
+                lists.append(ids)
+        return _merged_newest_first(self._unit, s, lists, hi)
 
     def _oldest_first(
         self, index: dict[int, list[int]], key: object, field: str, limit: int | None
