@@ -451,3 +451,62 @@ def test_merged_streams_survive_a_removal_in_the_same_unit():
         uow.posts.remove(30)
         uow.posts.remove(10)
         assert [p.id for p in merged] == [40, 20]
+
+
+# --------------------------------------------------------------------------- fan-out cache
+
+
+def _feed_store(readers: int):
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        for account in range(1, readers + 2):
+            uow.accounts.add(
+                Account(
+                    id=account, handle=f"r{account}", created_at=datetime(2026, 1, 1, tzinfo=UTC)
+                )
+            )
+        uow.commit()
+    return store
+
+
+def _feeds(store, readers):
+    with store.unit_of_work(readonly=True) as uow:
+        return {r: list(uow.feeds.read(r, limit=100)) for r in readers}
+
+
+def test_repeated_fan_out_to_the_same_readers_reuses_nothing_stale():
+    from array import array
+
+    store = _feed_store(5)
+    readers = array("q", [2, 3, 4])
+    with store.unit_of_work() as uow:
+        uow.feeds.insert(readers, 100, 1, cap=10)
+        uow.commit()
+    with store.unit_of_work() as uow:
+        uow.feeds.clear(3)  # drops reader 3's feed object
+        uow.feeds.insert(readers, 101, 1, cap=10)
+        uow.feeds.insert(readers, 102, 1, cap=10)
+        uow.commit()
+    assert _feeds(store, [2, 3, 4]) == {2: [102, 101, 100], 3: [102, 101], 4: [102, 101, 100]}
+
+
+def test_fan_out_after_a_rollback_sees_the_restored_feeds():
+    from array import array
+
+    store = _feed_store(5)
+    readers = array("q", [2, 3, 4, 5])
+    with store.unit_of_work() as uow:
+        uow.feeds.insert(array("q", [2]), 100, 1, cap=10)
+        uow.commit()
+    with store.unit_of_work() as uow:
+        uow.feeds.insert(readers, 101, 1, cap=10)  # creates feeds 3, 4, 5, then rolls back
+    with store.unit_of_work() as uow:
+        uow.feeds.insert(readers, 102, 1, cap=10)
+        uow.feeds.insert(readers, 103, 1, cap=10)
+        uow.commit()
+    assert _feeds(store, [2, 3, 4, 5]) == {
+        2: [103, 102, 100],
+        3: [103, 102],
+        4: [103, 102],
+        5: [103, 102],
+    }

@@ -291,6 +291,47 @@ class _Feed(list[int]):
         self.authors: dict[int, int] | None = None
 
 
+class _FeedTable(dict[int, "_Feed"]):
+    """The readers' feeds, with an epoch that moves on every add, replace or drop.
+
+    A cached list of feed objects compares epochs to know whether it is stale.
+    """
+
+    __slots__ = ("epoch",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.epoch = 0
+
+    def __setitem__(self, key: int, value: _Feed) -> None:
+        self.epoch += 1
+        super().__setitem__(key, value)
+
+    def __delitem__(self, key: int) -> None:
+        self.epoch += 1
+        super().__delitem__(key)
+
+    def pop(self, key: int, *default: Any) -> Any:
+        self.epoch += 1
+        return super().pop(key, *default)
+
+    def setdefault(self, key: int, default: _Feed) -> _Feed:
+        self.epoch += 1
+        return super().setdefault(key, default)
+
+    def popitem(self) -> tuple[int, _Feed]:
+        self.epoch += 1
+        return super().popitem()
+
+    def clear(self) -> None:
+        self.epoch += 1
+        super().clear()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.epoch += 1
+        super().update(*args, **kwargs)
+
+
 class _State:
     """Every stored value and index of one store, with the primitive writes and their inverses."""
 
@@ -318,7 +359,10 @@ class _State:
         self.mentions: dict[int, list[int]] = {}
         self.likes: dict[int, dict[int, Like]] = {}
         self.like_order: dict[int, list[int]] = {}  # cache of sorted likers, per post
-        self.feeds: dict[int, _Feed] = {}
+        self.feeds: _FeedTable = _FeedTable()
+        # The last fan-out's readers (as bytes) and their feeds, valid while the
+        # feed table keeps its epoch: an author's next post skips 100k lookups.
+        self.fanout_cache: tuple[bytes, int, list[_Feed | None]] | None = None
         # The author of each post id ever put in a feed (entries may override
         # it), and an upper bound of every id ever put in a feed: a post above
         # it is in no feed, so fanning it out needs no membership checks.
@@ -1360,6 +1404,20 @@ class _Feeds(_Repository):
         s.feed_top = max(s.feed_top, p)
         s.feed_longest = longest
 
+    def _feeds_of(self, readers: Sequence[int]) -> list[_Feed | None]:
+        """Return each reader's feed (None where it has none), cached per reader set."""
+        s = self._s
+        feeds = s.feeds
+        if not isinstance(readers, array):
+            return list(map(feeds.get, readers))
+        key = readers.tobytes()
+        cache = s.fanout_cache
+        if cache is not None and cache[1] == feeds.epoch and cache[0] == key:
+            return cache[2]
+        found = list(map(feeds.get, readers))
+        s.fanout_cache = (key, feeds.epoch, found)
+        return found
+
     def _send_new(
         self, log: _UndoLog, readers: Sequence[int], p: int, author: int, cap: int
     ) -> None:
@@ -1373,7 +1431,7 @@ class _Feeds(_Repository):
         feeds = s.feeds
         s.feed_authors[p] = author
         s.feed_top = p
-        found = list(map(feeds.get, readers))
+        found = self._feeds_of(readers)
         existing: list[_Feed]
         if not all(found):
             fresh = list(compress(readers, map(not_, found)))
