@@ -495,9 +495,13 @@ def _account_from_row(row: tuple[Any, ...]) -> Account:
         raise _row_error("account", row, exc) from exc
 
 
-def _follow_from_row(row: tuple[Any, ...]) -> Follow:
+_FollowLike = TypeVar("_FollowLike", Follow, FollowRequest)
+
+
+def _follow_like_from_row(cls: type[_FollowLike], what: str, row: tuple[Any, ...]) -> _FollowLike:
+    # A follow and a pending request share their columns and options.
     try:
-        return Follow(
+        return cls(
             follower_id=row[0],
             followee_id=row[1],
             created_at=_instant(row[2]),
@@ -506,21 +510,15 @@ def _follow_from_row(row: tuple[Any, ...]) -> Follow:
             languages=_load_languages(row[5]),
         )
     except Exception as exc:
-        raise _row_error("follow", row, exc) from exc
+        raise _row_error(what, row, exc) from exc
+
+
+def _follow_from_row(row: tuple[Any, ...]) -> Follow:
+    return _follow_like_from_row(Follow, "follow", row)
 
 
 def _request_from_row(row: tuple[Any, ...]) -> FollowRequest:
-    try:
-        return FollowRequest(
-            follower_id=row[0],
-            followee_id=row[1],
-            created_at=_instant(row[2]),
-            show_reposts=bool(row[3]),
-            notify=bool(row[4]),
-            languages=_load_languages(row[5]),
-        )
-    except Exception as exc:
-        raise _row_error("follow request", row, exc) from exc
+    return _follow_like_from_row(FollowRequest, "follow request", row)
 
 
 def _block_from_row(row: tuple[Any, ...]) -> Block:

@@ -43,7 +43,7 @@ from microblog_core.models import (
     Visibility,
 )
 from microblog_core.ports import DEFAULT_FEED_CAP, UnitOfWork
-from microblog_core.timelines.home import home_page
+from microblog_core.timelines.home import HomeSource, home_page
 from microblog_core.timelines.merge import merge_newest_first, merge_oldest_first
 from microblog_core.timelines.pages import TimelinePage
 
@@ -130,8 +130,29 @@ def _merge(streams: Iterator[Iterator[Post]], ascending: bool) -> Iterator[Post]
     return merge_oldest_first(streams) if ascending else merge_newest_first(streams)
 
 
+class _PagedFromCandidates:
+    """Every strategy pages its candidates the same way: through :func:`home_page`."""
+
+    __slots__ = ()
+
+    def home(
+        self: HomeSource,
+        blog: "Microblog",
+        viewer_id: AccountId,
+        *,
+        limit: int = 20,
+        max_id: PostId | None = None,
+        since_id: PostId | None = None,
+        min_id: PostId | None = None,
+    ) -> TimelinePage:
+        """Return a page of the home timeline (see :class:`TimelineStrategy`)."""
+        return home_page(
+            self, blog, viewer_id, limit=limit, max_id=max_id, since_id=since_id, min_id=min_id
+        )
+
+
 @frozen
-class FanOutOnRead:
+class FanOutOnRead(_PagedFromCandidates):
     """Build home timelines at read time by merging per-author streams.
 
     The default strategy. Nothing is stored per reader; a page of L items for
@@ -169,21 +190,6 @@ class FanOutOnRead:
             # An adapter may merge its own streams faster than one iterator per author.
             return cast("Iterator[Post]", fast(authors, max_id=max_id))
         return _merge(_streams(uow, authors, max_id, min_id, ascending), ascending)
-
-    def home(
-        self,
-        blog: "Microblog",
-        viewer_id: AccountId,
-        *,
-        limit: int = 20,
-        max_id: PostId | None = None,
-        since_id: PostId | None = None,
-        min_id: PostId | None = None,
-    ) -> TimelinePage:
-        """Return a page of the home timeline (see :class:`TimelineStrategy`)."""
-        return home_page(
-            self, blog, viewer_id, limit=limit, max_id=max_id, since_id=since_id, min_id=min_id
-        )
 
 
 def _check_cap(instance: object, attribute: object, value: object) -> None:
@@ -232,7 +238,7 @@ def _feed_posts(
         batch = min(batch * 2, _FEED_MAX_BATCH)
 
 
-class _FeedStrategy:
+class _FeedStrategy(_PagedFromCandidates):
     """Shared by :class:`FanOutOnWrite` and :class:`Hybrid`: feeds kept by a projector."""
 
     cap: int
@@ -269,21 +275,6 @@ class _FeedStrategy:
         feed = _feed_posts(uow, viewer_id, max_id, min_id, ascending)
         streams = _streams(uow, big, max_id, min_id, ascending)
         return _merge(iter([feed, *streams]), ascending)
-
-    def home(
-        self,
-        blog: "Microblog",
-        viewer_id: AccountId,
-        *,
-        limit: int = 20,
-        max_id: PostId | None = None,
-        since_id: PostId | None = None,
-        min_id: PostId | None = None,
-    ) -> TimelinePage:
-        """Return a page of the home timeline (see :class:`TimelineStrategy`)."""
-        return home_page(
-            self, blog, viewer_id, limit=limit, max_id=max_id, since_id=since_id, min_id=min_id
-        )
 
     # -- writing -------------------------------------------------------------
 
