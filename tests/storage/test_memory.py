@@ -510,3 +510,13 @@ def test_fan_out_after_a_rollback_sees_the_restored_feeds():
         4: [103, 102],
         5: [103, 102],
     }
+
+
+def test_a_contract_class_without_make_store_cannot_run():
+    from microblog_core.testing.contracts import StoreContract
+
+    class Forgot(StoreContract):
+        pass
+
+    with pytest.raises(TypeError, match="make_store"):
+        Forgot()

@@ -60,6 +60,7 @@ are these shared decisions:
 This module imports pytest and Hypothesis: it is for pytest suites only.
 """
 
+import abc
 import itertools
 import threading
 from collections.abc import Callable, Iterator
@@ -246,21 +247,16 @@ def _enter_and_count(store: Store) -> int:
         return uow.accounts.count()
 
 
-class ContractBase:
+class ContractBase(abc.ABC):
     """What every contract class needs: the store factory and the ``store`` fixture.
 
-    Subclasses must override :meth:`make_store`.
+    Subclasses must define :meth:`make_store`; a test class that forgets it
+    cannot be instantiated, so pytest reports the omission on its first test.
     """
 
+    @abc.abstractmethod
     def make_store(self) -> Store:
-        """Return a fresh, empty store (override this in the adapter's test class).
-
-        Raises:
-            NotImplementedError: The subclass did not override it.
-        """
-        raise NotImplementedError(
-            f"{type(self).__name__} must define make_store() returning a fresh, empty Store"
-        )
+        """Return a fresh, empty store (define this in the adapter's test class)."""
 
     @pytest.fixture
     def store(self) -> Iterator[Store]:
