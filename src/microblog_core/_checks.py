@@ -1,0 +1,326 @@
+"""Argument checks shared by every layer: values, adapters, read models, service, sim.
+
+One check, one place (STYLE.md §12): a bad id, limit, cursor, instant or
+collection raises the same error class with the same wording whichever layer
+or adapter meets it first, so every adapter answers alike and the contract
+suite can assert the exact class.
+
+Which class for which mistake:
+
+==========================================  ===================================
+mistake                                     error
+==========================================  ===================================
+an id that is not an int (or is a bool)     :class:`~microblog_core.errors.InvalidIdError`
+an id to store outside ``1..MAX_ID``        :class:`~microblog_core.errors.InvalidIdError`
+a paging cursor that is not an int / None   :class:`~microblog_core.errors.InvalidIdError`
+a naive datetime                            :class:`~microblog_core.errors.NaiveDatetimeError`
+anything else (limit, flag, str, iterable)  :class:`~microblog_core.errors.ValidationError`
+==========================================  ===================================
+
+Messages quote the offending value through :func:`quote`, which is safe for
+any size or type (a 5,000-digit int, a megabyte string, an object whose
+``repr`` raises).
+"""
+
+import enum
+import math
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Final, TypeVar
+
+from microblog_core.errors import InvalidIdError, NaiveDatetimeError, ValidationError
+
+__all__ = [
+    "MAX_COUNT",
+    "MAX_ID",
+    "aware",
+    "count",
+    "cursor",
+    "enum_member",
+    "flag",
+    "instance",
+    "iterable",
+    "limit",
+    "lookup_id",
+    "lookup_ids",
+    "optional_limit",
+    "page_id",
+    "quote",
+    "real",
+    "stored_id",
+    "text",
+]
+
+MAX_ID: Final = (1 << 63) - 1
+"""The largest id: it fits a signed 64-bit integer (kept equal to ``ids.MAX_ID``)."""
+
+MAX_COUNT: Final = 1 << 63
+"""Counts are 64-bit signed integers in every store we know (SQLite, PostgreSQL)."""
+
+_QUOTE_CHARS: Final = 80
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+def quote(value: object, *, width: int = _QUOTE_CHARS) -> str:
+    """Return a short printable quotation of ``value`` for an error message.
+
+    Safe for any value: ints too long for ``repr`` (Python refuses more than
+    4,300 digits) are described by their size, long strings are cut with an
+    ellipsis, and a ``repr`` that raises is replaced by the type's name.
+
+    Args:
+        value: Whatever the caller passed.
+        width: The most characters of ``repr`` to keep.
+
+    Returns:
+        A one-line description no longer than about ``width`` characters.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        bits = value.bit_length()
+        if bits > 64:
+            sign = "-" if value < 0 else ""
+            return f"{sign}an integer of {bits} bits"
+        return int.__repr__(value)
+    if isinstance(value, str | bytes) and len(value) > width:
+        value = value[:width]
+        return f"{value!r}… ({type(value).__name__} cut at {width})"
+    try:
+        text = repr(value)
+    except Exception:  # any repr failure is reported by type
+        return f"<{type(value).__name__}>"
+    if len(text) > width:
+        return text[: width - 1] + "…"
+    return text
+
+
+def _type(value: object) -> str:
+    return type(value).__name__
+
+
+def lookup_id(value: object, field: str) -> int:
+    """Check an id to look something up by: any int (bools refused).
+
+    An int outside ``1..MAX_ID`` is allowed and simply matches nothing.
+
+    Raises:
+        InvalidIdError: ``value`` is not an int.
+    """
+    if value.__class__ is int:
+        return value
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidIdError(
+            f"{field} must be an integer id, got {_type(value)} {quote(value)}",
+            field=field,
+            value=value,
+        )
+    return int(value)
+
+
+def stored_id(value: object, field: str) -> int:
+    """Check an id to store: an int in ``1..MAX_ID``.
+
+    Raises:
+        InvalidIdError: ``value`` is not an int, or is out of range.
+    """
+    number = lookup_id(value, field)
+    if not 0 < number <= MAX_ID:
+        raise InvalidIdError(
+            f"{field} must be between 1 and {MAX_ID}, got {quote(number)}",
+            field=field,
+            value=value,
+        )
+    return number
+
+
+def iterable(value: object, field: str, what: str = "values") -> tuple[object, ...]:
+    """Check a collection argument and return its items as a tuple.
+
+    A ``str`` or ``bytes`` is refused: it iterates, but never means a
+    collection of values here.
+
+    Raises:
+        ValidationError: ``value`` is not iterable, or is a str or bytes.
+    """
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"{field} must be a collection of {what}, got {_type(value)} {quote(value)}",
+            field=field,
+            value=value,
+        )
+    return tuple(value)
+
+
+def lookup_ids(values: object, field: str) -> list[int]:
+    """Check a collection of lookup ids (see :func:`lookup_id`).
+
+    Raises:
+        ValidationError: ``values`` is not a collection.
+        InvalidIdError: an item is not an int.
+    """
+    return [lookup_id(item, field) for item in iterable(values, field, "ids")]
+
+
+def limit(value: object, field: str = "limit", maximum: int | None = None) -> int:
+    """Check a limit or cap: an int of at least 1, and at most ``maximum`` if given.
+
+    Raises:
+        ValidationError: ``value`` is not such an int.
+    """
+    if value.__class__ is int and value >= 1 and (maximum is None or value <= maximum):
+        return value
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or value < 1
+        or (maximum is not None and value > maximum)
+    ):
+        bound = f"from 1 to {maximum}" if maximum is not None else "of at least 1"
+        raise ValidationError(
+            f"{field} must be an integer {bound}, got {quote(value)}", field=field, value=value
+        )
+    return int(value)
+
+
+def optional_limit(value: object, field: str = "limit", maximum: int | None = None) -> int | None:
+    """Like :func:`limit`, letting None (no limit) through."""
+    return None if value is None else limit(value, field, maximum)
+
+
+def cursor(value: object, field: str) -> int | None:
+    """Check a paging bound (``max_id``, ``min_id``, ``after``...): None or any int.
+
+    Bounds outside the id range are allowed; they bound nothing.
+
+    Raises:
+        InvalidIdError: ``value`` is neither None nor an int.
+    """
+    if value is None:
+        return None
+    return lookup_id(value, field)
+
+
+def page_id(value: object, field: str) -> int | None:
+    """Check a Mastodon paging id (``max_id``, ``since_id``, ``min_id``): None or an int >= 0.
+
+    Raises:
+        InvalidIdError: ``value`` is not None and not a non-negative int.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidIdError(
+            f"{field} must be a post id (an int >= 0) or None, got {quote(value)}",
+            field=field,
+            value=value,
+        )
+    return int(value)
+
+
+def flag(value: object, field: str) -> bool:
+    """Check a bool argument.
+
+    Raises:
+        ValidationError: ``value`` is not a bool.
+    """
+    if value is True or value is False:
+        return value
+    raise ValidationError(f"{field} must be a bool, got {_type(value)}", field=field, value=value)
+
+
+def instance(value: object, kind: type | tuple[type, ...], field: str) -> None:
+    """Check that ``value`` is an instance of ``kind``.
+
+    Raises:
+        ValidationError: it is not.
+    """
+    if not isinstance(value, kind):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ValidationError(
+            f"{field} must be a {names}, got {_type(value)}", field=field, value=value
+        )
+
+
+def text(value: object, field: str) -> str:
+    """Check a str argument.
+
+    Raises:
+        ValidationError: ``value`` is not a str.
+    """
+    if isinstance(value, str):
+        return value
+    raise ValidationError(f"{field} must be a str, got {_type(value)}", field=field, value=value)
+
+
+def aware(value: object, field: str) -> datetime:
+    """Check an instant: an aware datetime, returned in UTC.
+
+    Raises:
+        NaiveDatetimeError: ``value`` has no time zone.
+        ValidationError: ``value`` is not a datetime.
+    """
+    if not isinstance(value, datetime):
+        raise ValidationError(
+            f"{field} must be a datetime, got {_type(value)}", field=field, value=value
+        )
+    if value.utcoffset() is None:
+        raise NaiveDatetimeError(field=field, value=value)
+    if value.tzinfo is UTC:
+        return value
+    return value.astimezone(UTC)
+
+
+def count(value: object, field: str) -> int:
+    """Check a count: an int from 0 to below ``2**63`` (bools refused).
+
+    Raises:
+        ValidationError: ``value`` is not such an int.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(
+            f"{field} must be an int, got {_type(value)}", field=field, value=value
+        )
+    if not 0 <= value < MAX_COUNT:
+        raise ValidationError(
+            f"{field} must be from 0 to below 2**63, got {quote(value)}", field=field, value=value
+        )
+    return int(value)
+
+
+def real(value: object, field: str) -> float:
+    """Check a finite real number (ints accepted, bools refused).
+
+    Raises:
+        ValidationError: ``value`` is not a finite real number.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(
+            f"{field} must be a number, got {_type(value)}", field=field, value=value
+        )
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise ValidationError(
+            f"{field} must be finite, got {quote(value)}", field=field, value=value
+        )
+    return number
+
+
+def enum_member(value: object, kind: type[_E], field: str) -> _E:
+    """Check an enum argument: a member of ``kind``, or one of its values.
+
+    Raises:
+        ValidationError: ``value`` names no member.
+    """
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except (ValueError, TypeError):
+        choices = ", ".join(repr(member.value) for member in kind)
+        raise ValidationError(
+            f"{field} must be one of {choices}, got {quote(value)}", field=field, value=value
+        ) from None
