@@ -14,6 +14,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from microblog_core._version import __version__
 from microblog_core.errors import MicroblogError
 
 __all__ = ["main"]
@@ -35,11 +36,25 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+_EXAMPLES = """\
+examples:
+  microblog simulate                                  2,000 accounts for a day, report and exports
+  microblog simulate --ranker chronological --ranker for_you   feeds side by side
+  microblog measure "你好，世界 https://example.com" --policy weibo
+  microblog demo                                      a short tour of the service
+
+exit status: 0 success, 1 an invalid text (measure), 2 bad input or a failure, 130 interrupted
+"""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="microblog",
         description="Micro-blog domain logic: length rules, timelines, simulations.",
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = commands.add_parser("demo", help="a short tour of the library at work")
     demo.set_defaults(run=_demo)
