@@ -295,7 +295,7 @@ def test_parts_say_what_each_piece_costs() -> None:
 def test_describe_is_a_readable_breakdown() -> None:
     text = measure("Hi http://test.co", TWITTER_V3).describe()
     assert text.splitlines() == [
-        "twitter_v3: 26/280 (valid, 92\u2030)",
+        "twitter_v3: 26/280 (valid; 92\u2030 of the limit, rounded down)",
         '  text                    3  "Hi "',
         '  url                    23  "http://test.co"',
     ]

@@ -389,6 +389,12 @@ def _n(value: int) -> str:
     return f"{value:,}"
 
 
+def _count(value: int, singular: str, plural: str | None = None) -> str:
+    """``"1 like"``, ``"2 likes"``: the number with the word it takes."""
+    word = singular if value == 1 else (plural or singular + "s")
+    return f"{value:,} {word}"
+
+
 def _clip(text: str, width: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
@@ -453,18 +459,18 @@ def format_report(
     actions = m.actions
     lines.append("Activity" + (f" over {hours} hours" if hours else ""))
     lines.append(
-        f"  {_n(m.sessions)} sessions, each reading a page of the feed; "
-        f"{_n(m.actions_total)} actions in all"
+        f"  {_count(m.sessions, 'session')}, each reading a page of the feed; "
+        f"{_count(m.actions_total, 'action')} in all"
     )
     made = [
-        f"{_n(m.posts)} posts",
-        f"{_n(m.replies)} replies",
-        f"{_n(m.reposts)} reposts ({_n(m.commented_reposts)} with a comment)",
-        f"{_n(m.likes)} likes",
-        f"{_n(actions.get('follow', 0))} follows",
+        _count(m.posts, "post"),
+        _count(m.replies, "reply", "replies"),
+        f"{_count(m.reposts, 'repost')} ({_n(m.commented_reposts)} with a comment)",
+        _count(m.likes, "like"),
+        _count(actions.get("follow", 0), "follow"),
     ]
     if actions.get("block"):
-        made.append(f"{_n(actions['block'])} blocks")
+        made.append(_count(actions["block"], "block"))
     lines.extend(
         textwrap.wrap(
             "made " + ", ".join(made), width=98, initial_indent="  ", subsequent_indent="    "
@@ -484,24 +490,36 @@ def format_report(
         lines.append("  refused by the rules: none")
     lines.append("")
     lines.append("Exposure")
-    lines.append(
-        f"  {_n(m.impressions)} impressions, {m.feed_diversity:.1f} different authors per page"
-    )
-    lines.append(f"  {_percent(m.in_network_share)} from accounts the viewer follows")
-    lines.append(
-        f"  Gini of impressions (0: even, 1: one takes all): {m.exposure_gini_authors:.3f} "
-        f"across authors, {m.exposure_gini_posts:.3f} across posts"
-    )
+    if m.impressions:
+        lines.append(
+            f"  {_count(m.impressions, 'impression')}, "
+            f"{m.feed_diversity:.1f} different authors per page"
+        )
+        lines.append(
+            f"  {_percent(m.in_network_share)} from accounts the viewer follows "
+            "(own posts included)"
+        )
+        lines.append(
+            f"  Gini of impressions (0: even, 1: one takes all): {m.exposure_gini_authors:.3f} "
+            f"across authors, {m.exposure_gini_posts:.3f} across posts"
+        )
+    else:
+        lines.append("  no impressions: n/a for authors per page, in-network share and Gini")
     lines.append("")
     lines.append("Repost cascades")
     if m.cascades:
+        reposted = "1 post was" if m.cascades == 1 else f"{_n(m.cascades)} posts were"
         lines.append(
-            f"  {_n(m.cascades)} posts were reposted; mean cascade size "
+            f"  {reposted} reposted; mean cascade size "
             f"{m.mean_cascade_size:.2f}, longest repost chain {m.max_cascade_depth}"
         )
-        lines.append(
-            f"  structural virality: mean {m.mean_structural_virality:.2f} over cascades of 3+"
+        branching = sum(1 for size in m.cascade_sizes if size >= 3)
+        virality = (
+            f"mean {m.mean_structural_virality:.2f} over {_count(branching, 'cascade')} of 3+"
+            if branching
+            else "n/a (no cascade of 3 or more)"
         )
+        lines.append(f"  structural virality: {virality}")
         lines.append("    (under 2: one broadcast; higher: passed on from person to person)")
         lines.append("     size  depth  breadth  virality  original")
         lines.extend(
