@@ -1,15 +1,22 @@
-"""PNG charts of a run, drawn with matplotlib (the optional ``plot`` extra).
+"""Charts of a run (PNG, SVG or PDF), drawn with matplotlib (the optional ``plot`` extra).
 
 matplotlib is imported only when a chart is drawn, with the non-interactive
 ``Agg`` backend; without it, every function here raises :class:`ImportError`
 saying how to install it (``pip install "microblog-core[plot]"``).
 
-* :func:`plot_degree_distribution` -- followers and followees per account (log-log).
-* :func:`plot_cascade_sizes` -- how many cascades reach each size (log-log).
-* :func:`plot_engagement` -- posts, replies, reposts, likes and follows per hour.
+* :func:`plot_degree_distribution` -- followers and followees per account as
+  CCDFs, with the fitted power-law tail and its minimum degree.
+* :func:`plot_cascade_sizes` -- cascade sizes as a CCDF.
+* :func:`plot_engagement` -- posts, replies, reposts, likes and follows per
+  hour, as steps over the whole run.
 * :func:`plot_exposure` -- Lorenz curves of impressions per author and the
   exposure Gini and in-network share of each feed of a comparison.
 * :func:`write_plots` -- the first three for one run.
+
+Every chart labels both axes, keeps its legend off the data, and names the
+run (accounts, hours, feed, seed) under its title; :class:`ChartStyle` picks
+the format and resolution. The files carry no creation date, so the same
+run gives the same bytes.
 """
 
 from collections import Counter
@@ -17,17 +24,65 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from attrs import field, frozen
+
+from microblog_core import _checks
+from microblog_core.errors import ValidationError
 from microblog_core.sim.report import SimulationMetrics
 
 __all__ = [
+    "PLOT_FORMATS",
+    "ChartStyle",
     "plot_cascade_sizes",
     "plot_degree_distribution",
     "plot_engagement",
     "plot_exposure",
+    "run_details",
     "write_plots",
 ]
 
+PLOT_FORMATS = ("png", "svg", "pdf")
+"""The file formats a chart can be written in."""
+
 _DPI = 100
+
+
+@frozen
+class ChartStyle:
+    """How charts are written: file format, resolution and the run's details.
+
+    Attributes:
+        format: ``"png"`` (default), ``"svg"`` or ``"pdf"``.
+        dpi: Dots per inch for PNG (and raster parts of the others), 50 to 1200.
+        details: A line naming the run (accounts, hours, feed, seed), printed
+            under each chart's title; see :func:`run_details`.
+    """
+
+    format: str = field(default="png")
+    dpi: int = field(default=_DPI)
+    details: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.format not in PLOT_FORMATS:
+            raise ValidationError(
+                f"unknown chart format {self.format!r}; use png, svg or pdf",
+                field="format",
+                value=self.format,
+            )
+        _checks.limit(self.dpi, "dpi", 1200)
+        if self.dpi < 50:
+            raise ValidationError(f"dpi must be from 50 to 1200, got {self.dpi}", field="dpi")
+
+
+def run_details(metrics: SimulationMetrics, hours: float | None = None) -> str:
+    """Return ``"2,000 accounts · 24 h · feed chronological · seed 42"`` for a chart.
+
+    Args:
+        metrics: The run's metrics.
+        hours: The simulated hours (default: the hours that saw engagement).
+    """
+    span = len(metrics.engagement.starts) if hours is None else hours
+    return f"{metrics.accounts:,} accounts · {span:g} h · feed {metrics.feed} · seed {metrics.seed}"
 
 
 def _pyplot() -> Any:
@@ -44,25 +99,81 @@ def _pyplot() -> Any:
     return plt
 
 
-def _save(figure: Any, path: str | Path) -> Path:
+def _figure(plt: Any, size: tuple[float, float], ncols: int = 1) -> tuple[Any, Any]:
+    figure, axes = plt.subplots(1, ncols, figsize=size, layout="constrained")
+    return figure, axes
+
+
+def _titled(figure: Any, axes: Any, title: str, style: ChartStyle) -> None:
+    axes.set_title(title)
+    if style.details:
+        figure.suptitle(style.details, fontsize="small", color="0.35")
+
+
+def _legend_below(figure: Any, axes: Any) -> None:
+    """Put the legend under the plot, so it never covers the data."""
+    handles, labels = axes.get_legend_handles_labels()
+    if handles:
+        figure.legend(
+            handles, labels, loc="outside lower center", ncols=min(len(labels), 2), fontsize="small"
+        )
+
+
+def _plain_log_ticks(axes: Any) -> None:
+    """A log x axis with ticks written 2, 5, 10, 20, not 2 × 10⁰."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    axes.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axes.xaxis.set_minor_formatter(NullFormatter())
+
+
+def _save(figure: Any, path: str | Path, style: ChartStyle) -> Path:
     target = Path(path)
+    if target.suffix.lstrip(".").lower() not in PLOT_FORMATS:
+        target = target.with_suffix(f".{style.format}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    figure.tight_layout()
-    # No "Software" metadata: the same chart gives the same PNG bytes.
-    figure.savefig(target, dpi=_DPI, metadata={"Software": None})
-    figure.clf()
+    # No creation date or software version: the same chart gives the same bytes.
+    metadata: dict[str, Any] = {
+        "png": {"Software": None},
+        "svg": {"Date": None, "Creator": None},
+        "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
+    }[target.suffix.lstrip(".").lower()]
     import matplotlib.pyplot as plt
+
+    with plt.rc_context({"svg.hashsalt": "microblog_core"}):  # stable SVG ids
+        figure.savefig(target, dpi=style.dpi, metadata=metadata)
 
     plt.close(figure)
     return target
 
 
-def plot_degree_distribution(metrics: SimulationMetrics, path: str | Path) -> Path:
-    """Draw followers and followees per account on log-log axes.
+def _ccdf(values: Sequence[int]) -> tuple[list[int], list[float]]:
+    """The points of ``P(X >= x)`` at each distinct value, for a step plot."""
+    counts = sorted(Counter(values).items())
+    total = sum(c for _, c in counts)
+    xs, ys, above = [], [], total
+    for value, count in counts:
+        xs.append(value)
+        ys.append(above / total)
+        above -= count
+    return xs, ys
+
+
+def plot_degree_distribution(
+    metrics: SimulationMetrics, path: str | Path, *, style: ChartStyle | None = None
+) -> Path:
+    """Draw the followers and following of each account as CCDFs, with the fitted tail.
+
+    Each curve is ``P(degree >= k)`` on log-log axes (accounts with degree 0
+    left out). The fitted discrete power law of the follower tail is drawn
+    from its minimum degree ``k_min`` as a dashed line, labelled with its
+    exponent and ``k_min``.
 
     Args:
         metrics: The run's metrics.
-        path: The PNG to write.
+        path: The file to write (its suffix, else ``style.format``, picks the format).
+        style: Format, resolution and run details.
 
     Returns:
         The path written.
@@ -70,40 +181,54 @@ def plot_degree_distribution(metrics: SimulationMetrics, path: str | Path) -> Pa
     Raises:
         ImportError: matplotlib is not installed.
     """
+    style = style or ChartStyle()
     plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(6, 4))
-    for label, summary, marker in (
-        ("followers (in-degree)", metrics.degree.in_degree, "o"),
-        ("following (out-degree)", metrics.degree.out_degree, "s"),
+    figure, axes = _figure(plt, (6.4, 4.8))
+    for label, summary in (
+        ("followers (in-degree)", metrics.degree.in_degree),
+        ("following (out-degree)", metrics.degree.out_degree),
     ):
-        points = [(k, c) for k, c in summary.histogram if k > 0]
-        if points:
-            axes.loglog(
-                [k for k, _ in points],
-                [c for _, c in points],
-                marker,
-                markersize=3,
-                alpha=0.7,
-                label=label,
-            )
+        degrees = [k for k, c in summary.histogram if k > 0 for _ in range(c)]
+        if degrees:
+            xs, ys = _ccdf(degrees)
+            axes.step(xs, ys, where="post", label=label)
     fit = metrics.degree.in_degree.power_law
-    if fit.exponent is not None:
-        axes.set_title(f"Degree distribution (follower tail exponent {fit.exponent:.2f})")
-    else:
-        axes.set_title("Degree distribution")
-    axes.set_xlabel("degree")
-    axes.set_ylabel("accounts")
-    axes.legend()
-    return _save(figure, path)
+    followers = [k for k, c in metrics.degree.in_degree.histogram if k > 0 for _ in range(c)]
+    if fit.exponent is not None and followers:
+        share = sum(1 for k in followers if k >= fit.k_min) / len(followers)
+        top = max(followers)
+        ks = [fit.k_min * (top / fit.k_min) ** (i / 50) for i in range(51)]
+        axes.plot(
+            ks,
+            [share * (k / fit.k_min) ** (1 - fit.exponent) for k in ks],
+            linestyle="--",
+            color="black",
+            linewidth=1,
+            label=f"power law, exponent {fit.exponent:.2f} from k_min = {fit.k_min}",
+        )
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    _plain_log_ticks(axes)
+    _titled(figure, axes, "Degree distribution", style)
+    axes.set_xlabel("degree k (accounts followed or following)")
+    axes.set_ylabel("share of accounts with degree ≥ k")
+    _legend_below(figure, axes)
+    return _save(figure, path, style)
 
 
-def plot_cascade_sizes(sizes: Sequence[int], path: str | Path) -> Path:
-    """Draw how many repost cascades reach each size, on log-log axes.
+def plot_cascade_sizes(
+    sizes: Sequence[int], path: str | Path, *, style: ChartStyle | None = None
+) -> Path:
+    """Draw the repost cascade sizes as a CCDF, ``P(size >= s)`` on log-log axes.
+
+    A CCDF needs no binning, so it still reads with a handful of cascades;
+    each cascade is a marker on the step curve, and the count is in the title.
 
     Args:
         sizes: The size of every cascade (an original and its reposts; size 1
             cascades, never reposted, are left out).
-        path: The PNG to write.
+        path: The file to write.
+        style: Format, resolution and run details.
 
     Returns:
         The path written.
@@ -111,23 +236,39 @@ def plot_cascade_sizes(sizes: Sequence[int], path: str | Path) -> Path:
     Raises:
         ImportError: matplotlib is not installed.
     """
+    style = style or ChartStyle()
     plt = _pyplot()
-    figure, axes = plt.subplots(figsize=(6, 4))
-    counts = sorted(Counter(s for s in sizes if s >= 2).items())
-    if counts:
-        axes.loglog([s for s, _ in counts], [c for _, c in counts], "o", markersize=4)
-    axes.set_title("Repost cascade sizes")
-    axes.set_xlabel("cascade size (posts)")
-    axes.set_ylabel("cascades")
-    return _save(figure, path)
+    figure, axes = _figure(plt, (6.4, 4.8))
+    reposted = [s for s in sizes if s >= 2]
+    if reposted:
+        xs, ys = _ccdf(reposted)
+        axes.step(xs, ys, where="post", marker="o", markersize=4)
+        axes.set_xscale("log")
+        axes.set_yscale("log")
+        _plain_log_ticks(axes)
+    else:
+        axes.text(0.5, 0.5, "nothing was reposted", ha="center", va="center")
+    _titled(figure, axes, f"Repost cascade sizes ({len(reposted):,} cascades)", style)
+    axes.set_xlabel("cascade size s (posts, the original included)")
+    axes.set_ylabel("share of cascades with size ≥ s")
+    return _save(figure, path, style)
 
 
-def plot_engagement(metrics: SimulationMetrics, path: str | Path) -> Path:
-    """Draw posts, replies, reposts, likes and follows per time bucket.
+def plot_engagement(
+    metrics: SimulationMetrics,
+    path: str | Path,
+    *,
+    hours: float | None = None,
+    style: ChartStyle | None = None,
+) -> Path:
+    """Draw posts, replies, reposts, likes and follows per time bucket, as steps.
 
     Args:
         metrics: The run's metrics.
-        path: The PNG to write.
+        path: The file to write.
+        hours: The run's length, so the x axis spans the whole run (default:
+            from the first to the last bucket with engagement).
+        style: Format, resolution and run details.
 
     Returns:
         The path written.
@@ -135,18 +276,26 @@ def plot_engagement(metrics: SimulationMetrics, path: str | Path) -> Path:
     Raises:
         ImportError: matplotlib is not installed.
     """
+    style = style or ChartStyle()
     plt = _pyplot()
     series = metrics.engagement
-    figure, axes = plt.subplots(figsize=(7, 4))
-    hours = [(start - series.starts[0]).total_seconds() / 3600 for start in series.starts]
-    for kind in series.kinds:
-        axes.plot(hours, series.series(kind), label=kind)
-    axes.set_title("Engagement over time")
+    figure, axes = _figure(plt, (7.2, 4.8))
+    width = series.bucket.total_seconds() / 3600
+    if series.starts:
+        origin = series.starts[0]
+        edges = [(start - origin).total_seconds() / 3600 for start in series.starts]
+        edges.append(edges[-1] + width)
+        for kind in series.kinds:
+            counts = list(series.series(kind))
+            axes.stairs(counts, edges, label=kind, linewidth=1.5)
+    span = hours if hours is not None else (len(series.starts) * width or 1.0)
+    axes.set_xlim(0, span)
+    axes.set_ylim(bottom=0)
+    _titled(figure, axes, "Engagement over the run", style)
     axes.set_xlabel("hours since the start")
-    axes.set_ylabel(f"per {series.bucket.total_seconds() / 60:g} minutes")
-    if series.kinds:
-        axes.legend()
-    return _save(figure, path)
+    axes.set_ylabel(f"events per {series.bucket.total_seconds() / 60:g} minutes")
+    _legend_below(figure, axes)
+    return _save(figure, path, style)
 
 
 def _lorenz(values: Sequence[int]) -> tuple[list[float], list[float]]:
@@ -168,6 +317,8 @@ def _lorenz(values: Sequence[int]) -> tuple[list[float], list[float]]:
 def plot_exposure(
     metrics: Mapping[str, SimulationMetrics],
     path: str | Path,
+    *,
+    style: ChartStyle | None = None,
 ) -> Path:
     """Draw each feed's Lorenz curve of impressions per author, and a bar chart.
 
@@ -179,7 +330,8 @@ def plot_exposure(
 
     Args:
         metrics: Each feed's metrics, e.g. ``Comparison.metrics``.
-        path: The PNG to write.
+        path: The file to write.
+        style: Format, resolution and run details.
 
     Returns:
         The path written.
@@ -187,16 +339,17 @@ def plot_exposure(
     Raises:
         ImportError: matplotlib is not installed.
     """
+    style = style or ChartStyle()
     plt = _pyplot()
-    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    figure, (left, right) = _figure(plt, (10, 4.8), ncols=2)
     left.plot([0, 1], [0, 1], color="grey", linestyle=":", linewidth=1, label="equality")
     for feed, m in metrics.items():
         xs, ys = _lorenz(m.impressions_per_author)
         left.plot(xs, ys, label=f"{feed} (Gini {m.exposure_gini_authors:.2f})")
-    left.set_title("Who gets seen: impressions per author")
+    _titled(figure, left, "Who gets seen: impressions per author", style)
     left.set_xlabel("share of accounts, least seen first")
     left.set_ylabel("share of impressions")
-    left.legend(fontsize="small")
+    left.legend(fontsize="small", loc="upper left")  # the area above the curves is empty
     feeds = list(metrics)
     positions = range(len(feeds))
     width = 0.38
@@ -213,19 +366,29 @@ def plot_exposure(
         label="in-network share",
     )
     right.set_xticks(list(positions), feeds)
-    right.set_ylim(0, 1.05)
+    right.set_ylim(0, 1.3)  # headroom for the legend above the bars
     right.set_title("Concentration and in-network share")
-    right.legend(fontsize="small", loc="lower right")
-    return _save(figure, path)
+    right.set_xlabel("feed")
+    right.set_ylabel("share (0 to 1)")
+    right.legend(fontsize="small", loc="upper center", ncols=2)
+    return _save(figure, path, style)
 
 
-def write_plots(metrics: SimulationMetrics, folder: str | Path) -> tuple[Path, ...]:
+def write_plots(
+    metrics: SimulationMetrics,
+    folder: str | Path,
+    *,
+    hours: float | None = None,
+    style: ChartStyle | None = None,
+) -> tuple[Path, ...]:
     """Write the degree, cascade-size and engagement charts of one run into ``folder``.
 
     Args:
         metrics: The run's metrics.
-        folder: Where to write ``degree_distribution.png``, ``cascade_sizes.png``
-            and ``engagement.png``.
+        folder: Where to write ``degree_distribution``, ``cascade_sizes`` and
+            ``engagement``, with the style's suffix (``.png`` by default).
+        hours: The run's length (for the engagement chart's axis and the details).
+        style: Format and resolution; the run details default to :func:`run_details`.
 
     Returns:
         The paths written.
@@ -235,8 +398,12 @@ def write_plots(metrics: SimulationMetrics, folder: str | Path) -> tuple[Path, .
     """
     out = Path(folder)
     _pyplot()  # fail before writing anything
+    style = style or ChartStyle()
+    if style.details is None:
+        style = ChartStyle(format=style.format, dpi=style.dpi, details=run_details(metrics, hours))
+    suffix = f".{style.format}"
     return (
-        plot_degree_distribution(metrics, out / "degree_distribution.png"),
-        plot_cascade_sizes(metrics.cascade_sizes, out / "cascade_sizes.png"),
-        plot_engagement(metrics, out / "engagement.png"),
+        plot_degree_distribution(metrics, out / f"degree_distribution{suffix}", style=style),
+        plot_cascade_sizes(metrics.cascade_sizes, out / f"cascade_sizes{suffix}", style=style),
+        plot_engagement(metrics, out / f"engagement{suffix}", hours=hours, style=style),
     )
