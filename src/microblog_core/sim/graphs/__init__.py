@@ -51,12 +51,16 @@ from microblog_core.sim.graphs._edge_lists import (
     read_edge_list,
     to_networkx,
 )
+
+# ``Edge`` and ``OnInvalid``, type aliases outside ``__all__``, stay importable here.
+from microblog_core.sim.graphs._edge_lists import OnInvalid as OnInvalid
 from microblog_core.sim.graphs._generators import (
     barabasi_albert,
     configuration_model,
     directed_scale_free,
     holme_kim,
 )
+from microblog_core.sim.graphs._graph import Edge as Edge
 from microblog_core.sim.graphs._graph import FollowGraph
 
 __all__ = [
