@@ -39,12 +39,18 @@ __all__ = [
     "enum_member",
     "flag",
     "instance",
+    "integer",
     "iterable",
     "limit",
     "lookup_id",
     "lookup_ids",
+    "non_negative",
+    "non_negative_ints",
+    "one_of",
     "optional_limit",
     "page_id",
+    "positive",
+    "probability",
     "quote",
     "real",
     "stored_id",
@@ -324,3 +330,125 @@ def enum_member(value: object, kind: type[_E], field: str) -> _E:
         raise ValidationError(
             f"{field} must be one of {choices}, got {quote(value)}", field=field, value=value
         ) from None
+
+
+def integer(
+    value: object, field: str, *, minimum: int, maximum: int | None = None, hint: str = ""
+) -> int:
+    """Check an integer parameter (a size, a seed, a page size): ``minimum..maximum``.
+
+    Bools are refused. ``hint`` says why the bound is what it is; it is added
+    to the message when the value is below ``minimum``.
+
+    Raises:
+        ValidationError: ``value`` is not an int, or is out of range.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(
+            f"{field} must be an integer, got {_type(value)} {quote(value)}",
+            field=field,
+            value=value,
+        )
+    if maximum is not None and not minimum <= value <= maximum:
+        raise ValidationError(
+            f"{field} must be an integer from {minimum} to {maximum}, got {quote(value)}",
+            field=field,
+            value=value,
+        )
+    if value < minimum:
+        extra = f" ({hint})" if hint else ""
+        raise ValidationError(
+            f"{field} must be at least {minimum}, got {quote(value)}{extra}",
+            field=field,
+            value=value,
+        )
+    return int(value)
+
+
+def probability(value: object, field: str) -> float:
+    """Check a probability: a real number from 0 to 1 (ints accepted, bools and NaN refused).
+
+    Raises:
+        ValidationError: ``value`` is not such a number.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValidationError(
+            f"{field} must be a probability (a number from 0 to 1), got {_type(value)}",
+            field=field,
+            value=value,
+        )
+    if not 0.0 <= value <= 1.0:  # also refuses NaN
+        raise ValidationError(
+            f"{field} must be a probability from 0 to 1, got {quote(value)}",
+            field=field,
+            value=value,
+        )
+    return float(value)
+
+
+def non_negative(value: object, field: str) -> float:
+    """Check a finite real number of at least 0 (see :func:`real`).
+
+    Raises:
+        ValidationError: ``value`` is not a finite number, or is below 0.
+    """
+    number = real(value, field)
+    if number < 0:
+        raise ValidationError(
+            f"{field} must be 0 or more, got {quote(value)}", field=field, value=value
+        )
+    return number
+
+
+def positive(value: object, field: str) -> float:
+    """Check a finite real number greater than 0 (see :func:`real`).
+
+    Raises:
+        ValidationError: ``value`` is not a finite number, or is not above 0.
+    """
+    number = real(value, field)
+    if number <= 0:
+        raise ValidationError(
+            f"{field} must be greater than 0, got {quote(value)}", field=field, value=value
+        )
+    return number
+
+
+def non_negative_ints(value: object, field: str) -> tuple[int, ...]:
+    """Check a sequence of non-negative ints (degrees, counts), returned as a tuple.
+
+    Raises:
+        ValidationError: ``value`` is not a collection (or is a str or bytes),
+            or an item is not an int of at least 0; the message names its index.
+    """
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise ValidationError(
+            f"{field} must be a sequence of non-negative ints, got {_type(value)}",
+            field=field,
+            value=value,
+        )
+    items = tuple(value)
+    for index, item in enumerate(items):
+        if isinstance(item, bool) or not isinstance(item, int) or item < 0:
+            raise ValidationError(
+                f"{field}[{index}] must be a non-negative int, got {quote(item)}",
+                field=field,
+                value=item,
+            )
+    return items
+
+
+def one_of(value: object, field: str, choices: Iterable[str], what: str) -> str:
+    """Check a name chosen from ``choices`` (a graph model, a distribution...).
+
+    Raises:
+        ValidationError: ``value`` is not one of ``choices``; the message lists them.
+    """
+    names = tuple(choices)
+    if isinstance(value, str) and value in names:
+        return value
+    raise ValidationError(
+        f"unknown {what} {quote(value)}; choose one of {', '.join(names)}",
+        field=field,
+        value=value,
+    )

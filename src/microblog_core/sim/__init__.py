@@ -4,6 +4,8 @@
   defines a run (seed included);
 * :mod:`microblog_core.sim.engine` -- :func:`simulate`: agents acting through
   the :class:`~microblog_core.service.Microblog` service, with an impression log;
+* :mod:`microblog_core.sim.results` -- :class:`SimulationResult`, what a run
+  recorded, and its records (:class:`Impression`, :class:`PostRecord`);
 * :mod:`microblog_core.sim.feeds` -- what agents read: :class:`FeedSource`
   and the :class:`FeedRegistry` of named feeds;
 * :mod:`microblog_core.sim.report` -- :func:`summarise` and :func:`format_report`;
@@ -58,15 +60,7 @@ if TYPE_CHECKING:
         GraphConfig,
         SimulationConfig,
     )
-    from microblog_core.sim.engine import (
-        Impression,
-        PostRecord,
-        Progress,
-        SimulationResult,
-        memory_storage,
-        simulate,
-        sqlite_storage,
-    )
+    from microblog_core.sim.engine import Progress, memory_storage, simulate, sqlite_storage
     from microblog_core.sim.export import cascade_digraph, follow_digraph, write_exports
     from microblog_core.sim.feeds import (
         ChronologicalFeed,
@@ -75,6 +69,7 @@ if TYPE_CHECKING:
         RankedFeed,
     )
     from microblog_core.sim.report import SimulationMetrics, format_report, summarise
+    from microblog_core.sim.results import Impression, PostRecord, SimulationResult
 
 # The engine and its companions import the service, timelines and ranking:
 # load them on first use, so ``import microblog_core.sim.cli`` (and so the
@@ -88,10 +83,10 @@ _LAZY = {
     "FeedRegistry": "feeds",
     "FeedSource": "feeds",
     "RankedFeed": "feeds",
-    "Impression": "engine",
-    "PostRecord": "engine",
+    "Impression": "results",
+    "PostRecord": "results",
     "Progress": "engine",
-    "SimulationResult": "engine",
+    "SimulationResult": "results",
     "memory_storage": "engine",
     "simulate": "engine",
     "sqlite_storage": "engine",

@@ -21,9 +21,10 @@ from attrs import field, frozen
 
 from microblog_core.errors import ValidationError
 from microblog_core.sim.config import SimulationConfig
-from microblog_core.sim.engine import BlogFactory, Progress, SimulationResult, simulate
+from microblog_core.sim.engine import BlogFactory, Progress, simulate
 from microblog_core.sim.feeds import DEFAULT_FEEDS, FeedRegistry
 from microblog_core.sim.report import SimulationMetrics, summarise
+from microblog_core.sim.results import SimulationResult
 
 __all__ = ["COMPARED", "Comparison", "compare_feeds"]
 

@@ -33,6 +33,7 @@ import attrs
 import cattrs
 from attrs import field, frozen
 
+from microblog_core import _checks
 from microblog_core.clock import ensure_utc
 from microblog_core.errors import ValidationError
 from microblog_core.serialization import from_json, make_converter
@@ -89,70 +90,33 @@ def _name_of(attribute: Any) -> str:
 
 def _int_at_least(minimum: int) -> Callable[[Any, Any, Any], None]:
     def check(instance: Any, attribute: Any, value: Any) -> None:
-        name = _name_of(attribute)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValidationError(
-                f"{name} must be an integer, got {value!r}", field=name, value=value
-            )
-        if value < minimum:
-            raise ValidationError(
-                f"{name} must be at least {minimum}, got {value}", field=name, value=value
-            )
+        _checks.integer(value, _name_of(attribute), minimum=minimum)
 
     return check
 
 
 def _int_between(low: int, high: int) -> Callable[[Any, Any, Any], None]:
     def check(instance: Any, attribute: Any, value: Any) -> None:
-        name = _name_of(attribute)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ValidationError(
-                f"{name} must be an integer from {low} to {high}, got {value!r}",
-                field=name,
-                value=value,
-            )
+        _checks.integer(value, _name_of(attribute), minimum=low, maximum=high)
 
     return check
 
 
-def _number(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValidationError(
-            f"{name} must be a finite number, got {value!r}", field=name, value=value
-        )
-    return float(value)
-
-
 def _positive(instance: Any, attribute: Any, value: Any) -> None:
-    name = _name_of(attribute)
-    if _number(value, name) <= 0:
-        raise ValidationError(
-            f"{name} must be greater than 0, got {value!r}", field=name, value=value
-        )
+    _checks.positive(value, _name_of(attribute))
 
 
 def _non_negative(instance: Any, attribute: Any, value: Any) -> None:
-    name = _name_of(attribute)
-    if _number(value, name) < 0:
-        raise ValidationError(f"{name} must be 0 or more, got {value!r}", field=name, value=value)
+    _checks.non_negative(value, _name_of(attribute))
 
 
 def _probability(instance: Any, attribute: Any, value: Any) -> None:
-    name = _name_of(attribute)
-    if not 0.0 <= _number(value, name) <= 1.0:
-        raise ValidationError(
-            f"{name} must be a probability from 0 to 1, got {value!r}", field=name, value=value
-        )
+    _checks.probability(value, _name_of(attribute))
 
 
 def _one_of(choices: Sequence[str], what: str) -> Callable[[Any, Any, Any], None]:
     def check(instance: Any, attribute: Any, value: Any) -> None:
-        if value not in choices:
-            raise ValidationError(
-                f"unknown {what} {value!r}; choose one of {', '.join(choices)}",
-                field=_name_of(attribute),
-                value=value,
-            )
+        _checks.one_of(value, _name_of(attribute), choices, what)
 
     return check
 
@@ -170,12 +134,8 @@ def _to_ints(value: Any) -> Any:
 
 def _check_degrees(instance: Any, attribute: Any, value: Any) -> None:
     name = _name_of(attribute)
-    if not isinstance(value, tuple) or not all(
-        isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in value
-    ):
-        raise ValidationError(
-            f"{name} must be a list of non-negative integers", field=name, value=value
-        )
+    _checks.instance(value, tuple, name)  # the converter made any sequence a tuple
+    _checks.non_negative_ints(value, name)
 
 
 def _to_profile(value: Any) -> Any:

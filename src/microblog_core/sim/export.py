@@ -38,10 +38,10 @@ from typing import IO, TYPE_CHECKING, Any
 from microblog_core.errors import ValidationError
 from microblog_core.ids import EPOCH
 from microblog_core.models import Visibility
-from microblog_core.sim.engine import ENGAGEMENT_KINDS, POST_KINDS, SimulationResult
-from microblog_core.sim.graphs import _networkx
+from microblog_core.sim.graphs._edge_lists import _networkx
 from microblog_core.sim.metrics import Cascade, cascades_from
 from microblog_core.sim.report import SimulationMetrics
+from microblog_core.sim.results import ENGAGEMENT_KINDS, POST_KINDS, SimulationResult
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 import attrs
 
 from microblog_core.errors import NaiveDatetimeError, ValidationError
-from microblog_core.sim.graphs import FollowGraph, _networkx
+from microblog_core.sim.graphs import FollowGraph
+from microblog_core.sim.graphs._edge_lists import _networkx
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -1,7 +1,7 @@
 """The measures of a finished run, and the report a person reads.
 
 :func:`summarise` computes a :class:`SimulationMetrics` from a
-:class:`~microblog_core.sim.engine.SimulationResult` with
+:class:`~microblog_core.sim.results.SimulationResult` with
 :mod:`microblog_core.sim.metrics`:
 
 * **cascades** -- repost trees from parent links (a repost's ``via``, else its
@@ -36,7 +36,6 @@ from typing import Any
 from attrs import field, frozen
 
 from microblog_core.ids import PostId
-from microblog_core.sim.engine import SimulationResult
 from microblog_core.sim.graphs import DegreeDistribution
 from microblog_core.sim.metrics import (
     Cascade,
@@ -45,6 +44,7 @@ from microblog_core.sim.metrics import (
     engagement_over_time,
     gini,
 )
+from microblog_core.sim.results import SimulationResult
 
 __all__ = [
     "CascadeSummary",

@@ -1,4 +1,4 @@
-"""``threads()``, ``follow_graphs()``, ``histories()`` and ``replay()``."""
+"""``histories()``, ``check_history()`` and ``replay()``: use cases that replay on any service."""
 
 from datetime import timedelta
 from typing import Any
@@ -6,15 +6,12 @@ from typing import Any
 import attrs
 import pytest
 from hypothesis import HealthCheck, Phase, find, given, settings
-from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from microblog_core import ManualClock
 from microblog_core.errors import ValidationError
 from microblog_core.models import MASTODON_ACCOUNTS, TWITTER_ACCOUNTS, WEIBO_ACCOUNTS, Visibility
-from microblog_core.rules.threads import build_thread, reply_ref_for
 from microblog_core.service import Microblog
-from microblog_core.sim.graphs import FollowGraph
 from microblog_core.testing import strategies as mst
 from microblog_core.testing.machine import check_counters, check_no_leaks, snapshot
 from microblog_core.testing.strategies import (
@@ -27,12 +24,9 @@ from microblog_core.testing.strategies import (
     PostStep,
     RegisterStep,
     ReplyStep,
-    Thread,
     check_history,
-    follow_graphs,
     histories,
     replay,
-    threads,
 )
 from microblog_core.text import WEIBO, measure
 from microblog_core.timelines import FanOutOnWrite, Hybrid
@@ -45,152 +39,6 @@ FIND_ANY = settings(database=None, max_examples=2_000, derandomize=True, phases=
 
 def fresh_blog(**options: Any) -> Microblog:
     return Microblog.in_memory(clock=ManualClock(), **options)
-
-
-# --- follow graphs ----------------------------------------------------------------------
-
-
-@given(follow_graphs())
-def test_follow_graphs_are_valid_graphs(graph: FollowGraph) -> None:
-    assert 1 <= graph.n <= 12
-    assert all(a != b for a, b in graph.edges)
-    assert len(set(graph.edges)) == graph.edge_count
-    assert FollowGraph(n=graph.n, edges=graph.edges) == graph  # passes the checks again
-
-
-@given(follow_graphs(n=5, max_edges=3), follow_graphs(min_nodes=3, max_nodes=4))
-def test_follow_graphs_respect_their_bounds(fixed: FollowGraph, ranged: FollowGraph) -> None:
-    assert fixed.n == 5
-    assert fixed.edge_count <= 3
-    assert 3 <= ranged.n <= 4
-
-
-@given(follow_graphs(n=1), follow_graphs(max_edges=0))
-def test_follow_graphs_without_room_for_edges_have_none(
-    single: FollowGraph, bare: FollowGraph
-) -> None:
-    assert single.edges == ()
-    assert bare.edges == ()
-
-
-def test_follow_graphs_reach_complete_graphs() -> None:
-    find(follow_graphs(n=3), lambda g: g.edge_count == 6, settings=FIND_ANY)
-
-
-def test_a_failing_graph_shrinks_to_few_nodes_and_edges() -> None:
-    # "Fails when someone has three followers": four nodes, three edges.
-    shrunk = find(follow_graphs(), lambda g: max(g.in_degrees) >= 3, settings=FIND)
-    assert (shrunk.n, shrunk.edge_count) == (4, 3)
-    # "Fails on a mutual follow": two nodes following each other.
-    mutual = find(follow_graphs(), lambda g: g.reciprocity() > 0, settings=FIND)
-    assert (mutual.n, mutual.edges) == (2, ((0, 1), (1, 0)))
-    assert find(follow_graphs(), lambda g: True, settings=FIND) == FollowGraph(n=1, edges=())
-
-
-@pytest.mark.parametrize(
-    "options",
-    [
-        {"n": 0},
-        {"n": 2.0},
-        {"min_nodes": 0},
-        {"min_nodes": 5, "max_nodes": 4},
-        {"max_nodes": True},
-        {"max_edges": -1},
-    ],
-)
-def test_follow_graphs_refuse_bad_options(options: dict[str, Any]) -> None:
-    with pytest.raises(InvalidArgument):
-        follow_graphs(**options)
-
-
-# --- threads ----------------------------------------------------------------------------
-
-
-def check_thread(thread: Thread, *, max_depth: int, max_size: int) -> None:
-    root = thread.root
-    assert not root.is_reply and not root.is_repost
-    assert len(thread.replies) <= max_size
-    assert thread.depth <= max_depth
-    by_id = {post.id: post for post in thread.posts}
-    ids = [post.id for post in thread.posts]
-    assert ids == sorted(set(ids)), "ids increase in reply order"
-    for reply in thread.replies:
-        ref = reply.reply_to
-        assert ref is not None
-        parent = by_id[ref.parent_id]
-        assert parent.id < reply.id
-        assert parent.created_at <= reply.created_at
-        assert ref == reply_ref_for(parent, reply.author_id)
-        assert ref.root_id == root.id
-        assert not reply.hidden
-        assert attrs.evolve(reply) == reply
-
-
-@given(threads())
-def test_threads_are_consistent_conversations(thread: Thread) -> None:
-    check_thread(thread, max_depth=4, max_size=10)
-
-
-@given(threads(max_depth=2, max_size=30), threads(max_depth=0), threads(max_size=0))
-def test_threads_respect_depth_and_size(deep: Thread, flat: Thread, empty: Thread) -> None:
-    check_thread(deep, max_depth=2, max_size=30)
-    assert flat.replies == () and empty.replies == ()
-    assert flat.depth == 0
-
-
-@given(threads())
-def test_a_thread_view_from_the_root_shows_every_post(thread: Thread) -> None:
-    view = build_thread(
-        thread.root, thread.replies, root=thread.root, placeholder_for=lambda _: None
-    )
-    shown = {node.post_id for node in view.flatten()}
-    assert shown == {post.id for post in thread.posts}
-    depths = thread.depths()
-    assert all(node.depth == depths[node.post_id] for node in view.flatten())
-
-
-@given(threads(author_ids=st.just(mst.AccountId(7)), texts=mst.texts(policy=WEIBO)))
-def test_threads_take_authors_and_texts(thread: Thread) -> None:
-    assert {post.author_id for post in thread.posts} == {7}
-    assert all(measure(post.text, WEIBO).valid for post in thread.posts)
-
-
-def test_threads_include_self_reply_chains_and_several_people() -> None:
-    def self_chain(thread: Thread) -> bool:
-        return any(
-            r.reply_to is not None and r.reply_to.addressee_id != r.reply_to.parent_author_id
-            for r in thread.replies
-        )
-
-    find(threads(), self_chain, settings=FIND_ANY)
-    find(threads(), lambda t: len({p.author_id for p in t.posts}) >= 3, settings=FIND_ANY)
-
-
-@given(st.from_type(Thread))
-def test_from_type_gives_consistent_threads(thread: Thread) -> None:
-    check_thread(thread, max_depth=4, max_size=10)
-
-
-def test_a_failing_thread_shrinks_to_a_short_chain() -> None:
-    deep = find(threads(), lambda t: t.depth >= 3, settings=FIND)
-    assert len(deep.replies) == 3
-    assert find(threads(), lambda t: True, settings=FIND).replies == ()
-
-
-@pytest.mark.parametrize(
-    "options",
-    [
-        {"max_depth": -1},
-        {"max_size": -1},
-        {"max_size": 10_001},
-        {"max_depth": 1.5},
-        {"author_ids": 3},
-        {"texts": "hello"},
-    ],
-)
-def test_threads_refuse_bad_options(options: dict[str, Any]) -> None:
-    with pytest.raises(InvalidArgument):
-        threads(**options)
 
 
 # --- histories --------------------------------------------------------------------------

@@ -1,0 +1,464 @@
+"""What a simulation run produced: compact tables and the records read from them.
+
+:func:`~microblog_core.sim.engine.simulate` returns a :class:`SimulationResult`:
+the tables it recorded from the service's domain events
+(:class:`RunTables`), its counts, and iterators over the impression log
+(:class:`Impression`), the posts made (:class:`PostRecord`), the follows and
+the engagement log. The metrics (:mod:`microblog_core.sim.report`) and
+exports (:mod:`microblog_core.sim.export`) read these.
+
+Every name here is also importable from :mod:`microblog_core.sim.engine`
+and :mod:`microblog_core.sim`.
+"""
+
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
+from types import MappingProxyType
+from typing import Protocol
+
+from attrs import frozen
+
+from microblog_core.ids import EPOCH, AccountId, PostId
+from microblog_core.models import Visibility
+from microblog_core.service import Microblog
+from microblog_core.sim.agents import Population
+from microblog_core.sim.config import SimulationConfig
+from microblog_core.sim.feeds import FeedSource
+from microblog_core.sim.graphs import FollowGraph
+
+__all__ = [
+    "ACTION_KINDS",
+    "ENGAGEMENT_KINDS",
+    "POST_KINDS",
+    "Impression",
+    "PostRecord",
+    "RunTables",
+    "SimulationResult",
+]
+
+_ONE_MS = timedelta(milliseconds=1)
+
+ACTION_KINDS = ("read", "post", "reply", "repost", "like", "follow", "block", "approve")
+"""What simulated accounts do; every one is a service call, feed reads included."""
+
+# Post kinds in the post table.
+_ORIGINAL, _REPLY, _REPOST = 0, 1, 2
+POST_KINDS = ("post", "reply", "repost")
+"""The kinds of post a run makes, as :class:`PostRecord` and the exports name them."""
+
+# Engagement-log kinds.
+_E_POST, _E_REPLY, _E_REPOST, _E_LIKE, _E_FOLLOW = 0, 1, 2, 3, 4
+ENGAGEMENT_KINDS = ("post", "reply", "repost", "like", "follow")
+"""The kinds of the engagement log (:meth:`SimulationResult.engagements`)."""
+
+_VISIBILITIES = tuple(Visibility)  # canonical members only (no aliases)
+_VISIBILITY_CODE = {v: i for i, v in enumerate(_VISIBILITIES)}
+
+
+@frozen
+class Impression:
+    """One item shown to one viewer: a line of the impression log.
+
+    Attributes:
+        time: When the feed page was read.
+        viewer_id: Who read it.
+        post_id: The item shown (an original, a reply or a repost).
+        author_id: The item's author (the reposter, for a repost).
+        root_id: The content shown: the reposted original for a repost, else ``post_id``.
+        root_author_id: The author of ``root_id``.
+        rank: The item's position on the page, from 1.
+        in_network: Whether the viewer follows ``author_id`` (or is it) at read time.
+    """
+
+    time: datetime
+    viewer_id: AccountId
+    post_id: PostId
+    author_id: AccountId
+    root_id: PostId
+    root_author_id: AccountId
+    rank: int
+    in_network: bool
+
+
+@frozen
+class PostRecord:
+    """One post made during a run, with its final engagement counts.
+
+    Attributes:
+        id: The post's id.
+        author_id: Its author.
+        created_at: When it was made.
+        kind: ``"post"``, ``"reply"`` or ``"repost"``.
+        visibility: Its visibility's API name (``"public"``, ``"private"``...).
+        text: Its text (a repost's comment chain; empty for a plain repost).
+        reply_to_id: The post replied to, for a reply.
+        thread_root_id: The first post of the thread, for a reply.
+        repost_of_id: The reposted original, for a repost.
+        via_id: The repost it was reposted through, if any (Weibo's parent link).
+        likes: Likes received during the run.
+        reposts: Reposts of it during the run.
+        replies: Direct replies to it during the run.
+        impressions: Times it was shown.
+        appeal: The latent quality the agents saw in it (a repost has its original's).
+    """
+
+    id: PostId
+    author_id: AccountId
+    created_at: datetime
+    kind: str
+    visibility: str
+    text: str
+    reply_to_id: PostId | None
+    thread_root_id: PostId | None
+    repost_of_id: PostId | None
+    via_id: PostId | None
+    likes: int
+    reposts: int
+    replies: int
+    impressions: int
+    appeal: float
+
+    @property
+    def cascade_parent_id(self) -> PostId | None:
+        """The post a repost came through (``via``, else the original); None otherwise."""
+        return self.via_id if self.via_id is not None else self.repost_of_id
+
+
+def _ms(instant: datetime) -> int:
+    return (instant - EPOCH) // _ONE_MS
+
+
+def _instant(ms: int) -> datetime:
+    return EPOCH + ms * _ONE_MS
+
+
+class RunTables:
+    """The compact tables a run records, indexed by graph node and by post index.
+
+    Accounts are numbered like the follower graph's nodes (``0 .. n - 1``),
+    posts in the order they were made (``0 .. posts - 1``). Columns are
+    ``array.array`` values (``numpy.frombuffer`` reads them without a copy)
+    or lists; ``-1`` marks "none" in an index column.
+
+    Attributes:
+        setup_ms: When the starting graph's follows were made (ms since the epoch).
+        ids: Account id of each node.
+        handles: Handle of each node.
+        index_of: Node of each account id.
+        following: For each node, the nodes it follows (kept in step with the
+            service's ``Followed`` / ``Unfollowed`` events).
+        follow_ms: For follows made during the run, ``follower * n + followee``
+            to the time they were made.
+        post_index: Post index of each post id.
+        p_id: Post id.
+        p_author: Author's node.
+        p_kind: 0 original, 1 reply, 2 repost.
+        p_ref: A reply's parent, a repost's original, else -1.
+        p_extra: A reply's thread root, a repost's ``via``, else -1.
+        p_time: Creation time (ms since the epoch).
+        p_visibility: Index into ``Visibility`` members (public, unlisted, private, direct).
+        p_text: Text.
+        p_appeal: The latent appeal agents saw (a repost has its original's).
+        p_likes: Likes received.
+        p_reposts: Reposts of it.
+        p_replies: Direct replies.
+        p_impressions: Times the post itself was shown.
+        i_time: Impression time (ms).
+        i_viewer: Viewer's node.
+        i_post: Post index of the item shown.
+        i_rank: Rank on the page, from 1.
+        i_in: 1 when in-network.
+        e_time: Engagement-log time (ms).
+        e_kind: 0 post, 1 reply, 2 repost, 3 like, 4 follow.
+        e_account: Who acted (node).
+        e_post: The post made, or liked (-1 for a follow).
+        e_target: The post replied to, reposted or liked, or the node followed (-1: none).
+    """
+
+    def __init__(self, n: int, setup_ms: int = 0) -> None:
+        self.setup_ms = setup_ms
+        self.ids: list[AccountId] = []
+        self.handles: list[str] = []
+        self.index_of: dict[AccountId, int] = {}
+        self.following: list[set[int]] = [set() for _ in range(n)]
+        self.follow_ms: dict[int, int] = {}
+        self.post_index: dict[int, int] = {}
+        self.p_id = array("q")
+        self.p_author = array("i")
+        self.p_kind = array("b")
+        self.p_ref = array("i")
+        self.p_extra = array("i")
+        self.p_time = array("q")
+        self.p_visibility = array("b")
+        self.p_text: list[str] = []
+        self.p_appeal = array("d")
+        self.p_likes = array("i")
+        self.p_reposts = array("i")
+        self.p_replies = array("i")
+        self.p_impressions = array("i")
+        self.i_time = array("q")
+        self.i_viewer = array("i")
+        self.i_post = array("i")
+        self.i_rank = array("B")
+        self.i_in = array("b")
+        self.e_time = array("q")
+        self.e_kind = array("b")
+        self.e_account = array("i")
+        self.e_post = array("i")
+        self.e_target = array("i")
+
+    def root_of(self, post: int) -> int:
+        """Return the post index of the content ``post`` shows (a repost's original)."""
+        return self.p_ref[post] if self.p_kind[post] == _REPOST else post
+
+
+class _FinishedRun(Protocol):
+    """What :class:`SimulationResult` reads from the engine's run state."""
+
+    @property
+    def config(self) -> SimulationConfig: ...
+    @property
+    def feed(self) -> FeedSource: ...
+    @property
+    def graph(self) -> FollowGraph: ...
+    @property
+    def population(self) -> Population: ...
+    @property
+    def ids(self) -> Sequence[AccountId]: ...
+    @property
+    def handles(self) -> Sequence[str]: ...
+    @property
+    def actions(self) -> Mapping[str, int]: ...
+    @property
+    def refused(self) -> Mapping[tuple[str, str], int]: ...
+    @property
+    def setup_refused(self) -> Mapping[str, int]: ...
+    @property
+    def session_count(self) -> int: ...
+    @property
+    def blog(self) -> Microblog: ...
+    @property
+    def tables(self) -> "RunTables": ...
+
+
+class SimulationResult:
+    """What a run did: the tables recorded from the service's events, and counts.
+
+    Index-based tables keep memory small (a few dozen bytes per post and per
+    impression). Read them through the record iterators
+    (:meth:`impressions`, :meth:`posts`, :meth:`follows`,
+    :meth:`engagements`), the metrics in :mod:`microblog_core.sim.report`, or
+    the exports in :mod:`microblog_core.sim.export`.
+
+    Attributes:
+        config: The run's config.
+        feed: The name of the feed the accounts read.
+        graph: The follower graph the run started from.
+        population: Each account's activity.
+        account_ids: The account id of each graph node.
+        handles: The handle of each graph node.
+        actions: Successful actions by kind (see :data:`ACTION_KINDS`).
+        refused: Refused actions by ``(kind, reason)``.
+        setup_refused: Graph follows the service refused during setup, by reason.
+        sessions: Sessions run.
+        blog: The service the run acted on (still open; see :meth:`close`).
+        tables: The recorded tables (see :class:`RunTables`).
+    """
+
+    def __init__(self, run: _FinishedRun) -> None:
+        self.config: SimulationConfig = run.config
+        self.feed: str = run.feed.name
+        self.graph: FollowGraph = run.graph
+        self.population: Population = run.population
+        self.account_ids: tuple[AccountId, ...] = tuple(run.ids)
+        self.handles: tuple[str, ...] = tuple(run.handles)
+        self.actions: Mapping[str, int] = MappingProxyType(
+            {kind: run.actions.get(kind, 0) for kind in ACTION_KINDS}
+        )
+        self.refused: Mapping[tuple[str, str], int] = MappingProxyType(
+            dict(sorted(run.refused.items()))
+        )
+        self.setup_refused: Mapping[str, int] = MappingProxyType(
+            dict(sorted(run.setup_refused.items()))
+        )
+        self.sessions: int = run.session_count
+        self.blog: Microblog = run.blog
+        self.tables: RunTables = run.tables
+
+    # -- sizes -------------------------------------------------------------
+
+    @property
+    def account_count(self) -> int:
+        """The number of accounts."""
+        return len(self.account_ids)
+
+    @property
+    def post_count(self) -> int:
+        """Posts made during the run (originals, replies and reposts)."""
+        return len(self.tables.p_id)
+
+    @property
+    def impression_count(self) -> int:
+        """Items shown, over all feed reads."""
+        return len(self.tables.i_time)
+
+    @property
+    def follow_count(self) -> int:
+        """Follows at the end of the run."""
+        return sum(map(len, self.tables.following))
+
+    def posts_of_kind(self, kind: str) -> int:
+        """Return how many posts of ``kind`` (``"post"``, ``"reply"``, ``"repost"``) were made."""
+        code = POST_KINDS.index(kind)
+        return self.tables.p_kind.count(code)
+
+    @property
+    def refused_total(self) -> int:
+        """Actions the rules refused."""
+        return sum(self.refused.values())
+
+    def refused_count(self, kind: str) -> int:
+        """Return how many actions of ``kind`` the rules refused, whatever the reason."""
+        return sum(count for (action, _), count in self.refused.items() if action == kind)
+
+    @property
+    def attempted_total(self) -> int:
+        """Actions attempted (successful and refused)."""
+        return sum(self.actions.values()) + self.refused_total
+
+    # -- records -------------------------------------------------------------
+
+    def impressions(self) -> Iterator[Impression]:
+        """Iterate over the impression log in the order items were shown."""
+        run = self.tables
+        ids = self.account_ids
+        p_id, p_author, p_kind, p_ref = run.p_id, run.p_author, run.p_kind, run.p_ref
+        for time_ms, viewer, post, rank, inside in zip(
+            run.i_time, run.i_viewer, run.i_post, run.i_rank, run.i_in, strict=True
+        ):
+            root = p_ref[post] if p_kind[post] == _REPOST else post
+            yield Impression(
+                time=_instant(time_ms),
+                viewer_id=ids[viewer],
+                post_id=PostId(p_id[post]),
+                author_id=ids[p_author[post]],
+                root_id=PostId(p_id[root]),
+                root_author_id=ids[p_author[root]],
+                rank=rank,
+                in_network=bool(inside),
+            )
+
+    def posts(self) -> Iterator[PostRecord]:
+        """Iterate over the posts made during the run, oldest first."""
+        run = self.tables
+        ids = self.account_ids
+        p_id = run.p_id
+
+        def post_id(index: int) -> PostId | None:
+            return PostId(p_id[index]) if index >= 0 else None
+
+        for index in range(len(p_id)):
+            kind = run.p_kind[index]
+            ref = run.p_ref[index]
+            yield PostRecord(
+                id=PostId(p_id[index]),
+                author_id=ids[run.p_author[index]],
+                created_at=_instant(run.p_time[index]),
+                kind=POST_KINDS[kind],
+                visibility=_VISIBILITIES[run.p_visibility[index]].value,
+                text=run.p_text[index],
+                reply_to_id=post_id(ref) if kind == _REPLY else None,
+                thread_root_id=post_id(run.p_extra[index]) if kind == _REPLY else None,
+                repost_of_id=post_id(ref) if kind == _REPOST else None,
+                via_id=post_id(run.p_extra[index]) if kind == _REPOST else None,
+                likes=run.p_likes[index],
+                reposts=run.p_reposts[index],
+                replies=run.p_replies[index],
+                impressions=run.p_impressions[index],
+                appeal=run.p_appeal[index],
+            )
+
+    def follows(self) -> Iterator[tuple[AccountId, AccountId, datetime, bool]]:
+        """Iterate over the follows at the end of the run.
+
+        Yields:
+            ``(follower_id, followee_id, created_at, from_graph)``, by follower
+            then followee graph index; ``from_graph`` is True for the follows
+            the run started with.
+        """
+        run = self.tables
+        ids = self.account_ids
+        n = len(ids)
+        setup = _instant(run.setup_ms)
+        made = run.follow_ms
+        for follower, followees in enumerate(run.following):
+            for followee in sorted(followees):
+                ms = made.get(follower * n + followee)
+                yield (
+                    ids[follower],
+                    ids[followee],
+                    setup if ms is None else _instant(ms),
+                    ms is None,
+                )
+
+    def engagements(self) -> Iterator[tuple[datetime, str, AccountId, PostId | None, int]]:
+        """Iterate over the run's actions that created something, in order.
+
+        Yields:
+            ``(time, kind, account_id, post_id, target)``: ``kind`` is one of
+            ``post``, ``reply``, ``repost``, ``like``, ``follow``; ``post_id`` is
+            the post made (the post liked, for a like; None for a follow);
+            ``target`` is the post replied to, reposted or liked, or the
+            account followed (0 for an original post).
+        """
+        run = self.tables
+        ids = self.account_ids
+        p_id = run.p_id
+        for time_ms, kind, account, post, target in zip(
+            run.e_time, run.e_kind, run.e_account, run.e_post, run.e_target, strict=True
+        ):
+            name = ENGAGEMENT_KINDS[kind]
+            if kind == _E_FOLLOW:
+                yield _instant(time_ms), name, ids[account], None, ids[target]
+            else:
+                yield (
+                    _instant(time_ms),
+                    name,
+                    ids[account],
+                    PostId(p_id[post]),
+                    p_id[target] if target >= 0 else 0,
+                )
+
+    def cascade_records(self) -> Iterator[tuple[int, int | None]]:
+        """Iterate over ``(post_id, parent_id)`` for every post made.
+
+        A post that is not a repost (an original or a reply, which can be
+        reposted too) is a root, with parent None; a repost's parent is the
+        repost it came through (``via``), else its original. Feed these to
+        :func:`~microblog_core.sim.metrics.cascades_from`.
+        """
+        run = self.tables
+        p_id = run.p_id
+        for index in range(len(p_id)):
+            if run.p_kind[index] == _REPOST:
+                via = run.p_extra[index]
+                yield p_id[index], p_id[via if via >= 0 else run.p_ref[index]]
+            else:
+                yield p_id[index], None
+
+    def final_graph(self) -> FollowGraph:
+        """Return the follower graph at the end of the run (nodes are graph indices)."""
+        run = self.tables
+        edges = [(a, b) for a, followees in enumerate(run.following) for b in sorted(followees)]
+        return FollowGraph(n=len(self.account_ids), edges=edges)
+
+    def close(self) -> None:
+        """Close the service's store (a SQLite connection, for instance)."""
+        self.blog.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"SimulationResult(feed={self.feed!r}, accounts={self.account_count}, "
+            f"posts={self.post_count}, impressions={self.impression_count})"
+        )

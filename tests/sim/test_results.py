@@ -1,0 +1,214 @@
+"""Tests for microblog_core.sim.results: the tables a run records and the records read from them."""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+
+import microblog_core.sim
+from microblog_core.ids import EPOCH, AccountId, PostId
+from microblog_core.models import Visibility
+from microblog_core.sim import engine, results
+from microblog_core.sim.agents import Population
+from microblog_core.sim.config import SimulationConfig
+from microblog_core.sim.graphs import FollowGraph
+from microblog_core.sim.results import (
+    ACTION_KINDS,
+    Impression,
+    PostRecord,
+    RunTables,
+    SimulationResult,
+)
+
+SETUP_MS = 1_000_000
+
+
+def at(ms: int):
+    return EPOCH + timedelta(milliseconds=ms)
+
+
+class FakeBlog:
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def three_accounts() -> RunTables:
+    """Node 0 posts, node 1 reposts it, node 2 reposts node 1's repost and replies; 2 follows 0."""
+    tables = RunTables(3, SETUP_MS)
+    tables.ids.extend([AccountId(11), AccountId(12), AccountId(13)])
+    tables.handles.extend(["a", "b", "c"])
+    tables.index_of.update({AccountId(11): 0, AccountId(12): 1, AccountId(13): 2})
+    tables.following[1].add(0)
+    tables.following[2].update({0, 1})
+    tables.follow_ms[2 * 3 + 0] = SETUP_MS + 500  # made during the run
+    #           id   author kind ref extra time                 visibility
+    posts = [
+        (101, 0, 0, -1, -1, SETUP_MS + 100, Visibility.PUBLIC, "hello"),
+        (102, 1, 2, 0, -1, SETUP_MS + 200, Visibility.PUBLIC, ""),
+        (103, 2, 2, 0, 1, SETUP_MS + 300, Visibility.UNLISTED, "//@b:"),
+        (104, 2, 1, 0, 0, SETUP_MS + 400, Visibility.PRIVATE, "re"),
+    ]
+    for index, (pid, author, kind, ref, extra, ms, visibility, text) in enumerate(posts):
+        tables.post_index[pid] = index
+        tables.p_id.append(pid)
+        tables.p_author.append(author)
+        tables.p_kind.append(kind)
+        tables.p_ref.append(ref)
+        tables.p_extra.append(extra)
+        tables.p_time.append(ms)
+        tables.p_visibility.append(list(Visibility).index(visibility))
+        tables.p_text.append(text)
+        tables.p_appeal.append(1.5)
+        tables.p_likes.append(index)
+        tables.p_reposts.append(2 if index == 0 else 0)
+        tables.p_replies.append(1 if index == 0 else 0)
+        tables.p_impressions.append(1 if index == 2 else 0)
+    # node 1 sees node 2's repost of node 0's post at rank 1, out of network
+    tables.i_time.append(SETUP_MS + 350)
+    tables.i_viewer.append(1)
+    tables.i_post.append(2)
+    tables.i_rank.append(1)
+    tables.i_in.append(0)
+    # node 1 likes post 0; node 2 follows node 0
+    for ms, kind, account, post, target in [
+        (SETUP_MS + 360, 3, 1, 0, 0),
+        (SETUP_MS + 500, 4, 2, -1, 0),
+    ]:
+        tables.e_time.append(ms)
+        tables.e_kind.append(kind)
+        tables.e_account.append(account)
+        tables.e_post.append(post)
+        tables.e_target.append(target)
+    return tables
+
+
+def result_of(tables: RunTables) -> SimulationResult:
+    n = len(tables.ids)
+    run = SimpleNamespace(
+        config=SimulationConfig(),
+        feed=SimpleNamespace(name="chronological"),
+        graph=FollowGraph(n=n, edges=[(1, 0), (2, 1)]),
+        population=Population(rates=(1.0,) * n, shifts=(0,) * n, locked=(False,) * n),
+        ids=tables.ids,
+        handles=tables.handles,
+        actions={"post": 1, "repost": 2, "reply": 1, "read": 1},
+        refused={("like", "not_visible"): 2, ("follow", "blocked"): 1},
+        setup_refused={},
+        session_count=1,
+        blog=FakeBlog(),
+        tables=tables,
+    )
+    return SimulationResult(run)
+
+
+def test_every_result_name_keeps_its_old_import_paths():
+    for name in results.__all__:
+        assert getattr(engine, name) is getattr(results, name)
+        assert name in engine.__all__
+    for name in ("Impression", "PostRecord", "SimulationResult"):
+        assert getattr(microblog_core.sim, name) is getattr(results, name)
+
+
+def test_counts_cover_every_action_kind_and_sum_refusals():
+    result = result_of(three_accounts())
+    assert tuple(result.actions) == ACTION_KINDS
+    assert result.actions["like"] == 0
+    assert result.refused_total == 3
+    assert result.refused_count("like") == 2
+    assert result.attempted_total == 5 + 3
+    assert (result.account_count, result.post_count, result.impression_count) == (3, 4, 1)
+    assert result.follow_count == 3
+    assert result.posts_of_kind("repost") == 2
+
+
+def test_impressions_name_the_repost_and_its_root():
+    (impression,) = result_of(three_accounts()).impressions()
+    assert impression == Impression(
+        time=at(SETUP_MS + 350),
+        viewer_id=AccountId(12),
+        post_id=PostId(103),
+        author_id=AccountId(13),
+        root_id=PostId(101),
+        root_author_id=AccountId(11),
+        rank=1,
+        in_network=False,
+    )
+
+
+def test_post_records_read_each_kind_s_references():
+    original, repost, via_repost, reply = result_of(three_accounts()).posts()
+    assert original.kind == "post"
+    assert original.reply_to_id is original.repost_of_id is original.cascade_parent_id is None
+    assert (original.likes, original.reposts, original.replies) == (0, 2, 1)
+    assert repost.repost_of_id == PostId(101)
+    assert repost.cascade_parent_id == PostId(101)
+    assert via_repost.via_id == PostId(102)
+    assert via_repost.cascade_parent_id == PostId(102)
+    assert via_repost.visibility == "unlisted"
+    assert reply == PostRecord(
+        id=PostId(104),
+        author_id=AccountId(13),
+        created_at=at(SETUP_MS + 400),
+        kind="reply",
+        visibility="private",
+        text="re",
+        reply_to_id=PostId(101),
+        thread_root_id=PostId(101),
+        repost_of_id=None,
+        via_id=None,
+        likes=3,
+        reposts=0,
+        replies=0,
+        impressions=0,
+        appeal=1.5,
+    )
+
+
+def test_cascade_records_link_reposts_through_via():
+    assert list(result_of(three_accounts()).cascade_records()) == [
+        (101, None),
+        (102, 101),
+        (103, 102),
+        (104, None),
+    ]
+
+
+def test_follows_tell_graph_follows_from_run_follows():
+    follows = list(result_of(three_accounts()).follows())
+    assert follows == [
+        (AccountId(12), AccountId(11), at(SETUP_MS), True),
+        (AccountId(13), AccountId(11), at(SETUP_MS + 500), False),
+        (AccountId(13), AccountId(12), at(SETUP_MS), True),
+    ]
+
+
+def test_engagements_name_posts_or_followed_accounts():
+    like, follow = result_of(three_accounts()).engagements()
+    assert like == (at(SETUP_MS + 360), "like", AccountId(12), PostId(101), 101)
+    assert follow == (at(SETUP_MS + 500), "follow", AccountId(13), None, AccountId(11))
+
+
+def test_final_graph_is_the_follow_mirror():
+    assert result_of(three_accounts()).final_graph().edges == ((1, 0), (2, 0), (2, 1))
+
+
+def test_root_of_maps_a_repost_to_its_original():
+    tables = three_accounts()
+    assert [tables.root_of(index) for index in range(4)] == [0, 0, 0, 3]
+
+
+def test_close_closes_the_blog_and_repr_is_short():
+    result = result_of(three_accounts())
+    result.close()
+    assert result.blog.closed
+    assert repr(result) == (
+        "SimulationResult(feed='chronological', accounts=3, posts=4, impressions=1)"
+    )
+
+
+@pytest.mark.parametrize("kind", ["post", "reply", "repost"])
+def test_posts_of_kind_matches_the_records(kind):
+    result = result_of(three_accounts())
+    assert result.posts_of_kind(kind) == sum(record.kind == kind for record in result.posts())
