@@ -45,9 +45,10 @@ from microblog_core.models import (
     ReplyRef,
     RepostRef,
 )
-from microblog_core.storage import _sqlite_schema as schema
-from microblog_core.storage import sqlite as adapter
 from microblog_core.storage.sqlite import SqliteStore, SqliteUnitOfWork
+from microblog_core.storage.sqlite import _rows as columns
+from microblog_core.storage.sqlite import _schema as schema
+from microblog_core.storage.sqlite import _sql as statements
 from microblog_core.testing.contracts import StoreContract
 from tests.conftest import ROOT
 
@@ -235,10 +236,10 @@ def test_an_older_file_is_migrated_forward_and_its_rows_indexed(db_path: Path) -
     conn = _raw(db_path)
     schema.migrate(conn, where=str(db_path), target=1)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
-    conn.execute(adapter._INSERT_ACCOUNT, adapter._account_params(account(1)))
-    conn.execute(adapter._INSERT_ACCOUNT, adapter._account_params(account(2)))
+    conn.execute(statements.INSERT_ACCOUNT, columns.account_params(account(1)))
+    conn.execute(statements.INSERT_ACCOUNT, columns.account_params(account(2)))
     tagged = post(1, 1, "#old news for @user2", tags=("old",), mentions=(2,))
-    conn.execute(adapter._INSERT_POST, adapter._post_params(tagged))
+    conn.execute(statements.INSERT_POST, columns.post_params(tagged))
     conn.close()
 
     with SqliteStore(db_path) as s:
@@ -1116,25 +1117,25 @@ def planned_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Con
 
 _IDS = (pid(0), MAX_ID)
 PLANNED = [
-    ("author stream", adapter._BY_AUTHOR_DESC, (1, *_IDS, 50), "posts_by_author"),
-    ("author stream up", adapter._BY_AUTHOR_ASC, (1, *_IDS, 50), "posts_by_author"),
-    ("followers", adapter._FOLLOWERS_OF, (1, 0, 100), "follows_by_followee"),
-    ("follower ids", adapter._FOLLOWER_IDS, (1,), "follows_by_followee"),
-    ("following", adapter._FOLLOWING_OF, (1, 0, 100), "PRIMARY KEY"),
-    ("replies", adapter._REPLIES_TO, (pid(1), -1), "posts_by_parent"),
-    ("thread", adapter._IN_THREAD, (pid(1),), "posts_by_thread"),
-    ("reposts", adapter._REPOSTS_OF, (pid(1), -1), "posts_by_repost_root"),
-    ("repost by", adapter._REPOST_BY, (2, pid(1)), "posts_one_repost"),
-    ("quotes", adapter._QUOTES_OF, (pid(1), -1), "posts_by_quoted"),
-    ("tag", adapter._WITH_TAG, ("t", *_IDS, 20), "PRIMARY KEY"),
-    ("mention", adapter._MENTIONING, (2, *_IDS, 20), "PRIMARY KEY"),
-    ("likes", adapter._LIKES_OF, (pid(1), 0, 100), "PRIMARY KEY"),
-    ("requests", adapter._REQUESTS_FOR, (1, 0, 100), "follow_requests_by_followee"),
-    ("blockers", adapter._BLOCKER_IDS, (1,), "blocks_by_blocked"),
-    ("mutes", adapter._MUTED_IDS, (1, 0), "PRIMARY KEY"),
-    ("handle", adapter._ACCOUNT_BY_HANDLE, ("user1",), "sqlite_autoindex_accounts_1"),
-    ("feed", adapter._FEED_READ_DESC, (1, *_IDS, 20), "PRIMARY KEY"),
-    ("feed author", adapter._FEED_REMOVE_AUTHOR, (1, 1), "feed_entries_by_author"),
+    ("author stream", statements.BY_AUTHOR_DESC, (1, *_IDS, 50), "posts_by_author"),
+    ("author stream up", statements.BY_AUTHOR_ASC, (1, *_IDS, 50), "posts_by_author"),
+    ("followers", statements.FOLLOWERS_OF, (1, 0, 100), "follows_by_followee"),
+    ("follower ids", statements.FOLLOWER_IDS, (1,), "follows_by_followee"),
+    ("following", statements.FOLLOWING_OF, (1, 0, 100), "PRIMARY KEY"),
+    ("replies", statements.REPLIES_TO, (pid(1), -1), "posts_by_parent"),
+    ("thread", statements.IN_THREAD, (pid(1),), "posts_by_thread"),
+    ("reposts", statements.REPOSTS_OF, (pid(1), -1), "posts_by_repost_root"),
+    ("repost by", statements.REPOST_BY, (2, pid(1)), "posts_one_repost"),
+    ("quotes", statements.QUOTES_OF, (pid(1), -1), "posts_by_quoted"),
+    ("tag", statements.WITH_TAG, ("t", *_IDS, 20), "PRIMARY KEY"),
+    ("mention", statements.MENTIONING, (2, *_IDS, 20), "PRIMARY KEY"),
+    ("likes", statements.LIKES_OF, (pid(1), 0, 100), "PRIMARY KEY"),
+    ("requests", statements.REQUESTS_FOR, (1, 0, 100), "follow_requests_by_followee"),
+    ("blockers", statements.BLOCKER_IDS, (1,), "blocks_by_blocked"),
+    ("mutes", statements.MUTED_IDS, (1, 0), "PRIMARY KEY"),
+    ("handle", statements.ACCOUNT_BY_HANDLE, ("user1",), "sqlite_autoindex_accounts_1"),
+    ("feed", statements.FEED_READ_DESC, (1, *_IDS, 20), "PRIMARY KEY"),
+    ("feed author", statements.FEED_REMOVE_AUTHOR, (1, 1), "feed_entries_by_author"),
 ]
 
 
@@ -1149,11 +1150,11 @@ def test_each_protocol_query_is_served_by_an_index(
     assert not any("TEMP B-TREE" in step for step in plan), plan
 
 
-@pytest.mark.parametrize("flags", list(adapter._PUBLIC))
+@pytest.mark.parametrize("flags", list(statements.PUBLIC))
 def test_the_public_timeline_walks_the_public_index_newest_first(
     planned_db: sqlite3.Connection, flags: tuple[bool, bool]
 ) -> None:
-    plan = _plan(planned_db, adapter._PUBLIC[flags], (*_IDS, 20))
+    plan = _plan(planned_db, statements.PUBLIC[flags], (*_IDS, 20))
     assert any("posts_public" in step for step in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan
 
