@@ -42,8 +42,9 @@ from typing import Any
 from microblog_core.ids import id_at
 from microblog_core.models import Account, Follow, Post, ReplyRef, RepostRef
 from microblog_core.ports import Store
-from microblog_core.storage import sqlite as sqlite_adapter
 from microblog_core.storage.sqlite import SqliteStore
+from microblog_core.storage.sqlite import _rows as sqlite_rows
+from microblog_core.storage.sqlite import _sql as sqlite_sql
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 AUTHORS = 1_000
@@ -156,7 +157,7 @@ def bench_bulk_insert(n: int, directory: Path) -> None:
     print("   mix: " + ", ".join(f"{k} {v:,}" for k, v in sorted(kinds.items())))
 
     # The raw baseline's inputs, built outside its timer.
-    rows = [sqlite_adapter._post_params(p) for p in posts]
+    rows = [sqlite_rows.post_params(p) for p in posts]
     tag_rows = [(tag, p.id) for p in posts for tag in p.tags]
     mention_rows = [(account, p.id) for p in posts for account in p.mentions]
     by_author = Counter(p.author_id for p in posts)
@@ -168,16 +169,14 @@ def bench_bulk_insert(n: int, directory: Path) -> None:
     conn = raw_connection(raw_path)
     start = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany(sqlite_adapter._INSERT_POST, rows)
-    conn.executemany(sqlite_adapter._INSERT_TAG, tag_rows)
-    conn.executemany(sqlite_adapter._INSERT_MENTION, mention_rows)
-    conn.executemany(
-        sqlite_adapter._MOVE_ACCOUNT_COUNTERS, [(0, 0, c, a) for a, c in by_author.items()]
-    )
-    conn.executemany(sqlite_adapter._MOVE_REPLIES, [(c, p) for p, c in replies.items()])
-    conn.executemany(sqlite_adapter._MOVE_REPOSTS, [(c, p) for p, c in reposts.items()])
-    conn.executemany(sqlite_adapter._MOVE_QUOTES, [(c, p) for p, c in quotes.items()])
-    conn.execute(sqlite_adapter._MOVE_TOTAL, (n, "posts"))
+    conn.executemany(sqlite_sql.INSERT_POST, rows)
+    conn.executemany(sqlite_sql.INSERT_TAG, tag_rows)
+    conn.executemany(sqlite_sql.INSERT_MENTION, mention_rows)
+    conn.executemany(sqlite_sql.MOVE_ACCOUNT_COUNTERS, [(0, 0, c, a) for a, c in by_author.items()])
+    conn.executemany(sqlite_sql.MOVE_REPLIES, [(c, p) for p, c in replies.items()])
+    conn.executemany(sqlite_sql.MOVE_REPOSTS, [(c, p) for p, c in reposts.items()])
+    conn.executemany(sqlite_sql.MOVE_QUOTES, [(c, p) for p, c in quotes.items()])
+    conn.execute(sqlite_sql.MOVE_TOTAL, (n, "posts"))
     conn.execute("COMMIT")
     raw_seconds = time.perf_counter() - start
     conn.close()
@@ -248,12 +247,12 @@ def bench_author_reads(n: int, directory: Path) -> None:
     conn = raw_connection(path)
     start = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany(sqlite_adapter._INSERT_POST, map(sqlite_adapter._post_params, posts))
+    conn.executemany(sqlite_sql.INSERT_POST, map(sqlite_rows.post_params, posts))
     conn.executemany(
-        sqlite_adapter._MOVE_ACCOUNT_COUNTERS,
+        sqlite_sql.MOVE_ACCOUNT_COUNTERS,
         [(0, 0, c, a) for a, c in Counter(p.author_id for p in posts).items()],
     )
-    conn.execute(sqlite_adapter._MOVE_TOTAL, (n, "posts"))
+    conn.execute(sqlite_sql.MOVE_TOTAL, (n, "posts"))
     conn.execute("COMMIT")
     conn.close()
     print(f"   (loaded SQLite with executemany in {time.perf_counter() - start:.1f} s)")

@@ -43,9 +43,9 @@ from microblog_core.ports import Store
 from microblog_core.ranking import TWITTER_2023, AuthorDiversity, Candidate, rank
 from microblog_core.ranking.pipeline import InNetwork, Ranker, ranked_timeline
 from microblog_core.service import Microblog
-from microblog_core.storage import sqlite as sqlite_adapter
 from microblog_core.storage.memory import MemoryStore
 from microblog_core.storage.sqlite import SqliteStore
+from microblog_core.storage.sqlite import _posts as sqlite_posts
 from microblog_core.timelines import FanOutOnRead, FanOutOnWrite
 from microblog_core.timelines.home import _home_items
 
@@ -251,14 +251,14 @@ def bench_home_sqlite(followees: int, sizes: list[int]) -> None:
                 f"{time.perf_counter() - start:5.1f} s"
             )
             blogs[followees * per_author] = service(store)
-        default_chunk = sqlite_adapter._STREAM_FIRST_CHUNK
+        default_chunk = sqlite_posts._STREAM_FIRST_CHUNK
 
         def one_row(blog: Microblog) -> list[Post]:
-            sqlite_adapter._STREAM_FIRST_CHUNK = 1  # type: ignore[misc]
+            sqlite_posts._STREAM_FIRST_CHUNK = 1  # type: ignore[misc]
             try:
                 return home_items(blog, 50)
             finally:
-                sqlite_adapter._STREAM_FIRST_CHUNK = default_chunk  # type: ignore[misc]
+                sqlite_posts._STREAM_FIRST_CHUNK = default_chunk  # type: ignore[misc]
 
         runs: dict[str, Callable[[], object]] = {}
         for stored, blog in blogs.items():

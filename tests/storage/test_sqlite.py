@@ -26,7 +26,9 @@ from microblog_core import ports
 from microblog_core.errors import (
     ConflictError,
     DuplicateRepostError,
+    InvalidIdError,
     MicroblogError,
+    NaiveDatetimeError,
     NotFoundError,
     StorageError,
     ValidationError,
@@ -45,9 +47,10 @@ from microblog_core.models import (
     ReplyRef,
     RepostRef,
 )
-from microblog_core.storage import _sqlite_schema as schema
-from microblog_core.storage import sqlite as adapter
 from microblog_core.storage.sqlite import SqliteStore, SqliteUnitOfWork
+from microblog_core.storage.sqlite import _rows as columns
+from microblog_core.storage.sqlite import _schema as schema
+from microblog_core.storage.sqlite import _sql as statements
 from microblog_core.testing.contracts import StoreContract
 from tests.conftest import ROOT
 
@@ -235,10 +238,10 @@ def test_an_older_file_is_migrated_forward_and_its_rows_indexed(db_path: Path) -
     conn = _raw(db_path)
     schema.migrate(conn, where=str(db_path), target=1)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
-    conn.execute(adapter._INSERT_ACCOUNT, adapter._account_params(account(1)))
-    conn.execute(adapter._INSERT_ACCOUNT, adapter._account_params(account(2)))
+    conn.execute(statements.INSERT_ACCOUNT, columns.account_params(account(1)))
+    conn.execute(statements.INSERT_ACCOUNT, columns.account_params(account(2)))
     tagged = post(1, 1, "#old news for @user2", tags=("old",), mentions=(2,))
-    conn.execute(adapter._INSERT_POST, adapter._post_params(tagged))
+    conn.execute(statements.INSERT_POST, columns.post_params(tagged))
     conn.close()
 
     with SqliteStore(db_path) as s:
@@ -1010,6 +1013,169 @@ def test_wrong_value_types_are_validation_errors_before_any_sql(store: SqliteSto
             unit.feeds.insert("12", pid(1), 1, cap=4)  # type: ignore[arg-type]
 
 
+# --------------------------------------------------------------------------- error classes
+# The agreed table in microblog_core._checks: an id, stored id or cursor that is wrong
+# raises InvalidIdError; a bad collection, limit, flag, str or value raises ValidationError;
+# a naive instant raises NaiveDatetimeError. The class is asserted exactly (InvalidIdError
+# is itself a ValidationError), so this adapter answers like every other.
+
+_OPTIONAL_LIMIT = {"posts.replies_to", "posts.reposts_of", "posts.quotes_of"}
+_STORED_IDS = {"feeds.insert", "feeds.merge"}
+
+
+def _slot_kind(name: str, slot: int | str, good: object) -> str:
+    """What kind of argument ``slot`` of call ``name`` is, from its name or its good value."""
+    if slot in ("after", "max_id", "min_id"):
+        return "cursor"
+    if slot in ("limit", "cap"):
+        return "optional limit" if name in _OPTIONAL_LIMIT else "limit"
+    if slot in ("ascending", "include_replies", "include_reposts"):
+        return "flag"
+    if slot == "at":
+        return "optional instant" if name == "relations.get_mute" else "instant"
+    if name == "feeds.merge" and slot == 1:
+        return "entries"
+    if isinstance(good, bool):  # pragma: no cover - no positional flag in the table
+        return "flag"
+    if isinstance(good, int):
+        return "stored id" if name in _STORED_IDS else "id"
+    if isinstance(good, str):
+        return "str"
+    if isinstance(good, list):
+        return "stored ids" if name in _STORED_IDS else "ids"
+    return "value"
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _expected_class(kind: str, junk: object) -> type[MicroblogError] | None:
+    """The exact class the table asks for, or None when ``junk`` may be a valid argument."""
+    if kind == "id":
+        return None if _is_int(junk) else InvalidIdError
+    if kind == "stored id":
+        return None if _is_int(junk) and 0 < junk <= MAX_ID else InvalidIdError  # type: ignore[operator]
+    if kind == "cursor":
+        return None if junk is None or _is_int(junk) else InvalidIdError
+    if kind in ("limit", "optional limit"):
+        if kind == "optional limit" and junk is None:
+            return None
+        return None if _is_int(junk) and junk >= 1 else ValidationError  # type: ignore[operator]
+    if kind == "flag":
+        return None if isinstance(junk, bool) else ValidationError
+    if kind == "str":
+        return None if isinstance(junk, str) else ValidationError
+    if kind in ("ids", "stored ids"):
+        if isinstance(junk, str | bytes) or not isinstance(junk, list | tuple | dict):
+            return ValidationError
+        item_kind = "stored id" if kind == "stored ids" else "id"
+        for item in junk:
+            if _expected_class(item_kind, item) is not None:
+                return InvalidIdError
+        return None
+    if kind in ("instant", "optional instant"):
+        if kind == "optional instant" and junk is None:
+            return None
+        if not isinstance(junk, datetime):
+            return ValidationError
+        return NaiveDatetimeError if junk.utcoffset() is None else None
+    if kind == "value":
+        return ValidationError
+    return None  # entries: covered by the examples below
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(sorted(_CALLS)), data=st.data())
+def test_a_bad_argument_raises_the_class_of_the_shared_table(
+    name: str, data: st.DataObject
+) -> None:
+    """Junk in any slot raises exactly the class ``_checks`` names for that kind of argument."""
+    _, _, args, kwargs = _CALLS[name]
+    slots: list[int | str] = [*range(len(args)), *kwargs]
+    if not slots:
+        return
+    slot = data.draw(st.sampled_from(slots), label="slot")
+    junk = data.draw(_JUNK, label="junk")
+    call_args, call_kwargs = list(args), dict(kwargs)
+    if isinstance(slot, int):
+        kind = _slot_kind(name, slot, args[slot])
+        call_args[slot] = junk
+    else:
+        kind = _slot_kind(name, slot, kwargs[slot])
+        call_kwargs[slot] = junk
+    expected = _expected_class(kind, junk)
+    with SqliteStore(":memory:") as s:
+        seed(s, account(1), account(2), post(1, 1, tags=("t",)))
+        with s.unit_of_work() as unit:
+            if expected is None:  # a valid argument, or one the store may refuse otherwise
+                with contextlib.suppress(MicroblogError):
+                    _call(unit, name, tuple(call_args), call_kwargs)
+                return
+            with pytest.raises(MicroblogError) as info:
+                _call(unit, name, tuple(call_args), call_kwargs)
+            assert type(info.value) is expected, (kind, junk, info.value)
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda u: u.accounts.find("1"), InvalidIdError),
+        (lambda u: u.accounts.find(True), InvalidIdError),
+        (lambda u: u.posts.get_many([1, 2.0]), InvalidIdError),
+        (lambda u: u.posts.by_author(1, max_id="9"), InvalidIdError),
+        (lambda u: u.relations.followers_of(1, after=1.5), InvalidIdError),
+        (lambda u: u.feeds.read(1, min_id=False), InvalidIdError),
+        (lambda u: u.feeds.insert([0], pid(1), 1, cap=4), InvalidIdError),
+        (lambda u: u.feeds.insert([1], MAX_ID + 1, 1, cap=4), InvalidIdError),
+        (lambda u: u.feeds.merge(-1, [], cap=4), InvalidIdError),
+        (lambda u: u.feeds.merge(1, [(pid(1), 0)], cap=4), InvalidIdError),
+        (lambda u: u.accounts.get_many(5), ValidationError),
+        (lambda u: u.posts.get_many("12"), ValidationError),
+        (lambda u: u.feeds.remove_posts([1], 3), ValidationError),
+        (lambda u: u.feeds.merge(1, 7, cap=4), ValidationError),
+        (lambda u: u.feeds.merge(1, [(pid(1), 1, 3)], cap=4), ValidationError),
+        (lambda u: u.posts.by_author(1, limit=0), ValidationError),
+        (lambda u: u.accounts.page(limit=True), ValidationError),
+        (lambda u: u.posts.replies_to(pid(1), limit="3"), ValidationError),
+        (lambda u: u.feeds.insert([1], pid(1), 1, cap=0), ValidationError),
+        (lambda u: u.posts.public(include_replies=1), ValidationError),
+        (lambda u: u.feeds.read(1, ascending="yes"), ValidationError),
+        (lambda u: u.accounts.by_handle(5), ValidationError),
+        (lambda u: u.posts.with_tag(None), ValidationError),
+        (lambda u: u.accounts.add("account"), ValidationError),
+        (lambda u: u.relations.muted_ids(1, at="now"), ValidationError),
+        (lambda u: u.relations.muted_ids(1, at=datetime(2026, 1, 1)), NaiveDatetimeError),
+    ],
+)
+def test_each_kind_of_mistake_raises_its_exact_class(
+    store: SqliteStore, call: Callable[[SqliteUnitOfWork], object], expected: type[Exception]
+) -> None:
+    seed(store, account(1), account(2), post(1))
+    with store.unit_of_work() as unit, pytest.raises(MicroblogError) as info:
+        call(unit)
+    assert type(info.value) is expected
+
+
+@given(
+    number=st.one_of(
+        st.integers(max_value=0),
+        st.integers(min_value=MAX_ID + 1),
+        st.sampled_from([-(10**5000), 10**5000]),
+    )
+)
+def test_a_lookup_by_an_int_outside_the_id_range_matches_nothing(number: int) -> None:
+    with SqliteStore(":memory:") as s:
+        seed(s, account(1), post(1))
+        with s.unit_of_work(readonly=True) as unit:
+            assert unit.accounts.find(number) is None
+            assert unit.posts.find(number) is None
+            assert unit.posts.get_many([number, pid(1)]).keys() == {pid(1)}
+            assert unit.relations.follower_ids(number) == frozenset()
+            assert unit.feeds.size(number) == 0
+            assert unit.posts.by_author(number) == []
+
+
 def test_bounds_beyond_the_id_range_answer_without_error(store: SqliteStore) -> None:
     seed(store, account(1), post(1), post(2))
     with store.unit_of_work(readonly=True) as unit:
@@ -1116,25 +1282,25 @@ def planned_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Con
 
 _IDS = (pid(0), MAX_ID)
 PLANNED = [
-    ("author stream", adapter._BY_AUTHOR_DESC, (1, *_IDS, 50), "posts_by_author"),
-    ("author stream up", adapter._BY_AUTHOR_ASC, (1, *_IDS, 50), "posts_by_author"),
-    ("followers", adapter._FOLLOWERS_OF, (1, 0, 100), "follows_by_followee"),
-    ("follower ids", adapter._FOLLOWER_IDS, (1,), "follows_by_followee"),
-    ("following", adapter._FOLLOWING_OF, (1, 0, 100), "PRIMARY KEY"),
-    ("replies", adapter._REPLIES_TO, (pid(1), -1), "posts_by_parent"),
-    ("thread", adapter._IN_THREAD, (pid(1),), "posts_by_thread"),
-    ("reposts", adapter._REPOSTS_OF, (pid(1), -1), "posts_by_repost_root"),
-    ("repost by", adapter._REPOST_BY, (2, pid(1)), "posts_one_repost"),
-    ("quotes", adapter._QUOTES_OF, (pid(1), -1), "posts_by_quoted"),
-    ("tag", adapter._WITH_TAG, ("t", *_IDS, 20), "PRIMARY KEY"),
-    ("mention", adapter._MENTIONING, (2, *_IDS, 20), "PRIMARY KEY"),
-    ("likes", adapter._LIKES_OF, (pid(1), 0, 100), "PRIMARY KEY"),
-    ("requests", adapter._REQUESTS_FOR, (1, 0, 100), "follow_requests_by_followee"),
-    ("blockers", adapter._BLOCKER_IDS, (1,), "blocks_by_blocked"),
-    ("mutes", adapter._MUTED_IDS, (1, 0), "PRIMARY KEY"),
-    ("handle", adapter._ACCOUNT_BY_HANDLE, ("user1",), "sqlite_autoindex_accounts_1"),
-    ("feed", adapter._FEED_READ_DESC, (1, *_IDS, 20), "PRIMARY KEY"),
-    ("feed author", adapter._FEED_REMOVE_AUTHOR, (1, 1), "feed_entries_by_author"),
+    ("author stream", statements.BY_AUTHOR_DESC, (1, *_IDS, 50), "posts_by_author"),
+    ("author stream up", statements.BY_AUTHOR_ASC, (1, *_IDS, 50), "posts_by_author"),
+    ("followers", statements.FOLLOWERS_OF, (1, 0, 100), "follows_by_followee"),
+    ("follower ids", statements.FOLLOWER_IDS, (1,), "follows_by_followee"),
+    ("following", statements.FOLLOWING_OF, (1, 0, 100), "PRIMARY KEY"),
+    ("replies", statements.REPLIES_TO, (pid(1), -1), "posts_by_parent"),
+    ("thread", statements.IN_THREAD, (pid(1),), "posts_by_thread"),
+    ("reposts", statements.REPOSTS_OF, (pid(1), -1), "posts_by_repost_root"),
+    ("repost by", statements.REPOST_BY, (2, pid(1)), "posts_one_repost"),
+    ("quotes", statements.QUOTES_OF, (pid(1), -1), "posts_by_quoted"),
+    ("tag", statements.WITH_TAG, ("t", *_IDS, 20), "PRIMARY KEY"),
+    ("mention", statements.MENTIONING, (2, *_IDS, 20), "PRIMARY KEY"),
+    ("likes", statements.LIKES_OF, (pid(1), 0, 100), "PRIMARY KEY"),
+    ("requests", statements.REQUESTS_FOR, (1, 0, 100), "follow_requests_by_followee"),
+    ("blockers", statements.BLOCKER_IDS, (1,), "blocks_by_blocked"),
+    ("mutes", statements.MUTED_IDS, (1, 0), "PRIMARY KEY"),
+    ("handle", statements.ACCOUNT_BY_HANDLE, ("user1",), "sqlite_autoindex_accounts_1"),
+    ("feed", statements.FEED_READ_DESC, (1, *_IDS, 20), "PRIMARY KEY"),
+    ("feed author", statements.FEED_REMOVE_AUTHOR, (1, 1), "feed_entries_by_author"),
 ]
 
 
@@ -1149,11 +1315,11 @@ def test_each_protocol_query_is_served_by_an_index(
     assert not any("TEMP B-TREE" in step for step in plan), plan
 
 
-@pytest.mark.parametrize("flags", list(adapter._PUBLIC))
+@pytest.mark.parametrize("flags", list(statements.PUBLIC))
 def test_the_public_timeline_walks_the_public_index_newest_first(
     planned_db: sqlite3.Connection, flags: tuple[bool, bool]
 ) -> None:
-    plan = _plan(planned_db, adapter._PUBLIC[flags], (*_IDS, 20))
+    plan = _plan(planned_db, statements.PUBLIC[flags], (*_IDS, 20))
     assert any("posts_public" in step for step in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan
 
