@@ -7,6 +7,8 @@ if TYPE_CHECKING:
 
 
 class Repository:
+    """A repository of one unit: every query goes through the unit's connection."""
+
     __slots__ = ("_u",)
 
     def __init__(self, unit: "SqliteUnitOfWork") -> None:
