@@ -202,16 +202,10 @@ Step = (
     | UnlikeStep
     | DeleteStep
 )
-"""One use case of a history (any of the ``...Step`` classes).
-
-:meta hide-value:
-"""
+# Documented where the public facade binds it: microblog_core.testing.strategies.
 
 STEP_TYPES: tuple[type, ...] = typing.get_args(Step)
-"""Every step class (the members of :data:`Step`).
-
-:meta hide-value:
-"""
+# Documented where the public facade binds it: microblog_core.testing.strategies.
 
 _POST_MAKING = (PostStep, ReplyStep, QuoteStep, RepostStep)
 # The kinds a step is drawn as, in shrinking order; kinds that need a post fall

@@ -15,12 +15,7 @@ from microblog_core.text import TWITTER_V3, LengthPolicy, Reason, measure
 # --- texts under a length policy -------------------------------------------------------
 
 MAX_OVERSHOOT = 12
-"""How far past its limit a text from ``texts(valid=False)`` may be, in length units.
-
-An invalid text is as short as a too-long text can be made by cutting it at a
-grapheme boundary; the last grapheme (an emoji sequence, a URL that the cut
-completes) can cost up to this much.
-"""
+# Documented where the public facade binds it: microblog_core.testing.strategies.
 
 _GRAPHEME = regex.compile(r"\X")
 _ZWJ = "\u200d"

@@ -72,7 +72,7 @@ from microblog_core.models import (
 T = TypeVar("T")
 
 KINDS: tuple[str, ...] = ("original", "reply", "quote", "repost")
-"""The kinds of post :func:`posts` can generate, in shrinking order."""
+# Documented where the public facade binds it: microblog_core.testing.strategies.
 
 _EVENT_CLASSES: tuple[type, ...] = typing.get_args(Event)
 # id_at(EPOCH) would be 0, which is not an id: the first instant with a valid id is 1 ms later.

@@ -74,11 +74,11 @@ from microblog_core.models import (
     ReplyRef,
     RepostRef,
 )
+from microblog_core.testing import _histories, _texts, _values
 from microblog_core.testing._graphs import (
     follow_graphs,
 )
 from microblog_core.testing._histories import (
-    STEP_TYPES,
     ApproveStep,
     BlockStep,
     DeleteStep,
@@ -92,7 +92,6 @@ from microblog_core.testing._histories import (
     Replay,
     ReplyStep,
     RepostStep,
-    Step,
     UnblockStep,
     UnfollowStep,
     UnlikeStep,
@@ -103,7 +102,6 @@ from microblog_core.testing._histories import (
     replay,
 )
 from microblog_core.testing._texts import (
-    MAX_OVERSHOOT,
     texts,
 )
 from microblog_core.testing._threads import (
@@ -112,7 +110,6 @@ from microblog_core.testing._threads import (
 )
 from microblog_core.testing._values import (
     _EVENT_CLASSES,
-    KINDS,
     account_counters,
     account_ids,
     accounts,
@@ -198,6 +195,31 @@ __all__ = [
 ]
 
 # --- type registration -----------------------------------------------------------------
+
+
+# The public constants are bound here, where their documentation lives.
+KINDS: tuple[str, ...] = _values.KINDS
+"""The kinds of post :func:`posts` can generate, in shrinking order."""
+
+MAX_OVERSHOOT: int = _texts.MAX_OVERSHOOT
+"""How far past its limit a text from ``texts(valid=False)`` may be, in length units.
+
+An invalid text is as short as a too-long text can be made by cutting it at a
+grapheme boundary; the last grapheme (an emoji sequence, a URL that the cut
+completes) can cost up to this much.
+"""
+
+Step = _histories.Step
+"""One use case of a history (any of the ``...Step`` classes).
+
+:meta hide-value:
+"""
+
+STEP_TYPES: tuple[type, ...] = _histories.STEP_TYPES
+"""Every step class (the members of :data:`Step`).
+
+:meta hide-value:
+"""
 
 
 def _strategy_for_type(cls: Any) -> Any:
