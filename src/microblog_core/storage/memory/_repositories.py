@@ -316,7 +316,7 @@ class Posts(Repository):
         by_author = s.by_author
         seen: set[int] = set()
         lists: list[list[int]] = []
-        for author in author_ids:
+        for author in _checks.iterable(author_ids, "author_ids", "ids"):
             key = author if author.__class__ is int else _checks.lookup_id(author, "author_id")
             if key in seen:
                 continue
