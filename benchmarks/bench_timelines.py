@@ -7,9 +7,11 @@
    than sorting. (The public API caps pages at 40; a page of 50 goes through
    the same code below the argument checks, and the 40-item public call is
    timed too.)
-2. Fan-out-on-write of one post to 100,000 followers (memory adapter):
-   feed entries delivered per second, against a bare loop appending an id
-   to 100,000 Python lists (target: within 3x).
+2. Fan-out-on-write of one post to 100,000 followers (memory adapter),
+   against a bare loop appending an id to 100,000 Python lists (target:
+   within 3x), with authors posting in turn: one author again and again, 2
+   and 10 authors with the same, disjoint or overlapping followers; and the
+   first post after an author's follower set changed.
 3. The same home page through the SQLite adapter with 100,000 and with
    1,000,000 stored posts: time per page and its growth (target: flat,
    index-served). Also timed with the adapter's first stream chunk set to
@@ -18,7 +20,7 @@
    diversity: candidates per second for ``rank()`` alone and for the whole
    pipeline (sources, filters, features, scorer, re-rankers, page).
 
-    .venv/bin/python benchmarks/bench_timelines.py [--quick]
+    .venv/bin/python benchmarks/bench_timelines.py [--quick] [--only N ...]
 
 ``--quick`` shrinks every size tenfold (a smoke run; ratios then mean little).
 """
@@ -30,9 +32,9 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from itertools import chain, islice
+from itertools import chain, cycle, islice
 from operator import attrgetter
 from pathlib import Path
 
@@ -182,60 +184,116 @@ def bench_home_memory(followees: int, per_author: int) -> None:
     )
 
 
-def bench_fan_out(followers: int) -> None:
-    print(f"\n2. Fan-out-on-write of one post to {followers:,} followers, memory adapter")
+def fan_out_blog(authors: int, followers: int, *, stride: int) -> tuple[Microblog, list[int]]:
+    """A fan-out-on-write service whose ``authors`` accounts each have ``followers`` followers.
+
+    Author ``k`` (0-based) is followed by the readers ``k * stride`` to
+    ``k * stride + followers - 1`` of a pool: ``stride=0`` gives every author
+    the same followers, ``stride=followers`` disjoint ones, anything between
+    overlapping windows.
+    """
     store = MemoryStore()
-    author = 1
+    pool = followers + stride * (authors - 1)
+    author_ids = list(range(1, authors + 1))
+    first_reader = authors + 1
     with store.unit_of_work() as unit:
-        for account_id in range(1, followers + 2):
+        for account_id in range(1, first_reader + pool):
             unit.accounts.add(
                 Account.create(id=account_id, handle=f"user{account_id}", created_at=T0)
             )
-        for follower in range(2, followers + 2):
-            unit.relations.add_follow(
-                Follow(follower_id=follower, followee_id=author, created_at=T0)
-            )
+        for k, author in enumerate(author_ids):
+            start = first_reader + k * stride
+            for follower in range(start, start + followers):
+                unit.relations.add_follow(
+                    Follow(follower_id=follower, followee_id=author, created_at=T0)
+                )
         unit.commit()
-    blog = service(store, timeline=FanOutOnWrite())
-    quiet = service(MemoryStore())
-    lonely = quiet.register("lonely")
+    return service(store, timeline=FanOutOnWrite()), author_ids
 
+
+def bench_fan_out(followers: int) -> None:
+    print(f"\n2. Fan-out-on-write of one post to {followers:,} followers, memory adapter")
     lists: list[list[int]] = [[] for _ in range(followers)]
 
     def bare_loop() -> None:
         for feed in lists:
             feed.append(12345)
 
-    def publish() -> None:
-        blog.post(author, "to everyone")
-        blog.clock.advance(1)  # type: ignore[attr-defined]
+    quiet = service(MemoryStore())
+    lonely = quiet.register("lonely")
+    patterns = {
+        "1 author posting again and again": (1, 0),
+        "2 authors in turn, same followers": (2, 0),
+        "2 authors in turn, disjoint followers": (2, followers),
+        "10 authors in turn, same followers": (10, 0),
+        "10 authors in turn, windows 10% apart": (10, followers // 10),
+    }
+    runs: dict[str, Callable[[], object]] = {
+        "bare": bare_loop,
+        "bare_post": lambda: quiet.post(lonely.id, "to nobody"),
+    }
+    blogs = {}
+    for name, (authors, stride) in patterns.items():
+        blog, author_ids = fan_out_blog(authors, followers, stride=stride)
+        blogs[name] = blog
+        turn = cycle(author_ids)
 
-    times = interleaved(
-        {
-            "post": publish,
-            "bare_post": lambda: quiet.post(lonely.id, "to nobody"),
-            "bare": bare_loop,
-        },
-        rounds=7,
-        repeat=1,
-    )
-    post_time, bare_post, bare = times["post"], times["bare_post"], times["bare"]
-    with store.unit_of_work(readonly=True) as unit:
-        assert unit.feeds.size(followers + 1) >= 5
-    delivered = followers + 1
-    fan_out = post_time - bare_post
-    print(f"   post use case with fan-out        {post_time * 1e3:8.2f} ms")
-    print(f"   post use case, no followers       {bare_post * 1e3:8.2f} ms")
-    print(f"   fan-out alone                     {fan_out * 1e3:8.2f} ms")
-    print(f"   bare loop appending to lists      {bare * 1e3:8.2f} ms")
-    print(f"   delivered: {delivered / fan_out:12,.0f} items/s (bare loop {followers / bare:,.0f})")
-    print(f"   ratio to bare loop: {fan_out / bare:5.1f}x (target <= 3)")
-    with store.unit_of_work() as writer:
-        readers = list(range(1, followers + 2))
+        def publish(blog: Microblog = blog, turn: Iterator[int] = turn) -> None:
+            blog.post(next(turn), "to everyone")
+            blog.clock.advance(1)  # type: ignore[attr-defined]
+
+        runs[name] = publish
+    times = interleaved(runs, rounds=5, repeat=3)
+    bare, bare_post = times["bare"], times["bare_post"]
+    print(f"   bare loop appending to {followers:,} lists   {bare * 1e3:8.2f} ms")
+    print(f"   post use case, no followers             {bare_post * 1e3:8.2f} ms")
+    print("   fan-out alone (post minus the bare post), and its ratio to the bare loop:")
+    for name in patterns:
+        fan_out = times[name] - bare_post
+        print(f"   {name:<40} {fan_out * 1e3:8.2f} ms  {fan_out / bare:5.2f}x (target <= 3)")
+    del blogs
+
+    # The first post after the author's follower set changed: one new follower.
+    blog, (author,) = fan_out_blog(1, followers, stride=0)
+    newcomers = iter(range(followers + 2, followers + 10_000))
+
+    def after_change() -> float:
+        newcomer = blog.register(f"new{next(newcomers)}").id
+        blog.follow(newcomer, author)
+        blog.clock.advance(1)  # type: ignore[attr-defined]
         start = time.perf_counter()
-        writer.feeds.insert(readers, 999_999_999_999, author, cap=800)
-        insert_only = time.perf_counter() - start
-    print(f"   of which the adapter's FeedRepository.insert: {insert_only * 1e3:.2f} ms")
+        blog.post(author, "to everyone, and one more")
+        elapsed = time.perf_counter() - start
+        blog.clock.advance(1)  # type: ignore[attr-defined]
+        return elapsed
+
+    blog.post(author, "warm-up")
+    blog.clock.advance(1)  # type: ignore[attr-defined]
+    firsts, bares = [], []
+    gc.disable()
+    try:
+        for _ in range(9):  # alternate with the bare loop: the load on the machine drifts
+            bares.append(timed(bare_loop, 3))
+            firsts.append(after_change())
+    finally:
+        gc.enable()
+    fan_out = statistics.median(firsts) - bare_post
+    bare = statistics.median(bares)
+    print(
+        f"   first post after a new follower          {fan_out * 1e3:8.2f} ms  "
+        f"{fan_out / bare:5.2f}x (bare loop meanwhile {bare * 1e3:.2f} ms)"
+    )
+    # The adapter's general path: readers given as a plain list (no follower index).
+    with blog.unit_of_work() as writer:
+        readers = list(range(2, followers + 2))
+        newest = writer.feeds.read(author, limit=1)[0]
+        start = time.perf_counter()
+        writer.feeds.insert(readers, newest + 1, author, cap=800)
+        general = time.perf_counter() - start
+    print(
+        f"   FeedRepository.insert given a list of ids {general * 1e3:8.2f} ms  "
+        f"{general / bare:5.2f}x (the general path: a dict lookup per reader)"
+    )
 
 
 def bench_home_sqlite(followees: int, sizes: list[int]) -> None:
@@ -320,12 +378,20 @@ def bench_ranking(count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="ten times smaller (smoke run)")
+    parser.add_argument(
+        "--only", type=int, choices=range(1, 5), action="append", help="run only these parts"
+    )
     args = parser.parse_args()
     scale = 10 if args.quick else 1
-    bench_home_memory(1000 // scale, 200)
-    bench_fan_out(100_000 // scale)
-    bench_home_sqlite(1000 // scale, [100, 1000])
-    bench_ranking(10_000 // scale)
+    parts = set(args.only or range(1, 5))
+    if 1 in parts:
+        bench_home_memory(1000 // scale, 200)
+    if 2 in parts:
+        bench_fan_out(100_000 // scale)
+    if 3 in parts:
+        bench_home_sqlite(1000 // scale, [100, 1000])
+    if 4 in parts:
+        bench_ranking(10_000 // scale)
 
 
 if __name__ == "__main__":

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from microblog_core.errors import MicroblogError, StorageError, ValidationError
+from microblog_core.errors import InvalidIdError, MicroblogError, StorageError, ValidationError
 from microblog_core.ids import AccountId, PostId, id_at
 from microblog_core.models import Account, Follow, Post
 from microblog_core.storage import MemoryStore
-from microblog_core.storage._memory_graph import FollowGraph
 from microblog_core.storage.memory import MemoryUnitOfWork
+from microblog_core.storage.memory._follow_index import FollowIndex
 from microblog_core.testing.contracts import (
     StoreContract,
     _apply_write,
@@ -346,8 +346,8 @@ edges = st.lists(
 
 @given(ops=edges, after=st.none() | st.integers(0, 7), limit=st.integers(1, 7))
 def test_follow_graph_matches_a_dict_model(ops, after, limit):
-    """FollowGraph answers every query as a dict of edges would."""
-    graph = FollowGraph()
+    """FollowIndex answers every query as a dict of edges would."""
+    graph = FollowIndex()
     for node in range(1, 7):
         graph.add_node(node)
     model: dict[tuple[int, int], int] = {}
@@ -520,3 +520,92 @@ def test_a_contract_class_without_make_store_cannot_run():
 
     with pytest.raises(TypeError, match="make_store"):
         Forgot()
+
+
+# --------------------------------------------------------------------------- fan-out layout
+
+
+def _fan_out_world() -> MemoryStore:
+    store = seeded(*range(1, 10))
+    with store.unit_of_work() as uow:
+        for follower in range(4, 10):
+            uow.relations.add_follow(
+                Follow(follower_id=AccountId(follower), followee_id=AccountId(1), created_at=T0)
+            )
+        uow.commit()
+    return store
+
+
+_FAN_OUT_OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["post", "follow", "unfollow", "rolled back", "stale", "clear"]),
+        st.integers(1, 3),
+        st.integers(2, 9),
+    ),
+    max_size=30,
+)
+
+
+@given(ops=_FAN_OUT_OPS, cap=st.integers(1, 6))
+def test_fan_out_through_the_follower_index_equals_the_general_path(ops, cap):
+    """Handing follower_ids back to insert (indexed followers' feeds) gives what a list gives.
+
+    The index of followers' feeds is kept by follows, unfollows and rollbacks;
+    a follower_ids value read before a follow change is not used for it.
+    """
+    from unittest import mock
+
+    from microblog_core.storage.memory import _feeds as feed_layout
+
+    indexed, listed = _fan_out_world(), _fan_out_world()
+    with mock.patch.object(feed_layout, "FANS_MIN", 1):
+        for number, (kind, author, other) in enumerate(ops, start=1):
+            for store, as_given in ((indexed, True), (listed, False)):
+                with store.unit_of_work() as uow:
+                    followers = uow.relations.follower_ids(AccountId(author))
+                    readers = followers if as_given else list(followers)
+                    edge = {"follower_id": AccountId(other), "followee_id": AccountId(author)}
+                    if kind == "follow" and other != author:
+                        uow.relations.add_follow(Follow(**edge, created_at=T0))
+                    elif kind == "unfollow":
+                        uow.relations.remove_follow(**edge)
+                    elif kind == "clear":
+                        uow.feeds.clear(AccountId(other))
+                    elif kind == "stale" and other != author:
+                        uow.relations.add_follow(Follow(**edge, created_at=T0))
+                        uow.feeds.insert(readers, PostId(BASE + number), author, cap=cap)
+                    elif kind in {"post", "rolled back"}:
+                        uow.feeds.insert(readers, PostId(BASE + number), author, cap=cap)
+                    if kind != "rolled back":
+                        uow.commit()
+            assert indexed._snapshot() == listed._snapshot()
+
+
+def test_a_fan_out_reaches_a_new_follower_and_not_a_former_one():
+    """After a follow and an unfollow, the next fan-out goes to the new follower set."""
+    from unittest import mock
+
+    from microblog_core.storage.memory import _feeds as feed_layout
+
+    store = _fan_out_world()
+    with mock.patch.object(feed_layout, "FANS_MIN", 1), store.unit_of_work() as uow:
+        uow.feeds.insert(uow.relations.follower_ids(AccountId(1)), BASE + 1, 1, cap=10)
+        new = Follow(follower_id=AccountId(2), followee_id=AccountId(1), created_at=T0)
+        uow.relations.add_follow(new)
+        uow.relations.remove_follow(AccountId(4), AccountId(1))
+        uow.feeds.insert(uow.relations.follower_ids(AccountId(1)), BASE + 2, 1, cap=10)
+        uow.commit()
+    assert _feeds(store, [2, 4, 5]) == {2: [BASE + 2], 4: [BASE + 1], 5: [BASE + 2, BASE + 1]}
+    assert set(store._state.feeds.fans[1]) == {2, *range(5, 10)}  # the index served, exactly
+
+
+@pytest.mark.parametrize(
+    ("authors", "expected"),
+    [(5, ValidationError), (None, ValidationError), (["1"], InvalidIdError)],
+)
+def test_merged_streams_refuse_bad_author_ids_with_the_shared_classes(authors, expected):
+    store = seeded(1)
+    with store.unit_of_work(readonly=True) as uow:
+        with pytest.raises(ValidationError) as info:
+            next(uow.posts.merged_streams(authors), None)
+        assert type(info.value) is expected

@@ -16,7 +16,7 @@ not start with ``Test``, so pytest never collects them on their own. Mix and
 match the per-protocol classes (:class:`AccountRepositoryContract`,
 :class:`PostRepositoryContract`, :class:`RelationRepositoryContract`,
 :class:`EngagementRepositoryContract`, :class:`FeedRepositoryContract`,
-:class:`UnitOfWorkContract`) to check an adapter that is still partial;
+:class:`UnitOfWorkContract`, :class:`ArgumentContract`) to check an adapter that is still partial;
 :class:`StoreContract` is all of them.
 
 Each test gets its store from the ``store`` fixture, which calls
@@ -40,8 +40,14 @@ module is first imported, so load yours in ``conftest.py``.
 What the suite checks, beyond the docstrings of :mod:`microblog_core.ports`,
 are these shared decisions:
 
-- ``limit`` and ``cap`` arguments below 1, and values or ids of the wrong
-  type, raise :class:`~microblog_core.errors.ValidationError`.
+- A bad argument raises exactly the class of its kind
+  (:class:`ArgumentContract`, after the table of :mod:`microblog_core._checks`):
+  :class:`~microblog_core.errors.InvalidIdError` for an id of the wrong type
+  (bools included), an id to store out of range or a bad paging cursor;
+  :class:`~microblog_core.errors.NaiveDatetimeError` for a naive instant;
+  :class:`~microblog_core.errors.ValidationError` for a ``limit`` or ``cap``
+  below 1, a collection, str or value of the wrong type. (``InvalidIdError``
+  is a ``ValidationError``, so tests that expect the latter still hold.)
 - A write that raises changes nothing, and the unit stays usable.
 - ``PostRepository.update`` refuses (``ValidationError``) a change of author
   or of kind (``reply_to``, ``repost_of``, ``quote_of``); the indexes follow
@@ -76,7 +82,9 @@ from microblog_core.errors import (
     ConflictError,
     DuplicateHandleError,
     DuplicateRepostError,
+    InvalidIdError,
     MicroblogError,
+    NaiveDatetimeError,
     NotFoundError,
     StorageError,
     ValidationError,
@@ -108,6 +116,7 @@ from microblog_core.ports import Store, UnitOfWork
 
 __all__ = [
     "AccountRepositoryContract",
+    "ArgumentContract",
     "ContractBase",
     "EngagementRepositoryContract",
     "FeedRepositoryContract",
@@ -1555,6 +1564,254 @@ class FeedRepositoryContract(ContractBase):
             store.close()
 
 
+# --------------------------------------------------------------------------- argument checks
+
+# The classes every adapter raises for a bad argument, by the kind of argument
+# (the table of ``microblog_core._checks``). Each entry: what the bad value is,
+# the value, and the exact class expected.
+_NAIVE = datetime(2026, 1, 1)  # a naive datetime: the point of the case
+_BAD_ID = (
+    ("a str", "1", InvalidIdError),
+    ("a bool", True, InvalidIdError),
+    ("a float", 1.0, InvalidIdError),
+    ("None", None, InvalidIdError),
+)
+_BAD_VALUES: dict[str, tuple[tuple[str, object, type[MicroblogError]], ...]] = {
+    "id": _BAD_ID,
+    "stored_id": (
+        *_BAD_ID,
+        ("zero", 0, InvalidIdError),
+        ("negative", -1, InvalidIdError),
+        ("above 2**63 - 1", 1 << 63, InvalidIdError),
+    ),
+    "cursor": (
+        ("a str", "1", InvalidIdError),
+        ("a bool", True, InvalidIdError),
+        ("a float", 1.0, InvalidIdError),
+    ),
+    "limit": (
+        ("zero", 0, ValidationError),
+        ("negative", -3, ValidationError),
+        ("a bool", True, ValidationError),
+        ("a float", 2.0, ValidationError),
+        ("a str", "5", ValidationError),
+        ("None", None, ValidationError),
+    ),
+    "optional_limit": (
+        ("zero", 0, ValidationError),
+        ("a bool", True, ValidationError),
+        ("a str", "5", ValidationError),
+    ),
+    "ids": (
+        ("an int", 5, ValidationError),
+        ("a str", "12", ValidationError),
+        ("None", None, ValidationError),
+        ("a str id inside", ["1"], InvalidIdError),
+        ("a bool id inside", [True], InvalidIdError),
+    ),
+    "stored_ids": (
+        ("an int", 5, ValidationError),
+        ("a str", "12", ValidationError),
+        ("None", None, ValidationError),
+        ("a str id inside", ["1"], InvalidIdError),
+        ("a bool id inside", [True], InvalidIdError),
+        ("a zero id inside", [0], InvalidIdError),
+    ),
+    "text": (
+        ("an int", 5, ValidationError),
+        ("None", None, ValidationError),
+        ("bytes", b"x", ValidationError),
+    ),
+    "value": (
+        ("a str", "x", ValidationError),
+        ("None", None, ValidationError),
+        ("a dict", {"id": 1}, ValidationError),
+    ),
+    "instant": (
+        ("a naive datetime", _NAIVE, NaiveDatetimeError),
+        ("a str", "2026-01-01", ValidationError),
+    ),
+    "entries": (
+        ("an int", 5, ValidationError),
+        ("a str", "12", ValidationError),
+        ("not a pair", [(1,)], ValidationError),
+        ("a str post id", [("1", 1)], InvalidIdError),
+        ("a zero post id", [(0, 1)], InvalidIdError),
+        ("a bool author id", [(1, True)], InvalidIdError),
+    ),
+}
+
+# Each method: (repository, method, writes?, parameters). A parameter is
+# (name, kind, a valid value); a name starting with "*" is keyword-only.
+_Param = tuple[str, str, object]
+
+
+def _pair(first: str, second: str) -> tuple[_Param, ...]:
+    return ((first, "id", 1), (second, "id", 2))
+
+
+_PAGE_PARAMS: tuple[_Param, ...] = (
+    ("*max_id", "cursor", None),
+    ("*min_id", "cursor", None),
+    ("*limit", "limit", 5),
+)
+_LISTING: tuple[_Param, ...] = (
+    ("account_id", "id", 1),
+    ("*after", "cursor", None),
+    ("*limit", "limit", 5),
+)
+_METHODS: tuple[tuple[str, str, bool, tuple[_Param, ...]], ...] = (
+    ("accounts", "add", True, (("account", "value", None),)),
+    ("accounts", "update", True, (("account", "value", None),)),
+    ("accounts", "get", False, (("account_id", "id", 1),)),
+    ("accounts", "find", False, (("account_id", "id", 1),)),
+    ("accounts", "by_handle", False, (("handle", "text", "a"),)),
+    ("accounts", "get_many", False, (("account_ids", "ids", [1]),)),
+    ("accounts", "page", False, (("*after", "cursor", None), ("*limit", "limit", 5))),
+    ("accounts", "counters", False, (("account_id", "id", 1),)),
+    ("posts", "add", True, (("post", "value", None),)),
+    ("posts", "update", True, (("post", "value", None),)),
+    ("posts", "remove", True, (("post_id", "id", 1),)),
+    ("posts", "get", False, (("post_id", "id", 1),)),
+    ("posts", "find", False, (("post_id", "id", 1),)),
+    ("posts", "get_many", False, (("post_ids", "ids", [1]),)),
+    *(
+        ("posts", name, False, ((key, kind, valid), *_PAGE_PARAMS))
+        for name, key, kind, valid in (
+            ("by_author", "author_id", "id", 1),
+            ("with_tag", "tag", "text", "x"),
+            ("mentioning", "account_id", "id", 1),
+        )
+    ),
+    (
+        "posts",
+        "stream",
+        False,
+        (("author_id", "id", 1), ("*max_id", "cursor", None), ("*min_id", "cursor", None)),
+    ),
+    ("posts", "replies_to", False, (("post_id", "id", 1), ("*limit", "optional_limit", None))),
+    ("posts", "in_thread", False, (("root_id", "id", 1),)),
+    ("posts", "reposts_of", False, (("root_id", "id", 1), ("*limit", "optional_limit", None))),
+    ("posts", "repost_by", False, (("account_id", "id", 1), ("root_id", "id", 1))),
+    ("posts", "quotes_of", False, (("post_id", "id", 1), ("*limit", "optional_limit", None))),
+    ("posts", "public", False, _PAGE_PARAMS),
+    ("posts", "scan", False, (("*after", "cursor", None), ("*limit", "limit", 5))),
+    ("posts", "counters", False, (("post_id", "id", 1),)),
+    ("relations", "add_follow", True, (("follow", "value", None),)),
+    ("relations", "remove_follow", True, _pair("follower_id", "followee_id")),
+    ("relations", "get_follow", False, _pair("follower_id", "followee_id")),
+    ("relations", "followers_of", False, _LISTING),
+    ("relations", "following_of", False, _LISTING),
+    ("relations", "follower_ids", False, (("account_id", "id", 1),)),
+    ("relations", "following_ids", False, (("account_id", "id", 1),)),
+    ("relations", "add_request", True, (("request", "value", None),)),
+    ("relations", "remove_request", True, _pair("follower_id", "followee_id")),
+    ("relations", "get_request", False, _pair("follower_id", "followee_id")),
+    ("relations", "requests_for", False, _LISTING),
+    ("relations", "add_block", True, (("block", "value", None),)),
+    ("relations", "remove_block", True, _pair("blocker_id", "blocked_id")),
+    ("relations", "get_block", False, _pair("blocker_id", "blocked_id")),
+    ("relations", "blocked_ids", False, (("blocker_id", "id", 1),)),
+    ("relations", "blocker_ids", False, (("blocked_id", "id", 1),)),
+    ("relations", "add_mute", True, (("mute", "value", None),)),
+    ("relations", "remove_mute", True, _pair("muter_id", "muted_id")),
+    (
+        "relations",
+        "get_mute",
+        False,
+        (*_pair("muter_id", "muted_id"), ("*at", "instant", None)),
+    ),
+    ("relations", "muted_ids", False, (("muter_id", "id", 1), ("*at", "instant", T0))),
+    ("engagement", "add_like", True, (("like", "value", None),)),
+    ("engagement", "remove_like", True, _pair("account_id", "post_id")),
+    ("engagement", "get_like", False, _pair("account_id", "post_id")),
+    ("engagement", "likes_of", False, (("post_id", "id", 1), *_LISTING[1:])),
+    (
+        "feeds",
+        "insert",
+        True,
+        (
+            ("reader_ids", "stored_ids", [1]),
+            ("post_id", "stored_id", 1),
+            ("author_id", "stored_id", 1),
+            ("*cap", "limit", 5),
+        ),
+    ),
+    (
+        "feeds",
+        "merge",
+        True,
+        (("reader_id", "stored_id", 1), ("entries", "entries", [(1, 1)]), ("*cap", "limit", 5)),
+    ),
+    ("feeds", "remove_posts", True, (("reader_ids", "ids", [1]), ("post_ids", "ids", [1]))),
+    ("feeds", "remove_author", True, _pair("reader_id", "author_id")),
+    ("feeds", "read", False, (("reader_id", "id", 1), *_PAGE_PARAMS)),
+    ("feeds", "size", False, (("reader_id", "id", 1),)),
+    ("feeds", "clear", True, (("reader_id", "id", 1),)),
+)
+
+
+def _argument_cases() -> list[Any]:
+    """One pytest param per (method, parameter, bad value), named for all three."""
+    cases = []
+    for repository, method, writes, params in _METHODS:
+        for position, (name, kind, _) in enumerate(params):
+            for what, bad, expected in _BAD_VALUES[kind]:
+                case = (repository, method, writes, params, position, bad, expected)
+                label = f"{repository}.{method}-{name.lstrip('*')}-{what}"
+                cases.append(pytest.param(case, id=label))
+    return cases
+
+
+def _call_with(uow: UnitOfWork, case: tuple[Any, ...]) -> None:
+    repository, method, _, params, position, bad, _ = case
+    args: list[object] = []
+    kwargs: dict[str, object] = {}
+    for index, (name, _kind, valid) in enumerate(params):
+        value = bad if index == position else valid
+        if name.startswith("*"):
+            kwargs[name[1:]] = value
+        else:
+            args.append(value)
+    result = getattr(getattr(uow, repository), method)(*args, **kwargs)
+    if isinstance(result, Iterator):  # a lazy stream may check on its first step
+        next(result, None)
+
+
+class ArgumentContract(ContractBase):
+    """Each bad argument of each repository method raises exactly the class of its kind.
+
+    The classes are those of :mod:`microblog_core._checks` (its docstring has
+    the table): an id of the wrong type, a bool id, an id to store outside
+    ``1..2**63 - 1`` or a bad paging cursor raise
+    :class:`~microblog_core.errors.InvalidIdError`; a naive instant
+    :class:`~microblog_core.errors.NaiveDatetimeError`; a bad limit, cap,
+    collection, str or value :class:`~microblog_core.errors.ValidationError`.
+    The class must be exactly that one (``type(error) is``), not a subclass,
+    so every adapter answers a mistake alike.
+    """
+
+    @pytest.mark.parametrize("case", _argument_cases())
+    def test_a_bad_argument_raises_exactly_the_class_of_its_kind(
+        self, store: Store, case: tuple[Any, ...]
+    ) -> None:
+        """The call raises exactly the expected class, and a write changes nothing."""
+        expected: type[MicroblogError] = case[-1]
+        _seed(store, _account(1))
+        with store.unit_of_work(readonly=not case[2]) as uow:
+            try:
+                _call_with(uow, case)
+            except Exception as error:  # any class: the assertion names the wrong one
+                raised: BaseException | None = error
+            else:
+                raised = None
+            assert type(raised) is expected, (
+                f"expected exactly {expected.__name__}, got "
+                f"{'nothing' if raised is None else type(raised).__name__}: {raised}"
+            )
+            assert uow.accounts.count() == 1
+
+
 # --------------------------------------------------------------------------- unit of work
 
 _HANDLES = ("new", "NEW", "user1", "Straße", "strasse")
@@ -2053,6 +2310,7 @@ class UnitOfWorkContract(ContractBase):
 
 class StoreContract(
     AccountRepositoryContract,
+    ArgumentContract,
     PostRepositoryContract,
     RelationRepositoryContract,
     EngagementRepositoryContract,

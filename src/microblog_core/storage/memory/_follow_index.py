@@ -1,4 +1,4 @@
-"""A compact follow graph for the memory adapter.
+"""The memory adapter's follow index: every follow edge, compactly.
 
 Simulations hold millions of follow edges, so the graph keeps no Python
 object per edge. Each account owns one ``array('q')`` of 64-bit integers::
@@ -14,8 +14,11 @@ creation time of each of those follows, in microseconds since the Unix epoch,
 parallel to ``out``. That is 24 bytes per edge plus the array's small
 over-allocation, against about 150 for a ``networkx.DiGraph``.
 
+(Named an index, not a graph: :class:`microblog_core.sim.graphs.FollowGraph`
+is the simulation's value of a whole graph; this is a store's mutable index.)
+
 The array of an account is made when the account is registered
-(:meth:`FollowGraph.add_node`), as networkx makes a node's adjacency dicts in
+(:meth:`FollowIndex.add_node`), as networkx makes a node's adjacency dicts in
 ``add_node``, so adding an edge never allocates a container.
 """
 
@@ -23,9 +26,10 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING
 
-__all__ = ["DistinctIds", "FollowGraph"]
+__all__ = ["DistinctIds", "FollowIndex", "FollowerIds"]
 
 _UNSORTED = 1 << 62
 _COUNT = _UNSORTED - 1
@@ -46,17 +50,57 @@ class DistinctIds(_IntArray):
     __slots__ = ()
 
 
-class FollowGraph:
+class FollowerIds(Collection[int]):
+    """The ids following one account, as a :class:`FollowIndex` held them (read-only).
+
+    What :meth:`~microblog_core.ports.RelationRepository.follower_ids` returns.
+    It remembers whose followers these are and the index's write count when
+    they were read, so a fan-out handed this very value back can tell that
+    it still names exactly the account's followers (see ``Feeds.send``).
+    """
+
+    __slots__ = ("_ids", "followee", "index", "writes")
+
+    def __init__(self, ids: DistinctIds, followee: int, index: FollowIndex) -> None:
+        self._ids = ids
+        self.followee = followee
+        self.index = index
+        self.writes = index.writes
+
+    @property
+    def ids(self) -> DistinctIds:
+        """The ids themselves (not a copy: do not change them)."""
+        return self._ids
+
+    def is_current(self, index: FollowIndex) -> bool:
+        """Whether these are still all of the followee's followers in ``index``."""
+        return index is self.index and index.writes == self.writes
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._ids)
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._ids
+
+    def __repr__(self) -> str:
+        return f"<FollowerIds of {self.followee}: {len(self._ids)} ids>"
+
+
+class FollowIndex:
     """Directed edges between integer nodes, each with an integer time.
 
     Nodes must be added before edges touch them; self-loops are not supported
     (the caller refuses them). Not thread-safe: the store's lock guards it.
     """
 
-    __slots__ = ("_adj",)
+    __slots__ = ("_adj", "writes")
 
     def __init__(self) -> None:
         self._adj: dict[int, array[int]] = {}
+        self.writes = 0  # edges added or removed so far: a FollowerIds is current while it holds
 
     def add_node(self, node: int) -> None:
         """Make room for ``node``'s edges."""
@@ -108,6 +152,7 @@ class FollowGraph:
         arr.insert(hi + i - lo, time)
         arr.insert(i, target)
         arr[0] = header + 1
+        self.writes += 1
         back = self._adj[target]
         back_header = back[0]
         end = len(back) - 2 * (back_header & _COUNT)
@@ -131,6 +176,7 @@ class FollowGraph:
         del arr[i + k]
         del arr[i]
         arr[0] = header - 1
+        self.writes += 1
         back = self._adj[target]
         back_header = back[0]
         end = len(back) - 2 * (back_header & _COUNT)
@@ -173,13 +219,13 @@ class FollowGraph:
         stop = min(hi, start + limit)
         return list(zip(arr[start:stop].tolist(), arr[start + k : stop + k].tolist(), strict=True))
 
-    def source_ids(self, node: int) -> DistinctIds:
+    def source_ids(self, node: int) -> FollowerIds:
         """Return a copy of the ids pointing to ``node`` (in no particular order)."""
         ids = DistinctIds("q")
         arr = self._adj.get(node)
         if arr is not None:
             ids.extend(arr[1 : len(arr) - 2 * (arr[0] & _COUNT)])
-        return ids
+        return FollowerIds(ids, node, self)
 
     def target_ids(self, node: int) -> array[int]:
         """Return a copy of the ids ``node`` points to, ascending."""

@@ -1,0 +1,302 @@
+"""Everything one memory store holds: values, indexes and the primitive writes with their inverses.
+
+Each write here has an inverse here (the undo log of a unit replays them
+backwards); the repositories check arguments and rules, then call these.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from microblog_core.ids import EPOCH, AccountId
+from microblog_core.models import (
+    Account,
+    Block,
+    Follow,
+    FollowRequest,
+    Like,
+    Mute,
+    Post,
+    Visibility,
+)
+from microblog_core.storage.memory._feeds import FeedStore
+from microblog_core.storage.memory._follow_index import FollowIndex
+from microblog_core.storage.memory._sorted import add_sorted, drop_sorted, index_add, index_drop
+
+__all__ = ["PairTable", "State"]
+
+_ONE_US = timedelta(microseconds=1)
+_PUBLIC = Visibility.PUBLIC
+_V = TypeVar("_V")
+
+
+class PairTable(Generic[_V]):
+    """Values keyed by an ordered pair of account ids, indexed from either end."""
+
+    __slots__ = ("backward", "forward", "values")
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[int, int], _V] = {}
+        self.forward: dict[int, set[int]] = {}
+        self.backward: dict[int, set[int]] = {}
+
+    def put(self, a: int, b: int, value: _V) -> _V | None:
+        key = (a, b)
+        previous = self.values.get(key)
+        self.values[key] = value
+        if previous is None:
+            self.forward.setdefault(a, set()).add(b)
+            self.backward.setdefault(b, set()).add(a)
+        return previous
+
+    def pop(self, a: int, b: int) -> _V | None:
+        previous = self.values.pop((a, b), None)
+        if previous is not None:
+            for index, key, other in ((self.forward, a, b), (self.backward, b, a)):
+                ids = index[key]
+                ids.discard(other)
+                if not ids:
+                    del index[key]
+        return previous
+
+    def restore(self, a: int, b: int, value: _V | None) -> None:
+        if value is None:
+            self.pop(a, b)
+        else:
+            self.put(a, b, value)
+
+    def snapshot(self) -> tuple[object, ...]:
+        return (
+            dict(self.values),
+            {k: frozenset(v) for k, v in self.forward.items()},
+            {k: frozenset(v) for k, v in self.backward.items()},
+        )
+
+
+class State:
+    """Every stored value and index of one store, with the primitive writes and their inverses."""
+
+    def __init__(self) -> None:
+        self.accounts: dict[int, Account] = {}
+        self.handles: dict[str, int] = {}
+        self.account_ids: list[int] = []
+        self.graph = FollowIndex()
+        self.follow_options: dict[tuple[int, int], Follow] = {}
+        self.requests: PairTable[FollowRequest] = PairTable()
+        self.blocks: PairTable[Block] = PairTable()
+        self.mutes: PairTable[Mute] = PairTable()
+        self.posts: dict[int, Post] = {}
+        self.post_ids: list[int] = []
+        self.by_author: dict[int, list[int]] = {}
+        self.public_originals: list[int] = []
+        self.public_replies: list[int] = []
+        self.public_reposts: list[int] = []
+        self.replies: dict[int, list[int]] = {}
+        self.thread: dict[int, list[int]] = {}
+        self.reposts: dict[int, list[int]] = {}
+        self.repost_by: dict[tuple[int, int], int] = {}
+        self.quotes: dict[int, list[int]] = {}
+        self.tags: dict[str, list[int]] = {}
+        self.mentions: dict[int, list[int]] = {}
+        self.likes: dict[int, dict[int, Like]] = {}
+        self.like_order: dict[int, list[int]] = {}  # cache of sorted likers, per post
+        self.feeds = FeedStore(self.graph)
+        self.version = 0  # moves on every post write, so that live streams re-seek
+        self._to_us: tuple[datetime | None, int] = (None, 0)
+        self._from_us: tuple[int | None, datetime] = (None, EPOCH)
+
+    # -- time, compactly
+
+    def micros(self, instant: datetime) -> int:
+        last, us = self._to_us
+        if instant is not last:
+            us = (instant - EPOCH) // _ONE_US
+            self._to_us = (instant, us)
+        return us
+
+    def instant(self, us: int) -> datetime:
+        last, moment = self._from_us
+        if us != last:
+            moment = EPOCH + timedelta(microseconds=us)
+            self._from_us = (us, moment)
+        return moment
+
+    # -- accounts
+
+    def add_account(self, account: Account) -> None:
+        account_id = account.id
+        self.accounts[account_id] = account
+        self.handles[account.handle_key] = account_id
+        add_sorted(self.account_ids, account_id)
+        self.graph.add_node(account_id)
+
+    def remove_account(self, account: Account) -> None:
+        account_id = account.id
+        del self.accounts[account_id]
+        del self.handles[account.handle_key]
+        drop_sorted(self.account_ids, account_id)
+        self.graph.remove_node(account_id)
+        self.feeds.account_removed(account_id)
+
+    def replace_account(self, current: Account, replacement: Account) -> None:
+        old_key, new_key = current.handle_key, replacement.handle_key
+        if old_key != new_key:
+            del self.handles[old_key]
+            self.handles[new_key] = replacement.id
+        self.accounts[replacement.id] = replacement
+
+    # -- posts
+
+    def _public_list(self, post: Post) -> list[int]:
+        if post.repost_of is not None:
+            return self.public_reposts
+        if post.reply_to is not None:
+            return self.public_replies
+        return self.public_originals
+
+    def index_post(self, post: Post) -> None:
+        post_id = post.id
+        self.posts[post_id] = post
+        add_sorted(self.post_ids, post_id)
+        index_add(self.by_author, post.author_id, post_id)
+        reply = post.reply_to
+        if reply is not None:
+            index_add(self.replies, reply.parent_id, post_id)
+            index_add(self.thread, reply.root_id, post_id)
+        shared = post.repost_of
+        if shared is not None:
+            index_add(self.reposts, shared.root_id, post_id)
+            self.repost_by[post.author_id, shared.root_id] = post_id
+        if post.quote_of is not None:
+            index_add(self.quotes, post.quote_of, post_id)
+        for tag in post.tags:
+            index_add(self.tags, tag, post_id)
+        for mentioned in post.mentions:
+            index_add(self.mentions, mentioned, post_id)
+        if post.visibility is _PUBLIC:
+            add_sorted(self._public_list(post), post_id)
+        self.version += 1
+
+    def unindex_post(self, post: Post) -> None:
+        post_id = post.id
+        del self.posts[post_id]
+        drop_sorted(self.post_ids, post_id)
+        index_drop(self.by_author, post.author_id, post_id)
+        reply = post.reply_to
+        if reply is not None:
+            index_drop(self.replies, reply.parent_id, post_id)
+            index_drop(self.thread, reply.root_id, post_id)
+        shared = post.repost_of
+        if shared is not None:
+            index_drop(self.reposts, shared.root_id, post_id)
+            del self.repost_by[post.author_id, shared.root_id]
+        if post.quote_of is not None:
+            index_drop(self.quotes, post.quote_of, post_id)
+        for tag in post.tags:
+            index_drop(self.tags, tag, post_id)
+        for mentioned in post.mentions:
+            index_drop(self.mentions, mentioned, post_id)
+        if post.visibility is _PUBLIC:
+            drop_sorted(self._public_list(post), post_id)
+        self.version += 1
+
+    def replace_post(self, current: Post, replacement: Post) -> None:
+        self.unindex_post(current)
+        self.index_post(replacement)
+
+    def restore_post(self, post: Post, likes: dict[int, Like] | None) -> None:
+        self.index_post(post)
+        if likes:
+            self.likes[post.id] = likes
+        self.like_order.pop(post.id, None)
+
+    # -- follows
+
+    def follow_value(self, follower: int, followee: int, us: int) -> Follow:
+        stored = self.follow_options.get((follower, followee))
+        if stored is not None:
+            return stored
+        return Follow(
+            follower_id=AccountId(follower),
+            followee_id=AccountId(followee),
+            created_at=self.instant(us),
+        )
+
+    def add_follow(self, follower: int, followee: int, us: int) -> int | None:
+        """Add the follow edge (or set its time); return its previous time, or None."""
+        previous = self.graph.add(follower, followee, us)
+        if previous is None:
+            self.feeds.follow_added(follower, followee)
+        return previous
+
+    def remove_follow(self, follower: int, followee: int) -> int | None:
+        """Remove the follow edge; return its time, or None if there was none."""
+        us = self.graph.remove(follower, followee)
+        if us is not None:
+            self.feeds.follow_removed(follower, followee)
+        return us
+
+    def drop_follow(self, follower: int, followee: int) -> None:
+        self.remove_follow(follower, followee)
+        self.follow_options.pop((follower, followee), None)
+
+    def restore_follow(self, follower: int, followee: int, us: int, options: Follow | None) -> None:
+        self.add_follow(follower, followee, us)
+        if options is None:
+            self.follow_options.pop((follower, followee), None)
+        else:
+            self.follow_options[follower, followee] = options
+
+    # -- likes
+
+    def set_like(self, post_id: int, account_id: int, like: Like | None) -> None:
+        self.like_order.pop(post_id, None)
+        if like is not None:
+            self.likes.setdefault(post_id, {})[account_id] = like
+            return
+        likes = self.likes[post_id]
+        del likes[account_id]
+        if not likes:
+            del self.likes[post_id]
+
+    def likers(self, post_id: int) -> list[int]:
+        order = self.like_order.get(post_id)
+        if order is None:
+            order = sorted(self.likes.get(post_id, ()))
+            self.like_order[post_id] = order
+        return order
+
+    # -- for tests
+
+    def snapshot(self) -> dict[str, object]:
+        def lists(index: dict[Any, list[int]]) -> dict[Any, tuple[int, ...]]:
+            return {key: tuple(ids) for key, ids in index.items()}
+
+        return {
+            "accounts": dict(self.accounts),
+            "handles": dict(self.handles),
+            "account_ids": tuple(self.account_ids),
+            "graph": self.graph.snapshot(),
+            "follow_options": dict(self.follow_options),
+            "requests": self.requests.snapshot(),
+            "blocks": self.blocks.snapshot(),
+            "mutes": self.mutes.snapshot(),
+            "posts": dict(self.posts),
+            "post_ids": tuple(self.post_ids),
+            "by_author": lists(self.by_author),
+            "public": (
+                tuple(self.public_originals),
+                tuple(self.public_replies),
+                tuple(self.public_reposts),
+            ),
+            "replies": lists(self.replies),
+            "thread": lists(self.thread),
+            "reposts": lists(self.reposts),
+            "repost_by": dict(self.repost_by),
+            "quotes": lists(self.quotes),
+            "tags": lists(self.tags),
+            "mentions": lists(self.mentions),
+            "likes": {post_id: dict(likes) for post_id, likes in self.likes.items()},
+            "feeds": self.feeds.snapshot(),
+        }

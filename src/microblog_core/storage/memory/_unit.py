@@ -1,0 +1,154 @@
+"""The memory adapter's unit of work: one lock held for its life, and an undo log.
+
+Writes apply at once and push their inverse on the unit's log (flat:
+``[..., arg_1, ..., arg_n, function, n, ...]``); a rollback pops and calls
+them newest first, so each inverse meets the state its write left.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import TYPE_CHECKING, Self
+
+from microblog_core.errors import StorageError
+from microblog_core.storage.memory._feeds import UndoLog
+from microblog_core.storage.memory._repositories import (
+    Accounts,
+    Engagement,
+    Feeds,
+    Posts,
+    Relations,
+)
+from microblog_core.storage.memory._state import State
+
+if TYPE_CHECKING:
+    from microblog_core.storage.memory._store import MemoryStore
+
+__all__ = ["MemoryUnitOfWork"]
+
+
+class MemoryUnitOfWork:
+    """A unit of work on a :class:`MemoryStore` (see the module docstring).
+
+    Made by :meth:`MemoryStore.unit_of_work`; use it as a context manager,
+    once. Its repositories refuse work before ``__enter__`` and after
+    ``__exit__`` with :class:`~microblog_core.errors.StorageError`.
+
+    Attributes:
+        accounts: The account repository of this unit.
+        posts: The post repository of this unit.
+        relations: The relation repository of this unit.
+        engagement: The engagement repository of this unit.
+        feeds: The home-feed repository of this unit.
+    """
+
+    __slots__ = (
+        "_ended",
+        "_log",
+        "_open",
+        "_readonly",
+        "_store",
+        "accounts",
+        "engagement",
+        "feeds",
+        "posts",
+        "relations",
+    )
+
+    def __init__(self, store: MemoryStore, state: State, *, readonly: bool) -> None:
+        self._store = store
+        self._readonly = readonly
+        self._open = False
+        self._ended = False
+        self._log: UndoLog | None = None
+        self.accounts = Accounts(self, state)
+        self.posts = Posts(self, state)
+        self.relations = Relations(self, state)
+        self.engagement = Engagement(self, state)
+        self.feeds = Feeds(self, state)
+
+    @property
+    def readonly(self) -> bool:
+        """Whether the unit refuses writes."""
+        return self._readonly
+
+    def __enter__(self) -> Self:
+        """Take the store's lock and begin.
+
+        Raises:
+            StorageError: The unit was entered before, the store is closed, the
+                lock did not come within the store's ``lock_timeout``, or a unit
+                that writes is opened inside another unit of the same thread.
+        """
+        if self._open or self._ended:
+            raise StorageError("a unit of work can be entered only once; make a new one")
+        self._store._enter(self)
+        self._open = True
+        self._log = None if self._readonly else []
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back what was not committed, then release the store's lock."""
+        if not self._open:
+            return
+        try:
+            if self._log:
+                self._undo(self._log)
+        finally:
+            self._open = False
+            self._ended = True
+            self._log = None
+            self._store._leave()
+
+    def commit(self) -> None:
+        """Keep every write made so far; later writes start a new transaction.
+
+        Raises:
+            StorageError: The unit is not open.
+        """
+        if not self._open:
+            self._refuse()
+        if self._log:
+            self._log = []
+
+    def rollback(self) -> None:
+        """Undo every write made since the unit began or last committed.
+
+        Raises:
+            StorageError: The unit is not open.
+        """
+        if not self._open:
+            self._refuse()
+        if self._log:
+            self._undo(self._log)
+            self._log = []
+
+    @staticmethod
+    def _undo(log: UndoLog) -> None:
+        pop = log.pop
+        while log:
+            count = pop()
+            function = pop()
+            args = log[-count:]
+            del log[-count:]
+            function(*args)
+
+    def _refuse(self) -> None:
+        if self._ended:
+            raise StorageError("this unit of work has ended; open a new one")
+        raise StorageError("this unit of work is not open; use it in a 'with' block")
+
+    def _refuse_write(self) -> None:
+        if not self._open:
+            self._refuse()
+        raise StorageError("this unit of work is read-only (readonly=True); it cannot write")
+
+    def __repr__(self) -> str:
+        phase = "open" if self._open else "ended" if self._ended else "new"
+        kind = "readonly" if self._readonly else "read-write"
+        return f"<MemoryUnitOfWork {phase} {kind}>"
