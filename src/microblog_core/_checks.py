@@ -162,21 +162,23 @@ def lookup_ids(values: object, field: str) -> list[int]:
     return [lookup_id(item, field) for item in iterable(values, field, "ids")]
 
 
-def limit(value: object, field: str = "limit", maximum: int | None = None) -> int:
-    """Check a limit or cap: an int of at least 1, and at most ``maximum`` if given.
+def limit(
+    value: object, field: str = "limit", maximum: int | None = None, *, minimum: int = 1
+) -> int:
+    """Check a limit or cap: an int of at least ``minimum`` (1), and at most ``maximum`` if given.
 
     Raises:
         ValidationError: ``value`` is not such an int.
     """
-    if value.__class__ is int and value >= 1 and (maximum is None or value <= maximum):
+    if value.__class__ is int and value >= minimum and (maximum is None or value <= maximum):
         return value
     if (
         isinstance(value, bool)
         or not isinstance(value, int)
-        or value < 1
+        or value < minimum
         or (maximum is not None and value > maximum)
     ):
-        bound = f"from 1 to {maximum}" if maximum is not None else "of at least 1"
+        bound = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
         raise ValidationError(
             f"{field} must be an integer {bound}, got {quote(value)}", field=field, value=value
         )

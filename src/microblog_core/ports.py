@@ -39,6 +39,7 @@ from microblog_core.models import (
     Account,
     AccountCounters,
     Block,
+    Event,
     Follow,
     FollowRequest,
     Like,
@@ -54,6 +55,7 @@ __all__ = [
     "FeedRepository",
     "MergedStreams",
     "PostRepository",
+    "Projector",
     "ReadPort",
     "RelationRepository",
     "Store",
@@ -600,4 +602,20 @@ class ReadPort(Protocol):
 
     def now(self) -> datetime:
         """Return the current instant (aware UTC), which mutes and ranking are judged at."""
+        ...
+
+
+@runtime_checkable
+class Projector(Protocol):
+    """Keeps a read model in step with the service's events, inside the same unit.
+
+    The timeline strategies' fan-out-on-write feeds are projectors: the
+    service registers its strategy with
+    :meth:`~microblog_core.service.Microblog.add_projector` when the strategy
+    is one, so a read model never holds the service. A projector that raises
+    makes the whole use case fail and roll back.
+    """
+
+    def project(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
+        """Apply ``events`` (just written by a use case) to the read model through ``uow``."""
         ...

@@ -9,7 +9,7 @@ Sources: Mastodon (visibility, boosts of private posts, follow limit),
 Bluesky (threadgates, blocks cutting threads), Twitter (who can reply).
 """
 
-from collections.abc import Collection, Container
+from collections.abc import Container
 
 from attrs import field, frozen
 
@@ -92,7 +92,7 @@ class ViewerContext:
     mentions and public timelines, the home timeline and the ranked timeline
     all build one ``ViewerContext`` per read and ask :meth:`sees`.
 
-    The collections only need ``in``: a reader may pass sets it loaded
+    The relations only need ``in``: a reader may pass sets it loaded
     eagerly (a timeline page meets many authors) or lazy views that look one
     pair up at a time (a single post query meets one or two authors).
 
@@ -119,10 +119,10 @@ class ViewerContext:
     """
 
     viewer_id: AccountId | None
-    following: Collection[AccountId] = field(factory=_nobody)
-    blocking: Collection[AccountId] = field(factory=_nobody)
-    blocked_by: Collection[AccountId] = field(factory=_nobody)
-    muting: Collection[AccountId] = field(factory=_nobody)
+    following: Container[AccountId] = field(factory=_nobody)
+    blocking: Container[AccountId] = field(factory=_nobody)
+    blocked_by: Container[AccountId] = field(factory=_nobody)
+    muting: Container[AccountId] = field(factory=_nobody)
 
     @classmethod
     def from_home(cls, home: HomeContext) -> "ViewerContext":
