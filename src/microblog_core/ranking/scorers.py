@@ -42,7 +42,6 @@ import attrs
 from microblog_core.errors import ValidationError
 from microblog_core.ranking import _checks
 from microblog_core.ranking.candidate import Candidate
-from microblog_core.rules.threads import wilson_lower_bound as rules_wilson
 
 __all__ = [
     "REDDIT_EPOCH_OFFSET",
@@ -431,11 +430,16 @@ def wilson_lower_bound(ups: int, downs: int, z: float = WILSON_Z_80) -> float:
 
 
 def _wilson(ups: int, downs: int, z: float) -> float:
+    # The one Wilson formula of the library: the thread view's "top" sort
+    # (microblog_core.rules.threads) uses it too.
     n = ups + downs
     if n == 0:
         return 0.0
-    # One formula for the whole library: the thread view's "top" sort uses it too.
-    return min(max(rules_wilson(ups, n, z), 0.0), ups / n)
+    phat = ups / n
+    z2 = z * z
+    centre = phat + z2 / (2 * n)
+    spread = z * math.sqrt((phat * (1 - phat) + z2 / (4 * n)) / n)
+    return min(max((centre - spread) / (1 + z2 / n), 0.0), phat)
 
 
 @attrs.frozen
