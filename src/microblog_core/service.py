@@ -833,8 +833,7 @@ class Microblog:
     def _check_text(
         self, text: str, content_warning: str, attachments: Sequence[Attachment]
     ) -> None:
-        if not isinstance(text, str):
-            raise ValidationError("text must be a str", field="text", value=text)
+        _checks.text(text, "text")
         if text or content_warning or not attachments:
             check_text(text, self.policy, content_warning=content_warning, field="text")
 
@@ -1175,8 +1174,7 @@ class Microblog:
             PermissionDeniedError: ``not_author``.
             ValidationError: The post is a reply or a repost (gates sit on thread roots).
         """
-        if not isinstance(gate, ReplyGate):
-            raise ValidationError("gate must be a ReplyGate", field="gate", value=gate)
+        _checks.instance(gate, ReplyGate, "gate")
         with self._writing() as (uow, events):
             post = uow.posts.get(post_id)
             if post.author_id != actor_id:

@@ -32,15 +32,15 @@ The scorers and their sources:
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from operator import itemgetter, mul
 from types import MappingProxyType
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
-from microblog_core.ranking import _checks
 from microblog_core.ranking.candidate import Candidate
 
 __all__ = [
@@ -343,14 +343,26 @@ def reddit_hot(ups: int, downs: int, date: datetime) -> float:
         14073.0119536
     """
     ups, downs = _check_vote_counts(ups, downs)
-    return _reddit_hot(ups, downs, _checks.to_utc(date, "date"))
+    return _reddit_hot(ups, downs, _checks.aware(date, "date"))
+
+
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _epoch_seconds(date: datetime) -> float:
+    """Seconds from the Unix epoch to ``date``, computed as Reddit's ``epoch_seconds``.
+
+    ``td.days * 86400 + td.seconds + td.microseconds / 1e6`` on ``date - epoch``.
+    """
+    delta = date - _UNIX_EPOCH
+    return delta.days * 86400 + delta.seconds + (float(delta.microseconds) / 1000000)
 
 
 def _reddit_hot(ups: int, downs: int, date: datetime) -> float:
     s = ups - downs
     order = math.log10(max(abs(s), 1))
     sign = 1 if s > 0 else -1 if s < 0 else 0
-    seconds = _checks.epoch_seconds(date) - REDDIT_EPOCH_OFFSET
+    seconds = _epoch_seconds(date) - REDDIT_EPOCH_OFFSET
     return round(sign * order + seconds / REDDIT_TIMEBASE, 7)
 
 
