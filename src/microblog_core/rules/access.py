@@ -108,6 +108,7 @@ class ViewerContext:
     Example:
         >>> from datetime import datetime, timezone
         >>> from microblog_core.models import Post, Visibility
+        >>> from microblog_core.rules import ViewerContext
         >>> when = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> secret = Post(
         ...     id=7, author_id=2, created_at=when, text="hi", visibility=Visibility.PRIVATE
