@@ -56,6 +56,8 @@ def check() -> int:
         ("mypy", [str(PYTHON), "-m", "mypy", "--strict", "src"]),
         ("ruff check", [str(PYTHON), "-m", "ruff", "check", "."]),
         ("ruff format", [str(PYTHON), "-m", "ruff", "format", "--check", "."]),
+        # The layers of DESIGN.md §2 ([tool.importlinter] in pyproject.toml).
+        ("import layers", [str(BIN / ("lint-imports.exe" if os.name == "nt" else "lint-imports"))]),
         (
             "sphinx html",
             [

@@ -25,7 +25,7 @@ any size or type (a 5,000-digit int, a megabyte string, an object whose
 import enum
 import math
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Final, TypeVar
 
 from microblog_core.errors import InvalidIdError, NaiveDatetimeError, ValidationError
@@ -36,8 +36,10 @@ __all__ = [
     "aware",
     "count",
     "cursor",
+    "duration",
     "enum_member",
     "flag",
+    "fraction",
     "instance",
     "integer",
     "iterable",
@@ -55,6 +57,7 @@ __all__ = [
     "real",
     "stored_id",
     "text",
+    "timestamp",
 ]
 
 MAX_ID: Final = (1 << 63) - 1
@@ -168,21 +171,23 @@ def lookup_ids(values: object, field: str) -> list[int]:
     return [lookup_id(item, field) for item in iterable(values, field, "ids")]
 
 
-def limit(value: object, field: str = "limit", maximum: int | None = None) -> int:
-    """Check a limit or cap: an int of at least 1, and at most ``maximum`` if given.
+def limit(
+    value: object, field: str = "limit", maximum: int | None = None, *, minimum: int = 1
+) -> int:
+    """Check a limit or cap: an int of at least ``minimum`` (1), and at most ``maximum`` if given.
 
     Raises:
         ValidationError: ``value`` is not such an int.
     """
-    if value.__class__ is int and value >= 1 and (maximum is None or value <= maximum):
+    if value.__class__ is int and value >= minimum and (maximum is None or value <= maximum):
         return value
     if (
         isinstance(value, bool)
         or not isinstance(value, int)
-        or value < 1
+        or value < minimum
         or (maximum is not None and value > maximum)
     ):
-        bound = f"from 1 to {maximum}" if maximum is not None else "of at least 1"
+        bound = f"from {minimum} to {maximum}" if maximum is not None else f"of at least {minimum}"
         raise ValidationError(
             f"{field} must be an integer {bound}, got {quote(value)}", field=field, value=value
         )
@@ -287,9 +292,11 @@ def count(value: object, field: str) -> int:
         raise ValidationError(
             f"{field} must be an int, got {_type(value)}", field=field, value=value
         )
-    if not 0 <= value < MAX_COUNT:
+    if value < 0:
+        raise ValidationError(f"{field} must be >= 0, got {quote(value)}", field=field, value=value)
+    if value >= MAX_COUNT:
         raise ValidationError(
-            f"{field} must be from 0 to below 2**63, got {quote(value)}", field=field, value=value
+            f"{field} must be below 2**63, got {quote(value)}", field=field, value=value
         )
     return int(value)
 
@@ -313,6 +320,49 @@ def real(value: object, field: str) -> float:
             f"{field} must be finite, got {quote(value)}", field=field, value=value
         )
     return number
+
+
+def fraction(value: object, field: str, *, allow_zero: bool) -> float:
+    """Check a number in ``[0, 1]`` (or ``(0, 1]`` without ``allow_zero``).
+
+    Raises:
+        ValidationError: ``value`` is not a finite number within the interval.
+    """
+    number = real(value, field)
+    low_ok = number >= 0 if allow_zero else number > 0
+    if not low_ok or number > 1:
+        interval = "[0, 1]" if allow_zero else "(0, 1]"
+        raise ValidationError(
+            f"{field} must be in {interval}, got {quote(value)}", field=field, value=value
+        )
+    return number
+
+
+def duration(value: object, field: str) -> timedelta:
+    """Check a timedelta longer than zero.
+
+    Raises:
+        ValidationError: ``value`` is not a positive timedelta.
+    """
+    if not isinstance(value, timedelta):
+        raise ValidationError(
+            f"{field} must be a timedelta, got {_type(value)}", field=field, value=value
+        )
+    if value <= timedelta(0):
+        raise ValidationError(f"{field} must be longer than zero", field=field, value=value)
+    return value
+
+
+def timestamp(value: object, field: str = "now") -> float:
+    """Check an instant (see :func:`aware`) and return its POSIX timestamp.
+
+    Raises:
+        NaiveDatetimeError: ``value`` has no time zone.
+        ValidationError: ``value`` is not a datetime.
+    """
+    if isinstance(value, datetime) and value.utcoffset() is not None:
+        return value.timestamp()
+    return aware(value, field).timestamp()
 
 
 def enum_member(value: object, kind: type[_E], field: str) -> _E:

@@ -32,13 +32,14 @@ Conventions shared by every repository:
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, runtime_checkable
 
 from microblog_core.ids import AccountId, PostId
 from microblog_core.models import (
     Account,
     AccountCounters,
     Block,
+    Event,
     Follow,
     FollowRequest,
     Like,
@@ -52,7 +53,10 @@ __all__ = [
     "AccountRepository",
     "EngagementRepository",
     "FeedRepository",
+    "MergedStreams",
     "PostRepository",
+    "Projector",
+    "ReadPort",
     "RelationRepository",
     "Store",
     "UnitOfWork",
@@ -489,6 +493,23 @@ class FeedRepository(Protocol):
         ...
 
 
+@runtime_checkable
+class MergedStreams(Protocol):
+    """An optional capability of a :class:`PostRepository`: merge many authors' streams at once.
+
+    A repository that offers it returns the same posts, in the same order, as
+    merging :meth:`PostRepository.stream` of each author newest first (an
+    author named twice counts once), but without one iterator per author.
+    Fan-out-on-read uses it when ``isinstance(uow.posts, MergedStreams)``.
+    """
+
+    def merged_streams(
+        self, author_ids: Iterable[AccountId], *, max_id: PostId | None = None
+    ) -> Iterator[Post]:
+        """Iterate over every listed author's posts below ``max_id``, newest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One atomic piece of work against a store.
 
@@ -562,4 +583,39 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release the store's resources (connections, files)."""
+        ...
+
+
+class ReadPort(Protocol):
+    """The narrow port read models read through: units of work and the clock.
+
+    Timelines and the ranked timeline take a ``ReadPort``, never the service:
+    :class:`~microblog_core.service.Microblog` satisfies it, and so does any
+    object with these two methods (a test harness, a worker reading a replica).
+    Read models open ``unit_of_work(readonly=True)`` to read; only a read
+    model's own maintenance (rebuilding a fan-out feed) opens a writing unit.
+    """
+
+    def unit_of_work(self, *, readonly: bool = False) -> UnitOfWork:
+        """Return a new, not yet entered, unit of work."""
+        ...
+
+    def now(self) -> datetime:
+        """Return the current instant (aware UTC), which mutes and ranking are judged at."""
+        ...
+
+
+@runtime_checkable
+class Projector(Protocol):
+    """Keeps a read model in step with the service's events, inside the same unit.
+
+    The timeline strategies' fan-out-on-write feeds are projectors: the
+    service registers its strategy with
+    :meth:`~microblog_core.service.Microblog.add_projector` when the strategy
+    is one, so a read model never holds the service. A projector that raises
+    makes the whole use case fail and roll back.
+    """
+
+    def project(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
+        """Apply ``events`` (just written by a use case) to the read model through ``uow``."""
         ...

@@ -11,11 +11,12 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 import attrs
 from attrs import frozen
 
+from microblog_core import _checks
 from microblog_core.clock import Clock, SystemClock, ensure_utc
 from microblog_core.errors import (
     DuplicateRepostError,
@@ -63,12 +64,12 @@ from microblog_core.models import (
     Unreposted,
     Visibility,
 )
-from microblog_core.ports import Store, UnitOfWork, UnitOfWorkFactory
+from microblog_core.ports import Projector, Store, UnitOfWork, UnitOfWorkFactory
 from microblog_core.rules import (
     Placeholder,
-    Standing,
     ThreadSort,
     ThreadView,
+    ViewerContext,
     build_comment_chain,
     build_thread,
     can_see,
@@ -89,27 +90,22 @@ from microblog_core.text import (
     extract,
     measure,
 )
-
-if TYPE_CHECKING:
-    from microblog_core.ranking.pipeline import RankedPage, Ranker
-    from microblog_core.timelines import TimelinePage, TimelineStrategy
+from microblog_core.timelines import (
+    FanOutOnRead,
+    TimelinePage,
+    TimelineStrategy,
+    account_timeline,
+    hashtag_timeline,
+    mentions_timeline,
+    public_timeline,
+)
+from microblog_core.timelines.ranked import RankedPage, Ranker, ranked_timeline
+from microblog_core.timelines.viewers import lookup_viewer
 
 __all__ = ["AccountPage", "Microblog", "PostPage", "Projector"]
 
 
 _ENTITY_KINDS = (EntityKind.MENTION, EntityKind.HASHTAG, EntityKind.TOPIC)
-
-
-class Projector(Protocol):
-    """Keeps a read model in step with the service's events, inside the same unit.
-
-    The timeline strategies' fan-out-on-write feeds are projectors. A projector
-    that raises makes the whole use case fail and roll back.
-    """
-
-    def project(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
-        """Apply ``events`` (just written by a use case) to the read model through ``uow``."""
-        ...
 
 
 @frozen
@@ -157,16 +153,6 @@ def _account_page(uow: UnitOfWork, ids: Sequence[AccountId], limit: int) -> Acco
     )
 
 
-def _check_limit(limit: int, maximum: int) -> int:
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= maximum:
-        raise ValidationError(
-            f"limit must be an integer from 1 to {maximum}, got {limit!r}",
-            field="limit",
-            value=limit,
-        )
-    return limit
-
-
 class Microblog:
     """The micro-blog service: accounts, follows, posts, reposts, likes and threads.
 
@@ -196,7 +182,7 @@ class Microblog:
         ids: IdGenerator | None = None,
         local_domain: str | None = None,
         store: Store | None = None,
-        timeline: "TimelineStrategy | None" = None,
+        timeline: TimelineStrategy | None = None,
     ) -> None:
         """Build a service over a storage backend.
 
@@ -212,7 +198,9 @@ class Microblog:
             store: The store to close on :meth:`close`, if the service owns it.
             timeline: How home timelines are built: ``FanOutOnRead()`` (the
                 default), ``FanOutOnWrite()`` or ``Hybrid()`` from
-                :mod:`microblog_core.timelines`.
+                :mod:`microblog_core.timelines`. A strategy that is also a
+                :class:`~microblog_core.ports.Projector` (it keeps feeds) is
+                registered with :meth:`add_projector`.
         """
         self.clock: Clock = clock or SystemClock()
         self.policy = policy
@@ -223,12 +211,9 @@ class Microblog:
         self._store = store
         self._projectors: list[Projector] = []
         self._subscribers: list[Callable[[Event], None]] = []
-        if timeline is None:
-            from microblog_core.timelines import FanOutOnRead
-
-            timeline = FanOutOnRead()
-        self.timeline: TimelineStrategy = timeline
-        timeline.attach(self)
+        self.timeline: TimelineStrategy = FanOutOnRead() if timeline is None else timeline
+        if isinstance(self.timeline, Projector):
+            self.add_projector(self.timeline)
 
     # -- construction -------------------------------------------------------
 
@@ -241,16 +226,20 @@ class Microblog:
         account_policy: AccountPolicy = TWITTER_ACCOUNTS,
         **options: Any,
     ) -> "Microblog":
-        """Return a service on a fresh in-memory store (fast; lost when the process ends)."""
-        from microblog_core.storage.memory import MemoryStore
+        """Return a service on a fresh in-memory store (fast; lost when the process ends).
 
-        store = MemoryStore()
-        return cls(
-            store.unit_of_work,
+        The store is built by the composition root, :mod:`microblog_core.bootstrap`.
+        """
+        # The one upward import of the service: the public door delegates to
+        # the composition root (the import-linter contract names this edge).
+        from microblog_core import bootstrap
+
+        return bootstrap.build(
+            bootstrap.memory_store(),
+            service=cls,
             clock=clock,
             policy=policy,
             account_policy=account_policy,
-            store=store,
             **options,
         )
 
@@ -266,18 +255,19 @@ class Microblog:
     ) -> "Microblog":
         """Return a service on an SQLite database at ``path`` (or ``":memory:"``).
 
+        The store is built by the composition root, :mod:`microblog_core.bootstrap`.
+
         Raises:
             StorageError: The file cannot be opened or is not a database of this library.
         """
-        from microblog_core.storage.sqlite import SqliteStore
+        from microblog_core import bootstrap  # see in_memory
 
-        store = SqliteStore(path)
-        return cls(
-            store.unit_of_work,
+        return bootstrap.build(
+            bootstrap.sqlite_store(path),
+            service=cls,
             clock=clock,
             policy=policy,
             account_policy=account_policy,
-            store=store,
             **options,
         )
 
@@ -348,27 +338,17 @@ class Microblog:
         relations = uow.relations
         return relations.get_block(a, b) is not None or relations.get_block(b, a) is not None
 
-    def _standing(self, uow: UnitOfWork, viewer: AccountId | None, author: AccountId) -> Standing:
-        if viewer is None or viewer == author:
-            return Standing(viewer_id=viewer)
-        return Standing(
-            viewer_id=viewer,
-            follows_author=uow.relations.get_follow(viewer, author) is not None,
-            blocked=self._blocked(uow, viewer, author),
-        )
-
-    def _visible(self, uow: UnitOfWork, post: Post, viewer: AccountId | None) -> bool:
-        if not can_see(post, self._standing(uow, viewer, post.author_id)):
-            return False
+    @staticmethod
+    def _sees(uow: UnitOfWork, viewer: ViewerContext, post: Post) -> bool:
+        """The visibility rule for one post, loading a repost's original."""
         ref = post.repost_of
         if ref is None:
-            return True
-        root = uow.posts.find(ref.root_id)
-        return root is not None and can_see(root, self._standing(uow, viewer, root.author_id))
+            return viewer.sees(post)
+        return viewer.sees(post, uow.posts.find(ref.root_id))
 
-    def _visible_post(self, uow: UnitOfWork, post_id: PostId, viewer: AccountId | None) -> Post:
+    def _visible_post(self, uow: UnitOfWork, post_id: PostId, viewer: ViewerContext) -> Post:
         post = uow.posts.find(post_id)
-        if post is None or not self._visible(uow, post, viewer):
+        if post is None or not self._sees(uow, viewer, post):
             raise NotFoundError("post", post_id)
         return post
 
@@ -388,7 +368,7 @@ class Microblog:
                     action=action,
                     rule="blocked",
                 )
-        if not self._visible(uow, post, actor):
+        if not self._sees(uow, lookup_viewer(uow, actor), post):
             raise NotFoundError("post", post_id)
         return post
 
@@ -823,7 +803,7 @@ class Microblog:
         Raises:
             NotFoundError: No such account.
         """
-        _check_limit(limit, 80)
+        _checks.limit(limit, "limit", 80)
         with self._reading() as uow:
             uow.accounts.get(account_id)
             requests = uow.relations.requests_for(account_id, after=after, limit=limit)
@@ -833,7 +813,7 @@ class Microblog:
     def _relation_page(
         self, account_id: AccountId, after: AccountId | None, limit: int, *, followers: bool
     ) -> AccountPage:
-        _check_limit(limit, 80)
+        _checks.limit(limit, "limit", 80)
         with self._reading() as uow:
             uow.accounts.get(account_id)
             if followers:
@@ -853,8 +833,7 @@ class Microblog:
     def _check_text(
         self, text: str, content_warning: str, attachments: Sequence[Attachment]
     ) -> None:
-        if not isinstance(text, str):
-            raise ValidationError("text must be a str", field="text", value=text)
+        _checks.text(text, "text")
         if text or content_warning or not attachments:
             check_text(text, self.policy, content_warning=content_warning, field="text")
 
@@ -1195,8 +1174,7 @@ class Microblog:
             PermissionDeniedError: ``not_author``.
             ValidationError: The post is a reply or a repost (gates sit on thread roots).
         """
-        if not isinstance(gate, ReplyGate):
-            raise ValidationError("gate must be a ReplyGate", field="gate", value=gate)
+        _checks.instance(gate, ReplyGate, "gate")
         with self._writing() as (uow, events):
             post = uow.posts.get(post_id)
             if post.author_id != actor_id:
@@ -1263,25 +1241,24 @@ class Microblog:
             ValidationError: An unknown sort or a bad cap.
         """
         with self._reading() as uow:
-            focus = self._visible_post(uow, post_id, viewer_id)
+            now = self._now()
+            viewer = lookup_viewer(uow, viewer_id, now)
+            focus = self._visible_post(uow, post_id, viewer)
             if focus.repost_of is not None:
-                focus = self._visible_post(uow, focus.repost_of.root_id, viewer_id)
+                focus = self._visible_post(uow, focus.repost_of.root_id, viewer)
             root_id = focus.thread_root_id
             root = focus if root_id == focus.id else uow.posts.find(root_id)
             replies = uow.posts.in_thread(root_id)
-            now = self._now()
             standing_cache: dict[AccountId, Placeholder | None] = {}
 
             def placeholder_for(post: Post) -> Placeholder | None:
                 author = post.author_id
                 if viewer_id is not None and author != viewer_id:
                     if author not in standing_cache:
-                        standing_cache[author] = self._author_placeholder(
-                            uow, viewer_id, author, now
-                        )
+                        standing_cache[author] = self._author_placeholder(viewer, author)
                     if standing_cache[author] is not None:
                         return standing_cache[author]
-                if not can_see(post, self._standing(uow, viewer_id, author)):
+                if not can_see(post, viewer.standing(author)):
                     return Placeholder.NOT_VISIBLE
                 if (
                     post.hidden
@@ -1304,12 +1281,11 @@ class Microblog:
                 max_ancestors=max_ancestors,
             )
 
-    def _author_placeholder(
-        self, uow: UnitOfWork, viewer: AccountId, author: AccountId, now: datetime
-    ) -> Placeholder | None:
-        if self._blocked(uow, viewer, author):
+    @staticmethod
+    def _author_placeholder(viewer: ViewerContext, author: AccountId) -> Placeholder | None:
+        if viewer.blocked(author):
             return Placeholder.BLOCKED
-        if uow.relations.get_mute(viewer, author, at=now) is not None:
+        if author in viewer.muting:
             return Placeholder.MUTED
         return None
 
@@ -1323,7 +1299,7 @@ class Microblog:
                 two are not told apart, so a hidden post does not leak).
         """
         with self._reading() as uow:
-            return self._visible_post(uow, post_id, viewer_id)
+            return self._visible_post(uow, post_id, lookup_viewer(uow, viewer_id))
 
     def post_counters(self, post_id: PostId) -> PostCounters:
         """Return a post's replies, reposts, quotes and likes.
@@ -1354,18 +1330,18 @@ class Microblog:
             NotFoundError: No such account.
             ValidationError: ``limit`` is not within 1 to 40.
         """
-        _check_limit(limit, 40)
+        _checks.limit(limit, "limit", 40)
         with self._reading() as uow:
             uow.accounts.get(author_id)
-            standing = self._standing(uow, viewer_id, author_id)
+            viewer = lookup_viewer(uow, viewer_id)
             items: list[Post] = []
-            if not standing.blocked:
+            if not viewer.standing(author_id).blocked:
                 for post in uow.posts.stream(author_id, max_id=max_id, min_id=min_id):
                     if (not include_replies and post.reply_to is not None) or (
                         not include_reposts and post.repost_of is not None
                     ):
                         continue
-                    if can_see(post, standing) and self._visible(uow, post, viewer_id):
+                    if self._sees(uow, viewer, post):
                         items.append(post)
                         if len(items) == limit:
                             break
@@ -1382,10 +1358,9 @@ class Microblog:
             NotFoundError: The post does not exist or is not visible.
         """
         with self._reading() as uow:
-            self._visible_post(uow, post_id, viewer_id)
-            return tuple(
-                p for p in uow.posts.replies_to(post_id) if self._visible(uow, p, viewer_id)
-            )
+            viewer = lookup_viewer(uow, viewer_id)
+            self._visible_post(uow, post_id, viewer)
+            return tuple(p for p in uow.posts.replies_to(post_id) if self._sees(uow, viewer, p))
 
     def reposts(self, post_id: PostId, *, viewer_id: AccountId | None = None) -> tuple[Post, ...]:
         """Return the reposts of a post's root that ``viewer_id`` may see, oldest first.
@@ -1394,9 +1369,10 @@ class Microblog:
             NotFoundError: The post does not exist or is not visible.
         """
         with self._reading() as uow:
-            post = self._visible_post(uow, post_id, viewer_id)
+            viewer = lookup_viewer(uow, viewer_id)
+            post = self._visible_post(uow, post_id, viewer)
             return tuple(
-                p for p in uow.posts.reposts_of(post.root_id) if self._visible(uow, p, viewer_id)
+                p for p in uow.posts.reposts_of(post.root_id) if self._sees(uow, viewer, p)
             )
 
     def likes(
@@ -1407,14 +1383,14 @@ class Microblog:
         Raises:
             NotFoundError: No such post.
         """
-        _check_limit(limit, 80)
+        _checks.limit(limit, "limit", 80)
         with self._reading() as uow:
             post = uow.posts.get(post_id)
             likes = uow.engagement.likes_of(post.root_id, after=after, limit=limit)
             ids = [like.account_id for like in likes]
             return _account_page(uow, ids, limit)
 
-    # -- timelines (built by microblog_core.timelines and microblog_core.ranking) --
+    # -- timelines (read models in microblog_core.timelines, reading through this service) --
 
     def home_timeline(
         self,
@@ -1424,7 +1400,7 @@ class Microblog:
         max_id: PostId | None = None,
         since_id: PostId | None = None,
         min_id: PostId | None = None,
-    ) -> "TimelinePage":
+    ) -> TimelinePage:
         """Return a page of ``viewer_id``'s home timeline, with Mastodon's paging.
 
         Args:
@@ -1452,14 +1428,12 @@ class Microblog:
         max_id: PostId | None = None,
         since_id: PostId | None = None,
         min_id: PostId | None = None,
-    ) -> "TimelinePage":
+    ) -> TimelinePage:
         """Return an account's own timeline as ``viewer_id`` sees it.
 
         Raises:
             NotFoundError: No such account.
         """
-        from microblog_core.timelines import account_timeline
-
         return account_timeline(
             self,
             account_id,
@@ -1480,10 +1454,8 @@ class Microblog:
         max_id: PostId | None = None,
         since_id: PostId | None = None,
         min_id: PostId | None = None,
-    ) -> "TimelinePage":
+    ) -> TimelinePage:
         """Return the public posts carrying a hashtag, as ``viewer_id`` sees them."""
-        from microblog_core.timelines import hashtag_timeline
-
         return hashtag_timeline(
             self,
             tag,
@@ -1502,10 +1474,8 @@ class Microblog:
         max_id: PostId | None = None,
         since_id: PostId | None = None,
         min_id: PostId | None = None,
-    ) -> "TimelinePage":
+    ) -> TimelinePage:
         """Return the posts mentioning ``account_id`` that it may see and has not blocked."""
-        from microblog_core.timelines import mentions_timeline
-
         return mentions_timeline(
             self, account_id, limit=limit, max_id=max_id, since_id=since_id, min_id=min_id
         )
@@ -1518,10 +1488,8 @@ class Microblog:
         max_id: PostId | None = None,
         since_id: PostId | None = None,
         min_id: PostId | None = None,
-    ) -> "TimelinePage":
+    ) -> TimelinePage:
         """Return the public timeline (public originals, no replies or reposts)."""
-        from microblog_core.timelines import public_timeline
-
         return public_timeline(
             self, viewer_id=viewer_id, limit=limit, max_id=max_id, since_id=since_id, min_id=min_id
         )
@@ -1530,10 +1498,10 @@ class Microblog:
         self,
         viewer_id: AccountId,
         *,
-        ranker: "Ranker | None" = None,
+        ranker: Ranker | None = None,
         limit: int = 20,
         cursor: str | None = None,
-    ) -> "RankedPage":
+    ) -> RankedPage:
         """Return a ranked page of ``viewer_id``'s feed, with an opaque keyset cursor.
 
         Args:
@@ -1543,6 +1511,6 @@ class Microblog:
             limit: Items per page, 1 to 40.
             cursor: The ``next_cursor`` of the previous page.
         """
-        from microblog_core.ranking.pipeline import ranked_timeline
-
-        return ranked_timeline(self, viewer_id, ranker=ranker, limit=limit, cursor=cursor)
+        return ranked_timeline(
+            self, viewer_id, ranker=ranker, limit=limit, cursor=cursor, timeline=self.timeline
+        )

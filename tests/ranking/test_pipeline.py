@@ -579,7 +579,7 @@ def test_cursors_are_stable_while_new_posts_arrive(
 def test_docstring_examples() -> None:
     import doctest
 
-    import microblog_core.ranking.pipeline as pipeline
+    import microblog_core.timelines.ranked as pipeline
 
     globs = {"PostCounters": PostCounters}
     result = doctest.testmod(pipeline, extraglobs=globs)

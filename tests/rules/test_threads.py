@@ -219,3 +219,17 @@ def test_view_is_connected_and_within_caps(parents, max_depth, limit):
         assert node.post.reply_to.parent_id in shown
     if len(flat) - 1 < len(parents):
         assert view.truncated
+
+
+@given(st.integers(0, 500), st.integers(0, 500))
+def test_wilson_is_the_ranking_bound_spelled_with_a_total(positive, extra):
+    from microblog_core import ranking
+
+    bound = wilson_lower_bound(positive, positive + extra)
+    assert bound == ranking.wilson_lower_bound(positive, extra)
+
+
+@pytest.mark.parametrize(("positive", "total"), [(3, 2), (-1, 4), (1, -1), (True, 2), (1.0, 2)])
+def test_wilson_refuses_counts_that_are_not_successes_of_a_total(positive, total):
+    with pytest.raises(ValidationError):
+        wilson_lower_bound(positive, total)

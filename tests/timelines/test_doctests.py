@@ -12,7 +12,7 @@ MODULES = [
     "microblog_core.timelines",
     "microblog_core.timelines.merge",
     "microblog_core.timelines.pages",
-    "microblog_core.timelines.strategies",
+    "microblog_core.timelines.fanout",
 ]
 
 

@@ -3,8 +3,9 @@
 Build a :class:`Candidate` per post, pick a :class:`~microblog_core.ranking.scorers.Scorer`
 (or write one: anything with a ``name`` and ``score(candidate, now)``), and call
 :func:`rank` with any re-rankers. Everything here is pure: no storage, no
-clock, no randomness. The ranking pipeline (candidate sources, filters,
-pages) builds on it.
+clock, no randomness. The ranked timeline, a read model in
+:mod:`microblog_core.timelines.ranked` (candidate sources, filters, pages),
+builds on it.
 
 Example:
     >>> from microblog_core.ranking import TWITTER_2023, AuthorDiversity, Candidate, rank

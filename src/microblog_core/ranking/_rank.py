@@ -4,8 +4,8 @@ import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
-from microblog_core.ranking import _checks
 from microblog_core.ranking.candidate import Candidate, Scored, _check_scores, ranked_order
 from microblog_core.ranking.rerankers import (
     AuthorDiversity,

@@ -20,14 +20,14 @@ from typing import NoReturn
 
 import attrs
 
+from microblog_core import _checks
 from microblog_core.errors import InvalidIdError, ValidationError
-from microblog_core.ranking import _checks
 
 __all__ = ["Candidate", "Scored", "ranked_order"]
 
 
 def _to_utc(value: datetime) -> datetime:
-    return _checks.to_utc(value, "created_at")
+    return _checks.aware(value, "created_at")
 
 
 class _Signals(dict[str, float]):

@@ -18,7 +18,7 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 import attrs
 
-from microblog_core.ranking import _checks
+from microblog_core import _checks
 from microblog_core.ranking.candidate import Scored, ranked_order
 
 __all__ = [

@@ -32,17 +32,16 @@ The scorers and their sources:
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from operator import itemgetter, mul
 from types import MappingProxyType
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
-from microblog_core.ranking import _checks
 from microblog_core.ranking.candidate import Candidate
-from microblog_core.rules.threads import wilson_lower_bound as rules_wilson
 
 __all__ = [
     "REDDIT_EPOCH_OFFSET",
@@ -344,14 +343,26 @@ def reddit_hot(ups: int, downs: int, date: datetime) -> float:
         14073.0119536
     """
     ups, downs = _check_vote_counts(ups, downs)
-    return _reddit_hot(ups, downs, _checks.to_utc(date, "date"))
+    return _reddit_hot(ups, downs, _checks.aware(date, "date"))
+
+
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _epoch_seconds(date: datetime) -> float:
+    """Seconds from the Unix epoch to ``date``, computed as Reddit's ``epoch_seconds``.
+
+    ``td.days * 86400 + td.seconds + td.microseconds / 1e6`` on ``date - epoch``.
+    """
+    delta = date - _UNIX_EPOCH
+    return delta.days * 86400 + delta.seconds + (float(delta.microseconds) / 1000000)
 
 
 def _reddit_hot(ups: int, downs: int, date: datetime) -> float:
     s = ups - downs
     order = math.log10(max(abs(s), 1))
     sign = 1 if s > 0 else -1 if s < 0 else 0
-    seconds = _checks.epoch_seconds(date) - REDDIT_EPOCH_OFFSET
+    seconds = _epoch_seconds(date) - REDDIT_EPOCH_OFFSET
     return round(sign * order + seconds / REDDIT_TIMEBASE, 7)
 
 
@@ -431,11 +442,16 @@ def wilson_lower_bound(ups: int, downs: int, z: float = WILSON_Z_80) -> float:
 
 
 def _wilson(ups: int, downs: int, z: float) -> float:
+    # The one Wilson formula of the library: the thread view's "top" sort
+    # (microblog_core.rules.threads) uses it too.
     n = ups + downs
     if n == 0:
         return 0.0
-    # One formula for the whole library: the thread view's "top" sort uses it too.
-    return min(max(rules_wilson(ups, n, z), 0.0), ups / n)
+    phat = ups / n
+    z2 = z * z
+    centre = phat + z2 / (2 * n)
+    spread = z * math.sqrt((phat * (1 - phat) + z2 / (4 * n)) / n)
+    return min(max((centre - spread) / (1 + z2 / n), 0.0), phat)
 
 
 @attrs.frozen

@@ -53,19 +53,21 @@ likes, expected 1, decay from creation) see
 """
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import attrs
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
-from microblog_core.ranking import _checks
 from microblog_core.ranking.scorers import MastodonTrendsScorer, mastodon_excess
+
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 __all__ = ["MastodonTrends", "Trend", "TrendObservation"]
 
 
 def _start(value: datetime) -> datetime:
-    return _checks.to_utc(value, "start")
+    return _checks.aware(value, "start")
 
 
 def _counts(value: Iterable[int]) -> tuple[int, ...]:
@@ -256,12 +258,10 @@ class MastodonTrends:
             NaiveDatetimeError: A use has no time zone.
             ValidationError: A use is not a datetime.
         """
-        indices = [
-            (_checks.to_utc(use, "uses") - _checks.UNIX_EPOCH) // self.bucket for use in uses
-        ]
+        indices = [(_checks.aware(use, "uses") - _UNIX_EPOCH) // self.bucket for use in uses]
         if not indices:
             return TrendObservation(
-                item_id=item_id, language=language, start=_checks.UNIX_EPOCH, counts=()
+                item_id=item_id, language=language, start=_UNIX_EPOCH, counts=()
             )
         first = min(indices)
         counts = [0] * (max(indices) - first + 1)
@@ -270,7 +270,7 @@ class MastodonTrends:
         return TrendObservation(
             item_id=item_id,
             language=language,
-            start=_checks.UNIX_EPOCH + first * self.bucket,
+            start=_UNIX_EPOCH + first * self.bucket,
             counts=tuple(counts),
         )
 
@@ -332,7 +332,7 @@ class MastodonTrends:
             language=observation.language,
             score=decayed,
             peak_score=peak,
-            peak_at=datetime.fromtimestamp(peak_ts, tz=_checks.UNIX_EPOCH.tzinfo),
+            peak_at=datetime.fromtimestamp(peak_ts, tz=_UNIX_EPOCH.tzinfo),
             observed=peak_observed,
             expected=peak_expected,
         )

@@ -11,16 +11,18 @@ Bluesky (threadgates, blocks cutting threads), Twitter (who can reply).
 
 from collections.abc import Container
 
-from attrs import frozen
+from attrs import field, frozen
 
 from microblog_core.errors import PermissionDeniedError
 from microblog_core.ids import AccountId
 from microblog_core.models import Post, QuotePolicy, ReplyAudience, ReplyGate, Visibility
+from microblog_core.rules.feeds import HomeContext
 
 __all__ = [
     "FOLLOW_LIMIT",
     "FOLLOW_LIMIT_RATIO",
     "Standing",
+    "ViewerContext",
     "can_see",
     "check_follow",
     "check_like",
@@ -75,6 +77,103 @@ def can_see(post: Post, standing: Standing) -> bool:
     if visibility is Visibility.PRIVATE:
         return standing.follows_author or viewer in post.mentions
     return viewer in post.mentions
+
+
+def _nobody() -> frozenset[AccountId]:
+    return frozenset()
+
+
+@frozen(kw_only=True)
+class ViewerContext:
+    """One viewer's relations, built once per read: the one visibility rule.
+
+    "May this viewer see this post, and the original it reposts?" is answered
+    here and nowhere else: the service's post queries, the account, hashtag,
+    mentions and public timelines, the home timeline and the ranked timeline
+    all build one ``ViewerContext`` per read and ask :meth:`sees`.
+
+    The relations only need ``in``: a reader may pass sets it loaded
+    eagerly (a timeline page meets many authors) or lazy views that look one
+    pair up at a time (a single post query meets one or two authors).
+
+    Attributes:
+        viewer_id: Who looks (None for a logged-out viewer, who relates to nobody).
+        following: Accounts the viewer follows.
+        blocking: Accounts the viewer blocks.
+        blocked_by: Accounts that block the viewer.
+        muting: Accounts the viewer mutes (unexpired mutes). A mute hides an
+            author from timelines but never decides access: :meth:`sees`
+            ignores it; listings use :meth:`blocks_or_mutes`.
+
+    Example:
+        >>> from datetime import datetime, timezone
+        >>> from microblog_core.models import Post, Visibility
+        >>> from microblog_core.rules import ViewerContext
+        >>> when = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        >>> secret = Post(
+        ...     id=7, author_id=2, created_at=when, text="hi", visibility=Visibility.PRIVATE
+        ... )
+        >>> ViewerContext(viewer_id=1, following={2}).sees(secret)
+        True
+        >>> ViewerContext(viewer_id=1).sees(secret)
+        False
+    """
+
+    viewer_id: AccountId | None
+    following: Container[AccountId] = field(factory=_nobody)
+    blocking: Container[AccountId] = field(factory=_nobody)
+    blocked_by: Container[AccountId] = field(factory=_nobody)
+    muting: Container[AccountId] = field(factory=_nobody)
+
+    @classmethod
+    def from_home(cls, home: HomeContext) -> "ViewerContext":
+        """Return the context of a home timeline's viewer, sharing its loaded collections."""
+        return cls(
+            viewer_id=home.viewer_id,
+            following=home.following,
+            blocking=home.blocking,
+            blocked_by=home.blocked_by,
+            muting=home.muting,
+        )
+
+    def blocked(self, author: AccountId) -> bool:
+        """Whether the viewer blocks ``author`` or ``author`` blocks the viewer."""
+        return author in self.blocking or author in self.blocked_by
+
+    def blocks_or_mutes(self, author: AccountId) -> bool:
+        """Whether the viewer blocks, is blocked by, or mutes ``author``."""
+        return author in self.blocking or author in self.blocked_by or author in self.muting
+
+    def standing(self, author: AccountId) -> Standing:
+        """Return how the viewer stands toward ``author`` (for :func:`can_see`)."""
+        viewer = self.viewer_id
+        if viewer is None or viewer == author:
+            return Standing(viewer_id=viewer)
+        return Standing(
+            viewer_id=viewer,
+            follows_author=author in self.following,
+            blocked=author in self.blocking or author in self.blocked_by,
+        )
+
+    def sees(self, post: Post, root: Post | None = None) -> bool:
+        """Whether the viewer may see ``post`` and, for a repost, its original.
+
+        Args:
+            post: An original, reply, quote or repost.
+            root: For a repost, the original it shares, or None when that was
+                deleted (a repost of a deleted post is seen by nobody).
+                Ignored for a post that is not a repost.
+
+        Returns:
+            :func:`can_see` of the post with the viewer's standing toward its
+            author, and for a repost also of the original with the standing
+            toward the original's author.
+        """
+        if not can_see(post, self.standing(post.author_id)):
+            return False
+        if post.repost_of is None:
+            return True
+        return root is not None and can_see(root, self.standing(root.author_id))
 
 
 def repost_visibility(root: Post) -> Visibility:

@@ -12,15 +12,17 @@ connected.
 """
 
 import enum
-import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Literal
 
 from attrs import field, frozen
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId, PostId
 from microblog_core.models import Post, PostCounters, ReplyRef
+from microblog_core.ranking.scorers import WILSON_Z_80
+from microblog_core.ranking.scorers import wilson_lower_bound as vote_wilson
 
 __all__ = [
     "WILSON_Z",
@@ -33,7 +35,7 @@ __all__ = [
     "wilson_lower_bound",
 ]
 
-WILSON_Z = 1.281551565545
+WILSON_Z = WILSON_Z_80
 """The z-score of an 80% one-sided confidence, as Reddit's "best" sort uses."""
 
 ThreadSort = Literal["oldest", "newest", "top"]
@@ -43,21 +45,40 @@ _SORTS = ("oldest", "newest", "top")
 def wilson_lower_bound(positive: int, total: int, z: float = WILSON_Z) -> float:
     """Lower bound of the Wilson score interval for ``positive`` successes of ``total``.
 
+    The same bound as :func:`microblog_core.ranking.wilson_lower_bound`, the
+    library's one implementation, spelled with successes of a total instead
+    of up- and down-votes: ``wilson_lower_bound(p, t) ==
+    ranking.wilson_lower_bound(p, t - p)``. Zero when ``total`` is zero.
+
+    Args:
+        positive: Successes (likes, up-votes), ``>= 0``.
+        total: Trials, at least ``positive``.
+        z: The normal quantile, > 0.
+
+    Returns:
+        The lower bound, in ``[0, positive / total]``.
+
     Source: E. B. Wilson (1927); Evan Miller, "How Not To Sort By Average Rating"
-    (2009); Reddit's ``_sorts.pyx`` ``_confidence``. Zero when ``total`` is zero.
+    (2009); Reddit's ``_sorts.pyx`` ``_confidence``.
+
+    Raises:
+        ValidationError: A count is negative or not an int, ``positive`` is
+            above ``total``, or ``z`` is not > 0.
 
     Example:
         >>> from microblog_core.rules import wilson_lower_bound
         >>> round(wilson_lower_bound(8, 10), 4)
         0.6016
     """
-    if total <= 0:
-        return 0.0
-    phat = positive / total
-    z2 = z * z
-    centre = phat + z2 / (2 * total)
-    spread = z * math.sqrt((phat * (1 - phat) + z2 / (4 * total)) / total)
-    return (centre - spread) / (1 + z2 / total)
+    positive = _checks.count(positive, "positive")
+    total = _checks.count(total, "total")
+    if positive > total:
+        raise ValidationError(
+            f"positive must be at most total ({total}), got {_checks.quote(positive)}",
+            field="positive",
+            value=positive,
+        )
+    return vote_wilson(positive, total - positive, z)
 
 
 def reply_ref_for(parent: Post, replier_id: AccountId) -> ReplyRef:
@@ -171,7 +192,7 @@ def _sort_key(
     def top(post: Post) -> tuple[float, ...]:
         c = counters.get(post.id)
         likes = c.likes if c is not None else 0
-        return (promoted(post), -wilson_lower_bound(likes, likes), post.id)
+        return (promoted(post), -vote_wilson(likes, 0), post.id)
 
     return top
 

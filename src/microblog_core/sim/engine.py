@@ -42,6 +42,7 @@ from typing import Any
 
 from attrs import frozen
 
+from microblog_core import bootstrap
 from microblog_core.clock import Clock, ManualClock
 from microblog_core.errors import (
     ConflictError,
@@ -145,7 +146,8 @@ def memory_storage(*, timeline: str = "fan_out_on_read") -> BlogFactory:
     _timeline(timeline)
 
     def build(clock: Clock, policy: LengthPolicy) -> Microblog:
-        return Microblog.in_memory(clock=clock, policy=policy, timeline=_timeline(timeline))
+        store = bootstrap.memory_store()
+        return bootstrap.build(store, clock=clock, policy=policy, timeline=_timeline(timeline))
 
     return build
 
@@ -165,7 +167,8 @@ def sqlite_storage(path: str | Path, *, timeline: str = "fan_out_on_read") -> Bl
     _timeline(timeline)
 
     def build(clock: Clock, policy: LengthPolicy) -> Microblog:
-        return Microblog.sqlite(path, clock=clock, policy=policy, timeline=_timeline(timeline))
+        store = bootstrap.sqlite_store(path)
+        return bootstrap.build(store, clock=clock, policy=policy, timeline=_timeline(timeline))
 
     return build
 

@@ -23,7 +23,7 @@ Add your own with :meth:`FeedRegistry.with_feed` (a registry is an
 immutable value: there is no global registration):
 
 >>> from microblog_core.ranking import WilsonScorer
->>> from microblog_core.ranking.pipeline import Ranker
+>>> from microblog_core.timelines.ranked import Ranker
 >>> feeds = DEFAULT_FEEDS.with_feed(RankedFeed(Ranker(name="wilson", scorer=WilsonScorer())))
 >>> "wilson" in feeds.names
 True
@@ -41,8 +41,8 @@ from microblog_core.ids import AccountId
 from microblog_core.models import Post
 
 if TYPE_CHECKING:
-    from microblog_core.ranking.pipeline import Ranker
     from microblog_core.service import Microblog
+    from microblog_core.timelines.ranked import Ranker
 
 __all__ = [
     "DEFAULT_FEEDS",
@@ -92,11 +92,11 @@ class ChronologicalFeed:
 
 
 def _check_ranker(instance: Any, attribute: Any, value: Any) -> None:
-    from microblog_core.ranking.pipeline import Ranker
+    from microblog_core.timelines.ranked import Ranker
 
     if not isinstance(value, Ranker):
         raise ValidationError(
-            f"RankedFeed needs a ranking.pipeline.Ranker, got {type(value).__name__}",
+            f"RankedFeed needs a timelines.ranked.Ranker, got {type(value).__name__}",
             field="ranker",
             value=value,
         )
@@ -141,7 +141,7 @@ def builtin_rankers() -> tuple["Ranker", ...]:
         HackerNewsScorer,
         OutOfNetworkDiscount,
     )
-    from microblog_core.ranking.pipeline import FollowedByFollowees, InNetwork, Ranker, Trending
+    from microblog_core.timelines.ranked import FollowedByFollowees, InNetwork, Ranker, Trending
 
     in_network = InNetwork(max_candidates=100)
     usual = (DedupRoots(), AuthorDiversity())

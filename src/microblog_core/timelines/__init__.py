@@ -18,9 +18,19 @@ holds):
 ['first']
 
 The account, hashtag, mentions and public timelines are plain functions of
-the service, also reachable as its methods (``blog.account_timeline(...)``).
+a :class:`~microblog_core.ports.ReadPort` (the service is one), also
+reachable as the service's methods (``blog.account_timeline(...)``). The
+ranked timeline is in :mod:`microblog_core.timelines.ranked`. Timelines read
+through the port and never call the service.
 """
 
+from microblog_core.timelines.fanout import (
+    DEFAULT_HYBRID_THRESHOLD,
+    FanOutOnRead,
+    FanOutOnWrite,
+    Hybrid,
+    TimelineStrategy,
+)
 from microblog_core.timelines.home import (
     HomeSource,
     home_context,
@@ -36,13 +46,6 @@ from microblog_core.timelines.listings import (
 )
 from microblog_core.timelines.merge import merge_newest_first, merge_oldest_first
 from microblog_core.timelines.pages import DEFAULT_LIMIT, MAX_LIMIT, TimelinePage
-from microblog_core.timelines.strategies import (
-    DEFAULT_HYBRID_THRESHOLD,
-    FanOutOnRead,
-    FanOutOnWrite,
-    Hybrid,
-    TimelineStrategy,
-)
 
 __all__ = [
     "DEFAULT_HYBRID_THRESHOLD",

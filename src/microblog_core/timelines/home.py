@@ -32,18 +32,15 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import datetime
 from itertools import islice
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import attrs
 
 from microblog_core.ids import MAX_ID, AccountId, PostId
 from microblog_core.models import Follow, Post
-from microblog_core.ports import RelationRepository, UnitOfWork
-from microblog_core.rules import DEDUP_WINDOW, HomeContext, Standing, can_see, filtered_from_home
+from microblog_core.ports import ReadPort, RelationRepository, UnitOfWork
+from microblog_core.rules import DEDUP_WINDOW, HomeContext, ViewerContext, filtered_from_home
 from microblog_core.timelines.pages import TimelinePage, check_limit, check_page_id
-
-if TYPE_CHECKING:
-    from microblog_core.service import Microblog
 
 __all__ = [
     "HomeSource",
@@ -302,8 +299,7 @@ def select_oldest_first(older: Iterator[Post], newer: Iterator[Post], limit: int
 
 
 def _keep(context: HomeContext, roots: RootCache) -> Callable[[Post], bool]:
-    viewer = context.viewer_id
-    following, blocking, blocked_by = context.following, context.blocking, context.blocked_by
+    viewer = ViewerContext.from_home(context)
     # A post without a language passes every language filter: skip looking
     # up its author's follow options.
     no_languages = attrs.evolve(context, languages={})
@@ -311,6 +307,8 @@ def _keep(context: HomeContext, roots: RootCache) -> Callable[[Post], bool]:
     def keep(post: Post) -> bool:
         ref = post.repost_of
         if ref is None:
+            # Past the home rules an original is one the viewer may see
+            # (they drop direct, unfollowed followers-only and blocked posts).
             return not filtered_from_home(
                 post, context if post.language is not None else no_languages
             )
@@ -318,26 +316,15 @@ def _keep(context: HomeContext, roots: RootCache) -> Callable[[Post], bool]:
         if filtered_from_home(post, context, root=root):
             return False
         # The home rules pass the viewer's own reposts unconditionally; the
-        # access rules still hide an original across a block.
-        author = ref.root_author_id
-        return author == viewer or (
-            root is not None
-            and can_see(
-                root,
-                Standing(
-                    viewer_id=viewer,
-                    follows_author=author in following,
-                    blocked=author in blocking or author in blocked_by,
-                ),
-            )
-        )
+        # visibility rule still hides an original across a block.
+        return viewer.sees(post, root)
 
     return keep
 
 
 def home_page(
     source: HomeSource,
-    blog: "Microblog",
+    port: ReadPort,
     viewer_id: AccountId,
     *,
     limit: int,
@@ -349,7 +336,8 @@ def home_page(
 
     Args:
         source: The strategy's candidate source.
-        blog: The service (its store and clock).
+        port: What to read through: the service, or any
+            :class:`~microblog_core.ports.ReadPort`.
         viewer_id: Whose home timeline.
         limit: Items per page, 1 to 40.
         max_id: Only items older than this id.
@@ -367,13 +355,13 @@ def home_page(
     max_id = check_page_id(max_id, "max_id")
     since_id = check_page_id(since_id, "since_id")
     min_id = check_page_id(min_id, "min_id")
-    with blog.unit_of_work(readonly=True) as uow:
+    with port.unit_of_work(readonly=True) as uow:
         uow.accounts.get(viewer_id)
         items, roots = _home_items(
             source,
             uow,
             viewer_id,
-            blog.now(),
+            port.now(),
             limit=limit,
             max_id=max_id,
             since_id=since_id,

@@ -1,10 +1,10 @@
 """The other timelines: an account's posts, a hashtag, mentions, and the public timeline.
 
 Each is filtered for the viewer the way Mastodon filters it, and all share
-one rule with the home timeline: a viewer never sees a post the access rules
-hide from them (:func:`~microblog_core.rules.can_see`: direct and
-followers-only posts they are not let into, anything across a block in
-either direction), nor a repost whose original they may not see.
+one rule with the home timeline: a viewer never sees a post the visibility
+rule (:class:`~microblog_core.rules.ViewerContext`) hides from them: direct
+and followers-only posts they are not let into, anything across a block in
+either direction, and a repost whose original they may not see.
 
 =====================  ====================================================================
 timeline               what it holds (Mastodon's source)
@@ -31,19 +31,17 @@ so it costs what lies above the cursor (cheap when polling for new posts).
 """
 
 from collections import deque
-from collections.abc import Callable, Collection, Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Sequence
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId, PostId
 from microblog_core.models import Post, Visibility
-from microblog_core.ports import UnitOfWork
-from microblog_core.rules import Standing, can_see
+from microblog_core.ports import ReadPort, UnitOfWork
+from microblog_core.rules import ViewerContext
 from microblog_core.timelines.home import RootCache
 from microblog_core.timelines.pages import TimelinePage, check_limit, check_page_id
-
-if TYPE_CHECKING:
-    from microblog_core.service import Microblog
+from microblog_core.timelines.viewers import load_viewer
 
 __all__ = ["account_timeline", "hashtag_timeline", "mentions_timeline", "public_timeline"]
 
@@ -53,42 +51,21 @@ _MAX_BATCH = 800
 _Fetch = Callable[..., Sequence[Post]]
 
 
-class _Viewer:
-    """What a viewer may see: standings toward authors, built once per page."""
+def _viewer(uow: UnitOfWork, port: ReadPort, viewer_id: AccountId | None) -> ViewerContext:
+    """Load the viewer's relations once per page (checking the viewer exists)."""
+    if viewer_id is not None:
+        uow.accounts.get(viewer_id)
+    return load_viewer(uow, viewer_id, port.now())
 
-    __slots__ = ("blocks", "following", "id", "roots")
 
-    def __init__(self, uow: UnitOfWork, viewer_id: AccountId | None, roots: RootCache) -> None:
-        self.id = viewer_id
-        self.roots = roots
-        empty: frozenset[AccountId] = frozenset()
-        if viewer_id is None:
-            self.following: Collection[AccountId] = empty
-            self.blocks: Collection[AccountId] = empty
-        else:
-            relations = uow.relations
-            uow.accounts.get(viewer_id)
-            self.following = relations.following_ids(viewer_id)
-            self.blocks = frozenset(relations.blocked_ids(viewer_id)) | frozenset(
-                relations.blocker_ids(viewer_id)
-            )
+def _sees(viewer: ViewerContext, roots: RootCache) -> Callable[[Post], bool]:
+    """The visibility rule over a page's posts, loading a repost's original once."""
 
-    def standing(self, author: AccountId) -> Standing:
-        return Standing(
-            viewer_id=self.id,
-            follows_author=author in self.following,
-            blocked=author in self.blocks,
-        )
-
-    def sees(self, post: Post) -> bool:
-        """Whether the viewer may see the post, and for a repost its original too."""
-        if not can_see(post, self.standing(post.author_id)):
-            return False
+    def sees(post: Post) -> bool:
         ref = post.repost_of
-        if ref is None:
-            return True
-        root = self.roots.get(ref.root_id)
-        return root is not None and can_see(root, self.standing(root.author_id))
+        return viewer.sees(post, None if ref is None else roots.get(ref.root_id))
+
+    return sees
 
 
 def _paging(
@@ -149,7 +126,7 @@ def _listing_page(
 
 
 def account_timeline(
-    blog: "Microblog",
+    port: ReadPort,
     account_id: AccountId,
     *,
     viewer_id: AccountId | None = None,
@@ -166,7 +143,8 @@ def account_timeline(
     or that the viewer blocks, shows nothing.
 
     Args:
-        blog: The service.
+        port: What to read through: the service, or any
+            :class:`~microblog_core.ports.ReadPort`.
         account_id: Whose posts.
         viewer_id: Who looks (None: logged out, public and unlisted posts only).
         with_replies: Include replies to other people.
@@ -183,23 +161,20 @@ def account_timeline(
         ValidationError: A bad limit or paging id.
     """
     limit, max_id, since_id, min_id = _paging(limit, max_id, since_id, min_id)
-    if not isinstance(with_replies, bool):
-        raise ValidationError(
-            "with_replies must be a bool", field="with_replies", value=with_replies
-        )
-    with blog.unit_of_work(readonly=True) as uow:
+    _checks.flag(with_replies, "with_replies")
+    with port.unit_of_work(readonly=True) as uow:
         uow.accounts.get(account_id)
         roots = RootCache(uow)
-        viewer = _Viewer(uow, viewer_id, roots)
-        standing = viewer.standing(account_id)
-        if standing.blocked:
+        viewer = _viewer(uow, port, viewer_id)
+        if viewer.standing(account_id).blocked:
             return TimelinePage.of(())
+        sees = _sees(viewer, roots)
 
         def keep(post: Post) -> bool:
             reply = post.reply_to
             if not with_replies and reply is not None and reply.addressee_id != account_id:
                 return False
-            return viewer.sees(post)
+            return sees(post)
 
         stream = uow.posts.stream
         if min_id is not None:
@@ -212,27 +187,15 @@ def account_timeline(
 
 
 def _normalise_tag(tag: object) -> str:
-    if not isinstance(tag, str):
-        raise ValidationError("a hashtag must be a str", field="tag", value=tag)
+    tag = _checks.text(tag, "tag")
     name = tag.removeprefix("#").removesuffix("#").strip().casefold()
     if not name:
-        raise ValidationError(f"{tag!r} names no hashtag", field="tag", value=tag)
+        raise ValidationError(f"{_checks.quote(tag)} names no hashtag", field="tag", value=tag)
     return name
 
 
-def _excluded(uow: UnitOfWork, viewer_id: AccountId | None, blog: "Microblog") -> frozenset[int]:
-    if viewer_id is None:
-        return frozenset()
-    relations = uow.relations
-    return (
-        frozenset(relations.blocked_ids(viewer_id))
-        | frozenset(relations.blocker_ids(viewer_id))
-        | frozenset(relations.muted_ids(viewer_id, at=blog.now()))
-    )
-
-
 def hashtag_timeline(
-    blog: "Microblog",
+    port: ReadPort,
     tag: str,
     *,
     viewer_id: AccountId | None = None,
@@ -244,7 +207,8 @@ def hashtag_timeline(
     """Return the public posts carrying a hashtag, as ``viewer_id`` sees them.
 
     Args:
-        blog: The service.
+        port: What to read through: the service, or any
+            :class:`~microblog_core.ports.ReadPort`.
         tag: The hashtag, with or without ``#`` (case-insensitive; a Weibo
             topic's closing ``#`` is allowed too).
         viewer_id: Who looks (None: logged out).
@@ -262,17 +226,17 @@ def hashtag_timeline(
     """
     name = _normalise_tag(tag)
     limit, max_id, since_id, min_id = _paging(limit, max_id, since_id, min_id)
-    with blog.unit_of_work(readonly=True) as uow:
+    with port.unit_of_work(readonly=True) as uow:
         roots = RootCache(uow)
-        viewer = _Viewer(uow, viewer_id, roots)
-        excluded = _excluded(uow, viewer_id, blog)
+        viewer = _viewer(uow, port, viewer_id)
+        sees = _sees(viewer, roots)
 
         def keep(post: Post) -> bool:
             return (
                 post.visibility is Visibility.PUBLIC
                 and post.repost_of is None
-                and post.author_id not in excluded
-                and viewer.sees(post)
+                and not viewer.blocks_or_mutes(post.author_id)
+                and sees(post)
             )
 
         def fetch(**bounds: object) -> Sequence[Post]:
@@ -284,7 +248,7 @@ def hashtag_timeline(
 
 
 def mentions_timeline(
-    blog: "Microblog",
+    port: ReadPort,
     account_id: AccountId,
     *,
     limit: int = 20,
@@ -299,7 +263,8 @@ def mentions_timeline(
     notifications).
 
     Args:
-        blog: The service.
+        port: What to read through: the service, or any
+            :class:`~microblog_core.ports.ReadPort`.
         account_id: Who is mentioned.
         limit: Items per page, 1 to 40.
         max_id: Only items older than this id.
@@ -314,11 +279,12 @@ def mentions_timeline(
         ValidationError: A bad limit or paging id.
     """
     limit, max_id, since_id, min_id = _paging(limit, max_id, since_id, min_id)
-    with blog.unit_of_work(readonly=True) as uow:
+    with port.unit_of_work(readonly=True) as uow:
         roots = RootCache(uow)
-        viewer = _Viewer(uow, account_id, roots)
+        viewer = _viewer(uow, port, account_id)
+        sees = _sees(viewer, roots)
         relations = uow.relations
-        now = blog.now()
+        now = port.now()
         silenced: dict[AccountId, bool] = {}
 
         def quiet(author: AccountId) -> bool:
@@ -329,7 +295,7 @@ def mentions_timeline(
 
         def keep(post: Post) -> bool:
             author = post.author_id
-            return author != account_id and viewer.sees(post) and not quiet(author)
+            return author != account_id and sees(post) and not quiet(author)
 
         def fetch(**bounds: object) -> Sequence[Post]:
             return uow.posts.mentioning(account_id, **bounds)  # type: ignore[arg-type]
@@ -340,7 +306,7 @@ def mentions_timeline(
 
 
 def public_timeline(
-    blog: "Microblog",
+    port: ReadPort,
     *,
     viewer_id: AccountId | None = None,
     limit: int = 20,
@@ -351,7 +317,8 @@ def public_timeline(
     """Return the public timeline: public posts, no reposts, no replies but self-threads.
 
     Args:
-        blog: The service.
+        port: What to read through: the service, or any
+            :class:`~microblog_core.ports.ReadPort`.
         viewer_id: Who looks (None: logged out).
         limit: Items per page, 1 to 40.
         max_id: Only items older than this id.
@@ -366,10 +333,10 @@ def public_timeline(
         ValidationError: A bad limit or paging id.
     """
     limit, max_id, since_id, min_id = _paging(limit, max_id, since_id, min_id)
-    with blog.unit_of_work(readonly=True) as uow:
+    with port.unit_of_work(readonly=True) as uow:
         roots = RootCache(uow)
-        viewer = _Viewer(uow, viewer_id, roots)
-        excluded = _excluded(uow, viewer_id, blog)
+        viewer = _viewer(uow, port, viewer_id)
+        sees = _sees(viewer, roots)
 
         def keep(post: Post) -> bool:
             reply = post.reply_to
@@ -377,8 +344,8 @@ def public_timeline(
                 post.visibility is Visibility.PUBLIC
                 and post.repost_of is None
                 and (reply is None or reply.addressee_id == post.author_id)
-                and post.author_id not in excluded
-                and viewer.sees(post)
+                and not viewer.blocks_or_mutes(post.author_id)
+                and sees(post)
             )
 
         def fetch(**bounds: object) -> Sequence[Post]:

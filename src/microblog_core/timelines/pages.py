@@ -20,7 +20,8 @@ from types import MappingProxyType
 
 from attrs import field, frozen
 
-from microblog_core.errors import InvalidIdError, NotFoundError, ValidationError
+from microblog_core import _checks
+from microblog_core.errors import NotFoundError, ValidationError
 from microblog_core.ids import PostId
 from microblog_core.models import Post
 
@@ -126,7 +127,7 @@ class TimelinePage:
 
 
 def check_limit(limit: object, maximum: int = MAX_LIMIT) -> int:
-    """Check a page size: an int from 1 to ``maximum``.
+    """Check a page size: an int from 1 to ``maximum`` (:func:`microblog_core._checks.limit`).
 
     Args:
         limit: The requested number of items.
@@ -138,19 +139,14 @@ def check_limit(limit: object, maximum: int = MAX_LIMIT) -> int:
     Raises:
         ValidationError: ``limit`` is not an int in ``[1, maximum]``.
     """
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= maximum:
-        raise ValidationError(
-            f"limit must be an integer from 1 to {maximum}, got {limit!r}",
-            field="limit",
-            value=limit,
-        )
-    return limit
+    return _checks.limit(limit, "limit", maximum)
 
 
 def check_page_id(value: object, name: str) -> PostId | None:
     """Check a paging id (``max_id``, ``since_id`` or ``min_id``): None or an int >= 0.
 
-    Ids above the largest possible id are allowed (they bound nothing).
+    Ids above the largest possible id are allowed (they bound nothing). The
+    check is :func:`microblog_core._checks.page_id`, shared by every layer.
 
     Args:
         value: The id given.
@@ -162,12 +158,5 @@ def check_page_id(value: object, name: str) -> PostId | None:
     Raises:
         InvalidIdError: ``value`` is not None and not a non-negative int.
     """
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidIdError(
-            f"{name} must be a post id (an int >= 0) or None, got {value!r}",
-            field=name,
-            value=value,
-        )
-    return PostId(value)
+    checked = _checks.page_id(value, name)
+    return None if checked is None else PostId(checked)
