@@ -52,7 +52,9 @@ def check() -> int:
     """Run every gate; report each, fail if any failed."""
     docs_out = ROOT / "docs" / "_build"
     gates = [
-        ("pytest", [str(PYTHON), "-m", "pytest", "-q"]),
+        # The check selects the reproducible Hypothesis profile itself; any
+        # other pytest run keeps the exploring ``dev`` profile (tests/conftest.py).
+        ("pytest", [str(PYTHON), "-m", "pytest", "-q", "--hypothesis-profile=ci"]),
         ("mypy", [str(PYTHON), "-m", "mypy", "--strict", "src"]),
         ("ruff check", [str(PYTHON), "-m", "ruff", "check", "."]),
         ("ruff format", [str(PYTHON), "-m", "ruff", "format", "--check", "."]),
