@@ -23,6 +23,11 @@ settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_report_header() -> str:
+    """Say which Hypothesis profile the run uses."""
+    return f"hypothesis profile: {settings.get_current_profile_name()}"
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Skip (or, under ``CI``, fail) a test needing absent conformance data.
 
