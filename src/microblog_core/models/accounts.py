@@ -222,7 +222,7 @@ MASTODON_ACCOUNTS = AccountPolicy(
     max_display_name=30,
     max_bio=500,
 )
-"""Mastodon's rules (``[a-z0-9_]`` with inner ``.`` and ``-``, up to 30; display name 30, bio 500)."""
+"""Mastodon's rules (``[a-z0-9_]``, inner ``.`` and ``-``, up to 30; display name 30, bio 500)."""
 
 WEIBO_ACCOUNTS = AccountPolicy(
     name="Weibo",

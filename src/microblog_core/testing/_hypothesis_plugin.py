@@ -54,7 +54,7 @@ _ON_IMPORT: dict[str, Callable[[ModuleType], None]] = {
 class _RegisteringLoader(importlib.abc.Loader):
     """Runs the real loader, then registers the module's types."""
 
-    def __init__(self, inner: importlib.abc.Loader, register: Callable[[ModuleType], None]):
+    def __init__(self, inner: importlib.abc.Loader, register: Callable[[ModuleType], None]) -> None:
         self._inner = inner
         self._register = register
 
