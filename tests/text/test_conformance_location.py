@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.text.conformance import DEFAULT, ENV
+from tests.text.conformance import ENV
 
 MODULES = [
     "tests/text/test_conformance_autolink.py",
@@ -67,9 +67,9 @@ def test_without_the_data_under_ci_the_run_fails(lone_clone: Path) -> None:
     assert "skipped" not in result.stdout
 
 
-def test_the_variable_points_at_the_data(lone_clone: Path) -> None:
+def test_the_variable_points_at_the_data(lone_clone: Path, conformance: Path) -> None:
     # Two small modules suffice here; the whole suite runs them all with the data.
-    result = _pytest(lone_clone, MODULES[-2:], CI="true", **{ENV: str(DEFAULT)})
+    result = _pytest(lone_clone, MODULES[-2:], CI="true", **{ENV: str(conformance)})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "skipped" not in result.stdout
     assert "passed" in result.stdout
