@@ -1,10 +1,14 @@
-"""Shared test configuration: Hypothesis profiles and paths."""
+"""Shared test configuration: Hypothesis profiles, paths and the conformance data."""
 
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
+# ``ci`` is reproducible (derandomized, more examples); ``dev`` keeps exploring.
+# ``scripts/dev.py check`` selects ``ci`` itself with ``--hypothesis-profile=ci``;
+# ``CI=true`` selects it too, and any other run gets ``dev``.
 settings.register_profile(
     "ci",
     derandomize=True,
@@ -17,5 +21,28 @@ settings.register_profile("dev", deadline=None, max_examples=50)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-CONFORMANCE = SHARED / "conformance" / "twitter-text"
+
+
+def pytest_report_header() -> str:
+    """Say which Hypothesis profile the run uses."""
+    return f"hypothesis profile: {settings.get_current_profile_name()}"
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip (or, under ``CI``, fail) a test needing absent conformance data.
+
+    Done here rather than in the fixture so that every such skip comes from one
+    place and ``pytest -rs`` reports them on one line.
+    """
+    if "conformance" in getattr(item, "fixturenames", ()):
+        from tests.text.conformance import require_data
+
+        require_data()
+
+
+@pytest.fixture
+def conformance() -> Path:
+    """The twitter-text conformance directory (see ``tests/text/conformance.py``)."""
+    from tests.text.conformance import require_data
+
+    return require_data()

@@ -10,9 +10,24 @@ from microblog_core.cli import main
 
 def test_measure_prints_breakdown_and_exit_status(capsys):
     assert main(["measure", "hello https://example.com #tag", "--policy", "weibo"]) == 0
-    out = capsys.readouterr().out
-    assert "https://example.com" in out
-    assert "140" in out
+    # Weibo counts bytes and halves them: 6 + 20 (any short URL) + 5 = 31 -> 16.
+    assert capsys.readouterr().out.splitlines() == [
+        "weibo: 16/140 (valid, 110‰)",
+        '  text                    3  "hello "',
+        '  url                    10  "https://example.com"',
+        '  text                  2.5  " #tag"',
+    ]
+
+
+def test_measure_breaks_down_emoji_and_urls_under_the_default_policy(capsys):
+    assert main(["measure", "x\U0001f637 https://a.com"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "twitter_v3: 27/280 (valid, 96‰)",
+        '  text                    1  "x"',
+        '  emoji                   2  "\U0001f637"',
+        '  text                    1  " "',
+        '  url                    23  "https://a.com"',
+    ]
 
 
 def test_measure_too_long_exits_one(capsys):

@@ -48,7 +48,7 @@ SEQUENCE_BITS = 16
 _SEQUENCE_MASK = (1 << SEQUENCE_BITS) - 1
 _MAX_MILLIS = (1 << 47) - 1
 MAX_ID = (1 << 63) - 1
-"""The largest id: it still fits a signed 64-bit integer."""
+"""The largest id, which still fits a signed 64-bit integer."""
 
 _ONE_MS = timedelta(milliseconds=1)
 

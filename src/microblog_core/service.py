@@ -448,7 +448,8 @@ class Microblog:
 
         Raises:
             NotFoundError: No such account.
-            InvalidHandleError / DuplicateHandleError: A new handle is invalid or taken.
+            InvalidHandleError: A new handle is invalid.
+            DuplicateHandleError: A new handle is taken.
             TextTooLongError: The display name or bio is too long.
         """
         changes: dict[str, Any] = {
@@ -854,7 +855,8 @@ class Microblog:
 
         Raises:
             NotFoundError: The author, or the quoted post (or it is not visible to them).
-            TextTooLongError / InvalidTextError: The text breaks the length policy.
+            TextTooLongError: The text is longer than the length policy allows.
+            InvalidTextError: The text is empty or holds a character the policy refuses.
             PermissionDeniedError: Quoting is refused (``blocked``, ``visibility``,
                 ``quote_policy``).
             ValidationError: Another invariant is broken (attachments, language...).
@@ -923,7 +925,8 @@ class Microblog:
         Raises:
             NotFoundError: The author or the parent does not exist or is not visible to them.
             PermissionDeniedError: ``blocked`` or ``reply_gate``.
-            TextTooLongError / InvalidTextError: The text breaks the length policy.
+            TextTooLongError: The text is longer than the length policy allows.
+            InvalidTextError: The text is empty or holds a character the policy refuses.
         """
         media = tuple(attachments)
         self._check_text(text, content_warning, media)
@@ -1015,7 +1018,8 @@ class Microblog:
             DuplicateRepostError: The account already reposted this root.
             PermissionDeniedError: ``direct``, ``followers_only``, ``blocked``, or
                 ``reply_gate`` for ``also_comment``.
-            TextTooLongError / InvalidTextError: The comment breaks the length policy.
+            TextTooLongError: The comment is longer than the length policy allows.
+            InvalidTextError: The comment holds a character the policy refuses.
             ValidationError: ``also_comment`` without a comment.
         """
         words = comment or ""

@@ -178,7 +178,68 @@ def test_an_unwritable_output_folder_gives_one_line(tmp_path):
 def test_a_corrupt_database_gives_one_line(tmp_path):
     db = tmp_path / "corrupt.sqlite"
     db.write_bytes(b"definitely not SQLite " * 200)
-    check_refused([*SMALL, "--db", str(db), "--out", str(tmp_path / "out")], "", tmp_path)
+    check_refused(
+        [*SMALL, "--db", str(db), "--out", str(tmp_path / "out")],
+        f"cannot open {db}: it is not a SQLite database or it is corrupt",
+        tmp_path,
+    )
+
+
+@pytest.mark.parametrize("under", ["", "sub"])
+def test_a_database_under_a_file_says_so_in_words(tmp_path, under):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    db = blocker / under / "x.sqlite"
+    check_refused(
+        [*SMALL, "--db", str(db), "--out", str(tmp_path / "out")],
+        f"cannot create the database {db}: {blocker} is a file, not a folder",
+        tmp_path,
+    )
+    assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+def test_a_size_that_cannot_fit_is_refused_up_front(tmp_path):
+    check_refused(
+        ["--accounts", "1000000000000", "--out", str(tmp_path / "out")],
+        "1,000,000,000,000 accounts with 8 follows each need about",
+        tmp_path,
+    )
+    _, _, err = run("--accounts", "1000000000000", "--out", str(tmp_path / "out"))
+    assert "TB of memory and this machine has" in err
+    assert "--no-memory-check" in err
+    assert not any(tmp_path.iterdir())
+
+
+def test_the_memory_estimate_grows_with_accounts_and_follows(tmp_path, monkeypatch):
+    import microblog_core.sim.cli as cli
+
+    # A machine just too small for 40 accounts following 3 each.
+    needed = 40 * cli._BYTES_PER_ACCOUNT + 40 * 3 * cli._BYTES_PER_FOLLOW
+    monkeypatch.setattr(cli, "_machine_memory", lambda: needed - 1)
+    check_refused(
+        [*SMALL, "--memory", "--out", str(tmp_path)], "40 accounts with 3 follows", tmp_path
+    )
+    fewer = [*SMALL, "--follows", "2", "--memory", "--format", "none", "--out", str(tmp_path)]
+    assert run(*fewer)[0] == 0
+
+
+def test_no_memory_check_runs_anyway(tmp_path, monkeypatch):
+    import microblog_core.sim.cli as cli
+
+    monkeypatch.setattr(cli, "_machine_memory", lambda: 1)
+    argv = [*SMALL, "--memory", "--format", "none", "--out", str(tmp_path)]
+    check_refused(argv, "--no-memory-check", tmp_path)
+    status, out, _ = run(*argv, "--no-memory-check")
+    assert status == 0
+    assert "Repost cascades" in out
+
+
+def test_a_machine_whose_memory_cannot_be_read_is_not_checked(tmp_path, monkeypatch):
+    import microblog_core.sim.cli as cli
+
+    monkeypatch.delattr(cli.os, "sysconf")  # as on Windows
+    assert cli._machine_memory() is None
+    assert run(*SMALL, "--memory", "--format", "none", "--out", str(tmp_path))[0] == 0
 
 
 def test_a_database_with_accounts_gives_one_line(tmp_path):
@@ -205,7 +266,6 @@ def test_plot_without_matplotlib_gives_one_line(tmp_path, monkeypatch):
 
 
 def test_plot_writes_charts(tmp_path):
-    pytest.importorskip("matplotlib")
     status, _, _ = run(*SMALL, "--plot", "--memory", "--out", str(tmp_path))
     assert status == 0
     for name in ("degree_distribution.png", "cascade_sizes.png", "engagement.png"):

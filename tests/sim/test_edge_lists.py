@@ -114,7 +114,8 @@ class TestLoading:
 
 
 def test_to_networkx_keeps_nodes_and_direction():
-    nx = pytest.importorskip("networkx")
+    import networkx as nx
+
     graph = FollowGraph(n=4, edges=[(0, 1), (2, 1)])
     digraph = to_networkx(graph)
     assert isinstance(digraph, nx.DiGraph)

@@ -187,7 +187,6 @@ def test_a_subset_of_tables_and_formats(result, tmp_path):
 
 
 def test_follow_digraph(result):
-    pytest.importorskip("networkx")
     graph = follow_digraph(result)
     assert graph.number_of_nodes() == result.account_count
     assert set(graph.edges) == {(a, b) for a, b, _, _ in result.follows()}
@@ -198,7 +197,6 @@ def test_follow_digraph(result):
 
 
 def test_cascade_digraph(result):
-    pytest.importorskip("networkx")
     cascade = cascades_from(result.cascade_records())[0]
     graph = cascade_digraph(result, cascade)
     assert set(graph.edges) == set(cascade.edges)

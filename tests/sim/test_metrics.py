@@ -290,7 +290,8 @@ class TestCascadeProperties:
 
 
 def test_cascade_to_networkx():
-    nx = pytest.importorskip("networkx")
+    import networkx as nx
+
     (cascade,) = cascades_from([(1, None), (2, 1), (3, 2)])
     digraph = to_networkx(cascade)
     assert sorted(digraph.edges) == [(1, 2), (2, 3)]

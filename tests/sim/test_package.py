@@ -18,7 +18,6 @@ def test_all_is_sorted_and_complete():
 
 
 def test_to_networkx_dispatches_on_the_value():
-    pytest.importorskip("networkx")
     graph = sim.FollowGraph(n=3, edges=[(0, 1)])
     assert sorted(sim.to_networkx(graph).nodes) == [0, 1, 2]
     (cascade,) = sim.cascades_from([(7, None), (8, 7)])

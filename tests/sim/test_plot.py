@@ -26,7 +26,6 @@ def test_without_matplotlib_the_error_says_how_to_install_it(metrics, tmp_path, 
 
 
 def test_charts_are_written_and_reproducible(metrics, tmp_path):
-    pytest.importorskip("matplotlib")
     first = write_plots(metrics, tmp_path / "a")
     second = write_plots(metrics, tmp_path / "b")
     assert [p.name for p in first] == [
@@ -40,7 +39,6 @@ def test_charts_are_written_and_reproducible(metrics, tmp_path):
 
 
 def test_exposure_chart(tmp_path):
-    pytest.importorskip("matplotlib")
     comparison = compare_feeds(CONFIG, ["chronological", "for_you"])
     path = plot_exposure(comparison.metrics, tmp_path / "exposure.png")
     assert path.read_bytes().startswith(b"\x89PNG")

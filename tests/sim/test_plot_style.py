@@ -4,8 +4,6 @@ import struct
 
 import pytest
 
-pytest.importorskip("matplotlib")
-
 from microblog_core.errors import ValidationError
 from microblog_core.sim import SimulationConfig, simulate, summarise
 from microblog_core.sim import plot as charts

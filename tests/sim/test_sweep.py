@@ -130,7 +130,8 @@ def test_sweep_refuses_an_empty_plan_and_non_configs():
 
 @pytest.mark.slow
 def test_a_dask_local_cluster_equals_the_serial_sweep_byte_for_byte():
-    distributed = pytest.importorskip("distributed")
+    import distributed
+
     configs = small_grid(seeds=1)
     serial = sweep(configs, workers=1)
     with (

@@ -6,6 +6,7 @@ import sys
 import textwrap
 
 import attrs
+import pytest
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
@@ -144,3 +145,50 @@ def test_the_hook_can_run_again() -> None:
     _hypothesis_plugin._hypothesis_setup_hook()
     once = settings(database=None, max_examples=1, phases=[Phase.generate])
     assert isinstance(find(st.from_type(Post), lambda _: True, settings=once), Post)
+
+
+def test_import_hypothesis_loads_only_the_hook() -> None:
+    # The hook's cost is paid by every Hypothesis user in the environment, so
+    # it must not import the values, text, rules, service or storage.
+    output = run_fresh(
+        """
+        import sys
+        import hypothesis
+        print(sorted(name for name in sys.modules if name.startswith("microblog_core")))
+        """
+    )
+    assert output == str(
+        [
+            "microblog_core",
+            "microblog_core._version",
+            "microblog_core.testing",
+            "microblog_core.testing._hypothesis_plugin",
+        ]
+    )
+
+
+def test_values_imported_before_hypothesis_are_registered_too() -> None:
+    output = run_fresh(
+        """
+        from microblog_core.ids import AccountId
+        from microblog_core.models import Post
+        from hypothesis import Phase, find, settings, strategies as st
+        from microblog_core.ids import validate_id
+
+        once = settings(database=None, max_examples=1, phases=[Phase.generate])
+        post = find(st.from_type(Post), lambda p: True, settings=once)
+        account = find(st.from_type(AccountId), lambda a: True, settings=once)
+        print(type(post).__name__, validate_id(account) == account)
+        """
+    )
+    assert output == "Post True"
+
+
+def test_the_top_level_names_still_import() -> None:
+    import microblog_core
+
+    for name in microblog_core.__all__:
+        assert getattr(microblog_core, name) is not None
+    assert set(microblog_core.__all__) <= set(dir(microblog_core))
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        _ = microblog_core.Nope  # type: ignore[attr-defined]

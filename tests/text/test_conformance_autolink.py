@@ -15,6 +15,7 @@ from microblog_core.text import Entity, EntityKind, Flavor, render_html
 from tests.text.conformance import cases, load
 
 FILE = "autolink.yml"
+pytestmark = pytest.mark.usefixtures("conformance")
 SECTION_KINDS = {
     "usernames": [EntityKind.MENTION, EntityKind.LIST],
     "lists": [EntityKind.MENTION, EntityKind.LIST],

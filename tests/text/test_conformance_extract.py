@@ -12,6 +12,7 @@ from microblog_core.text import EntityKind, Flavor, extract, reply_target
 from tests.text.conformance import cases, load
 
 FILE = "extract.yml"
+pytestmark = pytest.mark.usefixtures("conformance")
 K = EntityKind
 
 

@@ -8,6 +8,7 @@ from microblog_core.text import EntityKind, Flavor, extract
 from tests.text.conformance import cases
 
 FILE = "tlds.yml"
+pytestmark = pytest.mark.usefixtures("conformance")
 
 
 @pytest.mark.parametrize("case", cases(FILE, "country") + cases(FILE, "generic"))

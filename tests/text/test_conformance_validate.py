@@ -18,6 +18,7 @@ from microblog_core.text import (
 from tests.text.conformance import cases, load
 
 FILE = "validate.yml"
+pytestmark = pytest.mark.usefixtures("conformance")
 
 
 @pytest.mark.parametrize("case", cases(FILE, "tweets"))

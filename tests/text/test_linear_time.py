@@ -4,14 +4,20 @@ No wall-clock thresholds: the first test shows the inputs that make
 backtracking regexes explode (twitter-text's domain pattern on ``"a." * n``)
 run through every function; the second counts Python and C function calls
 (a profiler hook) at size n and 2n, which a quadratic loop would quadruple.
+Backtracking inside one ``regex`` call is one C call to a profiler, so the
+third times each input at n and 4n characters in the same test and bounds the
+ratio of the two (linear work gives about 4, quadratic 16); a control shows
+that this ratio catches a backtracking pattern.
 """
 
 import sys
+import time
 from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
 import pytest
+import regex
 
 from microblog_core.text import (
     POLICIES,
@@ -89,3 +95,35 @@ def test_work_grows_linearly(name: str) -> None:
     small_calls = _calls(lambda: run_everything(small))
     large_calls = _calls(lambda: run_everything(large))
     assert large_calls <= 2.2 * small_calls + 200
+
+
+# Linear work at 4n takes about 4 times as long as at n, quadratic work 16 times.
+GROWTH_BOUND = 10.0
+
+
+def _growth(function: Callable[[str], object], make: Callable[[int], str], n: int) -> float:
+    """CPU time of ``function`` at 4n characters over its time at n (best of three each)."""
+
+    def best(text: str) -> float:
+        times = []
+        for _ in range(3):
+            start = time.process_time()
+            function(text)
+            times.append(time.process_time() - start)
+        return max(min(times), 1e-6)
+
+    small, large = make(n), make(4 * n)
+    return best(large) / best(small)
+
+
+@pytest.mark.parametrize("name", ADVERSARIAL)
+def test_time_grows_linearly_inside_each_regex_call(name: str) -> None:
+    ratio = _growth(run_everything, ADVERSARIAL[name], 2_000)
+    assert ratio < GROWTH_BOUND, f"{name}: 4x the input took {ratio:.1f}x the time"
+
+
+def test_the_growth_ratio_catches_a_backtracking_regex() -> None:
+    # Searched in "aaa...", this pattern retries from every start: quadratic.
+    backtracking = regex.compile(r"[a-z]+[0-9]")
+    ratio = _growth(backtracking.search, lambda n: "a" * n, 2_000)
+    assert ratio > GROWTH_BOUND

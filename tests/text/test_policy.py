@@ -1,5 +1,7 @@
 """LengthPolicy values, the presets and their names."""
 
+from pathlib import Path
+
 import attrs
 import pytest
 
@@ -52,12 +54,10 @@ def test_presets_follow_the_design_table() -> None:
     assert (BLUESKY.limit, BLUESKY.unit, BLUESKY.max_bytes) == (300, Unit.GRAPHEMES, 3000)
 
 
-def test_the_ranges_match_twitter_texts_v2_config() -> None:
+def test_the_ranges_match_twitter_texts_v2_config(conformance: Path) -> None:
     import json
 
-    from tests.conftest import CONFORMANCE
-
-    config = json.loads((CONFORMANCE / "config" / "v2.json").read_text(encoding="utf-8"))
+    config = json.loads((conformance / "config" / "v2.json").read_text(encoding="utf-8"))
     assert [(r.start, r.end, r.weight) for r in TWITTER_V2.ranges] == [
         (r["start"], r["end"], r["weight"]) for r in config["ranges"]
     ]

@@ -212,7 +212,7 @@ TWITTER_ACCOUNTS = AccountPolicy(
     max_display_name=50,
     max_bio=160,
 )
-"""Twitter: ``[A-Za-z0-9_]{1,15}``; display name 50, bio 160."""
+"""Twitter's rules (``[A-Za-z0-9_]{1,15}``; display name 50, bio 160)."""
 
 MASTODON_ACCOUNTS = AccountPolicy(
     name="Mastodon",
@@ -222,7 +222,7 @@ MASTODON_ACCOUNTS = AccountPolicy(
     max_display_name=30,
     max_bio=500,
 )
-"""Mastodon: ``[a-z0-9_]`` with inner ``.`` and ``-``, up to 30; display name 30, bio 500."""
+"""Mastodon's rules (``[a-z0-9_]``, inner ``.`` and ``-``, up to 30; display name 30, bio 500)."""
 
 WEIBO_ACCOUNTS = AccountPolicy(
     name="Weibo",
@@ -235,4 +235,4 @@ WEIBO_ACCOUNTS = AccountPolicy(
     max_display_name=30,
     max_bio=70,
 )
-"""Weibo nicknames: CJK, letters, digits, ``_`` and ``-``; 4-30 units, CJK counting 2."""
+"""Weibo's nicknames (CJK, letters, digits, ``_`` and ``-``; 4-30 units, CJK counting 2)."""

@@ -558,7 +558,7 @@ class Post:
 
     @property
     def root_id(self) -> PostId:
-        """The post a timeline shows: the shared original for a repost, else the post itself."""
+        """The post a timeline shows (the shared original for a repost, else the post itself)."""
         ref = self.repost_of
         return self.id if ref is None else ref.root_id
 

@@ -186,12 +186,12 @@ class Candidate:
 
     @property
     def ups(self) -> int:
-        """Up-votes for vote-based scorers: ``upvotes``, or ``likes`` when unset."""
+        """Up-votes for vote-based scorers (``upvotes``, or ``likes`` when unset)."""
         return self.likes if self.upvotes is None else self.upvotes
 
     @property
     def downs(self) -> int:
-        """Down-votes for vote-based scorers: ``downvotes``, or 0 when unset."""
+        """Down-votes for vote-based scorers (``downvotes``, or 0 when unset)."""
         return 0 if self.downvotes is None else self.downvotes
 
 

@@ -68,7 +68,7 @@ __all__ = [
 #: Seconds subtracted from the post's epoch time in Reddit's hot formula
 #: (2005-12-08T07:46:43Z, shortly after Reddit's launch).
 REDDIT_EPOCH_OFFSET = 1134028003
-#: Reddit's hot time base: 45,000 s (12.5 h) of age is worth one factor of ten in votes.
+#: How much age Reddit's hot score weighs as one factor of ten in votes (45,000 s, or 12.5 h).
 REDDIT_TIMEBASE = 45000
 #: The normal quantile for an 80% one-sided confidence, as Reddit's ``_confidence`` uses.
 WILSON_Z_80 = 1.281551565545

@@ -72,7 +72,7 @@ _PROFILE_SHAPE = (
 DEFAULT_PROFILE: tuple[float, ...] = tuple(
     round(weight * 24 / sum(_PROFILE_SHAPE), 6) for weight in _PROFILE_SHAPE
 )
-"""The default 24-hour activity profile: one weight per hour of the day, mean 1."""
+"""The default 24-hour activity profile, one weight per hour of the day (mean 1)."""
 
 
 @functools.cache
@@ -307,7 +307,7 @@ class GraphConfig:
             rng: The run's source of randomness.
 
         Returns:
-            The follower graph: node ``i`` is the ``i``-th account.
+            The follower graph, where node ``i`` is the ``i``-th account.
 
         Raises:
             ValidationError: The sizes or parameters are impossible, or the file is malformed.

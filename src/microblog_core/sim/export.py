@@ -74,7 +74,7 @@ _VISIBILITY_NAMES = tuple(v.value for v in Visibility)  # the engine's codes
 
 Row = tuple[Any, ...]
 Table = tuple[tuple[str, ...], Iterator[Row]]
-"""A table: its column names and an iterator over its rows."""
+"""A table, as its column names and an iterator over its rows."""
 
 # Columns whose values are ids: strings in JSON.
 _ID_COLUMNS = frozenset(

@@ -525,7 +525,7 @@ def _attachment_set(draw: st.DrawFn, *, required: bool) -> tuple[Attachment, ...
 def reply_gates() -> st.SearchStrategy[ReplyGate]:
     """Generate reply gates: open to anyone, or a set of audiences (maybe none).
 
-    Shrinks toward :attr:`ReplyGate.ANYONE`.
+    Shrinks toward ``ReplyGate.ANYONE``.
     """
     return _REPLY_GATES
 
@@ -1185,7 +1185,7 @@ def events(*, types: Collection[type] | None = None) -> st.SearchStrategy[Event]
         types: Event classes to draw from, in shrinking order.
 
     Returns:
-        A strategy of events (members of the :data:`~microblog_core.models.Event` union).
+        A strategy of events (members of the ``microblog_core.models.Event`` union).
 
     Raises:
         InvalidArgument: ``types`` is empty or holds something that is not an event class.

@@ -67,7 +67,7 @@ class Flavor(enum.StrEnum):
     TWITTER = "twitter"
     """Exactly twitter-text's rules (its conformance suite passes)."""
     WEIBO = "weibo"
-    """Weibo: URLs, ``@昵称`` mentions (letters, digits, ``_`` and ``-``, any
+    """Weibo's entities, namely URLs, ``@昵称`` mentions (letters, digits, ``_`` and ``-``, any
     script, up to 30) and ``#话题#`` topics (any text up to 64 characters)."""
 
 

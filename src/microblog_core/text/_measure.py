@@ -422,7 +422,7 @@ class Measurement:
 
     @property
     def fold_at(self) -> int | None:
-        """Where a folded post folds: the shown prefix is ``text[:fold_at]``; else None.
+        """Where a folded post folds (the shown prefix is ``text[:fold_at]``), else None.
 
         Computed on first access.
         """

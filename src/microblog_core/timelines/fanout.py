@@ -402,7 +402,7 @@ class FanOutOnWrite(_FeedStrategy):
 
     @property
     def threshold(self) -> None:  # type: ignore[override]  # a constant here
-        """Fan-out-on-write fans out every account's posts: no threshold."""
+        """No threshold, since fan-out-on-write fans out every account's posts."""
         return None
 
 

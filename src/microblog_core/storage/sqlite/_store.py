@@ -244,7 +244,7 @@ class SqliteStore:
 
     @property
     def journal_mode(self) -> str:
-        """SQLite's journal mode: ``"wal"`` for files, ``"memory"`` for ``":memory:"``."""
+        """SQLite's journal mode (``"wal"`` for files, ``"memory"`` for ``":memory:"``)."""
         return str(self._pragma("journal_mode"))
 
     def integrity_problems(self) -> list[str]:
