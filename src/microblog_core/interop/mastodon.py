@@ -27,15 +27,16 @@ Example:
     True
 """
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
 
 from attrs import frozen
 
 from microblog_core.errors import NotFoundError
 from microblog_core.ids import AccountId, PostId
 from microblog_core.interop._html import html_to_text, text_to_html
-from microblog_core.interop._json import Node, format_datetime
+from microblog_core.interop._json import Node, format_datetime, iter_records
+from microblog_core.interop.importing import Item
 from microblog_core.models import (
     Account,
     AccountCounters,
@@ -57,6 +58,7 @@ __all__ = [
     "Status",
     "account_from_json",
     "account_to_json",
+    "read_statuses",
     "status_from_json",
     "status_to_json",
 ]
@@ -469,3 +471,37 @@ def _reply_ref(
             addressee_id=AccountId(parent_author),
         )
     )
+
+
+def read_statuses(handle: IO[str]) -> Iterator[tuple[str, Item]]:
+    """Stream a file of Mastodon statuses (JSON Lines or one array) as import items.
+
+    Each status yields its authors' accounts, then its posts (a reblogged
+    status before the reblog), each with the JSON path it came from. Memory
+    stays bounded by the largest status.
+
+    Args:
+        handle: A text file open for reading.
+
+    Yields:
+        ``(path, item)`` pairs for :class:`~microblog_core.interop.importing.Importer`.
+
+    Raises:
+        ValidationError: A status is malformed; the message names its path.
+    """
+    for node in iter_records(handle):
+        status = status_from_json(node)
+        layers = [(status.reblog, f"{node.path}.reblog")] if status.reblog is not None else []
+        layers.append((status, node.path))
+        for layer, path in layers:
+            yield f"{path}.account", layer.account
+            for index, (account_id, username) in enumerate(layer.mentioned):
+                # A mention names an account by id and handle only; a fuller record may follow.
+                yield (
+                    f"{path}.mentions[{index}]",
+                    Account.create(
+                        id=account_id, handle=username, created_at=layer.post.created_at
+                    ),
+                )
+        for layer, path in layers:
+            yield path, layer.post
