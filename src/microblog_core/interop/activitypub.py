@@ -27,18 +27,21 @@ locations, reply gates, quote policies, the hidden flag, a repost's ``via``
 and a Weibo-style repost comment (an ``Announce`` has no content).
 """
 
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any, Literal
+import re
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import IO, Any, Literal
 
 from attrs import frozen
 
 from microblog_core.errors import NotFoundError, ValidationError
 from microblog_core.ids import AccountId, PostId
 from microblog_core.interop._html import html_to_text, text_to_html
-from microblog_core.interop._json import Node, format_datetime
+from microblog_core.interop._json import Node, format_datetime, iter_records
+from microblog_core.interop.importing import Delete, Item, Undo
 from microblog_core.models import (
     Account,
+    AccountKind,
     Block,
     Follow,
     Like,
@@ -62,6 +65,7 @@ __all__ = [
     "delete_to_json",
     "note_to_json",
     "post_uri",
+    "read_activities",
     "read_activity",
     "to_activity",
     "to_value",
@@ -685,3 +689,194 @@ def _post_from_note(note: Note, actor: AccountId, known: Mapping[PostId, Post], 
             tags=note.tags,
         )
     )
+
+
+# --------------------------------------------------------------------------- streams
+
+_ACTOR_TYPES = frozenset({"Person", "Organization", "Service", "Group", "Application"})
+_EPOCH_FALLBACK = datetime(2016, 3, 16, tzinfo=UTC)  # Mastodon's first release
+
+
+class _Interner:
+    """Gives each URI an int id in order of first sight, so references come before referrers."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def __call__(self, uri: str) -> int:
+        found = self.ids.get(uri)
+        if found is None:
+            found = self.ids[uri] = len(self.ids) + 1
+        return found
+
+
+def _handle_from_uri(uri: str, fallback: int) -> str:
+    tail = uri.rstrip("/").rsplit("/", 1)[-1].lstrip("@")
+    word = tail.replace("_", "a")
+    if 0 < len(tail) <= 30 and word.isascii() and word.isalnum() and not tail.isdigit():
+        return tail
+    return f"user{fallback}"
+
+
+def _actor_account(node: Node, account_id: AccountId, seen_at: datetime) -> Account:
+    handle = node.string("preferredUsername")
+    published = node.opt("published")
+    created_at = published.as_datetime() if published is not None else seen_at
+    kind = (
+        AccountKind.ORGANISATION if node.string("type") == "Organization" else AccountKind.PERSONAL
+    )
+    display_name = node.opt_string("name")
+    bio = html_to_text(node.opt_string("summary"))
+    locked = node.opt_bool("manuallyApprovesFollowers")
+    return node.build(
+        lambda: Account.create(
+            id=account_id,
+            handle=handle,
+            created_at=created_at,
+            display_name=display_name,
+            bio=bio,
+            kind=kind,
+            locked=locked,
+        )
+    )
+
+
+def _status_key(uri: str) -> str:
+    """One key per status: Mastodon names a status by host and numeric id in several URI forms."""
+    match = _STATUS_URI.fullmatch(uri)
+    return f"{match.group(1)}#status/{match.group(2)}" if match else uri
+
+
+_STATUS_URI = re.compile(r"(https?://[^/]+)/(?:.*/)?statuses/(\d+)/?")
+
+
+class _Stream:
+    """State of one activity stream: URI ids, known actors and note authors."""
+
+    def __init__(self) -> None:
+        self.accounts = _Interner()
+        self.post_keys = _Interner()
+        self.known_actors: set[str] = set()
+        self.note_authors: dict[int, AccountId] = {}
+        self.last_time = _EPOCH_FALLBACK
+
+    def posts(self, uri: str) -> int:
+        return self.post_keys(_status_key(uri))
+
+    def actor(self, uri: str, path: str, at: datetime) -> list[tuple[str, Item]]:
+        if uri in self.known_actors:
+            return []
+        self.known_actors.add(uri)
+        account_id = AccountId(self.accounts(uri))
+        handle = _handle_from_uri(uri, account_id)
+        return [(path, Account.create(id=account_id, handle=handle, created_at=at))]
+
+    def value(self, activity: Activity, at: datetime) -> Item | None:
+        actor = AccountId(self.accounts(activity.actor))
+        target = activity.object
+        node = Node(None, activity.path)
+        if activity.kind == "Create" and isinstance(target, Note):
+            return self._post(target, actor, node)
+        if isinstance(target, Activity):
+            inner = self.value(target, at)
+            if activity.kind != "Undo" or not isinstance(inner, Like | Follow | Block | Post):
+                return None
+            return Undo(inner)
+        if not isinstance(target, str):
+            return None
+        if activity.kind == "Announce":
+            root_id = self.posts(target)
+            root_author = self.note_authors.get(root_id)
+            if root_author is None:
+                return None  # the original never appeared in the stream: nothing to repost
+            post_id = PostId(self.posts(activity.uri or f"{activity.path}#announce"))
+            ref = RepostRef(root_id=PostId(root_id), root_author_id=root_author)
+            return node.build(
+                lambda: Post.create_repost(
+                    id=post_id,
+                    author_id=actor,
+                    created_at=at,
+                    of=ref,
+                    visibility=activity.visibility,
+                )
+            )
+        if activity.kind == "Like":
+            return Like(account_id=actor, post_id=PostId(self.posts(target)), created_at=at)
+        if activity.kind == "Delete":
+            return Delete(actor_id=actor, post_id=PostId(self.posts(target)))
+        other = AccountId(self.accounts(target))
+        if other == actor:
+            return None
+        if activity.kind == "Follow":
+            return Follow(follower_id=actor, followee_id=other, created_at=at)
+        return Block(blocker_id=actor, blocked_id=other, created_at=at)
+
+    def _post(self, note: Note, actor: AccountId, node: Node) -> Post:
+        parent = self.posts(note.in_reply_to) if note.in_reply_to is not None else None
+        quoted = self.posts(note.quote) if note.quote is not None else None
+        post_id = PostId(self.posts(note.uri))
+        reply_to = None
+        if parent is not None:
+            parent_author = self.note_authors.get(parent, actor)
+            reply_to = ReplyRef(
+                root_id=PostId(parent),
+                parent_id=PostId(parent),
+                parent_author_id=parent_author,
+                addressee_id=parent_author,
+            )
+        mentions = [AccountId(self.accounts(m)) for m in note.mentions if m in self.known_actors]
+        self.note_authors[post_id] = actor
+        return node.build(
+            lambda: Post.create(
+                id=post_id,
+                author_id=actor,
+                created_at=note.published,
+                text=note.text,
+                visibility=note.visibility,
+                reply_to=reply_to,
+                quote_of=PostId(quoted) if quoted is not None else None,
+                language=note.language,
+                content_warning=note.content_warning,
+                attachments=note.attachments,
+                mentions=mentions,
+                tags=note.tags,
+            )
+        )
+
+
+def read_activities(handle: IO[str]) -> Iterator[tuple[str, Item]]:
+    """Stream actor documents and activities (JSON Lines or one array) as import items.
+
+    Actors (``Person``, ``Organization``...) become accounts; an actor seen
+    only in an activity gets a handle from its URI. Each URI gets an id in
+    order of first sight. An ``Announce`` of a note that never appeared is
+    left out; an activity without ``published`` takes the time of the one before.
+
+    Yields:
+        ``(path, item)`` pairs for :class:`~microblog_core.interop.importing.Importer`.
+
+    Raises:
+        ValidationError: A record is malformed; the message names its path.
+    """
+    stream = _Stream()
+    for node in iter_records(handle):
+        kind = node.string("type")
+        if kind in _ACTOR_TYPES:
+            uri = node.string("id")
+            if uri in stream.known_actors:
+                continue
+            stream.known_actors.add(uri)
+            account_id = AccountId(stream.accounts(uri))
+            yield node.path, _actor_account(node, account_id, stream.last_time)
+            continue
+        activity = read_activity(node)
+        at = activity.published or (
+            activity.object.published if isinstance(activity.object, Note) else stream.last_time
+        )
+        stream.last_time = at
+        yield from stream.actor(activity.actor, f"{node.path}.actor", at)
+        if activity.kind in ("Follow", "Block") and isinstance(activity.object, str):
+            yield from stream.actor(activity.object, f"{node.path}.object", at)
+        item = stream.value(activity, at)
+        if item is not None:
+            yield node.path, item

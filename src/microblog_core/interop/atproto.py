@@ -36,16 +36,17 @@ Example:
 
 import base64
 import hashlib
-from collections.abc import Mapping
-from datetime import datetime
-from typing import Any, Protocol
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import IO, Any, Protocol
 
 from attrs import frozen
 
 from microblog_core.errors import NotFoundError, ValidationError
 from microblog_core.ids import AccountId, PostId, decode_tid, encode_tid, id_at, is_tid
-from microblog_core.interop._json import Node, format_datetime
-from microblog_core.models import Block, Follow, Like, Post, ReplyRef, RepostRef
+from microblog_core.interop._json import Node, format_datetime, iter_records
+from microblog_core.interop.importing import Item
+from microblog_core.models import Account, Block, Follow, Like, Post, ReplyRef, RepostRef
 from microblog_core.rules import reply_ref_for
 from microblog_core.text import EntityKind, extract
 
@@ -54,12 +55,14 @@ __all__ = [
     "FOLLOW",
     "LIKE",
     "POST",
+    "PROFILE",
     "REPOST",
     "DidResolver",
     "DidScheme",
     "Record",
     "cid_for",
     "from_record",
+    "read_records",
     "to_record",
 ]
 
@@ -454,3 +457,111 @@ def _post_from(  # noqa: PLR0917  # a private helper of from_record, called once
             tags=tags,
         )
     )
+
+
+# --------------------------------------------------------------------------- streams
+
+PROFILE = "app.bsky.actor.profile"
+
+
+class _InterningDids:
+    """Any DID to an account id: this scheme's ids as they are, others in order of first sight."""
+
+    def __init__(self, scheme: DidResolver) -> None:
+        self.scheme = scheme
+        self.ids: dict[str, AccountId] = {}
+        self.dids: dict[AccountId, str] = {}
+
+    def did(self, account_id: AccountId) -> str:
+        return self.dids.get(account_id) or self.scheme.did(account_id)
+
+    def account_id(self, did: str, path: str) -> AccountId:
+        found = self.ids.get(did)
+        if found is None:
+            try:
+                found = self.scheme.account_id(did, path)
+            except ValidationError:
+                # A DID of another scheme: ids above 2**62 keep clear of this scheme's.
+                found = AccountId((1 << 62) + len(self.ids) + 1)
+            self.ids[did] = found
+            self.dids[found] = did
+        return found
+
+
+def _handle_from_did(did: str, account_id: AccountId) -> str:
+    tail = did.rsplit(":", 1)[-1].split(".", 1)[0]
+    word = tail.replace("-", "a").replace("_", "a")
+    if 0 < len(tail) <= 30 and word.isascii() and word.isalnum() and not tail.isdigit():
+        return tail
+    return f"user{account_id}"
+
+
+def read_records(
+    handle: IO[str], *, dids: DidResolver = _DEFAULT_DIDS
+) -> Iterator[tuple[str, Item]]:
+    """Stream repository records as import items.
+
+    Each record is ``{"uri", "cid", "value"}``, as ``com.atproto.repo.listRecords``
+    returns them, one per line or in one array.
+
+    Each repository's owner becomes an account the first time a DID is
+    seen, its handle taken from the DID; an ``app.bsky.actor.profile``
+    record gives it a display name and bio. DIDs outside ``dids`` get ids of
+    their own. Collections other than posts, reposts, likes, follows, blocks
+    and profiles are left out.
+
+    Yields:
+        ``(path, item)`` pairs for :class:`~microblog_core.interop.importing.Importer`.
+
+    Raises:
+        ValidationError: A record is malformed; the message names its path.
+    """
+    resolver = _InterningDids(dids)
+    known: set[AccountId] = set()
+    for node in iter_records(handle):
+        uri_node = node.get("uri")
+        uri = uri_node.as_str()
+        did, collection, _ = _split_uri(uri, uri_node.path)
+        value = node.get("value")
+        author = resolver.account_id(did, uri_node.path)
+        created = value.opt("createdAt")
+        at = created.as_datetime() if created is not None else _FALLBACK_TIME
+        if collection == PROFILE:
+            account = _profile(value, did, author, at)
+            known.add(author)
+            yield node.path, account
+            continue
+        if collection not in _COLLECTIONS:
+            continue
+        for account_id in _named(value, author, resolver, collection):
+            if account_id not in known:
+                known.add(account_id)
+                named = _handle_from_did(resolver.did(account_id), account_id)
+                yield node.path, Account.create(id=account_id, handle=named, created_at=at)
+        yield node.path, from_record(uri, value, dids=resolver)
+
+
+_FALLBACK_TIME = datetime(2023, 2, 1, tzinfo=UTC)  # Bluesky's first public beta
+
+
+def _profile(value: Node, did: str, author: AccountId, at: datetime) -> Account:
+    display_name = value.opt_string("displayName")
+    bio = value.opt_string("description")
+    return value.build(
+        lambda: Account.create(
+            id=author,
+            handle=_handle_from_did(did, author),
+            created_at=at,
+            display_name=display_name,
+            bio=bio,
+        )
+    )
+
+
+def _named(value: Node, author: AccountId, dids: DidResolver, collection: str) -> list[AccountId]:
+    """The accounts a record names: its author, and the subject of a follow or block."""
+    named = [author]
+    if collection in (FOLLOW, BLOCK):
+        subject = value.get("subject")
+        named.append(dids.account_id(subject.as_str(), subject.path))
+    return named
