@@ -8,6 +8,8 @@ inverse for the text this library stores: one paragraph, ``<br />`` for each
 newline, entities linked by :func:`~microblog_core.text.render_html`.
 """
 
+import html
+import re
 from html.parser import HTMLParser
 
 from microblog_core.text import Flavor, Links, render_html
@@ -48,6 +50,35 @@ class _TextCollector(HTMLParser):
             self.parts.append(data)
 
 
+# A tag, its attributes quoted or not; alternatives start with different characters,
+# so matching is linear. Fragments with anything else (comments, declarations,
+# scripts, styles) take the full parser.
+_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_HARD = re.compile(r"<[!?]|<(?:script|style|template)\b|<(?![A-Za-z/])|</(?![A-Za-z])", re.I)
+
+
+def _simple_to_text(fragment: str) -> str:
+    parts: list[str] = []
+    blocks = 0
+    position = 0
+    for match in _TAG.finditer(fragment):
+        if match.start() > position:
+            parts.append(html.unescape(fragment[position : match.start()]))
+        position = match.end()
+        closing, tag = match.group(1), match.group(2).lower()
+        if closing:
+            continue
+        if tag == "br":
+            parts.append("\n")
+        elif tag in _BLOCKS:
+            if blocks:
+                parts.append("\n\n")
+            blocks += 1
+    if position < len(fragment):
+        parts.append(html.unescape(fragment[position:]))
+    return "".join(parts)
+
+
 def html_to_text(fragment: str) -> str:
     r"""Return the plain text of an HTML fragment.
 
@@ -64,6 +95,10 @@ def html_to_text(fragment: str) -> str:
         ... )
         'Hi @bo\n& you'
     """
+    if "<" not in fragment and "&" not in fragment:
+        return fragment
+    if not _HARD.search(fragment) and fragment.count("<") == len(_TAG.findall(fragment)):
+        return _simple_to_text(fragment)
     collector = _TextCollector()
     collector.feed(fragment)
     collector.close()

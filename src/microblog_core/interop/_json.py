@@ -12,13 +12,13 @@ array, in memory bounded by the largest record, not the file.
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import IO, Any, TypeVar
 
 from microblog_core import _checks
 from microblog_core.errors import ValidationError
 
-__all__ = ["Node", "format_datetime", "iter_records", "parse_datetime"]
+__all__ = ["Node", "format_datetime", "iter_records", "parse_datetime", "parse_legacy_datetime"]
 
 T = TypeVar("T")
 
@@ -62,6 +62,8 @@ class Node:
 
     def _object(self) -> dict[str, Any]:
         value = self.value
+        if type(value) is dict:
+            return value
         if not isinstance(value, dict):
             raise ValidationError(
                 f"{self.path}: expected an object, got {_kind(value)}",
@@ -178,33 +180,60 @@ class Node:
         path = self.path
         return [Node(item, f"{path}[{index}]") for index, item in enumerate(value)]
 
+    # The members below read the dict directly on the common path (a hot loop
+    # over millions of records) and build a Node only to report a problem.
+
     def string(self, key: str) -> str:
         """The required string member ``key``."""
+        value = self._object().get(key)
+        if type(value) is str:
+            return value
         return self.get(key).as_str()
 
     def opt_string(self, key: str, default: str = "") -> str:
         """The optional string member ``key`` (``default`` when missing or null)."""
-        node = self.opt(key)
-        return default if node is None else node.as_str()
+        value = self._object().get(key)
+        if value is None:
+            return default
+        if type(value) is str:
+            return value
+        return Node(value, f"{self.path}.{key}").as_str()
 
     def opt_bool(self, key: str, *, default: bool = False) -> bool:
         """The optional boolean member ``key`` (``default`` when missing or null)."""
-        node = self.opt(key)
-        return default if node is None else node.as_bool()
+        value = self._object().get(key)
+        if value is None:
+            return default
+        if type(value) is bool:
+            return value
+        return Node(value, f"{self.path}.{key}").as_bool()
 
     def ident(self, key: str) -> int:
         """The required id member ``key`` (an integer or its decimal string)."""
-        return self.get(key).as_id()
+        found = _fast_id(self._object().get(key))
+        return found if found is not None else self.get(key).as_id()
 
     def opt_ident(self, key: str) -> int | None:
         """The optional id member ``key``."""
-        node = self.opt(key)
-        return None if node is None else node.as_id()
+        value = self._object().get(key)
+        if value is None:
+            return None
+        found = _fast_id(value)
+        return found if found is not None else Node(value, f"{self.path}.{key}").as_id()
 
     def array(self, key: str) -> list["Node"]:
         """The optional array member ``key`` (empty when missing or null)."""
         node = self.opt(key)
         return [] if node is None else node.items()
+
+
+def _fast_id(value: object) -> int | None:
+    """An id read without ceremony, or None to take the checking path."""
+    if type(value) is str and len(value) < 20 and value.isdigit() and value.isascii():
+        value = int(value)
+    if type(value) is int and 0 < value <= _checks.MAX_ID:
+        return value
+    return None
 
 
 def parse_datetime(text: str, path: str = "$") -> datetime:
@@ -224,6 +253,36 @@ def parse_datetime(text: str, path: str = "$") -> datetime:
             value=_checks.quote(text),
         )
     return value.astimezone(UTC)
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
+
+
+def parse_legacy_datetime(text: str, path: str = "$") -> datetime:
+    """Parse Twitter v1.1's and Weibo's ``Wed Oct 10 20:19:24 +0800 2018``, or ISO 8601.
+
+    Raises:
+        ValidationError: ``text`` is neither; the error names ``path``.
+    """
+    parts = text.split(" ")
+    if len(parts) == 6 and parts[1] in _MONTHS and len(parts[4]) == 5:
+        try:
+            hours, minutes, seconds = (int(x) for x in parts[3].split(":"))
+            sign = -1 if parts[4][0] == "-" else 1
+            offset = sign * (int(parts[4][1:3]) * 60 + int(parts[4][3:5]))
+            local = datetime(
+                int(parts[5]), _MONTHS[parts[1]], int(parts[2]), hours, minutes, seconds
+            )
+        except ValueError:
+            pass
+        else:
+            return (local - timedelta(minutes=offset)).replace(tzinfo=UTC)
+    return parse_datetime(text, path)
 
 
 def format_datetime(value: datetime) -> str:

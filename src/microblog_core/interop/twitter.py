@@ -38,7 +38,7 @@ from typing import IO, Any
 
 from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId, PostId
-from microblog_core.interop._json import Node, iter_records
+from microblog_core.interop._json import Node, iter_records, parse_legacy_datetime
 from microblog_core.interop.importing import Item
 from microblog_core.models import Account, Post, ReplyRef, RepostRef, Visibility
 from microblog_core.sim.metrics import Cascade, cascades_from
@@ -51,19 +51,13 @@ __all__ = [
     "tweet_from_v2",
 ]
 
-_V1_TIME = "%a %b %d %H:%M:%S %z %Y"
-
 
 def _node(data: Mapping[str, Any] | Node) -> Node:
     return data if isinstance(data, Node) else Node(data)
 
 
 def _time(node: Node) -> datetime:
-    text = node.as_str()
-    try:
-        return datetime.strptime(text, _V1_TIME).astimezone(UTC)
-    except ValueError:
-        return node.as_datetime()
+    return parse_legacy_datetime(node.as_str(), node.path)
 
 
 def _id(node: Node, key: str) -> int:

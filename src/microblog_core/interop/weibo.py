@@ -38,7 +38,7 @@ from attrs import frozen
 from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId, PostId
 from microblog_core.interop._html import html_to_text
-from microblog_core.interop._json import Node, iter_records
+from microblog_core.interop._json import Node, iter_records, parse_legacy_datetime
 from microblog_core.interop.importing import Item
 from microblog_core.interop.twitter import cascades_from_posts
 from microblog_core.models import Account, AccountKind, Post, RepostRef, handle_key
@@ -54,7 +54,7 @@ __all__ = [
     "via_handle",
 ]
 
-_TIME = "%a %b %d %H:%M:%S %z %Y"
+_ROOT_CACHE = 4096
 _DEFAULT_REPOST_TEXT = frozenset({"转发微博", "Repost", "轉發微博"})
 # Weibo's verified_type: 0 is a person; 1-7 are government, companies, media,
 # schools, websites, apps and groups (institutions such as police bureaux).
@@ -72,11 +72,7 @@ def via_handle(text: str) -> str | None:
 
 
 def _time(node: Node) -> datetime:
-    text = node.as_str()
-    try:
-        return datetime.strptime(text, _TIME).astimezone(UTC)
-    except ValueError:
-        return node.as_datetime()
+    return parse_legacy_datetime(node.as_str(), node.path)
 
 
 def account_from_user(data: Mapping[str, Any] | Node, *, seen_at: datetime) -> Account:
@@ -138,12 +134,15 @@ def read_statuses(handle: IO[str]) -> Iterator[tuple[str, Item]]:
         ValidationError: A status is malformed; the message names its path.
     """
     latest: dict[tuple[PostId, str], tuple[PostId, AccountId]] = {}
+    roots: dict[PostId, tuple[Account, Post]] = {}
     for node in iter_records(handle):
-        yield from _status_items(node, latest)
+        yield from _status_items(node, latest, roots)
 
 
 def _status_items(
-    node: Node, latest: dict[tuple[PostId, str], tuple[PostId, AccountId]]
+    node: Node,
+    latest: dict[tuple[PostId, str], tuple[PostId, AccountId]],
+    roots: dict[PostId, tuple[Account, Post]],
 ) -> list[tuple[str, Item]]:
     created_at = _time(node.get("created_at"))
     author = account_from_user(node.get("user"), seen_at=created_at)
@@ -157,15 +156,22 @@ def _status_items(
         )
         items.append((node.path, post))
         return items
-    root_time = _time(root_node.get("created_at"))
-    root_author = account_from_user(root_node.get("user"), seen_at=root_time)
     root_id = PostId(_status_id(root_node))
-    root_text = _text(root_node)
-    root = root_node.build(
-        lambda: Post.create(
-            id=root_id, author_id=root_author.id, created_at=root_time, text=root_text
+    cached = roots.get(root_id)
+    if cached is None:
+        root_time = _time(root_node.get("created_at"))
+        root_author = account_from_user(root_node.get("user"), seen_at=root_time)
+        root_text = _text(root_node)
+        root = root_node.build(
+            lambda: Post.create(
+                id=root_id, author_id=root_author.id, created_at=root_time, text=root_text
+            )
         )
-    )
+        if len(roots) >= _ROOT_CACHE:
+            roots.clear()  # bounded memory: a cascade's root is parsed again after a clear
+        roots[root_id] = (root_author, root)
+    else:
+        root_author, root = cached
     items.extend(((f"{root_node.path}.user", root_author), (root_node.path, root)))
     through = via_handle(text)
     via = latest.get((root_id, handle_key(through))) if through is not None else None
