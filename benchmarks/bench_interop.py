@@ -167,6 +167,24 @@ def best_of(repeat: int, run: Callable[[], object]) -> float:
     return best
 
 
+def _runs(
+    text: str, reader: Callable[..., Iterator[object]], blog: Callable[[], Microblog]
+) -> tuple[Callable[[], None], Callable[[], None], Callable[[], None]]:
+    def decode() -> None:
+        for line in io.StringIO(text):
+            json.loads(line)
+
+    def read() -> None:
+        for _ in reader(io.StringIO(text)):
+            pass
+
+    def load() -> None:
+        service = blog()
+        Importer(service, clock=service.clock, batch_size=1000).run(reader(io.StringIO(text)))  # type: ignore[arg-type]
+
+    return decode, read, load
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20_000)
@@ -182,18 +200,7 @@ def main() -> None:
         text = make(args.records)
         lines = text.count("\n")
 
-        def decode() -> None:
-            for line in io.StringIO(text):
-                json.loads(line)
-
-        def read() -> None:
-            for _ in reader(io.StringIO(text)):
-                pass
-
-        def load() -> None:
-            service = blog()
-            Importer(service, clock=service.clock, batch_size=1000).run(reader(io.StringIO(text)))  # type: ignore[arg-type]
-
+        decode, read, load = _runs(text, reader, blog)
         floor = lines / best_of(args.repeat, decode)
         reading = lines / best_of(args.repeat, read)
         importing = lines / best_of(max(1, args.repeat // 3), load)
