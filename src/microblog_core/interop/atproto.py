@@ -25,6 +25,7 @@ hidden flag, and a repost's comment.
 Example:
     >>> from datetime import datetime, timezone
     >>> from microblog_core.models import Post
+    >>> from microblog_core.interop.atproto import to_record
     >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
     >>> post = Post.create(id=99, author_id=7, created_at=t, text="héllo #news", tags=["news"])
     >>> record = to_record(post)
@@ -159,6 +160,7 @@ def cid_for(uri: str) -> str:
     """Return a well-formed CIDv1 (dag-cbor, sha2-256) derived from a record URI.
 
     Example:
+        >>> from microblog_core.interop.atproto import cid_for
         >>> cid_for("at://did:web:u1.x.example/app.bsky.feed.post/2222222222222")[:7]
         'bafyrei'
     """

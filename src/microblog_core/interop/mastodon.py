@@ -15,6 +15,7 @@ knows it, else the parent is taken as the root).
 Example:
     >>> from datetime import datetime, timezone
     >>> from microblog_core.models import Account, Post
+    >>> from microblog_core.interop.mastodon import status_from_json, status_to_json
     >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
     >>> alice = Account.create(id=7, handle="alice", created_at=t)
     >>> post = Post.create(id=9, author_id=7, created_at=t, text="hello #news", tags=["news"])

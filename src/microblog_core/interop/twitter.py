@@ -12,6 +12,7 @@ retweet at the original), a reply's addressee in a self-reply chain, media
 and polls (only their keys), a content warning.
 
 Example:
+    >>> from microblog_core.interop.twitter import tweet_from_v2
     >>> tweet = {
     ...     "id": "1500000000000000002",
     ...     "text": "@ann agreed &amp; more #news",

@@ -19,6 +19,7 @@ What Weibo data does not give: a repost's own visibility, media and polls
 whom and when.
 
 Example:
+    >>> from microblog_core.interop.weibo import read_cascades, via_handle
     >>> via_handle("转发理由//@小明:说得对//@警方发布:原文")
     '小明'
     >>> import io
