@@ -57,25 +57,35 @@ _TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>"""
 _HARD = re.compile(r"<[!?]|<(?:script|style|template)\b|<(?![A-Za-z/])|</(?![A-Za-z])", re.I)
 
 
-def _simple_to_text(fragment: str) -> str:
+def _simple_to_text(fragment: str) -> str | None:
+    """The text of a fragment of plain tags, or None when it needs the full parser."""
     parts: list[str] = []
     blocks = 0
     position = 0
+    tags = 0
+    unescape = html.unescape
     for match in _TAG.finditer(fragment):
-        if match.start() > position:
-            parts.append(html.unescape(fragment[position : match.start()]))
+        tags += 1
+        start = match.start()
+        if start > position:
+            piece = fragment[position:start]
+            parts.append(unescape(piece) if "&" in piece else piece)
         position = match.end()
-        closing, tag = match.group(1), match.group(2).lower()
+        closing, tag = match.group(1, 2)
         if closing:
             continue
+        tag = tag.lower()
         if tag == "br":
             parts.append("\n")
         elif tag in _BLOCKS:
             if blocks:
                 parts.append("\n\n")
             blocks += 1
+    if tags != fragment.count("<"):
+        return None  # a "<" that is not a plain tag: let the full parser decide
     if position < len(fragment):
-        parts.append(html.unescape(fragment[position:]))
+        piece = fragment[position:]
+        parts.append(unescape(piece) if "&" in piece else piece)
     return "".join(parts)
 
 
@@ -97,8 +107,10 @@ def html_to_text(fragment: str) -> str:
     """
     if "<" not in fragment and "&" not in fragment:
         return fragment
-    if not _HARD.search(fragment) and fragment.count("<") == len(_TAG.findall(fragment)):
-        return _simple_to_text(fragment)
+    if not _HARD.search(fragment):
+        simple = _simple_to_text(fragment)
+        if simple is not None:
+            return simple
     collector = _TextCollector()
     collector.feed(fragment)
     collector.close()

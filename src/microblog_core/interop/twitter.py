@@ -40,6 +40,7 @@ from typing import IO, Any
 from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId, PostId
 from microblog_core.interop._json import Node, iter_records, parse_legacy_datetime
+from microblog_core.interop._seen import SeenAccounts
 from microblog_core.interop.importing import Item
 from microblog_core.models import Account, Post, ReplyRef, RepostRef, Visibility
 from microblog_core.sim.metrics import Cascade, cascades_from
@@ -297,7 +298,7 @@ def tweet_from_v1(data: Mapping[str, Any] | Node) -> tuple[tuple[Account, ...], 
     return (user, *accounts), (*posts, post)
 
 
-def _v2_response(node: Node) -> Iterator[tuple[str, Item]]:
+def _v2_response(node: Node, seen: SeenAccounts) -> Iterator[tuple[str, Item]]:
     includes = node.opt("includes")
     users: dict[str, AccountId] = {}
     protected: set[AccountId] = set()
@@ -305,11 +306,12 @@ def _v2_response(node: Node) -> Iterator[tuple[str, Item]]:
     included: list[Node] = []
     if includes is not None:
         for user_node in includes.array("users"):
-            account = account_from_user(user_node)
+            account, new = seen.read(user_node, account_from_user)
             users[account.handle.casefold()] = account.id
             if account.locked:
                 protected.add(account.id)
-            yield user_node.path, account
+            if new:
+                yield user_node.path, account
         included = includes.array("tweets")
         for tweet in included:
             authors[PostId(tweet.ident("id"))] = AccountId(tweet.ident("author_id"))
@@ -336,9 +338,10 @@ def read_tweets(handle: IO[str]) -> Iterator[tuple[str, Item]]:
     Raises:
         ValidationError: A record is malformed; the message names its path.
     """
+    seen = SeenAccounts()
     for node in iter_records(handle):
         if node.has("data"):
-            yield from _v2_response(node)
+            yield from _v2_response(node, seen)
             continue
         record = node.get("tweet") if node.has("tweet") else node
         if record.has("user"):

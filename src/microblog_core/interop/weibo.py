@@ -40,6 +40,7 @@ from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId, PostId
 from microblog_core.interop._html import html_to_text
 from microblog_core.interop._json import Node, iter_records, parse_legacy_datetime
+from microblog_core.interop._seen import SeenAccounts
 from microblog_core.interop.importing import Item
 from microblog_core.interop.twitter import cascades_from_posts
 from microblog_core.models import Account, AccountKind, Post, RepostRef, handle_key
@@ -136,20 +137,24 @@ def read_statuses(handle: IO[str]) -> Iterator[tuple[str, Item]]:
     """
     latest: dict[tuple[PostId, str], tuple[PostId, AccountId]] = {}
     roots: dict[PostId, tuple[Account, Post]] = {}
+    seen = SeenAccounts()
     for node in iter_records(handle):
-        yield from _status_items(node, latest, roots)
+        yield from _status_items(node, latest, roots, seen)
 
 
 def _status_items(
     node: Node,
     latest: dict[tuple[PostId, str], tuple[PostId, AccountId]],
     roots: dict[PostId, tuple[Account, Post]],
+    seen: SeenAccounts,
 ) -> list[tuple[str, Item]]:
     created_at = _time(node.get("created_at"))
-    author = account_from_user(node.get("user"), seen_at=created_at)
+    author, new = seen.read(
+        node.get("user"), lambda user: account_from_user(user, seen_at=created_at)
+    )
     post_id = PostId(_status_id(node))
     text = _text(node)
-    items: list[tuple[str, Item]] = [(f"{node.path}.user", author)]
+    items: list[tuple[str, Item]] = [(f"{node.path}.user", author)] if new else []
     root_node = node.opt("retweeted_status")
     if root_node is None:
         post = node.build(
