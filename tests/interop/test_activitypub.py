@@ -190,3 +190,41 @@ def test_to_value_needs_numeric_ids_and_a_known_original():
     with pytest.raises(NotFoundError):
         to_value(announce)
     assert isinstance(Block, type) and isinstance(Follow, type)
+
+
+def test_an_activity_stream_applies_through_the_service_and_its_rules():
+    import io
+
+    from microblog_core import ManualClock, Microblog
+    from microblog_core.interop.activitypub import actor_to_json, read_activities
+    from microblog_core.interop.importing import Importer
+    from microblog_core.models import MASTODON_ACCOUNTS
+
+    ann, bob = account_for(1), account_for(2)
+    accounts = {1: ann, 2: bob}
+    root = Post.create(id=10, author_id=1, created_at=T0, text="hello")
+    block = Block(blocker_id=1, blocked_id=2, created_at=T0)
+    reply = Post.create(
+        id=20, author_id=2, created_at=T0, text="let me in", reply_to=parent_of_ref(root, 2)
+    )
+    lines = [
+        actor_to_json(ann, base_url=BASE),
+        actor_to_json(bob, base_url=BASE),
+        to_activity(root, accounts=accounts, base_url=BASE),
+        to_activity(block, accounts=accounts, base_url=BASE),
+        to_activity(reply, accounts=accounts, base_url=BASE),
+    ]
+    stream = io.StringIO("\n".join(json.dumps(line) for line in lines))
+    clock = ManualClock()
+    blog = Microblog.in_memory(clock=clock, account_policy=MASTODON_ACCOUNTS)
+    with pytest.raises(ValidationError, match=r"\$\[4\]: .*block"):
+        Importer(blog, clock=clock, batch_size=2).run(read_activities(stream))
+    local_ann = blog.account_by_handle("u1")
+    assert [p.text for p in blog.posts_by(local_ann.id).items] == ["hello"]
+    assert blog.relationship(local_ann.id, blog.account_by_handle("u2").id).blocking
+
+
+def parent_of_ref(parent, author):
+    from microblog_core.rules import reply_ref_for
+
+    return reply_ref_for(parent, author)
