@@ -248,3 +248,8 @@ def test_an_unclosed_array_and_a_twitter_archive_prefix():
     records = list(iter_records(io.StringIO('window.YTD.tweets.part0 = [{"a": 1}, 2.5]')))
     assert [r.value for r in records] == [{"a": 1}, 2.5]
     assert [r.path for r in records] == ["$[0]", "$[1]"]
+
+
+def test_a_line_separator_inside_a_json_string_does_not_split_a_record():
+    text = json.dumps({"a": "x\u2028y"}, ensure_ascii=False) + "\n" + json.dumps({"b": 1}) + "\n"
+    assert [r.value for r in iter_records(io.StringIO(text))] == [{"a": "x\u2028y"}, {"b": 1}]

@@ -13,3 +13,15 @@ the service, in atomic batches. Malformed input raises
 :class:`~microblog_core.errors.ValidationError` naming the JSON path; unknown
 fields are ignored. The core needs none of this: it imports nothing from here.
 """
+
+from microblog_core.interop import (
+    activitypub,
+    atproto,
+    exporting,
+    importing,
+    mastodon,
+    twitter,
+    weibo,
+)
+
+__all__ = ["activitypub", "atproto", "exporting", "importing", "mastodon", "twitter", "weibo"]

@@ -400,7 +400,7 @@ def iter_records(handle: IO[str]) -> Iterator[Node]:
         rest = head + handle.read()
         yield from _json_lines(rest, ())
         return
-    lines = head[: newline + 1].splitlines()
+    lines = head[:newline].split("\n")  # not splitlines(): U+2028 may sit inside a JSON string
     tail = head[newline + 1 :]
     first_line = tail + handle.readline() if tail else handle.readline()
 
