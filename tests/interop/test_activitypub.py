@@ -8,6 +8,8 @@ from microblog_core.errors import NotFoundError, ValidationError
 from microblog_core.interop.activitypub import (
     PUBLIC,
     Note,
+    account_from_actor,
+    actor_to_json,
     delete_to_json,
     read_activity,
     to_activity,
@@ -15,8 +17,17 @@ from microblog_core.interop.activitypub import (
     undo_to_json,
     visibility_of,
 )
-from microblog_core.models import Block, Follow, Like, Media, Post, QuotePolicy, Visibility
-from microblog_core.testing.strategies import blocks, follows, likes, posts
+from microblog_core.models import (
+    MASTODON_ACCOUNTS,
+    Block,
+    Follow,
+    Like,
+    Media,
+    Post,
+    QuotePolicy,
+    Visibility,
+)
+from microblog_core.testing.strategies import accounts, blocks, follows, likes, posts
 
 from .helpers import T0, account_for, accounts_for, parent_of, root_of, without
 
@@ -228,3 +239,9 @@ def parent_of_ref(parent, author):
     from microblog_core.rules import reply_ref_for
 
     return reply_ref_for(parent, author)
+
+
+@given(accounts(policy=MASTODON_ACCOUNTS))
+def test_an_account_survives_as_an_actor_but_its_verified_flag(account):
+    data = json.loads(json.dumps(actor_to_json(account, base_url=BASE)))
+    assert account_from_actor(data) == attrs.evolve(account, verified=False)

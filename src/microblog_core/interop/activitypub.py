@@ -60,6 +60,7 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "Note",
+    "account_from_actor",
     "account_uri",
     "actor_to_json",
     "delete_to_json",
@@ -175,6 +176,22 @@ def actor_to_json(account: Account, *, base_url: str) -> dict[str, Any]:
         "following": f"{uri}/following",
         "url": f"{base_url.rstrip('/')}/@{account.handle}",
     }
+
+
+def account_from_actor(data: Mapping[str, Any] | Node) -> Account:
+    """Read an actor document back into an account.
+
+    The actor's id must end in a numeric account id, as :func:`actor_to_json` writes it.
+
+    Raises:
+        ValidationError: The id is not numeric, or a field is missing or
+            malformed; the message names the path.
+    """
+    node = data if isinstance(data, Node) else Node(data)
+    account_id = AccountId(_numeric(node.string("id"), "the actor", f"{node.path}.id"))
+    published = node.opt("published")
+    seen_at = published.as_datetime() if published is not None else _EPOCH_FALLBACK
+    return _actor_account(node, account_id, seen_at)
 
 
 def _account(accounts: Mapping[AccountId, Account], account_id: AccountId) -> Account:
