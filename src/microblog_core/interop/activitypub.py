@@ -30,7 +30,7 @@ and a Weibo-style repost comment (an ``Announce`` has no content).
 import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from attrs import frozen
 
@@ -54,6 +54,9 @@ from microblog_core.models import (
 )
 from microblog_core.rules import reply_ref_for
 
+if TYPE_CHECKING:
+    from microblog_core.service import Microblog
+
 __all__ = [
     "ACTIVITY_KINDS",
     "PUBLIC",
@@ -65,6 +68,7 @@ __all__ = [
     "actor_to_json",
     "delete_to_json",
     "note_to_json",
+    "outbox",
     "post_uri",
     "read_activities",
     "read_activity",
@@ -354,6 +358,32 @@ def to_activity(
         "published": format_datetime(value.created_at),
         "object": account_uri(value.blocked_id, base),
     }
+
+
+def outbox(blog: "Microblog", *, base_url: str) -> Iterator[dict[str, Any]]:
+    """Every account of a service as an actor, then everything that happened, as activities.
+
+    Posts, follows, blocks and likes come in the order they happened (see
+    :func:`~microblog_core.interop.exporting.history_of`), so
+    :func:`read_activities` and an :class:`~microblog_core.interop.importing.Importer`
+    replay them into another service under the same rules.
+
+    Args:
+        blog: The service read.
+        base_url: The server named in ids.
+
+    Yields:
+        JSON-ready dicts: ``Person``/``Organization`` actors, then ``Create``,
+        ``Announce``, ``Follow``, ``Block`` and ``Like`` activities.
+    """
+    from microblog_core.interop.exporting import accounts_of, history_of
+
+    accounts = {account.id: account for account in accounts_of(blog)}
+    for value in history_of(blog):
+        if isinstance(value, Account):
+            yield actor_to_json(value, base_url=base_url)
+        else:
+            yield to_activity(value, accounts=accounts, base_url=base_url)
 
 
 def undo_to_json(activity: Mapping[str, Any], *, at: datetime) -> dict[str, Any]:

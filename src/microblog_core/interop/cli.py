@@ -203,31 +203,16 @@ def export_db(name: str, db: str, out: str, *, base_url: str) -> dict[str, int]:
                 ),
             }
         if name == "activitypub":
+            from microblog_core.interop.activitypub import outbox
+
             return {
                 "outbox.jsonl": _write_lines(
-                    target / "outbox.jsonl", _activities(blog, accounts, base_url)
+                    target / "outbox.jsonl", outbox(blog, base_url=base_url)
                 )
             }
         return {
             "records.jsonl": _write_lines(target / "records.jsonl", _records(blog, accounts, posts))
         }
-
-
-def _activities(
-    blog: Microblog, accounts: Mapping[Any, Any], base_url: str
-) -> Iterator[dict[str, Any]]:
-    from microblog_core.interop import activitypub
-
-    for account in accounts.values():
-        yield activitypub.actor_to_json(account, base_url=base_url)
-    for post in exporting.posts_of(blog):
-        yield activitypub.to_activity(post, accounts=accounts, base_url=base_url)
-    for follow in exporting.follows_of(blog):
-        yield activitypub.to_activity(follow, accounts=accounts, base_url=base_url)
-    for block in exporting.blocks_of(blog):
-        yield activitypub.to_activity(block, accounts=accounts, base_url=base_url)
-    for like in exporting.likes_of(blog):
-        yield activitypub.to_activity(like, accounts=accounts, base_url=base_url)
 
 
 def _records(

@@ -4,13 +4,15 @@ Exports read through the service's read port (a read-only unit of work),
 page by page, never through a write.
 """
 
+import heapq
 from collections.abc import Iterator
+from datetime import datetime
 
 from microblog_core.ids import AccountId, PostId
 from microblog_core.models import Account, Block, Follow, Like, Post
 from microblog_core.service import Microblog
 
-__all__ = ["accounts_of", "blocks_of", "follows_of", "likes_of", "posts_of"]
+__all__ = ["accounts_of", "blocks_of", "follows_of", "history_of", "likes_of", "posts_of"]
 
 _PAGE = 500
 
@@ -72,3 +74,29 @@ def likes_of(blog: Microblog) -> Iterator[Like]:
             if len(page) < _PAGE:
                 break
             after = page[-1].account_id
+
+
+def _post_key(post: Post) -> tuple[datetime, int, int]:
+    return (post.created_at, 0, post.id)
+
+
+def _relation_key(value: Follow | Block | Like) -> tuple[datetime, int, int]:
+    rank = 1 if isinstance(value, Follow) else 2 if isinstance(value, Block) else 3
+    return (value.created_at, rank, 0)
+
+
+def history_of(blog: Microblog) -> Iterator[Account | Post | Follow | Block | Like]:
+    """Every account, then posts, follows, blocks and likes in the order they happened.
+
+    Replaying this order through a service meets the same rules the original
+    did (a reply to a followers-only post comes after the follow that let
+    its author see it). Posts stream from the store; follows, blocks and
+    likes are gathered and sorted in memory.
+    """
+    yield from accounts_of(blog)
+    relations: list[Follow | Block | Like] = [*follows_of(blog), *blocks_of(blog), *likes_of(blog)]
+    relations.sort(key=_relation_key)
+    posts = ((_post_key(p), p) for p in posts_of(blog))
+    others = ((_relation_key(r), r) for r in relations)
+    for _, value in heapq.merge(posts, others, key=lambda pair: pair[0]):
+        yield value

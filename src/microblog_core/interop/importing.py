@@ -39,7 +39,7 @@ from attrs import frozen
 from microblog_core.clock import ManualClock
 from microblog_core.errors import MicroblogError, NotFoundError, ValidationError
 from microblog_core.ids import AccountId, PostId
-from microblog_core.models import Account, Block, Follow, Like, Post
+from microblog_core.models import Account, Block, Follow, FollowRequest, Like, Post
 from microblog_core.rules import parse_comment_chain
 from microblog_core.service import Microblog
 
@@ -335,13 +335,16 @@ class Importer:
             return
         actor, other = self._account(pair[0], path), self.account_ids[pair[1]]
         if isinstance(item, Follow):
-            self.blog.follow(
+            made = self.blog.follow(
                 actor,
                 other,
                 show_reposts=item.show_reposts,
                 notify=item.notify,
                 languages=item.languages,
             )
+            if isinstance(made, FollowRequest):
+                # The source says the follow took effect: the locked account approved it.
+                self.blog.approve_follow(other, actor)
             self._count("follows")
         else:
             self.blog.block(actor, other)
