@@ -5,7 +5,7 @@ import tracemalloc
 import pytest
 
 from microblog_core import ManualClock, Microblog
-from microblog_core.errors import PermissionDeniedError, ValidationError
+from microblog_core.errors import ValidationError
 from microblog_core.interop._json import iter_records
 from microblog_core.interop.importing import Delete, Importer, Undo
 from microblog_core.interop.mastodon import read_statuses, status_to_json
@@ -133,21 +133,6 @@ def test_a_rerun_maps_accounts_by_handle_instead_of_failing():
     blog.register("ann")
     report = Importer(blog).run([("$[0]", Account.create(id=1, handle="ann", created_at=T0))])
     assert report.accounts == 0
-
-
-def test_a_batch_rolls_back_when_a_caught_use_case_failed_inside_it():
-    blog = Microblog.in_memory(clock=ManualClock(T0))
-    ann = blog.register("ann")
-
-    def post_then_fail_quietly():
-        with blog.batch():
-            blog.post(ann.id, "first")
-            with pytest.raises(PermissionDeniedError):
-                blog.follow(ann.id, ann.id)
-
-    with pytest.raises(ValidationError, match="nothing was kept"):
-        post_then_fail_quietly()
-    assert blog.posts_by(ann.id).items == ()
 
 
 def _statuses(count):
