@@ -9,7 +9,7 @@ from mastodon import Mastodon, MastodonAPIError, MastodonNotFoundError
 
 from microblog_core.interop._html import html_to_text
 
-from .conftest_paths import EXAMPLES
+from .paths import EXAMPLES
 
 
 def _load_example():
