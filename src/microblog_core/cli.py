@@ -6,6 +6,8 @@ Subcommands:
   (by default 2,000 accounts for a simulated day on SQLite).
 - ``microblog measure TEXT --policy NAME``: measure a text under a length policy.
 - ``microblog demo``: a short tour of the service at work.
+- ``microblog import``, ``export`` and ``cascades``: real data in and out
+  (see :mod:`microblog_core.interop.cli`).
 
 Bad input gives one clear line on stderr and a non-zero exit, never a traceback.
 """
@@ -70,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     from microblog_core.sim.cli import add_simulate_parser
 
     add_simulate_parser(commands)
+    from microblog_core.interop.cli import add_interop_parsers
+
+    add_interop_parsers(commands)
     return parser
 
 

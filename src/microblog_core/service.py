@@ -8,6 +8,7 @@ exactly as it was.
 """
 
 import contextlib
+import contextvars
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -153,6 +154,17 @@ def _account_page(uow: UnitOfWork, ids: Sequence[AccountId], limit: int) -> Acco
     )
 
 
+class _Batch:
+    """The unit shared by the use cases of one :meth:`Microblog.batch`."""
+
+    __slots__ = ("events", "failed", "uow")
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.events: list[Event] = []
+        self.failed: str | None = None
+
+
 class Microblog:
     """The micro-blog service: accounts, follows, posts, reposts, likes and threads.
 
@@ -210,6 +222,9 @@ class Microblog:
         self._unit_of_work = unit_of_work
         self._store = store
         self._projectors: list[Projector] = []
+        self._batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
+            f"microblog-batch-{id(self)}", default=None
+        )
         self._subscribers: list[Callable[[Event], None]] = []
         self.timeline: TimelineStrategy = FanOutOnRead() if timeline is None else timeline
         if isinstance(self.timeline, Projector):
@@ -303,8 +318,54 @@ class Microblog:
         return unsubscribe
 
     @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run the writing use cases called inside as one atomic unit.
+
+        Every use case still checks every rule; if any raises (or the block
+        does), nothing written inside the block is kept. Subscribers hear the
+        events after the whole batch commits. Call only writing use cases
+        inside: a query opens a unit of its own and may wait for this one.
+        Batches do not nest.
+
+        Raises:
+            ValidationError: A batch is already open in this context.
+        """
+        if self._batch.get() is not None:
+            raise ValidationError("batches do not nest", field="batch", value=None)
+        with self._unit_of_work() as uow:
+            batch = _Batch(uow)
+            token = self._batch.set(batch)
+            try:
+                yield
+            finally:
+                self._batch.reset(token)
+            if batch.failed is not None:
+                # A use case failed and its error was caught inside the block: its
+                # partial writes share the unit, so nothing of the batch is kept.
+                raise ValidationError(
+                    f"a use case failed inside the batch ({batch.failed}); nothing was kept",
+                    field="batch",
+                    value=None,
+                )
+            uow.commit()
+        for event in batch.events:
+            for subscriber in tuple(self._subscribers):
+                subscriber(event)
+
+    @contextlib.contextmanager
     def _writing(self) -> Iterator[tuple[UnitOfWork, list[Event]]]:
         events: list[Event] = []
+        batch = self._batch.get()
+        if batch is not None:
+            try:
+                yield batch.uow, events
+                for projector in self._projectors:
+                    projector.project(batch.uow, events)
+            except BaseException as exc:
+                batch.failed = f"{type(exc).__name__}: {exc}"
+                raise
+            batch.events.extend(events)
+            return
         with self._unit_of_work() as uow:
             yield uow, events
             for projector in self._projectors:

@@ -1,0 +1,214 @@
+"""Benchmark interop import throughput against a bare ``json.loads`` of the same file.
+
+Writes a file of realistic records per format (Mastodon statuses with a
+mention, a tag and a link; Twitter v2 responses; AT Protocol records;
+ActivityPub Create activities; Weibo statuses with repost chains), then in
+the same run times:
+
+* ``json.loads`` of every line (the floor: decoding only),
+* the format's reader (file -> values, the import's parsing half),
+* a full import through an in-memory service in atomic batches.
+
+Prints records per second and the ratio to ``json.loads`` (target >= 0.2x
+for reading).
+
+    .venv/bin/python benchmarks/bench_interop.py [--records 20000] [--repeat 3]
+"""
+
+import argparse
+import io
+import json
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+
+from microblog_core import ManualClock, Microblog
+from microblog_core.interop import activitypub, atproto, mastodon, twitter, weibo
+from microblog_core.interop.importing import Importer
+from microblog_core.models import MASTODON_ACCOUNTS, WEIBO_ACCOUNTS, Account, Post
+from microblog_core.text import BLUESKY, MASTODON, TWITTER_V3, WEIBO_LONG
+
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
+BASE = "https://bench.example"
+
+
+def _accounts(n: int) -> list[Account]:
+    return [Account.create(id=i, handle=f"user{i}", created_at=T0) for i in range(1, n + 1)]
+
+
+def _posts(count: int) -> Iterator[Post]:
+    for i in range(count):
+        author = 1 + i % 50
+        yield Post.create(
+            id=1_000_000 + i,
+            author_id=author,
+            created_at=T0 + timedelta(seconds=i),
+            text=f"post {i} for @user{1 + (i + 1) % 50} about #topic{i % 7} https://example.com/{i}",
+            mentions=[1 + (i + 1) % 50],
+            tags=[f"topic{i % 7}"],
+            language="en",
+        )
+
+
+def mastodon_file(count: int) -> str:
+    accounts = {a.id: a for a in _accounts(50)}
+    return "".join(
+        json.dumps(mastodon.status_to_json(p, accounts=accounts, base_url=BASE)) + "\n"
+        for p in _posts(count)
+    )
+
+
+def activitypub_file(count: int) -> str:
+    accounts = {a.id: a for a in _accounts(50)}
+    actors = [
+        json.dumps(activitypub.actor_to_json(a, base_url=BASE)) + "\n" for a in accounts.values()
+    ]
+    return "".join(actors) + "".join(
+        json.dumps(activitypub.to_activity(p, accounts=accounts, base_url=BASE)) + "\n"
+        for p in _posts(count)
+    )
+
+
+def atproto_file(count: int) -> str:
+    handles = {a.id: a.handle for a in _accounts(50)}
+    lines = []
+    for post in _posts(count):
+        record = atproto.to_record(post, handles=handles)
+        lines.append(
+            json.dumps(
+                {"uri": record.uri, "cid": atproto.cid_for(record.uri), "value": record.value}
+            )
+            + "\n"
+        )
+    return "".join(lines)
+
+
+def twitter_file(count: int) -> str:
+    lines = []
+    for post in _posts(count):
+        tweet = {
+            "data": {
+                "id": str(post.id),
+                "text": post.text,
+                "author_id": str(post.author_id),
+                "created_at": post.created_at.isoformat().replace("+00:00", "Z"),
+                "lang": "en",
+                "entities": {
+                    "mentions": [
+                        {
+                            "start": 15,
+                            "end": 22,
+                            "username": f"user{post.mentions[0]}",
+                            "id": str(post.mentions[0]),
+                        }
+                    ],
+                    "hashtags": [{"start": 29, "end": 37, "tag": post.tags[0]}],
+                },
+                "public_metrics": {"retweet_count": 0, "like_count": 3},
+            },
+            "includes": {
+                "users": [
+                    {"id": str(post.author_id), "username": f"user{post.author_id}", "name": "U"}
+                ]
+            },
+        }
+        lines.append(json.dumps(tweet) + "\n")
+    return "".join(lines)
+
+
+def weibo_file(count: int) -> str:
+    root = {
+        "id": 4_000_000,
+        "created_at": "Mon Jan 01 08:00:00 +0800 2024",
+        "text": "原微博 #话题#",
+        "user": {"id": 1, "screen_name": "原作者一号", "verified_type": 1},
+    }
+    lines = [json.dumps(root, ensure_ascii=False) + "\n"]
+    for i in range(1, count):
+        status = {
+            "id": 4_000_000 + i,
+            "created_at": "Mon Jan 01 09:00:00 +0800 2024",
+            "text": f"转发第{i}条//@用户{i - 1:05d}:好" if i > 1 else "转发微博",
+            "user": {"id": 10 + i, "screen_name": f"用户{i:05d}"},
+            "retweeted_status": root,
+        }
+        lines.append(json.dumps(status, ensure_ascii=False) + "\n")
+    return "".join(lines)
+
+
+FORMATS: dict[
+    str, tuple[Callable[[int], str], Callable[..., Iterator[object]], Callable[[], Microblog]]
+] = {}
+
+
+def _blog(policy: object, accounts: object) -> Callable[[], Microblog]:
+    return lambda: Microblog.in_memory(clock=ManualClock(), policy=policy, account_policy=accounts)  # type: ignore[arg-type]
+
+
+FORMATS = {
+    "mastodon": (mastodon_file, mastodon.read_statuses, _blog(MASTODON, MASTODON_ACCOUNTS)),
+    "activitypub": (
+        activitypub_file,
+        activitypub.read_activities,
+        _blog(MASTODON, MASTODON_ACCOUNTS),
+    ),
+    "atproto": (atproto_file, atproto.read_records, _blog(BLUESKY, MASTODON_ACCOUNTS)),
+    "twitter": (twitter_file, twitter.read_tweets, _blog(TWITTER_V3, MASTODON_ACCOUNTS)),
+    "weibo": (weibo_file, weibo.read_statuses, _blog(WEIBO_LONG, WEIBO_ACCOUNTS)),
+}
+
+
+def best_of(repeat: int, run: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def _runs(
+    text: str, reader: Callable[..., Iterator[object]], blog: Callable[[], Microblog]
+) -> tuple[Callable[[], None], Callable[[], None], Callable[[], None]]:
+    def decode() -> None:
+        for line in io.StringIO(text):
+            json.loads(line)
+
+    def read() -> None:
+        for _ in reader(io.StringIO(text)):
+            pass
+
+    def load() -> None:
+        service = blog()
+        Importer(service, clock=service.clock, batch_size=1000).run(reader(io.StringIO(text)))  # type: ignore[arg-type]
+
+    return decode, read, load
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    args = parser.parse_args()
+    print(f"{args.records:,} records per format, best of {args.repeat}")
+    print(
+        f"{'format':<12} {'json.loads':>14} {'read':>14} {'ratio':>7} {'import':>14} {'ratio':>7}"
+    )
+    for name in args.formats.split(","):
+        make, reader, blog = FORMATS[name]
+        text = make(args.records)
+        lines = text.count("\n")
+
+        decode, read, load = _runs(text, reader, blog)
+        floor = lines / best_of(args.repeat, decode)
+        reading = lines / best_of(args.repeat, read)
+        importing = lines / best_of(max(1, args.repeat // 3), load)
+        print(
+            f"{name:<12} {floor:>10,.0f} r/s {reading:>10,.0f} r/s {reading / floor:>6.2f}x"
+            f" {importing:>10,.0f} r/s {importing / floor:>6.2f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,413 @@
+"""Path-tracking JSON readers: every error names where in the document it is.
+
+A :class:`Node` wraps one decoded JSON value with its JSONPath-like location
+(``$.account.id``, ``$[3].entities.mentions[0]``), the same shape
+:mod:`microblog_core.serialization` uses. Readers ask for what they need
+(``node.string("id")``); anything else in the document is ignored, so unknown
+or extra fields never make an import fail.
+
+:func:`iter_records` streams a file of records, JSON Lines or one JSON
+array, in memory bounded by the largest record, not the file.
+"""
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import IO, Any, TypeVar
+
+from microblog_core import _checks
+from microblog_core.errors import ValidationError
+
+__all__ = ["Node", "format_datetime", "iter_records", "parse_datetime", "parse_legacy_datetime"]
+
+T = TypeVar("T")
+
+_CHUNK = 1 << 16
+_DECODER = json.JSONDecoder()
+_WHITESPACE = " \t\r\n"
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+class Node:
+    """A decoded JSON value and the path it was found at.
+
+    Attributes:
+        value: The decoded value (dict, list, str, int, float, bool or None).
+        path: Where it is, such as ``$.reblog.account.id``.
+    """
+
+    __slots__ = ("path", "value")
+
+    def __init__(self, value: Any, path: str = "$") -> None:
+        self.value = value
+        self.path = path
+
+    def error(self, message: str, key: str | None = None) -> ValidationError:
+        """Return a :class:`ValidationError` for this node (or its ``key``) naming the path."""
+        path = self.path if key is None else f"{self.path}.{key}"
+        return ValidationError(f"{path}: {message}", field=path, value=self.value)
+
+    def _object(self) -> dict[str, Any]:
+        value = self.value
+        if type(value) is dict:
+            return value
+        if not isinstance(value, dict):
+            raise ValidationError(
+                f"{self.path}: expected an object, got {_kind(value)}",
+                field=self.path,
+                value=_checks.quote(value),
+            )
+        return value
+
+    def build(self, factory: Callable[[], T]) -> T:
+        """Call ``factory`` (which builds a value); a broken invariant names this node's path.
+
+        Raises:
+            ValidationError: ``factory`` raised one; the message and ``field`` give the path.
+        """
+        try:
+            return factory()
+        except ValidationError as exc:
+            raise ValidationError(f"{self.path}: {exc}", field=self.path, value=exc.value) from None
+
+    def has(self, key: str) -> bool:
+        """Whether the object has ``key`` with a value other than null."""
+        return self._object().get(key) is not None
+
+    def get(self, key: str) -> "Node":
+        """Return the required member ``key``.
+
+        Raises:
+            ValidationError: This is not an object, or ``key`` is missing or null.
+        """
+        value = self._object().get(key)
+        if value is None:
+            raise ValidationError(
+                f"{self.path}.{key}: a required field is missing",
+                field=f"{self.path}.{key}",
+                value=None,
+            )
+        return Node(value, f"{self.path}.{key}")
+
+    def opt(self, key: str) -> "Node | None":
+        """Return the member ``key``, or None when it is missing or null."""
+        value = self._object().get(key)
+        return None if value is None else Node(value, f"{self.path}.{key}")
+
+    def _typed(self, kind: type | tuple[type, ...], name: str) -> Any:
+        value = self.value
+        if not isinstance(value, kind) or (isinstance(value, bool) and bool not in (kind,)):
+            raise ValidationError(
+                f"{self.path}: expected {name}, got {_kind(value)} {_checks.quote(value)}",
+                field=self.path,
+                value=_checks.quote(value),
+            )
+        return value
+
+    def as_str(self) -> str:
+        """This value as a string.
+
+        Raises:
+            ValidationError: It is not a string.
+        """
+        value: str = self._typed(str, "a string")
+        return value
+
+    def as_bool(self) -> bool:
+        """This value as a boolean.
+
+        Raises:
+            ValidationError: It is not a boolean.
+        """
+        value: bool = self._typed(bool, "a boolean")
+        return value
+
+    def as_int(self) -> int:
+        """This value as an integer; a string of digits is accepted (ids are strings in JSON).
+
+        Raises:
+            ValidationError: It is neither an integer nor a string of decimal digits.
+        """
+        value = self.value
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 40:
+            return int(value)
+        result: int = self._typed(int, "an integer")
+        return result
+
+    def as_id(self) -> int:
+        """This value as an id: a positive 63-bit integer, or its decimal string.
+
+        Raises:
+            ValidationError: It is not one.
+        """
+        value = self.as_int()
+        if not 1 <= value <= _checks.MAX_ID:
+            raise ValidationError(
+                f"{self.path}: expected an id from 1 to {_checks.MAX_ID}, got {value}",
+                field=self.path,
+                value=value,
+            )
+        return value
+
+    def as_datetime(self) -> datetime:
+        """This value as an aware UTC datetime from an ISO 8601 string.
+
+        Raises:
+            ValidationError: It is not an ISO 8601 string with a time zone.
+        """
+        return parse_datetime(self.as_str(), self.path)
+
+    def items(self) -> list["Node"]:
+        """The elements of this array, each with its own path.
+
+        Raises:
+            ValidationError: It is not an array.
+        """
+        value: list[Any] = self._typed(list, "an array")
+        path = self.path
+        return [Node(item, f"{path}[{index}]") for index, item in enumerate(value)]
+
+    # The members below read the dict directly on the common path (a hot loop
+    # over millions of records) and build a Node only to report a problem.
+
+    def string(self, key: str) -> str:
+        """The required string member ``key``."""
+        value = self._object().get(key)
+        if type(value) is str:
+            return value
+        return self.get(key).as_str()
+
+    def opt_string(self, key: str, default: str = "") -> str:
+        """The optional string member ``key`` (``default`` when missing or null)."""
+        value = self._object().get(key)
+        if value is None:
+            return default
+        if type(value) is str:
+            return value
+        return Node(value, f"{self.path}.{key}").as_str()
+
+    def opt_bool(self, key: str, *, default: bool = False) -> bool:
+        """The optional boolean member ``key`` (``default`` when missing or null)."""
+        value = self._object().get(key)
+        if value is None:
+            return default
+        if type(value) is bool:
+            return value
+        return Node(value, f"{self.path}.{key}").as_bool()
+
+    def ident(self, key: str) -> int:
+        """The required id member ``key`` (an integer or its decimal string)."""
+        found = _fast_id(self._object().get(key))
+        return found if found is not None else self.get(key).as_id()
+
+    def opt_ident(self, key: str) -> int | None:
+        """The optional id member ``key``."""
+        value = self._object().get(key)
+        if value is None:
+            return None
+        found = _fast_id(value)
+        return found if found is not None else Node(value, f"{self.path}.{key}").as_id()
+
+    def array(self, key: str) -> list["Node"]:
+        """The optional array member ``key`` (empty when missing or null)."""
+        node = self.opt(key)
+        return [] if node is None else node.items()
+
+
+def _fast_id(value: object) -> int | None:
+    """An id read without ceremony, or None to take the checking path."""
+    if type(value) is str and len(value) < 20 and value.isdigit() and value.isascii():
+        value = int(value)
+    if type(value) is int and 0 < value <= _checks.MAX_ID:
+        return value
+    return None
+
+
+def parse_datetime(text: str, path: str = "$") -> datetime:
+    """Parse an ISO 8601 instant with a time zone (``Z`` allowed) into aware UTC.
+
+    Raises:
+        ValidationError: ``text`` is not such an instant; the error names ``path``.
+    """
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise ValidationError(
+            f"{path}: expected an ISO 8601 time with a time zone, got {_checks.quote(text)}",
+            field=path,
+            value=_checks.quote(text),
+        )
+    return value.astimezone(UTC)
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 1
+    )
+}
+
+
+def parse_legacy_datetime(text: str, path: str = "$") -> datetime:
+    """Parse Twitter v1.1's and Weibo's ``Wed Oct 10 20:19:24 +0800 2018``, or ISO 8601.
+
+    Raises:
+        ValidationError: ``text`` is neither; the error names ``path``.
+    """
+    parts = text.split(" ")
+    if len(parts) == 6 and parts[1] in _MONTHS and len(parts[4]) == 5:
+        try:
+            hours, minutes, seconds = (int(x) for x in parts[3].split(":"))
+            sign = -1 if parts[4][0] == "-" else 1
+            offset = sign * (int(parts[4][1:3]) * 60 + int(parts[4][3:5]))
+            local = datetime(
+                int(parts[5]), _MONTHS[parts[1]], int(parts[2]), hours, minutes, seconds
+            )
+        except ValueError:
+            pass
+        else:
+            return (local - timedelta(minutes=offset)).replace(tzinfo=UTC)
+    return parse_datetime(text, path)
+
+
+def format_datetime(value: datetime) -> str:
+    """Format an aware instant as ISO 8601 UTC with ``Z``: milliseconds, or microseconds if any."""
+    utc = value.astimezone(UTC)
+    spec = "milliseconds" if utc.microsecond % 1000 == 0 else "microseconds"
+    return utc.replace(tzinfo=None).isoformat(timespec=spec) + "Z"
+
+
+def _decode_error(path: str, exc: json.JSONDecodeError) -> ValidationError:
+    return ValidationError(
+        f"{path}: not valid JSON ({exc.msg} at column {exc.colno})", field=path, value=None
+    )
+
+
+def _json_lines(first: str, stream: Iterable[str]) -> Iterator[Node]:
+    index = 0
+    for line in _chain_first(first, stream):
+        if not line.strip():
+            continue
+        path = f"$[{index}]"
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise _decode_error(path, exc) from None
+        yield Node(value, path)
+        index += 1
+
+
+def _chain_first(first: str, stream: Iterable[str]) -> Iterator[str]:
+    yield first
+    yield from stream
+
+
+def _json_array(handle: IO[str], buffer: str) -> Iterator[Node]:
+    # The buffer holds the unread text after "["; it grows only until one record decodes.
+    index = 0
+    position = 0
+    expect_value = True
+    eof = False
+    while True:
+        while position < len(buffer) and buffer[position] in _WHITESPACE:
+            position += 1
+        if position >= len(buffer):
+            if eof:
+                raise ValidationError(
+                    "$: the JSON array is not closed", field=f"$[{index}]", value=None
+                )
+            chunk = handle.read(_CHUNK)
+            eof = not chunk
+            buffer = buffer[position:] + chunk
+            position = 0
+            continue
+        char = buffer[position]
+        if char == "]" and (index == 0 or not expect_value):
+            return
+        if not expect_value:
+            if char != ",":
+                raise ValidationError(
+                    f"$: expected ',' or ']' after record {index - 1}", field=f"$[{index}]"
+                )
+            position += 1
+            expect_value = True
+            continue
+        try:
+            value, end = _DECODER.raw_decode(buffer, position)
+        except json.JSONDecodeError as exc:
+            if eof:
+                raise _decode_error(f"$[{index}]", exc) from None
+            chunk = handle.read(_CHUNK)
+            eof = not chunk
+            buffer = buffer[position:] + chunk
+            position = 0
+            continue
+        if end == len(buffer) and not eof and not isinstance(value, dict | list | str):
+            # A bare number may continue in the next chunk: read on before trusting it.
+            chunk = handle.read(_CHUNK)
+            eof = not chunk
+            buffer = buffer[position:] + chunk
+            position = 0
+            continue
+        yield Node(value, f"$[{index}]")
+        index += 1
+        expect_value = False
+        buffer = buffer[end:]
+        position = 0
+
+
+def iter_records(handle: IO[str]) -> Iterator[Node]:
+    """Stream the records of a JSON Lines file or of one JSON array, one :class:`Node` each.
+
+    Memory stays bounded by the largest record, whatever the file's size.
+    Record ``i`` has the path ``$[i]`` (for JSON Lines, ``i`` counts non-blank lines).
+    A Twitter archive's ``window.YTD.tweets.part0 = [...]`` prefix is skipped.
+
+    Args:
+        handle: A text file open for reading.
+
+    Yields:
+        Each record.
+
+    Raises:
+        ValidationError: A record is not valid JSON, or the array is not closed.
+    """
+    head = handle.read(_CHUNK)
+    stripped = head.lstrip()
+    if stripped.startswith("window."):
+        bracket = stripped.find("[")
+        stripped = stripped[bracket:] if bracket >= 0 else ""
+    if stripped.startswith("["):
+        yield from _json_array(handle, stripped[1:])
+        return
+    newline = head.rfind("\n")
+    if newline < 0:
+        rest = head + handle.read()
+        yield from _json_lines(rest, ())
+        return
+    lines = head[:newline].split("\n")  # not splitlines(): U+2028 may sit inside a JSON string
+    tail = head[newline + 1 :]
+    first_line = tail + handle.readline() if tail else handle.readline()
+
+    def remaining() -> Iterator[str]:
+        yield from lines[1:]
+        if first_line:
+            yield first_line
+        yield from handle
+
+    yield from _json_lines(lines[0] if lines else "", remaining())

@@ -1,0 +1,385 @@
+"""Writing imported data through the service, in atomic batches.
+
+Readers turn a file into *items*: values (:class:`~microblog_core.models.Account`,
+:class:`~microblog_core.models.Post`, :class:`~microblog_core.models.Like`,
+:class:`~microblog_core.models.Follow`, :class:`~microblog_core.models.Block`)
+whose ids are the source's own, plus :class:`Undo` and :class:`Delete`.
+An :class:`Importer` applies them through the service's use cases, so every
+domain rule holds, and maps each source id to the id the service hands out.
+
+Items are applied in batches; each batch is one :meth:`Microblog.batch`, so
+it is applied whole or not at all. A reply or quote whose target was never
+imported is posted as an original (counted as *detached*); a like, repost or
+follow of something never imported is skipped (counted as *skipped*).
+
+Example:
+    >>> from microblog_core import ManualClock, Microblog
+    >>> from microblog_core.interop.importing import Importer
+    >>> from microblog_core.models import Account, Post
+    >>> from datetime import datetime, timezone
+    >>> t = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    >>> clock = ManualClock()
+    >>> blog = Microblog.in_memory(clock=clock)
+    >>> items = [
+    ...     ("$[0]", Account.create(id=5, handle="ann", created_at=t)),
+    ...     ("$[1]", Post.create(id=77, author_id=5, created_at=t, text="hi")),
+    ... ]
+    >>> importer = Importer(blog, clock=clock)
+    >>> report = importer.run(items)
+    >>> report.accounts, report.posts
+    (1, 1)
+    >>> blog.get_post(importer.post_ids[77]).created_at == t
+    True
+"""
+
+from collections.abc import Iterable, Iterator
+
+from attrs import frozen
+
+from microblog_core.clock import ManualClock
+from microblog_core.errors import MicroblogError, NotFoundError, ValidationError
+from microblog_core.ids import AccountId, PostId
+from microblog_core.models import Account, Block, Follow, FollowRequest, Like, Post
+from microblog_core.rules import parse_comment_chain
+from microblog_core.service import Microblog
+
+__all__ = ["Delete", "ImportReport", "Importer", "Item", "Undo"]
+
+
+@frozen
+class Undo:
+    """Withdraw a like, follow, block or repost.
+
+    Attributes:
+        value: What is withdrawn (a repost is a :class:`Post` with ``repost_of``).
+    """
+
+    value: Like | Follow | Block | Post
+
+
+@frozen
+class Delete:
+    """Delete a post.
+
+    Attributes:
+        actor_id: Who deletes (source id).
+        post_id: The post (source id).
+    """
+
+    actor_id: AccountId
+    post_id: PostId
+
+
+Item = Account | Post | Like | Follow | Block | Undo | Delete
+"""What a reader yields, ids in the source's own id space."""
+
+
+@frozen(kw_only=True)
+class ImportReport:
+    """What an import did.
+
+    Attributes:
+        accounts: Accounts registered (or matched to an existing handle).
+        posts: Originals, replies and quotes posted.
+        reposts: Reposts made.
+        likes: Likes made.
+        follows: Follows made (or requested).
+        blocks: Blocks made.
+        undone: Likes, follows, blocks and reposts withdrawn.
+        deleted: Posts deleted.
+        detached: Replies and quotes posted as originals: their target was not imported.
+        skipped: Items about something never imported, left out.
+        batches: Batches committed.
+    """
+
+    accounts: int = 0
+    posts: int = 0
+    reposts: int = 0
+    likes: int = 0
+    follows: int = 0
+    blocks: int = 0
+    undone: int = 0
+    deleted: int = 0
+    detached: int = 0
+    skipped: int = 0
+    batches: int = 0
+
+    @property
+    def records(self) -> int:
+        """Items applied or skipped."""
+        return (
+            self.accounts
+            + self.posts
+            + self.reposts
+            + self.likes
+            + self.follows
+            + self.blocks
+            + self.undone
+            + self.deleted
+            + self.skipped
+        )
+
+
+class Importer:
+    """Applies items through a service in atomic batches, mapping source ids to local ids.
+
+    Attributes:
+        account_ids: Source account id -> the service's account id.
+        post_ids: Source post id -> the service's post id.
+    """
+
+    def __init__(
+        self, blog: Microblog, *, clock: ManualClock | None = None, batch_size: int = 1000
+    ) -> None:
+        """Prepare an import into ``blog``.
+
+        Args:
+            blog: The service written through.
+            clock: The service's clock, when it is a :class:`ManualClock`: it is
+                set to each item's time, so imported posts keep their dates.
+            batch_size: Items per atomic batch.
+
+        Raises:
+            ValidationError: ``batch_size`` is not a positive integer.
+        """
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValidationError(
+                "batch_size must be a positive integer", field="batch_size", value=batch_size
+            )
+        self.blog = blog
+        self.clock = clock
+        self.batch_size = batch_size
+        self.account_ids: dict[int, AccountId] = {}
+        self.post_ids: dict[int, PostId] = {}
+        self._counts: dict[str, int] = {}
+        self._profiles: dict[int, tuple[str, str]] = {}
+        self._added_accounts: list[int] = []
+        self._added_posts: list[int] = []
+
+    def run(self, items: Iterable[tuple[str, Item]]) -> ImportReport:
+        """Apply ``(path, item)`` pairs in batches and report what was done.
+
+        Batches already committed stay when a later one fails.
+
+        Raises:
+            ValidationError: An item broke a rule or named an account that was
+                not imported; the message names its path, and its whole batch
+                was left unapplied.
+        """
+        batches = 0
+        for batch in _batches(items, self.batch_size):
+            self._apply_batch(batch)
+            batches += 1
+        return ImportReport(**self._counts, batches=batches)
+
+    def _apply_batch(self, batch: list[tuple[str, Item]]) -> None:
+        self._match_existing_handles(batch)
+        counts = dict(self._counts)
+        self._added_accounts.clear()
+        self._added_posts.clear()
+        path = "$"
+        try:
+            with self.blog.batch():
+                for path, item in batch:
+                    self._apply(path, item)
+        except MicroblogError as exc:
+            self._counts = counts
+            for key in self._added_accounts:
+                self.account_ids.pop(key, None)
+            for key in self._added_posts:
+                self.post_ids.pop(key, None)
+            raise ValidationError(
+                f"{path}: {exc} (its batch of {len(batch)} records, from {batch[0][0]}, "
+                "was not applied)",
+                field=path,
+                value=None,
+            ) from exc
+
+    def _match_existing_handles(self, batch: list[tuple[str, Item]]) -> None:
+        # Reads happen outside the batch: a re-run maps accounts already there.
+        for _, item in batch:
+            if isinstance(item, Account) and item.id not in self.account_ids:
+                try:
+                    existing = self.blog.account_by_handle(item.handle)
+                except NotFoundError:
+                    continue
+                self.account_ids[item.id] = existing.id
+
+    def _count(self, key: str) -> None:
+        self._counts[key] = self._counts.get(key, 0) + 1
+
+    def _at(self, item: Account | Post | Like | Follow | Block) -> None:
+        if self.clock is not None:
+            self.clock.set(item.created_at)
+
+    def _account(self, source: AccountId, path: str) -> AccountId:
+        local = self.account_ids.get(source)
+        if local is None:
+            raise ValidationError(
+                f"{path}: account {source} is named before it was imported",
+                field=path,
+                value=source,
+            )
+        return local
+
+    def _apply(self, path: str, item: Item) -> None:
+        if isinstance(item, Account):
+            self._register(item)
+        elif isinstance(item, Post):
+            self._publish(path, item)
+        elif isinstance(item, Undo):
+            self._undo(path, item.value)
+        elif isinstance(item, Delete):
+            local = self.post_ids.get(item.post_id)
+            if local is None:
+                self._count("skipped")
+                return
+            self.blog.delete_post(self._account(item.actor_id, path), local)
+            self._count("deleted")
+        else:
+            self._relate(path, item)
+
+    def _register(self, account: Account) -> None:
+        local = self.account_ids.get(account.id)
+        if local is not None:
+            # A fuller record of an account seen before (say, only as a mention) wins.
+            profile = (account.display_name, account.bio)
+            if any(profile) and self._profiles.get(account.id) != profile:
+                self.blog.update_profile(local, display_name=profile[0], bio=profile[1])
+                self._profiles[account.id] = profile
+            return
+        self._at(account)
+        registered = self.blog.register(
+            account.handle,
+            display_name=account.display_name,
+            bio=account.bio,
+            kind=account.kind,
+            verified=account.verified,
+            locked=account.locked,
+        )
+        self.account_ids[account.id] = registered.id
+        self._profiles[account.id] = (account.display_name, account.bio)
+        self._added_accounts.append(account.id)
+        self._count("accounts")
+
+    def _publish(self, path: str, post: Post) -> None:
+        if post.id in self.post_ids:
+            return
+        author = self._account(post.author_id, path)
+        self._at(post)
+        ref = post.repost_of
+        if ref is not None:
+            via = self.post_ids.get(ref.via_id) if ref.via_id is not None else None
+            target = via if via is not None else self.post_ids.get(ref.root_id)
+            if target is None:
+                self._count("skipped")
+                return
+            comment = post.text
+            if via is not None and comment:
+                comment = parse_comment_chain(comment)[0].text
+            made = self.blog.repost(author, target, comment=comment or None)
+            self._count("reposts")
+        else:
+            parent = (
+                self.post_ids.get(post.reply_to.parent_id) if post.reply_to is not None else None
+            )
+            quoted = self.post_ids.get(post.quote_of) if post.quote_of is not None else None
+            if (post.reply_to is not None and parent is None) or (
+                post.quote_of is not None and quoted is None
+            ):
+                self._count("detached")
+            if parent is not None:
+                made = self.blog.reply(
+                    author,
+                    parent,
+                    post.text,
+                    visibility=post.visibility,
+                    content_warning=post.content_warning,
+                    language=post.language,
+                    quote_of=quoted,
+                    attachments=post.attachments,
+                )
+            else:
+                made = self.blog.post(
+                    author,
+                    post.text,
+                    visibility=post.visibility,
+                    content_warning=post.content_warning,
+                    language=post.language,
+                    quote_of=quoted,
+                    attachments=post.attachments,
+                    reply_gate=post.reply_gate,
+                    quote_policy=post.quote_policy,
+                )
+            self._count("posts")
+        self.post_ids[post.id] = made.id
+        self._added_posts.append(post.id)
+
+    def _relate(self, path: str, item: Like | Follow | Block) -> None:
+        self._at(item)
+        if isinstance(item, Like):
+            post = self.post_ids.get(item.post_id)
+            if post is None:
+                self._count("skipped")
+                return
+            self.blog.like(self._account(item.account_id, path), post)
+            self._count("likes")
+            return
+        pair = (
+            (item.follower_id, item.followee_id)
+            if isinstance(item, Follow)
+            else (item.blocker_id, item.blocked_id)
+        )
+        if pair[1] not in self.account_ids:
+            self._count("skipped")
+            return
+        actor, other = self._account(pair[0], path), self.account_ids[pair[1]]
+        if isinstance(item, Follow):
+            made = self.blog.follow(
+                actor,
+                other,
+                show_reposts=item.show_reposts,
+                notify=item.notify,
+                languages=item.languages,
+            )
+            if isinstance(made, FollowRequest):
+                # The source says the follow took effect: the locked account approved it.
+                self.blog.approve_follow(other, actor)
+            self._count("follows")
+        else:
+            self.blog.block(actor, other)
+            self._count("blocks")
+
+    def _undo(self, path: str, value: Like | Follow | Block | Post) -> None:
+        if isinstance(value, Like):
+            post = self.post_ids.get(value.post_id)
+            done = post is not None and self.blog.unlike(
+                self._account(value.account_id, path), post
+            )
+        elif isinstance(value, Follow):
+            other = self.account_ids.get(value.followee_id)
+            done = other is not None and self.blog.unfollow(
+                self._account(value.follower_id, path), other
+            )
+        elif isinstance(value, Block):
+            other = self.account_ids.get(value.blocked_id)
+            done = other is not None and self.blog.unblock(
+                self._account(value.blocker_id, path), other
+            )
+        else:
+            target = self.post_ids.get(value.repost_of.root_id) if value.repost_of else None
+            done = target is not None and self.blog.unrepost(
+                self._account(value.author_id, path), target
+            )
+        self._count("undone" if done else "skipped")
+
+
+def _batches(items: Iterable[tuple[str, Item]], size: int) -> Iterator[list[tuple[str, Item]]]:
+    batch: list[tuple[str, Item]] = []
+    for pair in items:
+        batch.append(pair)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,315 @@
+r"""Weibo: repost chains in the text, Weibo status JSON, and DeepHawkes cascade files.
+
+* A Weibo repost's text carries its chain: ``my words//@B:B's words//@C:…``
+  (``:`` or the full-width ``：``). :func:`via_handle` names the account a
+  repost came through, which gives cascades their parent links.
+* :func:`read_statuses` streams Weibo API statuses (``retweeted_status`` is
+  the root, as on Weibo) into accounts and posts; each repost's ``via`` is
+  the latest earlier repost of the same root by the account its chain names.
+* :func:`read_cascades` streams the cascade file format of information
+  diffusion research (the DeepHawkes Weibo data set): per line, tab
+  separated, the message id, the root user, the publish time (Unix
+  seconds), the repost count, then space-separated ``path:offset`` items,
+  the first being the root itself (``1:0``). ``1/5/9:3600`` is a repost by
+  user 9 that came through user 5 from the root user 1, 3,600 s after the
+  original. Nodes of these cascades are users.
+
+What Weibo data does not give: a repost's own visibility, media and polls
+(only their ids), and in cascade files anything but who reposted through
+whom and when.
+
+Example:
+    >>> from microblog_core.interop.weibo import read_cascades, via_handle
+    >>> via_handle("转发理由//@小明:说得对//@警方发布:原文")
+    '小明'
+    >>> import io
+    >>> line = "m1\t1\t1500000000\t3\t1:0 1/5:30 1/5/9:3600 1/7:60"
+    >>> (record,) = read_cascades(io.StringIO(line))
+    >>> record.cascade.size, record.cascade.depth, record.delays[9]
+    (4, 2, 3600)
+"""
+
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from typing import IO, Any
+
+from attrs import frozen
+
+from microblog_core.errors import ValidationError
+from microblog_core.ids import AccountId, PostId
+from microblog_core.interop._html import html_to_text
+from microblog_core.interop._json import Node, iter_records, parse_legacy_datetime
+from microblog_core.interop._seen import SeenAccounts
+from microblog_core.interop.importing import Item
+from microblog_core.interop.twitter import cascades_from_posts
+from microblog_core.models import Account, AccountKind, Post, RepostRef, handle_key
+from microblog_core.rules import parse_comment_chain
+from microblog_core.sim.metrics import Cascade
+
+__all__ = [
+    "CascadeRecord",
+    "account_from_user",
+    "cascades_from_posts",
+    "read_cascades",
+    "read_statuses",
+    "via_handle",
+]
+
+_ROOT_CACHE = 4096
+_DEFAULT_REPOST_TEXT = frozenset({"转发微博", "Repost", "轉發微博"})
+# Weibo's verified_type: 0 is a person; 1-7 are government, companies, media,
+# schools, websites, apps and groups (institutions such as police bureaux).
+_ORGANISATION_TYPES = frozenset(range(1, 8))
+
+
+def via_handle(text: str) -> str | None:
+    """Return the account a repost came through: the first ``//@handle:`` of its chain.
+
+    Returns:
+        The handle, or None when the text has no chain (a repost straight from the root).
+    """
+    links = parse_comment_chain(text)
+    return links[1].handle if len(links) > 1 else None
+
+
+def _time(node: Node) -> datetime:
+    return parse_legacy_datetime(node.as_str(), node.path)
+
+
+def account_from_user(data: Mapping[str, Any] | Node, *, seen_at: datetime) -> Account:
+    """Read a Weibo user object.
+
+    An institution (``verified_type`` 1 to 7) becomes an organisation account.
+
+    Args:
+        data: The user object.
+        seen_at: When the account is first seen, used as its creation time
+            when the object has none.
+
+    Raises:
+        ValidationError: A field is missing or malformed; the message names its path.
+    """
+    node = data if isinstance(data, Node) else Node(data)
+    idstr = node.opt("idstr")
+    account_id = AccountId(idstr.as_id() if idstr is not None else node.ident("id"))
+    created = node.opt("created_at")
+    created_at = _time(created) if created is not None else seen_at
+    verified_type = node.opt("verified_type")
+    kind = (
+        AccountKind.ORGANISATION
+        if verified_type is not None and verified_type.as_int() in _ORGANISATION_TYPES
+        else AccountKind.PERSONAL
+    )
+    handle = node.string("screen_name")
+    bio = node.opt_string("description")
+    verified = node.opt_bool("verified")
+    return node.build(
+        lambda: Account.create(
+            id=account_id,
+            handle=handle,
+            created_at=created_at,
+            bio=bio,
+            kind=kind,
+            verified=verified,
+        )
+    )
+
+
+def _text(node: Node) -> str:
+    raw = node.opt("raw_text") or node.opt("text")
+    if raw is None:
+        return ""
+    text = raw.as_str()
+    return html_to_text(text) if "<" in text or "&" in text else text
+
+
+def read_statuses(handle: IO[str]) -> Iterator[tuple[str, Item]]:
+    """Stream Weibo statuses (JSON Lines or one array) as import items.
+
+    Yields:
+        ``(path, item)`` pairs: each author before their post, a reposted
+        original before its reposts. A repost whose text is only Weibo's
+        default ``转发微博`` carries no comment.
+
+    Raises:
+        ValidationError: A status is malformed; the message names its path.
+    """
+    latest: dict[tuple[PostId, str], tuple[PostId, AccountId]] = {}
+    roots: dict[PostId, tuple[Account, Post]] = {}
+    seen = SeenAccounts()
+    for node in iter_records(handle):
+        yield from _status_items(node, latest, roots, seen)
+
+
+def _status_items(
+    node: Node,
+    latest: dict[tuple[PostId, str], tuple[PostId, AccountId]],
+    roots: dict[PostId, tuple[Account, Post]],
+    seen: SeenAccounts,
+) -> list[tuple[str, Item]]:
+    created_at = _time(node.get("created_at"))
+    author, new = seen.read(
+        node.get("user"), lambda user: account_from_user(user, seen_at=created_at)
+    )
+    post_id = PostId(_status_id(node))
+    text = _text(node)
+    items: list[tuple[str, Item]] = [(f"{node.path}.user", author)] if new else []
+    root_node = node.opt("retweeted_status")
+    if root_node is None:
+        post = node.build(
+            lambda: Post.create(id=post_id, author_id=author.id, created_at=created_at, text=text)
+        )
+        items.append((node.path, post))
+        return items
+    root_id = PostId(_status_id(root_node))
+    cached = roots.get(root_id)
+    if cached is None:
+        root_time = _time(root_node.get("created_at"))
+        root_author = account_from_user(root_node.get("user"), seen_at=root_time)
+        root_text = _text(root_node)
+        root = root_node.build(
+            lambda: Post.create(
+                id=root_id, author_id=root_author.id, created_at=root_time, text=root_text
+            )
+        )
+        if len(roots) >= _ROOT_CACHE:
+            roots.clear()  # bounded memory: a cascade's root is parsed again after a clear
+        roots[root_id] = (root_author, root)
+    else:
+        root_author, root = cached
+    items.extend(((f"{root_node.path}.user", root_author), (root_node.path, root)))
+    through = via_handle(text)
+    via = latest.get((root_id, handle_key(through))) if through is not None else None
+    if via is not None and via[0] >= post_id:
+        via = None
+    ref = RepostRef(
+        root_id=root_id,
+        root_author_id=root_author.id,
+        via_id=via[0] if via is not None else None,
+        via_author_id=via[1] if via is not None else None,
+    )
+    comment = "" if text.strip() in _DEFAULT_REPOST_TEXT else text
+    repost = node.build(
+        lambda: Post.create_repost(
+            id=post_id, author_id=author.id, created_at=created_at, of=ref, comment=comment
+        )
+    )
+    items.append((node.path, repost))
+    latest[(root_id, author.handle_key)] = (post_id, author.id)
+    return items
+
+
+def _status_id(node: Node) -> int:
+    idstr = node.opt("idstr") or node.opt("mid")
+    return idstr.as_id() if idstr is not None else node.ident("id")
+
+
+@frozen(kw_only=True)
+class CascadeRecord:
+    """One line of a cascade file: a message and the tree of users who reposted it.
+
+    Attributes:
+        message_id: The message's id, as written.
+        root_user: Who posted the original.
+        published_at: When the original was posted.
+        repost_count: The repost count the line states.
+        cascade: The tree of users, rooted at ``root_user``, edges parent -> child.
+        delays: Seconds from the original to each user's repost (0 for the root).
+        duplicates: ``path:offset`` items naming a user already in the tree (left out).
+    """
+
+    message_id: str
+    root_user: int
+    published_at: datetime
+    repost_count: int
+    cascade: Cascade
+    delays: Mapping[int, int]
+    duplicates: int = 0
+
+
+def _field_int(value: str, line: int, name: str) -> int:
+    if not (value.isascii() and value.lstrip("-").isdigit()) or len(value) > 20:
+        raise ValidationError(
+            f"line {line}: the {name} must be an integer, got {value[:40]!r}",
+            field=f"line {line}: {name}",
+            value=value[:40],
+        )
+    return int(value)
+
+
+def _parse_line(text: str, line: int) -> CascadeRecord:
+    fields = text.rstrip("\r\n").split("\t")
+    if len(fields) not in (4, 5):
+        raise ValidationError(
+            f"line {line}: expected 5 tab-separated fields (message id, root user, "
+            f"publish time, repost count, paths), got {len(fields)}",
+            field=f"line {line}",
+            value=len(fields),
+        )
+    message_id = fields[0]
+    root = _field_int(fields[1], line, "root user")
+    published = _field_int(fields[2], line, "publish time")
+    count = _field_int(fields[3], line, "repost count")
+    parent_of: dict[int, int] = {}
+    delays = {root: 0}
+    duplicates = 0
+    for item in (fields[4] if len(fields) == 5 else "").split():
+        path, colon, offset_text = item.rpartition(":")
+        if not colon or not path:
+            raise ValidationError(
+                f"line {line}: expected path:offset, got {item[:40]!r}",
+                field=f"line {line}: paths",
+                value=item[:40],
+            )
+        offset = _field_int(offset_text, line, "repost offset")
+        users = [_field_int(u, line, "user id in a path") for u in path.split("/")]
+        if users[0] != root:
+            raise ValidationError(
+                f"line {line}: the path {path[:40]!r} does not start at the root user {root}",
+                field=f"line {line}: paths",
+                value=path[:40],
+            )
+        if len(users) == 1:
+            continue
+        if users[-1] in delays:
+            duplicates += 1
+            continue
+        for parent, child in itertools.pairwise(users):
+            if child not in delays:
+                parent_of[child] = parent
+                delays[child] = offset
+    try:
+        cascade = Cascade(root, tuple((p, c) for c, p in parent_of.items()))
+    except ValidationError as exc:
+        raise ValidationError(f"line {line}: {exc}", field=f"line {line}: paths") from None
+    return CascadeRecord(
+        message_id=message_id,
+        root_user=root,
+        published_at=datetime.fromtimestamp(published, UTC),
+        repost_count=count,
+        cascade=cascade,
+        delays=delays,
+        duplicates=duplicates,
+    )
+
+
+def read_cascades(handle: Iterable[str]) -> Iterator[CascadeRecord]:
+    """Stream a DeepHawkes-style cascade file, one record per non-blank line.
+
+    A user named twice is kept where first seen (counted in ``duplicates``);
+    a path through users not listed on their own adds them, since the path
+    says whom they reposted from.
+
+    Args:
+        handle: The file's lines (an open text file).
+
+    Yields:
+        One :class:`CascadeRecord` per line.
+
+    Raises:
+        ValidationError: A line is malformed; the message names the line.
+    """
+    for number, text in enumerate(handle, start=1):
+        if text.strip():
+            yield _parse_line(text, number)

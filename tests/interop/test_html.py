@@ -1,0 +1,62 @@
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from microblog_core.interop._html import _TextCollector, html_to_text, text_to_html
+
+PIECES = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<br>",
+        "<br />",
+        '<a href="https://x.example/a?b=1&amp;c=2">',
+        "</a>",
+        '<span class="invisible">',
+        "</span>",
+        "<a title='x>y'>",
+        "<div>",
+        "</div>",
+        "<b>",
+        "&amp;",
+        "&lt;",
+        "&#x1F600;",
+        "&nbsp;",
+        "a",
+        "日本",
+        " ",
+        "\n",
+        "<",
+        "&",
+        ">",
+        '"',
+        "'",
+        "<script>alert(1)</script>",
+        "<!-- c -->",
+        "<style>p{}</style>",
+        "< p>",
+        "</ p>",
+    ]
+)
+
+
+def _full(fragment):
+    collector = _TextCollector()
+    collector.feed(fragment)
+    collector.close()
+    return "".join(collector.parts)
+
+
+@given(st.lists(PIECES, max_size=20).map("".join))
+@example("<p>a<a title='x>y'>b</a></p>")
+def test_the_fast_path_reads_like_the_full_parser(fragment):
+    assert html_to_text(fragment) == _full(fragment)
+
+
+@given(st.text(alphabet=st.characters(categories=("L", "N", "P", "S", "Zs")), max_size=60))
+def test_text_survives_html_and_back(text):
+    assert html_to_text(text_to_html(text, base_url="https://x.example")) == text
+
+
+@given(st.text(max_size=200))
+def test_html_to_text_never_fails(fragment):
+    assert isinstance(html_to_text(fragment), str)

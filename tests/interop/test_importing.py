@@ -1,0 +1,240 @@
+import io
+import json
+import tracemalloc
+
+import pytest
+
+from microblog_core import ManualClock, Microblog
+from microblog_core.errors import ValidationError
+from microblog_core.interop._json import iter_records
+from microblog_core.interop.importing import Delete, Importer, Undo
+from microblog_core.interop.mastodon import read_statuses, status_to_json
+from microblog_core.models import MASTODON_ACCOUNTS, Account, Follow, Like, Post
+from microblog_core.text import MASTODON
+
+from .helpers import T0
+
+
+def _sample_blog():
+    blog = Microblog.in_memory(clock=ManualClock(T0), account_policy=MASTODON_ACCOUNTS)
+    ann, bob = blog.register("ann"), blog.register("bob", display_name="Bob")
+    root = blog.post(ann.id, "hello @bob #first")
+    reply = blog.reply(bob.id, root.id, "hi ann\nsecond line")
+    blog.reply(ann.id, reply.id, "thread goes on")
+    blog.repost(bob.id, root.id)
+    blog.post(bob.id, "quoting", quote_of=root.id)
+    return blog
+
+
+def _export(blog):
+    with blog.unit_of_work(readonly=True) as uow:
+        accounts = {a.id: a for a in uow.accounts.page(limit=100)}
+        posts = {p.id: p for p in uow.posts.scan(limit=1000)}
+    lines = [
+        json.dumps(status_to_json(p, accounts=accounts, posts=posts))
+        for p in sorted(posts.values(), key=lambda p: p.id)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _shape(blog):
+    with blog.unit_of_work(readonly=True) as uow:
+        handles = {a.id: a.handle for a in uow.accounts.page(limit=100)}
+        posts = sorted(uow.posts.scan(limit=1000), key=lambda p: p.id)
+    order = {p.id: i for i, p in enumerate(posts)}
+    return [
+        (
+            handles[p.author_id],
+            p.text,
+            p.visibility,
+            order.get(p.reply_to.parent_id) if p.reply_to else None,
+            order.get(p.reply_to.root_id) if p.reply_to else None,
+            order.get(p.repost_of.root_id) if p.repost_of else None,
+            order.get(p.quote_of) if p.quote_of else None,
+            tuple(handles[m] for m in p.mentions),
+            p.tags,
+        )
+        for p in posts
+    ]
+
+
+def test_a_mastodon_export_imports_into_an_equal_blog():
+    source = _sample_blog()
+    clock = ManualClock()
+    target = Microblog.in_memory(clock=clock, account_policy=MASTODON_ACCOUNTS, policy=MASTODON)
+    report = Importer(target, clock=clock, batch_size=3).run(
+        read_statuses(io.StringIO(_export(source)))
+    )
+    assert (report.posts, report.reposts, report.detached) == (4, 1, 0)
+    assert _shape(target) == _shape(source)
+    assert target.get_account(target.account_by_handle("bob").id).display_name == "Bob"
+
+
+def test_a_failing_record_leaves_its_batch_unapplied_and_earlier_batches_kept():
+    blog = Microblog.in_memory(clock=ManualClock(T0))
+    items = [
+        ("$[0]", Account.create(id=1, handle="ann", created_at=T0)),
+        ("$[1]", Account.create(id=2, handle="bob", created_at=T0)),
+        ("$[2]", Post.create(id=10, author_id=1, created_at=T0, text="kept")),
+        ("$[3]", Post.create(id=11, author_id=2, created_at=T0, text="lost with its batch")),
+        ("$[4]", Like(account_id=2, post_id=10, created_at=T0)),
+        ("$[5]", Post.create(id=12, author_id=1, created_at=T0, text="x" * 300)),  # too long
+        ("$[6]", Post.create(id=13, author_id=1, created_at=T0, text="never reached")),
+    ]
+    importer = Importer(blog, batch_size=3)
+    with pytest.raises(ValidationError) as info:
+        importer.run(items)
+    assert info.value.field == "$[5]"
+    assert "$[3]" in str(info.value)
+    ann = blog.account_by_handle("ann")
+    assert [p.text for p in blog.posts_by(ann.id).items] == ["kept"]
+    assert blog.posts_by(blog.account_by_handle("bob").id).items == ()
+    assert blog.post_counters(importer.post_ids[10]).likes == 0
+    assert 11 not in importer.post_ids
+
+
+def test_a_post_by_an_account_never_imported_names_its_path():
+    blog = Microblog.in_memory(clock=ManualClock(T0))
+    with pytest.raises(ValidationError, match=r"\$\[0\]: account 9"):
+        Importer(blog).run([("$[0]", Post.create(id=1, author_id=9, created_at=T0, text="x"))])
+
+
+def test_undo_delete_and_unknown_targets():
+    blog = Microblog.in_memory(clock=ManualClock(T0))
+    follow = Follow(follower_id=1, followee_id=2, created_at=T0)
+    like = Like(account_id=2, post_id=10, created_at=T0)
+    items = [
+        ("a", Account.create(id=1, handle="ann", created_at=T0)),
+        ("b", Account.create(id=2, handle="bob", created_at=T0)),
+        ("c", Post.create(id=10, author_id=1, created_at=T0, text="hi")),
+        ("d", follow),
+        ("e", like),
+        ("f", Undo(like)),
+        ("g", Undo(follow)),
+        ("h", Like(account_id=2, post_id=999, created_at=T0)),
+        ("i", Follow(follower_id=1, followee_id=99, created_at=T0)),
+        ("j", Delete(actor_id=1, post_id=10)),
+    ]
+    report = Importer(blog).run(items)
+    assert (report.follows, report.likes, report.undone, report.skipped, report.deleted) == (
+        1,
+        1,
+        2,
+        2,
+        1,
+    )
+    ann, bob = blog.account_by_handle("ann"), blog.account_by_handle("bob")
+    assert not blog.relationship(ann.id, bob.id).following
+    assert blog.posts_by(ann.id).items == ()
+
+
+def test_a_rerun_maps_accounts_by_handle_instead_of_failing():
+    blog = Microblog.in_memory(clock=ManualClock(T0))
+    blog.register("ann")
+    report = Importer(blog).run([("$[0]", Account.create(id=1, handle="ann", created_at=T0))])
+    assert report.accounts == 0
+
+
+def _statuses(count):
+    account = {"id": "1", "username": "ann", "created_at": "2020-01-01T00:00:00Z"}
+    for i in range(1, count + 1):
+        yield (
+            json.dumps(
+                {
+                    "id": str(i),
+                    "created_at": "2020-01-01T00:00:00Z",
+                    "account": account,
+                    "content": f"<p>status number {i}</p>",
+                }
+            )
+            + "\n"
+        )
+
+
+class _Lines(io.TextIOBase):
+    """A text stream over a generator, so the test file never sits in memory."""
+
+    def __init__(self, lines):
+        self._lines = iter(lines)
+        self._buffer = ""
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        while size < 0 or len(self._buffer) < size:
+            try:
+                self._buffer += next(self._lines)
+            except StopIteration:
+                break
+        if size < 0:
+            size = len(self._buffer)
+        out, self._buffer = self._buffer[:size], self._buffer[size:]
+        return out
+
+    def readline(self, size=-1):
+        if "\n" not in self._buffer:
+            self._buffer += next(self._lines, "")
+        index = self._buffer.find("\n")
+        end = len(self._buffer) if index < 0 else index + 1
+        out, self._buffer = self._buffer[:end], self._buffer[end:]
+        return out
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+
+def _peak_reading(count, *, array):
+    lines = _statuses(count)
+    if array:
+        lines = _as_array(lines)
+    tracemalloc.start()
+    seen = 0
+    for _ in read_statuses(_Lines(lines)):
+        seen += 1
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert seen == 2 * count
+    return peak
+
+
+def _as_array(lines):
+    yield "["
+    first = True
+    for line in lines:
+        yield ("" if first else ",") + line
+        first = False
+    yield "]"
+
+
+@pytest.mark.parametrize("array", [False, True])
+def test_reading_streams_in_memory_that_does_not_grow_with_the_file(array):
+    small = _peak_reading(500, array=array)
+    large = _peak_reading(5_000, array=array)
+    assert large < small * 1.5 + 64_000
+
+
+def test_a_malformed_line_in_a_stream_names_its_record():
+    text = '{"id": 1}\n\n{"id": \n'
+    with pytest.raises(ValidationError) as info:
+        list(iter_records(io.StringIO(text)))
+    assert info.value.field == "$[1]"
+
+
+def test_an_unclosed_array_and_a_twitter_archive_prefix():
+    with pytest.raises(ValidationError, match="not closed"):
+        list(iter_records(io.StringIO('[{"a": 1}, {"b": 2}')))
+    records = list(iter_records(io.StringIO('window.YTD.tweets.part0 = [{"a": 1}, 2.5]')))
+    assert [r.value for r in records] == [{"a": 1}, 2.5]
+    assert [r.path for r in records] == ["$[0]", "$[1]"]
+
+
+def test_a_line_separator_inside_a_json_string_does_not_split_a_record():
+    text = json.dumps({"a": "x\u2028y"}, ensure_ascii=False) + "\n" + json.dumps({"b": 1}) + "\n"
+    assert [r.value for r in iter_records(io.StringIO(text))] == [{"a": "x\u2028y"}, {"b": 1}]

@@ -1,0 +1,141 @@
+import json
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from microblog_core.errors import NotFoundError, ValidationError
+from microblog_core.interop.mastodon import (
+    account_from_json,
+    account_to_json,
+    status_from_json,
+    status_to_json,
+)
+from microblog_core.models import MASTODON_ACCOUNTS, AccountKind, Post, Visibility
+from microblog_core.testing.strategies import accounts, posts
+
+from .helpers import T0, account_for, accounts_for, parent_of, representable, root_of, without
+
+
+@given(accounts(policy=MASTODON_ACCOUNTS))
+def test_an_account_survives_a_round_trip_but_kind_and_verified(account):
+    data = json.loads(json.dumps(account_to_json(account)))
+    back = account_from_json(data)
+    assert back.id == account.id and back.handle == account.handle
+    assert back.created_at == account.created_at
+    assert (back.display_name, back.bio, back.locked) == (
+        account.display_name,
+        account.bio,
+        account.locked,
+    )
+    assert back.kind is AccountKind.PERSONAL and back.verified is False
+
+
+@given(posts())
+def test_a_post_survives_a_round_trip_for_what_mastodon_carries(post):
+    assume(representable(post))
+    expected = without(post)
+    context = accounts_for(post)
+    known = {}
+    related = {}
+    if post.reply_to is not None:
+        parent = parent_of(post)
+        known[parent.id] = parent
+    if post.repost_of is not None:
+        root = root_of(post)
+        related[root.id] = root
+        context.update(accounts_for(root))
+    data = json.loads(json.dumps(status_to_json(expected, accounts=context, posts=related)))
+    status = status_from_json(data, known=known)
+    assert status.post == expected
+    assert status.account == context[post.author_id]
+    if post.repost_of is not None:
+        assert status.reblog is not None and status.reblog.post == related[post.repost_of.root_id]
+        assert status.posts == (related[post.repost_of.root_id], expected)
+
+
+def test_a_reply_to_an_unknown_parent_takes_the_parent_as_its_root():
+    parent = Post.create(id=10, author_id=1, created_at=T0, text="q")
+    reply = Post.create(
+        id=20, author_id=2, created_at=T0, text="a", reply_to=parent_of_ref(parent, 2)
+    )
+    data = status_to_json(reply, accounts={1: account_for(1), 2: account_for(2)})
+    ref = status_from_json(data).post.reply_to
+    assert ref is not None and (ref.root_id, ref.parent_id, ref.addressee_id) == (10, 10, 1)
+
+
+def parent_of_ref(parent, author):
+    from microblog_core.rules import reply_ref_for
+
+    return reply_ref_for(parent, author)
+
+
+def test_content_html_from_a_real_server_becomes_text():
+    data = {
+        "id": "109",
+        "created_at": "2022-11-01T12:00:00.000Z",
+        "visibility": "unlisted",
+        "content": '<p>Hi <span class="h-card">'
+        '<a href="https://m.example/@bo" class="u-url mention">'
+        "@<span>bo</span></a></span> see "
+        '<a href="https://example.com/a/very/long/path"><span class="invisible">https://</span>'
+        '<span class="ellipsis">example.com/a/very</span><span class="invisible">/long/path</span>'
+        "</a></p><p>two &amp; more<br />lines<script>alert(1)</script></p>",
+        "account": {
+            "id": "1",
+            "username": "al",
+            "acct": "al",
+            "created_at": "2022-01-01T00:00:00Z",
+        },
+        "mentions": [{"id": "2", "username": "bo", "acct": "bo@m.example", "url": "u"}],
+        "some_future_field": {"nested": [1, 2]},
+    }
+    post = status_from_json(data).post
+    assert post.text == "Hi @bo see https://example.com/a/very/long/path\n\ntwo & more\nlines"
+    assert post.visibility is Visibility.UNLISTED
+    assert post.mentions == (2,)
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"id": "abc"}, "$.id"),
+        ({"account": {"id": "1"}}, "$.account.username"),
+        ({"created_at": "yesterday"}, "$.created_at"),
+        ({"visibility": "secret"}, "$.visibility"),
+        ({"mentions": [{"id": "x", "username": "b"}]}, "$.mentions[0].id"),
+        ({"poll": {"options": [{"title": "a"}], "expires_at": "2030-01-01T00:00:00Z"}}, "$.poll"),
+        ({"content": "", "media_attachments": []}, "$"),
+    ],
+)
+def test_a_malformed_status_names_the_json_path(change, path):
+    base = status_to_json(
+        Post.create(id=10, author_id=1, created_at=T0, text="hi"), accounts={1: account_for(1)}
+    )
+    base.update(change)
+    with pytest.raises(ValidationError) as info:
+        status_from_json(base)
+    assert info.value.field == path
+    assert path in str(info.value)
+
+
+def test_export_needs_the_accounts_and_the_reposted_original():
+    post = Post.create(id=10, author_id=1, created_at=T0, text="hi")
+    with pytest.raises(NotFoundError):
+        status_to_json(post, accounts={})
+    repost = Post.create_repost(id=11, author_id=1, created_at=T0, of=_ref(10, 1))
+    with pytest.raises(NotFoundError):
+        status_to_json(repost, accounts={1: account_for(1)})
+
+
+def _ref(root, author):
+    from microblog_core.models import RepostRef
+
+    return RepostRef(root_id=root, root_author_id=author)
+
+
+@given(st.text(max_size=200))
+def test_html_to_text_never_fails(fragment):
+    from microblog_core.interop._html import html_to_text
+
+    assert isinstance(html_to_text(fragment), str)

@@ -1,0 +1,58 @@
+"""Microblog.batch(): several use cases as one atomic unit, on every adapter."""
+
+import pytest
+
+from microblog_core.errors import PermissionDeniedError, ValidationError
+
+
+def test_a_batch_commits_every_use_case_inside_it(blog):
+    heard = []
+    blog.subscribe(heard.append)
+    ann, bob = blog.register("ann"), blog.register("bob")
+    heard.clear()
+    with blog.batch():
+        post = blog.post(ann.id, "one")
+        blog.like(bob.id, post.id)
+        blog.follow(bob.id, ann.id)
+        assert heard == []  # subscribers hear only after the batch commits
+    assert len(heard) == 3
+    assert blog.post_counters(post.id).likes == 1
+    assert blog.relationship(bob.id, ann.id).following
+
+
+def test_a_failing_use_case_leaves_nothing_of_the_batch(blog):
+    ann, bob = blog.register("ann"), blog.register("bob")
+
+    def post_follow_and_fail():
+        with blog.batch():
+            blog.post(ann.id, "lost")
+            blog.follow(bob.id, ann.id)
+            blog.follow(ann.id, ann.id)  # self-follow: refused
+
+    with pytest.raises(PermissionDeniedError):
+        post_follow_and_fail()
+    assert blog.posts_by(ann.id).items == ()
+    assert not blog.relationship(bob.id, ann.id).following
+
+
+def test_a_failure_caught_inside_the_batch_still_rolls_it_back(blog):
+    ann = blog.register("ann")
+
+    def post_then_fail_quietly():
+        with blog.batch():
+            blog.post(ann.id, "first")
+            with pytest.raises(PermissionDeniedError):
+                blog.follow(ann.id, ann.id)
+
+    with pytest.raises(ValidationError, match="nothing was kept"):
+        post_then_fail_quietly()
+    assert blog.posts_by(ann.id).items == ()
+
+
+def test_batches_do_not_nest(blog):
+    def nested():
+        with blog.batch(), blog.batch():
+            pass
+
+    with pytest.raises(ValidationError, match="do not nest"):
+        nested()
