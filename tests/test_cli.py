@@ -12,7 +12,7 @@ def test_measure_prints_breakdown_and_exit_status(capsys):
     assert main(["measure", "hello https://example.com #tag", "--policy", "weibo"]) == 0
     # Weibo counts bytes and halves them: 6 + 20 (any short URL) + 5 = 31 -> 16.
     assert capsys.readouterr().out.splitlines() == [
-        "weibo: 16/140 (valid, 110‰)",
+        "weibo: 16/140 (valid; 110‰ of the limit, rounded down)",
         '  text                    3  "hello "',
         '  url                    10  "https://example.com"',
         '  text                  2.5  " #tag"',
@@ -22,7 +22,7 @@ def test_measure_prints_breakdown_and_exit_status(capsys):
 def test_measure_breaks_down_emoji_and_urls_under_the_default_policy(capsys):
     assert main(["measure", "x\U0001f637 https://a.com"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "twitter_v3: 27/280 (valid, 96‰)",
+        "twitter_v3: 27/280 (valid; 96‰ of the limit, rounded down)",
         '  text                    1  "x"',
         '  emoji                   2  "\U0001f637"',
         '  text                    1  " "',
