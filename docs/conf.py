@@ -150,3 +150,14 @@ def _public_bases(app, name, obj, options, bases):
 def setup(app):
     app.connect("missing-reference", _resolve_reexport)
     app.connect("autodoc-process-bases", _public_bases)
+
+
+# The docs' Hypothesis examples run inside the Sphinx doctest builder, often on
+# a busy CI machine: the same reproducible settings as the test suite's ``ci``
+# profile, so a slow machine cannot fail the build with a health check.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "docs", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("docs")
