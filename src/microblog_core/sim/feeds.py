@@ -50,6 +50,7 @@ __all__ = [
     "FeedRegistry",
     "FeedSource",
     "RankedFeed",
+    "RunFeed",
     "builtin_rankers",
 ]
 
@@ -73,6 +74,19 @@ class FeedSource(Protocol):
         Raises:
             MicroblogError: The service refused the read (the engine counts it).
         """
+        ...
+
+
+@runtime_checkable
+class RunFeed(FeedSource, Protocol):
+    """A feed that reads what the run records (who engaged, with which stance).
+
+    The engine calls :meth:`bind` once per run, after setup, and reads the
+    feed it returns.
+    """
+
+    def bind(self, world: Any, agent: Any) -> FeedSource:
+        """Return this feed bound to one run's ``World`` and ``Agent``."""
         ...
 
 
