@@ -534,7 +534,7 @@ class InterestConfig:
     convergence: float = field(default=0.1, converter=_to_float, validator=_positive)
     homophily: float = field(default=2.0, converter=_to_float, validator=_non_negative)
     engagement: float = field(default=3.0, converter=_to_float, validator=_non_negative)
-    unfollow: float = field(default=0.05, converter=_to_float, validator=_probability)
+    unfollow: float = field(default=0.01, converter=_to_float, validator=_probability)
 
     def __attrs_post_init__(self) -> None:
         if self.interests > self.topics:

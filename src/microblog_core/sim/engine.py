@@ -34,7 +34,7 @@ Example:
 
 import random
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from math import isnan
 from pathlib import Path
@@ -672,7 +672,7 @@ class _Run:
         self.pending: list[list[int]] = [[] for _ in range(n)]
         self.follower_counts = [0] * n
         self.world = World(config, rng, tables, self.following_list)
-        self.stances = agent.stances if isinstance(agent, StanceAgent) else None
+        self.stances: Sequence[float] | None = None  # bound once the agent has started
         self.cross_cutting = (0, 0)  # cross-cutting and all stance-bearing impressions so far
         self.last_exposure = (0, 0)
         self.meta = _NO_META
@@ -878,6 +878,7 @@ class _Run:
         config = self.config
         agent = self.agent
         agent.start(self.world)
+        self.stances = agent.stances if isinstance(agent, StanceAgent) else None
         self.feed = _bind_feed(self.feed, self.world, agent)
         batch = isinstance(agent, BatchAgent)
         scheduler = SessionScheduler(self.population, config.activity.profile)
