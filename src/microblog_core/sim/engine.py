@@ -1223,6 +1223,7 @@ def simulate(
         )
     feed = feeds.get(config.ranker)
     policy = policy_named(config.policy)
+    owned = agent is None
     if agent is None:
         agent = agent_for(config)
     elif not isinstance(agent, Agent):
@@ -1232,10 +1233,15 @@ def simulate(
             field="agent",
             value=agent,
         )
-    run = _Run(config, feed, policy, storage or memory_storage(), progress, agent=agent)
     try:
-        run.run()
-    except BaseException:
-        run.blog.close()
-        raise
+        run = _Run(config, feed, policy, storage or memory_storage(), progress, agent=agent)
+        try:
+            run.run()
+        except BaseException:
+            run.blog.close()
+            raise
+    finally:
+        close = getattr(agent, "close", None) if owned else None
+        if callable(close):
+            close()  # an agent built here (an LLM agent's HTTP client) ends with the run
     return SimulationResult(run)

@@ -435,6 +435,12 @@ class LLMAgent:
             out.append(actions)
         return out
 
+    def close(self) -> None:
+        """Close the chat function, if it has a ``close()`` (an HTTP client does)."""
+        close = getattr(self._chat, "close", None)
+        if callable(close):
+            close()
+
     def _call(self, prompt: str) -> str:
         reply = self._chat(prompt)
         if not isinstance(reply, str):
