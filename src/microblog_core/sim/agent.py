@@ -85,7 +85,7 @@ __all__ = [
 ]
 
 NO_STANCE = math.nan
-"""The stance of a post whose author has none (a stochastic agent's post)."""
+"""How the run's tables mark a post without a stance (values say None instead)."""
 
 
 # --------------------------------------------------------------------------- actions
@@ -124,12 +124,12 @@ class Reply:
     Attributes:
         post_id: The post replied to.
         text: The reply's text.
-        stance: The stance the reply carries, in [-1, 1] (NaN: none).
+        stance: The stance the reply carries, in [-1, 1] (None: none).
     """
 
     post_id: PostId
     text: str
-    stance: float = NO_STANCE
+    stance: float | None = None
 
 
 @frozen
@@ -140,13 +140,13 @@ class Publish:
         text: The post's text.
         visibility: Public (default) or another visibility.
         topic: The topic it is about (an index into the run's topics; -1: none).
-        stance: The stance it carries, in [-1, 1] (NaN: none).
+        stance: The stance it carries, in [-1, 1] (None: none).
     """
 
     text: str
     visibility: Visibility = Visibility.PUBLIC
     topic: int = -1
-    stance: float = NO_STANCE
+    stance: float | None = None
 
 
 @frozen
@@ -234,7 +234,7 @@ class PageItem:
         replies: Direct replies to the content so far.
         appeal: The content's latent appeal (log-normal, mean 1).
         topic: The content's topic (-1: none).
-        stance: The content's stance in [-1, 1] (NaN: none).
+        stance: The content's stance in [-1, 1] (None: none).
     """
 
     post: Post
@@ -250,7 +250,7 @@ class PageItem:
     replies: int
     appeal: float
     topic: int
-    stance: float
+    stance: float | None
 
 
 @frozen
@@ -269,7 +269,7 @@ class Observation:
         items: The page, top first.
         followees: The accounts the viewer follows (live, read-only).
         followers: How many accounts follow the viewer.
-        stance: The viewer's stance (NaN for an agent without stances).
+        stance: The viewer's stance (None for an agent without stances).
     """
 
     time: datetime
@@ -279,7 +279,7 @@ class Observation:
     items: tuple[PageItem, ...]
     followees: Sequence[int] = field(eq=False)
     followers: int
-    stance: float = NO_STANCE
+    stance: float | None = None
 
 
 class World:

@@ -1036,19 +1036,19 @@ class _Run:
                     p_replies[root],
                     p_appeal[root],
                     p_topic[root],
-                    p_stance[root],
+                    None if isnan(stance := p_stance[root]) else stance,
                 )
             )
-        stance = NO_STANCE
+        viewer_stance: float | None = None
         stances = self.stances
         if stances is not None:
-            stance = stances[viewer]
+            viewer_stance = stances[viewer]
             cross, exposed = self.cross_cutting
             for item in items:
                 other = item.stance
-                if not isnan(other):  # the content has a stance
+                if other is not None:  # the content has a stance
                     exposed += 1
-                    if other * stance < 0.0:
+                    if other * viewer_stance < 0.0:
                         cross += 1
             self.cross_cutting = (cross, exposed)
         return Observation(
@@ -1059,7 +1059,7 @@ class _Run:
             tuple(items),
             self.following_list[viewer],
             self.follower_counts[viewer],
-            stance,
+            viewer_stance,
         )
 
     def apply(self, viewer: int, action: Action) -> None:
@@ -1139,7 +1139,7 @@ class _Run:
 
     def reply(self, viewer_id: AccountId, action: Reply) -> None:
         topic, _ = self.content_of(action.post_id)
-        self.meta = (topic, action.stance)
+        self.meta = (topic, NO_STANCE if action.stance is None else action.stance)
         try:
             self.blog.reply(viewer_id, action.post_id, action.text)
         except _REFUSALS as exc:
@@ -1150,7 +1150,7 @@ class _Run:
             self.meta = _NO_META
 
     def post(self, viewer_id: AccountId, action: Publish) -> None:
-        self.meta = (action.topic, action.stance)
+        self.meta = (action.topic, NO_STANCE if action.stance is None else action.stance)
         try:
             self.blog.post(viewer_id, action.text, visibility=action.visibility)
         except _REFUSALS as exc:

@@ -27,7 +27,6 @@ Example:
     True
 """
 
-import math
 from collections.abc import Iterator, Sequence
 
 from microblog_core.errors import ValidationError
@@ -159,7 +158,7 @@ class InterestAgent:
             if item.root_author == viewer:
                 continue
             s = item.stance
-            if math.isnan(s):
+            if s is None:
                 closeness = 1.0
             else:
                 distance = abs(x - s)
