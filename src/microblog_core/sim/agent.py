@@ -34,7 +34,7 @@ metrics and the ``bridging`` feed.
 
 Example:
     >>> from microblog_core.sim import SimulationConfig, simulate
-    >>> from microblog_core.sim.agent import Like, Observation
+    >>> from microblog_core.sim.agent import Like, Observation, Publish
     >>> class LikeTheTop:
     ...     name = "like_the_top"
     ...
@@ -42,11 +42,14 @@ Example:
     ...         pass
     ...
     ...     def act(self, observation: Observation):
-    ...         if observation.items and observation.items[0].author != observation.viewer:
-    ...             yield Like(observation.items[0].post.id)
+    ...         top = observation.items[0] if observation.items else None
+    ...         if top is None or top.root_author == observation.viewer:
+    ...             yield Publish(f"hello from @{observation.handle}")
+    ...         else:
+    ...             yield Like(top.post.id)
     >>> result = simulate(SimulationConfig(accounts=40, hours=2, seed=3), agent=LikeTheTop())
-    >>> result.actions["like"] > 0
-    True
+    >>> result.actions["post"] > 0, result.actions["like"] > 0
+    (True, True)
 """
 
 import math

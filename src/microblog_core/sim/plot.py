@@ -9,6 +9,8 @@ saying how to install it (``pip install "microblog-core[plot]"``).
 * :func:`plot_engagement` -- posts, replies, reposts, likes and follows per hour.
 * :func:`plot_exposure` -- Lorenz curves of impressions per author and the
   exposure Gini and in-network share of each feed of a comparison.
+* :func:`plot_polarization` -- stance variance, bimodality and cross-cutting
+  exposure over time, one line per feed (runs with a stance agent).
 * :func:`write_plots` -- the first three for one run.
 """
 
@@ -24,6 +26,7 @@ __all__ = [
     "plot_degree_distribution",
     "plot_engagement",
     "plot_exposure",
+    "plot_polarization",
     "write_plots",
 ]
 
@@ -216,6 +219,52 @@ def plot_exposure(
     right.set_ylim(0, 1.05)
     right.set_title("Concentration and in-network share")
     right.legend(fontsize="small", loc="lower right")
+    return _save(figure, path)
+
+
+def plot_polarization(metrics: Mapping[str, SimulationMetrics], path: str | Path) -> Path:
+    """Draw polarization over time, one line per feed: variance, bimodality, cross-cutting.
+
+    Args:
+        metrics: Each feed's metrics, e.g. ``Comparison.metrics`` of runs with
+            a stance agent (``agent="interest"``); feeds without stance
+            measures are left out.
+        path: The PNG to write.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValidationError: No feed has stance measures.
+        ImportError: matplotlib is not installed.
+    """
+    series = {feed: m.stance for feed, m in metrics.items() if m.stance}
+    if not series:
+        from microblog_core.errors import ValidationError
+
+        raise ValidationError(
+            "no run has stance measures: use an agent with stances (agent='interest')",
+            field="metrics",
+            value=tuple(metrics),
+        )
+    plt = _pyplot()
+    figure, panels = plt.subplots(1, 3, figsize=(13, 3.8))
+    for feed, snapshots in series.items():
+        start = snapshots[0].time
+        hours = [(s.time - start).total_seconds() / 3600 for s in snapshots]
+        panels[0].plot(hours, [s.variance for s in snapshots], label=feed)
+        panels[1].plot(hours, [s.bimodality for s in snapshots], label=feed)
+        later = [(h, s) for h, s in zip(hours, snapshots, strict=True) if s.exposures]
+        panels[2].plot([h for h, _ in later], [s.cross_cutting_share for _, s in later], label=feed)
+    panels[1].axhline(5 / 9, color="grey", linestyle=":", linewidth=1, label="5/9 (uniform)")
+    for panel, title in zip(
+        panels,
+        ("Stance variance", "Bimodality coefficient", "Cross-cutting share of exposure"),
+        strict=True,
+    ):
+        panel.set_title(title)
+        panel.set_xlabel("simulated hours")
+        panel.legend(fontsize="small")
     return _save(figure, path)
 
 
