@@ -12,6 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from microblog_core.errors import ChatError, ValidationError
 from microblog_core.ids import AccountId, PostId
@@ -409,3 +411,48 @@ def test_the_cli_reports_an_unreachable_endpoint_in_one_line(tmp_path):
     lines = err.getvalue().strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("microblog: error: cannot reach the LLM endpoint")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 5) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+action_like = st.fixed_dictionaries(
+    {"type": st.sampled_from(["like", "repost", "reply", "post", "follow", "mute", "x"])},
+    optional={
+        "item": st.integers(-1, 4) | st.text(max_size=2),
+        "text": st.text(max_size=6),
+        "comment": st.text(max_size=6),
+        "handle": st.sampled_from(["u1", "@u2", "nobody", ""]),
+    },
+)
+
+
+@given(
+    st.text(max_size=60)
+    | json_values.map(json.dumps)
+    | st.lists(action_like, max_size=7).map(lambda actions: json.dumps({"actions": actions}))
+)
+def test_any_reply_parses_to_actions_or_one_counted_nothing(text):
+    actions = parse_reply(text, OBSERVATION, HANDLES)
+    assert actions
+    assert len(actions) <= 5
+    if Nothing(INVALID_REPLY) in actions:
+        assert actions == (Nothing(INVALID_REPLY),)
+    for action in actions:
+        if isinstance(action, Like | Repost | Reply):
+            assert action.post_id in {PostId(501), PostId(502)}
+        if isinstance(action, Follow | Mute):
+            assert action.account_id in HANDLES.values()
+
+
+def test_the_prompt_names_who_reposted_an_item_when_it_knows_the_handles():
+    post = Post.create(id=PostId(600), author_id=AccountId(101), created_at=WHEN, text="news")
+    reposted = PageItem(post, 1, True, 9, 3, 2, 1, "u1", 0, 0, 0, 1.0, -1, None)
+    observation = Observation(WHEN, 0, AccountId(100), "u0", (reposted,), [], 0)
+    prompt = build_prompt(observation, "p", handles=["u0", "u1", "u2"])
+    assert '[1] @u1 (someone you follow, reposted by @u2): "news"' in prompt
+    assert "reposted by" not in build_prompt(observation, "p")

@@ -10,12 +10,19 @@
    the service, an hour before ``config.start`` (then locked accounts lock).
 3. **Steps.** For each step, a Poisson number of sessions is drawn
    (:class:`~microblog_core.sim.agents.SessionScheduler`); the ``ManualClock``
-   is set to each session's instant. A session reads one page of the feed
-   (``config.ranker``), logs an impression per item (viewer, post, author,
-   rank, time, in-network), engages with examined items (like, repost with
-   or without a Weibo-style comment, reply), may post, follow (triadic
-   closure or someone seen) and block, and approves pending follow requests
-   of a locked account.
+   is set to each session's instant. A session approves pending follow
+   requests of a locked account, reads one page of the feed
+   (``config.ranker``) and logs an impression per item (viewer, post,
+   author, rank, time, in-network). The run's agent
+   (:mod:`microblog_core.sim.agent`; by default the
+   :class:`~microblog_core.sim.stochastic.StochasticAgent`) gets the page
+   and the account's state as an observation and returns actions -- like,
+   repost with or without a Weibo-style comment, reply, post, follow,
+   unfollow, block, mute -- which the engine applies one by one. A batch
+   agent (an LLM agent) gets all of a step's observations at once.
+4. **Stances.** With an agent that holds stances, the polarization
+   measures (:mod:`microblog_core.sim.polarization`) are taken at the
+   start, every simulated hour and at the end.
 
 Every action is a service call, so every domain rule holds; an action the
 rules refuse is counted by action and reason, never raised. What happened is

@@ -8,9 +8,10 @@ that breaks the schema becomes one :class:`~microblog_core.sim.agent.Nothing`
 with reason ``"invalid_reply"``, which the run counts as refused under
 ``agent: invalid_reply``.
 
-* **Reply schema.** One JSON object, optionally inside one Markdown
-  ```` ```json ```` fence, with exactly one key ``"actions"``: a list of at
-  most ``max_actions`` objects, each exactly one of::
+* **Reply schema.** One JSON object, optionally inside one Markdown code
+  fence (three backticks, optionally followed by ``json``), with exactly
+  one key ``"actions"``: a list of at most ``max_actions`` objects, each
+  exactly one of::
 
       {"type": "like", "item": 3}
       {"type": "repost", "item": 1}
@@ -115,7 +116,13 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def build_prompt(observation: Observation, persona: str, *, max_actions: int = 5) -> str:
+def build_prompt(
+    observation: Observation,
+    persona: str,
+    *,
+    max_actions: int = 5,
+    handles: Sequence[str] = (),
+) -> str:
     """Return the prompt for one session: persona, own state, the page, the schema.
 
     The prompt depends only on its arguments, so the same session gives the
@@ -125,6 +132,8 @@ def build_prompt(observation: Observation, persona: str, *, max_actions: int = 5
         observation: What the account sees.
         persona: Who the account is (one or more lines).
         max_actions: The most actions the reply may hold.
+        handles: Every account's handle by graph node, to name who reposted
+            an item (without them a repost is shown as its original).
     """
     lines = [
         persona.strip(),
@@ -140,8 +149,8 @@ def build_prompt(observation: Observation, persona: str, *, max_actions: int = 5
         for item in observation.items:
             where = "someone you follow" if item.in_network else "suggested"
             via = (
-                f", reposted by {_handle_of(observation, item.author)}"
-                if item.author != item.root_author
+                f", reposted by @{handles[item.author]}"
+                if handles and item.author != item.root_author
                 else ""
             )
             lines.append(
@@ -153,13 +162,6 @@ def build_prompt(observation: Observation, persona: str, *, max_actions: int = 5
     lines.append("")
     lines.append(_SCHEMA + f" At most {max_actions} actions.")
     return "\n".join(lines)
-
-
-def _handle_of(observation: Observation, node: int) -> str:
-    for item in observation.items:
-        if item.author == node and item.author == item.root_author:
-            return f"@{item.handle}"
-    return "someone"
 
 
 # --------------------------------------------------------------------------- parsing
@@ -374,6 +376,7 @@ class LLMAgent:
         self._chat = chat
         self._persona = persona
         self._handles: dict[str, Any] = {}
+        self._names: Sequence[str] = ()
         self.calls = 0
         self.cache_hits = 0
         self.invalid_replies = 0
@@ -384,6 +387,7 @@ class LLMAgent:
             handle.casefold(): account_id
             for handle, account_id in zip(world.handles, world.ids, strict=True)
         }
+        self._names = world.handles
 
     def persona_of(self, observation: Observation) -> str:
         """Return the persona line of the observing account."""
@@ -394,7 +398,10 @@ class LLMAgent:
     def prompt(self, observation: Observation) -> str:
         """Return the prompt for one session."""
         return build_prompt(
-            observation, self.persona_of(observation), max_actions=self.settings.max_actions
+            observation,
+            self.persona_of(observation),
+            max_actions=self.settings.max_actions,
+            handles=self._names,
         )
 
     def act(self, observation: Observation) -> tuple[Action, ...]:
