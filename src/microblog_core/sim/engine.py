@@ -1071,36 +1071,35 @@ class _Run:
 
     def apply(self, viewer: int, action: Action) -> None:
         """Carry out one action through the service; count it, or count its refusal."""
-        kind = type(action)
         viewer_id = self.ids[viewer]
-        if kind is Like:
-            self.like(viewer_id, action.post_id)  # type: ignore[union-attr]
-        elif kind is Repost:
-            self.repost(viewer_id, action)  # type: ignore[arg-type]
-        elif kind is Reply:
-            self.reply(viewer_id, action)  # type: ignore[arg-type]
-        elif kind is Publish:
-            self.post(viewer_id, action)  # type: ignore[arg-type]
-        elif kind is Follow:
-            self.follow(viewer, action.account_id)  # type: ignore[union-attr]
-        elif kind is Block:
-            self.relate("block", viewer_id, action.account_id)  # type: ignore[union-attr]
-        elif kind is Unfollow:
-            self.relate("unfollow", viewer_id, action.account_id)  # type: ignore[union-attr]
-        elif kind is Mute:
-            self.relate("mute", viewer_id, action.account_id)  # type: ignore[union-attr]
-        elif kind is Nothing:
-            reason = action.reason  # type: ignore[union-attr]
-            if reason:
-                key = ("agent", reason)
-                self.refused[key] = self.refused.get(key, 0) + 1
-        else:
-            raise ValidationError(
-                f"an agent returned {type(action).__name__}, not an action "
-                "(Like, Repost, Reply, Publish, Follow, Unfollow, Block, Mute or Nothing)",
-                field="agent",
-                value=action,
-            )
+        match action:
+            case Like():
+                self.like(viewer_id, action.post_id)
+            case Repost():
+                self.repost(viewer_id, action)
+            case Reply():
+                self.reply(viewer_id, action)
+            case Publish():
+                self.post(viewer_id, action)
+            case Follow():
+                self.follow(viewer, action.account_id)
+            case Block():
+                self.relate("block", viewer_id, action.account_id)
+            case Unfollow():
+                self.relate("unfollow", viewer_id, action.account_id)
+            case Mute():
+                self.relate("mute", viewer_id, action.account_id)
+            case Nothing():
+                if action.reason:
+                    key = ("agent", action.reason)
+                    self.refused[key] = self.refused.get(key, 0) + 1
+            case _:
+                raise ValidationError(
+                    f"an agent returned {type(action).__name__}, not an action "
+                    "(Like, Repost, Reply, Publish, Follow, Unfollow, Block, Mute or Nothing)",
+                    field="agent",
+                    value=action,
+                )
 
     def approve(self, viewer: int) -> None:
         ids = self.ids
