@@ -67,6 +67,7 @@ def bridging_score(left: int, right: int) -> float:
     """Return the bridging term ``2·L·R / (L + R)``: 0 unless both sides engaged.
 
     Example:
+        >>> from microblog_core.sim.bridging import bridging_score
         >>> bridging_score(10, 0), bridging_score(1, 1), bridging_score(3, 30)
         (0.0, 1.0, 5.454545454545454)
     """
