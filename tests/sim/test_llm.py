@@ -4,6 +4,7 @@ import argparse
 import hashlib
 import io
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -352,9 +353,15 @@ def test_an_endpoint_error_is_a_chat_error(server, answer, status):
     assert caught.value.status == status
 
 
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def test_an_unreachable_endpoint_is_a_chat_error():
-    # Port 9 (discard) on loopback: nothing listens there in a test environment.
-    chat = openai_chat("http://127.0.0.1:9/v1", "m", timeout=2.0)
+    chat = openai_chat(f"http://127.0.0.1:{closed_port()}/v1", "m", timeout=2.0)
     try:
         with pytest.raises(ChatError, match="cannot reach"):
             chat("hello")
@@ -402,7 +409,8 @@ def test_the_cli_reports_an_unreachable_endpoint_in_one_line(tmp_path):
     args = parser.parse_args(
         [
             "simulate", "--accounts", "20", "--hours", "1", "--follows", "3", "--memory",
-            "--agent", "llm", "--llm-url", "http://127.0.0.1:9/v1", "--llm-model", "tiny",
+            "--agent", "llm", "--llm-url", f"http://127.0.0.1:{closed_port()}/v1",
+            "--llm-model", "tiny",
             "--out", str(tmp_path), "--format", "none",
         ]
     )  # fmt: skip
