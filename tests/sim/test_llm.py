@@ -421,12 +421,11 @@ def test_the_cli_reports_an_unreachable_endpoint_in_one_line(tmp_path):
     assert lines[0].startswith("microblog: error: cannot reach the LLM endpoint")
 
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-3, 5) | st.text(max_size=8),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),
-    max_leaves=12,
+json_scalars = st.none() | st.booleans() | st.integers(-3, 5) | st.text(max_size=8)
+json_values = (
+    json_scalars
+    | st.lists(json_scalars, max_size=4)
+    | st.dictionaries(st.text(max_size=8), json_scalars | st.lists(json_scalars), max_size=4)
 )
 action_like = st.fixed_dictionaries(
     {"type": st.sampled_from(["like", "repost", "reply", "post", "follow", "mute", "x"])},
