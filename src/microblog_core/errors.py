@@ -26,6 +26,7 @@ The tree::
 from typing import Any
 
 __all__ = [
+    "ChatError",
     "ConflictError",
     "DuplicateHandleError",
     "DuplicateRepostError",
@@ -200,3 +201,17 @@ class DuplicateRepostError(ConflictError):
 
 class StorageError(MicroblogError, OSError):
     """A storage adapter failed for a reason outside the domain (corrupt file, I/O)."""
+
+
+class ChatError(MicroblogError, OSError):
+    """A chat endpoint an LLM agent calls failed (unreachable, an HTTP error, a malformed answer).
+
+    Attributes:
+        url: The endpoint.
+        status: The HTTP status, when the endpoint answered with an error.
+    """
+
+    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status

@@ -81,9 +81,21 @@ def add_simulate_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="NAME",
         action="append",
         help="the feed accounts read: chronological (default), engagement, hot, hacker_news, "
-        "for_you; repeat (or separate with commas) to compare feeds side by side",
+        "for_you, bridging; repeat (or separate with commas) to compare feeds side by side",
     )
     size.add_argument("--policy", metavar="NAME", help="length policy (default twitter)")
+    size.add_argument(
+        "--agent",
+        metavar="KIND",
+        help="who decides what accounts do: stochastic (default), interest (topics and "
+        "stances, bounded confidence) or llm (needs --llm-url and --llm-model)",
+    )
+    size.add_argument(
+        "--llm-url",
+        metavar="URL",
+        help="OpenAI-compatible endpoint for --agent llm, e.g. http://127.0.0.1:8080/v1",
+    )
+    size.add_argument("--llm-model", metavar="NAME", help="model name for --agent llm")
     size.add_argument(
         "--config", metavar="PATH", help="start from a config.json (options given here win)"
     )
@@ -238,7 +250,32 @@ def _config(args: argparse.Namespace) -> Any:
     if args.sessions is not None:
         sessions = _float(args.sessions, "--sessions")
         changes["activity"] = attrs.evolve(base.activity, sessions_per_day=sessions)
+    if args.agent is not None:
+        changes["agent"] = args.agent.strip()
+    llm_changes: dict[str, Any] = {}
+    if args.llm_url is not None:
+        llm_changes["url"] = args.llm_url
+    if args.llm_model is not None:
+        llm_changes["model"] = args.llm_model
+    if llm_changes:
+        if changes.get("agent", base.agent) != "llm":
+            raise ValidationError(
+                "--llm-url and --llm-model go with --agent llm", field="agent", value=args.agent
+            )
+        changes["llm"] = attrs.evolve(base.llm, **llm_changes)
     return base.evolve(**changes) if changes else base
+
+
+def _check_agent(config: Any) -> None:
+    """Fail before any run when the config's agent cannot be built."""
+    if config.agent != "llm":
+        return
+    from microblog_core.sim.agent import agent_for
+
+    agent = agent_for(config)
+    close = getattr(agent, "close", None)
+    if callable(close):
+        close()
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -407,6 +444,7 @@ def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str])
     for name in rankers:
         DEFAULT_FEEDS.get(name)
     policy_named(config.policy)
+    _check_agent(config)
     memory_storage(timeline=args.timeline)
     formats = _formats(args.format)
     top = _int(args.top, "--top", minimum=1)
