@@ -10,6 +10,7 @@ from microblog_core.ids import EPOCH, AccountId, PostId
 from microblog_core.models import Visibility
 from microblog_core.sim import engine, results
 from microblog_core.sim.agents import Population
+from microblog_core.sim.stochastic import StochasticAgent
 from microblog_core.sim.config import SimulationConfig
 from microblog_core.sim.graphs import FollowGraph
 from microblog_core.sim.results import (
@@ -99,6 +100,7 @@ def result_of(tables: RunTables) -> SimulationResult:
         session_count=1,
         blog=FakeBlog(),
         tables=tables,
+        agent=StochasticAgent(),
     )
     return SimulationResult(run)
 
