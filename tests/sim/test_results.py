@@ -10,7 +10,6 @@ from microblog_core.ids import EPOCH, AccountId, PostId
 from microblog_core.models import Visibility
 from microblog_core.sim import engine, results
 from microblog_core.sim.agents import Population
-from microblog_core.sim.stochastic import StochasticAgent
 from microblog_core.sim.config import SimulationConfig
 from microblog_core.sim.graphs import FollowGraph
 from microblog_core.sim.results import (
@@ -20,6 +19,7 @@ from microblog_core.sim.results import (
     RunTables,
     SimulationResult,
 )
+from microblog_core.sim.stochastic import StochasticAgent
 
 SETUP_MS = 1_000_000
 
