@@ -40,10 +40,14 @@ Example:
 """
 
 from microblog_core.sim.graphs._degree_fit import (
+    GOODNESS_SAMPLES,
     DegreeDistribution,
     DegreeSummary,
+    LikelihoodRatio,
     PowerLawFit,
+    PowerLawTest,
     fit_power_law,
+    fit_power_law_csn,
 )
 from microblog_core.sim.graphs._edge_lists import (
     LoadedGraph,
@@ -64,15 +68,19 @@ from microblog_core.sim.graphs._graph import Edge as Edge
 from microblog_core.sim.graphs._graph import FollowGraph
 
 __all__ = [
+    "GOODNESS_SAMPLES",
     "DegreeDistribution",
     "DegreeSummary",
     "FollowGraph",
+    "LikelihoodRatio",
     "LoadedGraph",
     "PowerLawFit",
+    "PowerLawTest",
     "barabasi_albert",
     "configuration_model",
     "directed_scale_free",
     "fit_power_law",
+    "fit_power_law_csn",
     "from_edge_pairs",
     "holme_kim",
     "read_edge_list",
