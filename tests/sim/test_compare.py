@@ -1,10 +1,13 @@
 """Tests for microblog_core.sim.compare: one seed, several feeds, side by side."""
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
 
+from microblog_core.clock import Clock
 from microblog_core.errors import ValidationError
+from microblog_core.service import Microblog
 from microblog_core.sim import (
     ActivityConfig,
     BehaviourConfig,
@@ -14,7 +17,11 @@ from microblog_core.sim import (
     compare_feeds,
     memory_storage,
 )
+from microblog_core.sim.agent import Action, Observation
 from microblog_core.sim.compare import COMPARED
+from microblog_core.sim.engine import BlogFactory
+from microblog_core.sim.stochastic import StochasticAgent
+from microblog_core.text import LengthPolicy
 
 CONFIG = SimulationConfig(
     accounts=60,
@@ -116,8 +123,6 @@ def test_the_table_of_stochastic_runs_has_no_polarization_rows():
 
 
 def test_compare_feeds_can_take_an_agent_per_run():
-    from microblog_core.sim.stochastic import StochasticAgent
-
     made: list[str] = []
 
     def agent(name: str) -> StochasticAgent:
@@ -128,3 +133,95 @@ def test_compare_feeds_can_take_an_agent_per_run():
         SimulationConfig(accounts=40, hours=1, seed=2), ["chronological", "hot"], agent=agent
     )
     assert made == ["chronological", "hot"]
+
+
+class _SessionLog(StochasticAgent):
+    """The stochastic agent, noting each session's instant and account."""
+
+    def __init__(self, clocks: list[Clock]) -> None:
+        super().__init__()
+        self.clocks = clocks
+        self.sessions: list[tuple[datetime, int]] = []
+
+    def act(self, observation: Observation) -> Iterator[Action]:
+        self.sessions.append((self.clocks[-1].now(), observation.viewer))
+        return super().act(observation)
+
+
+def test_every_feed_realises_the_same_sessions():
+    """Paired runs: the schedule has its own random stream, so no feed moves a session."""
+    clocks: list[Clock] = []
+    logs: dict[str, _SessionLog] = {}
+    plain = memory_storage()
+
+    def storage(name: str) -> BlogFactory:
+        def build(clock: Clock, policy: LengthPolicy) -> Microblog:
+            clocks.append(clock)
+            return plain(clock, policy)
+
+        return build
+
+    def agent(name: str) -> _SessionLog:
+        logs[name] = _SessionLog(clocks)
+        return logs[name]
+
+    comparison = compare_feeds(
+        CONFIG, ["chronological", "for_you", "engagement"], storage=storage, agent=agent
+    )
+    sessions = {name: log.sessions for name, log in logs.items()}
+    assert len(sessions["chronological"]) > 50
+    assert sessions["for_you"] == sessions["chronological"]
+    assert sessions["engagement"] == sessions["chronological"]
+    assert len({m.sessions for m in comparison.metrics.values()}) == 1
+
+
+@pytest.fixture(scope="module")
+def seeded():
+    return compare_feeds(
+        SimulationConfig(accounts=50, hours=2, seed=7), ["chronological", "for_you"], seeds=3
+    )
+
+
+def test_seeded_comparisons_run_every_feed_on_every_seed(seeded):
+    assert seeded.feeds == ("chronological", "for_you")
+    assert seeded.seeds == (7, 8, 9)
+    assert all(len(rows) == 3 for rows in seeded.runs.values())
+    # each seed's run is the one-seed comparison's run of that seed
+    single = compare_feeds(SimulationConfig(accounts=50, hours=2, seed=8), ["for_you"])
+    assert seeded.values("for_you", "impressions")[1] == single.metrics["for_you"].impressions
+
+
+def test_seeded_comparisons_give_intervals_and_paired_differences(seeded):
+    values = seeded.values("chronological", "in_network_share")
+    interval = seeded.interval("chronological", "in_network_share")
+    assert interval.n == 3
+    assert interval.mean == pytest.approx(sum(values) / 3)
+    assert interval.low <= interval.mean <= interval.high
+    difference = seeded.difference("for_you", "chronological", "impressions")
+    pairs = zip(
+        seeded.values("for_you", "impressions"),
+        seeded.values("chronological", "impressions"),
+        strict=True,
+    )
+    assert difference.mean == pytest.approx(sum(a - b for a, b in pairs) / 3)
+    assert seeded.values("for_you", "refused_total") == seeded.values("for_you", "refused")
+
+
+def test_the_seeded_table_shows_intervals_and_differences(seeded):
+    table = seeded.table()
+    assert table.startswith("3 seeds; mean [95% interval]\n")
+    assert "for_you - chronological" in table.splitlines()[1]
+    assert " -0 " not in table
+    assert len(table.splitlines()) == 2 + len(COMPARED)
+
+
+def test_seeded_comparisons_refuse_unknown_names(seeded):
+    with pytest.raises(ValidationError, match="no feed"):
+        seeded.values("hot", "impressions")
+    with pytest.raises(ValidationError, match="unknown measure"):
+        seeded.values("for_you", "nonsense")
+
+
+def test_seeds_refuse_per_run_options():
+    with pytest.raises(ValidationError, match="defaults"):
+        compare_feeds(CONFIG, ["chronological"], seeds=2, top=3)

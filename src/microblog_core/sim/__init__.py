@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 
     from microblog_core.sim.agent import Agent, Observation, PageItem, World
     from microblog_core.sim.bridging import BridgingFeed
-    from microblog_core.sim.compare import Comparison, compare_feeds
+    from microblog_core.sim.compare import Comparison, SeededComparison, compare_feeds
     from microblog_core.sim.config import (
         ActivityConfig,
         BehaviourConfig,
@@ -120,6 +120,7 @@ _LAZY = {
     "format_report": "report",
     "summarise": "report",
     "Comparison": "compare",
+    "SeededComparison": "compare",
     "compare_feeds": "compare",
     "cascade_digraph": "export",
     "follow_digraph": "export",
@@ -168,6 +169,7 @@ __all__ = [
     "PowerLawFit",
     "Progress",
     "RankedFeed",
+    "SeededComparison",
     "SimulationConfig",
     "SimulationMetrics",
     "SimulationResult",

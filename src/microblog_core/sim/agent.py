@@ -292,7 +292,10 @@ class World:
 
     Attributes:
         config: The run's config.
-        rng: The run's one ``random.Random`` (draw from it to stay reproducible).
+        rng: The run's stream for the agents' choices (draw from it to stay
+            reproducible; see :mod:`microblog_core.sim.streams`).
+        content: The run's stream for what is written (texts); draw text from
+            it, so that the agents' choices and the content stay independent.
         ids: The account id of each graph node.
         handles: The handle of each graph node.
         followees: For each node, the nodes it follows, in follow order (live).
@@ -300,7 +303,7 @@ class World:
         tables: The run's recorded tables (posts, impressions, engagements).
     """
 
-    __slots__ = ("config", "followees", "following", "handles", "ids", "rng", "tables")
+    __slots__ = ("config", "content", "followees", "following", "handles", "ids", "rng", "tables")
 
     def __init__(
         self,
@@ -308,9 +311,12 @@ class World:
         rng: random.Random,
         tables: "RunTables",
         followees: Sequence[Sequence[int]],
+        *,
+        content: random.Random | None = None,
     ) -> None:
         self.config = config
         self.rng = rng
+        self.content = rng if content is None else content
         self.tables = tables
         self.ids: Sequence[AccountId] = tables.ids
         self.handles: Sequence[str] = tables.handles

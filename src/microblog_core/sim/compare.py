@@ -1,8 +1,17 @@
 """Run one config under several rankers and put the measures side by side.
 
-Each run starts from the same seed, so the follower graph and every
-account's activity are the same in all of them; only the feed differs (and
-with it, from the first read on, what the accounts see and do).
+Each run starts from the same seed, and the run's random streams
+(:mod:`microblog_core.sim.streams`) keep apart the follower graph, every
+account's activity, the session schedule, the agents' choices and the
+content: the runs share the network and realise the same sessions, at the
+same instants, by the same accounts. Only the feed differs (and with it, from
+the first read on, what the accounts see and do): a paired comparison.
+
+With ``seeds=N``, every feed runs on ``N`` seeds (through
+:func:`microblog_core.sim.sweep.sweep`, the sweeps' seed loop), and the
+result (:class:`SeededComparison`) gives each measure's mean and 95%
+Student-t interval across seeds, and the paired difference between two feeds
+(the same seeds for both) with its interval.
 
 Example:
     >>> from microblog_core.sim import SimulationConfig, compare_feeds
@@ -14,20 +23,25 @@ Example:
     True
 """
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor
 from types import MappingProxyType
+from typing import overload
 
 from attrs import field, frozen
 
-from microblog_core.errors import ValidationError
+from microblog_core import _checks
+from microblog_core.errors import MicroblogError, ValidationError
 from microblog_core.sim.agent import Agent
 from microblog_core.sim.config import SimulationConfig
 from microblog_core.sim.engine import BlogFactory, Progress, simulate
 from microblog_core.sim.feeds import DEFAULT_FEEDS, FeedRegistry
 from microblog_core.sim.report import SimulationMetrics, summarise
 from microblog_core.sim.results import SimulationResult
+from microblog_core.sim.stats import Interval, mean_interval, paired_difference
+from microblog_core.sim.sweep import grid, sweep
 
-__all__ = ["COMPARED", "STANCE_COMPARED", "Comparison", "compare_feeds"]
+__all__ = ["COMPARED", "STANCE_COMPARED", "Comparison", "SeededComparison", "compare_feeds"]
 
 COMPARED: tuple[tuple[str, str, str], ...] = (
     ("impressions", "impressions", "d"),
@@ -133,11 +147,198 @@ class Comparison:
         return "\n".join(lines) + "\n"
 
 
+def _runs(
+    value: Mapping[str, Sequence[Mapping[str, float]]],
+) -> Mapping[str, tuple[Mapping[str, float], ...]]:
+    return MappingProxyType(
+        {feed: tuple(MappingProxyType(dict(row)) for row in rows) for feed, rows in value.items()}
+    )
+
+
+# The sweep's scalar rows name ``refused_total`` ``refused``.
+_ROW_NAMES = {"refused_total": "refused"}
+
+
+@frozen
+class SeededComparison:
+    """The metrics of several feeds, each run on the same seeds: means, intervals, differences.
+
+    Attributes:
+        config: The config the runs share (its ``ranker`` is the first feed's,
+            its ``seed`` the first seed).
+        seeds: The seeds, in order; every feed ran on each of them.
+        runs: For each feed, one row of scalar metrics per seed (in the order
+            of ``seeds``; the names are :class:`SimulationMetrics` fields, and
+            ``refused`` for all refused actions).
+    """
+
+    config: SimulationConfig
+    seeds: tuple[int, ...]
+    runs: Mapping[str, tuple[Mapping[str, float], ...]] = field(converter=_runs)
+
+    @property
+    def feeds(self) -> tuple[str, ...]:
+        """The feeds compared, in order."""
+        return tuple(self.runs)
+
+    def values(self, feed: str, measure: str) -> tuple[float, ...]:
+        """Return one feed's measure on each seed.
+
+        Raises:
+            ValidationError: An unknown feed or measure.
+        """
+        rows = self.runs.get(feed)
+        if rows is None:
+            raise ValidationError(
+                f"no feed {_checks.quote(feed)} in this comparison; it has {', '.join(self.feeds)}",
+                field="feed",
+                value=feed,
+            )
+        name = _ROW_NAMES.get(measure, measure)
+        if not rows or name not in rows[0]:
+            raise ValidationError(
+                f"unknown measure {_checks.quote(measure)}; try one of "
+                f"{', '.join(name for name, _, _ in COMPARED)}",
+                field="measure",
+                value=measure,
+            )
+        return tuple(float(row[name]) for row in rows)
+
+    def interval(self, feed: str, measure: str, *, level: float = 0.95) -> Interval:
+        """Return a measure's mean across seeds with its Student-t interval.
+
+        Raises:
+            ValidationError: An unknown feed or measure, or a bad ``level``.
+        """
+        return mean_interval(self.values(feed, measure), level=level)
+
+    def difference(
+        self, feed: str, baseline: str, measure: str, *, level: float = 0.95
+    ) -> Interval:
+        """Return ``feed - baseline`` for a measure, paired by seed, with its interval.
+
+        Both feeds ran on the same seeds, so the seed-to-seed variation they
+        share cancels: an interval that excludes 0 is a difference the feed makes.
+
+        Raises:
+            ValidationError: An unknown feed or measure, or a bad ``level``.
+        """
+        return paired_difference(
+            self.values(feed, measure), self.values(baseline, measure), level=level
+        )
+
+    def table(self, *, level: float = 0.95) -> str:
+        """Return the measures as aligned text: mean [interval] per feed, then differences.
+
+        The difference columns are each later feed minus the first, paired by seed.
+        """
+        feeds = self.feeds
+        base = feeds[0]
+        columns = [*feeds, *(f"{feed} - {base}" for feed in feeds[1:])]
+        rows: list[tuple[str, list[str]]] = []
+        for name, label, fmt in COMPARED:
+            spec = _spec(fmt)
+            scale = 100.0 if fmt == "%" else 1.0
+            cells = [
+                _cell_of(_scaled(self.interval(feed, name, level=level), scale), spec)
+                for feed in feeds
+            ]
+            cells += [
+                _cell_of(_scaled(self.difference(feed, base, name, level=level), scale), spec)
+                for feed in feeds[1:]
+            ]
+            rows.append((label + (" (%)" if fmt == "%" else ""), cells))
+        label_width = max(len(label) for label, _ in rows)
+        widths = [
+            max(len(column), *(len(cells[i]) for _, cells in rows))
+            for i, column in enumerate(columns)
+        ]
+        lines = [
+            f"{len(self.seeds)} seeds; mean [{round(100 * level)}% interval]",
+            " " * label_width
+            + "".join(f"  {c:>{w}}" for c, w in zip(columns, widths, strict=True)),
+        ]
+        for label, cells in rows:
+            lines.append(
+                f"{label:<{label_width}}"
+                + "".join(f"  {c:>{w}}" for c, w in zip(cells, widths, strict=True))
+            )
+        return "\n".join(lines) + "\n"
+
+
+def _spec(fmt: str) -> str:
+    if fmt == "d":
+        return ",.0f"
+    if fmt == "%":
+        return ".1f"
+    return f".{fmt}"
+
+
+def _number(value: float, spec: str) -> str:
+    text = format(value, spec)
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text  # no "-0"
+
+
+def _cell_of(interval: Interval, spec: str) -> str:
+    if interval.n == 0:
+        return "n/a"
+    mean = _number(interval.mean, spec)
+    if interval.n == 1:
+        return mean
+    return f"{mean} [{_number(interval.low, spec)}, {_number(interval.high, spec)}]"
+
+
+def _scaled(interval: Interval, scale: float) -> Interval:
+    if scale == 1.0:
+        return interval
+    return Interval(
+        interval.mean * scale,
+        interval.low * scale,
+        interval.high * scale,
+        interval.n,
+        interval.level,
+    )
+
+
 def _named(progress: Callable[[str, Progress], None], name: str) -> Callable[[Progress], None]:
     def report(step: Progress) -> None:
         progress(name, step)
 
     return report
+
+
+@overload
+def compare_feeds(
+    config: SimulationConfig,
+    rankers: Iterable[str],
+    *,
+    storage: Callable[[str], BlogFactory] | None = None,
+    feeds: FeedRegistry = DEFAULT_FEEDS,
+    progress: Callable[[str, Progress], None] | None = None,
+    on_result: Callable[[SimulationResult, SimulationMetrics], None] | None = None,
+    top: int = 5,
+    agent: Callable[[str], Agent] | None = None,
+    seeds: None = None,
+    workers: int | None = 1,
+    executor: Executor | None = None,
+) -> Comparison: ...
+
+
+@overload
+def compare_feeds(
+    config: SimulationConfig,
+    rankers: Iterable[str],
+    *,
+    storage: Callable[[str], BlogFactory] | None = None,
+    feeds: FeedRegistry = DEFAULT_FEEDS,
+    progress: Callable[[str, Progress], None] | None = None,
+    on_result: Callable[[SimulationResult, SimulationMetrics], None] | None = None,
+    top: int = 5,
+    agent: Callable[[str], Agent] | None = None,
+    seeds: int | Sequence[int],
+    workers: int | None = 1,
+    executor: Executor | None = None,
+) -> SeededComparison: ...
 
 
 def compare_feeds(
@@ -150,8 +351,18 @@ def compare_feeds(
     on_result: Callable[[SimulationResult, SimulationMetrics], None] | None = None,
     top: int = 5,
     agent: Callable[[str], Agent] | None = None,
-) -> Comparison:
+    seeds: int | Sequence[int] | None = None,
+    workers: int | None = 1,
+    executor: Executor | None = None,
+) -> Comparison | SeededComparison:
     """Run ``config`` once per ranker (same seed) and collect the metrics.
+
+    With ``seeds``, run every ranker on each seed instead and return a
+    :class:`SeededComparison` (means, intervals and paired differences).
+    Those runs go through :func:`microblog_core.sim.sweep.sweep` as plain
+    configs, so they use the default storage, feeds and agents, and
+    ``storage``, ``feeds``, ``progress``, ``on_result``, ``top`` and
+    ``agent`` must keep their defaults.
 
     Args:
         config: The run to repeat; its ``ranker`` is replaced by each of ``rankers``.
@@ -165,13 +376,21 @@ def compare_feeds(
         top: How many largest cascades and most seen posts each metrics keeps.
         agent: Given a ranker's name, returns the agent for its run (default:
             the agent ``config.agent`` names, a fresh one each run).
+        seeds: How many seeds (``config.seed``, ``config.seed + 1``, ...) or
+            which ones; ``None`` for the one run per feed of ``config.seed``.
+        workers: Processes for the seeded runs (1: in this process; ``None``:
+            one per CPU).
+        executor: Where the seeded runs go instead (see
+            :func:`microblog_core.sim.sweep.sweep`).
 
     Returns:
-        The comparison.
+        The comparison: a :class:`Comparison` of one seed, or a
+        :class:`SeededComparison` with ``seeds``.
 
     Raises:
         ValidationError: No ranker, a repeated one, or an unknown one (checked
-            before any run starts).
+            before any run starts); no seeds; a per-run option with ``seeds``.
+        MicroblogError: A seeded run failed (the message says which and why).
     """
     names = list(rankers)
     if not names:
@@ -184,6 +403,16 @@ def compare_feeds(
         )
     for name in names:
         feeds.get(name)
+    if seeds is not None:
+        custom = (storage, progress, on_result, agent)
+        if any(option is not None for option in custom) or feeds is not DEFAULT_FEEDS or top != 5:
+            raise ValidationError(
+                "compare_feeds(seeds=...) runs plain configs: storage, feeds, progress, "
+                "on_result, top and agent must keep their defaults",
+                field="seeds",
+                value=seeds,
+            )
+        return _seeded(config, names, seeds, workers=workers, executor=executor)
     results: dict[str, SimulationMetrics] = {}
     for name in names:
         report = None if progress is None else _named(progress, name)
@@ -202,3 +431,29 @@ def compare_feeds(
             run.close()
         results[name] = metrics
     return Comparison(config=config.evolve(ranker=names[0]), metrics=results)
+
+
+def _seeded(
+    config: SimulationConfig,
+    names: list[str],
+    seeds: int | Sequence[int],
+    *,
+    workers: int | None,
+    executor: Executor | None,
+) -> SeededComparison:
+    configs = grid(config, {"ranker": names}, seeds=seeds)
+    result = sweep(configs, workers=workers, executor=executor)
+    for row in result.failed:
+        raise MicroblogError(
+            f"the run of feed {row.params.get('ranker', names[0])} on seed {row.seed} "
+            f"failed: {row.error}"
+        )
+    per_seed = len(configs) // len(names)
+    runs = {
+        name: [dict(row.metrics) for row in result.runs[i * per_seed : (i + 1) * per_seed]]
+        for i, name in enumerate(names)
+    }
+    seed_list = tuple(c.seed for c in configs[:per_seed])
+    return SeededComparison(
+        config=config.evolve(ranker=names[0], seed=seed_list[0]), seeds=seed_list, runs=runs
+    )

@@ -4,8 +4,9 @@ A config is a frozen attrs value made of plain data: numbers, names and
 tuples, so it round-trips through JSON (:meth:`SimulationConfig.to_json` and
 :meth:`SimulationConfig.from_json`, on :mod:`microblog_core.serialization`'s
 converter). The same config gives the same run, byte for byte: the engine
-draws every random number from one ``random.Random(config.seed)`` and reads
-the time from a ``ManualClock`` starting at ``config.start``.
+draws every random number from streams derived from ``config.seed``
+(:mod:`microblog_core.sim.streams`) and reads the time from a
+``ManualClock`` starting at ``config.start``.
 
 Every field has a default; the defaults are the ``microblog simulate``
 defaults: 2,000 accounts on a clustered scale-free follower graph, one
@@ -560,7 +561,7 @@ class SimulationConfig:
         hours: Simulated time, in hours (up to a year).
         step_minutes: The engine's time step: activity rates are re-read from
             the hourly profile, and progress reported, once per step.
-        seed: Seeds the run's one ``random.Random``.
+        seed: Seeds the run's random streams (:mod:`microblog_core.sim.streams`).
         ranker: The name of the feed every account reads (see
             :mod:`microblog_core.sim.feeds`).
         policy: The length policy posts are measured with (``"twitter"``,

@@ -2,10 +2,13 @@
 
 :func:`simulate` runs one :class:`~microblog_core.sim.config.SimulationConfig`:
 
-1. **Graph and population.** One ``random.Random(config.seed)`` draws the
-   follower graph, then every account's activity (rate, profile shift,
-   locked flag). Nothing else draws before the run starts, so runs of the
-   same config under different rankers start from the same network.
+1. **Graph and population.** The run draws from independent random streams
+   derived from ``config.seed`` (:mod:`microblog_core.sim.streams`): one for
+   the follower graph, one for every account's activity (rate, profile
+   shift, locked flag), one for the session schedule, one for the agents'
+   choices and one for content (texts and appeal). Runs of the same config
+   under different rankers therefore share the network and realise the
+   same sessions, at the same instants, by the same accounts.
 2. **Setup.** Accounts are registered and the graph's follows made through
    the service, an hour before ``config.start`` (then locked accounts lock).
 3. **Steps.** For each step, a Poisson number of sessions is drawn
@@ -41,7 +44,6 @@ Example:
     True
 """
 
-import random
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from math import isnan
@@ -120,6 +122,7 @@ from microblog_core.sim.results import (
     _instant,
     _ms,
 )
+from microblog_core.sim.streams import stream
 from microblog_core.text import LengthPolicy, policy_named
 
 __all__ = [
@@ -268,12 +271,19 @@ class _Run:
         self.agent = agent
         self.feed = feed
         self.progress = progress
-        self.rng = rng = random.Random(config.seed)
-        self.graph = graph = config.graph.build(config.accounts, rng=rng)
+        # Independent streams (see microblog_core.sim.streams): the schedule
+        # never depends on what the agents did, so feeds compare paired.
+        self.rng = rng = stream(config.seed, "agents")
+        self.schedule_rng = stream(config.seed, "schedule")
+        self.content_rng = content_rng = stream(config.seed, "content")
+        self.graph = graph = config.graph.build(config.accounts, rng=stream(config.seed, "graph"))
         n = graph.n
         behaviour = config.behaviour
         self.population = draw_population(
-            n, config.activity, locked_share=behaviour.locked_share, rng=rng
+            n,
+            config.activity,
+            locked_share=behaviour.locked_share,
+            rng=stream(config.seed, "population"),
         )
         self.clock = ManualClock(config.start - _SETUP_LEAD)
         self.now_ms = _ms(config.start - _SETUP_LEAD)
@@ -287,7 +297,7 @@ class _Run:
         self.following_list: list[list[int]] = [[] for _ in range(n)]
         self.pending: list[list[int]] = [[] for _ in range(n)]
         self.follower_counts = [0] * n
-        self.world = World(config, rng, tables, self.following_list)
+        self.world = World(config, rng, tables, self.following_list, content=content_rng)
         self.stances: Sequence[float] | None = None  # bound once the agent has started
         self.cross_cutting = (0, 0)  # cross-cutting and all stance-bearing impressions so far
         self.last_exposure = (0, 0)
@@ -371,7 +381,7 @@ class _Run:
 
     def on_published(self, event: PostPublished) -> None:
         post = event.post
-        appeal = self.rng.lognormvariate(self.appeal_mu, self.appeal_sigma)
+        appeal = self.content_rng.lognormvariate(self.appeal_mu, self.appeal_sigma)
         ref = post.reply_to
         if ref is None:
             index = self.add_post(post, _ORIGINAL, -1, -1, appeal, meta=self.meta)
@@ -505,7 +515,7 @@ class _Run:
         self.report(0, steps, start_ms)
         self.snapshot(start_ms)
         next_snapshot = start_ms + _SNAPSHOT_MS
-        rng = self.rng
+        rng = self.schedule_rng
         session = self.session
         clock_set = self.clock.set
         for step in range(steps):

@@ -185,15 +185,17 @@ class InterestAgent:
             if pick < like_w:
                 yield Like(post_id)
             elif pick < like_w + repost_w:
-                comment = self._composer.reaction(rng) if rnd() < behaviour.comment else None
+                comment = (
+                    self._composer.reaction(world.content) if rnd() < behaviour.comment else None
+                )
                 yield Repost(post_id, comment=comment)
             else:
-                yield Reply(post_id, self._composer.reaction(rng), stance=x)
+                yield Reply(post_id, self._composer.reaction(world.content), stance=x)
         stances[viewer] = x
         if rnd() < behaviour.post:
             ordered = sorted(interests)
             topic = ordered[int(rnd() * len(ordered))]
-            text = f"{self._composer.post(rng)} #{topic_name(topic)}"
+            text = f"{self._composer.post(world.content)} #{topic_name(topic)}"
             yield Publish(text, Visibility.PUBLIC, topic=topic, stance=x)
         if liked and rnd() < behaviour.follow:
             target = liked[int(rnd() * len(liked))]

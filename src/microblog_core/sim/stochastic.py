@@ -103,15 +103,15 @@ class StochasticAgent:
                 comment = None
                 also = False
                 if rnd() < behaviour.comment:
-                    comment = composer.reaction(rng)
+                    comment = composer.reaction(world.content)
                     also = rnd() < behaviour.also_comment
                 yield Repost(post_id, comment=comment, also_comment=also)
             else:
-                yield Reply(post_id, composer.reaction(rng))
+                yield Reply(post_id, composer.reaction(world.content))
         if rnd() < behaviour.post:
             followees = observation.followees
             mention = world.handles[followees[int(rnd() * len(followees))]] if followees else None
-            text = composer.post(rng, mention=mention)
+            text = composer.post(world.content, mention=mention)
             private = rnd() < behaviour.private_share
             yield Publish(text, Visibility.PRIVATE if private else Visibility.PUBLIC)
         if rnd() < behaviour.follow:
