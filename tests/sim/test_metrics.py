@@ -442,13 +442,14 @@ class TestInNetworkShare:
 
 class TestFeedDiversity:
     def test_by_hand(self):
-        # pages: {a, b} -> 2, {c} -> 1, {} -> 0: mean 3 / 3 = 1.0
-        assert feed_diversity([["a", "a", "b"], ["c", "c", "c"], []]) == 1.0
+        # pages: {a, b} -> 2, {c} -> 1; the empty page is not a page shown: 3 / 2
+        assert feed_diversity([["a", "a", "b"], ["c", "c", "c"], []]) == 1.5
         # {1, 2, 3} -> 3, {1} -> 1: mean 2.0
         assert feed_diversity([(1, 2, 3), (1, 1)]) == 2.0
 
     def test_no_pages(self):
         assert feed_diversity([]) == 0.0
+        assert feed_diversity([[], ()]) == 0.0
 
     @pytest.mark.parametrize(("page", "needle"), [("abc", "not str"), (3, "not int")])
     def test_rejects_pages_that_are_not_sequences(self, page, needle):
@@ -458,8 +459,11 @@ class TestFeedDiversity:
     @given(st.lists(st.lists(st.integers(0, 5), max_size=10), min_size=1, max_size=10))
     def test_bounded_by_page_length(self, pages):
         value = feed_diversity(pages)
+        shown = [p for p in pages if p]
         assert 0.0 <= value <= max(len(p) for p in pages)
-        assert value <= sum(len(p) for p in pages) / len(pages)
+        assert value == (feed_diversity(shown) if shown else 0.0)
+        if shown:
+            assert 1.0 <= value <= sum(len(p) for p in shown) / len(shown)
 
 
 # --------------------------------------------------------------------------- engagement

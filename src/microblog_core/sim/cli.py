@@ -77,6 +77,12 @@ def add_simulate_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     size.add_argument("--seed", metavar="N", help="random seed (default 42)")
     size.add_argument(
+        "--preset",
+        metavar="NAME",
+        help="starting defaults: twitter-2019 (default; activity and reposting calibrated "
+        "to Twitter) or uniform-activity (the more even activity of earlier versions)",
+    )
+    size.add_argument(
         "--ranker",
         metavar="NAME",
         action="append",
@@ -207,7 +213,16 @@ def _rankers(values: Sequence[str] | None, default: str) -> list[str]:
 def _config(args: argparse.Namespace) -> Any:
     from microblog_core.sim.config import SimulationConfig
 
-    base = SimulationConfig.load(args.config) if args.config else SimulationConfig()
+    if args.config and args.preset:
+        raise ValidationError(
+            "--preset and --config both set the starting values; give one",
+            field="preset",
+            value=args.preset,
+        )
+    if args.config:
+        base = SimulationConfig.load(args.config)
+    else:
+        base = SimulationConfig.preset((args.preset or "twitter-2019").strip())
     changes: dict[str, Any] = {}
     if args.accounts is not None:
         changes["accounts"] = _int(args.accounts, "--accounts", minimum=2)

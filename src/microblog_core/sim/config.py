@@ -25,9 +25,10 @@ import functools
 import json
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -52,6 +53,7 @@ __all__ = [
     "AGENT_KINDS",
     "DEFAULT_PROFILE",
     "GRAPH_MODELS",
+    "PRESETS",
     "ActivityConfig",
     "BehaviourConfig",
     "GraphConfig",
@@ -354,7 +356,10 @@ class ActivityConfig:
 
     Each account gets a rate of *sessions* per day, drawn once: all equal
     (``"constant"``), log-normal with shape ``sigma`` (``"lognormal"``,
-    the default: most accounts are light users, a few are very active), or
+    the default: most accounts are light users, a few are very active;
+    ``sigma = 2.1`` makes the top 10% of accounts write about 80% of the
+    original posts of a day, as Pew Research found for US adults on Twitter
+    in 2019 -- see ``docs/simulating-feeds.md``), or
     Pareto with tail index ``pareto_alpha`` (``"pareto"``). Rates are scaled
     so that their mean is ``sessions_per_day``. Within the day an account's
     rate follows ``profile`` (24 hourly weights, UTC), shifted by a whole
@@ -374,7 +379,7 @@ class ActivityConfig:
     distribution: str = field(
         default="lognormal", validator=_one_of(ACTIVITY_DISTRIBUTIONS, "activity distribution")
     )
-    sigma: float = field(default=1.0, converter=_to_float, validator=_non_negative)
+    sigma: float = field(default=2.1, converter=_to_float, validator=_non_negative)
     pareto_alpha: float = field(default=1.8, converter=_to_float, validator=_positive)
     profile: tuple[float, ...] = field(
         default=DEFAULT_PROFILE, converter=_to_profile, validator=_check_profile
@@ -416,7 +421,7 @@ class BehaviourConfig:
         page_size: Items per feed page, 1 to 40.
         attention: Probability of examining the next item, in [0, 1].
         like: Like weight per examined item (at appeal 1).
-        repost: Repost weight per examined item.
+        repost: Repost weight per examined item (0.025 by default: see ``appeal_sigma``).
         reply: Reply weight per examined item.
         comment: Share of reposts that carry a comment.
         also_comment: Share of commented reposts also posted as a reply.
@@ -424,7 +429,9 @@ class BehaviourConfig:
         follow: Probability that a session follows someone new.
         triadic: Share of new follows made by triadic closure.
         block: Probability that a session blocks someone it saw.
-        appeal_sigma: Shape of the log-normal appeal of original posts.
+        appeal_sigma: Shape of the log-normal appeal of original posts (1.5 by
+            default: heterogeneous appeal, with ``repost``, leaves 93-95% of
+            posts never reposted, as Goel et al. 2016 found on Twitter).
         locked_share: Share of accounts that approve their followers.
         private_share: Share of original posts that are followers-only.
         hashtag: Probability that a post carries a hashtag.
@@ -434,7 +441,7 @@ class BehaviourConfig:
     page_size: int = field(default=20, validator=_int_between(1, 40))
     attention: float = field(default=0.85, converter=_to_float, validator=_probability)
     like: float = field(default=0.08, converter=_to_float, validator=_probability)
-    repost: float = field(default=0.02, converter=_to_float, validator=_probability)
+    repost: float = field(default=0.025, converter=_to_float, validator=_probability)
     reply: float = field(default=0.015, converter=_to_float, validator=_probability)
     comment: float = field(default=0.3, converter=_to_float, validator=_probability)
     also_comment: float = field(default=0.2, converter=_to_float, validator=_probability)
@@ -442,7 +449,7 @@ class BehaviourConfig:
     follow: float = field(default=0.03, converter=_to_float, validator=_probability)
     triadic: float = field(default=0.7, converter=_to_float, validator=_probability)
     block: float = field(default=0.0005, converter=_to_float, validator=_probability)
-    appeal_sigma: float = field(default=1.0, converter=_to_float, validator=_non_negative)
+    appeal_sigma: float = field(default=1.5, converter=_to_float, validator=_non_negative)
     locked_share: float = field(default=0.02, converter=_to_float, validator=_probability)
     private_share: float = field(default=0.05, converter=_to_float, validator=_probability)
     hashtag: float = field(default=0.2, converter=_to_float, validator=_probability)
@@ -543,6 +550,27 @@ class LLMConfig:
     temperature: float = field(default=0.0, converter=_to_float, validator=_non_negative)
     timeout: float = field(default=60.0, converter=_to_float, validator=_positive)
     max_actions: int = field(default=5, validator=_int_between(1, 40))
+
+
+PRESETS: Mapping[str, Mapping[str, Mapping[str, Any]]] = MappingProxyType(
+    {
+        "twitter-2019": {},
+        "uniform-activity": {
+            "activity": {"sigma": 1.0},
+            "behaviour": {"repost": 0.02, "appeal_sigma": 1.0},
+        },
+    }
+)
+"""Named starting points for a config (see :meth:`SimulationConfig.preset`).
+
+* ``"twitter-2019"`` (the defaults): session rates as skewed as Twitter's
+  posting in Pew Research's 2019 survey (top 10% of accounts, about 80% of
+  posts) and heterogeneous appeal (93-95% of posts never reposted, after
+  Goel et al. 2016).
+* ``"uniform-activity"``: the defaults before issue 20 (log-normal session
+  rates of shape 1, repost weight 0.02, appeal of shape 1): activity far
+  more even than on real platforms (top 10%, about 44% of posts).
+"""
 
 
 # --------------------------------------------------------------------------- the run
@@ -684,6 +712,30 @@ class SimulationConfig:
                 value is out of range (the message names the field).
         """
         return from_json(text, cls, converter=_converter())
+
+    @classmethod
+    def preset(cls, name: str, **changes: Any) -> "SimulationConfig":
+        """Return the config of a named preset (see :data:`PRESETS`), with ``changes``.
+
+        Example:
+            >>> from microblog_core.sim.config import SimulationConfig
+            >>> SimulationConfig.preset("uniform-activity", seed=3).activity.sigma
+            1.0
+            >>> SimulationConfig.preset("twitter-2019") == SimulationConfig()
+            True
+
+        Raises:
+            ValidationError: An unknown preset, or a change out of range.
+        """
+        _checks.one_of(name, "preset", PRESETS, "preset")
+        values = PRESETS[name]
+        parts: dict[str, Any] = {}
+        if "activity" in values:
+            parts["activity"] = ActivityConfig(**values["activity"])
+        if "behaviour" in values:
+            parts["behaviour"] = BehaviourConfig(**values["behaviour"])
+        parts.update(changes)
+        return cls(**parts)
 
     @classmethod
     def load(cls, path: str | Path) -> "SimulationConfig":

@@ -457,6 +457,10 @@ def in_network_share(
     * ``graph`` given: each impression is a ``(viewer, author)`` pair of
       nodes, in-network when ``graph.follows(viewer, author)`` or the viewer is
       the author (own posts count as in-network, as on a home timeline);
+      the simulation engine flags each impression by this same rule, with
+      the follows of the moment, and the run report calls this function on
+      those flags (for a repost, the author is the reposter: the account
+      the reader follows);
     * ``key`` given: ``key(impression)`` returns the flag;
     * neither: each impression is a ``bool`` or has an ``in_network``
       attribute (see :class:`HasInNetwork`).
@@ -520,19 +524,26 @@ def in_network_share(
 
 
 def feed_diversity(pages: Iterable[Iterable[Hashable]]) -> float:
-    """Return the mean number of distinct authors per feed page.
+    """Return the mean number of distinct authors per feed page shown.
+
+    This is the one definition of "authors per page"; the run report
+    (:func:`microblog_core.sim.report.summarise`) calls it on the pages of
+    the impression log. An empty page (a session whose feed had nothing to
+    show) is not a page shown and is left out: counting it as 0 authors
+    would mix how varied the feed is with how often it is empty, which
+    depends on activity, not on the ranker. For a repost, the author is the
+    original post's author (whose voice the reader hears).
 
     Args:
-        pages: Each page as the author ids of its items, in any order; an
-            empty page counts as 0 authors.
+        pages: Each page as the author ids of its items, in any order.
 
     Returns:
-        The mean over pages, 0.0 when there are no pages.
+        The mean over non-empty pages, 0.0 when there are none.
 
     Example:
         >>> from microblog_core.sim.metrics import feed_diversity
         >>> feed_diversity([["a", "a", "b"], ["c", "c", "c"], []])
-        1.0
+        1.5
     """
     count = 0
     distinct = 0
@@ -543,8 +554,10 @@ def feed_diversity(pages: Iterable[Iterable[Hashable]]) -> float:
                 field="pages",
                 value=page,
             )
-        count += 1
-        distinct += len(set(page))
+        authors = len(set(page))
+        if authors:
+            count += 1
+            distinct += authors
     return distinct / count if count else 0.0
 
 

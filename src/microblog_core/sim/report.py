@@ -32,21 +32,24 @@ Example:
 import math
 import textwrap
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
 
+import attrs
 from attrs import field, frozen
 
 from microblog_core.ids import PostId
-from microblog_core.sim.graphs import DegreeDistribution
+from microblog_core.sim.graphs import DegreeDistribution, PowerLawTest, fit_power_law_csn
 from microblog_core.sim.metrics import (
     Cascade,
     EngagementSeries,
     cascades_from,
     engagement_over_time,
+    feed_diversity,
     gini,
+    in_network_share,
 )
 from microblog_core.sim.polarization import StanceSnapshot
 from microblog_core.sim.results import SimulationResult
@@ -130,10 +133,15 @@ class SimulationMetrics:
         commented_reposts: Reposts that carry a comment (Weibo-style chains).
         likes: Likes given.
         impressions: Items shown.
-        exposure_gini_authors: Gini of impressions per account.
+        exposure_gini_authors: Gini of impressions per account, over all accounts
+            (an account that never posted counts with 0 impressions).
+        exposure_gini_posters: The same Gini over the accounts that made at
+            least one original post or reply (0.0 when none did).
         exposure_gini_posts: Gini of impressions per original or reply.
-        in_network_share: Share of impressions from followed accounts.
-        feed_diversity: Mean distinct authors per feed page.
+        in_network_share: Share of impressions from followed accounts or the
+            viewer's own posts (:func:`~microblog_core.sim.metrics.in_network_share`).
+        feed_diversity: Mean distinct authors per non-empty feed page
+            (:func:`~microblog_core.sim.metrics.feed_diversity`).
         cascades: Cascades with at least one repost.
         mean_cascade_size: Their mean size (0.0 when there are none).
         max_cascade_depth: The deepest cascade's depth.
@@ -141,7 +149,11 @@ class SimulationMetrics:
             size 3 or more (size 2 is always 1.0); 0.0 when there are none.
         largest_cascades: The largest cascades, largest first.
         top_posts: The most seen posts, most seen first.
-        degree: The starting graph's in- and out-degree distributions.
+        degree: The starting graph's in- and out-degree distributions, their
+            power-law fits taken from the follower tail's ``k_min``.
+        follower_tail: The Clauset-Shalizi-Newman analysis of the starting
+            in-degrees (:func:`~microblog_core.sim.graphs.fit_power_law_csn`),
+            or ``None`` when no fit exists.
         engagement: Posts, replies, reposts, likes and follows per hour.
         impressions_per_author: Impressions of each account's posts, by graph node.
         cascade_sizes: The size of every cascade with a repost, largest first.
@@ -164,6 +176,7 @@ class SimulationMetrics:
     likes: int
     impressions: int
     exposure_gini_authors: float
+    exposure_gini_posters: float
     exposure_gini_posts: float
     in_network_share: float
     feed_diversity: float
@@ -179,6 +192,7 @@ class SimulationMetrics:
     cascade_sizes: tuple[int, ...] = field(eq=False, repr=False)
     agent: str = "stochastic"
     stance: tuple[StanceSnapshot, ...] = field(default=(), eq=False, repr=False)
+    follower_tail: PowerLawTest | None = field(default=None, eq=False, repr=False)
 
     def _last(self) -> StanceSnapshot | None:
         return self.stance[-1] if self.stance else None
@@ -236,6 +250,7 @@ class SimulationMetrics:
             "likes": self.likes,
             "impressions": self.impressions,
             "exposure_gini_authors": self.exposure_gini_authors,
+            "exposure_gini_posters": self.exposure_gini_posters,
             "exposure_gini_posts": self.exposure_gini_posts,
             "in_network_share": self.in_network_share,
             "feed_diversity": self.feed_diversity,
@@ -271,6 +286,7 @@ class SimulationMetrics:
                     "mean": summary.mean,
                     "max": summary.max,
                     "power_law_exponent": summary.power_law.exponent,
+                    "power_law_stderr": summary.power_law.stderr,
                     "power_law_k_min": summary.power_law.k_min,
                     "histogram": [list(pair) for pair in summary.histogram],
                 }
@@ -312,22 +328,18 @@ def _root_index(result: SimulationResult) -> list[int]:
     ]
 
 
-def _page_diversity(result: SimulationResult, roots: list[int]) -> float:
+def _pages(result: SimulationResult, roots: list[int]) -> Iterator[list[int]]:
+    """The pages of the impression log, each as its items' (root) authors."""
     run = result.tables
     p_author = run.p_author
-    pages = 0
-    distinct = 0
-    current: set[int] = set()
+    current: list[int] = []
     for post, rank in zip(run.i_post, run.i_rank, strict=True):
         if rank == 1 and current:
-            pages += 1
-            distinct += len(current)
-            current = set()
-        current.add(p_author[roots[post]])
+            yield current
+            current = []
+        current.append(p_author[roots[post]])
     if current:
-        pages += 1
-        distinct += len(current)
-    return distinct / pages if pages else 0.0
+        yield current
 
 
 def _cascade_summary(result: SimulationResult, cascade: Cascade) -> CascadeSummary:
@@ -344,13 +356,12 @@ def _cascade_summary(result: SimulationResult, cascade: Cascade) -> CascadeSumma
     )
 
 
-def _k_min(degrees: Iterable[int]) -> int:
-    values = list(degrees)
-    return max(1, round(sum(values) / len(values))) if values else 1
-
-
 def summarise(
-    result: SimulationResult, *, top: int = 5, bucket: timedelta = timedelta(hours=1)
+    result: SimulationResult,
+    *,
+    top: int = 5,
+    bucket: timedelta = timedelta(hours=1),
+    tail_samples: int = 0,
 ) -> SimulationMetrics:
     """Compute the measures of a finished run.
 
@@ -358,6 +369,10 @@ def summarise(
         result: The run.
         top: How many of the largest cascades and most seen posts to keep.
         bucket: The width of the engagement-over-time buckets.
+        tail_samples: Bootstrap samples for the follower tail's goodness-of-fit
+            p-value (seeded by the run's seed); 0, the default, skips it (on
+            2,000 accounts each sample takes about half a second; the
+            fit's own default is 100 samples).
 
     Returns:
         The metrics.
@@ -396,8 +411,11 @@ def summarise(
         for i in ranked
     )
     graph = result.graph
-    in_degrees = graph.in_degrees
-    degree = graph.degree_distribution(k_min=_k_min(in_degrees))
+    tail = fit_power_law_csn(graph.in_degrees, samples=tail_samples, seed=result.config.seed)
+    degree = graph.degree_distribution(k_min=1 if tail is None else tail.k_min)
+    if tail is not None:  # the chart and summary.json show the CSN fit itself
+        degree = attrs.evolve(degree, in_degree=attrs.evolve(degree.in_degree, power_law=tail.fit))
+    posters = {p_author[i] for i in range(len(roots)) if roots[i] == i}
     events = ((time, kind) for time, kind, *_ in result.engagements())
     refused = {f"{kind}: {reason}": count for (kind, reason), count in result.refused.items()}
     for reason, count in result.setup_refused.items():
@@ -420,9 +438,10 @@ def summarise(
         likes=sum(run.p_likes),
         impressions=impressions,
         exposure_gini_authors=gini(per_author),
+        exposure_gini_posters=gini([per_author[a] for a in sorted(posters)]) if posters else 0.0,
         exposure_gini_posts=gini(content),
-        in_network_share=sum(run.i_in) / impressions if impressions else 0.0,
-        feed_diversity=_page_diversity(result, roots),
+        in_network_share=in_network_share(run.i_in, key=bool),  # the log stores 0/1
+        feed_diversity=feed_diversity(_pages(result, roots)),
         cascades=len(spread),
         mean_cascade_size=sum(c.size for c in spread) / len(spread) if spread else 0.0,
         max_cascade_depth=max((c.depth for c in spread), default=0),
@@ -435,10 +454,33 @@ def summarise(
         cascade_sizes=tuple(c.size for c in spread),
         agent=result.agent.name,
         stance=result.stance_snapshots,
+        follower_tail=tail,
     )
 
 
 # --------------------------------------------------------------------------- text
+
+
+def _tail_lines(tail: PowerLawTest | None) -> list[str]:
+    """The follower tail's power-law fit, its fit and its comparisons, for the report."""
+    if tail is None or tail.exponent is None:
+        return []
+    stderr = f" ± {tail.stderr:.2f}" if tail.stderr is not None else ""
+    fit = f"KS distance {tail.ks_distance:.3f}"
+    if tail.p_value is not None:
+        fit += f", p = {tail.p_value:.2f} over {tail.samples} bootstrap samples"
+    text = (
+        f"follower tail (Clauset-Shalizi-Newman): exponent {tail.exponent:.2f}{stderr} "
+        f"for k >= {tail.k_min} ({_count(tail.fit.tail_size, 'account')}); {fit}"
+    )
+    versus = [
+        f"{ratio.alternative} R = {ratio.ratio:.2f} (p = {ratio.p_value:.2f})"
+        for ratio in (tail.lognormal, tail.exponential)
+        if ratio is not None
+    ]
+    if versus:
+        text += "; power law against " + ", ".join(versus) + " (R > 0 favours the power law)"
+    return textwrap.wrap(text, width=98, initial_indent="  ", subsequent_indent="    ")
 
 
 def _n(value: int) -> str:
@@ -498,18 +540,13 @@ def format_report(
         lines.append("  " + ", ".join(bits))
     lines.append("")
     din, dout = m.degree.in_degree, m.degree.out_degree
-    tail = din.power_law
-    tail_text = (
-        f", follower tail exponent {tail.exponent:.2f} (k >= {tail.k_min})"
-        if tail.exponent is not None
-        else ""
-    )
     lines.append("Network")
     lines.append(
         f"  {_n(m.accounts)} accounts, {_n(m.follows_start)} follows at the start, "
         f"{_n(m.follows_end)} at the end"
     )
-    lines.append(f"  followers per account: mean {din.mean:.1f}, max {_n(din.max)}{tail_text}")
+    lines.append(f"  followers per account: mean {din.mean:.1f}, max {_n(din.max)}")
+    lines.extend(_tail_lines(m.follower_tail))
     lines.append(f"  following per account: mean {dout.mean:.1f}, max {_n(dout.max)}")
     lines.append("")
     actions = m.actions
@@ -555,9 +592,16 @@ def format_report(
             f"  {_percent(m.in_network_share)} from accounts the viewer follows "
             "(own posts included)"
         )
-        lines.append(
-            f"  Gini of impressions (0: even, 1: one takes all): {m.exposure_gini_authors:.3f} "
-            f"across authors, {m.exposure_gini_posts:.3f} across posts"
+        lines.extend(
+            textwrap.wrap(
+                f"Gini of impressions (0: even, 1: one takes all): "
+                f"{m.exposure_gini_authors:.3f} across all accounts, "
+                f"{m.exposure_gini_posters:.3f} across accounts that posted, "
+                f"{m.exposure_gini_posts:.3f} across posts",
+                width=98,
+                initial_indent="  ",
+                subsequent_indent="    ",
+            )
         )
     else:
         lines.append("  no impressions: n/a for authors per page, in-network share and Gini")

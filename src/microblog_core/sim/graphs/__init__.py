@@ -39,8 +39,8 @@ Example:
     True
 """
 
+from microblog_core.sim.graphs._degree_fit import GOODNESS_SAMPLES as GOODNESS_SAMPLES
 from microblog_core.sim.graphs._degree_fit import (
-    GOODNESS_SAMPLES,
     DegreeDistribution,
     DegreeSummary,
     LikelihoodRatio,
@@ -68,7 +68,6 @@ from microblog_core.sim.graphs._graph import Edge as Edge
 from microblog_core.sim.graphs._graph import FollowGraph
 
 __all__ = [
-    "GOODNESS_SAMPLES",
     "DegreeDistribution",
     "DegreeSummary",
     "FollowGraph",

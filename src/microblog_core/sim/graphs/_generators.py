@@ -225,8 +225,11 @@ def directed_scale_free(
     pick ``v == w`` or repeat a follow). They are kept while the process runs,
     so the degree weights are exactly the paper's; the result then **drops
     self-loops and collapses duplicates** into one follow (no resampling), so
-    it has ``n`` nodes and slightly fewer edges than steps taken, about
-    ``(n - 3) / (alpha + gamma)``.
+    it has ``n`` nodes and fewer edges than the ``(n - 3) / (alpha + gamma)``
+    steps taken: the preferential choices keep landing on the same hubs, and
+    at ``n = 20,000`` with the default parameters 12-13% of the steps are
+    lost, as with networkx's ``scale_free_graph`` (whose multigraph keeps them
+    as parallel edges). Count the edges of the result rather than assume them.
 
     Args:
         n: Number of nodes, at least 3 (the seed cycle).
