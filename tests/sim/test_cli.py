@@ -83,6 +83,17 @@ def test_a_config_file_reruns_a_simulation_byte_for_byte(tmp_path):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
+def test_a_preset_sets_the_starting_values(tmp_path):
+    assert run(*SMALL, "--preset", "uniform-activity", "--memory", "--out", str(tmp_path))[0] == 0
+    config = SimulationConfig.load(tmp_path / "config.json")
+    assert config.activity.sigma == 1.0
+    assert config.behaviour.appeal_sigma == 1.0
+    assert config.accounts == 40  # the options given still win
+    assert run(*SMALL, "--memory", "--out", str(tmp_path / "default"))[0] == 0
+    default = SimulationConfig.load(tmp_path / "default" / "config.json")
+    assert default.activity.sigma == SimulationConfig().activity.sigma == 2.1
+
+
 def test_several_rankers_print_a_side_by_side_table(tmp_path):
     status, out, _ = run(
         *SMALL, "--ranker", "chronological", "--ranker", "for_you,hot", "--out", str(tmp_path)
@@ -160,6 +171,8 @@ def check_refused(argv, needle, tmp_path):
         (["--config", "/no/such/config.json"], "no such file"),
         (["--db", "x.sqlite"], "--db PATH or --memory, not both"),
         (["--top", "0"], "--top must be at least 1"),
+        (["--preset", "myspace-2006"], "unknown preset 'myspace-2006'"),
+        (["--preset", "uniform-activity", "--config", "c.json"], "--preset and --config"),
     ],
 )
 def test_bad_input_gives_one_clear_line(argv, needle, tmp_path):

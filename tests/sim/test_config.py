@@ -12,6 +12,7 @@ from microblog_core.errors import ValidationError
 from microblog_core.sim.config import (
     DEFAULT_PROFILE,
     GRAPH_MODELS,
+    PRESETS,
     ActivityConfig,
     BehaviourConfig,
     GraphConfig,
@@ -199,3 +200,39 @@ def test_evolve_validates():
     assert SimulationConfig().evolve(seed=3).seed == 3
     with pytest.raises(ValidationError):
         SimulationConfig().evolve(accounts=0)
+
+
+class TestPresets:
+    def test_twitter_2019_is_the_default(self):
+        assert SimulationConfig.preset("twitter-2019") == SimulationConfig()
+        assert set(PRESETS) == {"twitter-2019", "uniform-activity"}
+
+    def test_uniform_activity_is_the_behaviour_before_calibration(self):
+        config = SimulationConfig.preset("uniform-activity", accounts=50, seed=3)
+        assert config.activity.sigma == 1.0
+        assert config.behaviour.repost == 0.02
+        assert config.behaviour.appeal_sigma == 1.0
+        assert (config.accounts, config.seed) == (50, 3)
+        assert SimulationConfig.from_json(config.to_json()) == config
+
+    def test_an_unknown_preset_is_refused(self):
+        with pytest.raises(ValidationError, match="unknown preset"):
+            SimulationConfig.preset("myspace-2006")
+
+    def test_the_defaults_make_the_top_tenth_write_most_posts(self):
+        """Pew 2019: the top 10% of accounts write about 80% of posts (the rates alone)."""
+        from microblog_core.sim.agents import draw_population
+        from microblog_core.sim.streams import stream
+
+        shares = []
+        for preset in ("twitter-2019", "uniform-activity"):
+            config = SimulationConfig.preset(preset)
+            rates = sorted(
+                draw_population(
+                    2000, config.activity, locked_share=0.0, rng=stream(42, "population")
+                ).rates,
+                reverse=True,
+            )
+            shares.append(sum(rates[:200]) / sum(rates))
+        assert 0.75 <= shares[0] <= 0.9
+        assert shares[1] < 0.6
