@@ -29,7 +29,11 @@ from microblog_core.sim.agent import (
 from microblog_core.sim.interest import InterestAgent
 from microblog_core.sim.stochastic import StochasticAgent
 
-CONFIG = SimulationConfig(accounts=30, hours=3, seed=8, start=datetime(2026, 1, 1, 9, tzinfo=UTC))
+# Evenly active accounts (the uniform-activity preset): the scripted agent needs
+# most accounts to have several sessions in three hours.
+CONFIG = SimulationConfig.preset(
+    "uniform-activity", accounts=30, hours=3, seed=8, start=datetime(2026, 1, 1, 9, tzinfo=UTC)
+)
 
 
 class Scripted:

@@ -16,7 +16,11 @@ from microblog_core.sim.interest import InterestAgent, topic_name
 from microblog_core.sim.polarization import BIMODAL_THRESHOLD
 
 WHEN = datetime(2026, 1, 1, 12, tzinfo=UTC)
-DAYTIME = SimulationConfig(accounts=60, hours=4, seed=13, start=WHEN, agent="interest")
+# Evenly active accounts (the uniform-activity preset), so that every account
+# reads often enough in four hours for the stance dynamics to show.
+DAYTIME = SimulationConfig.preset(
+    "uniform-activity", accounts=60, hours=4, seed=13, start=WHEN, agent="interest"
+)
 
 
 def run(**interest: object) -> tuple[InterestAgent, object]:
