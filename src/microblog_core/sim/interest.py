@@ -21,7 +21,10 @@ stochastic agent, an account
 
 Example:
     >>> from microblog_core.sim import SimulationConfig, simulate
-    >>> result = simulate(SimulationConfig(accounts=80, hours=3, seed=2, agent="interest"))
+    >>> config = SimulationConfig.preset(  # evenly active accounts: everyone reads
+    ...     "uniform-activity", accounts=80, hours=3, seed=2, agent="interest"
+    ... )
+    >>> result = simulate(config)
     >>> first, last = result.stance_snapshots[0], result.stance_snapshots[-1]
     >>> last.variance <= first.variance  # bounded confidence pulls stances together
     True

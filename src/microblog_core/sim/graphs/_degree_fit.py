@@ -537,7 +537,7 @@ def fit_power_law_csn(
         >>> values = [1] * 50 + [2] * 20 + [3] * 9 + [4] * 6 + [6] * 3 + [9, 14, 30]
         >>> test = fit_power_law_csn(values, samples=0)
         >>> test.k_min, round(test.exponent, 2), test.p_value is None
-        (1, 2.29, True)
+        (2, 2.55, True)
     """
     data = sorted(_check_values(values))
     samples = _checks.integer(samples, "samples", minimum=0)
