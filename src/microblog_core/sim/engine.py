@@ -810,7 +810,7 @@ def simulate(
     """Run a simulation.
 
     Args:
-        config: What to simulate (default: :class:`SimulationConfig()`).
+        config: What to simulate (default: ``SimulationConfig()``).
         storage: Builds the service to act on (default: :func:`memory_storage`).
             A SQLite database must be empty.
         feeds: Where ``config.ranker`` is looked up (add your own feeds with
