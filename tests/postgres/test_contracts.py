@@ -1,0 +1,28 @@
+"""The shipped contract suite, unchanged, on PostgresStore (alone and with Redis feeds)."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from microblog_core.testing.contracts import StoreContract
+from tests.postgres.conftest import drop_schema, new_name
+
+
+class TestPostgresStoreContract(StoreContract):
+    """The whole contract suite against ``PostgresStore``."""
+
+    @pytest.fixture(autouse=True)
+    def _server(self, postgres_pool: Any) -> Iterator[None]:
+        self._pool = postgres_pool
+        self._schemas: list[str] = []
+        yield
+        for name in self._schemas:
+            drop_schema(postgres_pool, name)
+
+    def make_store(self) -> Any:
+        from microblog_core.storage.postgres import PostgresStore
+
+        name = new_name()
+        self._schemas.append(name)
+        return PostgresStore(self._pool, schema=name)
