@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from microblog_core.testing.contracts import StoreContract
-from tests.postgres.conftest import drop_schema, new_name
+from tests.postgres.conftest import drop_prefix, drop_schema, new_name
 
 
 class TestPostgresStoreContract(StoreContract):
@@ -26,3 +26,28 @@ class TestPostgresStoreContract(StoreContract):
         name = new_name()
         self._schemas.append(name)
         return PostgresStore(self._pool, schema=name)
+
+
+class TestPostgresStoreWithRedisFeedsContract(StoreContract):
+    """The whole contract suite against ``PostgresStore(..., feeds=RedisFeeds(...))``."""
+
+    @pytest.fixture(autouse=True)
+    def _servers(self, postgres_pool: Any, redis_url: str) -> Iterator[None]:
+        self._pool = postgres_pool
+        self._redis_url = redis_url
+        self._schemas: list[str] = []
+        self._prefix = new_name("r") + ":"
+        yield
+        for name in self._schemas:
+            drop_schema(postgres_pool, name)
+        drop_prefix(redis_url, self._prefix)
+
+    def make_store(self) -> Any:
+        from microblog_core.storage.postgres import PostgresStore
+        from microblog_core.storage.redis import RedisFeeds
+
+        name = new_name()
+        self._schemas.append(name)
+        # Each store gets its own key space: a store starts with empty feeds.
+        feeds = RedisFeeds(self._redis_url, prefix=f"{self._prefix}{name}:")
+        return PostgresStore(self._pool, schema=name, feeds=feeds)

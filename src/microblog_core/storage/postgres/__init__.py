@@ -32,13 +32,11 @@ How it behaves:
 """
 
 from microblog_core.storage.postgres._schema import LATEST_VERSION
-from microblog_core.storage.postgres._store import BufferedFeeds, ExternalFeeds, PostgresStore
+from microblog_core.storage.postgres._store import PostgresStore
 from microblog_core.storage.postgres._unit import PostgresUnitOfWork
 
 __all__ = [
     "LATEST_VERSION",
-    "BufferedFeeds",
-    "ExternalFeeds",
     "PostgresStore",
     "PostgresUnitOfWork",
 ]

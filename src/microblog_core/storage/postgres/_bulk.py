@@ -26,7 +26,9 @@ def _copy(conn: "psycopg.Connection[Any]", table: str, columns: str, rows: Any) 
             copy.write_row(row)
 
 
-def _move(conn: "psycopg.Connection[Any]", s: str, column: str, counts: Counter[int]) -> list[int]:
+def _move(
+    conn: "psycopg.Connection[Any]", s: str, column: str, counts: "Counter[Any]"
+) -> list[int]:
     """Add ``counts`` to the posts' ``column``; return the ids no post has."""
     if not counts:
         return []

@@ -6,7 +6,7 @@ import random
 import threading
 from collections.abc import Iterable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, Protocol, Self
+from typing import TYPE_CHECKING, Any, Final, Self
 
 import psycopg
 import psycopg_pool
@@ -15,7 +15,8 @@ from psycopg import conninfo
 from microblog_core import _checks
 from microblog_core.errors import StorageError
 from microblog_core.models import Account, Follow, Post
-from microblog_core.ports import FeedRepository, Store, UnitOfWork
+from microblog_core.ports import Store, UnitOfWork
+from microblog_core.storage._external_feeds import ExternalFeeds
 from microblog_core.storage.postgres._errors import guarded, translate
 from microblog_core.storage.postgres._rows import follow_params
 from microblog_core.storage.postgres._schema import (
@@ -29,27 +30,7 @@ from microblog_core.storage.postgres._schema import (
 from microblog_core.storage.postgres._sql import statements
 from microblog_core.storage.postgres._unit import PostgresUnitOfWork, lock_space
 
-__all__ = ["BufferedFeeds", "ExternalFeeds", "PostgresStore"]
-
-
-class BufferedFeeds(FeedRepository, Protocol):
-    """A unit's view of external feeds: writes wait for :meth:`apply` after the commit."""
-
-    def apply(self) -> None:
-        """Write the buffered changes to the external feeds (after the database committed)."""
-        ...
-
-    def discard(self) -> None:
-        """Drop the buffered changes (the unit rolled back)."""
-        ...
-
-
-class ExternalFeeds(Protocol):
-    """Home feeds kept outside the database (:class:`~microblog_core.storage.redis.RedisFeeds`)."""
-
-    def buffer(self) -> BufferedFeeds:
-        """Return a fresh buffer for one unit of work."""
-        ...
+__all__ = ["PostgresStore"]
 
 
 _CONNECT_TIMEOUT: Final = 5.0
@@ -136,6 +117,8 @@ class PostgresStore:
         except BaseException:
             self._close_pool()
             raise
+        if feeds is not None:
+            feeds.attach(self)
 
     # -- opening --
 

@@ -103,7 +103,7 @@ class PostgresUnitOfWork:
         self.relations = Relations(self)
         self.engagement = Engagement(self)
         external = store._external_feeds
-        self._external = None if external is None else external.buffer()
+        self._external = None if external is None else external.buffer(self._guard)
         self.feeds = Feeds(self) if self._external is None else self._external
 
     @property
@@ -153,6 +153,15 @@ class PostgresUnitOfWork:
             self._can_read = True
             self._can_write = not self._readonly
         return conn
+
+    def _guard(self, write: bool) -> None:
+        """Check the unit can read (or write) before a buffered feed operation."""
+        self._usable()
+        if write and self._readonly:
+            raise StorageError(
+                "this unit of work is read-only and cannot write; "
+                "open it with store.unit_of_work() (readonly=False) to write"
+            )
 
     def _move_account(self, account_id: int, column: int, delta: int) -> None:
         moves = self._account_moves.get(account_id)
