@@ -51,3 +51,23 @@ class TestPostgresStoreWithRedisFeedsContract(StoreContract):
         # Each store gets its own key space: a store starts with empty feeds.
         feeds = RedisFeeds(self._redis_url, prefix=f"{self._prefix}{name}:")
         return PostgresStore(self._pool, schema=name, feeds=feeds)
+
+
+class TestSqliteStoreWithRedisFeedsContract(StoreContract):
+    """The whole contract suite against ``SqliteStore(":memory:", feeds=RedisFeeds(...))``."""
+
+    @pytest.fixture(autouse=True)
+    def _server(self, redis_url: str) -> Iterator[None]:
+        self._redis_url = redis_url
+        self._prefix = new_name("r") + ":"
+        self._made = 0
+        yield
+        drop_prefix(redis_url, self._prefix)
+
+    def make_store(self) -> Any:
+        from microblog_core.storage.redis import RedisFeeds
+        from microblog_core.storage.sqlite import SqliteStore
+
+        self._made += 1
+        feeds = RedisFeeds(self._redis_url, prefix=f"{self._prefix}{self._made}:")
+        return SqliteStore(":memory:", feeds=feeds)

@@ -75,6 +75,7 @@ from microblog_core.errors import (
     MicroblogError,
     NotFoundError,
     StorageError,
+    TransientStorageError,
     ValidationError,
 )
 from microblog_core.ids import EPOCH, MAX_ID, AccountId, PostId, validate_id
@@ -106,6 +107,7 @@ from microblog_core.ports import (
     Store,
     UnitOfWork,
 )
+from microblog_core.storage._external_feeds import ExternalFeeds, ExternalFeedsUnit
 from microblog_core.storage._sqlite_schema import migrate
 
 __all__ = ["SqliteStore", "SqliteUnitOfWork"]
@@ -146,7 +148,7 @@ def _translate(exc: sqlite3.Error, where: str = "the database") -> MicroblogErro
         return StorageError(f"{where} refused a write: {exc}")
     code = _primary_code(exc)
     if code in _BUSY_CODES:
-        return StorageError(
+        return TransientStorageError(
             f"{where} is locked by another connection and stayed locked past the busy timeout"
             f" ({exc})"
         )
@@ -1824,6 +1826,8 @@ class SqliteStore:
             :class:`~microblog_core.errors.StorageError`.
         synchronous: ``"normal"`` (durable against process crashes; the
             default) or ``"full"`` (also against power loss).
+        feeds: Home feeds kept outside the file (``RedisFeeds(url)``); by
+            default they are rows of the database.
 
     Raises:
         StorageError: The directory is missing, the file is not a SQLite
@@ -1845,6 +1849,7 @@ class SqliteStore:
         *,
         busy_timeout: float = 5.0,
         synchronous: str = "normal",
+        feeds: "ExternalFeeds | None" = None,
     ) -> None:
         if not isinstance(path, str | os.PathLike):
             raise ValidationError(
@@ -1874,6 +1879,9 @@ class SqliteStore:
         self._owner = 0
         self._conn: sqlite3.Connection | None = None
         self._conn = self._open(path, _SYNCHRONOUS[synchronous.lower()])
+        self._feeds = feeds
+        if feeds is not None:
+            feeds.attach(self)
 
     # -- opening --
 
@@ -1939,7 +1947,7 @@ class SqliteStore:
                     raise
                 now = time.monotonic()
                 if now >= deadline:
-                    raise StorageError(
+                    raise TransientStorageError(
                         f"{self._where} stayed locked by another connection for more than "
                         f"{self._busy_timeout:g} s ({statement}); try again later or raise "
                         "busy_timeout"
@@ -1987,7 +1995,7 @@ class SqliteStore:
             self._owner = 0
             self._lock.release()
 
-    def unit_of_work(self, *, readonly: bool = False) -> SqliteUnitOfWork:
+    def unit_of_work(self, *, readonly: bool = False) -> "SqliteUnitOfWork | ExternalFeedsUnit":
         """Return a new, not yet entered, unit of work.
 
         Args:
@@ -2001,6 +2009,8 @@ class SqliteStore:
         _bool(readonly, "readonly")
         if self._conn is None:
             raise StorageError(f"the store for {self._where} is closed")
+        if self._feeds is not None:
+            return ExternalFeedsUnit(SqliteUnitOfWork(self, readonly=readonly), self._feeds)
         return SqliteUnitOfWork(self, readonly=readonly)
 
     # -- housekeeping --
