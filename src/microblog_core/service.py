@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import attrs
 from attrs import frozen
 
+from microblog_core._retry import DEFAULT_RETRY, RetryPolicy, RetryStats, wrap_use_cases
 from microblog_core.clock import Clock, SystemClock, ensure_utc
 from microblog_core.errors import (
     DuplicateRepostError,
@@ -197,6 +198,7 @@ class Microblog:
         local_domain: str | None = None,
         store: Store | None = None,
         timeline: "TimelineStrategy | None" = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         """Build a service over a storage backend.
 
@@ -213,6 +215,8 @@ class Microblog:
             timeline: How home timelines are built: ``FanOutOnRead()`` (the
                 default), ``FanOutOnWrite()`` or ``Hybrid()`` from
                 :mod:`microblog_core.timelines`.
+            retry: How often a use case runs again after a transient storage
+                error (a serialization failure, a deadlock, a busy database).
         """
         self.clock: Clock = clock or SystemClock()
         self.policy = policy
@@ -221,6 +225,8 @@ class Microblog:
         self.local_domain = local_domain.casefold() if local_domain else None
         self._unit_of_work = unit_of_work
         self._store = store
+        self.retry_policy: RetryPolicy = retry
+        self.retry_stats = RetryStats()
         self._projectors: list[Projector] = []
         self._subscribers: list[Callable[[Event], None]] = []
         if timeline is None:
@@ -272,6 +278,10 @@ class Microblog:
         from microblog_core.storage.sqlite import SqliteStore
 
         store = SqliteStore(path)
+        if "ids" not in options and store.path != ":memory:":
+            from microblog_core.writer_ids import lease_file_writer, writer_generator
+
+            options["ids"] = writer_generator(clock, lease_file_writer(store.path))
         return cls(
             store.unit_of_work,
             clock=clock,
@@ -280,6 +290,60 @@ class Microblog:
             store=store,
             **options,
         )
+
+    @classmethod
+    def postgres(
+        cls,
+        url: str,
+        *,
+        redis_url: str | None = None,
+        schema: str = "microblog",
+        clock: Clock | None = None,
+        policy: LengthPolicy = TWITTER_V3,
+        account_policy: AccountPolicy = TWITTER_ACCOUNTS,
+        **options: Any,
+    ) -> "Microblog":
+        """Return a service on PostgreSQL (extra ``postgres``), with home feeds in Redis if given.
+
+        Ids carry a writer part leased from the store, so any number of
+        processes can serve one database.
+
+        Args:
+            url: The PostgreSQL URL.
+            redis_url: A Redis URL for the home feeds (extra ``redis``);
+                by default they are rows of the database.
+            schema: The PostgreSQL schema holding the store.
+            clock: Where time comes from.
+            policy: The length policy posts are measured with.
+            account_policy: The network's rules for handles and profiles.
+            **options: Passed to :class:`Microblog` (``timeline=``, ``retry=``...).
+
+        Raises:
+            StorageError: A server cannot be reached, or the schema is not
+                one this version can open.
+        """
+        from microblog_core.storage.postgres import PostgresStore
+
+        feeds = None
+        if redis_url is not None:
+            from microblog_core.storage.redis import RedisFeeds
+
+            feeds = RedisFeeds(redis_url, prefix=f"{schema}:")
+        store = PostgresStore(url, schema=schema, feeds=feeds)
+        try:
+            if "ids" not in options:
+                options["ids"] = store.id_generator(clock or SystemClock())
+            return cls(
+                store.unit_of_work,
+                clock=clock,
+                policy=policy,
+                account_policy=account_policy,
+                store=store,
+                **options,
+            )
+        except BaseException:
+            store.close()
+            raise
 
     def close(self) -> None:
         """Close the store, when the service owns one."""
@@ -1546,3 +1610,30 @@ class Microblog:
         from microblog_core.ranking.pipeline import ranked_timeline
 
         return ranked_timeline(self, viewer_id, ranker=ranker, limit=limit, cursor=cursor)
+
+
+# Every writing use case runs again whole on a transient storage error (see _retry).
+wrap_use_cases(
+    Microblog,
+    (
+        "approve_follow",
+        "block",
+        "delete_post",
+        "follow",
+        "hide_reply",
+        "like",
+        "mute",
+        "post",
+        "register",
+        "reject_follow",
+        "reply",
+        "repost",
+        "set_reply_gate",
+        "unblock",
+        "unfollow",
+        "unlike",
+        "unmute",
+        "unrepost",
+        "update_profile",
+    ),
+)

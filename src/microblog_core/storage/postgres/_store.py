@@ -13,6 +13,7 @@ import psycopg_pool
 from psycopg import conninfo
 
 from microblog_core import _checks
+from microblog_core.clock import Clock
 from microblog_core.errors import StorageError
 from microblog_core.models import Account, Follow, Post
 from microblog_core.ports import Store, UnitOfWork
@@ -29,6 +30,7 @@ from microblog_core.storage.postgres._schema import (
 )
 from microblog_core.storage.postgres._sql import statements
 from microblog_core.storage.postgres._unit import PostgresUnitOfWork, lock_space
+from microblog_core.writer_ids import WRITER_SLOTS, WriterIdGenerator
 
 __all__ = ["PostgresStore"]
 
@@ -95,6 +97,8 @@ class PostgresStore:
         # Row totals are split over shards; each store writes one, so writers do not queue.
         self._total_shard = random.randrange(TOTAL_SHARDS)  # not security
         self._lock_space = lock_space(self._schema)
+        self._writer_space = lock_space(f"writers:{self._schema}")
+        self._leases: list[psycopg.Connection[Any]] = []
         if isinstance(source, psycopg_pool.ConnectionPool):
             self._pool = source
             self._owns_pool = False
@@ -280,6 +284,43 @@ class PostgresStore:
             raise StorageError(f"the store for {self._where_schema} is closed")
         return PostgresUnitOfWork(self, readonly=readonly)
 
+    # -- writer ids --
+
+    def id_generator(self, clock: Clock) -> WriterIdGenerator:
+        """Return an id generator with a writer number leased from this database.
+
+        The lease is a session-level advisory lock held on a connection the
+        store keeps open until :meth:`close`; PostgreSQL releases it when the
+        process dies, so a crashed writer's number is free again at once.
+        Ids of writers sharing the database never collide.
+
+        Raises:
+            StorageError: Every writer number is held, or PostgreSQL failed.
+        """
+        if self._closed:
+            raise StorageError(f"the store for {self._where_schema} is closed")
+        try:
+            info = self._pool.conninfo
+            conn = psycopg.connect(info() if callable(info) else info, autocommit=True)
+        except psycopg.Error as exc:
+            raise translate(exc, self._where) from exc
+        try:
+            for writer in range(WRITER_SLOTS):
+                row = conn.execute(
+                    "SELECT pg_try_advisory_lock(%s, %s)", (self._writer_space, writer)
+                ).fetchone()
+                if row and row[0]:
+                    self._leases.append(conn)
+                    return WriterIdGenerator(clock, writer=writer)
+        except psycopg.Error as exc:
+            conn.close()
+            raise translate(exc, self._where) from exc
+        conn.close()
+        raise StorageError(
+            f"all {WRITER_SLOTS} writer numbers of {self._where_schema} are held by live "
+            "processes; no more writers can share this store"
+        )
+
     # -- bulk loading --
 
     @guarded
@@ -356,6 +397,9 @@ class PostgresStore:
             self.close()
 
     def _close_pool(self) -> None:
+        leases, self._leases = self._leases, []
+        for conn in leases:
+            conn.close()  # ends the session: its writer number is free again
         if self._owns_pool:
             self._pool.close()
 
