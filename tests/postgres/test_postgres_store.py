@@ -27,8 +27,12 @@ from microblog_core.models import (
 psycopg = pytest.importorskip("psycopg")
 pytest.importorskip("psycopg_pool")
 
-from microblog_core.storage.postgres import LATEST_VERSION, PostgresStore  # noqa: E402
-from microblog_core.storage.postgres import _errors, _sql  # noqa: E402
+from microblog_core.storage.postgres import (  # noqa: E402  # after the skip checks
+    LATEST_VERSION,
+    PostgresStore,
+    _errors,
+    _sql,
+)
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 BASE = id_at(T0)
@@ -118,9 +122,11 @@ def test_opening_twice_migrates_once_and_keeps_the_data(postgres_url: str, schem
         with first.unit_of_work() as unit:
             unit.accounts.add(account(1))
             unit.commit()
-    with PostgresStore(postgres_url, schema=schema) as second:
-        with second.unit_of_work(readonly=True) as unit:
-            assert unit.accounts.get(1) == account(1)
+    with (
+        PostgresStore(postgres_url, schema=schema) as second,
+        second.unit_of_work(readonly=True) as unit,
+    ):
+        assert unit.accounts.get(1) == account(1)
 
 
 def test_two_schemas_in_one_database_are_two_stores(postgres_pool: Any) -> None:
