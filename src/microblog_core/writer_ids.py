@@ -24,6 +24,7 @@ The stores hand writer numbers out as leases that end with the holder:
 
 import contextlib
 import os
+import threading
 from pathlib import Path
 from typing import IO, Final
 
@@ -72,13 +73,14 @@ class WriterIdGenerator(IdGenerator):
         (1, 2)
     """
 
-    __slots__ = ("_lease", "_writer")
+    __slots__ = ("_lease", "_lock", "_writer")
 
     def __init__(
         self, clock: Clock, *, writer: int, last_id: int = 0, lease: object = None
     ) -> None:
         super().__init__(clock, last_id=last_id)
         self._lease = lease  # kept alive with the generator: the writer number stays ours
+        self._lock = threading.Lock()
         number = _checks.count(writer, "writer")
         if number >= WRITER_SLOTS:
             raise InvalidIdError(
@@ -96,9 +98,15 @@ class WriterIdGenerator(IdGenerator):
     def next_id(self) -> int:
         """Return a new id with this writer's number, greater than every id returned before.
 
+        Thread-safe: the threads of one process can share a generator (and a service).
+
         Raises:
             InvalidIdError: The clock is outside the id range, or ids are exhausted.
         """
+        with self._lock:
+            return self._next()
+
+    def _next(self) -> int:
         floor = super().next_id()  # the plain candidate: max(ms << 16, last + 1)
         ms, low = floor >> SEQUENCE_BITS, floor & ((1 << SEQUENCE_BITS) - 1)
         writer, counter = low >> _COUNTER_BITS, low & (_COUNTER_LIMIT - 1)
