@@ -15,6 +15,7 @@ from typing import Any
 from microblog_core.errors import MicroblogError
 from microblog_core.service import Microblog
 
+
 def run(
     blog: Microblog, roots: list[int], ops: int, rng: random.Random, out: dict[str, Any]
 ) -> None:

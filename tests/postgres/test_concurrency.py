@@ -23,9 +23,7 @@ OPS = 40
 
 def _python(*args: str, **kwargs: Any) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.Popen(
-        [sys.executable, *args], cwd=ROOT, env=env, text=True, **kwargs
-    )
+    return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, text=True, **kwargs)
 
 
 def _set_up(url: str, schema: str) -> tuple[list[int], list[int]]:
@@ -56,11 +54,11 @@ def _check_invariants(pool: Any, schema: str) -> None:
             f"a.posts <> (SELECT count(*) FROM {s}.posts p WHERE p.author_id = a.id)"
         ).fetchall()
         assert wrong_accounts == []
-        totals = dict(
-            conn.execute(f"SELECT name, sum(n) FROM {s}.totals GROUP BY name").fetchall()
-        )
+        totals = dict(conn.execute(f"SELECT name, sum(n) FROM {s}.totals GROUP BY name").fetchall())
         assert totals["posts"] == conn.execute(f"SELECT count(*) FROM {s}.posts").fetchone()[0]
-        assert totals["accounts"] == conn.execute(f"SELECT count(*) FROM {s}.accounts").fetchone()[0]
+        assert (
+            totals["accounts"] == conn.execute(f"SELECT count(*) FROM {s}.accounts").fetchone()[0]
+        )
         double_reposts = conn.execute(
             f"SELECT author_id, repost_root_id FROM {s}.posts WHERE repost_root_id IS NOT NULL "
             "GROUP BY 1, 2 HAVING count(*) > 1"
@@ -105,9 +103,7 @@ def test_processes_and_threads_hammering_one_store_keep_every_invariant(
     deleted = {p for r in reports for p in r["deleted"]}
     assert created, "no post was written"
     with postgres_pool.connection() as conn:
-        stored = {
-            row[0] for row in conn.execute(f"SELECT id FROM {schema}.posts").fetchall()
-        }
+        stored = {row[0] for row in conn.execute(f"SELECT id FROM {schema}.posts").fetchall()}
         likes = {
             tuple(row) for row in conn.execute(f"SELECT account_id, post_id FROM {schema}.likes")
         }
@@ -168,7 +164,9 @@ def test_a_killed_writer_leaves_exactly_its_committed_units_and_feeds_rebuild(
         with postgres_pool.connection() as conn:
             stored = sorted(
                 row[0]
-                for row in conn.execute(f"SELECT id FROM {schema}.posts WHERE author_id = %s", (author.id,))
+                for row in conn.execute(
+                    f"SELECT id FROM {schema}.posts WHERE author_id = %s", (author.id,)
+                )
             )
         # Every post the writer reported committed is stored; at most the one unit in
         # flight when it died is stored without being reported.

@@ -126,7 +126,7 @@ class RedisFeeds:
             self._client = url
             self._where = "the given Redis client"
         elif isinstance(url, str):
-            self._where = f"Redis at {url.split('@')[-1]}"
+            self._where = f"Redis at {url.partition('://')[2].rpartition('@')[2] or url}"
             try:
                 self._client = redis.Redis.from_url(
                     url, socket_connect_timeout=wait, socket_timeout=wait
