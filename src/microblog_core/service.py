@@ -346,7 +346,10 @@ class Microblog:
             raise
 
     def close(self) -> None:
-        """Close the store, when the service owns one."""
+        """Close the store, when the service owns one, and give back a leased writer number."""
+        release = getattr(self.ids, "release", None)
+        if release is not None:
+            release()
         if self._store is not None:
             self._store.close()
 

@@ -120,6 +120,12 @@ class WriterIdGenerator(IdGenerator):
         self._last = candidate
         return candidate
 
+    def release(self) -> None:
+        """Give the writer number's lease back (when the generator has one). Harmless twice."""
+        lease, self._lease = self._lease, None
+        if lease is not None:
+            lease.release()
+
     def __repr__(self) -> str:
         return f"WriterIdGenerator({self._clock!r}, writer={self._writer}, last_id={self._last})"
 
