@@ -76,10 +76,15 @@ class WriterIdGenerator(IdGenerator):
     __slots__ = ("_lease", "_lock", "_writer")
 
     def __init__(
-        self, clock: Clock, *, writer: int, last_id: int = 0, lease: object = None
+        self,
+        clock: Clock,
+        *,
+        writer: int,
+        last_id: int = 0,
+        lease: "FileWriterLease | None" = None,
     ) -> None:
         super().__init__(clock, last_id=last_id)
-        self._lease: FileWriterLease | None = lease  # kept alive with the generator: the writer number stays ours
+        self._lease = lease  # kept alive with the generator: the writer number stays ours
         self._lock = threading.Lock()
         number = _checks.count(writer, "writer")
         if number >= WRITER_SLOTS:

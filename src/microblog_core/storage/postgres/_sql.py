@@ -34,9 +34,7 @@ TEMPLATES: Final[dict[str, str]] = {
         "INSERT INTO {s}.accounts (id, handle, handle_key, created_at, display_name, bio, kind, "
         "verified, locked) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
     ),
-    "account_clash": (
-        "SELECT bool_or(id = %s) FROM {s}.accounts WHERE id = %s OR handle_key = %s"
-    ),
+    "account_clash": ("SELECT bool_or(id = %s) FROM {s}.accounts WHERE id = %s OR handle_key = %s"),
     "handle_owner": "SELECT id FROM {s}.accounts WHERE handle_key = %s",
     "update_account": (
         "UPDATE {s}.accounts SET handle = %s, handle_key = %s, created_at = %s, "
