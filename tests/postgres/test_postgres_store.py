@@ -237,6 +237,8 @@ _IDS = (pid(0), MAX_ID)
 PLANNED = [
     ("author stream", "by_author_desc", (1, *_IDS, 50), "posts_by_author"),
     ("author stream up", "by_author_asc", (1, *_IDS, 50), "posts_by_author"),
+    ("stream heads", "heads_desc", ([1, 2, 3], *_IDS, 2), "posts_by_author"),
+    ("stream heads up", "heads_asc", ([1, 2, 3], *_IDS, 2), "posts_by_author"),
     ("followers", "followers_of", (1, 0, 100), "follows_by_followee"),
     ("follower ids", "follower_ids", (1,), "follows_by_followee"),
     ("following", "following_of", (1, 0, 100), "follows_pkey"),

@@ -83,6 +83,16 @@ TEMPLATES: Final[dict[str, str]] = {
         f"SELECT {_P} FROM {{s}}.posts WHERE author_id = %s AND id >= %s AND id <= %s "
         "ORDER BY id LIMIT %s"
     ),
+    "heads_desc": (
+        f"SELECT {_PP} FROM unnest(%s::bigint[]) AS a (id) CROSS JOIN LATERAL (SELECT {_P} "
+        "FROM {s}.posts WHERE author_id = a.id AND id >= %s AND id <= %s ORDER BY id DESC "
+        "LIMIT %s) AS p"
+    ),
+    "heads_asc": (
+        f"SELECT {_PP} FROM unnest(%s::bigint[]) AS a (id) CROSS JOIN LATERAL (SELECT {_P} "
+        "FROM {s}.posts WHERE author_id = a.id AND id >= %s AND id <= %s ORDER BY id "
+        "LIMIT %s) AS p"
+    ),
     "replies_to": (f"SELECT {_P} FROM {{s}}.posts WHERE reply_parent_id = %s ORDER BY id LIMIT %s"),
     "in_thread": f"SELECT {_P} FROM {{s}}.posts WHERE reply_root_id = %s ORDER BY id",
     "reposts_of": f"SELECT {_P} FROM {{s}}.posts WHERE repost_root_id = %s ORDER BY id LIMIT %s",

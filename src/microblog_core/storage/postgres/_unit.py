@@ -98,6 +98,9 @@ class PostgresUnitOfWork:
         self._outer: PostgresUnitOfWork | None = None
         self._dangling: bool | None = None
         self._locked_pairs: set[tuple[int, int]] = set()
+        # Streams opened and not yet read, and heads fetched for them, by (low, high, asc).
+        self._pending_heads: dict[tuple[int, int, bool], dict[int, None]] = {}
+        self._heads: dict[tuple[int, int, bool], dict[int, list[tuple[Any, ...]]]] = {}
         self.accounts = Accounts(self)
         self.posts = Posts(self)
         self.relations = Relations(self)
@@ -117,6 +120,8 @@ class PostgresUnitOfWork:
         return self._begin(write=False)
 
     def _writer(self) -> psycopg.Connection[Any]:
+        if self._heads:
+            self._heads.clear()  # fetched stream heads may be stale after a write
         if self._can_write and self._thread == threading.get_ident():
             return self._conn  # type: ignore[return-value]  # set while _can_write
         return self._begin(write=True)
@@ -219,6 +224,8 @@ class PostgresUnitOfWork:
     def _end_transaction(self) -> None:
         self._dangling = None
         self._locked_pairs.clear()
+        self._pending_heads.clear()
+        self._heads.clear()
         self._in_transaction = False
         self._can_read = False
         self._can_write = False
