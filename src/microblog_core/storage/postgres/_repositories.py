@@ -58,7 +58,7 @@ _EMPTY_RANGE: Final = (1, 0)
 # A k-way merge reads the head of every followee's stream but pops only a page's
 # worth: small first chunks (fetched together) keep the heads cheap, doubling keeps
 # long scans short.
-_STREAM_FIRST_CHUNK: Final = 2
+_STREAM_FIRST_CHUNK: Final = 1
 _STREAM_MAX_CHUNK: Final = 256
 
 
@@ -359,7 +359,7 @@ class Posts(_Repository):
         min_id: PostId | None = None,
         ascending: bool = False,
     ) -> Iterator[Post]:
-        """Iterate lazily: keyset pages of 2 rows, doubling up to 256 rows a query.
+        """Iterate lazily: keyset pages of 1 row, doubling up to 256 rows a query.
 
         The first page of every stream opened and not yet read in this unit is
         fetched in one query (a lateral join over the authors), so a k-way
