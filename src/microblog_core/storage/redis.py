@@ -39,7 +39,7 @@ from microblog_core.storage._external_feeds import BufferedFeeds, Guard
 if TYPE_CHECKING:
     import redis as redis_py
 
-__all__ = ["RedisFeeds"]
+__all__ = ["RedisFeedBuffer", "RedisFeeds"]
 
 _log = logging.getLogger(__name__)
 
@@ -319,6 +319,7 @@ class RedisFeedBuffer:
     def insert(
         self, reader_ids: Iterable[AccountId], post_id: PostId, author_id: AccountId, *, cap: int
     ) -> None:
+        """Buffer one post for each reader's feed, trimmed to ``cap`` (see the port)."""
         readers = [
             _checks.stored_id(r, "reader_ids")
             for r in _checks.iterable(reader_ids, "reader_ids", "ids")
@@ -335,6 +336,7 @@ class RedisFeedBuffer:
     def merge(
         self, reader_id: AccountId, entries: Iterable[tuple[PostId, AccountId]], *, cap: int
     ) -> None:
+        """Buffer many ``(post_id, author_id)`` entries for one reader's feed."""
         reader = _checks.stored_id(reader_id, "reader_id")
         limit = _checks.limit(cap, "cap")
         pairs: dict[int, int] = {}
@@ -353,6 +355,7 @@ class RedisFeedBuffer:
         self._touched.add(reader)
 
     def remove_posts(self, reader_ids: Iterable[AccountId], post_ids: Iterable[PostId]) -> None:
+        """Buffer dropping the posts from the readers' feeds."""
         readers = [r for r in _checks.lookup_ids(reader_ids, "reader_ids") if 0 < r <= MAX_ID]
         posts = [p for p in _checks.lookup_ids(post_ids, "post_ids") if 0 < p <= MAX_ID]
         self._guard(True)
@@ -361,6 +364,7 @@ class RedisFeedBuffer:
             self._touched.update(readers)
 
     def remove_author(self, reader_id: AccountId, author_id: AccountId) -> None:
+        """Buffer dropping every entry by ``author_id`` from the reader's feed."""
         reader = _key_id(reader_id, "reader_id")
         author = _key_id(author_id, "author_id")
         self._guard(True)
@@ -369,6 +373,7 @@ class RedisFeedBuffer:
             self._touched.add(reader)
 
     def clear(self, reader_id: AccountId) -> None:
+        """Buffer emptying the reader's feed."""
         reader = _key_id(reader_id, "reader_id")
         self._guard(True)
         if reader:
@@ -411,6 +416,7 @@ class RedisFeedBuffer:
         limit: int = 20,
         ascending: bool = False,
     ) -> list[PostId]:
+        """Return post ids of the reader's feed within the bounds, with this unit's writes."""
         reader = _key_id(reader_id, "reader_id")
         low, high = _bounds(max_id, min_id)
         size = _checks.limit(limit)
@@ -422,6 +428,7 @@ class RedisFeedBuffer:
         return [PostId(p) for p in posts[:size]]
 
     def size(self, reader_id: AccountId) -> int:
+        """Return how many entries the reader's feed holds, with this unit's writes."""
         reader = _key_id(reader_id, "reader_id")
         self._guard(False)
         if reader not in self._touched:

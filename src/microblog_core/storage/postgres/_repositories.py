@@ -60,6 +60,7 @@ _EMPTY_RANGE: Final = (1, 0)
 # long scans short.
 _STREAM_FIRST_CHUNK: Final = 1
 _STREAM_MAX_CHUNK: Final = 256
+_MERGED_FIRST_PAGE: Final = 64
 
 
 def _key(value: object, field: str) -> int:
@@ -412,6 +413,36 @@ class Posts(_Repository):
             else:
                 high = rows[-1][0] - 1
             size = min(size * 2, _STREAM_MAX_CHUNK)
+
+    @guarded
+    def merged_streams(
+        self, author_ids: Iterable[AccountId], *, max_id: PostId | None = None
+    ) -> Iterator[Post]:
+        """Merge several authors' posts newest first, in SQL (a fast path of this adapter).
+
+        The same items as merging :meth:`stream` of each author (authors named
+        twice count once), read in keyset pages of one query each, 64 rows
+        first, doubling: a home page over 1,000 followees is one round trip.
+        Fan-out on read uses it when the adapter offers it.
+        """
+        authors = list(dict.fromkeys(_keys(author_ids, "author_ids")))
+        high = _bounds(max_id, None)[1]
+        self._u._reader()
+        return self._merged(authors, high)
+
+    def _merged(self, authors: list[int], high: int) -> Iterator[Post]:
+        size = _MERGED_FIRST_PAGE
+        while authors and high >= 1:
+            try:
+                rows = self._all("merged_desc", (authors, high, size))
+            except Exception as exc:
+                raise translate(exc) from exc
+            for row in rows:
+                yield post_from_row(row)
+            if len(rows) < size:
+                return
+            high = rows[-1][0] - 1
+            size = min(size * 2, _STREAM_MAX_CHUNK * 4)
 
     @guarded
     def replies_to(self, post_id: PostId, *, limit: int | None = None) -> list[Post]:

@@ -83,6 +83,10 @@ TEMPLATES: Final[dict[str, str]] = {
         f"SELECT {_P} FROM {{s}}.posts WHERE author_id = %s AND id >= %s AND id <= %s "
         "ORDER BY id LIMIT %s"
     ),
+    "merged_desc": (
+        f"SELECT {_P} FROM {{s}}.posts WHERE author_id = ANY(%s::bigint[]) AND id <= %s "
+        "ORDER BY id DESC LIMIT %s"
+    ),
     "heads_desc": (
         f"SELECT {_PP} FROM unnest(%s::bigint[]) AS a (id) CROSS JOIN LATERAL (SELECT {_P} "
         "FROM {s}.posts WHERE author_id = a.id AND id >= %s AND id <= %s ORDER BY id DESC "
