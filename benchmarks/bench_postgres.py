@@ -282,15 +282,22 @@ def main() -> None:
     parser.add_argument("--followers", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--quick", action="store_true", help="a tenth of every size")
+    parser.add_argument(
+        "--only", choices=("bulk", "fan-out", "home", "throughput"), help="run one part"
+    )
     args = parser.parse_args()
     if args.quick:
         args.bulk, args.small, args.large = args.bulk // 10, args.small // 10, args.large // 10
         args.followers, args.seconds = args.followers // 10, 3.0
     try:
-        bench_bulk(args.bulk)
-        bench_fan_out(args.followers)
-        bench_home(args.small, args.large)
-        bench_throughput(args.seconds)
+        if args.only in (None, "bulk"):
+            bench_bulk(args.bulk)
+        if args.only in (None, "fan-out"):
+            bench_fan_out(args.followers)
+        if args.only in (None, "home"):
+            bench_home(args.small, args.large)
+        if args.only in (None, "throughput"):
+            bench_throughput(args.seconds)
     finally:
         drop_all()
 
