@@ -64,6 +64,7 @@ class WriterIdGenerator(IdGenerator):
 
     Example:
         >>> from microblog_core.clock import ManualClock
+        >>> from microblog_core.writer_ids import WriterIdGenerator
         >>> a = WriterIdGenerator(ManualClock(), writer=1)
         >>> b = WriterIdGenerator(ManualClock(), writer=2)
         >>> first_a, first_b = a.next_id(), b.next_id()
