@@ -40,6 +40,7 @@ from microblog_core.storage.postgres._rows import (
     block_from_row,
     follow_from_row,
     follow_params,
+    ints,
     like_from_row,
     micros,
     mute_from_row,
@@ -182,7 +183,7 @@ class Accounts(_Repository):
         keys = _keys(account_ids, "account_ids")
         if not keys:
             return {}
-        accounts = (account_from_row(row) for row in self._all("accounts_by_ids", (keys,)))
+        accounts = (account_from_row(row) for row in self._all("accounts_by_ids", (ints(keys),)))
         return {account.id: account for account in accounts}
 
     @guarded
@@ -226,7 +227,7 @@ class Posts(_Repository):
         if post.tags:
             self._write("insert_tags", (list(post.tags), post_id))
         if post.mentions:
-            self._write("insert_mentions", (list(post.mentions), post_id))
+            self._write("insert_mentions", (ints(post.mentions), post_id))
         unit._move_account(post.author_id, 2, 1)
         unit._new_totals[1] += 1
         reply, shared, quoted = post.reply_to, post.repost_of, post.quote_of
@@ -284,8 +285,8 @@ class Posts(_Repository):
             self._write("delete_tags", (post.id, list(old.tags)))
             self._write("insert_tags", (list(post.tags), post.id))
         if old.mentions != post.mentions:
-            self._write("delete_mentions", (post.id, list(old.mentions)))
-            self._write("insert_mentions", (list(post.mentions), post.id))
+            self._write("delete_mentions", (post.id, ints(old.mentions)))
+            self._write("insert_mentions", (ints(post.mentions), post.id))
 
     @guarded
     def remove(self, post_id: PostId) -> Post:
@@ -299,7 +300,7 @@ class Posts(_Repository):
         if post.tags:
             self._write("delete_tags", (key, list(post.tags)))
         if post.mentions:
-            self._write("delete_mentions", (key, list(post.mentions)))
+            self._write("delete_mentions", (key, ints(post.mentions)))
         replies, reposts, quotes = self._write("delete_post", (key,)).fetchone()
         unit._move_account(post.author_id, 2, -1)
         unit._new_totals[1] -= 1
@@ -332,7 +333,7 @@ class Posts(_Repository):
         keys = _keys(post_ids, "post_ids")
         if not keys:
             return {}
-        posts = (post_from_row(row) for row in self._all("posts_by_ids", (keys,)))
+        posts = (post_from_row(row) for row in self._all("posts_by_ids", (ints(keys),)))
         return {post.id: post for post in posts}
 
     def _posts(self, name: str, params: Any) -> list[Post]:
@@ -385,7 +386,7 @@ class Posts(_Repository):
         low, high, ascending = shape
         name = "heads_asc" if ascending else "heads_desc"
         heads: dict[int, list[tuple[Any, ...]]] = {a: [] for a in waiting}
-        for row in self._all(name, (list(waiting), low, high, _STREAM_FIRST_CHUNK)):
+        for row in self._all(name, (ints(waiting), low, high, _STREAM_FIRST_CHUNK)):
             heads[row[1]].append(row)
         mine = heads.pop(author)
         unit._heads.setdefault(shape, {}).update(heads)
@@ -428,9 +429,9 @@ class Posts(_Repository):
         authors = list(dict.fromkeys(_keys(author_ids, "author_ids")))
         high = _bounds(max_id, None)[1]
         self._u._reader()
-        return self._merged(authors, high)
+        return self._merged(ints(authors) if authors else "", high)
 
-    def _merged(self, authors: list[int], high: int) -> Iterator[Post]:
+    def _merged(self, authors: str, high: int) -> Iterator[Post]:
         size = _MERGED_FIRST_PAGE
         while authors and high >= 1:
             try:
@@ -533,7 +534,7 @@ class Relations(_Repository):
     __slots__ = ()
 
     def _missing(self, first: int, second: int) -> NotFoundError:
-        present = {row[0] for row in self._all("accounts_present", ([first, second],))}
+        present = {row[0] for row in self._all("accounts_present", (ints((first, second)),))}
         return NotFoundError("account", first if first not in present else second)
 
     def _upsert(self, name: str, params: tuple[Any, ...], first: int, second: int) -> Any:
@@ -761,10 +762,13 @@ class Feeds(_Repository):
     def _add(self, readers: list[int], posts: list[int], authors: list[int], cap: int) -> None:
         if not readers:
             return
-        added = [row[0] for row in self._write("feed_add_many", (readers, posts, authors))]
+        added = [
+            row[0]
+            for row in self._write("feed_add_many", (ints(readers), ints(posts), ints(authors)))
+        ]
         if not added:
             return
-        self._write("feed_grow", (added,))
+        self._write("feed_grow", (ints(added),))
 
     @guarded
     def insert(
@@ -786,7 +790,7 @@ class Feeds(_Repository):
     def _trim_over(self, readers: list[int], cap: int) -> None:
         if not readers:
             return
-        for reader, size in self._all("feeds_over", (readers, cap)):
+        for reader, size in self._all("feeds_over", (ints(readers), cap)):
             self._write("feed_trim", {"r": reader, "n": size - cap})
             self._write("feed_set_size", (cap, reader))
 
@@ -810,9 +814,9 @@ class Feeds(_Repository):
         self._u._writer()
         if not posts or not readers:
             return
-        removed = [row[0] for row in self._write("feed_remove_posts", (readers, posts))]
+        removed = [row[0] for row in self._write("feed_remove_posts", (ints(readers), ints(posts)))]
         if removed:
-            self._write("feed_shrink_many", (removed,))
+            self._write("feed_shrink_many", (ints(removed),))
 
     @guarded
     def remove_author(self, reader_id: AccountId, author_id: AccountId) -> None:

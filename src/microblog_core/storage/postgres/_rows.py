@@ -8,6 +8,7 @@ text (``NULL`` when empty).
 """
 
 import json
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, Final, TypeVar
 
@@ -43,6 +44,7 @@ __all__ = [
     "follow_from_row",
     "follow_params",
     "instant",
+    "ints",
     "like_from_row",
     "micros",
     "mute_from_row",
@@ -66,6 +68,16 @@ ACCOUNT_COLUMNS: Final = "id, handle, created_at, display_name, bio, kind, verif
 
 FOLLOW_COLUMNS: Final = "follower_id, followee_id, created_at, show_reposts, notify, languages"
 """The columns shared by ``follows`` and ``follow_requests``."""
+
+
+def ints(values: Iterable[int]) -> str:
+    """Return ints as a PostgreSQL array literal, for a ``%s::bigint[]`` parameter.
+
+    Much cheaper than letting psycopg dump a list element by element (a home
+    page passes a thousand followee ids); the values are ints, so nothing
+    needs quoting.
+    """
+    return "{" + ",".join(map(str, values)) + "}"
 
 
 def micros(value: datetime) -> int:

@@ -25,6 +25,7 @@ from microblog_core.storage.postgres._repositories import (
     Posts,
     Relations,
 )
+from microblog_core.storage.postgres._rows import ints
 from microblog_core.storage.postgres._schema import TOTAL_SHARDS
 
 if TYPE_CHECKING:
@@ -213,8 +214,8 @@ class PostgresUnitOfWork:
             if any(counts)
         )
         if moves:
-            ids, followers, following, posts = (list(column) for column in zip(*moves, strict=True))
-            conn.execute(self._sql["move_account_counters"], (ids, followers, following, posts))
+            columns = [ints(column) for column in zip(*moves, strict=True)]
+            conn.execute(self._sql["move_account_counters"], columns)
         shard = random.randrange(TOTAL_SHARDS)  # spreads writers, not security
         for name, delta in zip(("accounts", "posts"), self._new_totals, strict=True):
             if delta:
