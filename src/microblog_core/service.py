@@ -95,7 +95,7 @@ if TYPE_CHECKING:
     from microblog_core.ranking.pipeline import RankedPage, Ranker
     from microblog_core.timelines import TimelinePage, TimelineStrategy
 
-__all__ = ["AccountPage", "Microblog", "PostPage", "Projector"]
+__all__ = ["AccountPage", "Microblog", "PostPage", "Projector", "RetryPolicy", "RetryStats"]
 
 
 _ENTITY_KINDS = (EntityKind.MENTION, EntityKind.HASHTAG, EntityKind.TOPIC)
