@@ -200,6 +200,22 @@ def test_a_lost_connection_is_transient_and_the_store_recovers(store: PostgresSt
         unit.commit()
 
 
+def test_a_connection_lost_during_the_commit_is_not_retried(store: PostgresStore) -> None:
+    """The server may have committed: running the use case again could write it twice."""
+    with store.unit_of_work() as unit:
+        unit.accounts.add(account(1))
+        unit.commit()
+    with store.unit_of_work() as unit:
+        assert unit.relations.remove_follow(1, 1) is None  # a write with nothing to flush
+        conn = unit._conn
+        assert conn is not None
+        with store.pool.connection() as killer:
+            killer.execute("SELECT pg_terminate_backend(%s)", (conn.info.backend_pid,))
+        with pytest.raises(StorageError, match="may or may not have been written") as caught:
+            unit.commit()
+        assert not isinstance(caught.value, TransientStorageError)
+
+
 def test_a_closed_store_refuses_units(postgres_pool: Any, schema: str) -> None:
     s = PostgresStore(postgres_pool, schema=schema)
     s.close()

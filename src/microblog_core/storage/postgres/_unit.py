@@ -297,7 +297,7 @@ class PostgresUnitOfWork:
             try:
                 if not self._readonly:
                     self._flush(conn)
-                conn.execute("COMMIT")
+                self._commit(conn)
             except BaseException:
                 self._forget_pending()
                 self._rollback_quietly(conn)
@@ -308,6 +308,19 @@ class PostgresUnitOfWork:
                 self._end_transaction()
         if self._external is not None:
             self._external.apply()
+
+    def _commit(self, conn: psycopg.Connection[Any]) -> None:
+        try:
+            conn.execute("COMMIT")
+        except psycopg.OperationalError as exc:
+            if not conn.broken or self._readonly:
+                raise
+            # Lost during the COMMIT itself: the server may have committed. Running
+            # the use case again could write it twice, so this is not transient.
+            raise StorageError(
+                f"the connection to {self._store._where} was lost while the unit was "
+                f"committing; it may or may not have been written ({exc})"
+            ) from exc
 
     @staticmethod
     def _rollback_quietly(conn: psycopg.Connection[Any]) -> None:
