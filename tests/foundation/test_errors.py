@@ -16,6 +16,7 @@ from microblog_core.errors import (
     PermissionDeniedError,
     StorageError,
     TextTooLongError,
+    TransientStorageError,
     ValidationError,
 )
 
@@ -35,6 +36,7 @@ EXAMPLES: list[tuple[MicroblogError, tuple[type[BaseException], ...]]] = [
     (DuplicateHandleError("Alice"), (ConflictError,)),
     (DuplicateRepostError(1, 2), (ConflictError,)),
     (StorageError("disk on fire"), (OSError,)),
+    (TransientStorageError("serialization failure"), (StorageError, OSError)),
 ]
 
 
