@@ -355,9 +355,13 @@ def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str])
     from microblog_core.sim.report import SimulationMetrics, format_report, summarise
     from microblog_core.text import policy_named
 
-    if sum(bool(x) for x in (args.db, args.memory, args.postgres)) > 1:
+    if args.db and args.memory:
+        raise ValidationError("choose --db PATH or --memory, not both", field="db", value=args.db)
+    if args.postgres and (args.db or args.memory):
         raise ValidationError(
-            "choose one of --db PATH, --memory and --postgres URL", field="db", value=args.db
+            "choose --postgres URL or --db PATH / --memory, not both",
+            field="postgres",
+            value=args.postgres,
         )
     if args.redis and not args.postgres:
         raise ValidationError("--redis goes with --postgres URL", field="redis", value=args.redis)
