@@ -44,8 +44,13 @@ from microblog_core.models import (
     FollowRequest,
     Like,
     Mute,
+    Notification,
+    NotificationGroupHead,
+    NotificationKind,
+    Pin,
     Post,
     PostCounters,
+    PostVersion,
 )
 
 __all__ = [
@@ -54,6 +59,9 @@ __all__ = [
     "EngagementRepository",
     "FeedRepository",
     "MergedStreams",
+    "NotificationRepository",
+    "PinRepository",
+    "PostHistoryRepository",
     "PostRepository",
     "Projector",
     "ReadPort",
@@ -544,6 +552,21 @@ class UnitOfWork(Protocol):
         """The home-feed repository of this unit."""
         ...
 
+    @property
+    def notifications(self) -> "NotificationRepository":
+        """The notification repository of this unit."""
+        ...
+
+    @property
+    def pins(self) -> "PinRepository":
+        """The pinned-post repository of this unit."""
+        ...
+
+    @property
+    def history(self) -> "PostHistoryRepository":
+        """The post edit-history repository of this unit."""
+        ...
+
     def __enter__(self) -> Self:
         """Begin the unit."""
         ...
@@ -618,4 +641,159 @@ class Projector(Protocol):
 
     def project(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
         """Apply ``events`` (just written by a use case) to the read model through ``uow``."""
+        ...
+
+
+class NotificationRepository(Protocol):
+    """Notifications per recipient, their Mastodon 4.3 groups, and a read marker.
+
+    Guarantees:
+        - ``add`` raises ``ConflictError`` for a taken id and ``NotFoundError``
+          when the recipient does not exist.
+        - Pages run newest first by id (oldest first with ``ascending=True``),
+          with exclusive ``max_id`` / ``min_id`` bounds, as post pages do.
+        - Every notification belongs to the group named by its
+          :attr:`~microblog_core.models.Notification.group_key`; ``groups``
+          returns each group's newest id and size, always equal to a recount
+          of the stored notifications, and pages groups by that newest id.
+        - The ``remove_*`` methods delete and return what they matched; the
+          groups shrink with them (an emptied group disappears).
+        - The read marker is one id per account (None until set).
+    """
+
+    def add(self, notification: Notification) -> None:
+        """Store a notification.
+
+        Raises:
+            ConflictError: The id is taken.
+            NotFoundError: The recipient does not exist.
+        """
+        ...
+
+    def find(self, notification_id: int) -> Notification | None:
+        """Return the notification, or None."""
+        ...
+
+    def last_id(self) -> int | None:
+        """Return the largest stored notification id (of any account), or None."""
+        ...
+
+    def page(
+        self,
+        account_id: AccountId,
+        *,
+        max_id: int | None = None,
+        min_id: int | None = None,
+        limit: int = 40,
+        ascending: bool = False,
+    ) -> Sequence[Notification]:
+        """Return up to ``limit`` of the account's notifications within the bounds."""
+        ...
+
+    def count(self, account_id: AccountId, *, min_id: int | None = None) -> int:
+        """Return how many notifications the account has with id above ``min_id``."""
+        ...
+
+    def groups(
+        self,
+        account_id: AccountId,
+        *,
+        max_id: int | None = None,
+        min_id: int | None = None,
+        limit: int = 40,
+        ascending: bool = False,
+    ) -> Sequence[NotificationGroupHead]:
+        """Return up to ``limit`` of the account's groups whose newest id is within the bounds."""
+        ...
+
+    def in_group(
+        self, account_id: AccountId, group_key: str, *, limit: int = 8
+    ) -> Sequence[Notification]:
+        """Return the newest ``limit`` notifications of one group, newest first."""
+        ...
+
+    def remove_caused(
+        self,
+        account_id: AccountId,
+        kind: NotificationKind,
+        from_account_id: AccountId,
+        post_id: PostId | None,
+    ) -> Sequence[Notification]:
+        """Delete the account's notifications of ``kind`` by ``from_account_id`` about ``post_id``.
+
+        ``post_id`` None matches the notifications about no post (follows).
+        """
+        ...
+
+    def remove_about(self, post_id: PostId) -> Sequence[Notification]:
+        """Delete every notification (of any recipient) about ``post_id``."""
+        ...
+
+    def remove_between(self, a: AccountId, b: AccountId) -> Sequence[Notification]:
+        """Delete the notifications ``a`` caused ``b`` and ``b`` caused ``a`` (after a block)."""
+        ...
+
+    def read_marker(self, account_id: AccountId) -> int | None:
+        """Return the id of the last notification the account has read, or None."""
+        ...
+
+    def set_read_marker(self, account_id: AccountId, last_read_id: int) -> None:
+        """Set the account's read marker.
+
+        Raises:
+            NotFoundError: The account does not exist.
+        """
+        ...
+
+
+class PinRepository(Protocol):
+    """Posts pinned to their author's profile.
+
+    Guarantees:
+        - One pin per (account, post): a second ``add`` raises ``ConflictError``.
+        - ``add`` raises ``NotFoundError`` when the account or the post does not exist.
+        - ``pinned_by`` runs newest pin first (ties by post id, newest first).
+    """
+
+    def add(self, pin: Pin) -> None:
+        """Store a pin.
+
+        Raises:
+            ConflictError: The post is pinned already.
+            NotFoundError: The account or the post does not exist.
+        """
+        ...
+
+    def remove(self, account_id: AccountId, post_id: PostId) -> Pin | None:
+        """Delete a pin and return it, or None."""
+        ...
+
+    def pinned_by(self, account_id: AccountId) -> Sequence[Pin]:
+        """Return the account's pins, newest first."""
+        ...
+
+
+class PostHistoryRepository(Protocol):
+    """The earlier versions of edited posts.
+
+    Guarantees:
+        - ``versions`` returns a post's versions in the order they were added
+          (oldest first), whatever their times.
+        - ``add`` raises ``NotFoundError`` when the post does not exist.
+    """
+
+    def add(self, version: PostVersion) -> None:
+        """Append an earlier version of a post.
+
+        Raises:
+            NotFoundError: The post does not exist.
+        """
+        ...
+
+    def versions(self, post_id: PostId) -> Sequence[PostVersion]:
+        """Return the post's earlier versions, oldest first (empty for an unedited post)."""
+        ...
+
+    def remove_all(self, post_id: PostId) -> int:
+        """Delete a post's history; return how many versions it had."""
         ...

@@ -46,10 +46,15 @@ from microblog_core.models import (
     Liked,
     Mute,
     Muted,
+    NotificationsRead,
+    Pin,
+    Pinned,
     Post,
     PostCounters,
     PostDeleted,
+    PostEdited,
     PostPublished,
+    PostVersion,
     ProfileUpdated,
     QuotePolicy,
     Relationship,
@@ -61,6 +66,7 @@ from microblog_core.models import (
     Unfollowed,
     Unliked,
     Unmuted,
+    Unpinned,
     Unreposted,
     Visibility,
 )
@@ -82,6 +88,13 @@ from microblog_core.rules import (
     reply_ref_for,
     repost_visibility,
 )
+from microblog_core.rules.edits import (
+    DEFAULT_MAX_PINS,
+    MASTODON_EDITS,
+    EditPolicy,
+    check_edit,
+    check_pin,
+)
 from microblog_core.text import (
     TWITTER_V3,
     EntityKind,
@@ -98,6 +111,11 @@ from microblog_core.timelines import (
     hashtag_timeline,
     mentions_timeline,
     public_timeline,
+)
+from microblog_core.timelines.notifications import (
+    NotificationPage,
+    NotificationProjector,
+    notifications,
 )
 from microblog_core.timelines.ranked import RankedPage, Ranker, ranked_timeline
 from microblog_core.timelines.viewers import lookup_viewer
@@ -183,6 +201,8 @@ class Microblog:
         local_domain: str | None = None,
         store: Store | None = None,
         timeline: TimelineStrategy | None = None,
+        edit_policy: EditPolicy = MASTODON_EDITS,
+        max_pins: int = DEFAULT_MAX_PINS,
     ) -> None:
         """Build a service over a storage backend.
 
@@ -201,7 +221,16 @@ class Microblog:
                 :mod:`microblog_core.timelines`. A strategy that is also a
                 :class:`~microblog_core.ports.Projector` (it keeps feeds) is
                 registered with :meth:`add_projector`.
+            edit_policy: How often and how long posts may be edited
+                (:data:`~microblog_core.rules.edits.MASTODON_EDITS` by default).
+            max_pins: Posts an account may pin (5, as Mastodon).
+
+        Raises:
+            ValidationError: ``edit_policy`` or ``max_pins`` is of the wrong kind.
         """
+        _checks.instance(edit_policy, EditPolicy, "edit_policy")
+        self.edit_policy = edit_policy
+        self.max_pins = _checks.limit(max_pins, "max_pins")
         self.clock: Clock = clock or SystemClock()
         self.policy = policy
         self.account_policy = account_policy
@@ -214,6 +243,7 @@ class Microblog:
         self.timeline: TimelineStrategy = FanOutOnRead() if timeline is None else timeline
         if isinstance(self.timeline, Projector):
             self.add_projector(self.timeline)
+        self.add_projector(NotificationProjector(self.clock))
 
     # -- construction -------------------------------------------------------
 
@@ -1126,6 +1156,8 @@ class Microblog:
                 for repost in batch:
                     uow.posts.remove(repost.id)
                     removed.append(repost.id)
+            uow.pins.remove(post.author_id, post.id)
+            uow.history.remove_all(post.id)
             uow.posts.remove(post.id)
             events.append(PostDeleted(post=post, removed_reposts=tuple(removed), occurred_at=now))
         return post
@@ -1431,10 +1463,15 @@ class Microblog:
     ) -> TimelinePage:
         """Return an account's own timeline as ``viewer_id`` sees it.
 
+        The first page (no ``max_id``, ``since_id`` or ``min_id``) starts with
+        the account's pinned posts the viewer may see, newest pin first, as a
+        Mastodon profile shows them; they are not repeated below, and the
+        cursors are those of the rest of the page.
+
         Raises:
             NotFoundError: No such account.
         """
-        return account_timeline(
+        page = account_timeline(
             self,
             account_id,
             viewer_id=viewer_id,
@@ -1443,6 +1480,18 @@ class Microblog:
             max_id=max_id,
             since_id=since_id,
             min_id=min_id,
+        )
+        if max_id is not None or since_id is not None or min_id is not None:
+            return page
+        pinned = self.pinned_posts(account_id, viewer_id=viewer_id)
+        if not pinned:
+            return page
+        ids = {p.id for p in pinned}
+        return TimelinePage(
+            items=(*pinned, *(p for p in page.items if p.id not in ids)),
+            roots=page.roots,
+            next_max_id=page.next_max_id,
+            prev_min_id=page.prev_min_id,
         )
 
     def hashtag_timeline(
@@ -1514,3 +1563,211 @@ class Microblog:
         return ranked_timeline(
             self, viewer_id, ranker=ranker, limit=limit, cursor=cursor, timeline=self.timeline
         )
+
+    # -- notifications (read model in microblog_core.timelines.notifications) --
+
+    def notifications(
+        self,
+        account_id: AccountId,
+        *,
+        grouped: bool = False,
+        max_id: int | None = None,
+        since_id: int | None = None,
+        min_id: int | None = None,
+        limit: int = 40,
+    ) -> NotificationPage:
+        """Return a page of an account's notifications, newest first, with Mastodon's paging.
+
+        Args:
+            account_id: The recipient.
+            grouped: Group likes, reposts and follows by target and kind
+                (Mastodon 4.3's grouped notifications); mentions are never grouped.
+            max_id: Only notifications (groups) older than this id.
+            since_id: Only notifications newer than this id, newest first.
+            min_id: The notifications immediately newer than this id.
+            limit: Notifications (or groups) per page, 1 to 80.
+
+        Raises:
+            NotFoundError: No such account.
+            ValidationError: A bad limit or paging id.
+        """
+        return notifications(
+            self,
+            account_id,
+            grouped=grouped,
+            max_id=max_id,
+            since_id=since_id,
+            min_id=min_id,
+            limit=limit,
+        )
+
+    def mark_notifications_read(self, account_id: AccountId, up_to_id: int) -> int:
+        """Move an account's read marker to ``up_to_id`` (Mastodon's notifications marker).
+
+        The marker never moves back: an older id leaves it where it is.
+
+        Returns:
+            How many notifications remain unread.
+
+        Raises:
+            NotFoundError: No such account.
+            InvalidIdError: ``up_to_id`` is not an id.
+        """
+        up_to = _checks.stored_id(up_to_id, "up_to_id")
+        with self._writing() as (uow, events):
+            uow.accounts.get(account_id)
+            current = uow.notifications.read_marker(account_id)
+            if current is None or up_to > current:
+                uow.notifications.set_read_marker(account_id, up_to)
+                events.append(
+                    NotificationsRead(
+                        account_id=account_id, last_read_id=up_to, occurred_at=self._now()
+                    )
+                )
+            marker = max(up_to, current or 0)
+            return uow.notifications.count(account_id, min_id=marker)
+
+    def unread_notifications(self, account_id: AccountId) -> int:
+        """Return how many of an account's notifications are newer than its read marker.
+
+        Raises:
+            NotFoundError: No such account.
+        """
+        with self._reading() as uow:
+            uow.accounts.get(account_id)
+            marker = uow.notifications.read_marker(account_id)
+            return uow.notifications.count(account_id, min_id=marker)
+
+    # -- edits ------------------------------------------------------------------
+
+    def edit_post(
+        self,
+        actor_id: AccountId,
+        post_id: PostId,
+        text: str,
+        *,
+        content_warning: str | None = None,
+    ) -> Post:
+        """Edit a post's text (and content warning), keeping the earlier version.
+
+        The new text is measured again under the service's length policy, and
+        its mentions and hashtags are extracted again; reposts show the new
+        version. Everyone who reposted or quoted the post is notified
+        (``update``). The :class:`~microblog_core.rules.edits.EditPolicy` of
+        the service limits how often and how long a post may be edited.
+
+        Args:
+            actor_id: Who edits (must be the author).
+            post_id: The post.
+            text: The new text.
+            content_warning: The new content warning (None keeps the current one).
+
+        Returns:
+            The post as edited.
+
+        Raises:
+            NotFoundError: No such post.
+            PermissionDeniedError: ``not_author``, ``repost``, ``edits_disabled``,
+                ``edit_limit`` or ``edit_window``.
+            TextTooLongError / InvalidTextError: The text breaks the length policy.
+        """
+        _checks.text(text, "text")
+        if content_warning is not None:
+            _checks.text(content_warning, "content_warning")
+        with self._writing() as (uow, events):
+            post = uow.posts.get(post_id)
+            now = self._now()
+            versions = uow.history.versions(post.id)
+            check_edit(post, actor_id, edits_so_far=len(versions), now=now, policy=self.edit_policy)
+            warning = post.content_warning if content_warning is None else content_warning
+            self._check_text(text, warning, post.attachments)
+            mentions, tags = self._mentions_and_tags(uow, text)
+            previous = PostVersion(
+                post_id=post.id,
+                text=post.text,
+                content_warning=post.content_warning,
+                written_at=versions[-1].replaced_at if versions else post.created_at,
+                replaced_at=now,
+            )
+            edited = attrs.evolve(
+                post, text=text, content_warning=warning, mentions=mentions, tags=tags
+            )
+            uow.history.add(previous)
+            uow.posts.update(edited)
+            events.append(PostEdited(post=edited, previous=previous, occurred_at=now))
+        return edited
+
+    def post_history(
+        self, post_id: PostId, *, viewer_id: AccountId | None = None
+    ) -> tuple[PostVersion, ...]:
+        """Return a post's earlier versions, oldest first, if ``viewer_id`` may see the post.
+
+        The current version is the post itself (:meth:`get_post`); an unedited
+        post has no earlier version.
+
+        Raises:
+            NotFoundError: The post does not exist or the viewer may not see it.
+        """
+        with self._reading() as uow:
+            post = self._visible_post(uow, post_id, lookup_viewer(uow, viewer_id))
+            return tuple(uow.history.versions(post.id))
+
+    # -- pins -------------------------------------------------------------------
+
+    def pin(self, account_id: AccountId, post_id: PostId) -> Pin:
+        """Pin one of the account's own public or unlisted posts to its profile.
+
+        Pinning a pinned post returns its pin.
+
+        Raises:
+            NotFoundError: No such account or post.
+            PermissionDeniedError: ``not_author``, ``repost``, ``visibility`` or
+                ``pin_limit`` (``max_pins`` of the service, 5 by default).
+        """
+        with self._writing() as (uow, events):
+            uow.accounts.get(account_id)
+            post = uow.posts.get(post_id)
+            pins = uow.pins.pinned_by(account_id)
+            for existing in pins:
+                if existing.post_id == post.id:
+                    return existing
+            check_pin(post, account_id, pinned=len(pins), max_pins=self.max_pins)
+            now = self._now()
+            pin = Pin(account_id=account_id, post_id=post.id, created_at=now)
+            uow.pins.add(pin)
+            events.append(Pinned(pin=pin, occurred_at=now))
+        return pin
+
+    def unpin(self, account_id: AccountId, post_id: PostId) -> bool:
+        """Unpin a post. Idempotent.
+
+        Returns:
+            Whether a pin was removed.
+        """
+        with self._writing() as (uow, events):
+            pin = uow.pins.remove(account_id, post_id)
+            if pin is not None:
+                events.append(Unpinned(pin=pin, occurred_at=self._now()))
+        return pin is not None
+
+    def pinned_posts(
+        self, account_id: AccountId, *, viewer_id: AccountId | None = None
+    ) -> tuple[Post, ...]:
+        """Return the account's pinned posts that ``viewer_id`` may see, newest pin first.
+
+        An account that blocks the viewer, or that the viewer blocks, shows none.
+
+        Raises:
+            NotFoundError: No such account.
+        """
+        with self._reading() as uow:
+            uow.accounts.get(account_id)
+            viewer = lookup_viewer(uow, viewer_id)
+            if viewer.blocked(account_id):
+                return ()
+            found = uow.posts.get_many(p.post_id for p in uow.pins.pinned_by(account_id))
+            return tuple(
+                post
+                for pin in uow.pins.pinned_by(account_id)
+                if (post := found.get(pin.post_id)) is not None and viewer.sees(post)
+            )

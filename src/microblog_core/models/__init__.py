@@ -13,6 +13,15 @@ from microblog_core.models.accounts import (
     AccountPolicy,
     handle_key,
 )
+from microblog_core.models.activity import (
+    GROUP_SPAN_HOURS,
+    GROUPABLE_KINDS,
+    Notification,
+    NotificationGroupHead,
+    NotificationKind,
+    Pin,
+    PostVersion,
+)
 from microblog_core.models.engagement import AccountCounters, Like, PostCounters
 from microblog_core.models.events import (
     AccountRegistered,
@@ -24,7 +33,10 @@ from microblog_core.models.events import (
     FollowRequestRejected,
     Liked,
     Muted,
+    NotificationsRead,
+    Pinned,
     PostDeleted,
+    PostEdited,
     PostPublished,
     ProfileUpdated,
     ReplyGateChanged,
@@ -34,6 +46,7 @@ from microblog_core.models.events import (
     Unfollowed,
     Unliked,
     Unmuted,
+    Unpinned,
     Unreposted,
 )
 from microblog_core.models.posts import (
@@ -54,6 +67,8 @@ from microblog_core.models.posts import (
 from microblog_core.models.relations import Block, Follow, FollowRequest, Mute, Relationship
 
 __all__ = [
+    "GROUPABLE_KINDS",
+    "GROUP_SPAN_HOURS",
     "MASTODON_ACCOUNTS",
     "MAX_MEDIA",
     "TWITTER_ACCOUNTS",
@@ -80,11 +95,19 @@ __all__ = [
     "MediaKind",
     "Mute",
     "Muted",
+    "Notification",
+    "NotificationGroupHead",
+    "NotificationKind",
+    "NotificationsRead",
+    "Pin",
+    "Pinned",
     "Poll",
     "Post",
     "PostCounters",
     "PostDeleted",
+    "PostEdited",
     "PostPublished",
+    "PostVersion",
     "ProfileUpdated",
     "QuotePolicy",
     "Relationship",
@@ -99,6 +122,7 @@ __all__ = [
     "Unfollowed",
     "Unliked",
     "Unmuted",
+    "Unpinned",
     "Unreposted",
     "Visibility",
     "handle_key",
@@ -140,5 +164,13 @@ VALUE_CLASSES: tuple[type, ...] = (
     Unmuted,
     ReplyGateChanged,
     ReplyHidden,
+    Notification,
+    NotificationGroupHead,
+    Pin,
+    PostVersion,
+    PostEdited,
+    Pinned,
+    Unpinned,
+    NotificationsRead,
 )
 """Every public value class, for serialization and strategy registration."""

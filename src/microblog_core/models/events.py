@@ -12,6 +12,7 @@ from attrs import field, frozen
 from microblog_core.ids import AccountId, PostId
 from microblog_core.models._checks import check_aware, to_utc
 from microblog_core.models.accounts import Account
+from microblog_core.models.activity import Pin, PostVersion
 from microblog_core.models.engagement import Like
 from microblog_core.models.posts import Post, ReplyGate
 from microblog_core.models.relations import Block, Follow, FollowRequest, Mute
@@ -26,7 +27,10 @@ __all__ = [
     "Followed",
     "Liked",
     "Muted",
+    "NotificationsRead",
+    "Pinned",
     "PostDeleted",
+    "PostEdited",
     "PostPublished",
     "ProfileUpdated",
     "ReplyGateChanged",
@@ -36,6 +40,7 @@ __all__ = [
     "Unfollowed",
     "Unliked",
     "Unmuted",
+    "Unpinned",
     "Unreposted",
 ]
 
@@ -202,6 +207,40 @@ class ReplyHidden:
     occurred_at: datetime = _at()
 
 
+@frozen(kw_only=True)
+class PostEdited:
+    """A post was edited; ``previous`` is the version it replaced, ``post`` the new state."""
+
+    post: Post
+    previous: PostVersion
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class Pinned:
+    """An account pinned one of its posts."""
+
+    pin: Pin
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class Unpinned:
+    """An account unpinned a post."""
+
+    pin: Pin
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class NotificationsRead:
+    """An account moved its notifications read marker to ``last_read_id``."""
+
+    account_id: AccountId
+    last_read_id: int
+    occurred_at: datetime = _at()
+
+
 Event = (
     AccountRegistered
     | ProfileUpdated
@@ -222,5 +261,9 @@ Event = (
     | Unmuted
     | ReplyGateChanged
     | ReplyHidden
+    | PostEdited
+    | Pinned
+    | Unpinned
+    | NotificationsRead
 )
 """Any domain event."""

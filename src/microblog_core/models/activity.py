@@ -1,0 +1,166 @@
+"""Notifications, post versions (edit history) and pins: what happens to an account's posts.
+
+Sources: Mastodon's ``Notification`` (types ``mention``, ``reblog``,
+``favourite``, ``follow``, ``follow_request``, ``poll``, ``status``,
+``update``, ``quote``; Mastodon 4.3 adds grouping with a ``group_key``),
+``StatusEdit`` (every earlier version of an edited post, with its time) and
+``StatusPin`` (at most 5 pinned posts per account).
+"""
+
+import enum
+from datetime import datetime
+
+from attrs import field, frozen
+
+from microblog_core.errors import ValidationError
+from microblog_core.ids import AccountId, PostId
+from microblog_core.models._checks import (
+    check_aware,
+    check_id,
+    check_instance,
+    check_optional_id,
+    check_str,
+    to_utc,
+)
+
+__all__ = [
+    "GROUPABLE_KINDS",
+    "GROUP_SPAN_HOURS",
+    "Notification",
+    "NotificationGroupHead",
+    "NotificationKind",
+    "Pin",
+    "PostVersion",
+]
+
+GROUP_SPAN_HOURS = 12
+"""Hours one notification group spans at most (Mastodon 4.3's ``MAXIMUM_GROUP_SPAN_HOURS``)."""
+
+
+class NotificationKind(enum.Enum):
+    """What a notification tells its recipient. Values are Mastodon's type names."""
+
+    MENTION = "mention"
+    """A post mentions the recipient."""
+    REPLY = "reply"
+    """A post replies to one of the recipient's posts without mentioning them."""
+    REPOST = "reblog"
+    """Someone reposted one of the recipient's posts."""
+    QUOTE = "quote"
+    """Someone quoted one of the recipient's posts."""
+    LIKE = "favourite"
+    """Someone liked one of the recipient's posts."""
+    FOLLOW = "follow"
+    """Someone followed the recipient."""
+    FOLLOW_REQUEST = "follow_request"
+    """Someone asks to follow the (locked) recipient."""
+    POLL = "poll"
+    """A poll the recipient voted in (or wrote) has ended."""
+    STATUS = "status"
+    """An account the recipient follows with ``notify`` posted."""
+    UPDATE = "update"
+    """A post the recipient reposted or quoted was edited."""
+
+
+GROUPABLE_KINDS = frozenset(
+    {NotificationKind.LIKE, NotificationKind.REPOST, NotificationKind.FOLLOW}
+)
+"""Kinds grouped together (Mastodon 4.3: favourites, reblogs and follows); mentions never are."""
+
+
+@frozen(kw_only=True)
+class Notification:
+    """One notification of one account.
+
+    Attributes:
+        id: Time-sortable id; notifications page by it, newest first.
+        account_id: The recipient.
+        kind: What happened.
+        from_account_id: The account that caused it.
+        post_id: The post it is about (the mention, the reply, the liked or
+            reposted post, the quote, the edited or polled post), or None for
+            follows.
+        created_at: When (aware UTC).
+    """
+
+    id: int = field(validator=check_id)
+    account_id: AccountId = field(validator=check_id)
+    kind: NotificationKind = field(validator=check_instance(NotificationKind))
+    from_account_id: AccountId = field(validator=check_id)
+    post_id: PostId | None = field(default=None, validator=check_optional_id)
+    created_at: datetime = field(converter=to_utc, validator=check_aware)
+
+    def __attrs_post_init__(self) -> None:
+        needs_post = self.kind not in (NotificationKind.FOLLOW, NotificationKind.FOLLOW_REQUEST)
+        if needs_post != (self.post_id is not None):
+            raise ValidationError(
+                f"a {self.kind.value} notification "
+                f"{'is about a post' if needs_post else 'is about no post'}",
+                field="post_id",
+                value=self.post_id,
+            )
+
+    @property
+    def group_key(self) -> str:
+        """The Mastodon 4.3 group key.
+
+        Likes and reposts of one post, and follows, fall in one group per
+        12-hour window (``favourite-<post>-<bucket>``, ``follow-<bucket>``);
+        every other kind is its own group, ``ungrouped-<id>``.
+        """
+        kind = self.kind
+        if kind not in GROUPABLE_KINDS:
+            return f"ungrouped-{self.id}"
+        bucket = int(self.created_at.timestamp()) // (3600 * GROUP_SPAN_HOURS)
+        if self.post_id is None:
+            return f"{kind.value}-{bucket}"
+        return f"{kind.value}-{self.post_id}-{bucket}"
+
+
+@frozen(kw_only=True)
+class PostVersion:
+    """One version of an edited post, as it read until ``replaced_at``.
+
+    Attributes:
+        post_id: The post.
+        text: Its text then.
+        content_warning: Its content warning then.
+        written_at: When this version was written (the post's creation, or an earlier edit).
+        replaced_at: When an edit replaced it.
+    """
+
+    post_id: PostId = field(validator=check_id)
+    text: str = field(validator=check_str)
+    content_warning: str = field(default="", validator=check_str)
+    written_at: datetime = field(converter=to_utc, validator=check_aware)
+    replaced_at: datetime = field(converter=to_utc, validator=check_aware)
+
+
+@frozen(kw_only=True)
+class Pin:
+    """``account_id`` pinned its own post ``post_id`` to its profile.
+
+    Attributes:
+        account_id: The account (the post's author).
+        post_id: The pinned post.
+        created_at: When it was pinned; the latest pin shows first.
+    """
+
+    account_id: AccountId = field(validator=check_id)
+    post_id: PostId = field(validator=check_id)
+    created_at: datetime = field(converter=to_utc, validator=check_aware)
+
+
+@frozen(kw_only=True)
+class NotificationGroupHead:
+    """One notification group of an account, as storage counts it.
+
+    Attributes:
+        group_key: The group (see :attr:`Notification.group_key`).
+        latest_id: The id of the group's newest notification; groups page by it.
+        count: How many notifications the group holds.
+    """
+
+    group_key: str = field(validator=check_str)
+    latest_id: int = field(validator=check_id)
+    count: int = field(validator=check_id)

@@ -1,0 +1,120 @@
+"""The memory adapter's notifications, read markers, pins and post versions, with their primitives.
+
+Notifications are indexed by recipient (an ascending id list), by post, by
+(recipient, sender) pair and by group; each group keeps its members as an
+ascending id list, and each recipient its groups' newest ids as another, so
+a grouped page is a binary search and a few list reads, whatever the number
+of notifications. Each primitive write has its inverse here.
+"""
+
+from __future__ import annotations
+
+from microblog_core.models import Notification, Pin, PostVersion
+from microblog_core.storage.memory._sorted import add_sorted, drop_sorted, index_add, index_drop
+
+__all__ = ["ActivityState"]
+
+
+class ActivityState:
+    """Notifications, read markers, pins and post versions of one memory store."""
+
+    def __init__(self) -> None:
+        self.notifications: dict[int, Notification] = {}
+        self.by_account: dict[int, list[int]] = {}
+        self.by_post: dict[int, list[int]] = {}
+        self.by_pair: dict[tuple[int, int], list[int]] = {}
+        self.members: dict[tuple[int, str], list[int]] = {}
+        self.heads: dict[int, list[int]] = {}  # per recipient: each group's newest id
+        self.head_key: dict[int, str] = {}  # newest id -> its group key
+        self.markers: dict[int, int] = {}
+        self.pins: dict[int, dict[int, Pin]] = {}
+        self.versions: dict[int, list[PostVersion]] = {}
+
+    # -- notifications
+
+    def add_notification(self, n: Notification) -> None:
+        nid, account = n.id, n.account_id
+        self.notifications[nid] = n
+        index_add(self.by_account, account, nid)
+        if n.post_id is not None:
+            index_add(self.by_post, n.post_id, nid)
+        index_add(self.by_pair, (account, n.from_account_id), nid)
+        key = n.group_key
+        members = self.members.get((account, key))
+        if members is None:
+            self.members[account, key] = [nid]
+        else:
+            old_head = members[-1]
+            add_sorted(members, nid)
+            if members[-1] == old_head:
+                return
+            self._drop_head(account, old_head)
+        self._add_head(account, nid, key)
+
+    def drop_notification(self, n: Notification) -> None:
+        nid, account = n.id, n.account_id
+        del self.notifications[nid]
+        index_drop(self.by_account, account, nid)
+        if n.post_id is not None:
+            index_drop(self.by_post, n.post_id, nid)
+        index_drop(self.by_pair, (account, n.from_account_id), nid)
+        key = n.group_key
+        members = self.members[account, key]
+        was_head = members[-1] == nid
+        drop_sorted(members, nid)
+        if was_head:
+            self._drop_head(account, nid)
+            if members:
+                self._add_head(account, members[-1], key)
+        if not members:
+            del self.members[account, key]
+
+    def _add_head(self, account: int, nid: int, key: str) -> None:
+        index_add(self.heads, account, nid)
+        self.head_key[nid] = key
+
+    def _drop_head(self, account: int, nid: int) -> None:
+        index_drop(self.heads, account, nid)
+        del self.head_key[nid]
+
+    def set_marker(self, account: int, value: int | None) -> None:
+        if value is None:
+            self.markers.pop(account, None)
+        else:
+            self.markers[account] = value
+
+    # -- pins and versions
+
+    def set_pin(self, account: int, post: int, pin: Pin | None) -> None:
+        pins = self.pins.setdefault(account, {})
+        if pin is None:
+            del pins[post]
+            if not pins:
+                del self.pins[account]
+        else:
+            pins[post] = pin
+
+    def push_version(self, version: PostVersion) -> None:
+        self.versions.setdefault(version.post_id, []).append(version)
+
+    def pop_version(self, post_id: int) -> None:
+        versions = self.versions[post_id]
+        versions.pop()
+        if not versions:
+            del self.versions[post_id]
+
+    def set_versions(self, post_id: int, versions: list[PostVersion] | None) -> None:
+        if versions is None:
+            self.versions.pop(post_id, None)
+        else:
+            self.versions[post_id] = versions
+
+    def snapshot(self) -> dict[str, object]:
+        return {
+            "notifications": dict(self.notifications),
+            "groups": {key: tuple(ids) for key, ids in self.members.items()},
+            "heads": {key: tuple(ids) for key, ids in self.heads.items()},
+            "markers": dict(self.markers),
+            "pins": {key: dict(pins) for key, pins in self.pins.items()},
+            "versions": {key: tuple(v) for key, v in self.versions.items()},
+        }

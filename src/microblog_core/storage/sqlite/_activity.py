@@ -1,0 +1,338 @@
+"""The SQLite notification, pin and post-history repositories (schema version 3).
+
+Group sizes and newest ids live in ``notification_groups``, kept by two
+triggers on ``notifications``, so a grouped page reads at most ``limit``
+group rows through an index, whatever the number of notifications.
+"""
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any, Final
+
+from microblog_core import _checks
+from microblog_core.errors import ConflictError, NotFoundError
+from microblog_core.ids import AccountId, PostId
+from microblog_core.models import (
+    Notification,
+    NotificationGroupHead,
+    NotificationKind,
+    Pin,
+    PostVersion,
+)
+from microblog_core.storage.sqlite._errors import FK, PK, guarded
+from microblog_core.storage.sqlite._params import bounds, lookup_key, page_size
+from microblog_core.storage.sqlite._repository import Repository
+from microblog_core.storage.sqlite._rows import instant, micros
+from microblog_core.storage.sqlite._sql import ACCOUNT_EXISTS
+
+__all__ = ["History", "Notifications", "Pins"]
+
+_KINDS: Final = {k.value: k for k in NotificationKind}
+_INSERT: Final = (
+    "INSERT INTO notifications"
+    " (id, account_id, kind, from_account_id, post_id, created_at, group_key)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_BY_ID: Final = (
+    "SELECT id, account_id, kind, from_account_id, post_id, created_at FROM notifications"
+    " WHERE id = ?"
+)
+_PAGE_DESC: Final = (
+    "SELECT id, account_id, kind, from_account_id, post_id, created_at FROM notifications"
+    " WHERE account_id = ? AND id BETWEEN ? AND ? ORDER BY id DESC LIMIT ?"
+)
+_PAGE_ASC: Final = (
+    "SELECT id, account_id, kind, from_account_id, post_id, created_at FROM notifications"
+    " WHERE account_id = ? AND id BETWEEN ? AND ? ORDER BY id LIMIT ?"
+)
+_COUNT: Final = "SELECT count(*) FROM notifications WHERE account_id = ? AND id BETWEEN ? AND ?"
+_GROUPS_DESC: Final = (
+    "SELECT group_key, latest_id, n FROM notification_groups"
+    " WHERE account_id = ? AND latest_id BETWEEN ? AND ? ORDER BY latest_id DESC LIMIT ?"
+)
+_GROUPS_ASC: Final = (
+    "SELECT group_key, latest_id, n FROM notification_groups"
+    " WHERE account_id = ? AND latest_id BETWEEN ? AND ? ORDER BY latest_id LIMIT ?"
+)
+_IN_GROUP: Final = (
+    "SELECT id, account_id, kind, from_account_id, post_id, created_at FROM notifications"
+    " WHERE account_id = ? AND group_key = ? ORDER BY id DESC LIMIT ?"
+)
+_CAUSED: Final = (
+    "DELETE FROM notifications WHERE account_id = ? AND from_account_id = ? AND kind = ?"
+    " AND post_id IS ?"
+    " RETURNING id, account_id, kind, from_account_id, post_id, created_at"
+)
+_ABOUT: Final = (
+    "DELETE FROM notifications WHERE post_id = ?"
+    " RETURNING id, account_id, kind, from_account_id, post_id, created_at"
+)
+_BETWEEN: Final = (
+    "DELETE FROM notifications WHERE (account_id = ? AND from_account_id = ?)"
+    " OR (account_id = ? AND from_account_id = ?)"
+    " RETURNING id, account_id, kind, from_account_id, post_id, created_at"
+)
+_MARKER: Final = "SELECT last_read_id FROM notification_markers WHERE account_id = ?"
+_SET_MARKER: Final = (
+    "INSERT INTO notification_markers (account_id, last_read_id) VALUES (?, ?)"
+    " ON CONFLICT (account_id) DO UPDATE SET last_read_id = excluded.last_read_id"
+)
+_INSERT_PIN: Final = "INSERT INTO pins (account_id, post_id, created_at) VALUES (?, ?, ?)"
+_DELETE_PIN: Final = (
+    "DELETE FROM pins WHERE account_id = ? AND post_id = ?"
+    " RETURNING account_id, post_id, created_at"
+)
+_PINS: Final = (
+    "SELECT account_id, post_id, created_at FROM pins WHERE account_id = ?"
+    " ORDER BY created_at DESC, post_id DESC"
+)
+_INSERT_VERSION: Final = (
+    "INSERT INTO post_versions (post_id, seq, text, content_warning, written_at, replaced_at)"
+    " VALUES (?, (SELECT count(*) FROM post_versions WHERE post_id = ?), ?, ?, ?, ?)"
+)
+_VERSIONS: Final = (
+    "SELECT post_id, text, content_warning, written_at, replaced_at FROM post_versions"
+    " WHERE post_id = ? ORDER BY seq"
+)
+_DELETE_VERSIONS: Final = "DELETE FROM post_versions WHERE post_id = ?"
+
+
+def _notification(row: tuple[Any, ...]) -> Notification:
+    nid, account, kind, sender, post, created = row
+    return Notification(
+        id=nid,
+        account_id=account,
+        kind=_KINDS[kind],
+        from_account_id=sender,
+        post_id=post,
+        created_at=instant(created),
+    )
+
+
+def _pin(row: tuple[Any, ...]) -> Pin:
+    return Pin(account_id=row[0], post_id=row[1], created_at=instant(row[2]))
+
+
+class Notifications(Repository):
+    """Notifications in ``notifications``; groups in ``notification_groups``."""
+
+    __slots__ = ()
+
+    @guarded
+    def add(self, notification: Notification) -> None:
+        _checks.instance(notification, Notification, "notification")
+        n = notification
+        conn = self._u._writer()
+        try:
+            conn.execute(
+                _INSERT,
+                (
+                    n.id,
+                    n.account_id,
+                    n.kind.value,
+                    n.from_account_id,
+                    n.post_id,
+                    micros(n.created_at),
+                    n.group_key,
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            if exc.sqlite_errorname == PK:
+                raise ConflictError(
+                    f"a notification with id {n.id} already exists",
+                    entity="notification",
+                    key=n.id,
+                ) from None
+            if exc.sqlite_errorname == FK:
+                raise NotFoundError("account", n.account_id) from None
+            raise
+
+    @guarded
+    def find(self, notification_id: int) -> Notification | None:
+        key = lookup_key(notification_id, "notification_id")
+        row = self._u._reader().execute(_BY_ID, (key,)).fetchone()
+        return None if row is None else _notification(row)
+
+    @guarded
+    def last_id(self) -> int | None:
+        row = self._u._reader().execute("SELECT max(id) FROM notifications").fetchone()
+        return None if row[0] is None else int(row[0])
+
+    @guarded
+    def page(
+        self,
+        account_id: AccountId,
+        *,
+        max_id: int | None = None,
+        min_id: int | None = None,
+        limit: int = 40,
+        ascending: bool = False,
+    ) -> list[Notification]:
+        account = lookup_key(account_id, "account_id")
+        low, high = bounds(max_id, min_id)
+        sql = _PAGE_ASC if ascending else _PAGE_DESC
+        rows = self._u._reader().execute(sql, (account, low, high, page_size(limit))).fetchall()
+        return [_notification(row) for row in rows]
+
+    @guarded
+    def count(self, account_id: AccountId, *, min_id: int | None = None) -> int:
+        account = lookup_key(account_id, "account_id")
+        low, high = bounds(None, min_id)
+        return int(self._u._reader().execute(_COUNT, (account, low, high)).fetchone()[0])
+
+    @guarded
+    def groups(
+        self,
+        account_id: AccountId,
+        *,
+        max_id: int | None = None,
+        min_id: int | None = None,
+        limit: int = 40,
+        ascending: bool = False,
+    ) -> list[NotificationGroupHead]:
+        account = lookup_key(account_id, "account_id")
+        low, high = bounds(max_id, min_id)
+        sql = _GROUPS_ASC if ascending else _GROUPS_DESC
+        rows = self._u._reader().execute(sql, (account, low, high, page_size(limit))).fetchall()
+        return [NotificationGroupHead(group_key=k, latest_id=i, count=n) for k, i, n in rows]
+
+    @guarded
+    def in_group(
+        self, account_id: AccountId, group_key: str, *, limit: int = 8
+    ) -> list[Notification]:
+        account = lookup_key(account_id, "account_id")
+        key = _checks.text(group_key, "group_key")
+        rows = self._u._reader().execute(_IN_GROUP, (account, key, page_size(limit))).fetchall()
+        return [_notification(row) for row in rows]
+
+    def _delete(self, sql: str, params: tuple[Any, ...]) -> list[Notification]:
+        rows = self._u._writer().execute(sql, params).fetchall()
+        return sorted((_notification(row) for row in rows), key=lambda n: n.id)
+
+    @guarded
+    def remove_caused(
+        self,
+        account_id: AccountId,
+        kind: NotificationKind,
+        from_account_id: AccountId,
+        post_id: PostId | None,
+    ) -> list[Notification]:
+        _checks.instance(kind, NotificationKind, "kind")
+        params = (
+            lookup_key(account_id, "account_id"),
+            lookup_key(from_account_id, "from_account_id"),
+            kind.value,
+            None if post_id is None else lookup_key(post_id, "post_id"),
+        )
+        return self._delete(_CAUSED, params)
+
+    @guarded
+    def remove_about(self, post_id: PostId) -> list[Notification]:
+        return self._delete(_ABOUT, (lookup_key(post_id, "post_id"),))
+
+    @guarded
+    def remove_between(self, a: AccountId, b: AccountId) -> list[Notification]:
+        first, second = lookup_key(a, "a"), lookup_key(b, "b")
+        return self._delete(_BETWEEN, (first, second, second, first))
+
+    @guarded
+    def read_marker(self, account_id: AccountId) -> int | None:
+        account = lookup_key(account_id, "account_id")
+        row = self._u._reader().execute(_MARKER, (account,)).fetchone()
+        return None if row is None else int(row[0])
+
+    @guarded
+    def set_read_marker(self, account_id: AccountId, last_read_id: int) -> None:
+        account = lookup_key(account_id, "account_id")
+        value = _checks.stored_id(last_read_id, "last_read_id")
+        conn = self._u._writer()
+        try:
+            conn.execute(_SET_MARKER, (account, value))
+        except sqlite3.IntegrityError as exc:
+            if exc.sqlite_errorname == FK:
+                raise NotFoundError("account", account_id) from None
+            raise
+
+
+class Pins(Repository):
+    """Pins in the ``pins`` table."""
+
+    __slots__ = ()
+
+    @guarded
+    def add(self, pin: Pin) -> None:
+        _checks.instance(pin, Pin, "pin")
+        conn = self._u._writer()
+        try:
+            conn.execute(_INSERT_PIN, (pin.account_id, pin.post_id, micros(pin.created_at)))
+        except sqlite3.IntegrityError as exc:
+            if exc.sqlite_errorname == PK:
+                raise ConflictError(
+                    f"account {pin.account_id} already pinned post {pin.post_id}",
+                    entity="pin",
+                    key=(pin.account_id, pin.post_id),
+                ) from None
+            if exc.sqlite_errorname == FK:
+                if conn.execute(ACCOUNT_EXISTS, (pin.account_id,)).fetchone() is None:
+                    raise NotFoundError("account", pin.account_id) from None
+                raise NotFoundError("post", pin.post_id) from None
+            raise
+
+    @guarded
+    def remove(self, account_id: AccountId, post_id: PostId) -> Pin | None:
+        params = (lookup_key(account_id, "account_id"), lookup_key(post_id, "post_id"))
+        row = self._u._writer().execute(_DELETE_PIN, params).fetchone()
+        return None if row is None else _pin(row)
+
+    @guarded
+    def pinned_by(self, account_id: AccountId) -> Sequence[Pin]:
+        account = lookup_key(account_id, "account_id")
+        return [_pin(row) for row in self._u._reader().execute(_PINS, (account,)).fetchall()]
+
+
+class History(Repository):
+    """Earlier versions of posts in ``post_versions``, numbered per post."""
+
+    __slots__ = ()
+
+    @guarded
+    def add(self, version: PostVersion) -> None:
+        _checks.instance(version, PostVersion, "version")
+        v = version
+        conn = self._u._writer()
+        try:
+            conn.execute(
+                _INSERT_VERSION,
+                (
+                    v.post_id,
+                    v.post_id,
+                    v.text,
+                    v.content_warning,
+                    micros(v.written_at),
+                    micros(v.replaced_at),
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            if exc.sqlite_errorname == FK:
+                raise NotFoundError("post", v.post_id) from None
+            raise
+
+    @guarded
+    def versions(self, post_id: PostId) -> tuple[PostVersion, ...]:
+        key = lookup_key(post_id, "post_id")
+        rows = self._u._reader().execute(_VERSIONS, (key,)).fetchall()
+        return tuple(
+            PostVersion(
+                post_id=row[0],
+                text=row[1],
+                content_warning=row[2],
+                written_at=instant(row[3]),
+                replaced_at=instant(row[4]),
+            )
+            for row in rows
+        )
+
+    @guarded
+    def remove_all(self, post_id: PostId) -> int:
+        key = lookup_key(post_id, "post_id")
+        return self._u._writer().execute(_DELETE_VERSIONS, (key,)).rowcount
