@@ -2316,12 +2316,12 @@ class UnitOfWorkContract(ContractBase):
             store.close()
 
 
-# --------------------------------------------------------------------------- notifications, pins, history
+# --------------------------------------------------------------------------- notifications, pins
 
 _NK = NotificationKind
 
 
-def _notification(
+def _notification(  # noqa: PLR0917  # a notification's fields, in their order
     n: int, recipient: int, kind: NotificationKind, sender: int, post: int | None, at: float = 0
 ) -> Notification:
     return Notification(
