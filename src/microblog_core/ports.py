@@ -48,6 +48,7 @@ from microblog_core.models import (
     NotificationGroupHead,
     NotificationKind,
     Pin,
+    PollVote,
     Post,
     PostCounters,
     PostVersion,
@@ -61,6 +62,7 @@ __all__ = [
     "MergedStreams",
     "NotificationRepository",
     "PinRepository",
+    "PollRepository",
     "PostHistoryRepository",
     "PostRepository",
     "Projector",
@@ -567,6 +569,11 @@ class UnitOfWork(Protocol):
         """The post edit-history repository of this unit."""
         ...
 
+    @property
+    def polls(self) -> "PollRepository":
+        """The poll (votes and open polls) repository of this unit."""
+        ...
+
     def __enter__(self) -> Self:
         """Begin the unit."""
         ...
@@ -796,4 +803,65 @@ class PostHistoryRepository(Protocol):
 
     def remove_all(self, post_id: PostId) -> int:
         """Delete a post's history; return how many versions it had."""
+        ...
+
+
+class PollRepository(Protocol):
+    """Votes in polls, their counts, and the polls still open.
+
+    Guarantees:
+        - One vote per (account, post): a second ``add_vote`` raises
+          ``ConflictError``; a vote for a missing account or post raises
+          ``NotFoundError``.
+        - ``counts`` are kept in step by ``add_vote`` and ``remove_all``, and
+          equal a recount of the stored votes.
+        - ``due`` returns open polls whose expiry is at or before ``at``, by
+          expiry then post id; ``close`` takes a poll off that list.
+    """
+
+    def open(self, post_id: PostId, expires_at: datetime) -> None:
+        """Register the poll of ``post_id`` as open until ``expires_at``.
+
+        Raises:
+            NotFoundError: The post does not exist.
+        """
+        ...
+
+    def close(self, post_id: PostId) -> bool:
+        """Take the poll off the open list; return whether it was open."""
+        ...
+
+    def due(self, at: datetime, *, limit: int = 100) -> Sequence[PostId]:
+        """Return up to ``limit`` open polls expired at ``at``, soonest expiry first."""
+        ...
+
+    def add_vote(self, vote: PollVote) -> None:
+        """Store a vote and count its choices.
+
+        Raises:
+            ConflictError: The account already voted in this poll.
+            NotFoundError: The account or the post does not exist.
+        """
+        ...
+
+    def get_vote(self, account_id: AccountId, post_id: PostId) -> PollVote | None:
+        """Return the account's vote in the poll, or None."""
+        ...
+
+    def counts(self, post_id: PostId) -> dict[int, int]:
+        """Return the votes per chosen option index (options nobody chose are left out)."""
+        ...
+
+    def voter_count(self, post_id: PostId) -> int:
+        """Return how many accounts voted in the poll."""
+        ...
+
+    def voters(
+        self, post_id: PostId, *, after: AccountId | None = None, limit: int = 100
+    ) -> Sequence[AccountId]:
+        """Return the voters' ids ascending, after the cursor."""
+        ...
+
+    def remove_all(self, post_id: PostId) -> int:
+        """Delete the poll's votes and open entry; return how many votes there were."""
         ...

@@ -49,6 +49,9 @@ from microblog_core.models import (
     NotificationsRead,
     Pin,
     Pinned,
+    Poll,
+    PollEnded,
+    PollVote,
     Post,
     PostCounters,
     PostDeleted,
@@ -69,6 +72,7 @@ from microblog_core.models import (
     Unpinned,
     Unreposted,
     Visibility,
+    Voted,
 )
 from microblog_core.ports import Projector, Store, UnitOfWork, UnitOfWorkFactory
 from microblog_core.rules import (
@@ -120,7 +124,7 @@ from microblog_core.timelines.notifications import (
 from microblog_core.timelines.ranked import RankedPage, Ranker, ranked_timeline
 from microblog_core.timelines.viewers import lookup_viewer
 
-__all__ = ["AccountPage", "Microblog", "PostPage", "Projector"]
+__all__ = ["AccountPage", "Microblog", "PollResults", "PostPage", "Projector"]
 
 
 _ENTITY_KINDS = (EntityKind.MENTION, EntityKind.HASHTAG, EntityKind.TOPIC)
@@ -152,6 +156,32 @@ class PostPage:
     items: tuple[Post, ...]
     next_max_id: PostId | None
     prev_min_id: PostId | None
+
+
+@frozen
+class PollResults:
+    """A poll as a viewer sees it (Mastodon's ``Poll`` entity).
+
+    Attributes:
+        post_id: The post carrying the poll.
+        options: The options, in order.
+        counts: Votes per option, in the same order; None while the totals are
+            hidden (``hide_totals`` before the end, for anyone but the author).
+        voters: How many accounts voted; None while the totals are hidden.
+        expires_at: When voting closes.
+        expired: Whether the poll has ended (judged on the service clock).
+        multiple: Whether a voter may choose several options.
+        own_choices: The viewer's choices, or None when the viewer has not voted.
+    """
+
+    post_id: PostId
+    options: tuple[str, ...]
+    counts: tuple[int, ...] | None
+    voters: int | None
+    expires_at: datetime
+    expired: bool
+    multiple: bool
+    own_choices: tuple[int, ...] | None
 
 
 class _Unset:
@@ -932,6 +962,9 @@ class Microblog:
             **fields,
         )
         uow.posts.add(post)
+        for attachment in post.attachments:
+            if isinstance(attachment, Poll):
+                uow.polls.open(post.id, attachment.expires_at)
         return post
 
     def reply(
@@ -1158,6 +1191,7 @@ class Microblog:
                     removed.append(repost.id)
             uow.pins.remove(post.author_id, post.id)
             uow.history.remove_all(post.id)
+            uow.polls.remove_all(post.id)
             uow.posts.remove(post.id)
             events.append(PostDeleted(post=post, removed_reposts=tuple(removed), occurred_at=now))
         return post
@@ -1771,3 +1805,125 @@ class Microblog:
                 for pin in uow.pins.pinned_by(account_id)
                 if (post := found.get(pin.post_id)) is not None and viewer.sees(post)
             )
+
+    # -- polls ------------------------------------------------------------------
+
+    @staticmethod
+    def _poll_of(post: Post) -> Poll:
+        for attachment in post.attachments:
+            if isinstance(attachment, Poll):
+                return attachment
+        raise NotFoundError("poll", post.id, f"post {post.id} carries no poll")
+
+    def vote(self, account_id: AccountId, post_id: PostId, choices: Iterable[int]) -> PollVote:
+        """Vote in the poll of a post (Mastodon's ``POST /api/v1/polls/:id/votes``).
+
+        Args:
+            account_id: The voter.
+            post_id: The post carrying the poll.
+            choices: Option indexes from 0; exactly one unless the poll allows several.
+
+        Returns:
+            The vote.
+
+        Raises:
+            NotFoundError: No such account, post (or not visible to the voter), or poll.
+            PermissionDeniedError: ``own_poll``, ``poll_expired`` or ``blocked``.
+            ConflictError: The account already voted in this poll.
+            ValidationError: The choices are empty, repeated, out of range, or
+                several for a single-choice poll.
+        """
+        picked = tuple(
+            _checks.count(c, "choices") for c in _checks.iterable(choices, "choices", "indexes")
+        )
+        with self._writing() as (uow, events):
+            uow.accounts.get(account_id)
+            post = self._target_post(uow, post_id, account_id, "vote")
+            poll = self._poll_of(post)
+            now = self._now()
+            if post.author_id == account_id:
+                raise PermissionDeniedError(
+                    "an author cannot vote in its own poll", action="vote", rule="own_poll"
+                )
+            if now >= poll.expires_at:
+                raise PermissionDeniedError(
+                    f"the poll of post {post.id} ended at {poll.expires_at.isoformat()}",
+                    action="vote",
+                    rule="poll_expired",
+                )
+            if (
+                not picked
+                or len(set(picked)) != len(picked)
+                or max(picked) >= len(poll.options)
+                or (len(picked) > 1 and not poll.multiple)
+            ):
+                allowed = "one or more" if poll.multiple else "exactly one"
+                raise ValidationError(
+                    f"choose {allowed} of the option indexes 0 to {len(poll.options) - 1}, "
+                    f"each once; got {_checks.quote(picked)}",
+                    field="choices",
+                    value=picked,
+                )
+            vote = PollVote(
+                account_id=account_id,
+                post_id=post.id,
+                choices=tuple(sorted(picked)),
+                created_at=now,
+            )
+            uow.polls.add_vote(vote)
+            events.append(Voted(vote=vote, occurred_at=now))
+        return vote
+
+    def poll_results(self, post_id: PostId, *, viewer_id: AccountId | None = None) -> PollResults:
+        """Return the poll of a post as ``viewer_id`` sees it.
+
+        Raises:
+            NotFoundError: No such post, the viewer may not see it, or it carries no poll.
+        """
+        with self._reading() as uow:
+            post = self._visible_post(uow, post_id, lookup_viewer(uow, viewer_id))
+            poll = self._poll_of(post)
+            expired = self._now() >= poll.expires_at
+            hidden = poll.hide_totals and not expired and viewer_id != post.author_id
+            counts = uow.polls.counts(post.id)
+            own = uow.polls.get_vote(viewer_id, post.id) if viewer_id is not None else None
+            return PollResults(
+                post_id=post.id,
+                options=poll.options,
+                counts=None
+                if hidden
+                else tuple(counts.get(i, 0) for i in range(len(poll.options))),
+                voters=None if hidden else uow.polls.voter_count(post.id),
+                expires_at=poll.expires_at,
+                expired=expired,
+                multiple=poll.multiple,
+                own_choices=None if own is None else own.choices,
+            )
+
+    def close_expired_polls(self, *, limit: int = 1000) -> tuple[PostId, ...]:
+        """Close the polls whose time is up, telling their voters and authors (kind ``poll``).
+
+        A poll stops taking votes at its ``expires_at`` whatever happens here;
+        this use case is when its end is announced, as Mastodon's
+        ``PollExpirationNotifyWorker`` does. Run it on a schedule (a cron job, a
+        simulation step); it is deterministic: it closes, oldest expiry first,
+        the polls expired at the service clock's current instant.
+
+        Args:
+            limit: Close at most this many polls in one call.
+
+        Returns:
+            The posts whose polls were closed, soonest expiry first.
+        """
+        _checks.limit(limit, "limit")
+        with self._writing() as (uow, events):
+            now = self._now()
+            due = tuple(uow.polls.due(now, limit=limit))
+            for post_id in due:
+                uow.polls.close(post_id)
+                post = uow.posts.find(post_id)
+                if post is not None:
+                    events.append(
+                        PollEnded(post_id=post_id, author_id=post.author_id, occurred_at=now)
+                    )
+        return due

@@ -34,6 +34,7 @@ from microblog_core.models import (
     NotificationGroupHead,
     Pin,
     Poll,
+    PollVote,
     Post,
     PostCounters,
     PostVersion,
@@ -78,6 +79,7 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     NotificationGroupHead: mst.notification_group_heads(),
     Pin: mst.pins(),
     PostVersion: mst.post_versions(),
+    PollVote: mst.poll_votes(),
     **{cls: mst.events(types=(cls,)) for cls in EVENT_CLASSES},
 }
 

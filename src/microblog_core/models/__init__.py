@@ -20,6 +20,7 @@ from microblog_core.models.activity import (
     NotificationGroupHead,
     NotificationKind,
     Pin,
+    PollVote,
     PostVersion,
 )
 from microblog_core.models.engagement import AccountCounters, Like, PostCounters
@@ -35,6 +36,7 @@ from microblog_core.models.events import (
     Muted,
     NotificationsRead,
     Pinned,
+    PollEnded,
     PostDeleted,
     PostEdited,
     PostPublished,
@@ -48,6 +50,7 @@ from microblog_core.models.events import (
     Unmuted,
     Unpinned,
     Unreposted,
+    Voted,
 )
 from microblog_core.models.posts import (
     MAX_MEDIA,
@@ -102,6 +105,8 @@ __all__ = [
     "Pin",
     "Pinned",
     "Poll",
+    "PollEnded",
+    "PollVote",
     "Post",
     "PostCounters",
     "PostDeleted",
@@ -125,6 +130,7 @@ __all__ = [
     "Unpinned",
     "Unreposted",
     "Visibility",
+    "Voted",
     "handle_key",
 ]
 
@@ -172,5 +178,8 @@ VALUE_CLASSES: tuple[type, ...] = (
     Pinned,
     Unpinned,
     NotificationsRead,
+    PollVote,
+    Voted,
+    PollEnded,
 )
 """Every public value class, for serialization and strategy registration."""

@@ -30,6 +30,7 @@ __all__ = [
     "NotificationGroupHead",
     "NotificationKind",
     "Pin",
+    "PollVote",
     "PostVersion",
 ]
 
@@ -164,3 +165,40 @@ class NotificationGroupHead:
     group_key: str = field(validator=check_str)
     latest_id: int = field(validator=check_id)
     count: int = field(validator=check_id)
+
+
+def _to_choices(value: object) -> object:
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def _check_choices(instance: object, attribute: object, value: object) -> None:
+    if (
+        not isinstance(value, tuple)
+        or not value
+        or not all(isinstance(c, int) and not isinstance(c, bool) and c >= 0 for c in value)
+        or list(value) != sorted(set(value))
+    ):
+        raise ValidationError(
+            "choices are distinct option indexes (ints from 0), in ascending order, at least one",
+            field="choices",
+            value=value,
+        )
+
+
+@frozen(kw_only=True)
+class PollVote:
+    """An account's vote in the poll of a post (one per account and poll).
+
+    Attributes:
+        account_id: The voter.
+        post_id: The post carrying the poll.
+        choices: The chosen option indexes, ascending (one unless the poll allows several).
+        created_at: When the vote was cast.
+    """
+
+    account_id: AccountId = field(validator=check_id)
+    post_id: PostId = field(validator=check_id)
+    choices: tuple[int, ...] = field(converter=_to_choices, validator=_check_choices)
+    created_at: datetime = field(converter=to_utc, validator=check_aware)

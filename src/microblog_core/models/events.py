@@ -12,7 +12,7 @@ from attrs import field, frozen
 from microblog_core.ids import AccountId, PostId
 from microblog_core.models._checks import check_aware, to_utc
 from microblog_core.models.accounts import Account
-from microblog_core.models.activity import Pin, PostVersion
+from microblog_core.models.activity import Pin, PollVote, PostVersion
 from microblog_core.models.engagement import Like
 from microblog_core.models.posts import Post, ReplyGate
 from microblog_core.models.relations import Block, Follow, FollowRequest, Mute
@@ -29,6 +29,7 @@ __all__ = [
     "Muted",
     "NotificationsRead",
     "Pinned",
+    "PollEnded",
     "PostDeleted",
     "PostEdited",
     "PostPublished",
@@ -42,6 +43,7 @@ __all__ = [
     "Unmuted",
     "Unpinned",
     "Unreposted",
+    "Voted",
 ]
 
 
@@ -241,6 +243,23 @@ class NotificationsRead:
     occurred_at: datetime = _at()
 
 
+@frozen(kw_only=True)
+class Voted:
+    """An account voted in a poll."""
+
+    vote: PollVote
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class PollEnded:
+    """A poll passed its expiry and was closed; its voters and author are told."""
+
+    post_id: PostId
+    author_id: AccountId
+    occurred_at: datetime = _at()
+
+
 Event = (
     AccountRegistered
     | ProfileUpdated
@@ -265,5 +284,7 @@ Event = (
     | Pinned
     | Unpinned
     | NotificationsRead
+    | Voted
+    | PollEnded
 )
 """Any domain event."""

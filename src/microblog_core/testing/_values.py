@@ -53,6 +53,8 @@ from microblog_core.models import (
     Pin,
     Pinned,
     Poll,
+    PollEnded,
+    PollVote,
     Post,
     PostCounters,
     PostDeleted,
@@ -76,6 +78,7 @@ from microblog_core.models import (
     Unpinned,
     Unreposted,
     Visibility,
+    Voted,
 )
 
 T = TypeVar("T")
@@ -1212,6 +1215,22 @@ def _post_versions(draw: st.DrawFn) -> PostVersion:
     )
 
 
+@st.composite
+def _poll_votes(draw: st.DrawFn) -> PollVote:
+    choices = draw(st.lists(st.integers(0, 3), min_size=1, max_size=4, unique=True))
+    return PollVote(
+        account_id=draw(account_ids()),
+        post_id=draw(post_ids()),
+        choices=tuple(sorted(choices)),
+        created_at=draw(_ANY_TIME),
+    )
+
+
+def poll_votes() -> st.SearchStrategy[PollVote]:
+    """Generate poll votes: one to four distinct option indexes, ascending."""
+    return _poll_votes()
+
+
 def post_versions() -> st.SearchStrategy[PostVersion]:
     """Generate earlier versions of posts, each replaced no earlier than it was written."""
     return _post_versions()
@@ -1255,6 +1274,13 @@ def _event_strategies() -> dict[type, st.SearchStrategy[Any]]:
         PostEdited: _post_edited(published),
         Pinned: _happening_at_creation(Pinned, "pin", _pins()),
         Unpinned: _happening_later(Unpinned, "pin", _pins()),
+        Voted: _happening_at_creation(Voted, "vote", _poll_votes()),
+        PollEnded: st.builds(
+            PollEnded,
+            post_id=_typed_ids(PostId, 1, MAX_ID),
+            author_id=account_ids(),
+            occurred_at=_ANY_TIME,
+        ),
         NotificationsRead: st.builds(
             NotificationsRead,
             account_id=account_ids(),

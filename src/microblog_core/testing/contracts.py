@@ -107,6 +107,7 @@ from microblog_core.models import (
     NotificationKind,
     Pin,
     Poll,
+    PollVote,
     Post,
     PostCounters,
     PostVersion,
@@ -127,6 +128,7 @@ __all__ = [
     "FeedRepositoryContract",
     "NotificationRepositoryContract",
     "PinRepositoryContract",
+    "PollRepositoryContract",
     "PostHistoryRepositoryContract",
     "PostRepositoryContract",
     "RelationRepositoryContract",
@@ -2566,6 +2568,68 @@ class PostHistoryRepositoryContract(ContractBase):
             assert tuple(uow.history.versions(_pid(1))) == (first, second)
 
 
+class PollRepositoryContract(ContractBase):
+    """The guarantees of :class:`~microblog_core.ports.PollRepository`."""
+
+    def test_votes_are_counted_once_per_account(self, store: Store) -> None:
+        """Counts follow the votes; a second vote raises ConflictError and changes nothing."""
+        _seed(store, *_accounts(1, 2, 3), _post(1, 1))
+        with _write(store) as uow:
+            uow.polls.add_vote(
+                PollVote(account_id=_aid(2), post_id=_pid(1), choices=(0, 2), created_at=_at(1))
+            )
+            uow.polls.add_vote(
+                PollVote(account_id=_aid(3), post_id=_pid(1), choices=(2,), created_at=_at(2))
+            )
+            with pytest.raises(ConflictError):
+                uow.polls.add_vote(
+                    PollVote(account_id=_aid(3), post_id=_pid(1), choices=(1,), created_at=_at(3))
+                )
+            with pytest.raises(NotFoundError):
+                uow.polls.add_vote(
+                    PollVote(account_id=_aid(3), post_id=_pid(9), choices=(1,), created_at=_at(3))
+                )
+            with pytest.raises(NotFoundError):
+                uow.polls.add_vote(
+                    PollVote(account_id=_aid(9), post_id=_pid(1), choices=(1,), created_at=_at(3))
+                )
+        with _read(store) as uow:
+            assert uow.polls.counts(_pid(1)) == {0: 1, 2: 2}
+            assert uow.polls.voter_count(_pid(1)) == 2
+            assert list(uow.polls.voters(_pid(1))) == [_aid(2), _aid(3)]
+            assert list(uow.polls.voters(_pid(1), after=_aid(2), limit=1)) == [_aid(3)]
+            vote = uow.polls.get_vote(_aid(2), _pid(1))
+            assert vote is not None
+            assert vote.choices == (0, 2)
+            assert uow.polls.get_vote(_aid(1), _pid(1)) is None
+
+    def test_open_polls_come_due_by_expiry_and_close_once(self, store: Store) -> None:
+        """``due`` lists expired open polls soonest first; ``close`` and ``remove_all`` end them."""
+        _seed(store, *_accounts(1, 2), _post(1, 1), _post(2, 1), _post(3, 1))
+        with _write(store) as uow:
+            uow.polls.open(_pid(1), _at(100))
+            uow.polls.open(_pid(2), _at(50))
+            uow.polls.open(_pid(3), _at(500))
+            uow.polls.add_vote(
+                PollVote(account_id=_aid(2), post_id=_pid(3), choices=(0,), created_at=_at(1))
+            )
+            with pytest.raises(NotFoundError):
+                uow.polls.open(_pid(9), _at(1))
+        with _write(store) as uow:
+            assert list(uow.polls.due(_at(10))) == []
+            assert list(uow.polls.due(_at(100))) == [_pid(2), _pid(1)]
+            assert list(uow.polls.due(_at(100), limit=1)) == [_pid(2)]
+            assert uow.polls.close(_pid(2)) is True
+            assert uow.polls.close(_pid(2)) is False
+            assert uow.polls.remove_all(_pid(3)) == 1
+        with store.unit_of_work() as uow:
+            assert list(uow.polls.due(_at(1000))) == [_pid(1)]
+            assert uow.polls.counts(_pid(3)) == {}
+            uow.polls.close(_pid(1))
+        with _read(store) as uow:
+            assert list(uow.polls.due(_at(1000))) == [_pid(1)]
+
+
 class StoreContract(
     AccountRepositoryContract,
     ArgumentContract,
@@ -2577,5 +2641,6 @@ class StoreContract(
     NotificationRepositoryContract,
     PinRepositoryContract,
     PostHistoryRepositoryContract,
+    PollRepositoryContract,
 ):
     """Every contract: subclass it and define ``make_store`` to check a whole adapter."""

@@ -47,6 +47,7 @@ from microblog_core.models import (
     Notification,
     NotificationGroupHead,
     NotificationKind,
+    PollEnded,
     Post,
     PostDeleted,
     PostEdited,
@@ -146,6 +147,8 @@ class NotificationProjector:
             store.remove_between(event.block.blocker_id, event.block.blocked_id)
         elif isinstance(event, PostEdited):
             self._edited(uow, event.post, event.occurred_at)
+        elif isinstance(event, PollEnded):
+            self._poll_ended(uow, event.post_id, event.author_id, event.occurred_at)
 
     def _published(self, uow: UnitOfWork, post: Post, at: datetime) -> None:
         author = post.author_id
@@ -174,6 +177,22 @@ class NotificationProjector:
                 told.add(account)
                 self._notify(uow, account, _K.UPDATE, post.author_id, post.id, at, post)
 
+    def _poll_ended(
+        self, uow: UnitOfWork, post_id: PostId, author: AccountId, at: datetime
+    ) -> None:
+        post = uow.posts.find(post_id)
+        if post is None:
+            return
+        self._notify(uow, author, _K.POLL, author, post_id, at, post, self_too=True)
+        after: AccountId | None = None
+        while True:
+            voters = uow.polls.voters(post_id, after=after, limit=_FOLLOW_PAGE)
+            for voter in voters:
+                self._notify(uow, voter, _K.POLL, author, post_id, at, post)
+            if len(voters) < _FOLLOW_PAGE:
+                return
+            after = voters[-1]
+
     def _notify(  # noqa: PLR0917  # a notification's fields, in their order
         self,
         uow: UnitOfWork,
@@ -183,8 +202,10 @@ class NotificationProjector:
         post_id: PostId | None,
         at: datetime,
         post: Post | None = None,
+        *,
+        self_too: bool = False,
     ) -> None:
-        if recipient == sender:
+        if recipient == sender and not self_too:
             return
         relations = uow.relations
         if relations.get_block(recipient, sender) or relations.get_block(sender, recipient):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from datetime import datetime
 
 from microblog_core import _checks
 from microblog_core.errors import ConflictError, NotFoundError
@@ -16,12 +17,13 @@ from microblog_core.models import (
     NotificationGroupHead,
     NotificationKind,
     Pin,
+    PollVote,
     PostVersion,
 )
 from microblog_core.storage.memory._activity_state import ActivityState
 from microblog_core.storage.memory._repositories import Repository as _Base
 
-__all__ = ["History", "Notifications", "Pins"]
+__all__ = ["History", "Notifications", "Pins", "Polls"]
 
 
 def _window(ids: Sequence[int], max_id: int | None, min_id: int | None) -> tuple[int, int]:
@@ -266,3 +268,98 @@ class History(_Base):
         a.set_versions(key, None)
         log += (a, key, versions, ActivityState.set_versions, 3)
         return len(versions)
+
+
+class Polls(_Base):
+    """The memory store's :class:`~microblog_core.ports.PollRepository`."""
+
+    __slots__ = ()
+
+    def open(self, post_id: PostId, expires_at: datetime) -> None:
+        log = self._write()
+        key = _checks.lookup_id(post_id, "post_id")
+        when = _checks.aware(expires_at, "expires_at")
+        s = self._s
+        if key not in s.posts:
+            raise NotFoundError("post", post_id)
+        a = s.activity
+        log += (a, key, a.open_polls.get(key), ActivityState.set_open, 3)
+        a.set_open(key, when)
+
+    def close(self, post_id: PostId) -> bool:
+        log = self._write()
+        a = self._s.activity
+        key = _checks.lookup_id(post_id, "post_id")
+        current = a.open_polls.get(key)
+        if current is None:
+            return False
+        a.set_open(key, None)
+        log += (a, key, current, ActivityState.set_open, 3)
+        return True
+
+    def due(self, at: datetime, *, limit: int = 100) -> list[PostId]:
+        a = self._a()
+        when = _checks.aware(at, "at")
+        _checks.limit(limit, "limit")
+        found: list[PostId] = []
+        for expires_at, post_id in a.expiries:
+            if expires_at > when or len(found) == limit:
+                break
+            found.append(PostId(post_id))
+        return found
+
+    def _a(self) -> ActivityState:
+        return self._read().activity
+
+    def add_vote(self, vote: PollVote) -> None:
+        log = self._write()
+        _checks.instance(vote, PollVote, "vote")
+        s = self._s
+        a = s.activity
+        if vote.account_id in a.votes.get(vote.post_id, {}):
+            raise ConflictError(
+                f"account {vote.account_id} already voted in the poll of post {vote.post_id}",
+                entity="vote",
+                key=(vote.account_id, vote.post_id),
+            )
+        if vote.account_id not in s.accounts:
+            raise NotFoundError("account", vote.account_id)
+        if vote.post_id not in s.posts:
+            raise NotFoundError("post", vote.post_id)
+        a.put_vote(vote)
+        log += (a, vote, ActivityState.drop_vote, 2)
+
+    def get_vote(self, account_id: AccountId, post_id: PostId) -> PollVote | None:
+        a = self._a()
+        post = _checks.lookup_id(post_id, "post_id")
+        return a.votes.get(post, {}).get(_checks.lookup_id(account_id, "account_id"))
+
+    def counts(self, post_id: PostId) -> dict[int, int]:
+        return dict(self._a().vote_counts.get(_checks.lookup_id(post_id, "post_id"), {}))
+
+    def voter_count(self, post_id: PostId) -> int:
+        return len(self._a().votes.get(_checks.lookup_id(post_id, "post_id"), {}))
+
+    def voters(
+        self, post_id: PostId, *, after: AccountId | None = None, limit: int = 100
+    ) -> list[AccountId]:
+        a = self._a()
+        votes = a.votes.get(_checks.lookup_id(post_id, "post_id"), {})
+        cursor = _checks.cursor(after, "after")
+        _checks.limit(limit, "limit")
+        ids = sorted(v for v in votes if cursor is None or v > cursor)
+        return [AccountId(v) for v in ids[:limit]]
+
+    def remove_all(self, post_id: PostId) -> int:
+        log = self._write()
+        a = self._s.activity
+        key = _checks.lookup_id(post_id, "post_id")
+        votes = list(a.votes.get(key, {}).values())
+        for vote in votes:
+            a.drop_vote(vote)
+            log += (a, vote, ActivityState.put_vote, 2)
+        current = a.open_polls.get(key)
+        if current is not None:
+            a.set_open(key, None)
+            log += (a, key, current, ActivityState.set_open, 3)
+        return len(votes)

@@ -9,7 +9,10 @@ of notifications. Each primitive write has its inverse here.
 
 from __future__ import annotations
 
-from microblog_core.models import Notification, Pin, PostVersion
+from bisect import bisect_left, insort
+from datetime import datetime
+
+from microblog_core.models import Notification, Pin, PollVote, PostVersion
 from microblog_core.storage.memory._sorted import add_sorted, drop_sorted, index_add, index_drop
 
 __all__ = ["ActivityState"]
@@ -29,6 +32,10 @@ class ActivityState:
         self.markers: dict[int, int] = {}
         self.pins: dict[int, dict[int, Pin]] = {}
         self.versions: dict[int, list[PostVersion]] = {}
+        self.votes: dict[int, dict[int, PollVote]] = {}
+        self.vote_counts: dict[int, dict[int, int]] = {}
+        self.open_polls: dict[int, datetime] = {}
+        self.expiries: list[tuple[datetime, int]] = []  # open polls, soonest first
 
     # -- notifications
 
@@ -109,6 +116,34 @@ class ActivityState:
         else:
             self.versions[post_id] = versions
 
+    # -- polls
+
+    def put_vote(self, vote: PollVote) -> None:
+        self.votes.setdefault(vote.post_id, {})[vote.account_id] = vote
+        counts = self.vote_counts.setdefault(vote.post_id, {})
+        for choice in vote.choices:
+            counts[choice] = counts.get(choice, 0) + 1
+
+    def drop_vote(self, vote: PollVote) -> None:
+        votes = self.votes[vote.post_id]
+        del votes[vote.account_id]
+        counts = self.vote_counts[vote.post_id]
+        for choice in vote.choices:
+            counts[choice] -= 1
+            if not counts[choice]:
+                del counts[choice]
+        if not votes:
+            del self.votes[vote.post_id]
+            del self.vote_counts[vote.post_id]
+
+    def set_open(self, post_id: int, expires_at: datetime | None) -> None:
+        current = self.open_polls.pop(post_id, None)
+        if current is not None:
+            del self.expiries[bisect_left(self.expiries, (current, post_id))]
+        if expires_at is not None:
+            self.open_polls[post_id] = expires_at
+            insort(self.expiries, (expires_at, post_id))
+
     def snapshot(self) -> dict[str, object]:
         return {
             "notifications": dict(self.notifications),
@@ -117,4 +152,8 @@ class ActivityState:
             "markers": dict(self.markers),
             "pins": {key: dict(pins) for key, pins in self.pins.items()},
             "versions": {key: tuple(v) for key, v in self.versions.items()},
+            "votes": {key: dict(v) for key, v in self.votes.items()},
+            "vote_counts": {key: dict(v) for key, v in self.vote_counts.items()},
+            "open_polls": dict(self.open_polls),
+            "expiries": tuple(self.expiries),
         }

@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 from microblog_core.errors import StorageError
-from microblog_core.storage.memory._activity import History, Notifications, Pins
+from microblog_core.storage.memory._activity import History, Notifications, Pins, Polls
 from microblog_core.storage.memory._feeds import UndoLog
 from microblog_core.storage.memory._repositories import (
     Accounts,
@@ -44,6 +44,7 @@ class MemoryUnitOfWork:
         notifications: The notification repository of this unit.
         pins: The pinned-post repository of this unit.
         history: The post edit-history repository of this unit.
+        polls: The poll repository of this unit.
     """
 
     __slots__ = (
@@ -58,6 +59,7 @@ class MemoryUnitOfWork:
         "history",
         "notifications",
         "pins",
+        "polls",
         "posts",
         "relations",
     )
@@ -76,6 +78,7 @@ class MemoryUnitOfWork:
         self.notifications = Notifications(self, state)
         self.pins = Pins(self, state)
         self.history = History(self, state)
+        self.polls = Polls(self, state)
 
     @property
     def readonly(self) -> bool:

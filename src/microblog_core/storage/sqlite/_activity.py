@@ -7,6 +7,7 @@ group rows through an index, whatever the number of notifications.
 
 import sqlite3
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, Final
 
 from microblog_core import _checks
@@ -17,15 +18,16 @@ from microblog_core.models import (
     NotificationGroupHead,
     NotificationKind,
     Pin,
+    PollVote,
     PostVersion,
 )
 from microblog_core.storage.sqlite._errors import FK, PK, guarded
-from microblog_core.storage.sqlite._params import bounds, lookup_key, page_size
+from microblog_core.storage.sqlite._params import after_key, bounds, lookup_key, page_size
 from microblog_core.storage.sqlite._repository import Repository
 from microblog_core.storage.sqlite._rows import instant, micros
 from microblog_core.storage.sqlite._sql import ACCOUNT_EXISTS
 
-__all__ = ["History", "Notifications", "Pins"]
+__all__ = ["History", "Notifications", "Pins", "Polls"]
 
 _KINDS: Final = {k.value: k for k in NotificationKind}
 _INSERT: Final = (
@@ -95,6 +97,33 @@ _VERSIONS: Final = (
     " WHERE post_id = ? ORDER BY seq"
 )
 _DELETE_VERSIONS: Final = "DELETE FROM post_versions WHERE post_id = ?"
+_OPEN_POLL: Final = (
+    "INSERT INTO open_polls (post_id, expires_at) VALUES (?, ?)"
+    " ON CONFLICT (post_id) DO UPDATE SET expires_at = excluded.expires_at"
+)
+_CLOSE_POLL: Final = "DELETE FROM open_polls WHERE post_id = ?"
+_DUE: Final = (
+    "SELECT post_id FROM open_polls WHERE expires_at <= ? ORDER BY expires_at, post_id LIMIT ?"
+)
+_INSERT_VOTE: Final = (
+    "INSERT INTO poll_votes (post_id, account_id, choices, created_at) VALUES (?, ?, ?, ?)"
+)
+_COUNT_CHOICE: Final = (
+    "INSERT INTO poll_counts (post_id, choice, n) VALUES (?, ?, 1)"
+    " ON CONFLICT (post_id, choice) DO UPDATE SET n = n + 1"
+)
+_GET_VOTE: Final = (
+    "SELECT account_id, post_id, choices, created_at FROM poll_votes"
+    " WHERE post_id = ? AND account_id = ?"
+)
+_COUNTS: Final = "SELECT choice, n FROM poll_counts WHERE post_id = ? AND n > 0"
+_VOTER_COUNT: Final = "SELECT count(*) FROM poll_votes WHERE post_id = ?"
+_VOTERS: Final = (
+    "SELECT account_id FROM poll_votes WHERE post_id = ? AND account_id > ?"
+    " ORDER BY account_id LIMIT ?"
+)
+_DELETE_VOTES: Final = "DELETE FROM poll_votes WHERE post_id = ?"
+_DELETE_COUNTS: Final = "DELETE FROM poll_counts WHERE post_id = ?"
 
 
 def _notification(row: tuple[Any, ...]) -> Notification:
@@ -336,3 +365,95 @@ class History(Repository):
     def remove_all(self, post_id: PostId) -> int:
         key = lookup_key(post_id, "post_id")
         return self._u._writer().execute(_DELETE_VERSIONS, (key,)).rowcount
+
+
+class Polls(Repository):
+    """Votes in ``poll_votes``, counts in ``poll_counts``, open polls in ``open_polls``."""
+
+    __slots__ = ()
+
+    @guarded
+    def open(self, post_id: PostId, expires_at: datetime) -> None:
+        key = lookup_key(post_id, "post_id")
+        when = micros(_checks.aware(expires_at, "expires_at"))
+        conn = self._u._writer()
+        try:
+            conn.execute(_OPEN_POLL, (key, when))
+        except sqlite3.IntegrityError as exc:
+            if exc.sqlite_errorname == FK:
+                raise NotFoundError("post", post_id) from None
+            raise
+
+    @guarded
+    def close(self, post_id: PostId) -> bool:
+        key = lookup_key(post_id, "post_id")
+        return self._u._writer().execute(_CLOSE_POLL, (key,)).rowcount > 0
+
+    @guarded
+    def due(self, at: datetime, *, limit: int = 100) -> list[PostId]:
+        when = micros(_checks.aware(at, "at"))
+        rows = self._u._reader().execute(_DUE, (when, page_size(limit))).fetchall()
+        return [PostId(row[0]) for row in rows]
+
+    @guarded
+    def add_vote(self, vote: PollVote) -> None:
+        _checks.instance(vote, PollVote, "vote")
+        conn = self._u._writer()
+        choices = ",".join(map(str, vote.choices))
+        try:
+            conn.execute(
+                _INSERT_VOTE, (vote.post_id, vote.account_id, choices, micros(vote.created_at))
+            )
+        except sqlite3.IntegrityError as exc:
+            if exc.sqlite_errorname == PK:
+                raise ConflictError(
+                    f"account {vote.account_id} already voted in the poll of post {vote.post_id}",
+                    entity="vote",
+                    key=(vote.account_id, vote.post_id),
+                ) from None
+            if exc.sqlite_errorname == FK:
+                if conn.execute(ACCOUNT_EXISTS, (vote.account_id,)).fetchone() is None:
+                    raise NotFoundError("account", vote.account_id) from None
+                raise NotFoundError("post", vote.post_id) from None
+            raise
+        conn.executemany(_COUNT_CHOICE, [(vote.post_id, choice) for choice in vote.choices])
+
+    @guarded
+    def get_vote(self, account_id: AccountId, post_id: PostId) -> PollVote | None:
+        params = (lookup_key(post_id, "post_id"), lookup_key(account_id, "account_id"))
+        row = self._u._reader().execute(_GET_VOTE, params).fetchone()
+        if row is None:
+            return None
+        return PollVote(
+            account_id=row[0],
+            post_id=row[1],
+            choices=tuple(int(c) for c in row[2].split(",")),
+            created_at=instant(row[3]),
+        )
+
+    @guarded
+    def counts(self, post_id: PostId) -> dict[int, int]:
+        rows = self._u._reader().execute(_COUNTS, (lookup_key(post_id, "post_id"),)).fetchall()
+        return {int(choice): int(n) for choice, n in rows}
+
+    @guarded
+    def voter_count(self, post_id: PostId) -> int:
+        key = lookup_key(post_id, "post_id")
+        return int(self._u._reader().execute(_VOTER_COUNT, (key,)).fetchone()[0])
+
+    @guarded
+    def voters(
+        self, post_id: PostId, *, after: AccountId | None = None, limit: int = 100
+    ) -> list[AccountId]:
+        params = (lookup_key(post_id, "post_id"), after_key(after), page_size(limit))
+        rows = self._u._reader().execute(_VOTERS, params).fetchall()
+        return [AccountId(row[0]) for row in rows]
+
+    @guarded
+    def remove_all(self, post_id: PostId) -> int:
+        key = lookup_key(post_id, "post_id")
+        conn = self._u._writer()
+        removed = conn.execute(_DELETE_VOTES, (key,)).rowcount
+        conn.execute(_DELETE_COUNTS, (key,))
+        conn.execute(_CLOSE_POLL, (key,))
+        return int(removed)

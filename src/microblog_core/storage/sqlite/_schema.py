@@ -217,7 +217,7 @@ _V2 = Migration(
 
 _V3 = Migration(
     3,
-    "notifications with their groups and read markers, pinned posts, post versions",
+    "notifications with their groups and read markers, pins, post versions, poll votes",
     (
         """
         CREATE TABLE notifications (
@@ -291,6 +291,30 @@ _V3 = Migration(
             PRIMARY KEY (post_id, seq)
         ) WITHOUT ROWID
         """,
+        """
+        CREATE TABLE poll_votes (
+            post_id INTEGER NOT NULL REFERENCES posts (id),
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            choices TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (post_id, account_id)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE poll_counts (
+            post_id INTEGER NOT NULL,
+            choice INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (post_id, choice)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE open_polls (
+            post_id INTEGER PRIMARY KEY REFERENCES posts (id),
+            expires_at INTEGER NOT NULL
+        )
+        """,
+        "CREATE INDEX open_polls_by_expiry ON open_polls (expires_at, post_id)",
     ),
 )
 

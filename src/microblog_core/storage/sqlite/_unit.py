@@ -12,12 +12,13 @@ from microblog_core.ports import (
     FeedRepository,
     NotificationRepository,
     PinRepository,
+    PollRepository,
     PostHistoryRepository,
     PostRepository,
     RelationRepository,
 )
 from microblog_core.storage.sqlite._accounts import Accounts
-from microblog_core.storage.sqlite._activity import History, Notifications, Pins
+from microblog_core.storage.sqlite._activity import History, Notifications, Pins, Polls
 from microblog_core.storage.sqlite._engagement import Engagement
 from microblog_core.storage.sqlite._errors import translate
 from microblog_core.storage.sqlite._feeds import Feeds
@@ -50,6 +51,7 @@ class SqliteUnitOfWork:
         notifications: The notification repository of this unit.
         pins: The pinned-post repository of this unit.
         history: The post edit-history repository of this unit.
+        polls: The poll repository of this unit.
     """
 
     accounts: AccountRepository
@@ -60,6 +62,7 @@ class SqliteUnitOfWork:
     notifications: NotificationRepository
     pins: PinRepository
     history: PostHistoryRepository
+    polls: PollRepository
 
     def __init__(self, store: "SqliteStore", *, readonly: bool) -> None:
         self._store = store
@@ -86,6 +89,7 @@ class SqliteUnitOfWork:
         self.notifications = Notifications(self)
         self.pins = Pins(self)
         self.history = History(self)
+        self.polls = Polls(self)
 
     @property
     def readonly(self) -> bool:
