@@ -697,8 +697,14 @@ class NotificationRepository(Protocol):
         """Return up to ``limit`` of the account's notifications within the bounds."""
         ...
 
-    def count(self, account_id: AccountId, *, min_id: int | None = None) -> int:
-        """Return how many notifications the account has with id above ``min_id``."""
+    def count(
+        self, account_id: AccountId, *, min_id: int | None = None, limit: int | None = None
+    ) -> int:
+        """Return how many notifications the account has with id above ``min_id``.
+
+        With ``limit``, counting stops there (the answer is at most ``limit``),
+        so an unread badge costs no more than ``limit`` index entries.
+        """
         ...
 
     def groups(

@@ -117,6 +117,7 @@ from microblog_core.timelines import (
     public_timeline,
 )
 from microblog_core.timelines.notifications import (
+    UNREAD_CAP,
     NotificationPage,
     NotificationProjector,
     notifications,
@@ -1641,7 +1642,7 @@ class Microblog:
         The marker never moves back: an older id leaves it where it is.
 
         Returns:
-            How many notifications remain unread.
+            How many notifications remain unread (counted up to 1,000).
 
         Raises:
             NotFoundError: No such account.
@@ -1659,10 +1660,13 @@ class Microblog:
                     )
                 )
             marker = max(up_to, current or 0)
-            return uow.notifications.count(account_id, min_id=marker)
+            return uow.notifications.count(account_id, min_id=marker, limit=UNREAD_CAP)
 
     def unread_notifications(self, account_id: AccountId) -> int:
         """Return how many of an account's notifications are newer than its read marker.
+
+        Counting stops at 1,000 (:data:`~microblog_core.timelines.notifications.UNREAD_CAP`),
+        as Mastodon's ``unread_count`` does.
 
         Raises:
             NotFoundError: No such account.
@@ -1670,7 +1674,7 @@ class Microblog:
         with self._reading() as uow:
             uow.accounts.get(account_id)
             marker = uow.notifications.read_marker(account_id)
-            return uow.notifications.count(account_id, min_id=marker)
+            return uow.notifications.count(account_id, min_id=marker, limit=UNREAD_CAP)
 
     # -- edits ------------------------------------------------------------------
 

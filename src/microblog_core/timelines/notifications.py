@@ -62,6 +62,8 @@ from microblog_core.timelines.pages import check_limit, check_page_id
 from microblog_core.timelines.viewers import lookup_viewer
 
 __all__ = [
+    "SAMPLE_ACCOUNTS",
+    "UNREAD_CAP",
     "NotificationGroup",
     "NotificationPage",
     "NotificationProjector",
@@ -70,6 +72,9 @@ __all__ = [
 
 SAMPLE_ACCOUNTS = 8
 """Latest accounts shown per group (Mastodon 4.3 returns up to 8 ``sample_account_ids``)."""
+
+UNREAD_CAP = 1000
+"""Unread notifications are counted up to this many (Mastodon's ``unread_count`` limit)."""
 
 _K = NotificationKind
 _MAX_BATCH = 400
@@ -275,7 +280,8 @@ class NotificationPage:
         groups: The groups (empty unless grouped).
         next_max_id: Pass as ``max_id`` for the next, older page (None at the end).
         prev_min_id: Pass as ``min_id`` for the page just newer than this one.
-        unread: How many notifications are newer than the read marker.
+        unread: How many notifications are newer than the read marker, counted
+            up to :data:`UNREAD_CAP` (1,000).
     """
 
     items: tuple[Notification, ...]
@@ -325,7 +331,7 @@ def notifications(
         ascending = lower is not None
         bound = lower if ascending else since
         marker = uow.notifications.read_marker(account_id)
-        unread = uow.notifications.count(account_id, min_id=marker)
+        unread = uow.notifications.count(account_id, min_id=marker, limit=UNREAD_CAP)
         if grouped:
             groups = _groups(uow, viewer, account_id, upper, bound, limit, ascending=ascending)
             ids = [g.latest.id for g in groups]

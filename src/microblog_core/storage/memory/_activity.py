@@ -98,11 +98,14 @@ class Notifications(_Base):
         found = a.notifications
         return [found[i] for i in page]
 
-    def count(self, account_id: AccountId, *, min_id: int | None = None) -> int:
+    def count(
+        self, account_id: AccountId, *, min_id: int | None = None, limit: int | None = None
+    ) -> int:
         a = self._a()
         ids = a.by_account.get(_checks.lookup_id(account_id, "account_id"), ())
+        cap = _checks.optional_limit(limit)
         lo, hi = _window(ids, None, _checks.cursor(min_id, "min_id"))
-        return hi - lo
+        return hi - lo if cap is None else min(hi - lo, cap)
 
     def groups(
         self,

@@ -22,7 +22,13 @@ from microblog_core.models import (
     PostVersion,
 )
 from microblog_core.storage.sqlite._errors import FK, PK, guarded
-from microblog_core.storage.sqlite._params import after_key, bounds, lookup_key, page_size
+from microblog_core.storage.sqlite._params import (
+    after_key,
+    bounds,
+    lookup_key,
+    optional_page_size,
+    page_size,
+)
 from microblog_core.storage.sqlite._repository import Repository
 from microblog_core.storage.sqlite._rows import instant, micros
 from microblog_core.storage.sqlite._sql import ACCOUNT_EXISTS
@@ -47,7 +53,10 @@ _PAGE_ASC: Final = (
     "SELECT id, account_id, kind, from_account_id, post_id, created_at FROM notifications"
     " WHERE account_id = ? AND id BETWEEN ? AND ? ORDER BY id LIMIT ?"
 )
-_COUNT: Final = "SELECT count(*) FROM notifications WHERE account_id = ? AND id BETWEEN ? AND ?"
+_COUNT: Final = (
+    "SELECT count(*) FROM (SELECT 1 FROM notifications"
+    " WHERE account_id = ? AND id BETWEEN ? AND ? LIMIT ?)"
+)
 _GROUPS_DESC: Final = (
     "SELECT group_key, latest_id, n FROM notification_groups"
     " WHERE account_id = ? AND latest_id BETWEEN ? AND ? ORDER BY latest_id DESC LIMIT ?"
@@ -204,10 +213,13 @@ class Notifications(Repository):
         return [_notification(row) for row in rows]
 
     @guarded
-    def count(self, account_id: AccountId, *, min_id: int | None = None) -> int:
+    def count(
+        self, account_id: AccountId, *, min_id: int | None = None, limit: int | None = None
+    ) -> int:
         account = lookup_key(account_id, "account_id")
         low, high = bounds(None, min_id)
-        return int(self._u._reader().execute(_COUNT, (account, low, high)).fetchone()[0])
+        params = (account, low, high, optional_page_size(limit))
+        return int(self._u._reader().execute(_COUNT, params).fetchone()[0])
 
     @guarded
     def groups(
