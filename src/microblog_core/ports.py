@@ -47,6 +47,8 @@ from microblog_core.models import (
     Notification,
     NotificationGroupHead,
     NotificationKind,
+    NotificationPolicy,
+    NotificationRequest,
     Pin,
     PollVote,
     Post,
@@ -666,6 +668,9 @@ class NotificationRepository(Protocol):
         - The ``remove_*`` methods delete and return what they matched; the
           groups shrink with them (an emptied group disappears).
         - The read marker is one id per account (None until set).
+        - A notification stored with ``filtered=True`` stays out of ``page``,
+          ``count`` and ``groups``; ``requests`` and ``filtered_from`` list it,
+          and the ``remove_*`` methods remove it like any other.
     """
 
     def add(self, notification: Notification) -> None:
@@ -748,6 +753,42 @@ class NotificationRepository(Protocol):
 
     def read_marker(self, account_id: AccountId) -> int | None:
         """Return the id of the last notification the account has read, or None."""
+        ...
+
+    def requests(self, account_id: AccountId, *, limit: int = 40) -> Sequence[NotificationRequest]:
+        """Return the account's requests: held-back notifications by sender, newest first."""
+        ...
+
+    def filtered_from(
+        self, account_id: AccountId, from_account_id: AccountId, *, limit: int = 40
+    ) -> Sequence[Notification]:
+        """Return the notifications held back from one sender, newest first."""
+        ...
+
+    def remove_filtered(
+        self, account_id: AccountId, from_account_id: AccountId
+    ) -> Sequence[Notification]:
+        """Delete and return the notifications held back from one sender."""
+        ...
+
+    def policy(self, account_id: AccountId) -> NotificationPolicy | None:
+        """Return the account's notification policy, or None when it never set one."""
+        ...
+
+    def set_policy(self, account_id: AccountId, policy: NotificationPolicy) -> None:
+        """Set the account's notification policy.
+
+        Raises:
+            NotFoundError: The account does not exist.
+        """
+        ...
+
+    def permit(self, account_id: AccountId, from_account_id: AccountId) -> None:
+        """Let every later notification from ``from_account_id`` through the policy."""
+        ...
+
+    def is_permitted(self, account_id: AccountId, from_account_id: AccountId) -> bool:
+        """Whether ``from_account_id`` was let through (an accepted request)."""
         ...
 
     def set_read_marker(self, account_id: AccountId, last_read_id: int) -> None:

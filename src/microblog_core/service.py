@@ -24,7 +24,7 @@ from microblog_core.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from microblog_core.ids import AccountId, IdGenerator, PostId
+from microblog_core.ids import AccountId, IdGenerator, NotificationId, PostId
 from microblog_core.models import (
     TWITTER_ACCOUNTS,
     Account,
@@ -46,6 +46,8 @@ from microblog_core.models import (
     Liked,
     Mute,
     Muted,
+    NotificationPolicy,
+    NotificationRequest,
     NotificationsRead,
     Pin,
     Pinned,
@@ -1656,7 +1658,9 @@ class Microblog:
                 uow.notifications.set_read_marker(account_id, up_to)
                 events.append(
                     NotificationsRead(
-                        account_id=account_id, last_read_id=up_to, occurred_at=self._now()
+                        account_id=account_id,
+                        last_read_id=NotificationId(up_to),
+                        occurred_at=self._now(),
                     )
                 )
             marker = max(up_to, current or 0)
@@ -1675,6 +1679,80 @@ class Microblog:
             uow.accounts.get(account_id)
             marker = uow.notifications.read_marker(account_id)
             return uow.notifications.count(account_id, min_id=marker, limit=UNREAD_CAP)
+
+    def set_notification_policy(
+        self, account_id: AccountId, policy: NotificationPolicy
+    ) -> NotificationPolicy:
+        """Set which notifications the account holds back or drops (Mastodon 4.3).
+
+        Until an account sets a policy, every notification is accepted.
+
+        Raises:
+            NotFoundError: No such account.
+            ValidationError: ``policy`` is not a NotificationPolicy.
+        """
+        _checks.instance(policy, NotificationPolicy, "policy")
+        with self._writing() as (uow, _events):
+            uow.accounts.get(account_id)
+            uow.notifications.set_policy(account_id, policy)
+        return policy
+
+    def notification_policy(self, account_id: AccountId) -> NotificationPolicy | None:
+        """Return the account's notification policy, or None when it accepts everything.
+
+        Raises:
+            NotFoundError: No such account.
+        """
+        with self._reading() as uow:
+            uow.accounts.get(account_id)
+            return uow.notifications.policy(account_id)
+
+    def notification_requests(
+        self, account_id: AccountId, *, limit: int = 40
+    ) -> tuple[NotificationRequest, ...]:
+        """Return the senders whose notifications the policy held back, newest first.
+
+        Raises:
+            NotFoundError: No such account.
+            ValidationError: ``limit`` is not within 1 to 80.
+        """
+        _checks.limit(limit, "limit", 80)
+        with self._reading() as uow:
+            uow.accounts.get(account_id)
+            return tuple(uow.notifications.requests(account_id, limit=limit))
+
+    def accept_notification_request(self, account_id: AccountId, from_account_id: AccountId) -> int:
+        """Accept a request: its notifications join the list, and later ones pass the policy.
+
+        Returns:
+            How many held-back notifications were let through.
+
+        Raises:
+            NotFoundError: Either account does not exist.
+        """
+        with self._writing() as (uow, _events):
+            uow.accounts.get(account_id)
+            uow.accounts.get(from_account_id)
+            held = uow.notifications.remove_filtered(account_id, from_account_id)
+            for notification in held:
+                uow.notifications.add(attrs.evolve(notification, filtered=False))
+            uow.notifications.permit(account_id, from_account_id)
+        return len(held)
+
+    def dismiss_notification_request(
+        self, account_id: AccountId, from_account_id: AccountId
+    ) -> int:
+        """Dismiss a request: its held-back notifications are deleted (later ones are held again).
+
+        Returns:
+            How many notifications were deleted.
+
+        Raises:
+            NotFoundError: The account does not exist.
+        """
+        with self._writing() as (uow, _events):
+            uow.accounts.get(account_id)
+            return len(uow.notifications.remove_filtered(account_id, from_account_id))
 
     # -- edits ------------------------------------------------------------------
 

@@ -32,6 +32,8 @@ from microblog_core.models import (
     Mute,
     Notification,
     NotificationGroupHead,
+    NotificationPolicy,
+    NotificationRequest,
     Pin,
     Poll,
     PollVote,
@@ -80,6 +82,8 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     Pin: mst.pins(),
     PostVersion: mst.post_versions(),
     PollVote: mst.poll_votes(),
+    NotificationPolicy: mst.notification_policies(),
+    NotificationRequest: mst.notification_requests(),
     **{cls: mst.events(types=(cls,)) for cls in EVENT_CLASSES},
 }
 

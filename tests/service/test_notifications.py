@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 
 from microblog_core import ManualClock
 from microblog_core.errors import NotFoundError, ValidationError
-from microblog_core.models import AccountKind, NotificationKind, Visibility
+from microblog_core.models import (
+    AccountKind,
+    NotificationKind,
+    NotificationPolicy,
+    PolicyAction,
+    Visibility,
+)
 from microblog_core.service import Microblog
 from microblog_core.timelines.notifications import NotificationPage
 from tests.service.conftest import tick
@@ -268,3 +274,59 @@ def test_a_fresh_clock_after_twelve_hours_keeps_groups_apart() -> None:
     bob = blog.register("bob")
     blog.follow(bob.id, police.id)
     assert [g.count for g in blog.notifications(police.id, grouped=True).groups] == [1, 1]
+
+
+def test_a_policy_holds_back_strangers_until_the_request_is_accepted(blog: Microblog) -> None:
+    police = blog.register("police")
+    friend = blog.register("friend")
+    stranger = blog.register("stranger")
+    blog.follow(police.id, friend.id)
+    blog.set_notification_policy(
+        police.id, NotificationPolicy(for_not_following=PolicyAction.FILTER)
+    )
+    assert blog.notification_policy(police.id) == NotificationPolicy(
+        for_not_following=PolicyAction.FILTER
+    )
+    blog.post(friend.id, "@police hi")
+    blog.post(stranger.id, "@police one")
+    blog.post(stranger.id, "@police two")
+    assert kinds(blog.notifications(police.id)) == [("mention", friend.id)]
+    assert blog.unread_notifications(police.id) == 1
+    requests = blog.notification_requests(police.id)
+    assert [(r.from_account_id, r.count) for r in requests] == [(stranger.id, 2)]
+    assert blog.accept_notification_request(police.id, stranger.id) == 2
+    assert blog.notification_requests(police.id) == ()
+    blog.post(stranger.id, "@police three")  # accepted senders pass from now on
+    assert [s for _, s in kinds(blog.notifications(police.id))] == [stranger.id] * 3 + [friend.id]
+
+
+def test_dismissing_a_request_deletes_it_and_drop_makes_nothing(blog: Microblog) -> None:
+    police = blog.register("police")
+    stranger = blog.register("stranger")
+    blog.set_notification_policy(
+        police.id,
+        NotificationPolicy(
+            for_not_followers=PolicyAction.FILTER, for_new_accounts=PolicyAction.ACCEPT
+        ),
+    )
+    blog.post(stranger.id, "@police hi")
+    assert blog.dismiss_notification_request(police.id, stranger.id) == 1
+    assert blog.notification_requests(police.id) == ()
+    blog.set_notification_policy(police.id, NotificationPolicy(for_new_accounts=PolicyAction.DROP))
+    blog.post(stranger.id, "@police again")
+    assert blog.notification_requests(police.id) == ()
+    assert kinds(blog.notifications(police.id)) == []
+    tick(blog, 31 * 86400)  # no longer a new account
+    blog.post(stranger.id, "@police a month on")
+    assert kinds(blog.notifications(police.id)) == [("mention", stranger.id)]
+
+
+def test_private_mentions_are_held_unless_they_answer(blog: Microblog) -> None:
+    police = blog.register("police")
+    ann = blog.register("ann")
+    blog.set_notification_policy(police.id, NotificationPolicy())
+    question = blog.post(police.id, "@ann did you see it?", visibility=Visibility.DIRECT)
+    blog.reply(ann.id, question.id, "@police yes", visibility=Visibility.DIRECT)
+    blog.post(ann.id, "@police unrelated", visibility=Visibility.DIRECT)
+    assert kinds(blog.notifications(police.id)) == [("mention", ann.id)]
+    assert [r.count for r in blog.notification_requests(police.id)] == [1]

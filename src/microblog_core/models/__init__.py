@@ -19,7 +19,10 @@ from microblog_core.models.activity import (
     Notification,
     NotificationGroupHead,
     NotificationKind,
+    NotificationPolicy,
+    NotificationRequest,
     Pin,
+    PolicyAction,
     PollVote,
     PostVersion,
 )
@@ -101,9 +104,12 @@ __all__ = [
     "Notification",
     "NotificationGroupHead",
     "NotificationKind",
+    "NotificationPolicy",
+    "NotificationRequest",
     "NotificationsRead",
     "Pin",
     "Pinned",
+    "PolicyAction",
     "Poll",
     "PollEnded",
     "PollVote",
@@ -181,5 +187,7 @@ VALUE_CLASSES: tuple[type, ...] = (
     PollVote,
     Voted,
     PollEnded,
+    NotificationPolicy,
+    NotificationRequest,
 )
 """Every public value class, for serialization and strategy registration."""

@@ -13,9 +13,10 @@ from datetime import datetime
 from attrs import field, frozen
 
 from microblog_core.errors import ValidationError
-from microblog_core.ids import AccountId, PostId
+from microblog_core.ids import AccountId, NotificationId, PostId
 from microblog_core.models._checks import (
     check_aware,
+    check_bool,
     check_id,
     check_instance,
     check_optional_id,
@@ -29,7 +30,10 @@ __all__ = [
     "Notification",
     "NotificationGroupHead",
     "NotificationKind",
+    "NotificationPolicy",
+    "NotificationRequest",
     "Pin",
+    "PolicyAction",
     "PollVote",
     "PostVersion",
 ]
@@ -82,14 +86,17 @@ class Notification:
             reposted post, the quote, the edited or polled post), or None for
             follows.
         created_at: When (aware UTC).
+        filtered: Whether the recipient's notification policy held it back: it
+            then waits in the requests list, outside pages, groups and counts.
     """
 
-    id: int = field(validator=check_id)
+    id: NotificationId = field(validator=check_id)
     account_id: AccountId = field(validator=check_id)
     kind: NotificationKind = field(validator=check_instance(NotificationKind))
     from_account_id: AccountId = field(validator=check_id)
     post_id: PostId | None = field(default=None, validator=check_optional_id)
     created_at: datetime = field(converter=to_utc, validator=check_aware)
+    filtered: bool = field(default=False, validator=check_bool)
 
     def __attrs_post_init__(self) -> None:
         needs_post = self.kind not in (NotificationKind.FOLLOW, NotificationKind.FOLLOW_REQUEST)
@@ -163,7 +170,7 @@ class NotificationGroupHead:
     """
 
     group_key: str = field(validator=check_str)
-    latest_id: int = field(validator=check_id)
+    latest_id: NotificationId = field(validator=check_id)
     count: int = field(validator=check_id)
 
 
@@ -202,3 +209,68 @@ class PollVote:
     post_id: PostId = field(validator=check_id)
     choices: tuple[int, ...] = field(converter=_to_choices, validator=_check_choices)
     created_at: datetime = field(converter=to_utc, validator=check_aware)
+
+
+class PolicyAction(enum.Enum):
+    """What a notification policy does with a notification (Mastodon 4.3)."""
+
+    ACCEPT = "accept"
+    """Show it."""
+    FILTER = "filter"
+    """Hold it in the requests list."""
+    DROP = "drop"
+    """Make no notification at all."""
+
+
+def _check_action(instance: object, attribute: object, value: object) -> None:
+    if not isinstance(value, PolicyAction):
+        name = getattr(attribute, "name", "action")
+        raise ValidationError(f"{name} must be a PolicyAction", field=name, value=value)
+
+
+def _check_days(instance: object, attribute: object, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValidationError(
+            "new_account_days must be an int of at least 1", field="new_account_days", value=value
+        )
+
+
+@frozen(kw_only=True)
+class NotificationPolicy:
+    """Which notifications to hold back or drop (Mastodon 4.3's notification policy).
+
+    Each condition names the action for a notification it matches; the
+    strictest matching action wins (drop, then filter). Polls ending and
+    edits are never held back, as in Mastodon.
+
+    Attributes:
+        for_not_following: Senders the recipient does not follow.
+        for_not_followers: Senders that do not follow the recipient.
+        for_new_accounts: Senders younger than ``new_account_days``.
+        for_private_mentions: Direct posts mentioning the recipient, unless
+            they reply to the recipient or the recipient follows the sender.
+        new_account_days: How young an account counts as new (Mastodon: 30 days).
+    """
+
+    for_not_following: PolicyAction = field(default=PolicyAction.ACCEPT, validator=_check_action)
+    for_not_followers: PolicyAction = field(default=PolicyAction.ACCEPT, validator=_check_action)
+    for_new_accounts: PolicyAction = field(default=PolicyAction.ACCEPT, validator=_check_action)
+    for_private_mentions: PolicyAction = field(default=PolicyAction.FILTER, validator=_check_action)
+    new_account_days: int = field(default=30, validator=_check_days)
+
+
+@frozen(kw_only=True)
+class NotificationRequest:
+    """The notifications one sender's are held back for one recipient (a request).
+
+    Attributes:
+        account_id: The recipient.
+        from_account_id: The sender.
+        count: How many notifications wait.
+        latest_id: The newest of them; requests list newest first by it.
+    """
+
+    account_id: AccountId = field(validator=check_id)
+    from_account_id: AccountId = field(validator=check_id)
+    count: int = field(validator=check_id)
+    latest_id: NotificationId = field(validator=check_id)

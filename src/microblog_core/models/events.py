@@ -9,7 +9,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-from microblog_core.ids import AccountId, PostId
+from microblog_core.ids import AccountId, NotificationId, PostId
 from microblog_core.models._checks import check_aware, to_utc
 from microblog_core.models.accounts import Account
 from microblog_core.models.activity import Pin, PollVote, PostVersion
@@ -239,7 +239,7 @@ class NotificationsRead:
     """An account moved its notifications read marker to ``last_read_id``."""
 
     account_id: AccountId
-    last_read_id: int
+    last_read_id: NotificationId
     occurred_at: datetime = _at()
 
 

@@ -18,7 +18,7 @@ from hypothesis.errors import InvalidArgument
 from microblog_core.errors import (
     InvalidHandleError,
 )
-from microblog_core.ids import EPOCH, MAX_ID, AccountId, PostId, timestamp_of
+from microblog_core.ids import EPOCH, MAX_ID, AccountId, NotificationId, PostId, timestamp_of
 from microblog_core.models import (
     MASTODON_ACCOUNTS,
     MAX_MEDIA,
@@ -49,9 +49,12 @@ from microblog_core.models import (
     Notification,
     NotificationGroupHead,
     NotificationKind,
+    NotificationPolicy,
+    NotificationRequest,
     NotificationsRead,
     Pin,
     Pinned,
+    PolicyAction,
     Poll,
     PollEnded,
     PollVote,
@@ -1176,7 +1179,7 @@ def _notifications(draw: st.DrawFn) -> Notification:
     about_post = kind not in (NotificationKind.FOLLOW, NotificationKind.FOLLOW_REQUEST)
     recipient, sender = draw(_pairs(account_ids()))
     return Notification(
-        id=draw(ids()),
+        id=NotificationId(draw(ids())),
         account_id=recipient,
         kind=kind,
         from_account_id=sender,
@@ -1229,6 +1232,30 @@ def _poll_votes(draw: st.DrawFn) -> PollVote:
 def poll_votes() -> st.SearchStrategy[PollVote]:
     """Generate poll votes: one to four distinct option indexes, ascending."""
     return _poll_votes()
+
+
+def notification_policies() -> st.SearchStrategy[NotificationPolicy]:
+    """Generate notification policies: any action per condition, 1 to 90 days for "new"."""
+    actions = st.sampled_from(PolicyAction)
+    return st.builds(
+        NotificationPolicy,
+        for_not_following=actions,
+        for_not_followers=actions,
+        for_new_accounts=actions,
+        for_private_mentions=actions,
+        new_account_days=st.integers(1, 90),
+    )
+
+
+def notification_requests() -> st.SearchStrategy[NotificationRequest]:
+    """Generate notification requests (a recipient, a sender, a count, a newest id)."""
+    return st.builds(
+        NotificationRequest,
+        account_id=account_ids(),
+        from_account_id=account_ids(),
+        count=st.integers(1, 10**6),
+        latest_id=ids(),
+    )
 
 
 def post_versions() -> st.SearchStrategy[PostVersion]:

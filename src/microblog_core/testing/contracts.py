@@ -90,7 +90,7 @@ from microblog_core.errors import (
     StorageError,
     ValidationError,
 )
-from microblog_core.ids import AccountId, PostId, id_at
+from microblog_core.ids import AccountId, NotificationId, PostId, id_at
 from microblog_core.models import (
     Account,
     AccountCounters,
@@ -105,7 +105,9 @@ from microblog_core.models import (
     Mute,
     Notification,
     NotificationKind,
+    NotificationPolicy,
     Pin,
+    PolicyAction,
     Poll,
     PollVote,
     Post,
@@ -2327,7 +2329,7 @@ def _notification(  # noqa: PLR0917  # a notification's fields, in their order
     n: int, recipient: int, kind: NotificationKind, sender: int, post: int | None, at: float = 0
 ) -> Notification:
     return Notification(
-        id=_BASE_ID + n,
+        id=NotificationId(_BASE_ID + n),
         account_id=_aid(recipient),
         kind=kind,
         from_account_id=_aid(sender),
@@ -2449,6 +2451,63 @@ class NotificationRepositoryContract(ContractBase):
             uow.notifications.set_read_marker(_aid(1), 20)
         with _read(store) as uow:
             assert uow.notifications.read_marker(_aid(1)) == 12
+
+    def test_held_back_notifications_wait_as_requests(self, store: Store) -> None:
+        """Filtered notifications stay out of pages, groups and counts, listed per sender."""
+        _seed(store, *_accounts(1, 2, 3))
+        with _write(store) as uow:
+            uow.notifications.add(_notification(1, 1, _NK.LIKE, 2, 50))
+            uow.notifications.add(attrs.evolve(_notification(2, 1, _NK.LIKE, 3, 50), filtered=True))
+            uow.notifications.add(
+                attrs.evolve(_notification(3, 1, _NK.MENTION, 3, 51), filtered=True)
+            )
+            uow.notifications.add(
+                attrs.evolve(_notification(4, 1, _NK.FOLLOW, 2, None), filtered=True)
+            )
+        with _write(store) as uow:
+            assert [n.id - _BASE_ID for n in uow.notifications.page(_aid(1))] == [1]
+            assert uow.notifications.count(_aid(1)) == 1
+            assert [
+                (h.latest_id - _BASE_ID, h.count) for h in uow.notifications.groups(_aid(1))
+            ] == [(1, 1)]
+            requests = uow.notifications.requests(_aid(1))
+            assert [(r.from_account_id, r.count, r.latest_id - _BASE_ID) for r in requests] == [
+                (_aid(2), 1, 4),
+                (_aid(3), 2, 3),
+            ]
+            held = uow.notifications.filtered_from(_aid(1), _aid(3))
+            assert [n.id - _BASE_ID for n in held] == [3, 2]
+            assert all(n.filtered for n in held)
+            removed = uow.notifications.remove_filtered(_aid(1), _aid(3))
+            assert [n.id - _BASE_ID for n in removed] == [2, 3]
+            assert [
+                n.id - _BASE_ID for n in uow.notifications.remove_between(_aid(1), _aid(2))
+            ] == [
+                1,
+                4,
+            ]
+        with _read(store) as uow:
+            assert list(uow.notifications.requests(_aid(1))) == []
+
+    def test_policies_and_permits_are_kept_per_account(self, store: Store) -> None:
+        """``set_policy`` replaces the policy; ``permit`` is remembered per sender."""
+        _seed(store, *_accounts(1, 2))
+        policy = NotificationPolicy(
+            for_not_following=PolicyAction.FILTER, for_new_accounts=PolicyAction.DROP
+        )
+        with _write(store) as uow:
+            assert uow.notifications.policy(_aid(1)) is None
+            uow.notifications.set_policy(_aid(1), NotificationPolicy())
+            uow.notifications.set_policy(_aid(1), policy)
+            uow.notifications.permit(_aid(1), _aid(2))
+            uow.notifications.permit(_aid(1), _aid(2))
+            with pytest.raises(NotFoundError):
+                uow.notifications.set_policy(_aid(9), policy)
+        with _read(store) as uow:
+            assert uow.notifications.policy(_aid(1)) == policy
+            assert uow.notifications.policy(_aid(2)) is None
+            assert uow.notifications.is_permitted(_aid(1), _aid(2)) is True
+            assert uow.notifications.is_permitted(_aid(2), _aid(1)) is False
 
     def test_bad_arguments_are_refused(self, store: Store) -> None:
         """Wrong types raise ValidationError, as every repository does."""

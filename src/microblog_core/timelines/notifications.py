@@ -35,7 +35,7 @@ from attrs import frozen
 
 from microblog_core import _checks
 from microblog_core.clock import Clock
-from microblog_core.ids import AccountId, IdGenerator, PostId
+from microblog_core.ids import AccountId, IdGenerator, NotificationId, PostId
 from microblog_core.models import (
     Blocked,
     Event,
@@ -47,6 +47,7 @@ from microblog_core.models import (
     Notification,
     NotificationGroupHead,
     NotificationKind,
+    PolicyAction,
     PollEnded,
     Post,
     PostDeleted,
@@ -55,9 +56,11 @@ from microblog_core.models import (
     Reposted,
     Unliked,
     Unreposted,
+    Visibility,
 )
 from microblog_core.ports import ReadPort, UnitOfWork
 from microblog_core.rules import ViewerContext
+from microblog_core.rules.notifications import UNFILTERED_KINDS, policy_action
 from microblog_core.timelines.pages import check_limit, check_page_id
 from microblog_core.timelines.viewers import lookup_viewer
 
@@ -220,6 +223,12 @@ class NotificationProjector:
             return
         if post is not None and not lookup_viewer(uow, recipient).sees(post):
             return
+        filtered = False
+        if not self_too and kind not in UNFILTERED_KINDS:
+            action = self._policy_action(uow, recipient, kind, sender, post, at)
+            if action is PolicyAction.DROP:
+                return
+            filtered = action is PolicyAction.FILTER
         if not self._floor_checked:
             last = uow.notifications.last_id()
             if last is not None:
@@ -227,13 +236,47 @@ class NotificationProjector:
             self._floor_checked = True
         uow.notifications.add(
             Notification(
-                id=self._ids.next_id(),
+                id=NotificationId(self._ids.next_id()),
                 account_id=recipient,
                 kind=kind,
                 from_account_id=sender,
                 post_id=post_id,
                 created_at=at,
+                filtered=filtered,
             )
+        )
+
+    @staticmethod
+    def _policy_action(  # noqa: PLR0917  # the notification's fields, in their order
+        uow: UnitOfWork,
+        recipient: AccountId,
+        kind: NotificationKind,
+        sender: AccountId,
+        post: Post | None,
+        at: datetime,
+    ) -> PolicyAction:
+        store = uow.notifications
+        policy = store.policy(recipient)
+        if policy is None or store.is_permitted(recipient, sender):
+            return PolicyAction.ACCEPT
+        account = uow.accounts.find(sender)
+        if account is None:
+            return PolicyAction.ACCEPT
+        relations = uow.relations
+        private_mention = (
+            kind is NotificationKind.MENTION
+            and post is not None
+            and post.visibility is Visibility.DIRECT
+            and (post.reply_to is None or post.reply_to.parent_author_id != recipient)
+        )
+        return policy_action(
+            policy,
+            kind=kind,
+            follows_sender=relations.get_follow(recipient, sender) is not None,
+            followed_by_sender=relations.get_follow(sender, recipient) is not None,
+            sender_created_at=account.created_at,
+            now=at,
+            private_mention=private_mention,
         )
 
 

@@ -11,11 +11,13 @@ from datetime import datetime
 
 from microblog_core import _checks
 from microblog_core.errors import ConflictError, NotFoundError
-from microblog_core.ids import AccountId, PostId
+from microblog_core.ids import AccountId, NotificationId, PostId
 from microblog_core.models import (
     Notification,
     NotificationGroupHead,
     NotificationKind,
+    NotificationPolicy,
+    NotificationRequest,
     Pin,
     PollVote,
     PostVersion,
@@ -72,8 +74,7 @@ class Notifications(_Base):
         return self._a().notifications.get(key)
 
     def last_id(self) -> int | None:
-        heads = self._a().by_account
-        return max((ids[-1] for ids in heads.values()), default=None)
+        return max(self._a().notifications, default=None)
 
     def page(
         self,
@@ -132,7 +133,7 @@ class Notifications(_Base):
             key = a.head_key[nid]
             result.append(
                 NotificationGroupHead(
-                    group_key=key, latest_id=nid, count=len(a.members[account, key])
+                    group_key=key, latest_id=NotificationId(nid), count=len(a.members[account, key])
                 )
             )
         return result
@@ -202,6 +203,72 @@ class Notifications(_Base):
         a = s.activity
         log += (a, account, a.markers.get(account), ActivityState.set_marker, 3)
         a.set_marker(account, value)
+
+    def requests(self, account_id: AccountId, *, limit: int = 40) -> list[NotificationRequest]:
+        a = self._a()
+        account = _checks.lookup_id(account_id, "account_id")
+        _checks.limit(limit, "limit")
+        senders = a.held.get(account, {})
+        found = [
+            NotificationRequest(
+                account_id=AccountId(account),
+                from_account_id=AccountId(sender),
+                count=len(ids),
+                latest_id=NotificationId(ids[-1]),
+            )
+            for sender, ids in senders.items()
+        ]
+        found.sort(key=lambda r: r.latest_id, reverse=True)
+        return found[:limit]
+
+    def filtered_from(
+        self, account_id: AccountId, from_account_id: AccountId, *, limit: int = 40
+    ) -> list[Notification]:
+        a = self._a()
+        account = _checks.lookup_id(account_id, "account_id")
+        sender = _checks.lookup_id(from_account_id, "from_account_id")
+        _checks.limit(limit, "limit")
+        ids = a.held.get(account, {}).get(sender, [])
+        return [a.notifications[i] for i in reversed(ids[-limit:])]
+
+    def remove_filtered(
+        self, account_id: AccountId, from_account_id: AccountId
+    ) -> list[Notification]:
+        self._write()
+        a = self._s.activity
+        account = _checks.lookup_id(account_id, "account_id")
+        sender = _checks.lookup_id(from_account_id, "from_account_id")
+        return self._remove(list(a.held.get(account, {}).get(sender, ())))
+
+    def policy(self, account_id: AccountId) -> NotificationPolicy | None:
+        return self._a().policies.get(_checks.lookup_id(account_id, "account_id"))
+
+    def set_policy(self, account_id: AccountId, policy: NotificationPolicy) -> None:
+        log = self._write()
+        s = self._s
+        account = _checks.lookup_id(account_id, "account_id")
+        _checks.instance(policy, NotificationPolicy, "policy")
+        if account not in s.accounts:
+            raise NotFoundError("account", account_id)
+        a = s.activity
+        log += (a, account, a.policies.get(account), ActivityState.set_policy, 3)
+        a.set_policy(account, policy)
+
+    def permit(self, account_id: AccountId, from_account_id: AccountId) -> None:
+        log = self._write()
+        a = self._s.activity
+        account = _checks.stored_id(account_id, "account_id")
+        sender = _checks.stored_id(from_account_id, "from_account_id")
+        log += (a, account, sender, (account, sender) in a.permits, ActivityState.set_permit, 4)
+        a.set_permit(account, sender, True)
+
+    def is_permitted(self, account_id: AccountId, from_account_id: AccountId) -> bool:
+        a = self._a()
+        key = (
+            _checks.lookup_id(account_id, "account_id"),
+            _checks.lookup_id(from_account_id, "from_account_id"),
+        )
+        return key in a.permits
 
 
 class Pins(_Base):

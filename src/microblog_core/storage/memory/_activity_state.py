@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from datetime import datetime
 
-from microblog_core.models import Notification, Pin, PollVote, PostVersion
+from microblog_core.models import Notification, NotificationPolicy, Pin, PollVote, PostVersion
 from microblog_core.storage.memory._sorted import add_sorted, drop_sorted, index_add, index_drop
 
 __all__ = ["ActivityState"]
@@ -30,6 +30,9 @@ class ActivityState:
         self.heads: dict[int, list[int]] = {}  # per recipient: each group's newest id
         self.head_key: dict[int, str] = {}  # newest id -> its group key
         self.markers: dict[int, int] = {}
+        self.held: dict[int, dict[int, list[int]]] = {}  # recipient -> sender -> filtered ids
+        self.policies: dict[int, NotificationPolicy] = {}
+        self.permits: set[tuple[int, int]] = set()
         self.pins: dict[int, dict[int, Pin]] = {}
         self.versions: dict[int, list[PostVersion]] = {}
         self.votes: dict[int, dict[int, PollVote]] = {}
@@ -42,10 +45,13 @@ class ActivityState:
     def add_notification(self, n: Notification) -> None:
         nid, account = n.id, n.account_id
         self.notifications[nid] = n
-        index_add(self.by_account, account, nid)
         if n.post_id is not None:
             index_add(self.by_post, n.post_id, nid)
         index_add(self.by_pair, (account, n.from_account_id), nid)
+        if n.filtered:
+            index_add(self.held.setdefault(account, {}), n.from_account_id, nid)
+            return
+        index_add(self.by_account, account, nid)
         key = n.group_key
         members = self.members.get((account, key))
         if members is None:
@@ -61,10 +67,16 @@ class ActivityState:
     def drop_notification(self, n: Notification) -> None:
         nid, account = n.id, n.account_id
         del self.notifications[nid]
-        index_drop(self.by_account, account, nid)
         if n.post_id is not None:
             index_drop(self.by_post, n.post_id, nid)
         index_drop(self.by_pair, (account, n.from_account_id), nid)
+        if n.filtered:
+            senders = self.held[account]
+            index_drop(senders, n.from_account_id, nid)
+            if not senders:
+                del self.held[account]
+            return
+        index_drop(self.by_account, account, nid)
         key = n.group_key
         members = self.members[account, key]
         was_head = members[-1] == nid
@@ -89,6 +101,18 @@ class ActivityState:
             self.markers.pop(account, None)
         else:
             self.markers[account] = value
+
+    def set_policy(self, account: int, policy: NotificationPolicy | None) -> None:
+        if policy is None:
+            self.policies.pop(account, None)
+        else:
+            self.policies[account] = policy
+
+    def set_permit(self, account: int, sender: int, permitted: bool) -> None:
+        if permitted:
+            self.permits.add((account, sender))
+        else:
+            self.permits.discard((account, sender))
 
     # -- pins and versions
 
@@ -150,6 +174,9 @@ class ActivityState:
             "groups": {key: tuple(ids) for key, ids in self.members.items()},
             "heads": {key: tuple(ids) for key, ids in self.heads.items()},
             "markers": dict(self.markers),
+            "held": {k: {s: tuple(v) for s, v in d.items()} for k, d in self.held.items()},
+            "policies": dict(self.policies),
+            "permits": frozenset(self.permits),
             "pins": {key: dict(pins) for key, pins in self.pins.items()},
             "versions": {key: tuple(v) for key, v in self.versions.items()},
             "votes": {key: dict(v) for key, v in self.votes.items()},

@@ -17,7 +17,10 @@ from microblog_core.models import (
     Notification,
     NotificationGroupHead,
     NotificationKind,
+    NotificationPolicy,
+    NotificationRequest,
     Pin,
+    PolicyAction,
     PollVote,
     PostVersion,
 )
@@ -38,24 +41,28 @@ __all__ = ["History", "Notifications", "Pins", "Polls"]
 _KINDS: Final = {k.value: k for k in NotificationKind}
 _INSERT: Final = (
     "INSERT INTO notifications"
-    " (id, account_id, kind, from_account_id, post_id, created_at, group_key)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " (id, account_id, kind, from_account_id, post_id, created_at, group_key, filtered)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _BY_ID: Final = (
-    "SELECT id, account_id, kind, from_account_id, post_id, created_at FROM notifications"
+    "SELECT id, account_id, kind, from_account_id, post_id, created_at, filtered"
+    " FROM notifications"
     " WHERE id = ?"
 )
 _PAGE_DESC: Final = (
-    "SELECT id, account_id, kind, from_account_id, post_id, created_at FROM notifications"
-    " WHERE account_id = ? AND id BETWEEN ? AND ? ORDER BY id DESC LIMIT ?"
+    "SELECT id, account_id, kind, from_account_id, post_id, created_at, filtered"
+    " FROM notifications"
+    " WHERE account_id = ? AND filtered = 0 AND id BETWEEN ? AND ?"
+    " ORDER BY id DESC LIMIT ?"
 )
 _PAGE_ASC: Final = (
-    "SELECT id, account_id, kind, from_account_id, post_id, created_at FROM notifications"
-    " WHERE account_id = ? AND id BETWEEN ? AND ? ORDER BY id LIMIT ?"
+    "SELECT id, account_id, kind, from_account_id, post_id, created_at, filtered"
+    " FROM notifications"
+    " WHERE account_id = ? AND filtered = 0 AND id BETWEEN ? AND ? ORDER BY id LIMIT ?"
 )
 _COUNT: Final = (
     "SELECT count(*) FROM (SELECT 1 FROM notifications"
-    " WHERE account_id = ? AND id BETWEEN ? AND ? LIMIT ?)"
+    " WHERE account_id = ? AND filtered = 0 AND id BETWEEN ? AND ? LIMIT ?)"
 )
 _GROUPS_DESC: Final = (
     "SELECT group_key, latest_id, n FROM notification_groups"
@@ -66,23 +73,55 @@ _GROUPS_ASC: Final = (
     " WHERE account_id = ? AND latest_id BETWEEN ? AND ? ORDER BY latest_id LIMIT ?"
 )
 _IN_GROUP: Final = (
-    "SELECT id, account_id, kind, from_account_id, post_id, created_at FROM notifications"
-    " WHERE account_id = ? AND group_key = ? ORDER BY id DESC LIMIT ?"
+    "SELECT id, account_id, kind, from_account_id, post_id, created_at, filtered"
+    " FROM notifications"
+    " WHERE account_id = ? AND filtered = 0 AND group_key = ?"
+    " ORDER BY id DESC LIMIT ?"
 )
 _CAUSED: Final = (
     "DELETE FROM notifications WHERE account_id = ? AND from_account_id = ? AND kind = ?"
     " AND post_id IS ?"
-    " RETURNING id, account_id, kind, from_account_id, post_id, created_at"
+    " RETURNING id, account_id, kind, from_account_id, post_id, created_at, filtered"
 )
 _ABOUT: Final = (
     "DELETE FROM notifications WHERE post_id = ?"
-    " RETURNING id, account_id, kind, from_account_id, post_id, created_at"
+    " RETURNING id, account_id, kind, from_account_id, post_id, created_at, filtered"
 )
 _BETWEEN: Final = (
     "DELETE FROM notifications WHERE (account_id = ? AND from_account_id = ?)"
     " OR (account_id = ? AND from_account_id = ?)"
-    " RETURNING id, account_id, kind, from_account_id, post_id, created_at"
+    " RETURNING id, account_id, kind, from_account_id, post_id, created_at, filtered"
 )
+_REQUESTS: Final = (
+    "SELECT from_account_id, count(*), max(id) FROM notifications"
+    " WHERE account_id = ? AND filtered = 1 GROUP BY from_account_id"
+    " ORDER BY max(id) DESC LIMIT ?"
+)
+_HELD_FROM: Final = (
+    "SELECT id, account_id, kind, from_account_id, post_id, created_at, filtered"
+    " FROM notifications WHERE account_id = ? AND from_account_id = ? AND filtered = 1"
+    " ORDER BY id DESC LIMIT ?"
+)
+_REMOVE_HELD: Final = (
+    "DELETE FROM notifications WHERE account_id = ? AND from_account_id = ? AND filtered = 1"
+    " RETURNING id, account_id, kind, from_account_id, post_id, created_at, filtered"
+)
+_POLICY: Final = (
+    "SELECT for_not_following, for_not_followers, for_new_accounts, for_private_mentions,"
+    " new_account_days FROM notification_policies WHERE account_id = ?"
+)
+_SET_POLICY: Final = (
+    "INSERT OR REPLACE INTO notification_policies (account_id, for_not_following,"
+    " for_not_followers, for_new_accounts, for_private_mentions, new_account_days)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
+_PERMIT: Final = (
+    "INSERT OR IGNORE INTO notification_permits (account_id, from_account_id) VALUES (?, ?)"
+)
+_PERMITTED: Final = (
+    "SELECT 1 FROM notification_permits WHERE account_id = ? AND from_account_id = ?"
+)
+_ACTIONS: Final = {a.value: a for a in PolicyAction}
 _MARKER: Final = "SELECT last_read_id FROM notification_markers WHERE account_id = ?"
 _SET_MARKER: Final = (
     "INSERT INTO notification_markers (account_id, last_read_id) VALUES (?, ?)"
@@ -136,7 +175,7 @@ _DELETE_COUNTS: Final = "DELETE FROM poll_counts WHERE post_id = ?"
 
 
 def _notification(row: tuple[Any, ...]) -> Notification:
-    nid, account, kind, sender, post, created = row
+    nid, account, kind, sender, post, created, filtered = row
     return Notification(
         id=nid,
         account_id=account,
@@ -144,6 +183,7 @@ def _notification(row: tuple[Any, ...]) -> Notification:
         from_account_id=sender,
         post_id=post,
         created_at=instant(created),
+        filtered=bool(filtered),
     )
 
 
@@ -172,6 +212,7 @@ class Notifications(Repository):
                     n.post_id,
                     micros(n.created_at),
                     n.group_key,
+                    int(n.filtered),
                 ),
             )
         except sqlite3.IntegrityError as exc:
@@ -293,6 +334,91 @@ class Notifications(Repository):
             if exc.sqlite_errorname == FK:
                 raise NotFoundError("account", account_id) from None
             raise
+
+    @guarded
+    def requests(self, account_id: AccountId, *, limit: int = 40) -> list[NotificationRequest]:
+        account = lookup_key(account_id, "account_id")
+        rows = self._u._reader().execute(_REQUESTS, (account, page_size(limit))).fetchall()
+        return [
+            NotificationRequest(
+                account_id=AccountId(account), from_account_id=sender, count=n, latest_id=latest
+            )
+            for sender, n, latest in rows
+        ]
+
+    @guarded
+    def filtered_from(
+        self, account_id: AccountId, from_account_id: AccountId, *, limit: int = 40
+    ) -> list[Notification]:
+        params = (
+            lookup_key(account_id, "account_id"),
+            lookup_key(from_account_id, "from_account_id"),
+            page_size(limit),
+        )
+        return [_notification(row) for row in self._u._reader().execute(_HELD_FROM, params)]
+
+    @guarded
+    def remove_filtered(
+        self, account_id: AccountId, from_account_id: AccountId
+    ) -> list[Notification]:
+        params = (
+            lookup_key(account_id, "account_id"),
+            lookup_key(from_account_id, "from_account_id"),
+        )
+        return self._delete(_REMOVE_HELD, params)
+
+    @guarded
+    def policy(self, account_id: AccountId) -> NotificationPolicy | None:
+        account = lookup_key(account_id, "account_id")
+        row = self._u._reader().execute(_POLICY, (account,)).fetchone()
+        if row is None:
+            return None
+        return NotificationPolicy(
+            for_not_following=_ACTIONS[row[0]],
+            for_not_followers=_ACTIONS[row[1]],
+            for_new_accounts=_ACTIONS[row[2]],
+            for_private_mentions=_ACTIONS[row[3]],
+            new_account_days=row[4],
+        )
+
+    @guarded
+    def set_policy(self, account_id: AccountId, policy: NotificationPolicy) -> None:
+        account = lookup_key(account_id, "account_id")
+        _checks.instance(policy, NotificationPolicy, "policy")
+        p = policy
+        conn = self._u._writer()
+        try:
+            conn.execute(
+                _SET_POLICY,
+                (
+                    account,
+                    p.for_not_following.value,
+                    p.for_not_followers.value,
+                    p.for_new_accounts.value,
+                    p.for_private_mentions.value,
+                    p.new_account_days,
+                ),
+            )
+        except sqlite3.IntegrityError as exc:
+            if exc.sqlite_errorname == FK:
+                raise NotFoundError("account", account_id) from None
+            raise
+
+    @guarded
+    def permit(self, account_id: AccountId, from_account_id: AccountId) -> None:
+        params = (
+            _checks.stored_id(account_id, "account_id"),
+            _checks.stored_id(from_account_id, "from_account_id"),
+        )
+        self._u._writer().execute(_PERMIT, params)
+
+    @guarded
+    def is_permitted(self, account_id: AccountId, from_account_id: AccountId) -> bool:
+        params = (
+            lookup_key(account_id, "account_id"),
+            lookup_key(from_account_id, "from_account_id"),
+        )
+        return self._u._reader().execute(_PERMITTED, params).fetchone() is not None
 
 
 class Pins(Repository):

@@ -227,12 +227,23 @@ _V3 = Migration(
             from_account_id INTEGER NOT NULL,
             post_id INTEGER,
             created_at INTEGER NOT NULL,
-            group_key TEXT NOT NULL
+            group_key TEXT NOT NULL,
+            filtered INTEGER NOT NULL
         )
         """,
-        "CREATE INDEX notifications_by_account ON notifications (account_id, id)",
-        ("CREATE INDEX notifications_by_group ON notifications (account_id, group_key, id)"),
-        ("CREATE INDEX notifications_by_post ON notifications (post_id) WHERE post_id IS NOT NULL"),
+        (
+            "CREATE INDEX notifications_by_account ON notifications (account_id, id)"
+            " WHERE filtered = 0"
+        ),
+        (
+            "CREATE INDEX notifications_by_group ON notifications (account_id, group_key, id)"
+            " WHERE filtered = 0"
+        ),
+        (
+            "CREATE INDEX notifications_held ON notifications (account_id, from_account_id, id)"
+            " WHERE filtered = 1"
+        ),
+        "CREATE INDEX notifications_by_post ON notifications (post_id) WHERE post_id IS NOT NULL",
         "CREATE INDEX notifications_by_pair ON notifications (account_id, from_account_id)",
         # One row per group: its newest notification and its size, kept by triggers.
         """
@@ -246,7 +257,8 @@ _V3 = Migration(
         """,
         "CREATE INDEX notification_groups_by_latest ON notification_groups (account_id, latest_id)",
         """
-        CREATE TRIGGER notification_grouped AFTER INSERT ON notifications BEGIN
+        CREATE TRIGGER notification_grouped AFTER INSERT ON notifications
+        WHEN NEW.filtered = 0 BEGIN
             INSERT INTO notification_groups (account_id, group_key, latest_id, n)
             VALUES (NEW.account_id, NEW.group_key, NEW.id, 1)
             ON CONFLICT (account_id, group_key) DO UPDATE
@@ -254,12 +266,14 @@ _V3 = Migration(
         END
         """,
         """
-        CREATE TRIGGER notification_ungrouped AFTER DELETE ON notifications BEGIN
+        CREATE TRIGGER notification_ungrouped AFTER DELETE ON notifications
+        WHEN OLD.filtered = 0 BEGIN
             UPDATE notification_groups
             SET n = n - 1,
                 latest_id = coalesce((
                     SELECT max(id) FROM notifications
                     WHERE account_id = OLD.account_id AND group_key = OLD.group_key
+                    AND filtered = 0
                 ), 0)
             WHERE account_id = OLD.account_id AND group_key = OLD.group_key;
             DELETE FROM notification_groups
@@ -271,6 +285,23 @@ _V3 = Migration(
             account_id INTEGER PRIMARY KEY REFERENCES accounts (id),
             last_read_id INTEGER NOT NULL
         )
+        """,
+        """
+        CREATE TABLE notification_policies (
+            account_id INTEGER PRIMARY KEY REFERENCES accounts (id),
+            for_not_following TEXT NOT NULL,
+            for_not_followers TEXT NOT NULL,
+            for_new_accounts TEXT NOT NULL,
+            for_private_mentions TEXT NOT NULL,
+            new_account_days INTEGER NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE notification_permits (
+            account_id INTEGER NOT NULL,
+            from_account_id INTEGER NOT NULL,
+            PRIMARY KEY (account_id, from_account_id)
+        ) WITHOUT ROWID
         """,
         """
         CREATE TABLE pins (
