@@ -751,6 +751,14 @@ class NotificationRepository(Protocol):
         """Delete the notifications ``a`` caused ``b`` and ``b`` caused ``a`` (after a block)."""
         ...
 
+    def subscribers(self, account_id: AccountId) -> Sequence[AccountId]:
+        """Return the accounts following ``account_id`` with ``notify``, ascending.
+
+        It reads the follows of the relation repository of the same store; an
+        adapter keeps it proportional to the subscribers, not to all followers.
+        """
+        ...
+
     def read_marker(self, account_id: AccountId) -> int | None:
         """Return the id of the last notification the account has read, or None."""
         ...

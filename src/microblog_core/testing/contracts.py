@@ -2489,6 +2489,28 @@ class NotificationRepositoryContract(ContractBase):
         with _read(store) as uow:
             assert list(uow.notifications.requests(_aid(1))) == []
 
+    def test_subscribers_are_the_followers_with_notify(self, store: Store) -> None:
+        """``subscribers`` follows every follow write: add, re-follow, unfollow, rollback."""
+        _seed(store, *_accounts(1, 2, 3, 4))
+        with _write(store) as uow:
+            uow.relations.add_follow(_follow(2, 1, notify=True))
+            uow.relations.add_follow(_follow(3, 1))
+            uow.relations.add_follow(_follow(4, 1, notify=True))
+            uow.relations.add_follow(_follow(1, 2, notify=True))
+        with _write(store) as uow:
+            assert list(uow.notifications.subscribers(_aid(1))) == [_aid(2), _aid(4)]
+            uow.relations.add_follow(_follow(4, 1, notify=False))
+            uow.relations.add_follow(_follow(3, 1, notify=True))
+            uow.relations.remove_follow(_aid(2), _aid(1))
+            assert list(uow.notifications.subscribers(_aid(1))) == [_aid(3)]
+        with store.unit_of_work() as uow:
+            uow.relations.remove_follow(_aid(3), _aid(1))
+            assert list(uow.notifications.subscribers(_aid(1))) == []
+        with _read(store) as uow:
+            assert list(uow.notifications.subscribers(_aid(1))) == [_aid(3)]
+            assert list(uow.notifications.subscribers(_aid(2))) == [_aid(1)]
+            assert list(uow.notifications.subscribers(_aid(3))) == []
+
     def test_policies_and_permits_are_kept_per_account(self, store: Store) -> None:
         """``set_policy`` replaces the policy; ``permit`` is remembered per sender."""
         _seed(store, *_accounts(1, 2))

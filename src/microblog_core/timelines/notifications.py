@@ -172,7 +172,7 @@ class NotificationProjector:
             if quoted is not None and quoted.author_id not in post.mentions:
                 self._notify(uow, quoted.author_id, _K.QUOTE, author, post.id, at, post)
         if reply is None or reply.parent_author_id == author:
-            for follower in _notified_followers(uow, author):
+            for follower in uow.notifications.subscribers(author):
                 if follower not in post.mentions:
                     self._notify(uow, follower, _K.STATUS, author, post.id, at, post)
 
@@ -278,19 +278,6 @@ class NotificationProjector:
             now=at,
             private_mention=private_mention,
         )
-
-
-def _notified_followers(uow: UnitOfWork, author: AccountId) -> Iterator[AccountId]:
-    """The followers of ``author`` who follow with ``notify``, page by page."""
-    after: AccountId | None = None
-    while True:
-        follows = uow.relations.followers_of(author, after=after, limit=_FOLLOW_PAGE)
-        for follow in follows:
-            if follow.notify:
-                yield follow.follower_id
-        if len(follows) < _FOLLOW_PAGE:
-            return
-        after = follows[-1].follower_id
 
 
 @frozen

@@ -22,7 +22,7 @@ from microblog_core.models import (
     PollVote,
     PostVersion,
 )
-from microblog_core.storage.memory._activity_state import ActivityState
+from microblog_core.storage.memory._activity_state import ActivityState, FollowOptions
 from microblog_core.storage.memory._repositories import Repository as _Base
 
 __all__ = ["History", "Notifications", "Pins", "Polls"]
@@ -189,6 +189,12 @@ class Notifications(_Base):
         second = _checks.lookup_id(b_id, "b")
         ids = [*a.by_pair.get((first, second), ()), *a.by_pair.get((second, first), ())]
         return self._remove(ids)
+
+    def subscribers(self, account_id: AccountId) -> list[AccountId]:
+        options = self._read().follow_options
+        account = _checks.lookup_id(account_id, "account_id")
+        found = options.subscribers.get(account, ()) if isinstance(options, FollowOptions) else ()
+        return [AccountId(a) for a in sorted(found)]
 
     def read_marker(self, account_id: AccountId) -> int | None:
         return self._a().markers.get(_checks.lookup_id(account_id, "account_id"))

@@ -12,10 +12,50 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from datetime import datetime
 
-from microblog_core.models import Notification, NotificationPolicy, Pin, PollVote, PostVersion
+from microblog_core.models import (
+    Follow,
+    Notification,
+    NotificationPolicy,
+    Pin,
+    PollVote,
+    PostVersion,
+)
 from microblog_core.storage.memory._sorted import add_sorted, drop_sorted, index_add, index_drop
 
-__all__ = ["ActivityState"]
+__all__ = ["ActivityState", "FollowOptions"]
+
+
+class FollowOptions(dict[tuple[int, int], Follow]):
+    """Follows with non-default options, also indexed by followee for those with ``notify``.
+
+    The follow writes set and pop entries as in a plain dict; the index of
+    subscribers (followers with ``notify``) follows, so ``status``
+    notifications cost one set read per post.
+    """
+
+    __slots__ = ("subscribers",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.subscribers: dict[int, set[int]] = {}
+
+    def __setitem__(self, key: tuple[int, int], follow: Follow) -> None:
+        self._unindex(key)
+        super().__setitem__(key, follow)
+        if follow.notify:
+            self.subscribers.setdefault(key[1], set()).add(key[0])
+
+    def pop(self, key: tuple[int, int], default: Follow | None = None) -> Follow | None:  # type: ignore[override]
+        self._unindex(key)
+        return super().pop(key, default)
+
+    def _unindex(self, key: tuple[int, int]) -> None:
+        current = self.get(key)
+        if current is not None and current.notify:
+            followers = self.subscribers[key[1]]
+            followers.discard(key[0])
+            if not followers:
+                del self.subscribers[key[1]]
 
 
 class ActivityState:

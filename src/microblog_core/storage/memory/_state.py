@@ -20,7 +20,7 @@ from microblog_core.models import (
     Post,
     Visibility,
 )
-from microblog_core.storage.memory._activity_state import ActivityState
+from microblog_core.storage.memory._activity_state import ActivityState, FollowOptions
 from microblog_core.storage.memory._feeds import FeedStore
 from microblog_core.storage.memory._follow_index import FollowIndex
 from microblog_core.storage.memory._sorted import add_sorted, drop_sorted, index_add, index_drop
@@ -83,7 +83,7 @@ class State:
         self.handles: dict[str, int] = {}
         self.account_ids: list[int] = []
         self.graph = FollowIndex()
-        self.follow_options: dict[tuple[int, int], Follow] = {}
+        self.follow_options: dict[tuple[int, int], Follow] = FollowOptions()
         self.requests: PairTable[FollowRequest] = PairTable()
         self.blocks: PairTable[Block] = PairTable()
         self.mutes: PairTable[Mute] = PairTable()

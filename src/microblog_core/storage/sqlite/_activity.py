@@ -121,6 +121,9 @@ _PERMIT: Final = (
 _PERMITTED: Final = (
     "SELECT 1 FROM notification_permits WHERE account_id = ? AND from_account_id = ?"
 )
+_SUBSCRIBERS: Final = (
+    "SELECT follower_id FROM follows WHERE followee_id = ? AND notify = 1 ORDER BY follower_id"
+)
 _ACTIONS: Final = {a.value: a for a in PolicyAction}
 _MARKER: Final = "SELECT last_read_id FROM notification_markers WHERE account_id = ?"
 _SET_MARKER: Final = (
@@ -316,6 +319,12 @@ class Notifications(Repository):
     def remove_between(self, a: AccountId, b: AccountId) -> list[Notification]:
         first, second = lookup_key(a, "a"), lookup_key(b, "b")
         return self._delete(_BETWEEN, (first, second, second, first))
+
+    @guarded
+    def subscribers(self, account_id: AccountId) -> list[AccountId]:
+        account = lookup_key(account_id, "account_id")
+        rows = self._u._reader().execute(_SUBSCRIBERS, (account,)).fetchall()
+        return [AccountId(row[0]) for row in rows]
 
     @guarded
     def read_marker(self, account_id: AccountId) -> int | None:

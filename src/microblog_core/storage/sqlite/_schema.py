@@ -346,6 +346,8 @@ _V3 = Migration(
         )
         """,
         "CREATE INDEX open_polls_by_expiry ON open_polls (expires_at, post_id)",
+        # Followers with notify, for "status" notifications: one index range per post.
+        ("CREATE INDEX follows_notifying ON follows (followee_id, follower_id) WHERE notify = 1"),
     ),
 )
 
