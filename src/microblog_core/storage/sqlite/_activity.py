@@ -93,7 +93,7 @@ _BETWEEN: Final = (
     " RETURNING id, account_id, kind, from_account_id, post_id, created_at, filtered"
 )
 _REQUESTS: Final = (
-    "SELECT from_account_id, count(*), max(id) FROM notifications"
+    "SELECT from_account_id, count(*), max(id) FROM notifications INDEXED BY notifications_held"
     " WHERE account_id = ? AND filtered = 1 GROUP BY from_account_id"
     " ORDER BY max(id) DESC LIMIT ?"
 )
