@@ -52,7 +52,7 @@ class SqliteStore:
         >>> from microblog_core.storage.sqlite import SqliteStore
         >>> store = SqliteStore(":memory:")
         >>> store.schema_version, store.journal_mode
-        (2, 'memory')
+        (3, 'memory')
         >>> store.close()
     """
 
