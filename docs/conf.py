@@ -35,6 +35,7 @@ nitpick_ignore_regex = [
     # The standard library, in annotations and prose.
     (r"py:.*", r"(abc|argparse|collections\.abc|datetime|enum|os|pathlib|random|typing)\..+"),
     (r"py:mod", r"sqlite3"),
+    (r"py:class", r"concurrent\.futures\.(_base\.)?Executor"),
     # Dependencies and extras: attrs, cattrs, Hypothesis, networkx.
     (r"py:.*", r"(attrs|attr|cattrs|hypothesis|networkx|nx)(\..+)?"),
     (r"py:exc", r"InvalidArgument"),  # hypothesis.errors.InvalidArgument, as written
@@ -93,6 +94,20 @@ def _definitions(module_name: str, name: str) -> list[str]:
     ]
 
 
+def _private_definition(context: str, target: str) -> bool:
+    """Whether ``target``, a bare name in ``context``, is defined in one of its private modules."""
+    import sys
+
+    if not context.startswith("microblog_core") or "." in target:
+        return False
+    for name, module in list(sys.modules.items()):
+        if name.startswith(f"{context}._"):
+            value = getattr(module, target, None)
+            if getattr(value, "__module__", None) == name:
+                return True
+    return False
+
+
 def _resolve_reexport(app, env, node, contnode):
     import typing
 
@@ -100,8 +115,12 @@ def _resolve_reexport(app, env, node, contnode):
         return None
     target = node.get("reftarget", "")
     context = node.get("py:module") or ""
-    if target.rpartition(".")[2].startswith("_") and context.startswith("microblog_core"):
-        return contnode  # a private class in a signature: private names have no page
+    if context.startswith("microblog_core") and any(
+        part.startswith("_") and not part.startswith("__") for part in target.split(".")
+    ):
+        return contnode  # a private name in a signature: private names have no page
+    if _private_definition(context, target):
+        return contnode  # defined in a private module of this package: no page of its own
     names = [target] if target.startswith("microblog_core") else []
     if not names and context.startswith("microblog_core"):
         names = [f"{context}.{target}", f"microblog_core.{target}"]

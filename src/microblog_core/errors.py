@@ -21,6 +21,8 @@ The tree::
     │   ├── DuplicateHandleError              .handle
     │   └── DuplicateRepostError              .account_id, .root_id
     └── StorageError (OSError)                adapter failures: corrupt file, lost lock
+        └── TransientStorageError             a retry may succeed: serialization failure,
+                                              deadlock, busy database, connection lost
 """
 
 from typing import Any
@@ -39,6 +41,7 @@ __all__ = [
     "PermissionDeniedError",
     "StorageError",
     "TextTooLongError",
+    "TransientStorageError",
     "ValidationError",
 ]
 
@@ -215,3 +218,14 @@ class ChatError(MicroblogError, OSError):
         super().__init__(message)
         self.url = url
         self.status = status
+
+
+class TransientStorageError(StorageError):
+    """A storage failure that running the same use case again may not meet.
+
+    PostgreSQL's serialization failure (SQLSTATE 40001) and deadlock (40P01),
+    a connection lost before the commit, and a SQLite database that stayed
+    busy: the unit of work rolled back and changed nothing. The service
+    retries the whole use case a bounded number of times on this error and
+    raises it when every attempt failed.
+    """

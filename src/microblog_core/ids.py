@@ -24,6 +24,7 @@ __all__ = [
     "SEQUENCE_BITS",
     "AccountId",
     "IdGenerator",
+    "NotificationId",
     "PostId",
     "decode_tid",
     "encode_tid",
@@ -40,6 +41,9 @@ AccountId = NewType("AccountId", int)
 
 PostId = NewType("PostId", int)
 """The id of a post (or repost): a 64-bit time-sortable integer."""
+
+NotificationId = NewType("NotificationId", int)
+"""The id of a notification: a 64-bit time-sortable integer (a paging cursor)."""
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 """Ids count milliseconds from the Unix epoch, as Mastodon's do."""

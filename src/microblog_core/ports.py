@@ -44,8 +44,16 @@ from microblog_core.models import (
     FollowRequest,
     Like,
     Mute,
+    Notification,
+    NotificationGroupHead,
+    NotificationKind,
+    NotificationPolicy,
+    NotificationRequest,
+    Pin,
+    PollVote,
     Post,
     PostCounters,
+    PostVersion,
 )
 
 __all__ = [
@@ -54,6 +62,10 @@ __all__ = [
     "EngagementRepository",
     "FeedRepository",
     "MergedStreams",
+    "NotificationRepository",
+    "PinRepository",
+    "PollRepository",
+    "PostHistoryRepository",
     "PostRepository",
     "Projector",
     "ReadPort",
@@ -544,6 +556,26 @@ class UnitOfWork(Protocol):
         """The home-feed repository of this unit."""
         ...
 
+    @property
+    def notifications(self) -> "NotificationRepository":
+        """The notification repository of this unit."""
+        ...
+
+    @property
+    def pins(self) -> "PinRepository":
+        """The pinned-post repository of this unit."""
+        ...
+
+    @property
+    def history(self) -> "PostHistoryRepository":
+        """The post edit-history repository of this unit."""
+        ...
+
+    @property
+    def polls(self) -> "PollRepository":
+        """The poll (votes and open polls) repository of this unit."""
+        ...
+
     def __enter__(self) -> Self:
         """Begin the unit."""
         ...
@@ -618,4 +650,273 @@ class Projector(Protocol):
 
     def project(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
         """Apply ``events`` (just written by a use case) to the read model through ``uow``."""
+        ...
+
+
+class NotificationRepository(Protocol):
+    """Notifications per recipient, their Mastodon 4.3 groups, and a read marker.
+
+    Guarantees:
+        - ``add`` raises ``ConflictError`` for a taken id and ``NotFoundError``
+          when the recipient does not exist.
+        - Pages run newest first by id (oldest first with ``ascending=True``),
+          with exclusive ``max_id`` / ``min_id`` bounds, as post pages do.
+        - Every notification belongs to the group named by its
+          :attr:`~microblog_core.models.Notification.group_key`; ``groups``
+          returns each group's newest id and size, always equal to a recount
+          of the stored notifications, and pages groups by that newest id.
+        - The ``remove_*`` methods delete and return what they matched; the
+          groups shrink with them (an emptied group disappears).
+        - The read marker is one id per account (None until set).
+        - A notification stored with ``filtered=True`` stays out of ``page``,
+          ``count`` and ``groups``; ``requests`` and ``filtered_from`` list it,
+          and the ``remove_*`` methods remove it like any other.
+    """
+
+    def add(self, notification: Notification) -> None:
+        """Store a notification.
+
+        Raises:
+            ConflictError: The id is taken.
+            NotFoundError: The recipient does not exist.
+        """
+        ...
+
+    def find(self, notification_id: int) -> Notification | None:
+        """Return the notification, or None."""
+        ...
+
+    def last_id(self) -> int | None:
+        """Return the largest stored notification id (of any account), or None."""
+        ...
+
+    def page(
+        self,
+        account_id: AccountId,
+        *,
+        max_id: int | None = None,
+        min_id: int | None = None,
+        limit: int = 40,
+        ascending: bool = False,
+    ) -> Sequence[Notification]:
+        """Return up to ``limit`` of the account's notifications within the bounds."""
+        ...
+
+    def count(
+        self, account_id: AccountId, *, min_id: int | None = None, limit: int | None = None
+    ) -> int:
+        """Return how many notifications the account has with id above ``min_id``.
+
+        With ``limit``, counting stops there (the answer is at most ``limit``),
+        so an unread badge costs no more than ``limit`` index entries.
+        """
+        ...
+
+    def groups(
+        self,
+        account_id: AccountId,
+        *,
+        max_id: int | None = None,
+        min_id: int | None = None,
+        limit: int = 40,
+        ascending: bool = False,
+    ) -> Sequence[NotificationGroupHead]:
+        """Return up to ``limit`` of the account's groups whose newest id is within the bounds."""
+        ...
+
+    def in_group(
+        self, account_id: AccountId, group_key: str, *, limit: int = 8
+    ) -> Sequence[Notification]:
+        """Return the newest ``limit`` notifications of one group, newest first."""
+        ...
+
+    def remove_caused(
+        self,
+        account_id: AccountId,
+        kind: NotificationKind,
+        from_account_id: AccountId,
+        post_id: PostId | None,
+    ) -> Sequence[Notification]:
+        """Delete the account's notifications of ``kind`` by ``from_account_id`` about ``post_id``.
+
+        ``post_id`` None matches the notifications about no post (follows).
+        """
+        ...
+
+    def remove_about(self, post_id: PostId) -> Sequence[Notification]:
+        """Delete every notification (of any recipient) about ``post_id``."""
+        ...
+
+    def remove_between(self, a: AccountId, b: AccountId) -> Sequence[Notification]:
+        """Delete the notifications ``a`` caused ``b`` and ``b`` caused ``a`` (after a block)."""
+        ...
+
+    def subscribers(self, account_id: AccountId) -> Sequence[AccountId]:
+        """Return the accounts following ``account_id`` with ``notify``, ascending.
+
+        It reads the follows of the relation repository of the same store; an
+        adapter keeps it proportional to the subscribers, not to all followers.
+        """
+        ...
+
+    def read_marker(self, account_id: AccountId) -> int | None:
+        """Return the id of the last notification the account has read, or None."""
+        ...
+
+    def requests(self, account_id: AccountId, *, limit: int = 40) -> Sequence[NotificationRequest]:
+        """Return the account's requests: held-back notifications by sender, newest first."""
+        ...
+
+    def filtered_from(
+        self, account_id: AccountId, from_account_id: AccountId, *, limit: int = 40
+    ) -> Sequence[Notification]:
+        """Return the notifications held back from one sender, newest first."""
+        ...
+
+    def remove_filtered(
+        self, account_id: AccountId, from_account_id: AccountId
+    ) -> Sequence[Notification]:
+        """Delete and return the notifications held back from one sender."""
+        ...
+
+    def policy(self, account_id: AccountId) -> NotificationPolicy | None:
+        """Return the account's notification policy, or None when it never set one."""
+        ...
+
+    def set_policy(self, account_id: AccountId, policy: NotificationPolicy) -> None:
+        """Set the account's notification policy.
+
+        Raises:
+            NotFoundError: The account does not exist.
+        """
+        ...
+
+    def permit(self, account_id: AccountId, from_account_id: AccountId) -> None:
+        """Let every later notification from ``from_account_id`` through the policy."""
+        ...
+
+    def is_permitted(self, account_id: AccountId, from_account_id: AccountId) -> bool:
+        """Whether ``from_account_id`` was let through (an accepted request)."""
+        ...
+
+    def set_read_marker(self, account_id: AccountId, last_read_id: int) -> None:
+        """Set the account's read marker.
+
+        Raises:
+            NotFoundError: The account does not exist.
+        """
+        ...
+
+
+class PinRepository(Protocol):
+    """Posts pinned to their author's profile.
+
+    Guarantees:
+        - One pin per (account, post): a second ``add`` raises ``ConflictError``.
+        - ``add`` raises ``NotFoundError`` when the account or the post does not exist.
+        - ``pinned_by`` runs newest pin first (ties by post id, newest first).
+    """
+
+    def add(self, pin: Pin) -> None:
+        """Store a pin.
+
+        Raises:
+            ConflictError: The post is pinned already.
+            NotFoundError: The account or the post does not exist.
+        """
+        ...
+
+    def remove(self, account_id: AccountId, post_id: PostId) -> Pin | None:
+        """Delete a pin and return it, or None."""
+        ...
+
+    def pinned_by(self, account_id: AccountId) -> Sequence[Pin]:
+        """Return the account's pins, newest first."""
+        ...
+
+
+class PostHistoryRepository(Protocol):
+    """The earlier versions of edited posts.
+
+    Guarantees:
+        - ``versions`` returns a post's versions in the order they were added
+          (oldest first), whatever their times.
+        - ``add`` raises ``NotFoundError`` when the post does not exist.
+    """
+
+    def add(self, version: PostVersion) -> None:
+        """Append an earlier version of a post.
+
+        Raises:
+            NotFoundError: The post does not exist.
+        """
+        ...
+
+    def versions(self, post_id: PostId) -> Sequence[PostVersion]:
+        """Return the post's earlier versions, oldest first (empty for an unedited post)."""
+        ...
+
+    def remove_all(self, post_id: PostId) -> int:
+        """Delete a post's history; return how many versions it had."""
+        ...
+
+
+class PollRepository(Protocol):
+    """Votes in polls, their counts, and the polls still open.
+
+    Guarantees:
+        - One vote per (account, post): a second ``add_vote`` raises
+          ``ConflictError``; a vote for a missing account or post raises
+          ``NotFoundError``.
+        - ``counts`` are kept in step by ``add_vote`` and ``remove_all``, and
+          equal a recount of the stored votes.
+        - ``due`` returns open polls whose expiry is at or before ``at``, by
+          expiry then post id; ``close`` takes a poll off that list.
+    """
+
+    def open(self, post_id: PostId, expires_at: datetime) -> None:
+        """Register the poll of ``post_id`` as open until ``expires_at``.
+
+        Raises:
+            NotFoundError: The post does not exist.
+        """
+        ...
+
+    def close(self, post_id: PostId) -> bool:
+        """Take the poll off the open list; return whether it was open."""
+        ...
+
+    def due(self, at: datetime, *, limit: int = 100) -> Sequence[PostId]:
+        """Return up to ``limit`` open polls expired at ``at``, soonest expiry first."""
+        ...
+
+    def add_vote(self, vote: PollVote) -> None:
+        """Store a vote and count its choices.
+
+        Raises:
+            ConflictError: The account already voted in this poll.
+            NotFoundError: The account or the post does not exist.
+        """
+        ...
+
+    def get_vote(self, account_id: AccountId, post_id: PostId) -> PollVote | None:
+        """Return the account's vote in the poll, or None."""
+        ...
+
+    def counts(self, post_id: PostId) -> dict[int, int]:
+        """Return the votes per chosen option index (options nobody chose are left out)."""
+        ...
+
+    def voter_count(self, post_id: PostId) -> int:
+        """Return how many accounts voted in the poll."""
+        ...
+
+    def voters(
+        self, post_id: PostId, *, after: AccountId | None = None, limit: int = 100
+    ) -> Sequence[AccountId]:
+        """Return the voters' ids ascending, after the cursor."""
+        ...
+
+    def remove_all(self, post_id: PostId) -> int:
+        """Delete the poll's votes and open entry; return how many votes there were."""
         ...

@@ -30,7 +30,7 @@ from cattrs.strategies import configure_tagged_union
 
 from microblog_core.clock import ensure_utc
 from microblog_core.errors import ValidationError
-from microblog_core.ids import AccountId, PostId, validate_id
+from microblog_core.ids import AccountId, NotificationId, PostId, validate_id
 from microblog_core.models import VALUE_CLASSES, Attachment, Event
 
 __all__ = ["configure_converter", "from_json", "make_converter", "to_json"]
@@ -116,7 +116,7 @@ def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
     Returns:
         The same converter.
     """
-    for id_type in (AccountId, PostId):
+    for id_type in (AccountId, PostId, NotificationId):
         converter.register_unstructure_hook(id_type, _unstructure_id)
         converter.register_structure_hook(id_type, _structure_id)
     converter.register_unstructure_hook(datetime, _unstructure_datetime)

@@ -18,6 +18,7 @@ import attrs
 from attrs import frozen
 
 from microblog_core import _checks
+from microblog_core._retry import DEFAULT_RETRY, RetryPolicy, RetryStats, wrap_use_cases
 from microblog_core.clock import Clock, SystemClock, ensure_utc
 from microblog_core.errors import (
     DuplicateRepostError,
@@ -25,7 +26,7 @@ from microblog_core.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from microblog_core.ids import AccountId, IdGenerator, PostId
+from microblog_core.ids import AccountId, IdGenerator, NotificationId, PostId
 from microblog_core.models import (
     TWITTER_ACCOUNTS,
     Account,
@@ -47,10 +48,20 @@ from microblog_core.models import (
     Liked,
     Mute,
     Muted,
+    NotificationPolicy,
+    NotificationRequest,
+    NotificationsRead,
+    Pin,
+    Pinned,
+    Poll,
+    PollEnded,
+    PollVote,
     Post,
     PostCounters,
     PostDeleted,
+    PostEdited,
     PostPublished,
+    PostVersion,
     ProfileUpdated,
     QuotePolicy,
     Relationship,
@@ -62,8 +73,10 @@ from microblog_core.models import (
     Unfollowed,
     Unliked,
     Unmuted,
+    Unpinned,
     Unreposted,
     Visibility,
+    Voted,
 )
 from microblog_core.ports import Projector, Store, UnitOfWork, UnitOfWorkFactory
 from microblog_core.rules import (
@@ -83,6 +96,13 @@ from microblog_core.rules import (
     reply_ref_for,
     repost_visibility,
 )
+from microblog_core.rules.edits import (
+    DEFAULT_MAX_PINS,
+    MASTODON_EDITS,
+    EditPolicy,
+    check_edit,
+    check_pin,
+)
 from microblog_core.text import (
     TWITTER_V3,
     EntityKind,
@@ -100,10 +120,24 @@ from microblog_core.timelines import (
     mentions_timeline,
     public_timeline,
 )
+from microblog_core.timelines.notifications import (
+    UNREAD_CAP,
+    NotificationPage,
+    NotificationProjector,
+    notifications,
+)
 from microblog_core.timelines.ranked import RankedPage, Ranker, ranked_timeline
 from microblog_core.timelines.viewers import lookup_viewer
 
-__all__ = ["AccountPage", "Microblog", "PostPage", "Projector"]
+__all__ = [
+    "AccountPage",
+    "Microblog",
+    "PollResults",
+    "PostPage",
+    "Projector",
+    "RetryPolicy",
+    "RetryStats",
+]
 
 
 _ENTITY_KINDS = (EntityKind.MENTION, EntityKind.HASHTAG, EntityKind.TOPIC)
@@ -135,6 +169,32 @@ class PostPage:
     items: tuple[Post, ...]
     next_max_id: PostId | None
     prev_min_id: PostId | None
+
+
+@frozen
+class PollResults:
+    """A poll as a viewer sees it (Mastodon's ``Poll`` entity).
+
+    Attributes:
+        post_id: The post carrying the poll.
+        options: The options, in order.
+        counts: Votes per option, in the same order; None while the totals are
+            hidden (``hide_totals`` before the end, for anyone but the author).
+        voters: How many accounts voted; None while the totals are hidden.
+        expires_at: When voting closes.
+        expired: Whether the poll has ended (judged on the service clock).
+        multiple: Whether a voter may choose several options.
+        own_choices: The viewer's choices, or None when the viewer has not voted.
+    """
+
+    post_id: PostId
+    options: tuple[str, ...]
+    counts: tuple[int, ...] | None
+    voters: int | None
+    expires_at: datetime
+    expired: bool
+    multiple: bool
+    own_choices: tuple[int, ...] | None
 
 
 class _Unset:
@@ -195,6 +255,9 @@ class Microblog:
         local_domain: str | None = None,
         store: Store | None = None,
         timeline: TimelineStrategy | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        edit_policy: EditPolicy = MASTODON_EDITS,
+        max_pins: int = DEFAULT_MAX_PINS,
     ) -> None:
         """Build a service over a storage backend.
 
@@ -213,7 +276,18 @@ class Microblog:
                 :mod:`microblog_core.timelines`. A strategy that is also a
                 :class:`~microblog_core.ports.Projector` (it keeps feeds) is
                 registered with :meth:`add_projector`.
+            retry: How often a use case runs again after a transient storage
+                error (a serialization failure, a deadlock, a busy database).
+            edit_policy: How often and how long posts may be edited
+                (:data:`~microblog_core.rules.edits.MASTODON_EDITS` by default).
+            max_pins: Posts an account may pin (5, as Mastodon).
+
+        Raises:
+            ValidationError: ``edit_policy`` or ``max_pins`` is of the wrong kind.
         """
+        _checks.instance(edit_policy, EditPolicy, "edit_policy")
+        self.edit_policy = edit_policy
+        self.max_pins = _checks.limit(max_pins, "max_pins")
         self.clock: Clock = clock or SystemClock()
         self.policy = policy
         self.account_policy = account_policy
@@ -221,6 +295,8 @@ class Microblog:
         self.local_domain = local_domain.casefold() if local_domain else None
         self._unit_of_work = unit_of_work
         self._store = store
+        self.retry_policy: RetryPolicy = retry
+        self.retry_stats = RetryStats()
         self._projectors: list[Projector] = []
         self._batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
             f"microblog-batch-{id(self)}", default=None
@@ -229,6 +305,7 @@ class Microblog:
         self.timeline: TimelineStrategy = FanOutOnRead() if timeline is None else timeline
         if isinstance(self.timeline, Projector):
             self.add_projector(self.timeline)
+        self.add_projector(NotificationProjector(self.clock))
 
     # -- construction -------------------------------------------------------
 
@@ -277,8 +354,11 @@ class Microblog:
         """
         from microblog_core import bootstrap  # see in_memory
 
+        store = bootstrap.sqlite_store(path)
+        if "ids" not in options:
+            options["ids"] = bootstrap.file_writer_ids(store, clock)
         return bootstrap.build(
-            bootstrap.sqlite_store(path),
+            store,
             service=cls,
             clock=clock,
             policy=policy,
@@ -286,8 +366,60 @@ class Microblog:
             **options,
         )
 
+    @classmethod
+    def postgres(
+        cls,
+        url: str,
+        *,
+        redis_url: str | None = None,
+        schema: str = "microblog",
+        clock: Clock | None = None,
+        policy: LengthPolicy = TWITTER_V3,
+        account_policy: AccountPolicy = TWITTER_ACCOUNTS,
+        **options: Any,
+    ) -> "Microblog":
+        """Return a service on PostgreSQL (extra ``postgres``), with home feeds in Redis if given.
+
+        Ids carry a writer part leased from the store, so any number of
+        processes can serve one database.
+
+        Args:
+            url: The PostgreSQL URL.
+            redis_url: A Redis URL for the home feeds (extra ``redis``);
+                by default they are rows of the database.
+            schema: The PostgreSQL schema holding the store.
+            clock: Where time comes from.
+            policy: The length policy posts are measured with.
+            account_policy: The network's rules for handles and profiles.
+            **options: Passed to :class:`Microblog` (``timeline=``, ``retry=``...).
+
+        Raises:
+            StorageError: A server cannot be reached, or the schema is not
+                one this version can open.
+        """
+        from microblog_core import bootstrap  # see in_memory
+
+        store = bootstrap.postgres_store(url, schema=schema, redis_url=redis_url)
+        try:
+            if "ids" not in options:
+                options["ids"] = store.id_generator(clock or SystemClock())
+            return bootstrap.build(
+                store,
+                service=cls,
+                clock=clock,
+                policy=policy,
+                account_policy=account_policy,
+                **options,
+            )
+        except BaseException:
+            store.close()
+            raise
+
     def close(self) -> None:
-        """Close the store, when the service owns one."""
+        """Close the store, when the service owns one, and give back a leased writer number."""
+        release = getattr(self.ids, "release", None)
+        if release is not None:
+            release()
         if self._store is not None:
             self._store.close()
 
@@ -965,6 +1097,9 @@ class Microblog:
             **fields,
         )
         uow.posts.add(post)
+        for attachment in post.attachments:
+            if isinstance(attachment, Poll):
+                uow.polls.open(post.id, attachment.expires_at)
         return post
 
     def reply(
@@ -1191,6 +1326,9 @@ class Microblog:
                 for repost in batch:
                     uow.posts.remove(repost.id)
                     removed.append(repost.id)
+            uow.pins.remove(post.author_id, post.id)
+            uow.history.remove_all(post.id)
+            uow.polls.remove_all(post.id)
             uow.posts.remove(post.id)
             events.append(PostDeleted(post=post, removed_reposts=tuple(removed), occurred_at=now))
         return post
@@ -1496,10 +1634,15 @@ class Microblog:
     ) -> TimelinePage:
         """Return an account's own timeline as ``viewer_id`` sees it.
 
+        The first page (no ``max_id``, ``since_id`` or ``min_id``) starts with
+        the account's pinned posts the viewer may see, newest pin first, as a
+        Mastodon profile shows them; they are not repeated below, and the
+        cursors are those of the rest of the page.
+
         Raises:
             NotFoundError: No such account.
         """
-        return account_timeline(
+        page = account_timeline(
             self,
             account_id,
             viewer_id=viewer_id,
@@ -1508,6 +1651,18 @@ class Microblog:
             max_id=max_id,
             since_id=since_id,
             min_id=min_id,
+        )
+        if max_id is not None or since_id is not None or min_id is not None:
+            return page
+        pinned = self.pinned_posts(account_id, viewer_id=viewer_id)
+        if not pinned:
+            return page
+        ids = {p.id for p in pinned}
+        return TimelinePage(
+            items=(*pinned, *(p for p in page.items if p.id not in ids)),
+            roots=page.roots,
+            next_max_id=page.next_max_id,
+            prev_min_id=page.prev_min_id,
         )
 
     def hashtag_timeline(
@@ -1579,3 +1734,448 @@ class Microblog:
         return ranked_timeline(
             self, viewer_id, ranker=ranker, limit=limit, cursor=cursor, timeline=self.timeline
         )
+
+    # -- notifications (read model in microblog_core.timelines.notifications) --
+
+    def notifications(
+        self,
+        account_id: AccountId,
+        *,
+        grouped: bool = False,
+        max_id: int | None = None,
+        since_id: int | None = None,
+        min_id: int | None = None,
+        limit: int = 40,
+    ) -> NotificationPage:
+        """Return a page of an account's notifications, newest first, with Mastodon's paging.
+
+        Args:
+            account_id: The recipient.
+            grouped: Group likes, reposts and follows by target and kind
+                (Mastodon 4.3's grouped notifications); mentions are never grouped.
+            max_id: Only notifications (groups) older than this id.
+            since_id: Only notifications newer than this id, newest first.
+            min_id: The notifications immediately newer than this id.
+            limit: Notifications (or groups) per page, 1 to 80.
+
+        Raises:
+            NotFoundError: No such account.
+            ValidationError: A bad limit or paging id.
+        """
+        return notifications(
+            self,
+            account_id,
+            grouped=grouped,
+            max_id=max_id,
+            since_id=since_id,
+            min_id=min_id,
+            limit=limit,
+        )
+
+    def mark_notifications_read(self, account_id: AccountId, up_to_id: int) -> int:
+        """Move an account's read marker to ``up_to_id`` (Mastodon's notifications marker).
+
+        The marker never moves back: an older id leaves it where it is.
+
+        Returns:
+            How many notifications remain unread (counted up to 1,000).
+
+        Raises:
+            NotFoundError: No such account.
+            InvalidIdError: ``up_to_id`` is not an id.
+        """
+        up_to = _checks.stored_id(up_to_id, "up_to_id")
+        with self._writing() as (uow, events):
+            uow.accounts.get(account_id)
+            current = uow.notifications.read_marker(account_id)
+            if current is None or up_to > current:
+                uow.notifications.set_read_marker(account_id, up_to)
+                events.append(
+                    NotificationsRead(
+                        account_id=account_id,
+                        last_read_id=NotificationId(up_to),
+                        occurred_at=self._now(),
+                    )
+                )
+            marker = max(up_to, current or 0)
+            return uow.notifications.count(account_id, min_id=marker, limit=UNREAD_CAP)
+
+    def unread_notifications(self, account_id: AccountId) -> int:
+        """Return how many of an account's notifications are newer than its read marker.
+
+        Counting stops at 1,000 (:data:`~microblog_core.timelines.notifications.UNREAD_CAP`),
+        as Mastodon's ``unread_count`` does.
+
+        Raises:
+            NotFoundError: No such account.
+        """
+        with self._reading() as uow:
+            uow.accounts.get(account_id)
+            marker = uow.notifications.read_marker(account_id)
+            return uow.notifications.count(account_id, min_id=marker, limit=UNREAD_CAP)
+
+    def set_notification_policy(
+        self, account_id: AccountId, policy: NotificationPolicy
+    ) -> NotificationPolicy:
+        """Set which notifications the account holds back or drops (Mastodon 4.3).
+
+        Until an account sets a policy, every notification is accepted.
+
+        Raises:
+            NotFoundError: No such account.
+            ValidationError: ``policy`` is not a NotificationPolicy.
+        """
+        _checks.instance(policy, NotificationPolicy, "policy")
+        with self._writing() as (uow, _events):
+            uow.accounts.get(account_id)
+            uow.notifications.set_policy(account_id, policy)
+        return policy
+
+    def notification_policy(self, account_id: AccountId) -> NotificationPolicy | None:
+        """Return the account's notification policy, or None when it accepts everything.
+
+        Raises:
+            NotFoundError: No such account.
+        """
+        with self._reading() as uow:
+            uow.accounts.get(account_id)
+            return uow.notifications.policy(account_id)
+
+    def notification_requests(
+        self, account_id: AccountId, *, limit: int = 40
+    ) -> tuple[NotificationRequest, ...]:
+        """Return the senders whose notifications the policy held back, newest first.
+
+        Raises:
+            NotFoundError: No such account.
+            ValidationError: ``limit`` is not within 1 to 80.
+        """
+        _checks.limit(limit, "limit", 80)
+        with self._reading() as uow:
+            uow.accounts.get(account_id)
+            return tuple(uow.notifications.requests(account_id, limit=limit))
+
+    def accept_notification_request(self, account_id: AccountId, from_account_id: AccountId) -> int:
+        """Accept a request: its notifications join the list, and later ones pass the policy.
+
+        Returns:
+            How many held-back notifications were let through.
+
+        Raises:
+            NotFoundError: Either account does not exist.
+        """
+        with self._writing() as (uow, _events):
+            uow.accounts.get(account_id)
+            uow.accounts.get(from_account_id)
+            held = uow.notifications.remove_filtered(account_id, from_account_id)
+            for notification in held:
+                uow.notifications.add(attrs.evolve(notification, filtered=False))
+            uow.notifications.permit(account_id, from_account_id)
+        return len(held)
+
+    def dismiss_notification_request(
+        self, account_id: AccountId, from_account_id: AccountId
+    ) -> int:
+        """Dismiss a request: its held-back notifications are deleted (later ones are held again).
+
+        Returns:
+            How many notifications were deleted.
+
+        Raises:
+            NotFoundError: The account does not exist.
+        """
+        with self._writing() as (uow, _events):
+            uow.accounts.get(account_id)
+            return len(uow.notifications.remove_filtered(account_id, from_account_id))
+
+    # -- edits ------------------------------------------------------------------
+
+    def edit_post(
+        self,
+        actor_id: AccountId,
+        post_id: PostId,
+        text: str,
+        *,
+        content_warning: str | None = None,
+    ) -> Post:
+        """Edit a post's text (and content warning), keeping the earlier version.
+
+        The new text is measured again under the service's length policy, and
+        its mentions and hashtags are extracted again; reposts show the new
+        version. Everyone who reposted or quoted the post is notified
+        (``update``). The :class:`~microblog_core.rules.edits.EditPolicy` of
+        the service limits how often and how long a post may be edited.
+
+        Args:
+            actor_id: Who edits (must be the author).
+            post_id: The post.
+            text: The new text.
+            content_warning: The new content warning (None keeps the current one).
+
+        Returns:
+            The post as edited.
+
+        Raises:
+            NotFoundError: No such post.
+            PermissionDeniedError: ``not_author``, ``repost``, ``edits_disabled``,
+                ``edit_limit`` or ``edit_window``.
+            TextTooLongError / InvalidTextError: The text breaks the length policy.
+        """
+        _checks.text(text, "text")
+        if content_warning is not None:
+            _checks.text(content_warning, "content_warning")
+        with self._writing() as (uow, events):
+            post = uow.posts.get(post_id)
+            now = self._now()
+            versions = uow.history.versions(post.id)
+            check_edit(post, actor_id, edits_so_far=len(versions), now=now, policy=self.edit_policy)
+            warning = post.content_warning if content_warning is None else content_warning
+            self._check_text(text, warning, post.attachments)
+            mentions, tags = self._mentions_and_tags(uow, text)
+            previous = PostVersion(
+                post_id=post.id,
+                text=post.text,
+                content_warning=post.content_warning,
+                written_at=versions[-1].replaced_at if versions else post.created_at,
+                replaced_at=now,
+            )
+            edited = attrs.evolve(
+                post, text=text, content_warning=warning, mentions=mentions, tags=tags
+            )
+            uow.history.add(previous)
+            uow.posts.update(edited)
+            events.append(PostEdited(post=edited, previous=previous, occurred_at=now))
+        return edited
+
+    def post_history(
+        self, post_id: PostId, *, viewer_id: AccountId | None = None
+    ) -> tuple[PostVersion, ...]:
+        """Return a post's earlier versions, oldest first, if ``viewer_id`` may see the post.
+
+        The current version is the post itself (:meth:`get_post`); an unedited
+        post has no earlier version.
+
+        Raises:
+            NotFoundError: The post does not exist or the viewer may not see it.
+        """
+        with self._reading() as uow:
+            post = self._visible_post(uow, post_id, lookup_viewer(uow, viewer_id))
+            return tuple(uow.history.versions(post.id))
+
+    # -- pins -------------------------------------------------------------------
+
+    def pin(self, account_id: AccountId, post_id: PostId) -> Pin:
+        """Pin one of the account's own public or unlisted posts to its profile.
+
+        Pinning a pinned post returns its pin.
+
+        Raises:
+            NotFoundError: No such account or post.
+            PermissionDeniedError: ``not_author``, ``repost``, ``visibility`` or
+                ``pin_limit`` (``max_pins`` of the service, 5 by default).
+        """
+        with self._writing() as (uow, events):
+            uow.accounts.get(account_id)
+            post = uow.posts.get(post_id)
+            pins = uow.pins.pinned_by(account_id)
+            for existing in pins:
+                if existing.post_id == post.id:
+                    return existing
+            check_pin(post, account_id, pinned=len(pins), max_pins=self.max_pins)
+            now = self._now()
+            pin = Pin(account_id=account_id, post_id=post.id, created_at=now)
+            uow.pins.add(pin)
+            events.append(Pinned(pin=pin, occurred_at=now))
+        return pin
+
+    def unpin(self, account_id: AccountId, post_id: PostId) -> bool:
+        """Unpin a post. Idempotent.
+
+        Returns:
+            Whether a pin was removed.
+        """
+        with self._writing() as (uow, events):
+            pin = uow.pins.remove(account_id, post_id)
+            if pin is not None:
+                events.append(Unpinned(pin=pin, occurred_at=self._now()))
+        return pin is not None
+
+    def pinned_posts(
+        self, account_id: AccountId, *, viewer_id: AccountId | None = None
+    ) -> tuple[Post, ...]:
+        """Return the account's pinned posts that ``viewer_id`` may see, newest pin first.
+
+        An account that blocks the viewer, or that the viewer blocks, shows none.
+
+        Raises:
+            NotFoundError: No such account.
+        """
+        with self._reading() as uow:
+            uow.accounts.get(account_id)
+            viewer = lookup_viewer(uow, viewer_id)
+            if viewer.blocked(account_id):
+                return ()
+            found = uow.posts.get_many(p.post_id for p in uow.pins.pinned_by(account_id))
+            return tuple(
+                post
+                for pin in uow.pins.pinned_by(account_id)
+                if (post := found.get(pin.post_id)) is not None and viewer.sees(post)
+            )
+
+    # -- polls ------------------------------------------------------------------
+
+    @staticmethod
+    def _poll_of(post: Post) -> Poll:
+        for attachment in post.attachments:
+            if isinstance(attachment, Poll):
+                return attachment
+        raise NotFoundError("poll", post.id, f"post {post.id} carries no poll")
+
+    def vote(self, account_id: AccountId, post_id: PostId, choices: Iterable[int]) -> PollVote:
+        """Vote in the poll of a post (Mastodon's ``POST /api/v1/polls/:id/votes``).
+
+        Args:
+            account_id: The voter.
+            post_id: The post carrying the poll.
+            choices: Option indexes from 0; exactly one unless the poll allows several.
+
+        Returns:
+            The vote.
+
+        Raises:
+            NotFoundError: No such account, post (or not visible to the voter), or poll.
+            PermissionDeniedError: ``own_poll``, ``poll_expired`` or ``blocked``.
+            ConflictError: The account already voted in this poll.
+            ValidationError: The choices are empty, repeated, out of range, or
+                several for a single-choice poll.
+        """
+        picked = tuple(
+            _checks.count(c, "choices") for c in _checks.iterable(choices, "choices", "indexes")
+        )
+        with self._writing() as (uow, events):
+            uow.accounts.get(account_id)
+            post = self._target_post(uow, post_id, account_id, "vote")
+            poll = self._poll_of(post)
+            now = self._now()
+            if post.author_id == account_id:
+                raise PermissionDeniedError(
+                    "an author cannot vote in its own poll", action="vote", rule="own_poll"
+                )
+            if now >= poll.expires_at:
+                raise PermissionDeniedError(
+                    f"the poll of post {post.id} ended at {poll.expires_at.isoformat()}",
+                    action="vote",
+                    rule="poll_expired",
+                )
+            if (
+                not picked
+                or len(set(picked)) != len(picked)
+                or max(picked) >= len(poll.options)
+                or (len(picked) > 1 and not poll.multiple)
+            ):
+                allowed = "one or more" if poll.multiple else "exactly one"
+                raise ValidationError(
+                    f"choose {allowed} of the option indexes 0 to {len(poll.options) - 1}, "
+                    f"each once; got {_checks.quote(picked)}",
+                    field="choices",
+                    value=picked,
+                )
+            vote = PollVote(
+                account_id=account_id,
+                post_id=post.id,
+                choices=tuple(sorted(picked)),
+                created_at=now,
+            )
+            uow.polls.add_vote(vote)
+            events.append(Voted(vote=vote, occurred_at=now))
+        return vote
+
+    def poll_results(self, post_id: PostId, *, viewer_id: AccountId | None = None) -> PollResults:
+        """Return the poll of a post as ``viewer_id`` sees it.
+
+        Raises:
+            NotFoundError: No such post, the viewer may not see it, or it carries no poll.
+        """
+        with self._reading() as uow:
+            post = self._visible_post(uow, post_id, lookup_viewer(uow, viewer_id))
+            poll = self._poll_of(post)
+            expired = self._now() >= poll.expires_at
+            hidden = poll.hide_totals and not expired and viewer_id != post.author_id
+            counts = uow.polls.counts(post.id)
+            own = uow.polls.get_vote(viewer_id, post.id) if viewer_id is not None else None
+            return PollResults(
+                post_id=post.id,
+                options=poll.options,
+                counts=None
+                if hidden
+                else tuple(counts.get(i, 0) for i in range(len(poll.options))),
+                voters=None if hidden else uow.polls.voter_count(post.id),
+                expires_at=poll.expires_at,
+                expired=expired,
+                multiple=poll.multiple,
+                own_choices=None if own is None else own.choices,
+            )
+
+    def close_expired_polls(self, *, limit: int = 1000) -> tuple[PostId, ...]:
+        """Close the polls whose time is up, telling their voters and authors (kind ``poll``).
+
+        A poll stops taking votes at its ``expires_at`` whatever happens here;
+        this use case is when its end is announced, as Mastodon's
+        ``PollExpirationNotifyWorker`` does. Run it on a schedule (a cron job, a
+        simulation step); it is deterministic: it closes, oldest expiry first,
+        the polls expired at the service clock's current instant.
+
+        Args:
+            limit: Close at most this many polls in one call.
+
+        Returns:
+            The posts whose polls were closed, soonest expiry first.
+        """
+        _checks.limit(limit, "limit")
+        with self._writing() as (uow, events):
+            now = self._now()
+            due = tuple(uow.polls.due(now, limit=limit))
+            for post_id in due:
+                uow.polls.close(post_id)
+                post = uow.posts.find(post_id)
+                if post is not None:
+                    events.append(
+                        PollEnded(post_id=post_id, author_id=post.author_id, occurred_at=now)
+                    )
+        return due
+
+
+# Every writing use case runs again whole on a transient storage error (see _retry).
+wrap_use_cases(
+    Microblog,
+    (
+        "approve_follow",
+        "block",
+        "delete_post",
+        "follow",
+        "hide_reply",
+        "like",
+        "mute",
+        "post",
+        "register",
+        "reject_follow",
+        "reply",
+        "repost",
+        "set_reply_gate",
+        "unblock",
+        "unfollow",
+        "unlike",
+        "unmute",
+        "unrepost",
+        "update_profile",
+        "edit_post",
+        "pin",
+        "unpin",
+        "vote",
+        "close_expired_polls",
+        "mark_notifications_read",
+        "set_notification_policy",
+        "accept_notification_request",
+        "dismiss_notification_request",
+    ),
+)

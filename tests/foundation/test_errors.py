@@ -17,6 +17,7 @@ from microblog_core.errors import (
     PermissionDeniedError,
     StorageError,
     TextTooLongError,
+    TransientStorageError,
     ValidationError,
 )
 
@@ -37,6 +38,7 @@ EXAMPLES: list[tuple[MicroblogError, tuple[type[BaseException], ...]]] = [
     (DuplicateRepostError(1, 2), (ConflictError,)),
     (StorageError("disk on fire"), (OSError,)),
     (ChatError("model down", url="http://127.0.0.1:8080/v1", status=503), (OSError,)),
+    (TransientStorageError("serialization failure"), (StorageError, OSError)),
 ]
 
 

@@ -13,6 +13,19 @@ from microblog_core.models.accounts import (
     AccountPolicy,
     handle_key,
 )
+from microblog_core.models.activity import (
+    GROUP_SPAN_HOURS,
+    GROUPABLE_KINDS,
+    Notification,
+    NotificationGroupHead,
+    NotificationKind,
+    NotificationPolicy,
+    NotificationRequest,
+    Pin,
+    PolicyAction,
+    PollVote,
+    PostVersion,
+)
 from microblog_core.models.engagement import AccountCounters, Like, PostCounters
 from microblog_core.models.events import (
     AccountRegistered,
@@ -24,7 +37,11 @@ from microblog_core.models.events import (
     FollowRequestRejected,
     Liked,
     Muted,
+    NotificationsRead,
+    Pinned,
+    PollEnded,
     PostDeleted,
+    PostEdited,
     PostPublished,
     ProfileUpdated,
     ReplyGateChanged,
@@ -34,7 +51,9 @@ from microblog_core.models.events import (
     Unfollowed,
     Unliked,
     Unmuted,
+    Unpinned,
     Unreposted,
+    Voted,
 )
 from microblog_core.models.posts import (
     MAX_MEDIA,
@@ -54,6 +73,8 @@ from microblog_core.models.posts import (
 from microblog_core.models.relations import Block, Follow, FollowRequest, Mute, Relationship
 
 __all__ = [
+    "GROUPABLE_KINDS",
+    "GROUP_SPAN_HOURS",
     "MASTODON_ACCOUNTS",
     "MAX_MEDIA",
     "TWITTER_ACCOUNTS",
@@ -80,11 +101,24 @@ __all__ = [
     "MediaKind",
     "Mute",
     "Muted",
+    "Notification",
+    "NotificationGroupHead",
+    "NotificationKind",
+    "NotificationPolicy",
+    "NotificationRequest",
+    "NotificationsRead",
+    "Pin",
+    "Pinned",
+    "PolicyAction",
     "Poll",
+    "PollEnded",
+    "PollVote",
     "Post",
     "PostCounters",
     "PostDeleted",
+    "PostEdited",
     "PostPublished",
+    "PostVersion",
     "ProfileUpdated",
     "QuotePolicy",
     "Relationship",
@@ -99,8 +133,10 @@ __all__ = [
     "Unfollowed",
     "Unliked",
     "Unmuted",
+    "Unpinned",
     "Unreposted",
     "Visibility",
+    "Voted",
     "handle_key",
 ]
 
@@ -140,5 +176,18 @@ VALUE_CLASSES: tuple[type, ...] = (
     Unmuted,
     ReplyGateChanged,
     ReplyHidden,
+    Notification,
+    NotificationGroupHead,
+    Pin,
+    PostVersion,
+    PostEdited,
+    Pinned,
+    Unpinned,
+    NotificationsRead,
+    PollVote,
+    Voted,
+    PollEnded,
+    NotificationPolicy,
+    NotificationRequest,
 )
 """Every public value class, for serialization and strategy registration."""

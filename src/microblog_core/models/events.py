@@ -9,9 +9,10 @@ from typing import Any
 
 from attrs import field, frozen
 
-from microblog_core.ids import AccountId, PostId
+from microblog_core.ids import AccountId, NotificationId, PostId
 from microblog_core.models._checks import check_aware, to_utc
 from microblog_core.models.accounts import Account
+from microblog_core.models.activity import Pin, PollVote, PostVersion
 from microblog_core.models.engagement import Like
 from microblog_core.models.posts import Post, ReplyGate
 from microblog_core.models.relations import Block, Follow, FollowRequest, Mute
@@ -26,7 +27,11 @@ __all__ = [
     "Followed",
     "Liked",
     "Muted",
+    "NotificationsRead",
+    "Pinned",
+    "PollEnded",
     "PostDeleted",
+    "PostEdited",
     "PostPublished",
     "ProfileUpdated",
     "ReplyGateChanged",
@@ -36,7 +41,9 @@ __all__ = [
     "Unfollowed",
     "Unliked",
     "Unmuted",
+    "Unpinned",
     "Unreposted",
+    "Voted",
 ]
 
 
@@ -202,6 +209,57 @@ class ReplyHidden:
     occurred_at: datetime = _at()
 
 
+@frozen(kw_only=True)
+class PostEdited:
+    """A post was edited; ``previous`` is the version it replaced, ``post`` the new state."""
+
+    post: Post
+    previous: PostVersion
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class Pinned:
+    """An account pinned one of its posts."""
+
+    pin: Pin
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class Unpinned:
+    """An account unpinned a post."""
+
+    pin: Pin
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class NotificationsRead:
+    """An account moved its notifications read marker to ``last_read_id``."""
+
+    account_id: AccountId
+    last_read_id: NotificationId
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class Voted:
+    """An account voted in a poll."""
+
+    vote: PollVote
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class PollEnded:
+    """A poll passed its expiry and was closed; its voters and author are told."""
+
+    post_id: PostId
+    author_id: AccountId
+    occurred_at: datetime = _at()
+
+
 Event = (
     AccountRegistered
     | ProfileUpdated
@@ -222,5 +280,11 @@ Event = (
     | Unmuted
     | ReplyGateChanged
     | ReplyHidden
+    | PostEdited
+    | Pinned
+    | Unpinned
+    | NotificationsRead
+    | Voted
+    | PollEnded
 )
 """Any domain event."""

@@ -297,6 +297,8 @@ class Poll:
         options: The choices, in order; unique and non-blank.
         expires_at: When voting closes (aware UTC).
         multiple: Whether a voter may choose several options.
+        hide_totals: Whether the counts stay hidden until the poll ends
+            (Mastodon's ``hide_totals``; the author always sees them).
     """
 
     MAX_OPTIONS: ClassVar[int] = 4
@@ -305,6 +307,7 @@ class Poll:
     options: tuple[str, ...] = field(converter=to_tuple)
     expires_at: datetime = field(converter=to_utc, validator=check_aware)
     multiple: bool = field(default=False, validator=check_bool)
+    hide_totals: bool = field(default=False, validator=check_bool)
 
     def __attrs_post_init__(self) -> None:
         options = self.options

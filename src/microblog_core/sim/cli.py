@@ -115,6 +115,12 @@ def add_simulate_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--memory", action="store_true", help="keep everything in memory (fastest; not kept)"
     )
     where.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run on PostgreSQL (a new schema sim_<time>; needs the 'postgres' extra)",
+    )
+    where.add_argument("--redis", metavar="URL", help="with --postgres: keep home feeds in Redis")
+    where.add_argument(
         "--timeline",
         metavar="STRATEGY",
         default="fan_out_on_read",
@@ -446,7 +452,12 @@ def _check_plot() -> None:
 
 def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str]) -> int:
     from microblog_core.sim.compare import Comparison
-    from microblog_core.sim.engine import memory_storage, simulate, sqlite_storage
+    from microblog_core.sim.engine import (
+        memory_storage,
+        postgres_storage,
+        simulate,
+        sqlite_storage,
+    )
     from microblog_core.sim.export import write_exports
     from microblog_core.sim.feeds import DEFAULT_FEEDS
     from microblog_core.sim.report import SimulationMetrics, format_report, summarise
@@ -454,6 +465,15 @@ def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str])
 
     if args.db and args.memory:
         raise ValidationError("choose --db PATH or --memory, not both", field="db", value=args.db)
+    if args.postgres and (args.db or args.memory):
+        raise ValidationError(
+            "choose --postgres URL or --db PATH / --memory, not both",
+            field="postgres",
+            value=args.postgres,
+        )
+    if args.redis and not args.postgres:
+        raise ValidationError("--redis goes with --postgres URL", field="redis", value=args.redis)
+    run_name = time.strftime("sim_%Y%m%d_%H%M%S")
     config = _config(args)
     rankers = _rankers(args.ranker, config.ranker)
     for name in rankers:
@@ -484,6 +504,14 @@ def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str])
             if args.memory:
                 storage = memory_storage(timeline=args.timeline)
                 places[ranker] = "memory (not kept)"
+            elif args.postgres:
+                schema = f"{run_name}_{ranker}" if several else run_name
+                storage = postgres_storage(
+                    args.postgres, redis_url=args.redis, schema=schema, timeline=args.timeline
+                )
+                places[ranker] = f"PostgreSQL schema {schema}" + (
+                    " with feeds in Redis" if args.redis else ""
+                )
             else:
                 database = _database_for(args, out, ranker, several)
                 database.parent.mkdir(parents=True, exist_ok=True)

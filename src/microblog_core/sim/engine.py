@@ -208,6 +208,41 @@ def sqlite_storage(path: str | Path, *, timeline: str = "fan_out_on_read") -> Bl
     return build
 
 
+def postgres_storage(
+    url: str,
+    *,
+    redis_url: str | None = None,
+    schema: str = "simulation",
+    timeline: str = "fan_out_on_read",
+) -> BlogFactory:
+    """Return a factory of services on PostgreSQL (and Redis feeds, if given).
+
+    The schema must hold no accounts yet: a run starts from an empty network.
+
+    Args:
+        url: The PostgreSQL URL (extra ``postgres``).
+        redis_url: A Redis URL for the home feeds (extra ``redis``).
+        schema: The PostgreSQL schema to create the store in.
+        timeline: The home-timeline strategy (see :data:`TIMELINE_STRATEGIES`).
+
+    Raises:
+        ValidationError: An unknown strategy.
+    """
+    _timeline(timeline)
+
+    def build(clock: Clock, policy: LengthPolicy) -> Microblog:
+        return Microblog.postgres(
+            url,
+            redis_url=redis_url,
+            schema=schema,
+            clock=clock,
+            policy=policy,
+            timeline=_timeline(timeline),
+        )
+
+    return build
+
+
 @frozen
 class Progress:
     """How far a run has got, reported after setup and after each step.
@@ -820,7 +855,7 @@ def simulate(
     """Run a simulation.
 
     Args:
-        config: What to simulate (default: :class:`SimulationConfig()`).
+        config: What to simulate (default: ``SimulationConfig()``).
         storage: Builds the service to act on (default: :func:`memory_storage`).
             A SQLite database must be empty.
         feeds: Where ``config.ranker`` is looked up (add your own feeds with

@@ -259,4 +259,4 @@ def _default_feeds() -> FeedRegistry:
 
 
 DEFAULT_FEEDS = _default_feeds()
-"""The built-in feeds: bridging, chronological, engagement, for_you, hacker_news, hot."""
+"""The built-in feeds (bridging, chronological, engagement, for_you, hacker_news and hot)."""

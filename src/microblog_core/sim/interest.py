@@ -66,7 +66,7 @@ class InterestAgent:
     """Accounts that engage by topic and stance, and shift their stance on exposure.
 
     Args:
-        config: The parameters (default: :class:`InterestConfig()`).
+        config: The parameters (default: ``InterestConfig()``).
 
     Raises:
         ValidationError: ``config`` is not an :class:`InterestConfig`.

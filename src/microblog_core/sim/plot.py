@@ -35,6 +35,7 @@ from microblog_core.sim.report import SimulationMetrics
 __all__ = [
     "PLOT_FORMATS",
     "ChartStyle",
+    "plot_calibration",
     "plot_cascade_sizes",
     "plot_degree_distribution",
     "plot_engagement",
@@ -428,6 +429,72 @@ def plot_polarization(
     panels[1].set_ylabel("bimodality coefficient")
     panels[2].set_ylabel("share of exposures across the axis")
     _legend_below(figure, panels[1])
+    return _save(figure, path, style)
+
+
+def plot_calibration(
+    calibration: Any,
+    path: str | Path,
+    *,
+    cascades: Sequence[Any],
+    real: Sequence[Any] | None = None,
+    style: ChartStyle | None = None,
+) -> Path:
+    """Draw a calibration: cascade-size CCDFs, and structural virality against size.
+
+    Args:
+        calibration: A :class:`~microblog_core.sim.calibrate.Calibration`.
+        path: The file to write.
+        cascades: The simulated cascades (size-1 cascades included).
+        real: Real cascades, drawn beside them when given.
+        style: Format, resolution and run details.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ImportError: matplotlib is not installed.
+    """
+    from microblog_core.sim.calibrate import BRANCHING_SIZE
+
+    style = style or ChartStyle()
+    plt = _pyplot()
+    figure, (left, right) = _figure(plt, (11, 4.8), ncols=2)
+    sets = [("simulated", cascades)] + ([("real", real)] if real else [])
+    branching = 0
+    for label, group in sets:
+        sizes = [c.size for c in group]
+        xs, ys = _ccdf(sizes)
+        left.step(xs, ys, where="post", label=f"{label} ({len(sizes):,} originals)")
+        big = [(c.size, c.structural_virality) for c in group if c.size >= BRANCHING_SIZE]
+        if big:
+            right.scatter([s for s, _ in big], [v for _, v in big], s=10, alpha=0.6, label=label)
+            branching += len(big)
+    if branching:
+        right.set_xscale("log")
+        _plain_log_ticks(right)
+    else:
+        right.text(
+            0.5,
+            0.5,
+            f"no cascade of {BRANCHING_SIZE} or more",
+            ha="center",
+            va="center",
+            transform=right.transAxes,
+        )
+    share = calibration.run.share_size_one
+    left.axhline(1 - 0.95, color="grey", linestyle=":", linewidth=1)
+    left.annotate("5% reposted (Goel et al.)", (1, 0.05), fontsize="small", color="0.35")
+    left.set_xscale("log")
+    left.set_yscale("log")
+    _plain_log_ticks(left)
+    _titled(figure, left, f"Cascade sizes ({100 * share:.1f}% never reposted)", style)
+    left.set_xlabel("cascade size s (posts, the original included)")
+    left.set_ylabel("share of cascades with size ≥ s")
+    right.set_title(f"Structural virality of cascades of {BRANCHING_SIZE}+")
+    right.set_xlabel("cascade size (posts)")
+    right.set_ylabel("structural virality")
+    _legend_below(figure, left)
     return _save(figure, path, style)
 
 

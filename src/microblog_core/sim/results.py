@@ -8,7 +8,7 @@ the engagement log. The metrics (:mod:`microblog_core.sim.report`) and
 exports (:mod:`microblog_core.sim.export`) read these.
 
 Every name here is also importable from :mod:`microblog_core.sim.engine`
-and :mod:`microblog_core.sim`.
+and the ``microblog_core.sim`` package.
 """
 
 from array import array

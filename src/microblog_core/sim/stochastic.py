@@ -1,4 +1,4 @@
-"""The default agent: the fixed stochastic behaviour of :class:`BehaviourConfig`.
+"""The default agent: the fixed stochastic behaviour of ``BehaviourConfig``.
 
 :class:`StochasticAgent` reads the page top down, examining the item at rank
 ``r`` with probability ``attention ** (r - 1)`` (a cascade model of position

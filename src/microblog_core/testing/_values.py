@@ -18,7 +18,7 @@ from hypothesis.errors import InvalidArgument
 from microblog_core.errors import (
     InvalidHandleError,
 )
-from microblog_core.ids import EPOCH, MAX_ID, AccountId, PostId, timestamp_of
+from microblog_core.ids import EPOCH, MAX_ID, AccountId, NotificationId, PostId, timestamp_of
 from microblog_core.models import (
     MASTODON_ACCOUNTS,
     MAX_MEDIA,
@@ -46,11 +46,24 @@ from microblog_core.models import (
     MediaKind,
     Mute,
     Muted,
+    Notification,
+    NotificationGroupHead,
+    NotificationKind,
+    NotificationPolicy,
+    NotificationRequest,
+    NotificationsRead,
+    Pin,
+    Pinned,
+    PolicyAction,
     Poll,
+    PollEnded,
+    PollVote,
     Post,
     PostCounters,
     PostDeleted,
+    PostEdited,
     PostPublished,
+    PostVersion,
     ProfileUpdated,
     QuotePolicy,
     Relationship,
@@ -65,8 +78,10 @@ from microblog_core.models import (
     Unfollowed,
     Unliked,
     Unmuted,
+    Unpinned,
     Unreposted,
     Visibility,
+    Voted,
 )
 
 T = TypeVar("T")
@@ -1135,6 +1150,119 @@ def _pair_event(draw: st.DrawFn, cls: Callable[..., T], first: str, second: str)
     return cls(**{first: a, second: b}, occurred_at=draw(_ANY_TIME))
 
 
+@st.composite
+def _post_edited(draw: st.DrawFn, editable: st.SearchStrategy[Post]) -> PostEdited:
+    post = draw(editable)
+    at = _later(draw, post.created_at)
+    previous = PostVersion(
+        post_id=post.id,
+        text=draw(_plain_texts(max_size=40)),
+        written_at=post.created_at,
+        replaced_at=at,
+    )
+    return PostEdited(post=post, previous=previous, occurred_at=at)
+
+
+@st.composite
+def _pins(draw: st.DrawFn) -> Pin:
+    return Pin(account_id=draw(account_ids()), post_id=draw(post_ids()), created_at=draw(_ANY_TIME))
+
+
+def pins() -> st.SearchStrategy[Pin]:
+    """Generate pins: any account, any post, any time. Shrinks toward small ids."""
+    return _pins()
+
+
+@st.composite
+def _notifications(draw: st.DrawFn) -> Notification:
+    kind = draw(st.sampled_from(NotificationKind))
+    about_post = kind not in (NotificationKind.FOLLOW, NotificationKind.FOLLOW_REQUEST)
+    recipient, sender = draw(_pairs(account_ids()))
+    return Notification(
+        id=NotificationId(draw(ids())),
+        account_id=recipient,
+        kind=kind,
+        from_account_id=sender,
+        post_id=draw(post_ids()) if about_post else None,
+        created_at=draw(_ANY_TIME),
+    )
+
+
+def notifications() -> st.SearchStrategy[Notification]:
+    """Generate notifications of every kind (about a post unless a follow or request).
+
+    Shrinks toward a mention between small ids.
+    """
+    return _notifications()
+
+
+def notification_group_heads() -> st.SearchStrategy[NotificationGroupHead]:
+    """Generate notification group heads (a key, a newest id, a size of at least 1)."""
+    return st.builds(
+        NotificationGroupHead,
+        group_key=_plain_texts(min_size=1, max_size=30, blank=False),
+        latest_id=ids(),
+        count=st.integers(min_value=1, max_value=10**6),
+    )
+
+
+@st.composite
+def _post_versions(draw: st.DrawFn) -> PostVersion:
+    written = draw(_ANY_TIME)
+    return PostVersion(
+        post_id=draw(post_ids()),
+        text=draw(_plain_texts(max_size=40)),
+        content_warning=draw(_plain_texts(max_size=10)),
+        written_at=written,
+        replaced_at=_later(draw, written),
+    )
+
+
+@st.composite
+def _poll_votes(draw: st.DrawFn) -> PollVote:
+    choices = draw(st.lists(st.integers(0, 3), min_size=1, max_size=4, unique=True))
+    return PollVote(
+        account_id=draw(account_ids()),
+        post_id=draw(post_ids()),
+        choices=tuple(sorted(choices)),
+        created_at=draw(_ANY_TIME),
+    )
+
+
+def poll_votes() -> st.SearchStrategy[PollVote]:
+    """Generate poll votes: one to four distinct option indexes, ascending."""
+    return _poll_votes()
+
+
+def notification_policies() -> st.SearchStrategy[NotificationPolicy]:
+    """Generate notification policies: any action per condition, 1 to 90 days for "new"."""
+    actions = st.sampled_from(PolicyAction)
+    return st.builds(
+        NotificationPolicy,
+        for_not_following=actions,
+        for_not_followers=actions,
+        for_new_accounts=actions,
+        for_private_mentions=actions,
+        new_account_days=st.integers(1, 90),
+    )
+
+
+def notification_requests() -> st.SearchStrategy[NotificationRequest]:
+    """Generate notification requests (a recipient, a sender, a count, a newest id)."""
+    return st.builds(
+        NotificationRequest,
+        account_id=account_ids(),
+        from_account_id=account_ids(),
+        count=st.integers(1, 10**6),
+        latest_id=ids(),
+    )
+
+
+def post_versions() -> st.SearchStrategy[PostVersion]:
+    """Generate earlier versions of posts, each replaced no earlier than it was written."""
+    return _post_versions()
+
+
 @functools.cache
 def _event_strategies() -> dict[type, st.SearchStrategy[Any]]:
     published = posts(kinds=("original", "reply", "quote"))
@@ -1168,6 +1296,22 @@ def _event_strategies() -> dict[type, st.SearchStrategy[Any]]:
             ReplyHidden,
             post_id=_typed_ids(PostId, 1, MAX_ID),
             hidden=st.booleans(),
+            occurred_at=_ANY_TIME,
+        ),
+        PostEdited: _post_edited(published),
+        Pinned: _happening_at_creation(Pinned, "pin", _pins()),
+        Unpinned: _happening_later(Unpinned, "pin", _pins()),
+        Voted: _happening_at_creation(Voted, "vote", _poll_votes()),
+        PollEnded: st.builds(
+            PollEnded,
+            post_id=_typed_ids(PostId, 1, MAX_ID),
+            author_id=account_ids(),
+            occurred_at=_ANY_TIME,
+        ),
+        NotificationsRead: st.builds(
+            NotificationsRead,
+            account_id=account_ids(),
+            last_read_id=ids(),
             occurred_at=_ANY_TIME,
         ),
     }

@@ -74,6 +74,7 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -89,7 +90,7 @@ from microblog_core.errors import (
     StorageError,
     ValidationError,
 )
-from microblog_core.ids import AccountId, PostId, id_at
+from microblog_core.ids import AccountId, NotificationId, PostId, id_at
 from microblog_core.models import (
     Account,
     AccountCounters,
@@ -102,9 +103,16 @@ from microblog_core.models import (
     Media,
     MediaKind,
     Mute,
+    Notification,
+    NotificationKind,
+    NotificationPolicy,
+    Pin,
+    PolicyAction,
     Poll,
+    PollVote,
     Post,
     PostCounters,
+    PostVersion,
     QuotePolicy,
     ReplyAudience,
     ReplyGate,
@@ -120,6 +128,10 @@ __all__ = [
     "ContractBase",
     "EngagementRepositoryContract",
     "FeedRepositoryContract",
+    "NotificationRepositoryContract",
+    "PinRepositoryContract",
+    "PollRepositoryContract",
+    "PostHistoryRepositoryContract",
     "PostRepositoryContract",
     "RelationRepositoryContract",
     "StoreContract",
@@ -2308,6 +2320,397 @@ class UnitOfWorkContract(ContractBase):
             store.close()
 
 
+# --------------------------------------------------------------------------- notifications, pins
+
+_NK = NotificationKind
+
+
+def _notification(  # noqa: PLR0917  # a notification's fields, in their order
+    n: int, recipient: int, kind: NotificationKind, sender: int, post: int | None, at: float = 0
+) -> Notification:
+    return Notification(
+        id=NotificationId(_BASE_ID + n),
+        account_id=_aid(recipient),
+        kind=kind,
+        from_account_id=_aid(sender),
+        post_id=None if post is None else _pid(post),
+        created_at=_at(at),
+    )
+
+
+def _group_recount(uow: UnitOfWork, account: int) -> dict[str, tuple[int, int]]:
+    """Each group's (newest id, size), recounted from every stored notification."""
+    groups: dict[str, tuple[int, int]] = {}
+    for n in uow.notifications.page(_aid(account), limit=10**6):
+        latest, size = groups.get(n.group_key, (0, 0))
+        groups[n.group_key] = (max(latest, n.id), size + 1)
+    return groups
+
+
+class NotificationRepositoryContract(ContractBase):
+    """The guarantees of :class:`~microblog_core.ports.NotificationRepository`."""
+
+    def test_pages_run_newest_first_within_exclusive_bounds(self, store: Store) -> None:
+        """``page`` is id-ordered per recipient, with exclusive ``max_id`` / ``min_id``."""
+        _seed(store, *_accounts(1, 2, 3))
+        with _write(store) as uow:
+            for n in range(1, 8):
+                uow.notifications.add(_notification(n, 1 + n % 2, _NK.MENTION, 3, n))
+        with _read(store) as uow:
+            page = uow.notifications.page(_aid(2), limit=10)
+            assert [n.id - _BASE_ID for n in page] == [7, 5, 3, 1]
+            bounded = uow.notifications.page(_aid(2), max_id=_BASE_ID + 7, min_id=_BASE_ID + 1)
+            assert [n.id - _BASE_ID for n in bounded] == [5, 3]
+            oldest = uow.notifications.page(_aid(2), limit=2, ascending=True)
+            assert [n.id - _BASE_ID for n in oldest] == [1, 3]
+            assert uow.notifications.count(_aid(2)) == 4
+            assert uow.notifications.count(_aid(2), min_id=_BASE_ID + 3) == 2
+            assert uow.notifications.find(_BASE_ID + 4) == _notification(4, 1, _NK.MENTION, 3, 4)
+            assert uow.notifications.find(_BASE_ID + 99) is None
+            assert uow.notifications.last_id() == _BASE_ID + 7
+
+    def test_a_taken_id_or_a_missing_recipient_is_refused(self, store: Store) -> None:
+        """``add`` raises ConflictError for a taken id, NotFoundError for an unknown recipient."""
+        _seed(store, *_accounts(1, 2))
+        with store.unit_of_work() as uow:
+            uow.notifications.add(_notification(1, 1, _NK.FOLLOW, 2, None))
+            with pytest.raises(ConflictError):
+                uow.notifications.add(_notification(1, 2, _NK.FOLLOW, 1, None))
+            with pytest.raises(NotFoundError):
+                uow.notifications.add(_notification(2, 9, _NK.FOLLOW, 1, None))
+            assert uow.notifications.count(_aid(1)) == 1
+            assert uow.notifications.count(_aid(2)) == 0
+
+    def test_likes_reposts_and_follows_group_mentions_never(self, store: Store) -> None:
+        """Groups hold one target and kind; their size and newest id equal a recount."""
+        _seed(store, *_accounts(1, 2, 3, 4))
+        with _write(store) as uow:
+            uow.notifications.add(_notification(1, 1, _NK.LIKE, 2, 50))
+            uow.notifications.add(_notification(2, 1, _NK.LIKE, 3, 50))
+            uow.notifications.add(_notification(3, 1, _NK.MENTION, 2, 51))
+            uow.notifications.add(_notification(4, 1, _NK.MENTION, 3, 51))
+            uow.notifications.add(_notification(5, 1, _NK.LIKE, 4, 52))
+            uow.notifications.add(_notification(6, 1, _NK.FOLLOW, 2, None))
+            uow.notifications.add(_notification(7, 1, _NK.FOLLOW, 3, None))
+            uow.notifications.add(_notification(8, 1, _NK.LIKE, 4, 50))
+        with _read(store) as uow:
+            heads = uow.notifications.groups(_aid(1))
+            assert [(h.latest_id - _BASE_ID, h.count) for h in heads] == [
+                (8, 3),
+                (7, 2),
+                (5, 1),
+                (4, 1),
+                (3, 1),
+            ]
+            assert {h.group_key: (h.latest_id, h.count) for h in heads} == _group_recount(uow, 1)
+            likes = uow.notifications.in_group(_aid(1), heads[0].group_key, limit=2)
+            assert [n.from_account_id for n in likes] == [_aid(4), _aid(3)]
+            older = uow.notifications.groups(_aid(1), max_id=_BASE_ID + 7, limit=2)
+            assert [h.latest_id - _BASE_ID for h in older] == [5, 4]
+            newer = uow.notifications.groups(_aid(1), min_id=_BASE_ID + 4, ascending=True)
+            assert [h.latest_id - _BASE_ID for h in newer] == [5, 7, 8]
+
+    def test_removals_delete_what_they_match_and_shrink_groups(self, store: Store) -> None:
+        """``remove_caused``, ``remove_about`` and ``remove_between`` keep groups exact."""
+        _seed(store, *_accounts(1, 2, 3))
+        with _write(store) as uow:
+            uow.notifications.add(_notification(1, 1, _NK.LIKE, 2, 50))
+            uow.notifications.add(_notification(2, 1, _NK.LIKE, 3, 50))
+            uow.notifications.add(_notification(3, 1, _NK.REPOST, 2, 50))
+            uow.notifications.add(_notification(4, 1, _NK.FOLLOW, 2, None))
+            uow.notifications.add(_notification(5, 2, _NK.FOLLOW, 1, None))
+            uow.notifications.add(_notification(6, 3, _NK.MENTION, 1, 60))
+        with _write(store) as uow:
+            removed = uow.notifications.remove_caused(_aid(1), _NK.LIKE, _aid(3), _pid(50))
+            assert [n.id - _BASE_ID for n in removed] == [2]
+            assert uow.notifications.remove_caused(_aid(1), _NK.LIKE, _aid(3), _pid(50)) == []
+            assert [h.count for h in uow.notifications.groups(_aid(1))][-1] == 1
+            follows = uow.notifications.remove_caused(_aid(1), _NK.FOLLOW, _aid(2), None)
+            assert [n.id - _BASE_ID for n in follows] == [4]
+            about = uow.notifications.remove_about(_pid(50))
+            assert sorted(n.id - _BASE_ID for n in about) == [1, 3]
+            between = uow.notifications.remove_between(_aid(2), _aid(1))
+            assert [n.id - _BASE_ID for n in between] == [5]
+        with _read(store) as uow:
+            assert uow.notifications.groups(_aid(1)) == []
+            assert uow.notifications.count(_aid(1)) == 0
+            assert [n.id - _BASE_ID for n in uow.notifications.page(_aid(3))] == [6]
+
+    def test_the_read_marker_is_one_id_per_account(self, store: Store) -> None:
+        """The marker is None until set; setting it again replaces it; rollback restores it."""
+        _seed(store, *_accounts(1, 2))
+        with _write(store) as uow:
+            assert uow.notifications.read_marker(_aid(1)) is None
+            uow.notifications.set_read_marker(_aid(1), 10)
+            uow.notifications.set_read_marker(_aid(1), 12)
+            with pytest.raises(NotFoundError):
+                uow.notifications.set_read_marker(_aid(9), 12)
+        with store.unit_of_work() as uow:
+            assert uow.notifications.read_marker(_aid(1)) == 12
+            assert uow.notifications.read_marker(_aid(2)) is None
+            uow.notifications.set_read_marker(_aid(1), 20)
+        with _read(store) as uow:
+            assert uow.notifications.read_marker(_aid(1)) == 12
+
+    def test_held_back_notifications_wait_as_requests(self, store: Store) -> None:
+        """Filtered notifications stay out of pages, groups and counts, listed per sender."""
+        _seed(store, *_accounts(1, 2, 3))
+        with _write(store) as uow:
+            uow.notifications.add(_notification(1, 1, _NK.LIKE, 2, 50))
+            uow.notifications.add(attrs.evolve(_notification(2, 1, _NK.LIKE, 3, 50), filtered=True))
+            uow.notifications.add(
+                attrs.evolve(_notification(3, 1, _NK.MENTION, 3, 51), filtered=True)
+            )
+            uow.notifications.add(
+                attrs.evolve(_notification(4, 1, _NK.FOLLOW, 2, None), filtered=True)
+            )
+        with _write(store) as uow:
+            assert [n.id - _BASE_ID for n in uow.notifications.page(_aid(1))] == [1]
+            assert uow.notifications.count(_aid(1)) == 1
+            assert [
+                (h.latest_id - _BASE_ID, h.count) for h in uow.notifications.groups(_aid(1))
+            ] == [(1, 1)]
+            requests = uow.notifications.requests(_aid(1))
+            assert [(r.from_account_id, r.count, r.latest_id - _BASE_ID) for r in requests] == [
+                (_aid(2), 1, 4),
+                (_aid(3), 2, 3),
+            ]
+            held = uow.notifications.filtered_from(_aid(1), _aid(3))
+            assert [n.id - _BASE_ID for n in held] == [3, 2]
+            assert all(n.filtered for n in held)
+            removed = uow.notifications.remove_filtered(_aid(1), _aid(3))
+            assert [n.id - _BASE_ID for n in removed] == [2, 3]
+            assert [
+                n.id - _BASE_ID for n in uow.notifications.remove_between(_aid(1), _aid(2))
+            ] == [
+                1,
+                4,
+            ]
+        with _read(store) as uow:
+            assert list(uow.notifications.requests(_aid(1))) == []
+
+    def test_subscribers_are_the_followers_with_notify(self, store: Store) -> None:
+        """``subscribers`` follows every follow write: add, re-follow, unfollow, rollback."""
+        _seed(store, *_accounts(1, 2, 3, 4))
+        with _write(store) as uow:
+            uow.relations.add_follow(_follow(2, 1, notify=True))
+            uow.relations.add_follow(_follow(3, 1))
+            uow.relations.add_follow(_follow(4, 1, notify=True))
+            uow.relations.add_follow(_follow(1, 2, notify=True))
+        with _write(store) as uow:
+            assert list(uow.notifications.subscribers(_aid(1))) == [_aid(2), _aid(4)]
+            uow.relations.add_follow(_follow(4, 1, notify=False))
+            uow.relations.add_follow(_follow(3, 1, notify=True))
+            uow.relations.remove_follow(_aid(2), _aid(1))
+            assert list(uow.notifications.subscribers(_aid(1))) == [_aid(3)]
+        with store.unit_of_work() as uow:
+            uow.relations.remove_follow(_aid(3), _aid(1))
+            assert list(uow.notifications.subscribers(_aid(1))) == []
+        with _read(store) as uow:
+            assert list(uow.notifications.subscribers(_aid(1))) == [_aid(3)]
+            assert list(uow.notifications.subscribers(_aid(2))) == [_aid(1)]
+            assert list(uow.notifications.subscribers(_aid(3))) == []
+
+    def test_policies_and_permits_are_kept_per_account(self, store: Store) -> None:
+        """``set_policy`` replaces the policy; ``permit`` is remembered per sender."""
+        _seed(store, *_accounts(1, 2))
+        policy = NotificationPolicy(
+            for_not_following=PolicyAction.FILTER, for_new_accounts=PolicyAction.DROP
+        )
+        with _write(store) as uow:
+            assert uow.notifications.policy(_aid(1)) is None
+            uow.notifications.set_policy(_aid(1), NotificationPolicy())
+            uow.notifications.set_policy(_aid(1), policy)
+            uow.notifications.permit(_aid(1), _aid(2))
+            uow.notifications.permit(_aid(1), _aid(2))
+            with pytest.raises(NotFoundError):
+                uow.notifications.set_policy(_aid(9), policy)
+        with _read(store) as uow:
+            assert uow.notifications.policy(_aid(1)) == policy
+            assert uow.notifications.policy(_aid(2)) is None
+            assert uow.notifications.is_permitted(_aid(1), _aid(2)) is True
+            assert uow.notifications.is_permitted(_aid(2), _aid(1)) is False
+
+    def test_bad_arguments_are_refused(self, store: Store) -> None:
+        """Wrong types raise ValidationError, as every repository does."""
+        with _read(store) as uow:
+            with pytest.raises(ValidationError):
+                uow.notifications.page("1")  # type: ignore[arg-type]
+            with pytest.raises(ValidationError):
+                uow.notifications.page(_aid(1), limit=0)
+            with pytest.raises(ValidationError):
+                uow.notifications.groups(_aid(1), max_id="x")  # type: ignore[arg-type]
+        with store.unit_of_work() as uow, pytest.raises(ValidationError):
+            uow.notifications.add("not a notification")  # type: ignore[arg-type]
+
+    @_PROPERTY
+    @given(
+        ops=st.lists(
+            st.tuples(
+                st.integers(0, 3),
+                st.sampled_from([_NK.LIKE, _NK.REPOST, _NK.FOLLOW, _NK.MENTION]),
+                st.integers(2, 4),
+                st.integers(1, 3),
+            ),
+            max_size=30,
+        )
+    )
+    def test_groups_equal_a_recount_after_any_writes(
+        self, ops: list[tuple[int, NotificationKind, int, int]]
+    ) -> None:
+        """For any adds and removals, groups equal a recount, and rollback restores them."""
+        store = self.make_store()
+        try:
+            _seed(store, *_accounts(1, 2, 3, 4))
+            with _write(store) as uow:
+                for n, (op, kind, sender, post) in enumerate(ops, start=1):
+                    about = None if kind is _NK.FOLLOW else post
+                    if op < 2:
+                        uow.notifications.add(_notification(n, 1, kind, sender, about, at=n * 600))
+                    elif op == 2:
+                        uow.notifications.remove_caused(
+                            _aid(1), kind, _aid(sender), None if about is None else _pid(about)
+                        )
+                    else:
+                        uow.notifications.remove_about(_pid(post))
+            with _read(store) as uow:
+                before = _group_recount(uow, 1)
+                heads = uow.notifications.groups(_aid(1), limit=10**6)
+                assert {h.group_key: (h.latest_id, h.count) for h in heads} == before
+                assert [h.latest_id for h in heads] == sorted(
+                    (h.latest_id for h in heads), reverse=True
+                )
+            with store.unit_of_work() as uow:
+                uow.notifications.remove_between(_aid(1), _aid(2))
+                uow.notifications.add(_notification(999, 1, _NK.LIKE, 3, 1))
+            with _read(store) as uow:
+                heads = uow.notifications.groups(_aid(1), limit=10**6)
+                assert {h.group_key: (h.latest_id, h.count) for h in heads} == before
+        finally:
+            store.close()
+
+
+class PinRepositoryContract(ContractBase):
+    """The guarantees of :class:`~microblog_core.ports.PinRepository`."""
+
+    def test_pins_are_listed_newest_first_and_removed_once(self, store: Store) -> None:
+        """``pinned_by`` runs newest pin first; ``remove`` returns the pin once."""
+        _seed(store, *_accounts(1, 2), _post(1, 1), _post(2, 1), _post(3, 2))
+        with _write(store) as uow:
+            uow.pins.add(Pin(account_id=_aid(1), post_id=_pid(1), created_at=_at(10)))
+            uow.pins.add(Pin(account_id=_aid(1), post_id=_pid(2), created_at=_at(5)))
+            uow.pins.add(Pin(account_id=_aid(2), post_id=_pid(3), created_at=_at(1)))
+        with _write(store) as uow:
+            assert [p.post_id for p in uow.pins.pinned_by(_aid(1))] == [_pid(1), _pid(2)]
+            removed = uow.pins.remove(_aid(1), _pid(1))
+            assert removed == Pin(account_id=_aid(1), post_id=_pid(1), created_at=_at(10))
+            assert uow.pins.remove(_aid(1), _pid(1)) is None
+        with _read(store) as uow:
+            assert [p.post_id for p in uow.pins.pinned_by(_aid(1))] == [_pid(2)]
+            assert [p.post_id for p in uow.pins.pinned_by(_aid(2))] == [_pid(3)]
+            assert list(uow.pins.pinned_by(_aid(3))) == []
+
+    def test_a_second_pin_or_a_missing_post_is_refused(self, store: Store) -> None:
+        """A duplicate pin raises ConflictError; an unknown account or post NotFoundError."""
+        _seed(store, *_accounts(1), _post(1, 1))
+        pin = Pin(account_id=_aid(1), post_id=_pid(1), created_at=_at(1))
+        with store.unit_of_work() as uow:
+            uow.pins.add(pin)
+            with pytest.raises(ConflictError):
+                uow.pins.add(pin)
+            with pytest.raises(NotFoundError):
+                uow.pins.add(Pin(account_id=_aid(1), post_id=_pid(9), created_at=_at(1)))
+            with pytest.raises(NotFoundError):
+                uow.pins.add(Pin(account_id=_aid(9), post_id=_pid(1), created_at=_at(1)))
+            assert list(uow.pins.pinned_by(_aid(1))) == [pin]
+
+
+class PostHistoryRepositoryContract(ContractBase):
+    """The guarantees of :class:`~microblog_core.ports.PostHistoryRepository`."""
+
+    def test_versions_keep_the_order_they_were_added(self, store: Store) -> None:
+        """``versions`` returns a post's versions oldest first; ``remove_all`` counts them."""
+        _seed(store, *_accounts(1), _post(1, 1), _post(2, 1))
+        first = PostVersion(post_id=_pid(1), text="a", written_at=_at(1), replaced_at=_at(5))
+        second = PostVersion(
+            post_id=_pid(1), text="b", content_warning="cw", written_at=_at(5), replaced_at=_at(5)
+        )
+        with _write(store) as uow:
+            uow.history.add(first)
+            uow.history.add(second)
+            with pytest.raises(NotFoundError):
+                uow.history.add(attrs.evolve(first, post_id=_pid(9)))
+        with store.unit_of_work() as uow:
+            assert tuple(uow.history.versions(_pid(1))) == (first, second)
+            assert tuple(uow.history.versions(_pid(2))) == ()
+            assert uow.history.remove_all(_pid(1)) == 2
+            assert tuple(uow.history.versions(_pid(1))) == ()
+        with _read(store) as uow:
+            assert tuple(uow.history.versions(_pid(1))) == (first, second)
+
+
+class PollRepositoryContract(ContractBase):
+    """The guarantees of :class:`~microblog_core.ports.PollRepository`."""
+
+    def test_votes_are_counted_once_per_account(self, store: Store) -> None:
+        """Counts follow the votes; a second vote raises ConflictError and changes nothing."""
+        _seed(store, *_accounts(1, 2, 3), _post(1, 1))
+        with _write(store) as uow:
+            uow.polls.add_vote(
+                PollVote(account_id=_aid(2), post_id=_pid(1), choices=(0, 2), created_at=_at(1))
+            )
+            uow.polls.add_vote(
+                PollVote(account_id=_aid(3), post_id=_pid(1), choices=(2,), created_at=_at(2))
+            )
+            with pytest.raises(ConflictError):
+                uow.polls.add_vote(
+                    PollVote(account_id=_aid(3), post_id=_pid(1), choices=(1,), created_at=_at(3))
+                )
+            with pytest.raises(NotFoundError):
+                uow.polls.add_vote(
+                    PollVote(account_id=_aid(3), post_id=_pid(9), choices=(1,), created_at=_at(3))
+                )
+            with pytest.raises(NotFoundError):
+                uow.polls.add_vote(
+                    PollVote(account_id=_aid(9), post_id=_pid(1), choices=(1,), created_at=_at(3))
+                )
+        with _read(store) as uow:
+            assert uow.polls.counts(_pid(1)) == {0: 1, 2: 2}
+            assert uow.polls.voter_count(_pid(1)) == 2
+            assert list(uow.polls.voters(_pid(1))) == [_aid(2), _aid(3)]
+            assert list(uow.polls.voters(_pid(1), after=_aid(2), limit=1)) == [_aid(3)]
+            vote = uow.polls.get_vote(_aid(2), _pid(1))
+            assert vote is not None
+            assert vote.choices == (0, 2)
+            assert uow.polls.get_vote(_aid(1), _pid(1)) is None
+
+    def test_open_polls_come_due_by_expiry_and_close_once(self, store: Store) -> None:
+        """``due`` lists expired open polls soonest first; ``close`` and ``remove_all`` end them."""
+        _seed(store, *_accounts(1, 2), _post(1, 1), _post(2, 1), _post(3, 1))
+        with _write(store) as uow:
+            uow.polls.open(_pid(1), _at(100))
+            uow.polls.open(_pid(2), _at(50))
+            uow.polls.open(_pid(3), _at(500))
+            uow.polls.add_vote(
+                PollVote(account_id=_aid(2), post_id=_pid(3), choices=(0,), created_at=_at(1))
+            )
+            with pytest.raises(NotFoundError):
+                uow.polls.open(_pid(9), _at(1))
+        with _write(store) as uow:
+            assert list(uow.polls.due(_at(10))) == []
+            assert list(uow.polls.due(_at(100))) == [_pid(2), _pid(1)]
+            assert list(uow.polls.due(_at(100), limit=1)) == [_pid(2)]
+            assert uow.polls.close(_pid(2)) is True
+            assert uow.polls.close(_pid(2)) is False
+            assert uow.polls.remove_all(_pid(3)) == 1
+        with store.unit_of_work() as uow:
+            assert list(uow.polls.due(_at(1000))) == [_pid(1)]
+            assert uow.polls.counts(_pid(3)) == {}
+            uow.polls.close(_pid(1))
+        with _read(store) as uow:
+            assert list(uow.polls.due(_at(1000))) == [_pid(1)]
+
+
 class StoreContract(
     AccountRepositoryContract,
     ArgumentContract,
@@ -2316,5 +2719,9 @@ class StoreContract(
     EngagementRepositoryContract,
     FeedRepositoryContract,
     UnitOfWorkContract,
+    NotificationRepositoryContract,
+    PinRepositoryContract,
+    PostHistoryRepositoryContract,
+    PollRepositoryContract,
 ):
     """Every contract: subclass it and define ``make_store`` to check a whole adapter."""

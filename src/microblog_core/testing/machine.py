@@ -10,6 +10,9 @@ checks after each step that:
 - every counter equals a recount of what is stored;
 - no query leaks a post its viewer may not see, on any service;
 - every service's storage holds the same things;
+- every notification has a committed cause, notification groups and unread
+  counts equal recounts, and poll totals equal a recount of the votes;
+- no notification shows its recipient a post it may not see;
 - every service's home timelines agree, so services built with different
   timeline strategies (:class:`~microblog_core.timelines.FanOutOnRead`,
   :class:`~microblog_core.timelines.FanOutOnWrite`,
@@ -52,10 +55,17 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from microblog_core.clock import ManualClock
 from microblog_core.errors import MicroblogError, NotFoundError
 from microblog_core.ids import AccountId, PostId
-from microblog_core.models import Post, Visibility
+from microblog_core.models import NotificationPolicy, PolicyAction, Poll, Post, Visibility
 from microblog_core.service import Microblog
 
-__all__ = ["MicroblogMachine", "check_counters", "check_no_leaks", "snapshot"]
+__all__ = [
+    "MicroblogMachine",
+    "check_counters",
+    "check_no_leaks",
+    "check_notifications",
+    "check_polls",
+    "snapshot",
+]
 
 _TEXTS = (
     "hello world",
@@ -95,6 +105,18 @@ def snapshot(blog: Microblog) -> dict[str, Any]:
             "post_counters": {p.id: uow.posts.counters(p.id) for p in posts},
             "likes": {p.id: list(uow.engagement.likes_of(p.id, limit=100_000)) for p in posts},
             "relations": relations,
+            "notifications": {
+                a: (
+                    list(uow.notifications.page(a, limit=100_000)),
+                    list(uow.notifications.groups(a, limit=100_000)),
+                    list(uow.notifications.requests(a, limit=100_000)),
+                    uow.notifications.read_marker(a),
+                )
+                for a in ids
+            },
+            "pins": {a: list(uow.pins.pinned_by(a)) for a in ids},
+            "history": {p.id: list(uow.history.versions(p.id)) for p in posts},
+            "votes": {p.id: uow.polls.counts(p.id) for p in posts},
         }
 
 
@@ -178,6 +200,71 @@ def check_no_leaks(blog: Microblog) -> None:
                 assert not visible(post, viewer), (viewer, post)
             else:
                 assert visible(shown, viewer), (viewer, post)
+
+
+def check_notifications(blog: Microblog) -> None:
+    """Assert that notifications have committed causes and their counts equal recounts.
+
+    Each like, repost, mention, reply and quote notification has its like,
+    repost or post still stored; each group's size and newest id, and each
+    account's unread count, equal a recount of the stored notifications; no
+    notification shows its recipient a post it may not see.
+    """
+    with blog.unit_of_work(readonly=True) as uow:
+        accounts = [a.id for a in uow.accounts.page(limit=100_000)]
+        posts = {p.id: p for p in uow.posts.scan(limit=1_000_000)}
+        for account in accounts:
+            stored = list(uow.notifications.page(account, limit=100_000))
+            held = [
+                n
+                for r in uow.notifications.requests(account, limit=100_000)
+                for n in uow.notifications.filtered_from(account, r.from_account_id, limit=100_000)
+            ]
+            for n in (*stored, *held):
+                _check_cause(uow, posts, n)
+            recount: dict[str, tuple[int, int]] = {}
+            for n in stored:
+                latest, size = recount.get(n.group_key, (0, 0))
+                recount[n.group_key] = (max(latest, n.id), size + 1)
+            heads = uow.notifications.groups(account, limit=100_000)
+            assert {h.group_key: (h.latest_id, h.count) for h in heads} == recount, account
+            marker = uow.notifications.read_marker(account)
+            unread = sum(marker is None or n.id > marker for n in stored)
+            assert blog.unread_notifications(account) == min(unread, 1000), account
+    for account in accounts:
+        for n in blog.notifications(account, limit=80).items:
+            if n.post_id is not None:
+                shown = blog.get_post(n.post_id, viewer_id=account)  # raises if it leaks
+                assert shown.id == n.post_id
+
+
+def _check_cause(uow: Any, posts: dict[PostId, Post], n: Any) -> None:
+    kind = n.kind.value
+    post = posts.get(n.post_id) if n.post_id is not None else None
+    if kind == "favourite":
+        assert uow.engagement.get_like(n.from_account_id, n.post_id) is not None, n
+    elif kind == "reblog":
+        assert uow.posts.repost_by(n.from_account_id, n.post_id) is not None, n
+    elif kind in ("mention", "reply", "quote", "status", "update", "poll"):
+        assert post is not None, n
+        if kind in ("mention", "reply", "status", "quote"):
+            # An edit may drop a mention; the notification stays, as in Mastodon.
+            assert post.author_id == n.from_account_id, n
+
+
+def check_polls(blog: Microblog) -> None:
+    """Assert that every poll's totals equal a recount of the votes cast in it."""
+    with blog.unit_of_work(readonly=True) as uow:
+        accounts = [a.id for a in uow.accounts.page(limit=100_000)]
+        for post in uow.posts.scan(limit=1_000_000):
+            votes = [uow.polls.get_vote(a, post.id) for a in accounts]
+            cast = [v for v in votes if v is not None]
+            recount: dict[int, int] = {}
+            for vote in cast:
+                for choice in vote.choices:
+                    recount[choice] = recount.get(choice, 0) + 1
+            assert uow.polls.counts(post.id) == recount, post
+            assert uow.polls.voter_count(post.id) == len(cast), post
 
 
 def _home_posts(blog: Microblog, viewer: int) -> list[Post]:
@@ -350,6 +437,80 @@ class MicroblogMachine(RuleBasedStateMachine):
     def delete(self, a: int, p: int) -> None:
         """Delete a post (only its author may)."""
         self._all(lambda blog: blog.delete_post(self._user(a), self._post(p)))
+
+    @rule(a=st.integers(0, 9), p=st.integers(0, 99), text=st.sampled_from(_TEXTS))
+    def edit(self, a: int, p: int, text: str) -> None:
+        """Edit a post (only its author may; some texts are refused)."""
+        self._all(lambda blog: blog.edit_post(self._user(a), self._post(p), text))
+
+    @rule(a=st.integers(0, 9), p=st.integers(0, 99), undo=st.booleans())
+    def pin(self, a: int, p: int, undo: bool) -> None:
+        """Pin or unpin a post."""
+        if undo:
+            self._all(lambda blog: blog.unpin(self._user(a), self._post(p)))
+        else:
+            self._all(lambda blog: blog.pin(self._user(a), self._post(p)))
+
+    @rule(a=st.integers(0, 9), multiple=st.booleans(), hide=st.booleans())
+    def post_poll(self, a: int, multiple: bool, hide: bool) -> None:
+        """Publish a poll that ends in ten minutes."""
+        poll = Poll(
+            options=("yes", "no", "maybe"),
+            expires_at=self.clock.now() + timedelta(minutes=10),
+            multiple=multiple,
+            hide_totals=hide,
+        )
+        status, post = self._all(lambda blog: blog.post(self._user(a), "vote?", attachments=[poll]))
+        if status == "ok":
+            self.posts.append(post.id)
+
+    @rule(
+        a=st.integers(0, 9),
+        p=st.integers(0, 99),
+        choices=st.lists(st.integers(0, 3), min_size=0, max_size=3),
+    )
+    def vote(self, a: int, p: int, choices: list[int]) -> None:
+        """Vote in a poll (many votes must fail: no poll, own poll, expired, bad choices)."""
+        self._all(lambda blog: blog.vote(self._user(a), self._post(p), choices))
+
+    @rule()
+    def close_polls(self) -> None:
+        """Announce the end of every expired poll."""
+        self._all(lambda blog: blog.close_expired_polls())
+
+    @rule(a=st.integers(0, 9), b=st.integers(0, 9))
+    def follow_with_notify(self, a: int, b: int) -> None:
+        """Follow and be notified of each new post."""
+        self._all(lambda blog: blog.follow(self._user(a), self._user(b), notify=True))
+
+    @rule(a=st.integers(0, 9), back=st.integers(0, 5))
+    def mark_read(self, a: int, back: int) -> None:
+        """Move the read marker to one of the newest notifications."""
+        items = self.blogs[0].notifications(self._user(a), limit=10).items
+        if items:
+            upto = items[min(back, len(items) - 1)].id
+            self._all(lambda blog: blog.mark_notifications_read(self._user(a), upto))
+
+    @rule(a=st.integers(0, 9), action=st.sampled_from(list(PolicyAction)))
+    def set_policy(self, a: int, action: PolicyAction) -> None:
+        """Hold back or drop notifications from accounts the recipient does not follow."""
+        policy = NotificationPolicy(for_not_following=action)
+        self._all(lambda blog: blog.set_notification_policy(self._user(a), policy))
+
+    @rule(a=st.integers(0, 9), b=st.integers(0, 9), accept=st.booleans())
+    def answer_notification_request(self, a: int, b: int, accept: bool) -> None:
+        """Accept or dismiss the notifications held back from one sender."""
+        if accept:
+            self._all(lambda blog: blog.accept_notification_request(self._user(a), self._user(b)))
+        else:
+            self._all(lambda blog: blog.dismiss_notification_request(self._user(a), self._user(b)))
+
+    @invariant()
+    def notifications_and_polls_equal_recounts(self) -> None:
+        """Notifications have causes and their counts, like poll totals, equal recounts."""
+        for blog in self.blogs:
+            check_notifications(blog)
+            check_polls(blog)
 
     @invariant()
     def counters_equal_recounts(self) -> None:

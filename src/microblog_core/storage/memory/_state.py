@@ -20,6 +20,7 @@ from microblog_core.models import (
     Post,
     Visibility,
 )
+from microblog_core.storage.memory._activity_state import ActivityState, FollowOptions
 from microblog_core.storage.memory._feeds import FeedStore
 from microblog_core.storage.memory._follow_index import FollowIndex
 from microblog_core.storage.memory._sorted import add_sorted, drop_sorted, index_add, index_drop
@@ -82,7 +83,7 @@ class State:
         self.handles: dict[str, int] = {}
         self.account_ids: list[int] = []
         self.graph = FollowIndex()
-        self.follow_options: dict[tuple[int, int], Follow] = {}
+        self.follow_options: dict[tuple[int, int], Follow] = FollowOptions()
         self.requests: PairTable[FollowRequest] = PairTable()
         self.blocks: PairTable[Block] = PairTable()
         self.mutes: PairTable[Mute] = PairTable()
@@ -102,6 +103,7 @@ class State:
         self.likes: dict[int, dict[int, Like]] = {}
         self.like_order: dict[int, list[int]] = {}  # cache of sorted likers, per post
         self.feeds = FeedStore(self.graph)
+        self.activity = ActivityState()
         self.version = 0  # moves on every post write, so that live streams re-seek
         self._to_us: tuple[datetime | None, int] = (None, 0)
         self._from_us: tuple[int | None, datetime] = (None, EPOCH)
@@ -299,4 +301,5 @@ class State:
             "mentions": lists(self.mentions),
             "likes": {post_id: dict(likes) for post_id, likes in self.likes.items()},
             "feeds": self.feeds.snapshot(),
+            "activity": self.activity.snapshot(),
         }

@@ -11,6 +11,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 from microblog_core.errors import StorageError
+from microblog_core.storage.memory._activity import History, Notifications, Pins, Polls
 from microblog_core.storage.memory._feeds import UndoLog
 from microblog_core.storage.memory._repositories import (
     Accounts,
@@ -40,6 +41,10 @@ class MemoryUnitOfWork:
         relations: The relation repository of this unit.
         engagement: The engagement repository of this unit.
         feeds: The home-feed repository of this unit.
+        notifications: The notification repository of this unit.
+        pins: The pinned-post repository of this unit.
+        history: The post edit-history repository of this unit.
+        polls: The poll repository of this unit.
     """
 
     __slots__ = (
@@ -51,6 +56,10 @@ class MemoryUnitOfWork:
         "accounts",
         "engagement",
         "feeds",
+        "history",
+        "notifications",
+        "pins",
+        "polls",
         "posts",
         "relations",
     )
@@ -66,6 +75,10 @@ class MemoryUnitOfWork:
         self.relations = Relations(self, state)
         self.engagement = Engagement(self, state)
         self.feeds = Feeds(self, state)
+        self.notifications = Notifications(self, state)
+        self.pins = Pins(self, state)
+        self.history = History(self, state)
+        self.polls = Polls(self, state)
 
     @property
     def readonly(self) -> bool:

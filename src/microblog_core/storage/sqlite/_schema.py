@@ -215,7 +215,143 @@ _V2 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+_V3 = Migration(
+    3,
+    "notifications with their groups and read markers, pins, post versions, poll votes",
+    (
+        """
+        CREATE TABLE notifications (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            kind TEXT NOT NULL,
+            from_account_id INTEGER NOT NULL,
+            post_id INTEGER,
+            created_at INTEGER NOT NULL,
+            group_key TEXT NOT NULL,
+            filtered INTEGER NOT NULL
+        )
+        """,
+        (
+            "CREATE INDEX notifications_by_account ON notifications (account_id, id)"
+            " WHERE filtered = 0"
+        ),
+        (
+            "CREATE INDEX notifications_by_group ON notifications (account_id, group_key, id)"
+            " WHERE filtered = 0"
+        ),
+        (
+            "CREATE INDEX notifications_held ON notifications (account_id, from_account_id, id)"
+            " WHERE filtered = 1"
+        ),
+        "CREATE INDEX notifications_by_post ON notifications (post_id) WHERE post_id IS NOT NULL",
+        "CREATE INDEX notifications_by_pair ON notifications (account_id, from_account_id)",
+        # One row per group: its newest notification and its size, kept by triggers.
+        """
+        CREATE TABLE notification_groups (
+            account_id INTEGER NOT NULL,
+            group_key TEXT NOT NULL,
+            latest_id INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (account_id, group_key)
+        ) WITHOUT ROWID
+        """,
+        "CREATE INDEX notification_groups_by_latest ON notification_groups (account_id, latest_id)",
+        """
+        CREATE TRIGGER notification_grouped AFTER INSERT ON notifications
+        WHEN NEW.filtered = 0 BEGIN
+            INSERT INTO notification_groups (account_id, group_key, latest_id, n)
+            VALUES (NEW.account_id, NEW.group_key, NEW.id, 1)
+            ON CONFLICT (account_id, group_key) DO UPDATE
+            SET n = n + 1, latest_id = max(latest_id, excluded.latest_id);
+        END
+        """,
+        """
+        CREATE TRIGGER notification_ungrouped AFTER DELETE ON notifications
+        WHEN OLD.filtered = 0 BEGIN
+            UPDATE notification_groups
+            SET n = n - 1,
+                latest_id = coalesce((
+                    SELECT max(id) FROM notifications
+                    WHERE account_id = OLD.account_id AND group_key = OLD.group_key
+                    AND filtered = 0
+                ), 0)
+            WHERE account_id = OLD.account_id AND group_key = OLD.group_key;
+            DELETE FROM notification_groups
+            WHERE account_id = OLD.account_id AND group_key = OLD.group_key AND n = 0;
+        END
+        """,
+        """
+        CREATE TABLE notification_markers (
+            account_id INTEGER PRIMARY KEY REFERENCES accounts (id),
+            last_read_id INTEGER NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE notification_policies (
+            account_id INTEGER PRIMARY KEY REFERENCES accounts (id),
+            for_not_following TEXT NOT NULL,
+            for_not_followers TEXT NOT NULL,
+            for_new_accounts TEXT NOT NULL,
+            for_private_mentions TEXT NOT NULL,
+            new_account_days INTEGER NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE notification_permits (
+            account_id INTEGER NOT NULL,
+            from_account_id INTEGER NOT NULL,
+            PRIMARY KEY (account_id, from_account_id)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE pins (
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            post_id INTEGER NOT NULL REFERENCES posts (id),
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (account_id, post_id)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE post_versions (
+            post_id INTEGER NOT NULL REFERENCES posts (id),
+            seq INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            content_warning TEXT NOT NULL,
+            written_at INTEGER NOT NULL,
+            replaced_at INTEGER NOT NULL,
+            PRIMARY KEY (post_id, seq)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE poll_votes (
+            post_id INTEGER NOT NULL REFERENCES posts (id),
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            choices TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (post_id, account_id)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE poll_counts (
+            post_id INTEGER NOT NULL,
+            choice INTEGER NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (post_id, choice)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE open_polls (
+            post_id INTEGER PRIMARY KEY REFERENCES posts (id),
+            expires_at INTEGER NOT NULL
+        )
+        """,
+        "CREATE INDEX open_polls_by_expiry ON open_polls (expires_at, post_id)",
+        # Followers with notify, for "status" notifications: one index range per post.
+        ("CREATE INDEX follows_notifying ON follows (followee_id, follower_id) WHERE notify = 1"),
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
 """The schema history, oldest first; ``MIGRATIONS[n - 1].version == n``."""
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -10,10 +10,15 @@ from microblog_core.ports import (
     AccountRepository,
     EngagementRepository,
     FeedRepository,
+    NotificationRepository,
+    PinRepository,
+    PollRepository,
+    PostHistoryRepository,
     PostRepository,
     RelationRepository,
 )
 from microblog_core.storage.sqlite._accounts import Accounts
+from microblog_core.storage.sqlite._activity import History, Notifications, Pins, Polls
 from microblog_core.storage.sqlite._engagement import Engagement
 from microblog_core.storage.sqlite._errors import translate
 from microblog_core.storage.sqlite._feeds import Feeds
@@ -43,6 +48,10 @@ class SqliteUnitOfWork:
         relations: The relation repository of this unit.
         engagement: The engagement (likes) repository of this unit.
         feeds: The home-feed repository of this unit.
+        notifications: The notification repository of this unit.
+        pins: The pinned-post repository of this unit.
+        history: The post edit-history repository of this unit.
+        polls: The poll repository of this unit.
     """
 
     accounts: AccountRepository
@@ -50,6 +59,10 @@ class SqliteUnitOfWork:
     relations: RelationRepository
     engagement: EngagementRepository
     feeds: FeedRepository
+    notifications: NotificationRepository
+    pins: PinRepository
+    history: PostHistoryRepository
+    polls: PollRepository
 
     def __init__(self, store: "SqliteStore", *, readonly: bool) -> None:
         self._store = store
@@ -73,6 +86,10 @@ class SqliteUnitOfWork:
         self.relations = Relations(self)
         self.engagement = Engagement(self)
         self.feeds = Feeds(self)
+        self.notifications = Notifications(self)
+        self.pins = Pins(self)
+        self.history = History(self)
+        self.polls = Polls(self)
 
     @property
     def readonly(self) -> bool:

@@ -1,0 +1,226 @@
+"""The memory adapter's notifications, read markers, pins and post versions, with their primitives.
+
+Notifications are indexed by recipient (an ascending id list), by post, by
+(recipient, sender) pair and by group; each group keeps its members as an
+ascending id list, and each recipient its groups' newest ids as another, so
+a grouped page is a binary search and a few list reads, whatever the number
+of notifications. Each primitive write has its inverse here.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+from datetime import datetime
+
+from microblog_core.models import (
+    Follow,
+    Notification,
+    NotificationPolicy,
+    Pin,
+    PollVote,
+    PostVersion,
+)
+from microblog_core.storage.memory._sorted import add_sorted, drop_sorted, index_add, index_drop
+
+__all__ = ["ActivityState", "FollowOptions"]
+
+
+class FollowOptions(dict[tuple[int, int], Follow]):
+    """Follows with non-default options, also indexed by followee for those with ``notify``.
+
+    The follow writes set and pop entries as in a plain dict; the index of
+    subscribers (followers with ``notify``) follows, so ``status``
+    notifications cost one set read per post.
+    """
+
+    __slots__ = ("subscribers",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.subscribers: dict[int, set[int]] = {}
+
+    def __setitem__(self, key: tuple[int, int], follow: Follow) -> None:
+        self._unindex(key)
+        super().__setitem__(key, follow)
+        if follow.notify:
+            self.subscribers.setdefault(key[1], set()).add(key[0])
+
+    def pop(self, key: tuple[int, int], default: Follow | None = None) -> Follow | None:  # type: ignore[override]
+        self._unindex(key)
+        return super().pop(key, default)
+
+    def _unindex(self, key: tuple[int, int]) -> None:
+        current = self.get(key)
+        if current is not None and current.notify:
+            followers = self.subscribers[key[1]]
+            followers.discard(key[0])
+            if not followers:
+                del self.subscribers[key[1]]
+
+
+class ActivityState:
+    """Notifications, read markers, pins and post versions of one memory store."""
+
+    def __init__(self) -> None:
+        self.notifications: dict[int, Notification] = {}
+        self.by_account: dict[int, list[int]] = {}
+        self.by_post: dict[int, list[int]] = {}
+        self.by_pair: dict[tuple[int, int], list[int]] = {}
+        self.members: dict[tuple[int, str], list[int]] = {}
+        self.heads: dict[int, list[int]] = {}  # per recipient: each group's newest id
+        self.head_key: dict[int, str] = {}  # newest id -> its group key
+        self.markers: dict[int, int] = {}
+        self.held: dict[int, dict[int, list[int]]] = {}  # recipient -> sender -> filtered ids
+        self.policies: dict[int, NotificationPolicy] = {}
+        self.permits: set[tuple[int, int]] = set()
+        self.pins: dict[int, dict[int, Pin]] = {}
+        self.versions: dict[int, list[PostVersion]] = {}
+        self.votes: dict[int, dict[int, PollVote]] = {}
+        self.vote_counts: dict[int, dict[int, int]] = {}
+        self.open_polls: dict[int, datetime] = {}
+        self.expiries: list[tuple[datetime, int]] = []  # open polls, soonest first
+
+    # -- notifications
+
+    def add_notification(self, n: Notification) -> None:
+        nid, account = n.id, n.account_id
+        self.notifications[nid] = n
+        if n.post_id is not None:
+            index_add(self.by_post, n.post_id, nid)
+        index_add(self.by_pair, (account, n.from_account_id), nid)
+        if n.filtered:
+            index_add(self.held.setdefault(account, {}), n.from_account_id, nid)
+            return
+        index_add(self.by_account, account, nid)
+        key = n.group_key
+        members = self.members.get((account, key))
+        if members is None:
+            self.members[account, key] = [nid]
+        else:
+            old_head = members[-1]
+            add_sorted(members, nid)
+            if members[-1] == old_head:
+                return
+            self._drop_head(account, old_head)
+        self._add_head(account, nid, key)
+
+    def drop_notification(self, n: Notification) -> None:
+        nid, account = n.id, n.account_id
+        del self.notifications[nid]
+        if n.post_id is not None:
+            index_drop(self.by_post, n.post_id, nid)
+        index_drop(self.by_pair, (account, n.from_account_id), nid)
+        if n.filtered:
+            senders = self.held[account]
+            index_drop(senders, n.from_account_id, nid)
+            if not senders:
+                del self.held[account]
+            return
+        index_drop(self.by_account, account, nid)
+        key = n.group_key
+        members = self.members[account, key]
+        was_head = members[-1] == nid
+        drop_sorted(members, nid)
+        if was_head:
+            self._drop_head(account, nid)
+            if members:
+                self._add_head(account, members[-1], key)
+        if not members:
+            del self.members[account, key]
+
+    def _add_head(self, account: int, nid: int, key: str) -> None:
+        index_add(self.heads, account, nid)
+        self.head_key[nid] = key
+
+    def _drop_head(self, account: int, nid: int) -> None:
+        index_drop(self.heads, account, nid)
+        del self.head_key[nid]
+
+    def set_marker(self, account: int, value: int | None) -> None:
+        if value is None:
+            self.markers.pop(account, None)
+        else:
+            self.markers[account] = value
+
+    def set_policy(self, account: int, policy: NotificationPolicy | None) -> None:
+        if policy is None:
+            self.policies.pop(account, None)
+        else:
+            self.policies[account] = policy
+
+    def set_permit(self, account: int, sender: int, permitted: bool) -> None:
+        if permitted:
+            self.permits.add((account, sender))
+        else:
+            self.permits.discard((account, sender))
+
+    # -- pins and versions
+
+    def set_pin(self, account: int, post: int, pin: Pin | None) -> None:
+        pins = self.pins.setdefault(account, {})
+        if pin is None:
+            del pins[post]
+            if not pins:
+                del self.pins[account]
+        else:
+            pins[post] = pin
+
+    def push_version(self, version: PostVersion) -> None:
+        self.versions.setdefault(version.post_id, []).append(version)
+
+    def pop_version(self, post_id: int) -> None:
+        versions = self.versions[post_id]
+        versions.pop()
+        if not versions:
+            del self.versions[post_id]
+
+    def set_versions(self, post_id: int, versions: list[PostVersion] | None) -> None:
+        if versions is None:
+            self.versions.pop(post_id, None)
+        else:
+            self.versions[post_id] = versions
+
+    # -- polls
+
+    def put_vote(self, vote: PollVote) -> None:
+        self.votes.setdefault(vote.post_id, {})[vote.account_id] = vote
+        counts = self.vote_counts.setdefault(vote.post_id, {})
+        for choice in vote.choices:
+            counts[choice] = counts.get(choice, 0) + 1
+
+    def drop_vote(self, vote: PollVote) -> None:
+        votes = self.votes[vote.post_id]
+        del votes[vote.account_id]
+        counts = self.vote_counts[vote.post_id]
+        for choice in vote.choices:
+            counts[choice] -= 1
+            if not counts[choice]:
+                del counts[choice]
+        if not votes:
+            del self.votes[vote.post_id]
+            del self.vote_counts[vote.post_id]
+
+    def set_open(self, post_id: int, expires_at: datetime | None) -> None:
+        current = self.open_polls.pop(post_id, None)
+        if current is not None:
+            del self.expiries[bisect_left(self.expiries, (current, post_id))]
+        if expires_at is not None:
+            self.open_polls[post_id] = expires_at
+            insort(self.expiries, (expires_at, post_id))
+
+    def snapshot(self) -> dict[str, object]:
+        return {
+            "notifications": dict(self.notifications),
+            "groups": {key: tuple(ids) for key, ids in self.members.items()},
+            "heads": {key: tuple(ids) for key, ids in self.heads.items()},
+            "markers": dict(self.markers),
+            "held": {k: {s: tuple(v) for s, v in d.items()} for k, d in self.held.items()},
+            "policies": dict(self.policies),
+            "permits": frozenset(self.permits),
+            "pins": {key: dict(pins) for key, pins in self.pins.items()},
+            "versions": {key: tuple(v) for key, v in self.versions.items()},
+            "votes": {key: dict(v) for key, v in self.votes.items()},
+            "vote_counts": {key: dict(v) for key, v in self.vote_counts.items()},
+            "open_polls": dict(self.open_polls),
+            "expiries": tuple(self.expiries),
+        }

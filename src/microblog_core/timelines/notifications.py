@@ -1,0 +1,493 @@
+"""Notifications: the projector that writes them and the read model that pages them.
+
+:class:`NotificationProjector` turns the service's events into
+:class:`~microblog_core.models.Notification` values inside the same unit of
+work, so a notification exists if and only if its cause was committed
+(Mastodon's ``NotifyService``, run in the request rather than a worker):
+
+- a post notifies the accounts it mentions (``mention``), the author of the
+  post it replies to when not mentioned (``reply``), the author of the post
+  it quotes (``quote``), and the followers who follow its author with
+  ``notify`` (``status``, for originals and self-replies);
+- a repost, a like and a follow notify the author or account they target
+  (``reblog``, ``favourite``, ``follow``), a request to a locked account
+  its owner (``follow_request``); an edit notifies each account that
+  reposted or quoted the post (``update``);
+- an unlike, an unrepost and a delete remove what their cause produced; an
+  approved or rejected request removes its ``follow_request``; a block
+  removes every notification between the two accounts.
+
+No notification is made for the actor itself, from a blocked or blocking
+account, from an account the recipient mutes with ``hide_notifications``
+(judged when the notification would be made, as Mastodon does), or about a
+post the recipient may not see.
+
+:func:`notifications` pages them for their recipient, one by one or grouped
+as in Mastodon 4.3 (likes, reposts and follows share a group per target and
+12-hour window; every other kind stands alone), and leaves out any item
+whose post the recipient may no longer see.
+"""
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from attrs import frozen
+
+from microblog_core import _checks
+from microblog_core.clock import Clock
+from microblog_core.ids import AccountId, IdGenerator, NotificationId, PostId
+from microblog_core.models import (
+    Blocked,
+    Event,
+    Followed,
+    FollowRequestApproved,
+    FollowRequested,
+    FollowRequestRejected,
+    Liked,
+    Notification,
+    NotificationGroupHead,
+    NotificationKind,
+    PolicyAction,
+    PollEnded,
+    Post,
+    PostDeleted,
+    PostEdited,
+    PostPublished,
+    Reposted,
+    Unliked,
+    Unreposted,
+    Visibility,
+)
+from microblog_core.ports import ReadPort, UnitOfWork
+from microblog_core.rules import ViewerContext
+from microblog_core.rules.notifications import UNFILTERED_KINDS, policy_action
+from microblog_core.timelines.pages import check_limit, check_page_id
+from microblog_core.timelines.viewers import lookup_viewer
+
+__all__ = [
+    "SAMPLE_ACCOUNTS",
+    "UNREAD_CAP",
+    "NotificationGroup",
+    "NotificationPage",
+    "NotificationProjector",
+    "notifications",
+]
+
+SAMPLE_ACCOUNTS = 8
+"""Latest accounts shown per group (Mastodon 4.3 returns up to 8 ``sample_account_ids``)."""
+
+UNREAD_CAP = 1000
+"""Unread notifications are counted up to this many (Mastodon's ``unread_count`` limit)."""
+
+_K = NotificationKind
+_MAX_BATCH = 400
+_FOLLOW_PAGE = 1000
+
+
+class NotificationProjector:
+    """Writes and removes notifications as the service's events happen (a projector).
+
+    Args:
+        clock: Where notification ids take their time from.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self._ids = IdGenerator(clock)
+        self._floor_checked = False
+
+    def project(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
+        """Apply ``events`` to the notifications of the accounts they concern."""
+        for event in events:
+            self._apply(uow, event)
+
+    def _apply(self, uow: UnitOfWork, event: Event) -> None:  # one branch per event
+        store = uow.notifications
+        if isinstance(event, PostPublished):
+            self._published(uow, event.post, event.occurred_at)
+        elif isinstance(event, Reposted):
+            ref = event.repost.repost_of
+            if ref is not None:
+                self._notify(
+                    uow,
+                    ref.root_author_id,
+                    _K.REPOST,
+                    event.repost.author_id,
+                    ref.root_id,
+                    event.occurred_at,
+                )
+        elif isinstance(event, Unreposted):
+            ref = event.repost.repost_of
+            if ref is not None:
+                store.remove_caused(
+                    ref.root_author_id, _K.REPOST, event.repost.author_id, ref.root_id
+                )
+        elif isinstance(event, Liked):
+            post = uow.posts.find(event.like.post_id)
+            if post is not None:
+                self._notify(
+                    uow, post.author_id, _K.LIKE, event.like.account_id, post.id, event.occurred_at
+                )
+        elif isinstance(event, Unliked):
+            post = uow.posts.find(event.like.post_id)
+            if post is not None:
+                store.remove_caused(post.author_id, _K.LIKE, event.like.account_id, post.id)
+        elif isinstance(event, PostDeleted):
+            store.remove_about(event.post.id)
+        elif isinstance(event, Followed):
+            follow = event.follow
+            self._notify(
+                uow, follow.followee_id, _K.FOLLOW, follow.follower_id, None, event.occurred_at
+            )
+        elif isinstance(event, FollowRequested):
+            request = event.request
+            self._notify(
+                uow,
+                request.followee_id,
+                _K.FOLLOW_REQUEST,
+                request.follower_id,
+                None,
+                event.occurred_at,
+            )
+        elif isinstance(event, FollowRequestApproved | FollowRequestRejected):
+            request = event.request
+            store.remove_caused(request.followee_id, _K.FOLLOW_REQUEST, request.follower_id, None)
+        elif isinstance(event, Blocked):
+            store.remove_between(event.block.blocker_id, event.block.blocked_id)
+        elif isinstance(event, PostEdited):
+            self._edited(uow, event.post, event.occurred_at)
+        elif isinstance(event, PollEnded):
+            self._poll_ended(uow, event.post_id, event.author_id, event.occurred_at)
+
+    def _published(self, uow: UnitOfWork, post: Post, at: datetime) -> None:
+        author = post.author_id
+        if post.repost_of is not None:
+            return
+        for mentioned in post.mentions:
+            self._notify(uow, mentioned, _K.MENTION, author, post.id, at, post)
+        reply = post.reply_to
+        if reply is not None and reply.parent_author_id not in post.mentions:
+            self._notify(uow, reply.parent_author_id, _K.REPLY, author, post.id, at, post)
+        if post.quote_of is not None:
+            quoted = uow.posts.find(post.quote_of)
+            if quoted is not None and quoted.author_id not in post.mentions:
+                self._notify(uow, quoted.author_id, _K.QUOTE, author, post.id, at, post)
+        if reply is None or reply.parent_author_id == author:
+            for follower in uow.notifications.subscribers(author):
+                if follower not in post.mentions:
+                    self._notify(uow, follower, _K.STATUS, author, post.id, at, post)
+
+    def _edited(self, uow: UnitOfWork, post: Post, at: datetime) -> None:
+        told: set[AccountId] = set()
+        sharers = [p.author_id for p in uow.posts.reposts_of(post.id)]
+        sharers += [p.author_id for p in uow.posts.quotes_of(post.id)]
+        for account in sharers:
+            if account not in told:
+                told.add(account)
+                self._notify(uow, account, _K.UPDATE, post.author_id, post.id, at, post)
+
+    def _poll_ended(
+        self, uow: UnitOfWork, post_id: PostId, author: AccountId, at: datetime
+    ) -> None:
+        post = uow.posts.find(post_id)
+        if post is None:
+            return
+        self._notify(uow, author, _K.POLL, author, post_id, at, post, self_too=True)
+        after: AccountId | None = None
+        while True:
+            voters = uow.polls.voters(post_id, after=after, limit=_FOLLOW_PAGE)
+            for voter in voters:
+                self._notify(uow, voter, _K.POLL, author, post_id, at, post)
+            if len(voters) < _FOLLOW_PAGE:
+                return
+            after = voters[-1]
+
+    def _notify(  # noqa: PLR0917  # a notification's fields, in their order
+        self,
+        uow: UnitOfWork,
+        recipient: AccountId,
+        kind: NotificationKind,
+        sender: AccountId,
+        post_id: PostId | None,
+        at: datetime,
+        post: Post | None = None,
+        *,
+        self_too: bool = False,
+    ) -> None:
+        if recipient == sender and not self_too:
+            return
+        relations = uow.relations
+        if relations.get_block(recipient, sender) or relations.get_block(sender, recipient):
+            return
+        mute = relations.get_mute(recipient, sender, at=at)
+        if mute is not None and mute.hide_notifications:
+            return
+        if post is not None and not lookup_viewer(uow, recipient).sees(post):
+            return
+        filtered = False
+        if not self_too and kind not in UNFILTERED_KINDS:
+            action = self._policy_action(uow, recipient, kind, sender, post, at)
+            if action is PolicyAction.DROP:
+                return
+            filtered = action is PolicyAction.FILTER
+        if not self._floor_checked:
+            last = uow.notifications.last_id()
+            if last is not None:
+                self._ids.observe(last)
+            self._floor_checked = True
+        uow.notifications.add(
+            Notification(
+                id=NotificationId(self._ids.next_id()),
+                account_id=recipient,
+                kind=kind,
+                from_account_id=sender,
+                post_id=post_id,
+                created_at=at,
+                filtered=filtered,
+            )
+        )
+
+    @staticmethod
+    def _policy_action(  # noqa: PLR0917  # the notification's fields, in their order
+        uow: UnitOfWork,
+        recipient: AccountId,
+        kind: NotificationKind,
+        sender: AccountId,
+        post: Post | None,
+        at: datetime,
+    ) -> PolicyAction:
+        store = uow.notifications
+        policy = store.policy(recipient)
+        if policy is None or store.is_permitted(recipient, sender):
+            return PolicyAction.ACCEPT
+        account = uow.accounts.find(sender)
+        if account is None:
+            return PolicyAction.ACCEPT
+        relations = uow.relations
+        private_mention = (
+            kind is NotificationKind.MENTION
+            and post is not None
+            and post.visibility is Visibility.DIRECT
+            and (post.reply_to is None or post.reply_to.parent_author_id != recipient)
+        )
+        return policy_action(
+            policy,
+            kind=kind,
+            follows_sender=relations.get_follow(recipient, sender) is not None,
+            followed_by_sender=relations.get_follow(sender, recipient) is not None,
+            sender_created_at=account.created_at,
+            now=at,
+            private_mention=private_mention,
+        )
+
+
+@frozen
+class NotificationGroup:
+    """A group of notifications as Mastodon 4.3 shows it.
+
+    Attributes:
+        group_key: The group's key (``ungrouped-<id>`` for a kind never grouped).
+        kind: What its notifications tell.
+        post_id: The post they are about, if any.
+        count: How many notifications the group holds.
+        sample_account_ids: The latest accounts that caused them, newest first (up to 8).
+        latest: The group's newest notification; pages run by its id.
+    """
+
+    group_key: str
+    kind: NotificationKind
+    post_id: PostId | None
+    count: int
+    sample_account_ids: tuple[AccountId, ...]
+    latest: Notification
+
+
+@frozen
+class NotificationPage:
+    """A page of notifications, newest first.
+
+    Attributes:
+        items: The notifications (empty when grouped).
+        groups: The groups (empty unless grouped).
+        next_max_id: Pass as ``max_id`` for the next, older page (None at the end).
+        prev_min_id: Pass as ``min_id`` for the page just newer than this one.
+        unread: How many notifications are newer than the read marker, counted
+            up to :data:`UNREAD_CAP` (1,000).
+    """
+
+    items: tuple[Notification, ...]
+    groups: tuple[NotificationGroup, ...]
+    next_max_id: int | None
+    prev_min_id: int | None
+    unread: int
+
+
+def notifications(
+    port: ReadPort,
+    account_id: AccountId,
+    *,
+    grouped: bool = False,
+    max_id: int | None = None,
+    since_id: int | None = None,
+    min_id: int | None = None,
+    limit: int = 40,
+) -> NotificationPage:
+    """Return a page of ``account_id``'s notifications, with Mastodon's paging.
+
+    Args:
+        port: What to read through (the service, or any ReadPort).
+        account_id: The recipient.
+        grouped: Group likes, reposts and follows (Mastodon 4.3); pages then
+            run by each group's newest notification.
+        max_id: Only items older than this id (exclusive).
+        since_id: Only items newer than this id, newest first.
+        min_id: The items immediately newer than this id.
+        limit: Items (or groups) per page, 1 to 80.
+
+    Returns:
+        The page.
+
+    Raises:
+        NotFoundError: No such account.
+        ValidationError: A bad limit or paging id.
+    """
+    limit = check_limit(limit, 80)
+    upper = check_page_id(max_id, "max_id")
+    since = check_page_id(since_id, "since_id")
+    lower = check_page_id(min_id, "min_id")
+    grouped = _checks.flag(grouped, "grouped")
+    with port.unit_of_work(readonly=True) as uow:
+        uow.accounts.get(account_id)
+        viewer = lookup_viewer(uow, account_id)
+        ascending = lower is not None
+        bound = lower if ascending else since
+        marker = uow.notifications.read_marker(account_id)
+        unread = uow.notifications.count(account_id, min_id=marker, limit=UNREAD_CAP)
+        if grouped:
+            groups = _groups(uow, viewer, account_id, upper, bound, limit, ascending=ascending)
+            ids = [g.latest.id for g in groups]
+            return NotificationPage(
+                items=(), groups=tuple(groups), unread=unread, **_cursors(ids, limit)
+            )
+        items = _items(uow, viewer, account_id, upper, bound, limit, ascending=ascending)
+        return NotificationPage(
+            items=tuple(items), groups=(), unread=unread, **_cursors([n.id for n in items], limit)
+        )
+
+
+def _cursors(ids: Sequence[int], limit: int) -> dict[str, int | None]:
+    return {
+        "next_max_id": ids[-1] if len(ids) == limit else None,
+        "prev_min_id": ids[0] if ids else None,
+    }
+
+
+def _shown(uow: UnitOfWork, viewer: ViewerContext, notification: Notification) -> bool:
+    """Whether the recipient may still see what the notification is about."""
+    if notification.post_id is None:
+        return not viewer.blocked(notification.from_account_id)
+    post = uow.posts.find(notification.post_id)
+    return post is not None and viewer.sees(post)
+
+
+def _scan_items(
+    uow: UnitOfWork,
+    account_id: AccountId,
+    upper: int | None,
+    lower: int | None,
+    *,
+    ascending: bool,
+    batch: int,
+) -> Iterator[Notification]:
+    """Iterate over the recipient's notifications within the bounds, in growing batches."""
+    while True:
+        found = uow.notifications.page(
+            account_id, max_id=upper, min_id=lower, limit=batch, ascending=ascending
+        )
+        yield from found
+        if len(found) < batch:
+            return
+        if ascending:
+            lower = found[-1].id
+        else:
+            upper = found[-1].id
+        batch = min(batch * 2, _MAX_BATCH)
+
+
+def _scan_groups(
+    uow: UnitOfWork,
+    account_id: AccountId,
+    upper: int | None,
+    lower: int | None,
+    *,
+    ascending: bool,
+    batch: int,
+) -> Iterator[NotificationGroupHead]:
+    """Iterate over the recipient's groups by newest id within the bounds, in growing batches."""
+    while True:
+        found = uow.notifications.groups(
+            account_id, max_id=upper, min_id=lower, limit=batch, ascending=ascending
+        )
+        yield from found
+        if len(found) < batch:
+            return
+        if ascending:
+            lower = found[-1].latest_id
+        else:
+            upper = found[-1].latest_id
+        batch = min(batch * 2, _MAX_BATCH)
+
+
+def _items(  # noqa: PLR0917  # the page's bounds, as _groups takes them
+    uow: UnitOfWork,
+    viewer: ViewerContext,
+    account_id: AccountId,
+    upper: int | None,
+    lower: int | None,
+    limit: int,
+    *,
+    ascending: bool,
+) -> list[Notification]:
+    items: list[Notification] = []
+    for notification in _scan_items(
+        uow, account_id, upper, lower, ascending=ascending, batch=limit
+    ):
+        if _shown(uow, viewer, notification):
+            items.append(notification)
+            if len(items) == limit:
+                break
+    if ascending:
+        items.reverse()
+    return items
+
+
+def _groups(  # noqa: PLR0917  # the page's bounds, as _items takes them
+    uow: UnitOfWork,
+    viewer: ViewerContext,
+    account_id: AccountId,
+    upper: int | None,
+    lower: int | None,
+    limit: int,
+    *,
+    ascending: bool,
+) -> list[NotificationGroup]:
+    groups: list[NotificationGroup] = []
+    for head in _scan_groups(uow, account_id, upper, lower, ascending=ascending, batch=limit):
+        members = uow.notifications.in_group(account_id, head.group_key, limit=SAMPLE_ACCOUNTS)
+        if not members or not _shown(uow, viewer, members[0]):
+            continue
+        latest = members[0]
+        groups.append(
+            NotificationGroup(
+                group_key=head.group_key,
+                kind=latest.kind,
+                post_id=latest.post_id,
+                count=head.count,
+                sample_account_ids=tuple(n.from_account_id for n in members),
+                latest=latest,
+            )
+        )
+        if len(groups) == limit:
+            break
+    if ascending:
+        groups.reverse()
+    return groups
