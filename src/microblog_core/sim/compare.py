@@ -384,8 +384,8 @@ def compare_feeds(
             :func:`microblog_core.sim.sweep.sweep`).
 
     Returns:
-        The comparison: a :class:`Comparison` of one seed, or a
-        :class:`SeededComparison` with ``seeds``.
+        A :class:`Comparison` of one seed, or a :class:`SeededComparison`
+        with ``seeds``.
 
     Raises:
         ValidationError: No ranker, a repeated one, or an unknown one (checked
