@@ -23,6 +23,21 @@ WRITES: dict[str, frozenset[str]] = {
     ),
     "engagement": frozenset({"add_like", "remove_like"}),
     "feeds": frozenset({"insert", "merge", "remove_posts", "remove_author", "clear"}),
+    "notifications": frozenset(
+        {
+            "add",
+            "remove_caused",
+            "remove_about",
+            "remove_between",
+            "remove_filtered",
+            "set_policy",
+            "permit",
+            "set_read_marker",
+        }
+    ),
+    "pins": frozenset({"add", "remove"}),
+    "history": frozenset({"add", "remove_all"}),
+    "polls": frozenset({"open", "close", "add_vote", "remove_all"}),
 }
 
 

@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 
 from microblog_core import ManualClock
 from microblog_core.errors import MicroblogError
-from microblog_core.models import ReplyGate, Visibility
+from microblog_core.models import (
+    NotificationPolicy,
+    PolicyAction,
+    Poll,
+    ReplyGate,
+    Visibility,
+)
 from microblog_core.service import Microblog
 from microblog_core.storage.memory import MemoryStore
 from microblog_core.storage.sqlite import SqliteStore
@@ -39,8 +45,9 @@ class World:
     bob: int
     carol: int  # locked
     dave: int
-    post: int  # alice's, liked by dave, reposted by dave and bob, replied to by bob
+    post: int  # alice's, liked by dave, reposted by dave and bob, replied to by bob; pinned
     reply: int  # bob's reply to ``post``
+    poll: int  # alice's poll, open for an hour, bob voted
 
 
 def _world(adapter: str, timeline: str) -> World:
@@ -57,6 +64,8 @@ def _world(adapter: str, timeline: str) -> World:
     blog.follow(bob, carol)  # a pending request
     blog.block(dave, carol)
     blog.mute(bob, dave)
+    # Alice holds back notifications from accounts she does not follow (dave's).
+    blog.set_notification_policy(alice, NotificationPolicy(for_not_following=PolicyAction.FILTER))
     clock.advance(1)
     post = blog.post(alice, "hello @bob #news").id
     clock.advance(1)
@@ -64,8 +73,17 @@ def _world(adapter: str, timeline: str) -> World:
     blog.like(dave, post)
     blog.repost(dave, post)
     blog.repost(bob, post, comment="look", also_comment=True)
+    blog.pin(alice, post)
+    ballot = Poll(options=("yes", "no"), expires_at=clock.now() + timedelta(hours=1))
+    poll = blog.post(alice, "reopen the road?", attachments=[ballot]).id
+    blog.vote(bob, poll, [0])
     clock.advance(1)
-    return World(blog, store, alice, bob, carol, dave, post, reply)
+    return World(blog, store, alice, bob, carol, dave, post, reply, poll)
+
+
+def _close_polls(w: World) -> object:
+    w.blog.clock.advance(7200)  # type: ignore[attr-defined]  # a ManualClock
+    return w.blog.close_expired_polls()
 
 
 # One call per writing use case of Microblog, chosen so that it writes.
@@ -90,12 +108,32 @@ USE_CASES: dict[str, Callable[[World], object]] = {
     "unlike": lambda w: w.blog.unlike(w.dave, w.post),
     "set_reply_gate": lambda w: w.blog.set_reply_gate(w.alice, w.post, ReplyGate.NOBODY),
     "hide_reply": lambda w: w.blog.hide_reply(w.alice, w.reply),
+    "edit_post": lambda w: w.blog.edit_post(w.alice, w.post, "hello again @bob #news"),
+    "pin": lambda w: w.blog.pin(w.alice, w.poll),
+    "unpin": lambda w: w.blog.unpin(w.alice, w.post),
+    "vote": lambda w: w.blog.vote(w.dave, w.poll, [1]),
+    "close_expired_polls": _close_polls,
+    "mark_notifications_read": lambda w: w.blog.mark_notifications_read(w.alice, 2**62),
+    "set_notification_policy": lambda w: w.blog.set_notification_policy(
+        w.bob, NotificationPolicy(for_not_followers=PolicyAction.DROP)
+    ),
+    "accept_notification_request": lambda w: w.blog.accept_notification_request(w.alice, w.dave),
+    "dismiss_notification_request": lambda w: w.blog.dismiss_notification_request(w.alice, w.dave),
 }
 
 # Every other public method of Microblog reads, builds or wires; none writes.
 NOT_WRITING = {
     "in_memory",
     "sqlite",
+    "postgres",
+    "batch",  # groups other use cases into one unit; each of them is covered here
+    "notifications",
+    "unread_notifications",
+    "notification_policy",
+    "notification_requests",
+    "post_history",
+    "pinned_posts",
+    "poll_results",
     "close",
     "add_projector",
     "subscribe",

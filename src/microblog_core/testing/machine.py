@@ -114,6 +114,10 @@ def snapshot(blog: Microblog) -> dict[str, Any]:
                 )
                 for a in ids
             },
+            "policies": {a: uow.notifications.policy(a) for a in ids},
+            "permits": {
+                (a, b): uow.notifications.is_permitted(a, b) for a in ids for b in ids if a != b
+            },
             "pins": {a: list(uow.pins.pinned_by(a)) for a in ids},
             "history": {p.id: list(uow.history.versions(p.id)) for p in posts},
             "votes": {p.id: uow.polls.counts(p.id) for p in posts},
