@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Final, TypeVar
 
-from microblog_core.errors import InvalidIdError, NaiveDatetimeError, ValidationError
+from microblog_core.errors import InvalidIdError, NaiveDatetimeError, ValidationError, _quote
 
 __all__ = [
     "MAX_COUNT",
@@ -84,22 +84,7 @@ def quote(value: object, *, width: int = _QUOTE_CHARS) -> str:
     Returns:
         A one-line description no longer than about ``width`` characters.
     """
-    if isinstance(value, int) and not isinstance(value, bool):
-        bits = value.bit_length()
-        if bits > 64:
-            sign = "-" if value < 0 else ""
-            return f"{sign}an integer of {bits} bits"
-        return int.__repr__(value)
-    if isinstance(value, str | bytes) and len(value) > width:
-        value = value[:width]
-        return f"{value!r}… ({type(value).__name__} cut at {width})"
-    try:
-        text = repr(value)
-    except Exception:  # any repr failure is reported by type
-        return f"<{type(value).__name__}>"
-    if len(text) > width:
-        return text[: width - 1] + "…"
-    return text
+    return _quote(value, width)
 
 
 def _type(value: object) -> str:

@@ -21,19 +21,39 @@ Example:
 """
 
 import json
+import re
 import typing
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import cattrs
 from cattrs.strategies import configure_tagged_union
 
+from microblog_core import _checks
 from microblog_core.clock import ensure_utc
 from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId, PostId, validate_id
 from microblog_core.models import VALUE_CLASSES, Attachment, Event
 
-__all__ = ["configure_converter", "from_json", "make_converter", "to_json"]
+__all__ = [
+    "MAX_JSON_CHARS",
+    "MAX_JSON_DEPTH",
+    "MAX_JSON_DIGITS",
+    "configure_converter",
+    "from_json",
+    "load_json",
+    "make_converter",
+    "to_json",
+]
+
+MAX_JSON_CHARS: Final = 16 * 1024 * 1024
+"""The longest JSON document :func:`from_json` reads, in characters (or bytes)."""
+
+MAX_JSON_DEPTH: Final = 100
+"""The deepest nesting of arrays and objects :func:`from_json` reads."""
+
+MAX_JSON_DIGITS: Final = 4300
+"""The most digits of an integer in a JSON document (Python's own ``int`` limit)."""
 
 T = TypeVar("T")
 
@@ -48,7 +68,7 @@ def _structure_id(value: object, _: type) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return validate_id(value)
     raise ValidationError(
-        f"an id must be a string of digits, got {value!r}", field="id", value=value
+        f"an id must be a string of digits, got {_checks.quote(value)}", field="id", value=value
     )
 
 
@@ -59,13 +79,15 @@ def _unstructure_datetime(value: datetime) -> str:
 def _structure_datetime(value: object, _: type) -> datetime:
     if not isinstance(value, str):
         raise ValidationError(
-            f"a datetime must be an ISO-8601 string, got {value!r}", field="datetime", value=value
+            f"a datetime must be an ISO-8601 string, got {_checks.quote(value)}",
+            field="datetime",
+            value=value,
         )
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise ValidationError(
-            f"{value!r} is not an ISO-8601 datetime", field="datetime", value=value
+            f"{_checks.quote(value)} is not an ISO-8601 datetime", field="datetime", value=value
         ) from None
     return ensure_utc(parsed)
 
@@ -91,7 +113,7 @@ def _strict(kind: type, accept: tuple[type, ...]) -> Any:
             )
         if not isinstance(value, accept):
             raise ValidationError(
-                f"expected {kind.__name__}, got {type(value).__name__} {value!r}",
+                f"expected {kind.__name__}, got {type(value).__name__} {_checks.quote(value)}",
                 field=kind.__name__,
                 value=value,
             )
@@ -170,6 +192,87 @@ def _describe(exc: Exception) -> tuple[str, str]:
     return "; ".join(messages), path
 
 
+# A JSON string (its escapes included), and a bracket outside strings.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _json_limit(message: str, text: object) -> ValidationError:
+    return ValidationError(f"not a JSON document {message}", field="$", value=text)
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_JSON_DIGITS:
+        raise _json_limit(
+            f"this library reads: a number has {len(digits)} digits; "
+            f"the limit is {MAX_JSON_DIGITS} (MAX_JSON_DIGITS)",
+            digits,
+        )
+    return int(digits)
+
+
+def load_json(text: str | bytes) -> Any:
+    """Parse a JSON document into plain data, within this library's limits.
+
+    The limits keep a hostile document from exhausting memory or the stack:
+    at most :data:`MAX_JSON_CHARS` characters, :data:`MAX_JSON_DEPTH` levels of
+    nesting and :data:`MAX_JSON_DIGITS` digits in an integer.
+
+    Args:
+        text: The JSON document (bytes are decoded as JSON's UTF-8, -16 or -32).
+
+    Returns:
+        The parsed data (dicts, lists, strs, ints, floats, bools, None).
+
+    Raises:
+        ValidationError: The text is not JSON, or breaks a limit (the message
+            names it).
+
+    Example:
+        >>> load_json('{"a": [1, 2]}')
+        {'a': [1, 2]}
+        >>> try:
+        ...     load_json("[" * 1000)
+        ... except ValidationError as error:
+        ...     print(error)
+        not a JSON document this library reads: it nests deeper than 100 levels (MAX_JSON_DEPTH)
+    """
+    if not isinstance(text, str | bytes | bytearray):
+        raise ValidationError(
+            f"a JSON document must be a str or bytes, got {type(text).__name__}",
+            field="$",
+            value=text,
+        )
+    if len(text) > MAX_JSON_CHARS:
+        raise _json_limit(
+            f"this library reads: it is {len(text)} long; "
+            f"the limit is {MAX_JSON_CHARS} (MAX_JSON_CHARS)",
+            text,
+        )
+    try:
+        document = text if isinstance(text, str) else text.decode(json.detect_encoding(text))
+    except UnicodeDecodeError as exc:
+        raise _json_limit(f"(not valid Unicode: {exc})", text) from None
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub("", document)):
+        if bracket.group() in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise _json_limit(
+                    f"this library reads: it nests deeper than {MAX_JSON_DEPTH} levels "
+                    "(MAX_JSON_DEPTH)",
+                    text,
+                )
+        else:
+            depth -= 1
+    try:
+        return json.loads(document, parse_int=_bounded_int)
+    except json.JSONDecodeError as exc:
+        raise _json_limit(f"({exc})", text) from None
+    except RecursionError:  # a nesting the scan above did not see; never expected
+        raise _json_limit("(it nests too deep)", text) from None
+
+
 def from_json(text: str | bytes, cls: type[T], *, converter: cattrs.Converter | None = None) -> T:
     """Parse a JSON document into a value of type ``cls``.
 
@@ -179,13 +282,11 @@ def from_json(text: str | bytes, cls: type[T], *, converter: cattrs.Converter | 
         converter: The converter to use (default: one from :func:`make_converter`).
 
     Raises:
-        ValidationError: The text is not JSON, a field is missing, unknown or of the
-            wrong type (the message names its path), or the value breaks an invariant.
+        ValidationError: The text is not JSON or breaks a limit of :func:`load_json`,
+            a field is missing, unknown or of the wrong type (the message names its
+            path), or the value breaks an invariant.
     """
-    try:
-        data: Any = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"not a JSON document: {exc}", field="$", value=text) from None
+    data = load_json(text)
     conv = converter or _default()
     target: Any = Event if cls in _EVENT_CLASSES else cls
     if target is Event or target is Attachment:
@@ -222,7 +323,7 @@ def _check_tag(data: Any, union: Any) -> None:
     tags = sorted(_tag(member) for member in typing.get_args(union))
     tag = data.get("type") if isinstance(data, dict) else None
     if tag not in tags:
-        found = "no type" if tag is None else f"type {tag!r}"
+        found = "no type" if tag is None else f"type {_checks.quote(tag)}"
         raise ValidationError(
             f"cannot read {_name(union)} from JSON: {found} at $.type; "
             f"expected one of {', '.join(tags)}",

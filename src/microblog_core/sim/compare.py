@@ -19,6 +19,7 @@ from types import MappingProxyType
 
 from attrs import field, frozen
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
 from microblog_core.sim.config import SimulationConfig
 from microblog_core.sim.engine import BlogFactory, Progress, simulate
@@ -87,7 +88,7 @@ class Comparison:
         value = getattr(first, measure, None)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValidationError(
-                f"unknown measure {measure!r}; try one of "
+                f"unknown measure {_checks.quote(measure)}; try one of "
                 f"{', '.join(name for name, _, _ in COMPARED)}",
                 field="measure",
                 value=measure,

@@ -9,6 +9,7 @@ bytes. A lone surrogate is one code point, one UTF-16 unit and three bytes
 import re
 from bisect import bisect_left, bisect_right
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
 
 __all__ = [
@@ -56,7 +57,7 @@ def utf8_length(text: str) -> int:
 def _check_index(text: str, index: int, field: str) -> None:
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index <= len(text):
         raise ValidationError(
-            f"{field} must be an offset between 0 and {len(text)}, got {index!r}",
+            f"{field} must be an offset between 0 and {len(text)}, got {_checks.quote(index)}",
             field=field,
             value=index,
         )

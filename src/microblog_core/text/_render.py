@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
 from microblog_core.text._chars import RTL_RE
 from microblog_core.text._extract import (
@@ -189,7 +190,7 @@ def _given(text: str, entities: Iterable[Entity]) -> tuple[Entity, ...]:
             )
         if entity.end > len(text) or text[entity.start : entity.end] != entity.text:
             raise ValidationError(
-                f"the entity {entity.text!r} is not at [{entity.start}, {entity.end}) "
+                f"the entity {_checks.quote(entity.text)} is not at [{entity.start}, {entity.end}) "
                 "of the text being rendered",
                 field="entities",
                 value=entity,

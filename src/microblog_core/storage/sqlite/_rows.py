@@ -10,6 +10,7 @@ from typing import Any, Final, TypeVar
 
 import cattrs
 
+from microblog_core import _checks
 from microblog_core.errors import StorageError
 from microblog_core.ids import EPOCH
 from microblog_core.models import (
@@ -132,7 +133,9 @@ def post_params(post: Post) -> tuple[Any, ...]:
 
 def _row_error(kind: str, row: tuple[Any, ...], exc: Exception) -> StorageError:
     """A row that does not make a valid value any more (edited or damaged outside the adapter)."""
-    return StorageError(f"a stored {kind} row cannot be read back ({exc!r}): {row!r}")
+    return StorageError(
+        f"a stored {kind} row cannot be read back ({_checks.quote(exc)}): {_checks.quote(row)}"
+    )
 
 
 def post_from_row(row: tuple[Any, ...]) -> Post:
