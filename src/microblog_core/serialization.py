@@ -177,12 +177,31 @@ def to_json(value: object, *, converter: cattrs.Converter | None = None) -> str:
     Args:
         value: An instance of any value class in :mod:`microblog_core.models`.
         converter: The converter to use (default: one from :func:`make_converter`).
+
+    Events and attachments carry their ``"type"`` tag, so they read back as
+    the ``Event`` or ``Attachment`` union too.
+
+    Raises:
+        ValidationError: ``value`` cannot be written as JSON (it is not a value
+            the converter knows, or holds an int of more than 4,300 digits).
     """
     conv = converter or _default()
-    if isinstance(value, _EVENT_CLASSES):
-        # Events always carry their "type" tag, so a log of mixed events reads back.
-        return json.dumps(conv.unstructure(value, unstructure_as=Event), ensure_ascii=False)
-    return json.dumps(conv.unstructure(value), ensure_ascii=False)
+    try:
+        if isinstance(value, _EVENT_CLASSES):
+            # Events always carry their "type" tag, so a log of mixed events reads back.
+            return json.dumps(conv.unstructure(value, unstructure_as=Event), ensure_ascii=False)
+        if isinstance(value, _ATTACHMENT_CLASSES):
+            # So do attachments: from_json(to_json(media), Attachment) reads it back.
+            data = conv.unstructure(value, unstructure_as=Attachment)
+            return json.dumps(data, ensure_ascii=False)
+        return json.dumps(conv.unstructure(value), ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError) as exc:  # not a value, or a huge int in it
+        raise ValidationError(
+            f"cannot write {type(value).__name__} {_checks.quote(value)} as JSON: "
+            f"{_checks.quote(str(exc), width=200)}",
+            field="$",
+            value=value,
+        ) from None
 
 
 def _describe(exc: Exception) -> tuple[str, str]:
@@ -288,7 +307,9 @@ def from_json(text: str | bytes, cls: type[T], *, converter: cattrs.Converter | 
     """
     data = load_json(text)
     conv = converter or _default()
-    target: Any = Event if cls in _EVENT_CLASSES else cls
+    target: Any = (
+        Event if cls in _EVENT_CLASSES else Attachment if cls in _ATTACHMENT_CLASSES else cls
+    )
     if target is Event or target is Attachment:
         _check_tag(data, target)
     try:
@@ -312,7 +333,7 @@ def from_json(text: str | bytes, cls: type[T], *, converter: cattrs.Converter | 
         ) from None
     if target is not cls and not isinstance(value, cls):
         raise ValidationError(
-            f"expected a {_name(cls)} event, got {type(value).__name__}",
+            f"expected a {_name(cls)}, got {type(value).__name__}",
             field="$.type",
             value=data,
         )
@@ -345,6 +366,7 @@ def _find_invariant_error(exc: BaseException) -> ValidationError | None:
 
 
 _EVENT_CLASSES: tuple[type, ...] = tuple(typing.get_args(Event))
+_ATTACHMENT_CLASSES: tuple[type, ...] = tuple(typing.get_args(Attachment))
 
 SERIALIZABLE: tuple[type, ...] = VALUE_CLASSES
 """The classes that round-trip through :func:`to_json` and :func:`from_json`."""

@@ -171,7 +171,7 @@ class AccountPolicy:
         if not isinstance(handle, str) or not self._pattern().fullmatch(handle):
             raise InvalidHandleError(
                 f"{_checks.quote(handle)} is not a valid {self.name} handle: {self.handle_rule}",
-                handle=str(handle),
+                handle=handle if isinstance(handle, str) else _checks.quote(handle),
             )
         width = self.handle_width(handle)
         if not self.min_handle_width <= width <= self.max_handle_width:

@@ -10,6 +10,7 @@ so that character cannot also precede the next entity.
 import enum
 import re
 from collections.abc import Iterable
+from typing import cast
 
 import attrs
 import regex
@@ -419,10 +420,16 @@ def remove_overlaps(entities: Iterable[Entity]) -> tuple[Entity, ...]:
 
     Returns:
         The kept entities, ordered by ``start``.
+
+    Raises:
+        ValidationError: ``entities`` is not a collection of entities.
     """
+    items = _checks.iterable(entities, "entities", "entities")
+    for item in items:
+        _checks.instance(item, Entity, "entities")
     kept: list[Entity] = []
     end = 0
-    for entity in sorted(entities, key=lambda e: e.start):
+    for entity in sorted(cast("tuple[Entity, ...]", items), key=lambda e: e.start):
         if entity.start >= end:
             kept.append(entity)
             end = entity.end
