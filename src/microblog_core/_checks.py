@@ -56,6 +56,7 @@ __all__ = [
     "quote",
     "real",
     "stored_id",
+    "stored_text",
     "text",
     "timestamp",
 ]
@@ -247,6 +248,31 @@ def text(value: object, field: str) -> str:
     if isinstance(value, str):
         return value
     raise ValidationError(f"{field} must be a str, got {_type(value)}", field=field, value=value)
+
+
+def stored_text(value: object, field: str) -> str:
+    """Check a str to keep in a value: valid Unicode, so every store can hold it.
+
+    A lone surrogate (U+D800 to U+DFFF on its own) is a Python str but not Unicode text:
+    UTF-8 (SQLite, PostgreSQL, JSON on the wire) cannot encode it. Refusing it
+    here, in the value, makes every adapter refuse it alike.
+
+    Raises:
+        ValidationError: ``value`` is not a str, or holds a lone surrogate.
+    """
+    checked = text(value, field)
+    if checked.isascii():
+        return checked
+    try:
+        checked.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValidationError(
+            f"{field} must be valid Unicode text; it holds a lone surrogate "
+            f"U+{ord(checked[exc.start]):04X} at offset {exc.start}",
+            field=field,
+            value=value,
+        ) from None
+    return checked
 
 
 def aware(value: object, field: str) -> datetime:

@@ -63,13 +63,8 @@ def to_optional_utc(value: datetime | None) -> datetime | None:
 
 
 def check_str(instance: Any, attribute: Any, value: Any) -> None:
-    """Validate that a field is a str."""
-    if not isinstance(value, str):
-        raise ValidationError(
-            f"{attribute.name} must be a str, got {type(value).__name__}",
-            field=attribute.name,
-            value=value,
-        )
+    """Validate that a field is a str of valid Unicode (no lone surrogate; any store keeps it)."""
+    _checks.stored_text(value, attribute.name)
 
 
 def check_bool(instance: Any, attribute: Any, value: Any) -> None:
