@@ -88,11 +88,19 @@ def test_an_untyped_escape_is_reported_with_its_call() -> None:
         fuzz._typed("probe", broken, (10,), {"x": 10**5000})
 
 
-def test_a_typed_error_passes() -> None:
+def test_a_typed_error_passes_through() -> None:
     def refused() -> None:
         raise MicroblogError("no")
 
-    assert fuzz._typed("probe", refused, (), {}) is None
+    with pytest.raises(MicroblogError, match="no"):
+        fuzz._typed("probe", refused, (), {})
+
+
+def test_outcome_names_the_error_class() -> None:
+    blog = Microblog.in_memory(clock=ManualClock())
+    assert fuzz.outcome(blog, "get_account", [10**5000], {}) == "NotFoundError"
+    assert fuzz.outcome(blog, "register", ["ann"], {}) == "ok"
+    assert fuzz.apply(blog, "get_account", [None], {}) is None
 
 
 def test_a_broken_invariant_fails_the_check() -> None:
@@ -115,3 +123,13 @@ def test_bad_values_include_huge_ints_megabytes_and_surrogates() -> None:
     assert any(isinstance(v, str) and "\ud800" in v for v in fuzz._FIXED_BAD)
     assert any(isinstance(v, str) and "\x00" in v for v in fuzz._FIXED_BAD)
     assert any(isinstance(v, str) and "\u202e" in v for v in fuzz._FIXED_BAD)
+
+
+@given(data=st.data())
+def test_adapters_accept_and_refuse_alike(data: st.DataObject) -> None:
+    """The same good and bad calls: every adapter answers ok, or the same error class.
+
+    Every factory's ManualClock starts at the same instant, so the ids agree.
+    """
+    names = ["memory", *sorted(set(ADAPTERS) - {"memory"})]
+    fuzz.fuzz_agreement([ADAPTERS[name] for name in names], data)
