@@ -27,13 +27,13 @@ CONFORMANCE = SHARED / "conformance" / "twitter-text"
 settings.register_profile(
     "fuzz",
     deadline=None,
-    max_examples=int(os.environ.get("MICROBLOG_FUZZ_EXAMPLES", 10**9)),
+    max_examples=int(os.environ.get("MICROBLOG_FUZZ_EXAMPLES", "1000000000")),
     suppress_health_check=list(HealthCheck),
     database=None,
 )
 
 
-def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001  # pytest's hook
+def pytest_terminal_summary(terminalreporter) -> None:  # pytest's hook
     """Report how many calls the fuzz suite made (microblog_core.testing.fuzz.CALLS)."""
     from microblog_core.testing.fuzz import CALLS
 

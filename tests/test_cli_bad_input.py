@@ -70,13 +70,23 @@ def _invocations(files: dict[str, str]) -> list[list[str]]:
         ["simulate", "--graph", "configuration"],
     ]
     invocations += [
-        ["simulate", option, value] for option, values in simulate_values.items() for value in values
+        ["simulate", option, value]
+        for option, values in simulate_values.items()
+        for value in values
     ]
     for name in ("missing", "directory", "binary", "latin1", "huge_number", "deep"):
         invocations.append(["simulate", "--config", files[name]])
     for name in ("deep_object", "empty", "list", "unknown_key"):
         invocations.append(["simulate", "--config", files[name]])
-    for name in ("missing", "binary", "latin1", "unicode_digits", "huge_degree", "empty", "one_field"):
+    for name in (
+        "missing",
+        "binary",
+        "latin1",
+        "unicode_digits",
+        "huge_degree",
+        "empty",
+        "one_field",
+    ):
         invocations.append(["simulate", "--degrees", files[name]])
     for name in ("missing", "binary", "latin1", "one_field", "three_fields"):
         invocations.append(["simulate", "--edges", files[name]])

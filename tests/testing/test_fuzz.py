@@ -3,7 +3,7 @@
 Add an adapter to ``ADAPTERS`` (one line) and every fuzz test runs on it.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -47,7 +47,7 @@ def test_serialization_lets_only_typed_errors_escape(data: st.DataObject) -> Non
 
 
 @pytest.fixture(scope="module")
-def bad_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
+def bad_files(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     """Files a careless user may pass to --config, --degrees or --edges."""
     root = tmp_path_factory.mktemp("bad-files")
     contents: dict[str, bytes] = {
@@ -65,7 +65,7 @@ def bad_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
         path.write_bytes(content)
         paths.append(str(path))
     paths.append(str(root))  # a directory
-    yield paths
+    return paths
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])

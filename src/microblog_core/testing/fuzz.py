@@ -247,7 +247,7 @@ class _Fuzzer:
     def __init__(self, blog: Microblog, data: st.DataObject) -> None:
         self.blog = blog
         self.data = data
-        self.accounts: list[int] = []
+        self.accounts: list[Any] = []  # account ids
         self.handles: list[str] = []
         self.posts: list[int] = []
 
@@ -278,11 +278,10 @@ class _Fuzzer:
     def arguments(self, name: str) -> tuple[list[Any], dict[str, Any]]:
         """Draw the arguments of a call: good ones, and up to two bad ones."""
         parameters = list(inspect.signature(getattr(self.blog, name)).parameters.items())
-        wrong = (
-            self.data.draw(st.sets(st.sampled_from([n for n, _ in parameters]), max_size=2))
-            if (parameters and self.data.draw(_BOOLS))
-            else set()
-        )
+        wrong: set[str] = set()
+        if parameters and bool(self.data.draw(_BOOLS)):
+            names = [n for n, _ in parameters]
+            wrong = self.data.draw(st.sets(st.sampled_from(names), max_size=2))
         args: list[Any] = []
         kwargs: dict[str, Any] = {}
         for arg_name, parameter in parameters:
@@ -528,8 +527,8 @@ def fuzz_serialization(data: st.DataObject) -> None:
     Raises:
         UntypedEscapeError: A call let something other than a ``MicroblogError`` escape.
     """
-    cls = data.draw(_CLASSES, label="class")
-    document = data.draw(
+    cls: Any = data.draw(_CLASSES, label="class")
+    document: Any = data.draw(
         _pick(_HOSTILE_JSON) | _JSON.map(json.dumps) | bad_values(),
         label="document",
     )
