@@ -250,6 +250,7 @@ def load_json(text: str | bytes) -> Any:
     Example:
         >>> load_json('{"a": [1, 2]}')
         {'a': [1, 2]}
+        >>> from microblog_core.errors import ValidationError
         >>> try:
         ...     load_json("[" * 1000)
         ... except ValidationError as error:
@@ -333,7 +334,8 @@ def from_json(text: str | bytes, cls: type[T], *, converter: cattrs.Converter | 
         ) from None
     if target is not cls and not isinstance(value, cls):
         raise ValidationError(
-            f"expected a {_name(cls)}, got {type(value).__name__}",
+            f"expected a {_name(cls)} {'event' if target is Event else 'attachment'}, "
+            f"got {type(value).__name__}",
             field="$.type",
             value=data,
         )

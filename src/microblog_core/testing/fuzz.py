@@ -38,6 +38,7 @@ import inspect
 import io
 import json
 import math
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -576,7 +577,8 @@ def fuzz_cli(
 ) -> None:
     """Run the command line with bad arguments: one line on stderr, a status, no traceback.
 
-    Every drawn invocation of ``simulate`` is invalid, so none runs a simulation.
+    Drawn invocations of ``simulate`` are meant to fail before simulating;
+    one that runs anyway writes its output to a scratch directory.
 
     Args:
         main: The entry point (:func:`microblog_core.cli.main`).
@@ -591,7 +593,13 @@ def fuzz_cli(
     out, err = io.StringIO(), io.StringIO()
     CALLS["cli"] += 1
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        # A drawn invocation may be valid after all: its output goes to a scratch directory.
+        with (
+            tempfile.TemporaryDirectory() as scratch,
+            contextlib.chdir(scratch),
+            contextlib.redirect_stdout(out),
+            contextlib.redirect_stderr(err),
+        ):
             status = main(argv)
     except SystemExit as exit_:  # argparse: --help, --version and usage errors
         status = exit_.code if isinstance(exit_.code, int) else 2
