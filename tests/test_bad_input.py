@@ -289,3 +289,53 @@ def test_read_only_needs_an_existing_file(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="readonly"):
         SqliteStore(":memory:", readonly=True)
     assert not (tmp_path / "missing.db").exists()
+
+
+# -- found by the fuzz suite -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [{"entities": 10**5000}, {"entities": [None]}, {"links": 5}],
+    ids=["huge-entities", "none-entity", "int-links"],
+)
+def test_render_html_checks_its_entities_and_links(arguments: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        text.render_html("a #tag", **arguments)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: text.utf8_length(None),
+        lambda: text.utf16_length(5),
+        lambda: text.codepoint_to_utf8(None, 0),
+        lambda: text.utf8_to_codepoint("abc", -(10**5000)),
+        lambda: text.utf16_to_codepoint(None, 0),
+        lambda: text.OffsetMap(None),
+        lambda: text.remove_overlaps(None),
+        lambda: text.remove_overlaps(" "),
+    ],
+)
+def test_text_offsets_and_overlaps_check_their_arguments(call: Callable[[], object]) -> None:
+    with pytest.raises(ValidationError):
+        call()
+
+
+def test_is_valid_url_of_a_non_str_is_false() -> None:
+    assert text.is_valid_url(True, require_protocol=False) is False  # type: ignore[arg-type]
+
+
+def test_subscribe_and_add_projector_check_their_argument(blog: Microblog) -> None:
+    with pytest.raises(ValidationError, match="subscriber"):
+        blog.subscribe(5)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="projector"):
+        blog.add_projector(5)  # type: ignore[arg-type]
+    blog.register("ann")  # the service still works: nothing bad was kept
+
+
+@pytest.mark.parametrize("handle", [10**5000, None, b"ann"], ids=["huge", "none", "bytes"])
+def test_a_handle_of_the_wrong_type_is_an_invalid_handle(blog: Microblog, handle: object) -> None:
+    account = blog.register("ann")
+    with pytest.raises(ValidationError):
+        blog.update_profile(account.id, handle=handle)  # type: ignore[arg-type]

@@ -181,7 +181,7 @@ def _link(entity: Entity, links: Links, *, css: bool, extra: list[tuple[str, str
 
 def _given(text: str, entities: Iterable[Entity]) -> tuple[Entity, ...]:
     checked = []
-    for entity in entities:
+    for entity in _checks.iterable(entities, "entities", "entities"):
         if not isinstance(entity, Entity):
             raise ValidationError(
                 f"entities must be Entity values, got {type(entity).__name__}",
@@ -254,6 +254,8 @@ def render_html(
         if kinds is not None:
             wanted = kind_set(kinds)
             chosen = tuple(entity for entity in chosen if entity.kind in wanted)
+    if links is not None:
+        _checks.instance(links, Links, "links")
     targets = links if links is not None else Links()
     rel = []
     if nofollow:
