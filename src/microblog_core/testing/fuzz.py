@@ -607,6 +607,8 @@ def fuzz_cli(
         raise UntypedEscapeError(
             f"microblog {argv!a} let {type(exc).__name__} escape: {exc}"
         ) from exc
+    if status == 130:  # the command caught an interrupt meant for the fuzz run
+        raise KeyboardInterrupt
     lines = err.getvalue().splitlines()
     if "Traceback" in err.getvalue() or (status not in (0, 1) and len(lines) != 1):
         raise UntypedEscapeError(f"microblog {argv!a} exited {status} with stderr {lines!a}")
