@@ -552,24 +552,17 @@ def _cli_arguments(paths: Sequence[str]) -> st.SearchStrategy[list[str]]:
     simulate_bad = st.sampled_from(
         ("--accounts", "--hours", "--step", "--seed", "--follows", "--sessions", "--top")
     )
-    return st.one_of(
-        st.lists(_CLI_BAD | st.text(max_size=5), max_size=3),
-        st.tuples(
-            st.just("measure"),
-            _STRINGS.filter(lambda s: isinstance(s, str)),
-            st.just("--policy"),
-            _CLI_BAD | st.just("weibo"),
-        ).map(list),
-        st.tuples(st.just("simulate"), simulate_bad, _CLI_BAD).map(list),
-        st.tuples(
-            st.just("simulate"), st.sampled_from(("--config", "--degrees", "--edges")), files
-        ).map(list),
-        st.tuples(
-            st.just("simulate"),
-            st.sampled_from(("--graph", "--ranker", "--format", "--policy")),
-            _CLI_BAD,
-        ).map(list),
-    )
+    # "--top x" is checked after every other option and before any simulating,
+    # so a drawn option that happens to be valid never starts a simulation.
+    simulate = st.one_of(
+        st.tuples(simulate_bad, _CLI_BAD),
+        st.tuples(st.sampled_from(("--config", "--degrees", "--edges")), files),
+        st.tuples(st.sampled_from(("--graph", "--ranker", "--format", "--policy")), _CLI_BAD),
+    ).map(lambda option: ["simulate", *option, "--top", "x"])
+    measure = st.tuples(
+        st.sampled_from(_TEXTS) | st.text(max_size=30), _CLI_BAD | st.just("weibo")
+    ).map(lambda pair: ["measure", pair[0], "--policy", pair[1]])
+    return st.one_of(st.lists(_CLI_BAD | st.text(max_size=5), max_size=3), measure, simulate)
 
 
 def fuzz_cli(
@@ -577,8 +570,8 @@ def fuzz_cli(
 ) -> None:
     """Run the command line with bad arguments: one line on stderr, a status, no traceback.
 
-    Drawn invocations of ``simulate`` are meant to fail before simulating;
-    one that runs anyway writes its output to a scratch directory.
+    Drawn invocations of ``simulate`` end with ``--top x``, so they fail
+    before simulating; output, if any, goes to a scratch directory.
 
     Args:
         main: The entry point (:func:`microblog_core.cli.main`).
