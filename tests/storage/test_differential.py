@@ -512,12 +512,17 @@ class StoresAgree(RuleBasedStateMachine):
         methods = _methods(getattr(self.units[0], repository))
         name = data.draw(st.sampled_from(methods), label="method")
         parameters = inspect.signature(getattr(getattr(self.units[0], repository), name))
-        args = [
-            data.draw(bad_values(), label=parameter)
-            for parameter, spec in parameters.parameters.items()
-            if spec.default is inspect.Parameter.empty
-        ]
-        self.both(lambda u: getattr(getattr(u, repository), name)(*args))
+        args: list[object] = []
+        kwargs: dict[str, object] = {}
+        for parameter, spec in parameters.parameters.items():
+            if spec.default is not inspect.Parameter.empty:
+                continue
+            value = data.draw(bad_values(), label=parameter)
+            if spec.kind is inspect.Parameter.KEYWORD_ONLY:
+                kwargs[parameter] = value
+            else:
+                args.append(value)
+        self.both(lambda u: getattr(getattr(u, repository), name)(*args, **kwargs))
 
     # -- every query
 
