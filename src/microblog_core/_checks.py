@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Final, TypeVar
 
-from microblog_core.errors import InvalidIdError, NaiveDatetimeError, ValidationError
+from microblog_core.errors import InvalidIdError, NaiveDatetimeError, ValidationError, _quote
 
 __all__ = [
     "MAX_COUNT",
@@ -56,6 +56,7 @@ __all__ = [
     "quote",
     "real",
     "stored_id",
+    "stored_text",
     "text",
     "timestamp",
 ]
@@ -84,22 +85,7 @@ def quote(value: object, *, width: int = _QUOTE_CHARS) -> str:
     Returns:
         A one-line description no longer than about ``width`` characters.
     """
-    if isinstance(value, int) and not isinstance(value, bool):
-        bits = value.bit_length()
-        if bits > 64:
-            sign = "-" if value < 0 else ""
-            return f"{sign}an integer of {bits} bits"
-        return int.__repr__(value)
-    if isinstance(value, str | bytes) and len(value) > width:
-        value = value[:width]
-        return f"{value!r}… ({type(value).__name__} cut at {width})"
-    try:
-        text = repr(value)
-    except Exception:  # any repr failure is reported by type
-        return f"<{type(value).__name__}>"
-    if len(text) > width:
-        return text[: width - 1] + "…"
-    return text
+    return _quote(value, width)
 
 
 def _type(value: object) -> str:
@@ -262,6 +248,31 @@ def text(value: object, field: str) -> str:
     if isinstance(value, str):
         return value
     raise ValidationError(f"{field} must be a str, got {_type(value)}", field=field, value=value)
+
+
+def stored_text(value: object, field: str) -> str:
+    """Check a str to keep in a value: valid Unicode, so every store can hold it.
+
+    A lone surrogate (U+D800 to U+DFFF on its own) is a Python str but not Unicode text:
+    UTF-8 (SQLite, PostgreSQL, JSON on the wire) cannot encode it. Refusing it
+    here, in the value, makes every adapter refuse it alike.
+
+    Raises:
+        ValidationError: ``value`` is not a str, or holds a lone surrogate.
+    """
+    checked = text(value, field)
+    if checked.isascii():
+        return checked
+    try:
+        checked.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValidationError(
+            f"{field} must be valid Unicode text; it holds a lone surrogate "
+            f"U+{ord(checked[exc.start]):04X} at offset {exc.start}",
+            field=field,
+            value=value,
+        ) from None
+    return checked
 
 
 def aware(value: object, field: str) -> datetime:

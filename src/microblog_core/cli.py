@@ -9,12 +9,20 @@ Subcommands:
 - ``microblog import``, ``export`` and ``cascades``: real data in and out
   (see :mod:`microblog_core.interop.cli`).
 
-Bad input gives one clear line on stderr and a non-zero exit, never a traceback.
+Bad input gives one clear line on stderr and a non-zero exit, never a
+traceback (``--debug`` shows the traceback, for a bug report). Output that the
+terminal's encoding cannot show is spelt out (``‰`` as ``per mille``) or
+escaped, never an error.
 """
 
 import argparse
+import codecs
+import contextlib
+import io
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import NoReturn
 
 from microblog_core._version import __version__
 from microblog_core.errors import MicroblogError
@@ -38,6 +46,66 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on stderr (status 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"microblog: error: {message} (see '{self.prog} --help')\n")
+
+
+_ERRORS = "microblog_core.cli"
+_SPELT_OUT = {"\u2030": " per mille", "\u2026": "...", "\u2588": "#", "\u2591": "-"}
+
+
+def _spell_out(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: spell out what the stream's encoding cannot show."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    shown = "".join(
+        _SPELT_OUT.get(char) or char.encode("ascii", "backslashreplace").decode("ascii")
+        for char in bad
+    )
+    return shown, error.end
+
+
+codecs.register_error(_ERRORS, _spell_out)
+
+
+@contextlib.contextmanager
+def _tolerant_streams() -> Iterator[None]:
+    """Let stdout and stderr write what their encoding cannot show (see :func:`_spell_out`)."""
+    saved = []
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            with contextlib.suppress(OSError, ValueError):
+                stream.reconfigure(errors=_ERRORS)
+                saved.append(stream)
+    try:
+        yield
+    finally:
+        for stream in saved:
+            with contextlib.suppress(OSError, ValueError):
+                stream.reconfigure(errors="strict")
+
+
+def _flush_stdout() -> OSError | None:
+    """Flush stdout; on a failure (a full disk, a closed pipe) silence it and return the error.
+
+    Later writes, and the flush at interpreter exit, then go to the null device,
+    so Python prints no "Exception ignored" message of its own.
+    """
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())
+            os.close(null)
+        return exc
+    return None
+
+
 _EXAMPLES = """\
 examples:
   microblog simulate                                  2,000 accounts for a day, report and exports
@@ -52,13 +120,16 @@ exit status: 0 success, 1 an invalid text (measure), 2 bad input or a failure, 1
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="microblog",
         description="Micro-blog domain logic: length rules, timelines, simulations.",
         epilog=_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error (for a bug report)"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = commands.add_parser("demo", help="a short tour of the library at work")
     demo.set_defaults(run=_demo)
@@ -86,17 +157,52 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
+    Every failure is one line on stderr (``microblog: error: ...``) and a
+    non-zero status: 2 for bad input, a storage or file error, or output that
+    cannot be written; 3 for a bug (run again with ``--debug`` for its
+    traceback); 130 when interrupted. A usage error exits (``SystemExit``)
+    with status 2, also after one line.
+
     Args:
         argv: The arguments (default: ``sys.argv[1:]``).
     """
-    parser = _parser()
-    args = parser.parse_args(argv)
+    with _tolerant_streams():
+        parser = _parser()
+        args = parser.parse_args(argv)
+        status = _run(args)
+        failure = _flush_stdout()
+        if failure is not None and status in (0, 1):
+            _report(f"cannot write the output: {_one_line(failure)}")
+            status = 2
+        return status
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _report(message: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        print(f"microblog: error: {message}", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         status: int = args.run(args)
-    except MicroblogError as exc:
-        print(f"microblog: error: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
-        print("microblog: interrupted", file=sys.stderr)
+        _report("interrupted")
         return 130
+    except (MicroblogError, OSError) as exc:
+        if args.debug:
+            raise
+        _report(_one_line(exc))
+        return 2
+    except Exception as exc:  # a bug: one line, and the traceback with --debug
+        if args.debug:
+            raise
+        _report(
+            f"internal error ({type(exc).__name__}: {_one_line(exc)[:200]}); "
+            "run again with --debug and report the traceback"
+        )
+        return 3
     return status

@@ -25,7 +25,7 @@ The tree::
                                               deadlock, busy database, connection lost
 """
 
-from typing import Any
+from typing import Any, Final
 
 __all__ = [
     "ChatError",
@@ -44,6 +44,35 @@ __all__ = [
     "TransientStorageError",
     "ValidationError",
 ]
+
+
+_QUOTE_CHARS: Final = 80
+
+
+def _quote(value: object, width: int = _QUOTE_CHARS) -> str:
+    """Return a short printable quotation of ``value`` for an error message.
+
+    The one way of quoting a bad value in a message (``_checks.quote`` is this
+    function): ints too long for ``repr`` (Python refuses more than 4,300
+    digits) are described by their size, long strings are cut with an
+    ellipsis, and a ``repr`` that raises is replaced by the type's name.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        bits = value.bit_length()
+        if bits > 64:
+            sign = "-" if value < 0 else ""
+            return f"{sign}an integer of {bits} bits"
+        return int.__repr__(value)
+    if isinstance(value, str | bytes) and len(value) > width:
+        cut = value[:width]
+        return f"{cut!r}… ({type(value).__name__} cut at {width})"
+    try:
+        text = repr(value)
+    except Exception:  # any repr failure (or a huge int inside a container) is reported by type
+        return f"<{type(value).__name__}>"
+    if len(text) > width:
+        return text[: width - 1] + "…"
+    return text
 
 
 class MicroblogError(Exception):
@@ -115,7 +144,7 @@ class NaiveDatetimeError(ValidationError):
 
     def __init__(self, *, field: str, value: object) -> None:
         super().__init__(
-            f"{field} must be a timezone-aware datetime (UTC), got naive {value!r}; "
+            f"{field} must be a timezone-aware datetime (UTC), got naive {_quote(value)}; "
             "use datetime(..., tzinfo=timezone.utc)",
             field=field,
             value=value,
@@ -135,7 +164,7 @@ class NotFoundError(MicroblogError, LookupError):
     """
 
     def __init__(self, entity: str, key: object, message: str | None = None) -> None:
-        super().__init__(message or f"no {entity} with key {key!r}")
+        super().__init__(message or f"no {entity} with key {_quote(key)}")
         self.entity = entity
         self.key = key
 
@@ -181,7 +210,8 @@ class DuplicateHandleError(ConflictError):
 
     def __init__(self, handle: str) -> None:
         super().__init__(
-            f"the handle {handle!r} is already taken (handles are compared case-insensitively)",
+            f"the handle {_quote(handle)} is already taken (handles are compared "
+            "case-insensitively)",
             entity="account",
             key=handle.casefold(),
         )

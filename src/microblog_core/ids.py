@@ -15,6 +15,7 @@ from typing import NewType
 
 import regex
 
+from microblog_core import _checks
 from microblog_core.clock import Clock, ensure_utc
 from microblog_core.errors import InvalidIdError
 
@@ -135,7 +136,7 @@ def timestamp_of(id_: int) -> datetime:
 def _check_floor(value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
         raise InvalidIdError(
-            f"an id floor must be an integer from 0 to {MAX_ID}, got {value!r}",
+            f"an id floor must be an integer from 0 to {MAX_ID}, got {_checks.quote(value)}",
             field="last_id",
             value=value,
         )
@@ -226,7 +227,7 @@ def encode_tid(value: int) -> str:
     """
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
         raise InvalidIdError(
-            f"a TID encodes an integer between 0 and {MAX_ID}, got {value!r}",
+            f"a TID encodes an integer between 0 and {MAX_ID}, got {_checks.quote(value)}",
             field="tid",
             value=value,
         )
@@ -250,7 +251,8 @@ def decode_tid(text: str) -> int:
     """
     if not is_tid(text):
         raise InvalidIdError(
-            f"{text!r} is not a TID: 13 characters of 234567a-z, the first one 2-7, a or b",
+            f"{_checks.quote(text)} is not a TID: 13 characters of 234567a-z, the first one "
+            "2-7, a or b",
             field="tid",
             value=text,
         )

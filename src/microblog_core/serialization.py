@@ -21,19 +21,39 @@ Example:
 """
 
 import json
+import re
 import typing
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import cattrs
 from cattrs.strategies import configure_tagged_union
 
+from microblog_core import _checks
 from microblog_core.clock import ensure_utc
 from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId, NotificationId, PostId, validate_id
 from microblog_core.models import VALUE_CLASSES, Attachment, Event
 
-__all__ = ["configure_converter", "from_json", "make_converter", "to_json"]
+__all__ = [
+    "MAX_JSON_CHARS",
+    "MAX_JSON_DEPTH",
+    "MAX_JSON_DIGITS",
+    "configure_converter",
+    "from_json",
+    "load_json",
+    "make_converter",
+    "to_json",
+]
+
+MAX_JSON_CHARS: Final = 16 * 1024 * 1024
+"""The longest JSON document :func:`from_json` reads, in characters (or bytes)."""
+
+MAX_JSON_DEPTH: Final = 100
+"""The deepest nesting of arrays and objects :func:`from_json` reads."""
+
+MAX_JSON_DIGITS: Final = 4300
+"""The most digits of an integer in a JSON document (Python's own ``int`` limit)."""
 
 T = TypeVar("T")
 
@@ -48,7 +68,7 @@ def _structure_id(value: object, _: type) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return validate_id(value)
     raise ValidationError(
-        f"an id must be a string of digits, got {value!r}", field="id", value=value
+        f"an id must be a string of digits, got {_checks.quote(value)}", field="id", value=value
     )
 
 
@@ -59,13 +79,15 @@ def _unstructure_datetime(value: datetime) -> str:
 def _structure_datetime(value: object, _: type) -> datetime:
     if not isinstance(value, str):
         raise ValidationError(
-            f"a datetime must be an ISO-8601 string, got {value!r}", field="datetime", value=value
+            f"a datetime must be an ISO-8601 string, got {_checks.quote(value)}",
+            field="datetime",
+            value=value,
         )
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise ValidationError(
-            f"{value!r} is not an ISO-8601 datetime", field="datetime", value=value
+            f"{_checks.quote(value)} is not an ISO-8601 datetime", field="datetime", value=value
         ) from None
     return ensure_utc(parsed)
 
@@ -91,7 +113,7 @@ def _strict(kind: type, accept: tuple[type, ...]) -> Any:
             )
         if not isinstance(value, accept):
             raise ValidationError(
-                f"expected {kind.__name__}, got {type(value).__name__} {value!r}",
+                f"expected {kind.__name__}, got {type(value).__name__} {_checks.quote(value)}",
                 field=kind.__name__,
                 value=value,
             )
@@ -155,12 +177,31 @@ def to_json(value: object, *, converter: cattrs.Converter | None = None) -> str:
     Args:
         value: An instance of any value class in :mod:`microblog_core.models`.
         converter: The converter to use (default: one from :func:`make_converter`).
+
+    Events and attachments carry their ``"type"`` tag, so they read back as
+    the ``Event`` or ``Attachment`` union too.
+
+    Raises:
+        ValidationError: ``value`` cannot be written as JSON (it is not a value
+            the converter knows, or holds an int of more than 4,300 digits).
     """
     conv = converter or _default()
-    if isinstance(value, _EVENT_CLASSES):
-        # Events always carry their "type" tag, so a log of mixed events reads back.
-        return json.dumps(conv.unstructure(value, unstructure_as=Event), ensure_ascii=False)
-    return json.dumps(conv.unstructure(value), ensure_ascii=False)
+    try:
+        if isinstance(value, _EVENT_CLASSES):
+            # Events always carry their "type" tag, so a log of mixed events reads back.
+            return json.dumps(conv.unstructure(value, unstructure_as=Event), ensure_ascii=False)
+        if isinstance(value, _ATTACHMENT_CLASSES):
+            # So do attachments: from_json(to_json(media), Attachment) reads it back.
+            data = conv.unstructure(value, unstructure_as=Attachment)
+            return json.dumps(data, ensure_ascii=False)
+        return json.dumps(conv.unstructure(value), ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError) as exc:  # not a value, or a huge int in it
+        raise ValidationError(
+            f"cannot write {type(value).__name__} {_checks.quote(value)} as JSON: "
+            f"{_checks.quote(str(exc), width=200)}",
+            field="$",
+            value=value,
+        ) from None
 
 
 def _describe(exc: Exception) -> tuple[str, str]:
@@ -168,6 +209,88 @@ def _describe(exc: Exception) -> tuple[str, str]:
     first = messages[0] if messages else str(exc)
     path = first.split(" @ ", 1)[1] if " @ " in first else "$"
     return "; ".join(messages), path
+
+
+# A JSON string (its escapes included), and a bracket outside strings.
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _json_limit(message: str, text: object) -> ValidationError:
+    return ValidationError(f"not a JSON document {message}", field="$", value=text)
+
+
+def _bounded_int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_JSON_DIGITS:
+        raise _json_limit(
+            f"this library reads: a number has {len(digits)} digits; "
+            f"the limit is {MAX_JSON_DIGITS} (MAX_JSON_DIGITS)",
+            digits,
+        )
+    return int(digits)
+
+
+def load_json(text: str | bytes) -> Any:
+    """Parse a JSON document into plain data, within this library's limits.
+
+    The limits keep a hostile document from exhausting memory or the stack:
+    at most :data:`MAX_JSON_CHARS` characters, :data:`MAX_JSON_DEPTH` levels of
+    nesting and :data:`MAX_JSON_DIGITS` digits in an integer.
+
+    Args:
+        text: The JSON document (bytes are decoded as JSON's UTF-8, -16 or -32).
+
+    Returns:
+        The parsed data (dicts, lists, strs, ints, floats, bools, None).
+
+    Raises:
+        ValidationError: The text is not JSON, or breaks a limit (the message
+            names it).
+
+    Example:
+        >>> load_json('{"a": [1, 2]}')
+        {'a': [1, 2]}
+        >>> from microblog_core.errors import ValidationError
+        >>> try:
+        ...     load_json("[" * 1000)
+        ... except ValidationError as error:
+        ...     print(error)
+        not a JSON document this library reads: it nests deeper than 100 levels (MAX_JSON_DEPTH)
+    """
+    if not isinstance(text, str | bytes | bytearray):
+        raise ValidationError(
+            f"a JSON document must be a str or bytes, got {type(text).__name__}",
+            field="$",
+            value=text,
+        )
+    if len(text) > MAX_JSON_CHARS:
+        raise _json_limit(
+            f"this library reads: it is {len(text)} long; "
+            f"the limit is {MAX_JSON_CHARS} (MAX_JSON_CHARS)",
+            text,
+        )
+    try:
+        document = text if isinstance(text, str) else text.decode(json.detect_encoding(text))
+    except UnicodeDecodeError as exc:
+        raise _json_limit(f"(not valid Unicode: {exc})", text) from None
+    depth = 0
+    for bracket in _JSON_BRACKET.finditer(_JSON_STRING.sub("", document)):
+        if bracket.group() in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise _json_limit(
+                    f"this library reads: it nests deeper than {MAX_JSON_DEPTH} levels "
+                    "(MAX_JSON_DEPTH)",
+                    text,
+                )
+        else:
+            depth -= 1
+    try:
+        return json.loads(document, parse_int=_bounded_int)
+    except json.JSONDecodeError as exc:
+        raise _json_limit(f"({exc})", text) from None
+    except RecursionError:  # a nesting the scan above did not see; never expected
+        raise _json_limit("(it nests too deep)", text) from None
 
 
 def from_json(text: str | bytes, cls: type[T], *, converter: cattrs.Converter | None = None) -> T:
@@ -179,15 +302,15 @@ def from_json(text: str | bytes, cls: type[T], *, converter: cattrs.Converter | 
         converter: The converter to use (default: one from :func:`make_converter`).
 
     Raises:
-        ValidationError: The text is not JSON, a field is missing, unknown or of the
-            wrong type (the message names its path), or the value breaks an invariant.
+        ValidationError: The text is not JSON or breaks a limit of :func:`load_json`,
+            a field is missing, unknown or of the wrong type (the message names its
+            path), or the value breaks an invariant.
     """
-    try:
-        data: Any = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"not a JSON document: {exc}", field="$", value=text) from None
+    data = load_json(text)
     conv = converter or _default()
-    target: Any = Event if cls in _EVENT_CLASSES else cls
+    target: Any = (
+        Event if cls in _EVENT_CLASSES else Attachment if cls in _ATTACHMENT_CLASSES else cls
+    )
     if target is Event or target is Attachment:
         _check_tag(data, target)
     try:
@@ -211,7 +334,8 @@ def from_json(text: str | bytes, cls: type[T], *, converter: cattrs.Converter | 
         ) from None
     if target is not cls and not isinstance(value, cls):
         raise ValidationError(
-            f"expected a {_name(cls)} event, got {type(value).__name__}",
+            f"expected a {_name(cls)} {'event' if target is Event else 'attachment'}, "
+            f"got {type(value).__name__}",
             field="$.type",
             value=data,
         )
@@ -222,7 +346,7 @@ def _check_tag(data: Any, union: Any) -> None:
     tags = sorted(_tag(member) for member in typing.get_args(union))
     tag = data.get("type") if isinstance(data, dict) else None
     if tag not in tags:
-        found = "no type" if tag is None else f"type {tag!r}"
+        found = "no type" if tag is None else f"type {_checks.quote(tag)}"
         raise ValidationError(
             f"cannot read {_name(union)} from JSON: {found} at $.type; "
             f"expected one of {', '.join(tags)}",
@@ -244,6 +368,7 @@ def _find_invariant_error(exc: BaseException) -> ValidationError | None:
 
 
 _EVENT_CLASSES: tuple[type, ...] = tuple(typing.get_args(Event))
+_ATTACHMENT_CLASSES: tuple[type, ...] = tuple(typing.get_args(Attachment))
 
 SERIALIZABLE: tuple[type, ...] = VALUE_CLASSES
 """The classes that round-trip through :func:`to_json` and :func:`from_json`."""

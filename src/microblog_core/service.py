@@ -12,7 +12,7 @@ import contextvars
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import attrs
 from attrs import frozen
@@ -432,7 +432,12 @@ class Microblog:
     # -- events -------------------------------------------------------------
 
     def add_projector(self, projector: Projector) -> None:
-        """Run ``projector`` inside every writing use case, before commit."""
+        """Run ``projector`` inside every writing use case, before commit.
+
+        Raises:
+            ValidationError: ``projector`` has no ``project(uow, events)`` method.
+        """
+        _checks.instance(projector, Projector, "projector")
         self._projectors.append(projector)
 
     def subscribe(self, subscriber: Callable[[Event], None]) -> Callable[[], None]:
@@ -440,7 +445,16 @@ class Microblog:
 
         Returns:
             A function that unsubscribes.
+
+        Raises:
+            ValidationError: ``subscriber`` is not callable.
         """
+        if not callable(subscriber):
+            raise ValidationError(
+                f"subscriber must be a callable, got {type(subscriber).__name__}",
+                field="subscriber",
+                value=subscriber,
+            )
         self._subscribers.append(subscriber)
 
         def unsubscribe() -> None:
@@ -708,7 +722,9 @@ class Microblog:
         with self._reading() as uow:
             account = uow.accounts.by_handle(handle)
         if account is None:
-            raise NotFoundError("account", handle, f"no account with the handle {handle!r}")
+            raise NotFoundError(
+                "account", handle, f"no account with the handle {_checks.quote(handle)}"
+            )
         return account
 
     def account_counters(self, account_id: AccountId) -> AccountCounters:
@@ -743,7 +759,9 @@ class Microblog:
             NotFoundError: Either account does not exist.
             PermissionDeniedError: ``self_follow``, ``blocked`` or ``follow_limit``.
         """
-        langs = tuple(languages) if languages is not None else None
+        langs = (
+            None if languages is None else _checks.iterable(languages, "languages", "language tags")
+        )
         with self._writing() as (uow, events):
             uow.accounts.get(follower_id)
             followee = uow.accounts.get(followee_id)
@@ -1054,7 +1072,8 @@ class Microblog:
                 ``quote_policy``).
             ValidationError: Another invariant is broken (attachments, language...).
         """
-        media = tuple(attachments)
+        # The items are checked by Post (each must be an Attachment).
+        media = cast("tuple[Attachment, ...]", _checks.iterable(attachments, "attachments"))
         self._check_text(text, content_warning, media)
         with self._writing() as (uow, events):
             uow.accounts.get(author_id)
@@ -1124,7 +1143,8 @@ class Microblog:
             TextTooLongError: The text is longer than the length policy allows.
             InvalidTextError: The text is empty or holds a character the policy refuses.
         """
-        media = tuple(attachments)
+        # The items are checked by Post (each must be an Attachment).
+        media = cast("tuple[Attachment, ...]", _checks.iterable(attachments, "attachments"))
         self._check_text(text, content_warning, media)
         with self._writing() as (uow, events):
             reply = self._reply(

@@ -5,12 +5,15 @@ A Hypothesis state machine applies one random sequence of operations to a
 every kind (with back-filled ids, replies to missing or removed posts,
 re-added posts), reposts, follows with their options, requests, blocks, mutes
 that expire, likes, feed writes, commits, rollbacks and units that end
-without a commit, including operations that must fail. Each operation must
+without a commit, including operations that must fail, and any repository
+method called with the fuzz suite's bad values
+(:func:`microblog_core.testing.fuzz.bad_values`). Each operation must
 succeed on both with the same answer or fail on both with the same error,
 and after every step every query (gets, pages with bounds, streams, counters,
 relation pages, feeds) must answer the same on both.
 """
 
+import inspect
 from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -46,6 +49,7 @@ from microblog_core.models import (
 from microblog_core.ports import UnitOfWork
 from microblog_core.storage.memory import MemoryStore
 from microblog_core.storage.sqlite import SqliteStore
+from microblog_core.testing.fuzz import bad_values
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 BASE = id_at(T0)
@@ -61,6 +65,15 @@ KINDS = ("original", "reply", "repost", "quote", "backfill")
 GATES = (ReplyGate.ANYONE, ReplyGate.NOBODY, ReplyGate(allow=[ReplyAudience.FOLLOWERS]))
 
 Outcome = tuple[Any, ...]
+REPOSITORIES = ("accounts", "engagement", "feeds", "posts", "relations")
+
+
+def _methods(repository: object) -> list[str]:
+    return sorted(
+        name
+        for name in dir(repository)
+        if not name.startswith("_") and callable(getattr(repository, name))
+    )
 
 
 def _normal(value: object) -> object:
@@ -487,6 +500,29 @@ class StoresAgree(RuleBasedStateMachine):
     def bad_call(self, which: Callable[[UnitOfWork], object]) -> None:
         outcome = self.both(which)
         assert outcome[0] == "error", outcome
+
+    @rule(data=st.data())
+    def fuzzed_call(self, data: st.DataObject) -> None:
+        """Any repository method, its arguments drawn from the fuzz suite's bad values.
+
+        Both adapters must answer alike: the same result, or the same error
+        class (and no untyped error on either).
+        """
+        repository = data.draw(st.sampled_from(REPOSITORIES), label="repository")
+        methods = _methods(getattr(self.units[0], repository))
+        name = data.draw(st.sampled_from(methods), label="method")
+        parameters = inspect.signature(getattr(getattr(self.units[0], repository), name))
+        args: list[object] = []
+        kwargs: dict[str, object] = {}
+        for parameter, spec in parameters.parameters.items():
+            if spec.default is not inspect.Parameter.empty:
+                continue
+            value = data.draw(bad_values(), label=parameter)
+            if spec.kind is inspect.Parameter.KEYWORD_ONLY:
+                kwargs[parameter] = value
+            else:
+                args.append(value)
+        self.both(lambda u: getattr(getattr(u, repository), name)(*args, **kwargs))
 
     # -- every query
 

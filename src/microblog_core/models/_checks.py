@@ -6,6 +6,7 @@ from typing import Any
 
 import regex
 
+from microblog_core import _checks
 from microblog_core.clock import ensure_utc
 from microblog_core.errors import ValidationError
 from microblog_core.ids import validate_id
@@ -62,13 +63,8 @@ def to_optional_utc(value: datetime | None) -> datetime | None:
 
 
 def check_str(instance: Any, attribute: Any, value: Any) -> None:
-    """Validate that a field is a str."""
-    if not isinstance(value, str):
-        raise ValidationError(
-            f"{attribute.name} must be a str, got {type(value).__name__}",
-            field=attribute.name,
-            value=value,
-        )
+    """Validate that a field is a str of valid Unicode (no lone surrogate; any store keeps it)."""
+    _checks.stored_text(value, attribute.name)
 
 
 def check_bool(instance: Any, attribute: Any, value: Any) -> None:
@@ -85,7 +81,7 @@ def check_count(instance: Any, attribute: Any, value: Any) -> None:
     """Validate a counter: an int that is not negative."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValidationError(
-            f"{attribute.name} must be a non-negative integer, got {value!r}",
+            f"{attribute.name} must be a non-negative integer, got {_checks.quote(value)}",
             field=attribute.name,
             value=value,
         )
@@ -95,7 +91,8 @@ def check_language(instance: Any, attribute: Any, value: Any) -> None:
     """Validate a BCP 47 style language tag such as ``en``, ``zh-Hans`` or ``pt-BR``."""
     if value is not None and (not isinstance(value, str) or not _LANGUAGE_RE.fullmatch(value)):
         raise ValidationError(
-            f"{attribute.name} must be a language tag such as 'en' or 'zh-Hans', got {value!r}",
+            f"{attribute.name} must be a language tag such as 'en' or 'zh-Hans', got "
+            f"{_checks.quote(value)}",
             field=attribute.name,
             value=value,
         )
@@ -153,4 +150,10 @@ def check_languages(instance: Any, attribute: Any, value: Any) -> None:
             value=value,
         )
     for item in value:
+        if item is None:  # check_language lets None (no language) through; a list item is a tag
+            raise ValidationError(
+                f"{attribute.name} must hold language tags such as 'en', got None",
+                field=attribute.name,
+                value=value,
+            )
         check_language(instance, attribute, item)

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 import regex
 from attrs import field, frozen
 
+from microblog_core import _checks
 from microblog_core.errors import InvalidHandleError, TextTooLongError, ValidationError
 from microblog_core.ids import AccountId
 from microblog_core.models._checks import (
@@ -49,7 +50,7 @@ def _check_handle_shape(instance: Any, attribute: Any, value: Any) -> None:
     if not isinstance(value, str) or not _HANDLE_SHAPE.fullmatch(value):
         raise InvalidHandleError(
             f"a handle must be 1 to 64 characters without spaces, '@', '/', '#' or ':', "
-            f"got {value!r}",
+            f"got {_checks.quote(value)}",
             handle=str(value),
         )
 
@@ -169,13 +170,14 @@ class AccountPolicy:
         """
         if not isinstance(handle, str) or not self._pattern().fullmatch(handle):
             raise InvalidHandleError(
-                f"{handle!r} is not a valid {self.name} handle: {self.handle_rule}",
-                handle=str(handle),
+                f"{_checks.quote(handle)} is not a valid {self.name} handle: {self.handle_rule}",
+                handle=handle if isinstance(handle, str) else _checks.quote(handle),
             )
         width = self.handle_width(handle)
         if not self.min_handle_width <= width <= self.max_handle_width:
             raise InvalidHandleError(
-                f"{handle!r} is not a valid {self.name} handle: it is {width} units wide, "
+                f"{_checks.quote(handle)} is not a valid {self.name} handle: it is {width} "
+                "units wide, "
                 f"and the width must be {self.min_handle_width} to {self.max_handle_width} "
                 f"({self.handle_rule})",
                 handle=handle,

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from attrs import field, frozen
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId, PostId
 from microblog_core.models._checks import (
@@ -323,7 +324,7 @@ class Poll:
             if not option.strip() or len(option) > self.MAX_OPTION_LENGTH:
                 raise ValidationError(
                     f"each poll option must be 1 to {self.MAX_OPTION_LENGTH} characters and not "
-                    f"blank, got {option!r}",
+                    f"blank, got {_checks.quote(option)}",
                     field="options",
                     value=option,
                 )

@@ -110,14 +110,16 @@ def rank(
         scores = [score(candidate, now) for candidate in items]
     if len(scores) != len(items):
         raise ValidationError(
-            f"scorer {scorer.name!r} returned {len(scores)} scores for {len(items)} candidates",
+            f"scorer {_checks.quote(scorer.name)} returned {len(scores)} scores for "
+            f"{len(items)} candidates",
             field="scorer",
             value=scorer,
         )
     if any(map(math.isnan, scores)):
         bad = next(c for c, s in zip(items, scores, strict=True) if math.isnan(s))
         raise ValidationError(
-            f"scorer {scorer.name!r} gave post {bad.post_id} a NaN score; scores must be numbers",
+            f"scorer {_checks.quote(scorer.name)} gave post {bad.post_id} a NaN score; "
+            "scores must be numbers",
             field="score",
             value=math.nan,
         )
@@ -125,7 +127,7 @@ def rank(
     scored = list(map(Scored, items, scores))
     for reranker in rerankers:
         scored = reranker.rerank(scored)
-        _check_scores(scored, f"re-ranker {reranker.name!r}")
+        _check_scores(scored, f"re-ranker {_checks.quote(reranker.name)}")
     # The built-in re-rankers return ranked order; anything else (no re-ranker,
     # or a custom one that might forget) is sorted here.
     ordered = (

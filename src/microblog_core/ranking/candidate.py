@@ -74,12 +74,15 @@ def _freeze_signals(value: Mapping[str, float]) -> Mapping[str, float]:
     for name, number in value.items():
         if not isinstance(name, str) or not name:
             raise ValidationError(
-                f"signal names must be non-empty strings, got {name!r}", field="signals", value=name
+                f"signal names must be non-empty strings, got {_checks.quote(name)}",
+                field="signals",
+                value=name,
             )
-        checked = _checks.real(number, f"signals[{name!r}]")
+        checked = _checks.real(number, f"signals[{_checks.quote(name)}]")
         if checked < 0:
             raise ValidationError(
-                f"signals[{name!r}] must be >= 0 (a probability or a rate), got {number!r}",
+                f"signals[{_checks.quote(name)}] must be >= 0 (a probability or a rate), "
+                f"got {_checks.quote(number)}",
                 field="signals",
                 value=number,
             )
@@ -90,7 +93,7 @@ def _freeze_signals(value: Mapping[str, float]) -> Mapping[str, float]:
 def _check_id(value: object, field: str) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise InvalidIdError(
-            f"{field} must be an int >= 0, got {value!r}", field=field, value=value
+            f"{field} must be an int >= 0, got {_checks.quote(value)}", field=field, value=value
         )
 
 
@@ -179,7 +182,7 @@ class Candidate:
                 )
         if self.language is not None and (not isinstance(self.language, str) or not self.language):
             raise ValidationError(
-                f"language must be a non-empty str or None, got {self.language!r}",
+                f"language must be a non-empty str or None, got {_checks.quote(self.language)}",
                 field="language",
                 value=self.language,
             )

@@ -157,7 +157,9 @@ def _expected_param(value: object) -> float:
 def _non_negative(value: object, field: str) -> float:
     number = _checks.real(value, field)
     if number < 0:
-        raise ValidationError(f"{field} must be >= 0, got {value!r}", field=field, value=value)
+        raise ValidationError(
+            f"{field} must be >= 0, got {_checks.quote(value)}", field=field, value=value
+        )
     return number
 
 
@@ -734,18 +736,22 @@ def _to_weights(
     for pair in pairs:
         if not isinstance(pair, tuple) or len(pair) != 2:
             raise ValidationError(
-                f"weights must map signal names to numbers, got {pair!r}",
+                f"weights must map signal names to numbers, got {_checks.quote(pair)}",
                 field="weights",
                 value=pair,
             )
         name, weight = pair
         if not isinstance(name, str) or not name:
             raise ValidationError(
-                f"weight names must be non-empty strings, got {name!r}", field="weights", value=name
+                f"weight names must be non-empty strings, got {_checks.quote(name)}",
+                field="weights",
+                value=name,
             )
         if name in checked:
-            raise ValidationError(f"weight {name!r} is given twice", field="weights", value=name)
-        checked[name] = _checks.real(weight, f"weights[{name!r}]")
+            raise ValidationError(
+                f"weight {_checks.quote(name)} is given twice", field="weights", value=name
+            )
+        checked[name] = _checks.real(weight, f"weights[{_checks.quote(name)}]")
     return tuple(sorted(checked.items()))
 
 

@@ -89,7 +89,7 @@ def _item_id(value: int | str) -> int | str:
 def _language(value: str | None) -> str | None:
     if value is not None and (not isinstance(value, str) or not value):
         raise ValidationError(
-            f"language must be a non-empty str or None, got {value!r}",
+            f"language must be a non-empty str or None, got {_checks.quote(value)}",
             field="language",
             value=value,
         )
@@ -161,7 +161,9 @@ def _decay_threshold(value: object) -> float:
     number = _checks.real(value, "decay_threshold")
     if number < 0:
         raise ValidationError(
-            f"decay_threshold must be >= 0, got {value!r}", field="decay_threshold", value=value
+            f"decay_threshold must be >= 0, got {_checks.quote(value)}",
+            field="decay_threshold",
+            value=value,
         )
     return number
 
@@ -362,8 +364,8 @@ class MastodonTrends:
             key = (observation.language, observation.item_id)
             if key in seen:
                 raise ValidationError(
-                    f"item {observation.item_id!r} is observed twice under language "
-                    f"{observation.language!r}; merge its counts first",
+                    f"item {_checks.quote(observation.item_id)} is observed twice under language "
+                    f"{_checks.quote(observation.language)}; merge its counts first",
                     field="observations",
                     value=key,
                 )

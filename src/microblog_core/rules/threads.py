@@ -234,7 +234,9 @@ def build_thread(
     """
     if sort not in _SORTS:
         raise ValidationError(
-            f"sort must be one of {', '.join(_SORTS)}, got {sort!r}", field="sort", value=sort
+            f"sort must be one of {', '.join(_SORTS)}, got {_checks.quote(sort)}",
+            field="sort",
+            value=sort,
         )
     for name, value in (
         ("max_depth", max_depth),

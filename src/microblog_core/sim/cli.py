@@ -25,6 +25,7 @@ from typing import IO, Any
 
 import attrs
 
+from microblog_core import _checks
 from microblog_core.errors import MicroblogError, ValidationError
 
 __all__ = ["add_simulate_parser", "run_simulate"]
@@ -162,7 +163,9 @@ def _int(value: str, option: str, *, minimum: int) -> int:
         number = int(value.replace("_", "").replace(",", ""))
     except ValueError:
         raise ValidationError(
-            f"{option} must be a whole number, got {value!r}", field=option, value=value
+            f"{option} must be a whole number, got {_checks.quote(value)}",
+            field=option,
+            value=value,
         ) from None
     if number < minimum:
         raise ValidationError(
@@ -176,32 +179,48 @@ def _float(value: str, option: str) -> float:
         number = float(value)
     except ValueError:
         raise ValidationError(
-            f"{option} must be a number, got {value!r}", field=option, value=value
+            f"{option} must be a number, got {_checks.quote(value)}", field=option, value=value
         ) from None
     if not math.isfinite(number) or number <= 0:
         raise ValidationError(
-            f"{option} must be a number above 0, got {value!r}", field=option, value=value
+            f"{option} must be a number above 0, got {_checks.quote(value)}",
+            field=option,
+            value=value,
         )
     return number
+
+
+def _is_count(field: str) -> bool:
+    """A degree: ASCII digits, at most 18 (so it fits any store's 64-bit counters)."""
+    return field.isascii() and field.isdigit() and len(field) <= 18
 
 
 def _read_degrees(path: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     ins: list[int] = []
     outs: list[int] = []
-    with Path(path).open(encoding="utf-8") as stream:
-        for number, raw in enumerate(stream, start=1):
-            line = raw.split("#", 1)[0].strip()
-            if not line:
-                continue
-            fields = line.replace(",", " ").split()
-            if len(fields) != 2 or not all(f.isdigit() for f in fields):
-                raise ValidationError(
-                    f"{path}, line {number}: expected 'in_degree out_degree', got {raw.strip()!r}",
-                    field="degrees",
-                    value=number,
-                )
-            ins.append(int(fields[0]))
-            outs.append(int(fields[1]))
+    try:
+        with Path(path).open(encoding="utf-8") as stream:
+            lines = list(stream)
+    except UnicodeDecodeError as exc:  # a binary or latin-1 file
+        raise ValidationError(
+            f"{path} must be UTF-8 text; byte {exc.start} is not ({exc.reason})",
+            field="degrees",
+            value=path,
+        ) from None
+    for number, raw in enumerate(lines, start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        fields = line.replace(",", " ").split()
+        if len(fields) != 2 or not all(_is_count(f) for f in fields):
+            raise ValidationError(
+                f"{path}, line {number}: expected 'in_degree out_degree', got "
+                f"{_checks.quote(raw.strip())}",
+                field="degrees",
+                value=number,
+            )
+        ins.append(int(fields[0]))
+        outs.append(int(fields[1]))
     if not ins:
         raise ValidationError(f"{path} holds no degrees", field="degrees", value=path)
     return tuple(ins), tuple(outs)
@@ -311,7 +330,7 @@ def _formats(value: str) -> tuple[str, ...]:
     for name in names:
         if name not in EXPORT_FORMATS:
             raise ValidationError(
-                f"unknown export format {name!r}; use csv, jsonl, both or none",
+                f"unknown export format {_checks.quote(name)}; use csv, jsonl, both or none",
                 field="format",
                 value=name,
             )
@@ -634,6 +653,8 @@ def run_simulate(
     try:
         return _execute(args, out_stream, err_stream)
     except (MicroblogError, OSError, ImportError) as exc:
+        if getattr(args, "debug", False):
+            raise
         message = " ".join(str(exc).split()) or type(exc).__name__
         if isinstance(exc, FileNotFoundError) and exc.filename:
             message = f"no such file: {exc.filename}"

@@ -110,7 +110,7 @@ class Comparison:
         value = getattr(first, measure, None)
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValidationError(
-                f"unknown measure {measure!r}; try one of "
+                f"unknown measure {_checks.quote(measure)}; try one of "
                 f"{', '.join(name for name, _, _ in COMPARED + STANCE_COMPARED)}",
                 field="measure",
                 value=measure,

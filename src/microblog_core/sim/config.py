@@ -38,7 +38,7 @@ from attrs import field, frozen
 from microblog_core import _checks
 from microblog_core.clock import ensure_utc
 from microblog_core.errors import ValidationError
-from microblog_core.serialization import from_json, make_converter
+from microblog_core.serialization import MAX_JSON_CHARS, from_json, make_converter
 from microblog_core.sim.graphs import (
     FollowGraph,
     barabasi_albert,
@@ -742,9 +742,17 @@ class SimulationConfig:
         """Read a config from a JSON file.
 
         Raises:
-            ValidationError: The file's content is not a valid config.
+            ValidationError: The file's content is not a valid config, or is
+                larger than ``serialization.MAX_JSON_CHARS``.
             OSError: The file cannot be read.
         """
+        size = Path(path).stat().st_size
+        if size > MAX_JSON_CHARS:
+            raise ValidationError(
+                f"{path} is {size} bytes; a config is at most {MAX_JSON_CHARS} (MAX_JSON_CHARS)",
+                field="config",
+                value=size,
+            )
         return cls.from_json(Path(path).read_bytes())
 
 

@@ -52,7 +52,7 @@ from typing import Any
 
 from attrs import frozen
 
-from microblog_core import bootstrap
+from microblog_core import _checks, bootstrap
 from microblog_core.clock import Clock, ManualClock
 from microblog_core.errors import (
     ConflictError,
@@ -163,7 +163,8 @@ def _timeline(name: str) -> Any:
     if name == "hybrid":
         return Hybrid()
     raise ValidationError(
-        f"unknown timeline strategy {name!r}; choose one of {', '.join(TIMELINE_STRATEGIES)}",
+        f"unknown timeline strategy {_checks.quote(name)}; choose one of "
+        f"{', '.join(TIMELINE_STRATEGIES)}",
         field="timeline",
         value=name,
     )

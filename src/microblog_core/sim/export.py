@@ -35,6 +35,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
 from microblog_core.ids import EPOCH
 from microblog_core.models import Visibility
@@ -339,7 +340,9 @@ def table_rows(result: SimulationResult, table: str) -> Table:
     if table == "cascade_edges":
         return _cascade_edges(_spread(result))
     raise ValidationError(
-        f"unknown table {table!r}; choose one of {', '.join(TABLES)}", field="table", value=table
+        f"unknown table {_checks.quote(table)}; choose one of {', '.join(TABLES)}",
+        field="table",
+        value=table,
     )
 
 
@@ -400,14 +403,15 @@ def write_exports(
     for name in formats:
         if name not in EXPORT_FORMATS:
             raise ValidationError(
-                f"unknown export format {name!r}; choose from {', '.join(EXPORT_FORMATS)}",
+                f"unknown export format {_checks.quote(name)}; choose from "
+                f"{', '.join(EXPORT_FORMATS)}",
                 field="formats",
                 value=name,
             )
     for table in tables:
         if table not in TABLES:
             raise ValidationError(
-                f"unknown table {table!r}; choose from {', '.join(TABLES)}",
+                f"unknown table {_checks.quote(table)}; choose from {', '.join(TABLES)}",
                 field="tables",
                 value=table,
             )

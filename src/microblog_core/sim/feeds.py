@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from attrs import field, frozen
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId
 from microblog_core.models import Post
@@ -189,7 +190,8 @@ def _freeze(value: Mapping[str, FeedSource] | Iterable[FeedSource]) -> Mapping[s
     for name, feed in items:
         if not isinstance(feed, FeedSource):
             raise ValidationError(
-                f"feed {name!r} must have a name and read(blog, viewer_id, limit=...), "
+                f"feed {_checks.quote(name)} must have a name and read(blog, viewer_id, "
+                "limit=...), "
                 f"got {type(feed).__name__}",
                 field="feeds",
                 value=feed,
@@ -241,7 +243,7 @@ class FeedRegistry:
             return self.feeds[name]
         except (KeyError, TypeError):
             raise ValidationError(
-                f"unknown ranker {name!r}; choose one of {', '.join(self.names)}",
+                f"unknown ranker {_checks.quote(name)}; choose one of {', '.join(self.names)}",
                 field="ranker",
                 value=name,
             ) from None

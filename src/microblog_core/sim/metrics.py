@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
 import attrs
 
+from microblog_core import _checks
 from microblog_core.errors import NaiveDatetimeError, ValidationError
 from microblog_core.sim.graphs import FollowGraph
 from microblog_core.sim.graphs._edge_lists import _networkx
@@ -58,7 +59,7 @@ T = TypeVar("T")
 def _check_node_id(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(
-            f"{what} must be an int, got {type(value).__name__} {value!r}",
+            f"{what} must be an int, got {type(value).__name__} {_checks.quote(value)}",
             field="records",
             value=value,
         )
@@ -110,7 +111,7 @@ def _edge_pairs(edges: Iterable[Sequence[int]]) -> tuple[tuple[int, int], ...]:
     for edge in edges:
         if isinstance(edge, str | bytes) or not isinstance(edge, Sequence) or len(edge) != 2:
             raise ValidationError(
-                f"each cascade edge must be a (parent, child) pair, got {edge!r}",
+                f"each cascade edge must be a (parent, child) pair, got {_checks.quote(edge)}",
                 field="edges",
                 value=edge,
             )
@@ -260,7 +261,7 @@ def cascades_from(
     """
     if missing_parents not in {"raise", "as_root"}:
         raise ValidationError(
-            f"missing_parents must be 'raise' or 'as_root', got {missing_parents!r}",
+            f"missing_parents must be 'raise' or 'as_root', got {_checks.quote(missing_parents)}",
             field="missing_parents",
             value=missing_parents,
         )
@@ -268,7 +269,7 @@ def cascades_from(
     for record in records:
         if isinstance(record, str | bytes) or not isinstance(record, Sequence) or len(record) != 2:
             raise ValidationError(
-                f"each record must be a (node_id, parent_id) pair, got {record!r}",
+                f"each record must be a (node_id, parent_id) pair, got {_checks.quote(record)}",
                 field="records",
                 value=record,
             )
@@ -380,13 +381,13 @@ def gini(values: Iterable[float]) -> float:
     for value in values:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValidationError(
-                f"gini() takes numbers, got {type(value).__name__} {value!r}",
+                f"gini() takes numbers, got {type(value).__name__} {_checks.quote(value)}",
                 field="values",
                 value=value,
             )
         if not (value >= 0 and math.isfinite(value)):
             raise ValidationError(
-                f"gini() takes finite non-negative amounts, got {value!r}",
+                f"gini() takes finite non-negative amounts, got {_checks.quote(value)}",
                 field="values",
                 value=value,
             )
@@ -497,7 +498,7 @@ def in_network_share(
             ):
                 raise ValidationError(
                     f"with graph=, each impression must be a (viewer, author) pair, "
-                    f"got {impression!r}",
+                    f"got {_checks.quote(impression)}",
                     field="impressions",
                     value=impression,
                 )
@@ -512,7 +513,7 @@ def in_network_share(
         if not isinstance(flag, bool):
             raise ValidationError(
                 "each impression must be a bool or have a bool in_network attribute "
-                f"(or pass key= or graph=); got {impression!r}",
+                f"(or pass key= or graph=); got {_checks.quote(impression)}",
                 field="impressions",
                 value=impression,
             )
@@ -643,7 +644,8 @@ def engagement_over_time(
     """
     if not isinstance(bucket, timedelta) or bucket <= timedelta(0):
         raise ValidationError(
-            f"bucket must be a positive timedelta, e.g. timedelta(hours=1); got {bucket!r}",
+            "bucket must be a positive timedelta, e.g. timedelta(hours=1); got "
+            f"{_checks.quote(bucket)}",
             field="bucket",
             value=bucket,
         )
@@ -653,14 +655,14 @@ def engagement_over_time(
     for event in events:
         if isinstance(event, str | bytes) or not isinstance(event, Sequence) or len(event) != 2:
             raise ValidationError(
-                f"each event must be a (timestamp, kind) pair, got {event!r}",
+                f"each event must be a (timestamp, kind) pair, got {_checks.quote(event)}",
                 field="events",
                 value=event,
             )
         timestamp, kind = event
         if not isinstance(timestamp, datetime):
             raise ValidationError(
-                f"event timestamps must be datetimes, got {timestamp!r}",
+                f"event timestamps must be datetimes, got {_checks.quote(timestamp)}",
                 field="events",
                 value=event,
             )
@@ -668,7 +670,9 @@ def engagement_over_time(
             raise NaiveDatetimeError(field="timestamp", value=timestamp)
         if not isinstance(kind, str):
             raise ValidationError(
-                f"event kinds must be strings, got {kind!r}", field="events", value=event
+                f"event kinds must be strings, got {_checks.quote(kind)}",
+                field="events",
+                value=event,
             )
         tallies[(timestamp - origin) // bucket, kind] += 1
     if not tallies:

@@ -69,7 +69,7 @@ class ChartStyle:
     def __attrs_post_init__(self) -> None:
         if self.format not in PLOT_FORMATS:
             raise ValidationError(
-                f"unknown chart format {self.format!r}; use png, svg or pdf",
+                f"unknown chart format {_checks.quote(self.format)}; use png, svg or pdf",
                 field="format",
                 value=self.format,
             )

@@ -89,7 +89,7 @@ def _path_of(name: str) -> tuple[str, ...]:
         if part not in fields:
             known = ", ".join(sorted(PARAMETERS))
             raise ValidationError(
-                f"unknown sweep parameter {name!r}; use one of {known}, "
+                f"unknown sweep parameter {_checks.quote(name)}; use one of {known}, "
                 "or a dotted config path such as behaviour.like",
                 field="grid",
                 value=name,
@@ -97,7 +97,7 @@ def _path_of(name: str) -> tuple[str, ...]:
         cls = fields[part].type
     if attrs.has(cls):
         raise ValidationError(
-            f"sweep parameter {name!r} names a whole section; name one of its fields",
+            f"sweep parameter {_checks.quote(name)} names a whole section; name one of its fields",
             field="grid",
             value=name,
         )
@@ -155,7 +155,9 @@ def parse_grid(items: Iterable[str]) -> dict[str, list[str]]:
                 value=item,
             )
         if name in parsed:
-            raise ValidationError(f"grid parameter {name!r} is given twice", field="grid")
+            raise ValidationError(
+                f"grid parameter {_checks.quote(name)} is given twice", field="grid"
+            )
         parsed[name] = choices
     return parsed
 

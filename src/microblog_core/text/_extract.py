@@ -10,10 +10,12 @@ so that character cannot also precede the next entity.
 import enum
 import re
 from collections.abc import Iterable
+from typing import cast
 
 import attrs
 import regex
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
 from microblog_core.text._chars import (
     ASCII_PUNCT,
@@ -71,13 +73,15 @@ class Flavor(enum.StrEnum):
     script, up to 30) and ``#话题#`` topics (any text up to 64 characters)."""
 
 
-def _kind(kind: EntityKind | str) -> EntityKind:
+def _kind(kind: object) -> EntityKind:
     try:
-        return EntityKind(kind)
+        return EntityKind(kind)  # type: ignore[arg-type]  # a bad kind is reported below
     except ValueError:
         names = ", ".join(repr(k.value) for k in EntityKind)
         raise ValidationError(
-            f"unknown entity kind {kind!r}; use one of {names}", field="kind", value=kind
+            f"unknown entity kind {_checks.quote(kind)}; use one of {names}",
+            field="kind",
+            value=kind,
         ) from None
 
 
@@ -85,7 +89,7 @@ def _check_offset(instance: object, attribute: "attrs.Attribute[int]", value: in
     del instance
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValidationError(
-            f"entity {attribute.name} must be a non-negative integer, got {value!r}",
+            f"entity {attribute.name} must be a non-negative integer, got {_checks.quote(value)}",
             field=attribute.name,
             value=value,
         )
@@ -119,7 +123,8 @@ class Entity:
     def __attrs_post_init__(self) -> None:
         if self.end - self.start != len(self.text):
             raise ValidationError(
-                f"entity span [{self.start}, {self.end}) does not fit its text {self.text!r} "
+                f"entity span [{self.start}, {self.end}) does not fit its text "
+                f"{_checks.quote(self.text)} "
                 f"({len(self.text)} code points)",
                 field="end",
                 value=self.end,
@@ -174,7 +179,8 @@ class Entity:
     def _check_text(self, text: str) -> None:
         if text[self.start : self.end] != self.text:
             raise ValidationError(
-                f"the entity {self.text!r} is not at [{self.start}, {self.end}) of the given text",
+                f"the entity {_checks.quote(self.text)} is not at [{self.start}, "
+                f"{self.end}) of the given text",
                 field="text",
                 value=text,
             )
@@ -414,10 +420,16 @@ def remove_overlaps(entities: Iterable[Entity]) -> tuple[Entity, ...]:
 
     Returns:
         The kept entities, ordered by ``start``.
+
+    Raises:
+        ValidationError: ``entities`` is not a collection of entities.
     """
+    items = _checks.iterable(entities, "entities", "entities")
+    for item in items:
+        _checks.instance(item, Entity, "entities")
     kept: list[Entity] = []
     end = 0
-    for entity in sorted(entities, key=lambda e: e.start):
+    for entity in sorted(cast("tuple[Entity, ...]", items), key=lambda e: e.start):
         if entity.start >= end:
             kept.append(entity)
             end = entity.end
@@ -480,7 +492,9 @@ def _flavor(flavor: Flavor | str) -> Flavor:
     except ValueError:
         names = ", ".join(repr(f.value) for f in Flavor)
         raise ValidationError(
-            f"unknown flavor {flavor!r}; use one of {names}", field="flavor", value=flavor
+            f"unknown flavor {_checks.quote(flavor)}; use one of {names}",
+            field="flavor",
+            value=flavor,
         ) from None
 
 
@@ -488,9 +502,10 @@ def kind_set(kinds: Iterable[EntityKind | str]) -> frozenset[EntityKind]:
     """The entity kinds named by ``kinds``.
 
     Raises:
-        ValidationError: A name is not an :class:`EntityKind`.
+        ValidationError: ``kinds`` is not a collection, or a name is not an
+            :class:`EntityKind`.
     """
-    return frozenset(map(_kind, kinds))
+    return frozenset(map(_kind, _checks.iterable(kinds, "kinds", "entity kinds")))
 
 
 # --- reply target and validators ---------------------------------------------------

@@ -9,6 +9,7 @@ bytes. A lone surrogate is one code point, one UTF-16 unit and three bytes
 import re
 from bisect import bisect_left, bisect_right
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
 
 __all__ = [
@@ -33,7 +34,11 @@ def utf16_length(text: str) -> int:
 
     Returns:
         The number of UTF-16 code units.
+
+    Raises:
+        ValidationError: ``text`` is not a str.
     """
+    _checks.text(text, "text")
     if text.isascii():
         return len(text)
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
@@ -47,16 +52,21 @@ def utf8_length(text: str) -> int:
 
     Returns:
         The number of bytes.
+
+    Raises:
+        ValidationError: ``text`` is not a str.
     """
+    _checks.text(text, "text")
     if text.isascii():
         return len(text)
     return len(text.encode("utf-8", "surrogatepass"))
 
 
 def _check_index(text: str, index: int, field: str) -> None:
+    _checks.text(text, "text")
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index <= len(text):
         raise ValidationError(
-            f"{field} must be an offset between 0 and {len(text)}, got {index!r}",
+            f"{field} must be an offset between 0 and {len(text)}, got {_checks.quote(index)}",
             field=field,
             value=index,
         )
@@ -73,7 +83,7 @@ def codepoint_to_utf16(text: str, index: int) -> int:
         The same position counted in UTF-16 code units.
 
     Raises:
-        ValidationError: ``index`` is out of range.
+        ValidationError: ``text`` is not a str, or ``index`` is out of range.
     """
     _check_index(text, index, "index")
     return utf16_length(text[:index])
@@ -90,7 +100,7 @@ def codepoint_to_utf8(text: str, index: int) -> int:
         The same position counted in UTF-8 bytes.
 
     Raises:
-        ValidationError: ``index`` is out of range.
+        ValidationError: ``text`` is not a str, or ``index`` is out of range.
     """
     _check_index(text, index, "index")
     return utf8_length(text[:index])
@@ -98,9 +108,9 @@ def codepoint_to_utf8(text: str, index: int) -> int:
 
 def _offset_error(text: str, offset: int, units: str, inside: bool) -> ValidationError:
     if inside:
-        message = f"offset {offset} falls inside a character of the text ({units})"
+        message = f"offset {_checks.quote(offset)} falls inside a character of the text ({units})"
     else:
-        message = f"offset {offset} is outside the text ({units})"
+        message = f"offset {_checks.quote(offset)} is outside the text ({units})"
     return ValidationError(message, field="offset", value=offset)
 
 
@@ -118,6 +128,7 @@ def utf16_to_codepoint(text: str, offset: int) -> int:
         ValidationError: ``offset`` is negative, past the end, or splits a
             surrogate pair.
     """
+    _checks.text(text, "text")
     if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
         raise _offset_error(text, offset, "UTF-16", inside=False)
     extra = 0
@@ -148,6 +159,7 @@ def utf8_to_codepoint(text: str, offset: int) -> int:
         ValidationError: ``offset`` is negative, past the end, or falls inside
             a multi-byte character.
     """
+    _checks.text(text, "text")
     if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
         raise _offset_error(text, offset, "UTF-8", inside=False)
     extra = 0
@@ -180,7 +192,7 @@ class OffsetMap:
     __slots__ = ("_positions", "_text", "_u8", "_u16")
 
     def __init__(self, text: str) -> None:
-        self._text = text
+        self._text = _checks.text(text, "text")
         positions: list[int] = []
         u16: list[int] = []  # UTF-16 offset of each non-ASCII character
         u8: list[int] = []  # UTF-8 offset of each non-ASCII character
@@ -209,7 +221,7 @@ class OffsetMap:
         """UTF-16 offset of the code point offset ``index``.
 
         Raises:
-            ValidationError: ``index`` is out of range.
+            ValidationError: ``text`` is not a str, or ``index`` is out of range.
         """
         _check_index(self._text, index, "index")
         k = bisect_left(self._positions, index)
@@ -222,7 +234,7 @@ class OffsetMap:
         """UTF-8 offset of the code point offset ``index``.
 
         Raises:
-            ValidationError: ``index`` is out of range.
+            ValidationError: ``text`` is not a str, or ``index`` is out of range.
         """
         _check_index(self._text, index, "index")
         k = bisect_left(self._positions, index)

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
 
 __all__ = [
@@ -54,7 +55,7 @@ def _non_negative(instance: object, attribute: "attrs.Attribute[int]", value: in
     del instance
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValidationError(
-            f"{attribute.name} must be a non-negative integer, got {value!r}",
+            f"{attribute.name} must be a non-negative integer, got {_checks.quote(value)}",
             field=attribute.name,
             value=value,
         )
@@ -64,7 +65,7 @@ def _positive(instance: object, attribute: "attrs.Attribute[int]", value: int) -
     del instance
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValidationError(
-            f"{attribute.name} must be a positive integer, got {value!r}",
+            f"{attribute.name} must be a positive integer, got {_checks.quote(value)}",
             field=attribute.name,
             value=value,
         )
@@ -113,7 +114,7 @@ def _to_unit(value: Any) -> Unit:
     except ValueError:
         names = ", ".join(repr(unit.value) for unit in Unit)
         raise ValidationError(
-            f"unknown unit {value!r}; use one of {names}", field="unit", value=value
+            f"unknown unit {_checks.quote(value)}; use one of {names}", field="unit", value=value
         ) from None
 
 
@@ -169,7 +170,7 @@ class LengthPolicy:
         if self.normalization is not None and self.normalization not in _NORMALIZATIONS:
             raise ValidationError(
                 f"normalization must be None or one of {', '.join(_NORMALIZATIONS)}, "
-                f"got {self.normalization!r}",
+                f"got {_checks.quote(self.normalization)}",
                 field="normalization",
                 value=self.normalization,
             )
@@ -315,7 +316,7 @@ def policy_named(name: str) -> LengthPolicy:
         return POLICIES[key]
     except KeyError:
         raise ValidationError(
-            f"unknown length policy {name!r}; valid names: {', '.join(POLICIES)}",
+            f"unknown length policy {_checks.quote(name)}; valid names: {', '.join(POLICIES)}",
             field="policy",
             value=name,
         ) from None

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 
 import attrs
 
+from microblog_core import _checks
 from microblog_core.errors import ValidationError
 from microblog_core.text._chars import RTL_RE
 from microblog_core.text._extract import (
@@ -180,7 +181,7 @@ def _link(entity: Entity, links: Links, *, css: bool, extra: list[tuple[str, str
 
 def _given(text: str, entities: Iterable[Entity]) -> tuple[Entity, ...]:
     checked = []
-    for entity in entities:
+    for entity in _checks.iterable(entities, "entities", "entities"):
         if not isinstance(entity, Entity):
             raise ValidationError(
                 f"entities must be Entity values, got {type(entity).__name__}",
@@ -189,7 +190,7 @@ def _given(text: str, entities: Iterable[Entity]) -> tuple[Entity, ...]:
             )
         if entity.end > len(text) or text[entity.start : entity.end] != entity.text:
             raise ValidationError(
-                f"the entity {entity.text!r} is not at [{entity.start}, {entity.end}) "
+                f"the entity {_checks.quote(entity.text)} is not at [{entity.start}, {entity.end}) "
                 "of the text being rendered",
                 field="entities",
                 value=entity,
@@ -253,6 +254,8 @@ def render_html(
         if kinds is not None:
             wanted = kind_set(kinds)
             chosen = tuple(entity for entity in chosen if entity.kind in wanted)
+    if links is not None:
+        _checks.instance(links, Links, "links")
     targets = links if links is not None else Links()
     rel = []
     if nofollow:

@@ -645,9 +645,10 @@ def is_valid_url(url: str, *, require_protocol: bool = True) -> bool:
     Returns:
         True when the URL's scheme, authority (user info, host, port), path,
         query and fragment all follow twitter-text's RFC 3986 based rules.
-        Internationalised (non-ASCII) host names are accepted.
+        Internationalised (non-ASCII) host names are accepted. False for
+        anything that is not a str, as for the other validators.
     """
-    if not url:
+    if not url or not isinstance(url, str):
         return False
     parts = _UNENCODED_RE.match(url)
     if parts is None:

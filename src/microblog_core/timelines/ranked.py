@@ -210,7 +210,7 @@ class Trending:
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.window, timedelta) or self.window <= timedelta(0):
             raise ValidationError(
-                f"window must be a positive timedelta, got {self.window!r}",
+                f"window must be a positive timedelta, got {_checks.quote(self.window)}",
                 field="window",
                 value=self.window,
             )
@@ -529,9 +529,12 @@ def _decode(cursor: object, ranker: str) -> _Position:
     if not isinstance(payload, dict) or set(payload) != {"v", "r", "b", "t", "s", "i"}:
         raise _bad_cursor(cursor, "unexpected content")
     if payload["v"] != _CURSOR_VERSION:
-        raise _bad_cursor(cursor, f"unknown version {payload['v']!r}")
+        raise _bad_cursor(cursor, f"unknown version {_checks.quote(payload['v'])}")
     if payload["r"] != ranker:
-        raise _bad_cursor(cursor, f"it was made by ranker {payload['r']!r}, not {ranker!r}")
+        raise _bad_cursor(
+            cursor,
+            f"it was made by ranker {_checks.quote(payload['r'])}, not {_checks.quote(ranker)}",
+        )
     bound, micros, post_id, score_hex = payload["b"], payload["t"], payload["i"], payload["s"]
     if not (_is_int(bound) and _is_int(micros) and _is_int(post_id) and isinstance(score_hex, str)):
         raise _bad_cursor(cursor, "unexpected content")

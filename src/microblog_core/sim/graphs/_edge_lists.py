@@ -223,9 +223,10 @@ def read_edge_list(
         The graph with its labels and drop counts.
 
     Raises:
-        ValidationError: a line does not have exactly two fields, the file has
-            no edge, or (with ``on_invalid="raise"``) a self-loop or duplicate
-            occurs; the message gives the line number.
+        ValidationError: the file is not UTF-8 text, a line does not have
+            exactly two fields, the file has no edge, or (with
+            ``on_invalid="raise"``) a self-loop or duplicate occurs; the message
+            gives the line number.
         OSError: the path cannot be read.
 
     Example:
@@ -237,11 +238,18 @@ def read_edge_list(
         (((0, 1), (1, 2)), 1)
     """
     collector = _EdgeCollector(on_invalid)
-    if isinstance(source, str | os.PathLike):
-        with Path(source).open(encoding="utf-8") as stream:
-            _read_lines(stream, collector, delimiter)
-    else:
-        _read_lines(source, collector, delimiter)
+    try:
+        if isinstance(source, str | os.PathLike):
+            with Path(source).open(encoding="utf-8") as stream:
+                _read_lines(stream, collector, delimiter)
+        else:
+            _read_lines(source, collector, delimiter)
+    except UnicodeDecodeError as exc:  # a binary or latin-1 file
+        raise ValidationError(
+            f"an edge list must be UTF-8 text; byte {exc.start} is not ({exc.reason})",
+            field="source",
+            value=_checks.quote(source),
+        ) from None
     return collector.result()
 
 
@@ -259,7 +267,8 @@ def _read_lines(stream: Iterable[str], collector: _EdgeCollector, delimiter: str
             continue
         if len(fields) != 2 or not fields[0] or not fields[1]:
             raise ValidationError(
-                f"line {number}: expected two labels ('follower followee'), got {raw.rstrip()!r}",
+                f"line {number}: expected two labels ('follower followee'), got "
+                f"{_checks.quote(raw.rstrip())}",
                 field="line",
                 value=number,
             )

@@ -95,11 +95,11 @@ class Repository:
 
 
 def _account_missing(account_id: int) -> NotFoundError:
-    return NotFoundError("account", account_id, f"no account has id {account_id}")
+    return NotFoundError("account", account_id, f"no account has id {_checks.quote(account_id)}")
 
 
 def _post_missing(post_id: int) -> NotFoundError:
-    return NotFoundError("post", post_id, f"no post has id {post_id}")
+    return NotFoundError("post", post_id, f"no post has id {_checks.quote(post_id)}")
 
 
 class Accounts(Repository):

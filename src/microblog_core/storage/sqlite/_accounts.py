@@ -17,7 +17,11 @@ from microblog_core.storage.sqlite._params import (
     storable,
 )
 from microblog_core.storage.sqlite._repository import Repository
-from microblog_core.storage.sqlite._rows import account_from_row, account_params
+from microblog_core.storage.sqlite._rows import (
+    account_counters_from_row,
+    account_from_row,
+    account_params,
+)
 from microblog_core.storage.sqlite._sql import (
     ACCOUNT_BY_HANDLE,
     ACCOUNT_BY_ID,
@@ -112,10 +116,4 @@ class Accounts(Repository):
         row = self._u._reader().execute(ACCOUNT_COUNTERS, (key,)).fetchone()
         if row is None:
             return AccountCounters()
-        followers, following, posts = row
-        pending = self._u._account_moves.get(key)
-        if pending is not None:
-            followers += pending[0]
-            following += pending[1]
-            posts += pending[2]
-        return AccountCounters(followers=followers, following=following, posts=posts)
+        return account_counters_from_row(row, self._u._account_moves.get(key))

@@ -27,7 +27,7 @@ from microblog_core.storage.sqlite._params import (
     storable,
 )
 from microblog_core.storage.sqlite._repository import Repository
-from microblog_core.storage.sqlite._rows import post_from_row, post_params
+from microblog_core.storage.sqlite._rows import post_counters_from_row, post_from_row, post_params
 from microblog_core.storage.sqlite._sql import (
     ANY_DANGLING,
     BY_AUTHOR_ASC,
@@ -339,4 +339,4 @@ class Posts(Repository):
         row = self._u._reader().execute(POST_COUNTERS, (key,)).fetchone()
         if row is None:
             return PostCounters()
-        return PostCounters(replies=row[0], reposts=row[1], quotes=row[2], likes=row[3])
+        return post_counters_from_row(row)

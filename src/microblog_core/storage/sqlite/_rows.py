@@ -5,15 +5,18 @@ adapter) raises :class:`~microblog_core.errors.StorageError`.
 """
 
 import json
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final, TypeVar
 
 import cattrs
 
-from microblog_core.errors import StorageError
+from microblog_core import _checks
+from microblog_core.errors import StorageError, ValidationError
 from microblog_core.ids import EPOCH
 from microblog_core.models import (
     Account,
+    AccountCounters,
     AccountKind,
     Attachment,
     Block,
@@ -22,6 +25,7 @@ from microblog_core.models import (
     Like,
     Mute,
     Post,
+    PostCounters,
     QuotePolicy,
     ReplyAudience,
     ReplyGate,
@@ -132,7 +136,9 @@ def post_params(post: Post) -> tuple[Any, ...]:
 
 def _row_error(kind: str, row: tuple[Any, ...], exc: Exception) -> StorageError:
     """A row that does not make a valid value any more (edited or damaged outside the adapter)."""
-    return StorageError(f"a stored {kind} row cannot be read back ({exc!r}): {row!r}")
+    return StorageError(
+        f"a stored {kind} row cannot be read back ({_checks.quote(exc)}): {_checks.quote(row)}"
+    )
 
 
 def post_from_row(row: tuple[Any, ...]) -> Post:
@@ -278,3 +284,34 @@ def like_from_row(row: tuple[Any, ...]) -> Like:
         return Like(account_id=row[0], post_id=row[1], created_at=instant(row[2]))
     except Exception as exc:
         raise _row_error("like", row, exc) from exc
+
+
+def account_counters_from_row(
+    row: tuple[Any, ...], pending: Sequence[int] | None
+) -> AccountCounters:
+    """An account's counters from their row, plus this unit's pending moves.
+
+    Raises:
+        StorageError: The row holds something other than counts (a damaged file).
+    """
+    try:
+        followers, following, posts = row
+        if pending is not None:
+            followers += pending[0]
+            following += pending[1]
+            posts += pending[2]
+        return AccountCounters(followers=followers, following=following, posts=posts)
+    except (ValidationError, TypeError, ValueError) as exc:
+        raise _row_error("account counters", row, exc) from None
+
+
+def post_counters_from_row(row: tuple[Any, ...]) -> PostCounters:
+    """A post's counters from their row.
+
+    Raises:
+        StorageError: The row holds something other than counts (a damaged file).
+    """
+    try:
+        return PostCounters(replies=row[0], reposts=row[1], quotes=row[2], likes=row[3])
+    except (ValidationError, TypeError, ValueError) as exc:
+        raise _row_error("post counters", row, exc) from None

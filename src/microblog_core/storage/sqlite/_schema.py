@@ -390,6 +390,22 @@ def _check_ours(conn: sqlite3.Connection, where: str, version: int) -> None:
         )
 
 
+def check_current(conn: sqlite3.Connection, *, where: str) -> None:
+    """Check, without writing, that the database has this code's schema (for read-only use).
+
+    Raises:
+        StorageError: The file is not ours, or its schema is older or newer.
+        sqlite3.Error: SQLite failed (the caller maps it).
+    """
+    version = _pragma_int(conn, "user_version")
+    _check_ours(conn, where, version)
+    if version != LATEST_VERSION:
+        raise StorageError(
+            f"cannot read {where}: its schema is version {version}, this code reads "
+            f"version {LATEST_VERSION}; open it once for writing to migrate it"
+        )
+
+
 def migrate(
     conn: sqlite3.Connection,
     *,

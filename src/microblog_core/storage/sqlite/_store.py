@@ -18,7 +18,7 @@ from microblog_core.storage.sqlite._errors import (
     primary_code,
     translate,
 )
-from microblog_core.storage.sqlite._schema import migrate
+from microblog_core.storage.sqlite._schema import check_current, migrate
 from microblog_core.storage.sqlite._unit import SqliteUnitOfWork
 
 _SYNCHRONOUS: Final = {"normal": "NORMAL", "full": "FULL"}
@@ -41,6 +41,10 @@ class SqliteStore:
             default) or ``"full"`` (also against power loss).
         feeds: Home feeds kept outside the file (``RedisFeeds(url)``); by
             default they are rows of the database.
+        readonly: Open an existing database for reading only (SQLite's
+            ``mode=ro``), as on a read-only mount: every unit refuses writes
+            with :class:`~microblog_core.errors.StorageError`. The file must
+            exist and have the current schema.
 
     Raises:
         StorageError: The directory is missing, the file is not a SQLite
@@ -63,8 +67,10 @@ class SqliteStore:
         busy_timeout: float = 5.0,
         synchronous: str = "normal",
         feeds: "ExternalFeeds | None" = None,
+        readonly: bool = False,
     ) -> None:
         _checks.instance(path, (str, os.PathLike), "path")
+        self._readonly = _checks.flag(readonly, "readonly")
         seconds = _checks.real(busy_timeout, "busy_timeout")
         if not 0 <= seconds < 86400:
             raise ValidationError(
@@ -82,6 +88,12 @@ class SqliteStore:
             )
         self._where = _describe_path(path)
         self._memory = self._where == ":memory:"
+        if self._readonly and self._memory:
+            raise ValidationError(
+                "readonly=True needs a database file; an in-memory database starts empty",
+                field="readonly",
+                value=readonly,
+            )
         self._busy_timeout = seconds
         self._lock = threading.Lock()
         self._active: SqliteUnitOfWork | None = None
@@ -108,6 +120,8 @@ class SqliteStore:
                 )
             if not parent.is_dir():
                 raise StorageError(f"cannot open {where}: {parent} is not a directory")
+        if self._readonly:
+            return self._open_readonly(Path(path))
         try:
             conn = sqlite3.connect(
                 path,
@@ -118,15 +132,50 @@ class SqliteStore:
             )
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open {where}: {exc}") from exc
+        return self._prepare(conn, synchronous)
+
+    def _open_readonly(self, file: Path) -> sqlite3.Connection:
+        """Open with ``mode=ro``, or ``immutable=1`` where it cannot be opened so.
+
+        On a read-only mount SQLite cannot make the WAL index beside the file.
+        """
+        if not file.is_file():
+            raise StorageError(f"cannot open {self._where} read-only: there is no such file")
+        uri = file.absolute().as_uri()
+        failure: sqlite3.Error | StorageError | None = None
+        for options in ("mode=ro", "mode=ro&immutable=1"):
+            try:
+                conn = sqlite3.connect(
+                    f"{uri}?{options}",
+                    uri=True,
+                    timeout=self._busy_timeout,
+                    isolation_level=None,
+                    check_same_thread=False,
+                    cached_statements=256,
+                )
+            except sqlite3.Error as exc:
+                failure = exc
+                continue
+            try:
+                return self._prepare(conn, "NORMAL")
+            except StorageError as exc:
+                failure = exc
+        raise StorageError(f"cannot open {self._where} read-only: {failure}")
+
+    def _prepare(self, conn: sqlite3.Connection, synchronous: str) -> sqlite3.Connection:
+        where = self._where
         try:
             # Reading the header first makes a foreign or corrupt file fail here.
             conn.execute("PRAGMA schema_version").fetchone()
             conn.execute("PRAGMA foreign_keys = ON")
-            if not self._memory:
+            if not self._memory and not self._readonly:
                 conn.execute("PRAGMA journal_mode = WAL").fetchone()
             conn.execute(f"PRAGMA synchronous = {synchronous}")
             conn.execute("PRAGMA cache_size = -32768")
-            migrate(conn, where=where, begin=lambda c: self._retry_busy(c, "BEGIN IMMEDIATE"))
+            if self._readonly:
+                check_current(conn, where=where)
+            else:
+                migrate(conn, where=where, begin=lambda c: self._retry_busy(c, "BEGIN IMMEDIATE"))
         except sqlite3.Error as exc:
             conn.close()
             if primary_code(exc) in BROKEN_FILE_CODES:
@@ -218,9 +267,11 @@ class SqliteStore:
         _checks.flag(readonly, "readonly")
         if self._conn is None:
             raise StorageError(f"the store for {self._where} is closed")
+        # A store opened read-only makes only reading units: they refuse writes.
+        unit = SqliteUnitOfWork(self, readonly=readonly or self._readonly)
         if self._feeds is not None:
-            return ExternalFeedsUnit(SqliteUnitOfWork(self, readonly=readonly), self._feeds)
-        return SqliteUnitOfWork(self, readonly=readonly)
+            return ExternalFeedsUnit(unit, self._feeds)
+        return unit
 
     # -- housekeeping --
 
@@ -228,6 +279,11 @@ class SqliteStore:
     def path(self) -> str:
         """The database file's path, or ``":memory:"``."""
         return self._where
+
+    @property
+    def readonly(self) -> bool:
+        """Whether the store was opened read-only."""
+        return self._readonly
 
     @property
     def closed(self) -> bool:
