@@ -458,15 +458,56 @@ class _Run:
                 field="storage",
                 value=existing,
             )
-        width = len(str(self.graph.n - 1))
-        for node in range(self.graph.n):
-            handle = f"u{node:0{width}d}"
+        graph = self.graph
+        width = len(str(graph.n - 1))
+        handles = [f"u{node:0{width}d}" for node in range(graph.n)]
+        edges = graph.edges
+        try:
+            accounts, refused = blog.register_network(
+                handles, [a for a, _ in edges], [b for _, b in edges]
+            )
+        except ValidationError as exc:
+            if exc.field != "projectors":
+                raise
+            self.register_one_by_one(handles)
+            self.connect_one_by_one()
+        else:
+            self.bulk_registered(accounts, handles, refused)
+        self.lock_accounts()
+
+    def bulk_registered(
+        self, accounts: Sequence[Any], handles: list[str], refused: dict[int, str]
+    ) -> None:
+        """Record a bulk set-up as :meth:`on_followed` would have recorded its events."""
+        index_of = self.index_of
+        for node, account in enumerate(accounts):
+            index_of[account.id] = node
+        self.ids.extend(account.id for account in accounts)
+        self.handles.extend(handles)
+        setup_refused = self.setup_refused
+        for reason in refused.values():
+            setup_refused[reason] = setup_refused.get(reason, 0) + 1
+        following_set, following_list = self.following_set, self.following_list
+        follower_counts = self.follower_counts
+        for position, (follower, followee) in enumerate(self.graph.edges):
+            if position in refused:
+                continue
+            followees = following_set[follower]
+            if followee in followees:
+                continue
+            followees.add(followee)
+            following_list[follower].append(followee)
+            follower_counts[followee] += 1
+
+    def register_one_by_one(self, handles: list[str]) -> None:
+        blog = self.blog
+        for handle in handles:
             account = blog.register(handle)
-            self.index_of[account.id] = node
+            self.index_of[account.id] = len(self.ids)
             self.ids.append(account.id)
             self.handles.append(handle)
 
-    def connect(self) -> None:
+    def connect_one_by_one(self) -> None:
         blog = self.blog
         ids = self.ids
         follow = blog.follow
@@ -476,6 +517,10 @@ class _Run:
             except _REFUSALS as exc:
                 reason = _reason(exc)
                 self.setup_refused[reason] = self.setup_refused.get(reason, 0) + 1
+
+    def lock_accounts(self) -> None:
+        blog = self.blog
+        ids = self.ids
         for node, locked in enumerate(self.population.locked):
             if locked:
                 blog.update_profile(ids[node], locked=True)
@@ -489,7 +534,6 @@ class _Run:
     def run(self) -> None:
         self.blog.subscribe(self.on_event)
         self.register()
-        self.connect()
         self.setup = False
         config = self.config
         agent = self.agent
