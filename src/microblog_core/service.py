@@ -556,14 +556,24 @@ class Microblog:
                     )
         following = [0] * n
         follower_counts = [0] * n
-        made: set[int] = set()
+        # A repeated pair changes nothing. While the pairs come in ascending order
+        # (a FollowGraph's edges do), a repeat can only follow its twin; a set of
+        # the pairs made is built only once they stop being in order.
+        made: set[int] | None = None
+        previous = last_made = -1
         refused: dict[int, str] = {}
         keep_a: list[int] = []
         keep_b: list[int] = []
         for position, (a, b) in enumerate(zip(sources, targets, strict=True)):
             code = a * n + b
-            if code in made:
-                continue  # following again changes nothing
+            if made is None:
+                if code == last_made:
+                    continue
+                if code < previous:
+                    made = {x * n + y for x, y in zip(keep_a, keep_b, strict=True)}
+                previous = code
+            if made is not None and code in made:
+                continue
             count = following[a]
             if a == b or count >= FOLLOW_LIMIT:
                 try:
@@ -577,7 +587,10 @@ class Microblog:
                 except PermissionDeniedError as exc:
                     refused[position] = exc.rule or "permission"
                     continue
-            made.add(code)
+            if made is None:
+                last_made = code
+            else:
+                made.add(code)
             following[a] = count + 1
             follower_counts[b] += 1
             keep_a.append(a)
