@@ -3,8 +3,11 @@
 Runs, each in its own process (so peak memory is per run):
 
 * memory adapter, fan-out-on-read, chronological feed: 10,000 accounts (the
-  baseline) and 100,000 accounts (about 1,000,000 follows, at least
-  1,000,000 actions in the day);
+  baseline), 100,000 accounts (about 1,000,000 follows, at least
+  1,000,000 actions in the day) and 1,000,000 accounts (about 10,000,000
+  follows; ``--no-million`` skips it);
+* the largest memory size again with the impression log off
+  (``impressions="off"``), for the memory that saves (``--no-log-off`` skips it);
 * SQLite, the same 10,000-account day.
 
 For each it prints setup time (registering accounts and making the graph's
@@ -15,7 +18,8 @@ SQLite over memory. Everything goes through the Microblog service.
 
 Usage::
 
-    python benchmarks/bench_sim.py                  # 10k and 100k memory, 10k SQLite
+    python benchmarks/bench_sim.py                  # 10k, 100k, 1M memory, 10k SQLite
+    python benchmarks/bench_sim.py --no-million     # 10k and 100k only
     python benchmarks/bench_sim.py --sizes 10000,30000 --sqlite 10000
     python benchmarks/bench_sim.py --hours 6        # a shorter day (scaled run)
 """
@@ -33,7 +37,7 @@ from microblog_core.sim import ActivityConfig, GraphConfig, SimulationConfig, si
 from microblog_core.sim.engine import memory_storage, sqlite_storage
 
 
-def config_for(accounts: int, hours: float) -> SimulationConfig:
+def config_for(accounts: int, hours: float, impressions: str = "full") -> SimulationConfig:
     # Holme-Kim m=8 with 25% follow-backs: about 10 follows per account (1M at 100k).
     # Six sessions per account per day: about 2 actions per session, so >= 1M at 100k.
     return SimulationConfig(
@@ -42,11 +46,12 @@ def config_for(accounts: int, hours: float) -> SimulationConfig:
         seed=2026,
         graph=GraphConfig(model="holme_kim", m=8, p=0.5, reciprocity=0.25),
         activity=ActivityConfig(sessions_per_day=6.0),
+        impressions=impressions,
     )
 
 
-def one(accounts: int, storage: str, hours: float) -> dict[str, float]:
-    config = config_for(accounts, hours)
+def one(accounts: int, storage: str, hours: float, impressions: str) -> dict[str, float]:
+    config = config_for(accounts, hours, impressions)
     marks: dict[str, float] = {}
     started = time.perf_counter()
     started_cpu = time.process_time()
@@ -91,7 +96,7 @@ def one(accounts: int, storage: str, hours: float) -> dict[str, float]:
     }
 
 
-def spawn(accounts: int, storage: str, hours: float) -> dict[str, float]:
+def spawn(accounts: int, storage: str, hours: float, impressions: str = "full") -> dict[str, float]:
     command = [
         sys.executable,
         __file__,
@@ -101,6 +106,8 @@ def spawn(accounts: int, storage: str, hours: float) -> dict[str, float]:
         storage,
         "--hours",
         str(hours),
+        "--impressions",
+        impressions,
     ]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
@@ -125,21 +132,44 @@ def show(label: str, row: dict[str, float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="memory-adapter sizes")
+    parser.add_argument(
+        "--million",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also 1,000,000 accounts (default on; about 10 minutes of CPU)",
+    )
+    parser.add_argument(
+        "--log-off",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also the largest size with the impression log off (default on)",
+    )
     parser.add_argument("--sqlite", default="10000", help="SQLite sizes ('' for none)")
     parser.add_argument("--hours", type=float, default=24.0)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--storage", default="memory", help=argparse.SUPPRESS)
+    parser.add_argument("--impressions", default="full", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.storage, args.hours)))
+        print(json.dumps(one(args.one, args.storage, args.hours, args.impressions)))
         return
     sizes = [int(s) for s in args.sizes.split(",") if s]
+    if args.million and 1_000_000 not in sizes:
+        sizes.append(1_000_000)
     sqlite_sizes = [int(s) for s in args.sqlite.split(",") if s]
     print(f"simulated day: {args.hours:g} h; chronological feed, fan-out-on-read")
     memory_rows = {}
     for size in sizes:
         memory_rows[size] = row = spawn(size, "memory", args.hours)
         show("memory", row)
+    if args.log_off and sizes:
+        row = spawn(sizes[-1], "memory", args.hours, "off")
+        show("memory, impression log off:", row)
+        full = memory_rows[sizes[-1]]
+        print(
+            f"    peak memory with the log off: {row['peak_mib']:,.0f} MiB against "
+            f"{full['peak_mib']:,.0f} MiB with it ({full['impressions']:,.0f} impressions)"
+        )
     sqlite_rows = {}
     for size in sqlite_sizes:
         sqlite_rows[size] = row = spawn(size, "sqlite", args.hours)

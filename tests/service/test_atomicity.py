@@ -108,6 +108,7 @@ USE_CASES: dict[str, Callable[[World], object]] = {
     "unlike": lambda w: w.blog.unlike(w.dave, w.post),
     "set_reply_gate": lambda w: w.blog.set_reply_gate(w.alice, w.post, ReplyGate.NOBODY),
     "hide_reply": lambda w: w.blog.hide_reply(w.alice, w.reply),
+    "register_network": lambda w: w.blog.register_network(["erin", "fay"], [0, 1], [1, 0]),
     "edit_post": lambda w: w.blog.edit_post(w.alice, w.post, "hello again @bob #news"),
     "pin": lambda w: w.blog.pin(w.alice, w.poll),
     "unpin": lambda w: w.blog.unpin(w.alice, w.post),

@@ -104,6 +104,11 @@ def add_simulate_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     size.add_argument("--llm-model", metavar="NAME", help="model name for --agent llm")
     size.add_argument(
+        "--impressions",
+        metavar="LOG",
+        help="full (default: log every item shown) or off (per-post counts only; less memory)",
+    )
+    size.add_argument(
         "--config", metavar="PATH", help="start from a config.json (options given here win)"
     )
     where = parser.add_argument_group("where")
@@ -290,6 +295,8 @@ def _config(args: argparse.Namespace) -> Any:
     if args.sessions is not None:
         sessions = _float(args.sessions, "--sessions")
         changes["activity"] = attrs.evolve(base.activity, sessions_per_day=sessions)
+    if getattr(args, "impressions", None) is not None:
+        changes["impressions"] = args.impressions.strip()
     if args.agent is not None:
         changes["agent"] = args.agent.strip()
     llm_changes: dict[str, Any] = {}

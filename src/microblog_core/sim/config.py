@@ -53,6 +53,7 @@ __all__ = [
     "AGENT_KINDS",
     "DEFAULT_PROFILE",
     "GRAPH_MODELS",
+    "IMPRESSION_LOGS",
     "PRESETS",
     "ActivityConfig",
     "BehaviourConfig",
@@ -70,6 +71,9 @@ ACTIVITY_DISTRIBUTIONS = ("constant", "lognormal", "pareto")
 
 AGENT_KINDS = ("interest", "llm", "stochastic")
 """The agents a config may name (see :func:`microblog_core.sim.agent.agent_for`)."""
+
+IMPRESSION_LOGS = ("full", "off")
+"""What a run keeps of its impression log (see :attr:`SimulationConfig.impressions`)."""
 
 STANCE_STARTS = ("bimodal", "uniform")
 """How session rates are spread over accounts (see :class:`ActivityConfig`)."""
@@ -603,6 +607,11 @@ class SimulationConfig:
             ``"interest"`` or ``"llm"`` (see :data:`AGENT_KINDS`).
         interest: The interest agent's parameters.
         llm: The LLM agent's settings.
+        impressions: ``"full"`` (default) keeps the impression log, one row per
+            item shown, column-wise (about 18 bytes a row); ``"off"`` keeps only
+            each post's impression count, for runs too big to log every item
+            (the metrics read from the log -- in-network share, exposure Gini
+            of authors, rank positions -- then have nothing to read).
 
     Raises:
         ValidationError: A field is out of range (each message names the field).
@@ -621,6 +630,7 @@ class SimulationConfig:
     agent: str = field(default="stochastic", validator=_one_of(AGENT_KINDS, "agent"))
     interest: InterestConfig = field(factory=InterestConfig)
     llm: LLMConfig = field(factory=LLMConfig)
+    impressions: str = field(default="full", validator=_one_of(IMPRESSION_LOGS, "impression log"))
 
     def __attrs_post_init__(self) -> None:
         if self.hours > _MAX_HOURS:
@@ -689,12 +699,12 @@ class SimulationConfig:
     def to_dict(self) -> dict[str, Any]:
         """Return the config as plain JSON-ready data.
 
-        The agent fields (``agent``, ``interest``, ``llm``) are left out while
-        they hold their defaults, so a stochastic run's ``config.json`` is
+        The agent fields (``agent``, ``interest``, ``llm``) and ``impressions``
+        are left out while they hold their defaults, so a stochastic run's ``config.json`` is
         the same as before agents existed; reading fills them back in.
         """
         data: dict[str, Any] = _converter().unstructure(self)
-        for name, default in _AGENT_DEFAULTS.items():
+        for name, default in (*_AGENT_DEFAULTS.items(), ("impressions", "full")):
             if getattr(self, name) == default:
                 del data[name]
         return data

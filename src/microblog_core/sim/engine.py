@@ -44,7 +44,9 @@ Example:
     True
 """
 
-from collections.abc import Callable, Sequence
+import contextlib
+import gc
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from math import isnan
 from pathlib import Path
@@ -268,6 +270,22 @@ class Progress:
         return self.step / self.steps if self.steps else 1.0
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a set-up makes millions of objects.
+
+    They are all kept, so the collector's passes over them find nothing; at a
+    million accounts those passes were most of the set-up's time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _bind_feed(feed: FeedSource, world: World, agent: Agent) -> FeedSource:
     """Give a feed that reads the run (``bridging``) its view of this run."""
     return feed.bind(world, agent) if isinstance(feed, RunFeed) else feed
@@ -312,7 +330,10 @@ class _Run:
         self.rng = rng = stream(config.seed, "agents")
         self.schedule_rng = stream(config.seed, "schedule")
         self.content_rng = content_rng = stream(config.seed, "content")
-        self.graph = graph = config.graph.build(config.accounts, rng=stream(config.seed, "graph"))
+        with _collector_paused():
+            self.graph = graph = config.graph.build(
+                config.accounts, rng=stream(config.seed, "graph")
+            )
         n = graph.n
         behaviour = config.behaviour
         self.population = draw_population(
@@ -349,6 +370,7 @@ class _Run:
         self.p_topic, self.p_stance = tables.p_topic, tables.p_stance
         self.i_time, self.i_viewer, self.i_post = tables.i_time, tables.i_viewer, tables.i_post
         self.i_rank, self.i_in = tables.i_rank, tables.i_in
+        self.log_impressions = config.impressions == "full"
         self.e_time, self.e_kind, self.e_account = tables.e_time, tables.e_kind, tables.e_account
         self.e_post, self.e_target = tables.e_post, tables.e_target
         # counts
@@ -504,15 +526,56 @@ class _Run:
                 field="storage",
                 value=existing,
             )
-        width = len(str(self.graph.n - 1))
-        for node in range(self.graph.n):
-            handle = f"u{node:0{width}d}"
+        graph = self.graph
+        width = len(str(graph.n - 1))
+        handles = [f"u{node:0{width}d}" for node in range(graph.n)]
+        edges = graph.edges
+        try:
+            accounts, refused = blog.register_network(
+                handles, [a for a, _ in edges], [b for _, b in edges]
+            )
+        except ValidationError as exc:
+            if exc.field != "projectors":
+                raise
+            self.register_one_by_one(handles)
+            self.connect_one_by_one()
+        else:
+            self.bulk_registered(accounts, handles, refused)
+        self.lock_accounts()
+
+    def bulk_registered(
+        self, accounts: Sequence[Any], handles: list[str], refused: dict[int, str]
+    ) -> None:
+        """Record a bulk set-up as :meth:`on_followed` would have recorded its events."""
+        index_of = self.index_of
+        for node, account in enumerate(accounts):
+            index_of[account.id] = node
+        self.ids.extend(account.id for account in accounts)
+        self.handles.extend(handles)
+        setup_refused = self.setup_refused
+        for reason in refused.values():
+            setup_refused[reason] = setup_refused.get(reason, 0) + 1
+        following_set, following_list = self.following_set, self.following_list
+        follower_counts = self.follower_counts
+        for position, (follower, followee) in enumerate(self.graph.edges):
+            if position in refused:
+                continue
+            followees = following_set[follower]
+            if followee in followees:
+                continue
+            followees.add(followee)
+            following_list[follower].append(followee)
+            follower_counts[followee] += 1
+
+    def register_one_by_one(self, handles: list[str]) -> None:
+        blog = self.blog
+        for handle in handles:
             account = blog.register(handle)
-            self.index_of[account.id] = node
+            self.index_of[account.id] = len(self.ids)
             self.ids.append(account.id)
             self.handles.append(handle)
 
-    def connect(self) -> None:
+    def connect_one_by_one(self) -> None:
         blog = self.blog
         ids = self.ids
         follow = blog.follow
@@ -522,6 +585,10 @@ class _Run:
             except _REFUSALS as exc:
                 reason = _reason(exc)
                 self.setup_refused[reason] = self.setup_refused.get(reason, 0) + 1
+
+    def lock_accounts(self) -> None:
+        blog = self.blog
+        ids = self.ids
         for node, locked in enumerate(self.population.locked):
             if locked:
                 blog.update_profile(ids[node], locked=True)
@@ -534,8 +601,9 @@ class _Run:
 
     def run(self) -> None:
         self.blog.subscribe(self.on_event)
-        self.register()
-        self.connect()
+        with _collector_paused():
+            self.register()
+        gc.freeze()  # the set-up's objects live as long as the run: keep the collector off them
         self.setup = False
         config = self.config
         agent = self.agent
@@ -670,17 +738,19 @@ class _Run:
             self.i_in,
         )
         impressions = self.p_impressions
+        log_impressions = self.log_impressions
         for rank, post in enumerate(page, 1):
             index = post_index[post.id]
             author = p_author[index]
             root = p_ref[index] if p_kind[index] == _REPOST else index
             root_author = p_author[root]
             inside = author == viewer or author in following
-            i_time.append(now_ms)
-            i_viewer.append(viewer)
-            i_post.append(index)
-            i_rank.append(rank)
-            i_in.append(inside)
+            if log_impressions:
+                i_time.append(now_ms)
+                i_viewer.append(viewer)
+                i_post.append(index)
+                i_rank.append(rank)
+                i_in.append(inside)
             impressions[index] += 1
             items.append(
                 PageItem(
@@ -900,6 +970,8 @@ def simulate(
         except BaseException:
             run.blog.close()
             raise
+        finally:
+            gc.unfreeze()
     finally:
         close = getattr(agent, "close", None) if owned else None
         if callable(close):

@@ -6,6 +6,7 @@ backwards); the repositories check arguments and rules, then call these.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
@@ -249,6 +250,31 @@ class State:
             self.follow_options.pop((follower, followee), None)
         else:
             self.follow_options[follower, followee] = options
+
+    def load_network(
+        self,
+        accounts: Sequence[Account],
+        outs: dict[int, list[int]],
+        ins: dict[int, list[int]],
+        us: int,
+    ) -> None:
+        """Add new accounts, then new follow edges grouped both ways (all made at ``us``)."""
+        for account in accounts:
+            self.add_account(account)
+        self.graph.add_grouped(outs, ins, us)
+        if self.feeds.fans:
+            follow_added = self.feeds.follow_added
+            for follower, followees in outs.items():
+                for followee in followees:
+                    follow_added(follower, followee)
+
+    def unload_network(self, accounts: Sequence[Account], outs: dict[int, list[int]]) -> None:
+        """Undo :meth:`load_network`."""
+        for follower, followees in outs.items():
+            for followee in followees:
+                self.remove_follow(follower, followee)
+        for account in reversed(accounts):
+            self.remove_account(account)
 
     # -- likes
 

@@ -7,12 +7,26 @@ them newest first, so each inverse meets the state its write left.
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Sequence
+from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Self, cast
 
-from microblog_core.errors import StorageError
+from microblog_core import _checks
+from microblog_core.clock import ensure_utc
+from microblog_core.errors import (
+    ConflictError,
+    DuplicateHandleError,
+    NotFoundError,
+    StorageError,
+    ValidationError,
+)
+from microblog_core.ids import AccountId
+from microblog_core.models import Account
 from microblog_core.storage.memory._activity import History, Notifications, Pins, Polls
 from microblog_core.storage.memory._feeds import UndoLog
+from microblog_core.storage.memory._follow_index import FollowIndex
 from microblog_core.storage.memory._repositories import (
     Accounts,
     Engagement,
@@ -26,6 +40,17 @@ if TYPE_CHECKING:
     from microblog_core.storage.memory._store import MemoryStore
 
 __all__ = ["MemoryUnitOfWork"]
+
+
+def _int_ids(values: Sequence[AccountId], field: str) -> array[int]:
+    """Check many lookup ids at C speed, falling back to the shared check for the message."""
+    items = _checks.iterable(values, field, "ids")
+    try:
+        if not any(value.__class__ is bool for value in items):
+            return array("q", cast("tuple[int, ...]", items))
+    except (TypeError, OverflowError):
+        pass
+    return array("q", _checks.lookup_ids(items, field))
 
 
 class MemoryUnitOfWork:
@@ -140,6 +165,84 @@ class MemoryUnitOfWork:
         if self._log:
             self._undo(self._log)
             self._log = []
+
+    def load_network(
+        self,
+        accounts: Sequence[Account],
+        follower_ids: Sequence[AccountId],
+        followee_ids: Sequence[AccountId],
+        created_at: datetime,
+    ) -> None:
+        """Add new accounts and follows between accounts, in bulk (a simulation's set-up).
+
+        Checks everything first, so a refusal writes nothing; a rollback undoes
+        the whole load. The follows are new, plain follows (no options), all made
+        at ``created_at``.
+
+        Args:
+            accounts: New accounts (distinct ids and handles, none stored yet).
+            follower_ids: The follower of each follow (a stored or new account).
+            followee_ids: The followee of each follow, parallel to
+                ``follower_ids``; no self-follow, no pair twice, no follow that exists.
+            created_at: When the follows were made (aware).
+
+        Raises:
+            StorageError: The unit is not open, or is read-only.
+            ConflictError: An account id is taken, or a follow exists or repeats.
+            DuplicateHandleError: A handle is taken.
+            NotFoundError: A follow names an unknown account.
+            ValidationError: A value of the wrong type, or a self-follow.
+        """
+        log = self.accounts._write()
+        state = self.accounts._s
+        accounts = cast("tuple[Account, ...]", _checks.iterable(accounts, "accounts"))
+        ids: set[int] = set()
+        handles: set[str] = set()
+        for account in accounts:
+            _checks.instance(account, Account, "account")
+            if account.id in state.accounts or account.id in ids:
+                raise ConflictError(
+                    f"an account with id {account.id} already exists",
+                    entity="account",
+                    key=account.id,
+                )
+            key = account.handle_key
+            if key in state.handles or key in handles:
+                raise DuplicateHandleError(account.handle)
+            ids.add(account.id)
+            handles.add(key)
+        sources = _int_ids(follower_ids, "follower_ids")
+        targets = _int_ids(followee_ids, "followee_ids")
+        if len(sources) != len(targets):
+            raise ValidationError(
+                f"{len(sources)} follower ids but {len(targets)} followee ids",
+                field="followee_ids",
+                value=len(targets),
+            )
+        known = state.accounts
+        graph = state.graph
+        outs, ins = FollowIndex.group(sources, targets)
+        del sources, targets
+        for node in outs.keys() | ins.keys():
+            if node not in ids and node not in known:
+                raise NotFoundError("account", node, f"no account has id {node}")
+        for a, followees in outs.items():
+            distinct = set(followees)
+            if a in distinct:
+                raise ValidationError(
+                    f"account {a} cannot follow itself", field="follower_ids", value=a
+                )
+            if len(distinct) != len(followees) or (
+                graph.out_degree(a) and any(graph.time(a, b) is not None for b in distinct)
+            ):
+                raise ConflictError(
+                    f"account {a} would follow an account twice", entity="follow", key=a
+                )
+        if not accounts and not outs:
+            return
+        us = state.micros(ensure_utc(created_at, field="created_at"))
+        state.load_network(accounts, outs, ins, us)
+        log += (state, accounts, outs, State.unload_network, 3)
 
     @staticmethod
     def _undo(log: UndoLog) -> None:

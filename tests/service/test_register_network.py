@@ -1,0 +1,111 @@
+"""Bulk registration (Microblog.register_network) leaves what one-by-one use cases leave."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from microblog_core import ManualClock, bootstrap
+from microblog_core.errors import (
+    DuplicateHandleError,
+    InvalidHandleError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from microblog_core.rules import FOLLOW_LIMIT
+from microblog_core.service import Microblog
+from microblog_core.timelines import FanOutOnWrite
+
+
+def _blog(kind: str, tmp_path: object = None) -> Microblog:
+    store = bootstrap.memory_store() if kind == "memory" else bootstrap.sqlite_store(":memory:")
+    return bootstrap.build(store, clock=ManualClock())
+
+
+def _state(blog: Microblog, n: int) -> list[tuple[object, ...]]:
+    rows = []
+    for i in range(n):
+        account = blog.account_by_handle(f"a{i}")
+        with blog.unit_of_work(readonly=True) as uow:
+            following = uow.relations.following_of(account.id, limit=80)
+        rows.append(
+            (
+                account.id,
+                account.handle,
+                account.created_at,
+                tuple((f.followee_id, f.created_at) for f in following),
+                blog.account_counters(account.id),
+            )
+        )
+    return rows
+
+
+edges = st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=40).flatmap(
+    lambda pairs: st.sampled_from([pairs, sorted(pairs)])
+)
+
+
+@settings(max_examples=40)
+@given(pairs=edges, kind=st.sampled_from(["memory", "sqlite"]))
+def test_bulk_equals_one_by_one(pairs: list[tuple[int, int]], kind: str) -> None:
+    n = 8
+    handles = [f"a{i}" for i in range(n)]
+    one = _blog(kind)
+    made = [one.register(h) for h in handles]
+    refused_one = {}
+    for position, (a, b) in enumerate(pairs):
+        try:
+            one.follow(made[a].id, made[b].id)
+        except PermissionDeniedError as exc:
+            refused_one[position] = exc.rule
+    bulk = _blog(kind)
+    accounts, refused = bulk.register_network(handles, [a for a, _ in pairs], [b for _, b in pairs])
+    assert [a.id for a in accounts] == [a.id for a in made]
+    assert refused == refused_one
+    assert _state(bulk, n) == _state(one, n)
+
+
+def test_the_follow_limit_applies_in_order() -> None:
+    n = FOLLOW_LIMIT + 3
+    handles = [f"a{i}" for i in range(n)]
+    followers = [0] * (n - 1)
+    followees = list(range(1, n))
+    accounts, refused = _blog("memory").register_network(handles, followers, followees)
+    assert refused == {FOLLOW_LIMIT: "follow_limit", FOLLOW_LIMIT + 1: "follow_limit"}
+    assert len(accounts) == n
+
+
+def test_bad_input_writes_nothing() -> None:
+    blog = _blog("memory")
+    with pytest.raises(InvalidHandleError):
+        blog.register_network(["ok", "not ok"], [], [])
+    with pytest.raises(ValidationError, match="positions"):
+        blog.register_network(["a", "b"], [0], [2])
+    with pytest.raises(ValidationError, match="followees"):
+        blog.register_network(["a", "b"], [0, 1], [1])
+    with pytest.raises(DuplicateHandleError):
+        blog.register_network(["a", "A"], [0], [1])
+    with blog.unit_of_work(readonly=True) as uow:
+        assert uow.accounts.count() == 0
+
+
+def test_a_service_that_keeps_feeds_refuses() -> None:
+    blog = bootstrap.build(bootstrap.memory_store(), clock=ManualClock(), timeline=FanOutOnWrite())
+    with pytest.raises(ValidationError) as caught:
+        blog.register_network(["a", "b"], [0], [1])
+    assert caught.value.field == "projectors"
+
+
+def test_a_rolled_back_batch_undoes_the_load() -> None:
+    blog = _blog("memory")
+
+    def load_then_fail() -> None:
+        with blog.batch():
+            blog.register_network(["a", "b"], [0, 1], [1, 0])
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        load_then_fail()
+    with blog.unit_of_work(readonly=True) as uow:
+        assert uow.accounts.count() == 0
+    accounts, _ = blog.register_network(["a", "b"], [0, 1], [1, 0])
+    assert blog.account_counters(accounts[0].id).followers == 1
