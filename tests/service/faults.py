@@ -93,7 +93,23 @@ class _Unit:
         value = getattr(self._inner, name)
         if name in WRITES:
             return _Repository(self._store, name, value)
+        if name in UNIT_WRITES:
+            return _write(self._store, name, value)
         return value
+
+
+# Bulk paths a unit of work may offer beside its repositories (the memory store's).
+UNIT_WRITES = frozenset({"load_network"})
+
+
+def _write(store: FaultyStore, name: str, method: Any) -> Any:
+    def write(*args: Any, **kwargs: Any) -> Any:
+        # The write happens first, so the unit has something to roll back.
+        result = method(*args, **kwargs)
+        store.write(name)
+        return result
+
+    return write
 
 
 class _Repository:
@@ -106,11 +122,4 @@ class _Repository:
         value = getattr(self._inner, name)
         if name not in WRITES[self._name]:
             return value
-
-        def write(*args: Any, **kwargs: Any) -> Any:
-            # The write happens first, so the unit has something to roll back.
-            result = value(*args, **kwargs)
-            self._store.write(f"{self._name}.{name}")
-            return result
-
-        return write
+        return _write(self._store, f"{self._name}.{name}", value)
