@@ -20,11 +20,13 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 import attrs
 
+from microblog_core import _checks
 from microblog_core.errors import MicroblogError, ValidationError
 
 __all__ = ["add_simulate_parser", "run_simulate"]
@@ -77,6 +79,12 @@ def add_simulate_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     size.add_argument("--seed", metavar="N", help="random seed (default 42)")
     size.add_argument(
+        "--start",
+        metavar="WHEN",
+        help="when the run begins, ISO 8601 such as 2026-01-05T09:00 or 2026-01-05T09:00+01:00 "
+        "(no offset means UTC; default 2026-01-01T00:00Z, midnight UTC)",
+    )
+    size.add_argument(
         "--ranker",
         metavar="NAME",
         action="append",
@@ -118,6 +126,17 @@ def add_simulate_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--plot",
         action="store_true",
         help="also write PNG charts (needs matplotlib: pip install 'microblog-core[plot]')",
+    )
+    where.add_argument(
+        "--plot-format",
+        metavar="FORMAT",
+        default="png",
+        help="chart format with --plot: png (default), svg or pdf",
+    )
+    where.add_argument(
+        "--plot-dpi",
+        metavar="DPI",
+        help="chart resolution with --plot, 50 to 1200 dots per inch (default 100)",
     )
     where.add_argument("--top", metavar="K", default="5", help="rows in the report's lists")
     where.add_argument(
@@ -207,6 +226,8 @@ def _config(args: argparse.Namespace) -> Any:
         changes["seed"] = _int(args.seed, "--seed", minimum=0)
     if args.policy is not None:
         changes["policy"] = args.policy
+    if args.start is not None:
+        changes["start"] = _start(args.start)
     graph_changes: dict[str, Any] = {}
     if args.graph is not None:
         graph_changes["model"] = args.graph
@@ -239,6 +260,31 @@ def _config(args: argparse.Namespace) -> Any:
         sessions = _float(args.sessions, "--sessions")
         changes["activity"] = attrs.evolve(base.activity, sessions_per_day=sessions)
     return base.evolve(**changes) if changes else base
+
+
+def _start(value: str) -> datetime:
+    """Read ``--start``: an ISO 8601 date or date-time; without an offset, UTC."""
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(
+            f"--start must be an ISO 8601 date-time such as 2026-01-05T09:00, "
+            f"got {_checks.quote(value)}",
+            field="start",
+            value=value,
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)
+
+
+def _style(args: argparse.Namespace) -> Any:
+    from microblog_core.sim.plot import ChartStyle
+
+    options: dict[str, Any] = {"format": args.plot_format.strip().lower()}
+    if args.plot_dpi is not None:
+        options["dpi"] = _int(args.plot_dpi, "--plot-dpi", minimum=1)
+    return ChartStyle(**options)
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -414,6 +460,7 @@ def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str])
         _check_memory(config)
     if args.db:
         _check_db_folder(Path(args.db))
+    style = _style(args)
     if args.plot:
         _check_plot()
     out = Path(args.out)
@@ -436,7 +483,7 @@ def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str])
                 database.parent.mkdir(parents=True, exist_ok=True)
                 storage = sqlite_storage(database, timeline=args.timeline)
                 places[ranker] = str(database)
-            label = f"{ranker}:" if several else "simulating"
+            label = f"{ranker}:" if several else "simulating:"
             bar.say(f"{label} building a network of {config.accounts:,} accounts…")
             started = time.perf_counter()
             result = simulate(
@@ -451,7 +498,7 @@ def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str])
                 if args.plot:
                     from microblog_core.sim.plot import write_plots
 
-                    paths.extend(write_plots(metrics, folder))
+                    paths.extend(write_plots(metrics, folder, hours=hours, style=style))
                 written[ranker] = paths
             finally:
                 result.close()
@@ -481,7 +528,8 @@ def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str])
     if args.plot:
         from microblog_core.sim.plot import plot_exposure
 
-        written.setdefault("_", []).append(plot_exposure(collected, out / "exposure.png"))
+        chart = out / f"exposure.{style.format}"
+        written.setdefault("_", []).append(plot_exposure(collected, chart, style=style))
     head = (
         f"Compared {len(rankers)} feeds on one network: {config.accounts:,} accounts, "
         f"{config.hours:g} simulated hours, seed {config.seed}"
