@@ -45,10 +45,6 @@ html_theme = "furo"
 html_title = "microblog_core"
 exclude_patterns = ["_build"]
 
-doctest_global_setup = """
-from datetime import datetime, timedelta, timezone
-"""
-
 
 # --- resolving re-exported names ---------------------------------------------
 # Users import from facades (``microblog_core.Microblog``,
