@@ -53,6 +53,8 @@ suppress_warnings = ["myst.header"]
 
 html_theme = "furo"
 html_title = "microblog_core"
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 exclude_patterns = ["_build"]
 
 
@@ -222,7 +224,19 @@ def _attrs_signature(app, what, name, obj, options, signature, return_annotation
     return signature, return_annotation
 
 
+def _public_titles(app, doctree, docname):
+    """Hovering a link shows the public path it leads to, never a private module's."""
+    from docutils import nodes
+
+    for ref in doctree.findall(nodes.reference):
+        title = ref.get("reftitle", "")
+        anchor = ref.get("refid") or ref.get("refuri", "").partition("#")[2]
+        if "._" in title and anchor.startswith("microblog_core"):
+            ref["reftitle"] = anchor
+
+
 def setup(app):
+    app.connect("doctree-resolved", _public_titles)
     app.connect("autodoc-process-signature", _attrs_signature)
     app.connect("missing-reference", _resolve_reexport)
     app.connect("autodoc-process-bases", _public_bases)
