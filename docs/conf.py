@@ -45,9 +45,12 @@ nitpick_ignore_regex = [
     # The standard library, in annotations and prose.
     (r"py:.*", r"(abc|argparse|collections\.abc|datetime|enum|os|pathlib|random|typing)\..+"),
     (r"py:mod", r"sqlite3"),
+    (r"py:class", r"concurrent\.futures\.(_base\.)?Executor"),
     # Dependencies and extras: attrs, cattrs, Hypothesis, networkx.
     (r"py:.*", r"(attrs|attr|cattrs|hypothesis|networkx|nx)(\..+)?"),
     (r"py:exc", r"InvalidArgument"),  # hypothesis.errors.InvalidArgument, as written
+    # The postgres and redis extras.
+    (r"py:.*", r"(psycopg|psycopg_pool|redis|redis_py)(\..+)?"),
 ]
 suppress_warnings = ["myst.header"]
 
@@ -128,12 +131,26 @@ def _documented(env, target: str, reftype: str, context: str, page: str) -> list
         elif not name.endswith(f".{target}"):
             continue
         found.append(name)
-    if len(found) > 1:  # a bare name: the one nearest the link (its module, or its page's)
-        near = context.rpartition(".")[0] if context else f"microblog_core.{page}"
+    if len(found) > 1 and context:  # a bare name: the one nearest the link's module
+        near = context.rpartition(".")[0]
         found = [name for name in found if name.startswith(f"{near}.")] or found
+    if len(found) > 1:  # a bare name in a summary table: the one on the same page
+        found = [name for name in found if domain.objects[name].docname == page] or found
     if len(found) > 1 and all(_same(found[0], name) for name in found):
         found = [min(found, key=len)]  # one object, documented where it is defined
     return found
+
+
+def _private_home(target: str) -> bool:
+    """Whether a bare name is a class or function defined in one of our private modules."""
+    import sys
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("microblog_core.") and "._" in f".{name}":
+            value = getattr(module, target, None)
+            if getattr(value, "__module__", None) == name and hasattr(value, "__qualname__"):
+                return True
+    return False
 
 
 def _resolve_reexport(app, env, node, contnode):
@@ -145,7 +162,7 @@ def _resolve_reexport(app, env, node, contnode):
     context = node.get("py:module") or ""
     if context and not context.startswith("microblog_core"):
         return None
-    if any(part.startswith("_") for part in target.split(".")):
+    if any(part.startswith("_") and not part.startswith("__") for part in target.split(".")):
         return contnode  # a private name (in a signature or a remark) has no page
     if any(
         isinstance(_value(name), typing.TypeVar)
@@ -153,8 +170,9 @@ def _resolve_reexport(app, env, node, contnode):
         if name[0] != "."
     ):
         return contnode  # a type variable has no page of its own
-    page = node["refdoc"].rpartition("/")[2]
-    names = _documented(env, target, node["reftype"], context, page)
+    names = _documented(env, target, node["reftype"], context, node["refdoc"])
+    if not names and "." not in target and _private_home(target):
+        return contnode  # a class of a private module, in an annotation: no page of its own
     if len(names) != 1:
         return None
     return env.get_domain("py").resolve_xref(
@@ -240,3 +258,14 @@ def setup(app):
     app.connect("autodoc-process-signature", _attrs_signature)
     app.connect("missing-reference", _resolve_reexport)
     app.connect("autodoc-process-bases", _public_bases)
+
+
+# The docs' Hypothesis examples run inside the Sphinx doctest builder, often on
+# a busy CI machine: the same reproducible settings as the test suite's ``ci``
+# profile, so a slow machine cannot fail the build with a health check.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "docs", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("docs")

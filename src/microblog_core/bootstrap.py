@@ -18,14 +18,20 @@ Example:
 """
 
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from microblog_core.clock import Clock
+from microblog_core.ids import IdGenerator
 from microblog_core.ports import Store
 from microblog_core.service import Microblog
 from microblog_core.storage.memory import MemoryStore
 from microblog_core.storage.sqlite import SqliteStore
+from microblog_core.writer_ids import lease_file_writer, writer_generator
 
-__all__ = ["build", "memory_store", "sqlite_store"]
+if TYPE_CHECKING:
+    from microblog_core.storage.postgres import PostgresStore
+
+__all__ = ["build", "file_writer_ids", "memory_store", "postgres_store", "sqlite_store"]
 
 _Service = TypeVar("_Service", bound=Microblog)
 
@@ -42,6 +48,43 @@ def sqlite_store(path: str | Path) -> SqliteStore:
         StorageError: The file cannot be opened or is not a database of this library.
     """
     return SqliteStore(path)
+
+
+def postgres_store(
+    url: str, *, schema: str = "microblog", redis_url: str | None = None
+) -> "PostgresStore":
+    """Return a store in PostgreSQL (extra ``postgres``), home feeds in Redis if given.
+
+    Args:
+        url: The PostgreSQL URL.
+        schema: The schema holding the store (one database can hold several).
+        redis_url: A Redis URL for the home feeds (extra ``redis``); by
+            default they are rows of the database.
+
+    Raises:
+        StorageError: A server cannot be reached, or the schema is not one
+            this version can open.
+    """
+    from microblog_core.storage.postgres import PostgresStore
+
+    feeds = None
+    if redis_url is not None:
+        from microblog_core.storage.redis import RedisFeeds
+
+        feeds = RedisFeeds(redis_url, prefix=f"{schema}:")
+    return PostgresStore(url, schema=schema, feeds=feeds)
+
+
+def file_writer_ids(store: SqliteStore, clock: Clock | None) -> IdGenerator | None:
+    """Ids for a service on an SQLite file, with a writer part leased beside the file.
+
+    Several processes writing one file then never mint the same id. An
+    in-memory database (``":memory:"``) has one writer: it gets None (the
+    service's default generator).
+    """
+    if store.path == ":memory:":
+        return None
+    return writer_generator(clock, lease_file_writer(store.path))
 
 
 def build(

@@ -44,6 +44,8 @@ examples:
   microblog simulate --ranker chronological --ranker for_you   feeds side by side
   microblog measure "你好，世界 https://example.com" --policy weibo
   microblog demo                                      a short tour of the service
+  microblog sweep --grid ranker=chronological,for_you --seeds 10   many runs, 95% intervals
+  microblog calibrate --accounts 5000                 cascades beside Goel et al. (2016)
 
 exit status: 0 success, 1 an invalid text (measure), 2 bad input or a failure, 130 interrupted
 """
@@ -75,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     from microblog_core.interop.cli import add_interop_parsers
 
     add_interop_parsers(commands)
+    from microblog_core.sim.sweep_cli import add_sweep_parsers
+
+    add_sweep_parsers(commands)
     return parser
 
 

@@ -21,11 +21,14 @@ The tree::
     │   ├── DuplicateHandleError              .handle
     │   └── DuplicateRepostError              .account_id, .root_id
     └── StorageError (OSError)                adapter failures: corrupt file, lost lock
+        └── TransientStorageError             a retry may succeed: serialization failure,
+                                              deadlock, busy database, connection lost
 """
 
 from typing import Any
 
 __all__ = [
+    "ChatError",
     "ConflictError",
     "DuplicateHandleError",
     "DuplicateRepostError",
@@ -38,6 +41,7 @@ __all__ = [
     "PermissionDeniedError",
     "StorageError",
     "TextTooLongError",
+    "TransientStorageError",
     "ValidationError",
 ]
 
@@ -200,3 +204,28 @@ class DuplicateRepostError(ConflictError):
 
 class StorageError(MicroblogError, OSError):
     """A storage adapter failed for a reason outside the domain (corrupt file, I/O)."""
+
+
+class ChatError(MicroblogError, OSError):
+    """A chat endpoint an LLM agent calls failed (unreachable, an HTTP error, a malformed answer).
+
+    Attributes:
+        url: The endpoint.
+        status: The HTTP status, when the endpoint answered with an error.
+    """
+
+    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+
+
+class TransientStorageError(StorageError):
+    """A storage failure that running the same use case again may not meet.
+
+    PostgreSQL's serialization failure (SQLSTATE 40001) and deadlock (40P01),
+    a connection lost before the commit, and a SQLite database that stayed
+    busy: the unit of work rolled back and changed nothing. The service
+    retries the whole use case a bounded number of times on this error and
+    raises it when every attempt failed.
+    """

@@ -18,6 +18,7 @@ import attrs
 from attrs import frozen
 
 from microblog_core import _checks
+from microblog_core._retry import DEFAULT_RETRY, RetryPolicy, RetryStats, wrap_use_cases
 from microblog_core.clock import Clock, SystemClock, ensure_utc
 from microblog_core.errors import (
     DuplicateRepostError,
@@ -103,7 +104,7 @@ from microblog_core.timelines import (
 from microblog_core.timelines.ranked import RankedPage, Ranker, ranked_timeline
 from microblog_core.timelines.viewers import lookup_viewer
 
-__all__ = ["AccountPage", "Microblog", "PostPage", "Projector"]
+__all__ = ["AccountPage", "Microblog", "PostPage", "Projector", "RetryPolicy", "RetryStats"]
 
 
 _ENTITY_KINDS = (EntityKind.MENTION, EntityKind.HASHTAG, EntityKind.TOPIC)
@@ -195,6 +196,7 @@ class Microblog:
         local_domain: str | None = None,
         store: Store | None = None,
         timeline: TimelineStrategy | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         """Build a service over a storage backend.
 
@@ -213,6 +215,8 @@ class Microblog:
                 :mod:`microblog_core.timelines`. A strategy that is also a
                 :class:`~microblog_core.ports.Projector` (it keeps feeds) is
                 registered with :meth:`add_projector`.
+            retry: How often a use case runs again after a transient storage
+                error (a serialization failure, a deadlock, a busy database).
         """
         self.clock: Clock = clock or SystemClock()
         self.policy = policy
@@ -221,6 +225,8 @@ class Microblog:
         self.local_domain = local_domain.casefold() if local_domain else None
         self._unit_of_work = unit_of_work
         self._store = store
+        self.retry_policy: RetryPolicy = retry
+        self.retry_stats = RetryStats()
         self._projectors: list[Projector] = []
         self._batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
             f"microblog-batch-{id(self)}", default=None
@@ -277,8 +283,11 @@ class Microblog:
         """
         from microblog_core import bootstrap  # see in_memory
 
+        store = bootstrap.sqlite_store(path)
+        if "ids" not in options:
+            options["ids"] = bootstrap.file_writer_ids(store, clock)
         return bootstrap.build(
-            bootstrap.sqlite_store(path),
+            store,
             service=cls,
             clock=clock,
             policy=policy,
@@ -286,8 +295,60 @@ class Microblog:
             **options,
         )
 
+    @classmethod
+    def postgres(
+        cls,
+        url: str,
+        *,
+        redis_url: str | None = None,
+        schema: str = "microblog",
+        clock: Clock | None = None,
+        policy: LengthPolicy = TWITTER_V3,
+        account_policy: AccountPolicy = TWITTER_ACCOUNTS,
+        **options: Any,
+    ) -> "Microblog":
+        """Return a service on PostgreSQL (extra ``postgres``), with home feeds in Redis if given.
+
+        Ids carry a writer part leased from the store, so any number of
+        processes can serve one database.
+
+        Args:
+            url: The PostgreSQL URL.
+            redis_url: A Redis URL for the home feeds (extra ``redis``);
+                by default they are rows of the database.
+            schema: The PostgreSQL schema holding the store.
+            clock: Where time comes from.
+            policy: The length policy posts are measured with.
+            account_policy: The network's rules for handles and profiles.
+            **options: Passed to :class:`Microblog` (``timeline=``, ``retry=``...).
+
+        Raises:
+            StorageError: A server cannot be reached, or the schema is not
+                one this version can open.
+        """
+        from microblog_core import bootstrap  # see in_memory
+
+        store = bootstrap.postgres_store(url, schema=schema, redis_url=redis_url)
+        try:
+            if "ids" not in options:
+                options["ids"] = store.id_generator(clock or SystemClock())
+            return bootstrap.build(
+                store,
+                service=cls,
+                clock=clock,
+                policy=policy,
+                account_policy=account_policy,
+                **options,
+            )
+        except BaseException:
+            store.close()
+            raise
+
     def close(self) -> None:
-        """Close the store, when the service owns one."""
+        """Close the store, when the service owns one, and give back a leased writer number."""
+        release = getattr(self.ids, "release", None)
+        if release is not None:
+            release()
         if self._store is not None:
             self._store.close()
 
@@ -1579,3 +1640,30 @@ class Microblog:
         return ranked_timeline(
             self, viewer_id, ranker=ranker, limit=limit, cursor=cursor, timeline=self.timeline
         )
+
+
+# Every writing use case runs again whole on a transient storage error (see _retry).
+wrap_use_cases(
+    Microblog,
+    (
+        "approve_follow",
+        "block",
+        "delete_post",
+        "follow",
+        "hide_reply",
+        "like",
+        "mute",
+        "post",
+        "register",
+        "reject_follow",
+        "reply",
+        "repost",
+        "set_reply_gate",
+        "unblock",
+        "unfollow",
+        "unlike",
+        "unmute",
+        "unrepost",
+        "update_profile",
+    ),
+)

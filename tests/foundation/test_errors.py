@@ -4,6 +4,7 @@ import pytest
 
 from microblog_core import errors
 from microblog_core.errors import (
+    ChatError,
     ConflictError,
     DuplicateHandleError,
     DuplicateRepostError,
@@ -16,6 +17,7 @@ from microblog_core.errors import (
     PermissionDeniedError,
     StorageError,
     TextTooLongError,
+    TransientStorageError,
     ValidationError,
 )
 
@@ -35,6 +37,8 @@ EXAMPLES: list[tuple[MicroblogError, tuple[type[BaseException], ...]]] = [
     (DuplicateHandleError("Alice"), (ConflictError,)),
     (DuplicateRepostError(1, 2), (ConflictError,)),
     (StorageError("disk on fire"), (OSError,)),
+    (ChatError("model down", url="http://127.0.0.1:8080/v1", status=503), (OSError,)),
+    (TransientStorageError("serialization failure"), (StorageError, OSError)),
 ]
 
 
@@ -146,3 +150,11 @@ def test_duplicate_repost_carries_account_and_root() -> None:
 def test_storage_error_is_an_os_error() -> None:
     with pytest.raises(OSError, match="corrupt"):
         raise StorageError("corrupt file")
+
+
+def test_chat_error_carries_the_endpoint_and_status() -> None:
+    error = ChatError("the model is down", url="http://127.0.0.1:8080/v1", status=503)
+    assert error.url == "http://127.0.0.1:8080/v1"
+    assert error.status == 503
+    assert str(error) == "the model is down"
+    assert ChatError("unreachable", url="http://x").status is None

@@ -353,3 +353,44 @@ def test_plot_format_and_dpi_reach_the_charts(tmp_path):
         )
         sizes[dpi] = (folder / "engagement.png").read_bytes()[16:24]  # IHDR width, height
     assert int.from_bytes(sizes["120"][:4], "big") == 2 * int.from_bytes(sizes["60"][:4], "big")
+
+
+def test_an_unknown_agent_is_one_line_and_status_2(tmp_path):
+    status, out, err = run(*SMALL, "--memory", "--agent", "oracle", "--out", str(tmp_path))
+    assert status == 2
+    assert out == ""
+    assert err.strip().splitlines() == [
+        "microblog: error: unknown agent 'oracle'; choose one of interest, llm, stochastic"
+    ]
+
+
+def test_llm_options_without_the_llm_agent_are_refused(tmp_path):
+    status, _, err = run(*SMALL, "--memory", "--llm-model", "tiny", "--out", str(tmp_path))
+    assert status == 2
+    assert "go with --agent llm" in err
+
+
+def test_the_llm_agent_without_an_endpoint_is_refused_before_running(tmp_path):
+    status, _, err = run(*SMALL, "--memory", "--agent", "llm", "--out", str(tmp_path))
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1
+    assert "--llm-url" in err
+
+
+def test_interest_agents_report_their_stances_and_record_the_agent(tmp_path):
+    status, out, _ = run(*SMALL, "--memory", "--agent", "interest", "--out", str(tmp_path))
+    assert status == 0
+    assert "Stances (interest agent), start -> end" in out
+    config = SimulationConfig.load(tmp_path / "config.json")
+    assert config.agent == "interest"
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["agent"] == "interest"
+    assert summary["stance"][0]["time"] == config.start.isoformat()
+
+
+def test_a_stochastic_run_has_no_agent_or_stance_in_its_files(tmp_path):
+    assert run(*SMALL, "--memory", "--out", str(tmp_path))[0] == 0
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert "agent" not in summary
+    assert "stance" not in summary
+    assert '"agent"' not in (tmp_path / "config.json").read_text(encoding="utf-8")

@@ -95,3 +95,36 @@ def test_progress_and_results_are_reported_per_feed():
     assert finished == [("chronological", "chronological"), ("hot", "hot")]
     assert steps[0] == ("chronological", 0)
     assert ("hot", config.steps) in steps
+
+
+def test_the_table_adds_polarization_rows_for_stance_agents():
+    config = SimulationConfig(
+        accounts=60, hours=2, seed=5, start=datetime(2026, 1, 1, 12, tzinfo=UTC), agent="interest"
+    )
+    comparison = compare_feeds(config, ["chronological", "bridging"])
+    table = comparison.table()
+    for label in ("stance variance, end", "bimodality, end", "cross-cutting exposure"):
+        assert label in table
+    shares = comparison.column("cross_cutting_share")
+    assert all(0.0 <= share <= 1.0 for share in shares.values())
+
+
+def test_the_table_of_stochastic_runs_has_no_polarization_rows():
+    comparison = compare_feeds(SimulationConfig(accounts=40, hours=1, seed=2), ["chronological"])
+    assert "stance variance" not in comparison.table()
+    assert comparison.column("stance_variance") == {"chronological": 0.0}
+
+
+def test_compare_feeds_can_take_an_agent_per_run():
+    from microblog_core.sim.stochastic import StochasticAgent
+
+    made: list[str] = []
+
+    def agent(name: str) -> StochasticAgent:
+        made.append(name)
+        return StochasticAgent()
+
+    compare_feeds(
+        SimulationConfig(accounts=40, hours=1, seed=2), ["chronological", "hot"], agent=agent
+    )
+    assert made == ["chronological", "hot"]

@@ -18,7 +18,14 @@ from microblog_core.sim.feeds import (
 
 
 def test_the_built_in_feeds():
-    assert DEFAULT_FEEDS.names == ("chronological", "engagement", "for_you", "hacker_news", "hot")
+    assert DEFAULT_FEEDS.names == (
+        "bridging",
+        "chronological",
+        "engagement",
+        "for_you",
+        "hacker_news",
+        "hot",
+    )
     assert all(isinstance(DEFAULT_FEEDS.get(name), FeedSource) for name in DEFAULT_FEEDS.names)
     assert [r.name for r in builtin_rankers()] == ["engagement", "hot", "hacker_news", "for_you"]
     assert "chronological" in DEFAULT_FEEDS
@@ -26,7 +33,9 @@ def test_the_built_in_feeds():
 
 
 def test_an_unknown_name_lists_the_known_ones():
-    with pytest.raises(ValidationError, match="unknown ranker 'newest'; choose one of chrono"):
+    with pytest.raises(
+        ValidationError, match="unknown ranker 'newest'; choose one of bridging, chrono"
+    ):
         DEFAULT_FEEDS.get("newest")
 
 

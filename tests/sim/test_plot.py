@@ -42,3 +42,23 @@ def test_exposure_chart(tmp_path):
     comparison = compare_feeds(CONFIG, ["chronological", "for_you"])
     path = plot_exposure(comparison.metrics, tmp_path / "exposure.png")
     assert path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_polarization_chart_of_stance_runs(tmp_path):
+    from microblog_core.sim.plot import plot_polarization
+
+    pytest.importorskip("matplotlib")
+    runs = compare_feeds(CONFIG.evolve(agent="interest"), ["chronological", "bridging"])
+    first = plot_polarization(runs.metrics, tmp_path / "a.png")
+    second = plot_polarization(runs.metrics, tmp_path / "b.png")
+    assert first.read_bytes().startswith(b"\x89PNG")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_polarization_chart_needs_stances(metrics, tmp_path):
+    from microblog_core.errors import ValidationError
+    from microblog_core.sim.plot import plot_polarization
+
+    with pytest.raises(ValidationError, match="stance"):
+        plot_polarization({"chronological": metrics}, tmp_path / "p.png")
+    assert not (tmp_path / "p.png").exists()

@@ -19,6 +19,7 @@ from microblog_core.sim.results import (
     RunTables,
     SimulationResult,
 )
+from microblog_core.sim.stochastic import StochasticAgent
 
 SETUP_MS = 1_000_000
 
@@ -99,6 +100,7 @@ def result_of(tables: RunTables) -> SimulationResult:
         session_count=1,
         blog=FakeBlog(),
         tables=tables,
+        agent=StochasticAgent(),
     )
     return SimulationResult(run)
 

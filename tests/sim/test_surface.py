@@ -8,7 +8,23 @@ import pytest
 
 import microblog_core.sim as sim
 
-MODULES = ("agents", "cli", "compare", "config", "engine", "export", "feeds", "plot", "report")
+MODULES = (
+    "agent",
+    "agents",
+    "bridging",
+    "cli",
+    "compare",
+    "config",
+    "engine",
+    "export",
+    "feeds",
+    "interest",
+    "llm",
+    "plot",
+    "polarization",
+    "report",
+    "stochastic",
+)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -37,7 +37,7 @@ def test_grid_takes_explicit_seeds_and_dotted_paths():
     [
         ({"colour": ["red"]}, "unknown sweep parameter 'colour'"),
         ({"behaviour": ["x"]}, "names a whole section"),
-        ({"accounts": ["many"]}, "accounts needs a int"),
+        ({"accounts": ["many"]}, "accounts needs a whole number"),
         ({"behaviour.like": ["2.0"]}, "like"),
     ],
 )

@@ -386,7 +386,7 @@ def status_from_json(
             thread root and addressee from it; otherwise its parent is taken as the root.
 
     Returns:
-        The status, with its post, its author, and for a reblog the reblogged status.
+        The status, with its post, author, and for a reblog the reblogged status.
 
     Raises:
         ValidationError: A field is missing or malformed, or the post breaks an

@@ -6,6 +6,13 @@
   the :class:`~microblog_core.service.Microblog` service, with an impression log;
 * :mod:`microblog_core.sim.results` -- :class:`SimulationResult`, what a run
   recorded, and its records (:class:`Impression`, :class:`PostRecord`);
+* :mod:`microblog_core.sim.agent` -- the :class:`Agent` protocol: an
+  :class:`Observation` in, typed actions out; the agents
+  :class:`StochasticAgent` (the default), :class:`InterestAgent` (topics,
+  stances, bounded confidence) and :class:`LLMAgent` (a language model);
+* :mod:`microblog_core.sim.polarization` -- stance variance, bimodality,
+  cross-cutting exposure, assortativity;
+* :mod:`microblog_core.sim.bridging` -- the ``bridging`` feed;
 * :mod:`microblog_core.sim.feeds` -- what agents read: :class:`FeedSource`
   and the :class:`FeedRegistry` of named feeds;
 * :mod:`microblog_core.sim.report` -- :func:`summarise` and :func:`format_report`;
@@ -53,11 +60,15 @@ from microblog_core.sim.metrics import (
 if TYPE_CHECKING:
     import networkx as nx
 
+    from microblog_core.sim.agent import Agent, Observation, PageItem, World
+    from microblog_core.sim.bridging import BridgingFeed
     from microblog_core.sim.compare import Comparison, compare_feeds
     from microblog_core.sim.config import (
         ActivityConfig,
         BehaviourConfig,
         GraphConfig,
+        InterestConfig,
+        LLMConfig,
         SimulationConfig,
     )
     from microblog_core.sim.engine import Progress, memory_storage, simulate, sqlite_storage
@@ -68,8 +79,12 @@ if TYPE_CHECKING:
         FeedSource,
         RankedFeed,
     )
+    from microblog_core.sim.interest import InterestAgent
+    from microblog_core.sim.llm import LLMAgent
+    from microblog_core.sim.polarization import StanceSnapshot
     from microblog_core.sim.report import SimulationMetrics, format_report, summarise
     from microblog_core.sim.results import Impression, PostRecord, SimulationResult
+    from microblog_core.sim.stochastic import StochasticAgent
 
 # The engine and its companions import the service, timelines and ranking:
 # load them on first use, so ``import microblog_core.sim.cli`` (and so the
@@ -78,7 +93,18 @@ _LAZY = {
     "ActivityConfig": "config",
     "BehaviourConfig": "config",
     "GraphConfig": "config",
+    "InterestConfig": "config",
+    "LLMConfig": "config",
     "SimulationConfig": "config",
+    "Agent": "agent",
+    "Observation": "agent",
+    "PageItem": "agent",
+    "World": "agent",
+    "StochasticAgent": "stochastic",
+    "InterestAgent": "interest",
+    "LLMAgent": "llm",
+    "BridgingFeed": "bridging",
+    "StanceSnapshot": "polarization",
     "ChronologicalFeed": "feeds",
     "FeedRegistry": "feeds",
     "FeedSource": "feeds",
@@ -116,7 +142,9 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "ActivityConfig",
+    "Agent",
     "BehaviourConfig",
+    "BridgingFeed",
     "Cascade",
     "ChronologicalFeed",
     "Comparison",
@@ -129,7 +157,13 @@ __all__ = [
     "GraphConfig",
     "HasInNetwork",
     "Impression",
+    "InterestAgent",
+    "InterestConfig",
+    "LLMAgent",
+    "LLMConfig",
     "LoadedGraph",
+    "Observation",
+    "PageItem",
     "PostRecord",
     "PowerLawFit",
     "Progress",
@@ -137,6 +171,9 @@ __all__ = [
     "SimulationConfig",
     "SimulationMetrics",
     "SimulationResult",
+    "StanceSnapshot",
+    "StochasticAgent",
+    "World",
     "barabasi_albert",
     "cascade_digraph",
     "cascades_from",

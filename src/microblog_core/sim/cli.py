@@ -89,9 +89,21 @@ def add_simulate_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="NAME",
         action="append",
         help="the feed accounts read: chronological (default), engagement, hot, hacker_news, "
-        "for_you; repeat (or separate with commas) to compare feeds side by side",
+        "for_you, bridging; repeat (or separate with commas) to compare feeds side by side",
     )
     size.add_argument("--policy", metavar="NAME", help="length policy (default twitter)")
+    size.add_argument(
+        "--agent",
+        metavar="KIND",
+        help="who decides what accounts do: stochastic (default), interest (topics and "
+        "stances, bounded confidence) or llm (needs --llm-url and --llm-model)",
+    )
+    size.add_argument(
+        "--llm-url",
+        metavar="URL",
+        help="OpenAI-compatible endpoint for --agent llm, e.g. http://127.0.0.1:8080/v1",
+    )
+    size.add_argument("--llm-model", metavar="NAME", help="model name for --agent llm")
     size.add_argument(
         "--config", metavar="PATH", help="start from a config.json (options given here win)"
     )
@@ -104,6 +116,12 @@ def add_simulate_parser(subparsers: Any) -> argparse.ArgumentParser:
     where.add_argument(
         "--memory", action="store_true", help="keep everything in memory (fastest; not kept)"
     )
+    where.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run on PostgreSQL (a new schema sim_<time>; needs the 'postgres' extra)",
+    )
+    where.add_argument("--redis", metavar="URL", help="with --postgres: keep home feeds in Redis")
     where.add_argument(
         "--timeline",
         metavar="STRATEGY",
@@ -259,6 +277,19 @@ def _config(args: argparse.Namespace) -> Any:
     if args.sessions is not None:
         sessions = _float(args.sessions, "--sessions")
         changes["activity"] = attrs.evolve(base.activity, sessions_per_day=sessions)
+    if args.agent is not None:
+        changes["agent"] = args.agent.strip()
+    llm_changes: dict[str, Any] = {}
+    if args.llm_url is not None:
+        llm_changes["url"] = args.llm_url
+    if args.llm_model is not None:
+        llm_changes["model"] = args.llm_model
+    if llm_changes:
+        if changes.get("agent", base.agent) != "llm":
+            raise ValidationError(
+                "--llm-url and --llm-model go with --agent llm", field="agent", value=args.agent
+            )
+        changes["llm"] = attrs.evolve(base.llm, **llm_changes)
     return base.evolve(**changes) if changes else base
 
 
@@ -285,6 +316,18 @@ def _style(args: argparse.Namespace) -> Any:
     if args.plot_dpi is not None:
         options["dpi"] = _int(args.plot_dpi, "--plot-dpi", minimum=1)
     return ChartStyle(**options)
+
+
+def _check_agent(config: Any) -> None:
+    """Fail before any run when the config's agent cannot be built."""
+    if config.agent != "llm":
+        return
+    from microblog_core.sim.agent import agent_for
+
+    agent = agent_for(config)
+    close = getattr(agent, "close", None)
+    if callable(close):
+        close()
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -440,7 +483,12 @@ def _check_plot() -> None:
 
 def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str]) -> int:
     from microblog_core.sim.compare import Comparison
-    from microblog_core.sim.engine import memory_storage, simulate, sqlite_storage
+    from microblog_core.sim.engine import (
+        memory_storage,
+        postgres_storage,
+        simulate,
+        sqlite_storage,
+    )
     from microblog_core.sim.export import write_exports
     from microblog_core.sim.feeds import DEFAULT_FEEDS
     from microblog_core.sim.report import SimulationMetrics, format_report, summarise
@@ -448,11 +496,21 @@ def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str])
 
     if args.db and args.memory:
         raise ValidationError("choose --db PATH or --memory, not both", field="db", value=args.db)
+    if args.postgres and (args.db or args.memory):
+        raise ValidationError(
+            "choose --postgres URL or --db PATH / --memory, not both",
+            field="postgres",
+            value=args.postgres,
+        )
+    if args.redis and not args.postgres:
+        raise ValidationError("--redis goes with --postgres URL", field="redis", value=args.redis)
+    run_name = time.strftime("sim_%Y%m%d_%H%M%S")
     config = _config(args)
     rankers = _rankers(args.ranker, config.ranker)
     for name in rankers:
         DEFAULT_FEEDS.get(name)
     policy_named(config.policy)
+    _check_agent(config)
     memory_storage(timeline=args.timeline)
     formats = _formats(args.format)
     top = _int(args.top, "--top", minimum=1)
@@ -478,6 +536,14 @@ def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str])
             if args.memory:
                 storage = memory_storage(timeline=args.timeline)
                 places[ranker] = "memory (not kept)"
+            elif args.postgres:
+                schema = f"{run_name}_{ranker}" if several else run_name
+                storage = postgres_storage(
+                    args.postgres, redis_url=args.redis, schema=schema, timeline=args.timeline
+                )
+                places[ranker] = f"PostgreSQL schema {schema}" + (
+                    " with feeds in Redis" if args.redis else ""
+                )
             else:
                 database = _database_for(args, out, ranker, several)
                 database.parent.mkdir(parents=True, exist_ok=True)

@@ -20,13 +20,14 @@ from types import MappingProxyType
 from attrs import field, frozen
 
 from microblog_core.errors import ValidationError
+from microblog_core.sim.agent import Agent
 from microblog_core.sim.config import SimulationConfig
 from microblog_core.sim.engine import BlogFactory, Progress, simulate
 from microblog_core.sim.feeds import DEFAULT_FEEDS, FeedRegistry
 from microblog_core.sim.report import SimulationMetrics, summarise
 from microblog_core.sim.results import SimulationResult
 
-__all__ = ["COMPARED", "Comparison", "compare_feeds"]
+__all__ = ["COMPARED", "STANCE_COMPARED", "Comparison", "compare_feeds"]
 
 COMPARED: tuple[tuple[str, str, str], ...] = (
     ("impressions", "impressions", "d"),
@@ -44,6 +45,14 @@ COMPARED: tuple[tuple[str, str, str], ...] = (
     ("refused_total", "refused actions", "d"),
 )
 """The measures :meth:`Comparison.table` shows: (attribute, label, format)."""
+
+STANCE_COMPARED: tuple[tuple[str, str, str], ...] = (
+    ("stance_variance", "stance variance, end", "3f"),
+    ("stance_bimodality", "bimodality, end", "3f"),
+    ("cross_cutting_share", "cross-cutting exposure", "%"),
+    ("stance_assortativity", "follow assortativity", "3f"),
+)
+"""The polarization measures the table adds when the runs' agent holds stances."""
 
 
 def _freeze(value: Mapping[str, SimulationMetrics]) -> Mapping[str, SimulationMetrics]:
@@ -88,20 +97,28 @@ class Comparison:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValidationError(
                 f"unknown measure {measure!r}; try one of "
-                f"{', '.join(name for name, _, _ in COMPARED)}",
+                f"{', '.join(name for name, _, _ in COMPARED + STANCE_COMPARED)}",
                 field="measure",
                 value=measure,
             )
         return {feed: float(getattr(m, measure)) for feed, m in self.metrics.items()}
 
+    @property
+    def measures(self) -> tuple[tuple[str, str, str], ...]:
+        """The rows of :meth:`table`: :data:`COMPARED`, and :data:`STANCE_COMPARED` with stances."""
+        if any(m.stance for m in self.metrics.values()):
+            return COMPARED + STANCE_COMPARED
+        return COMPARED
+
     def table(self) -> str:
         """Return the measures side by side, one column per feed, as aligned text."""
         feeds = self.feeds
-        labels = [label for _, label, _ in COMPARED]
+        measures = self.measures
+        labels = [label for _, label, _ in measures]
         label_width = max(len(label) for label in labels)
         cells = [
             [_cell(getattr(self.metrics[feed], name), fmt) for feed in feeds]
-            for name, _, fmt in COMPARED
+            for name, _, fmt in measures
         ]
         widths = [max(len(feed), *(len(row[i]) for row in cells)) for i, feed in enumerate(feeds)]
         header = " " * label_width + "".join(
@@ -132,6 +149,7 @@ def compare_feeds(
     progress: Callable[[str, Progress], None] | None = None,
     on_result: Callable[[SimulationResult, SimulationMetrics], None] | None = None,
     top: int = 5,
+    agent: Callable[[str], Agent] | None = None,
 ) -> Comparison:
     """Run ``config`` once per ranker (same seed) and collect the metrics.
 
@@ -145,6 +163,8 @@ def compare_feeds(
         on_result: Called with each finished run and its metrics (to export it,
             say) before the run's service is closed.
         top: How many largest cascades and most seen posts each metrics keeps.
+        agent: Given a ranker's name, returns the agent for its run (default:
+            the agent ``config.agent`` names, a fresh one each run).
 
     Returns:
         The comparison.
@@ -172,6 +192,7 @@ def compare_feeds(
             storage=None if storage is None else storage(name),
             feeds=feeds,
             progress=report,
+            agent=None if agent is None else agent(name),
         )
         try:
             metrics = summarise(run, top=top)

@@ -48,11 +48,14 @@ from microblog_core.sim.graphs import (
 
 __all__ = [
     "ACTIVITY_DISTRIBUTIONS",
+    "AGENT_KINDS",
     "DEFAULT_PROFILE",
     "GRAPH_MODELS",
     "ActivityConfig",
     "BehaviourConfig",
     "GraphConfig",
+    "InterestConfig",
+    "LLMConfig",
     "SimulationConfig",
 ]
 
@@ -60,6 +63,12 @@ GRAPH_MODELS = ("barabasi_albert", "configuration", "directed_scale_free", "edge
 """The follower-graph models a config may name (see :class:`GraphConfig`)."""
 
 ACTIVITY_DISTRIBUTIONS = ("constant", "lognormal", "pareto")
+"""How the interest agent's starting stances are drawn (see :class:`InterestConfig`)."""
+
+AGENT_KINDS = ("interest", "llm", "stochastic")
+"""The agents a config may name (see :func:`microblog_core.sim.agent.agent_for`)."""
+
+STANCE_STARTS = ("bimodal", "uniform")
 """How session rates are spread over accounts (see :class:`ActivityConfig`)."""
 
 # Relative activity per UTC hour: a night trough around 04:00 and an evening peak
@@ -439,6 +448,102 @@ class BehaviourConfig:
     mention: float = field(default=0.1, converter=_to_float, validator=_probability)
 
 
+# --------------------------------------------------------------------------- agents
+
+
+def _check_optional_name(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None:
+        _check_name(instance, attribute, value)
+
+
+@frozen(kw_only=True)
+class InterestConfig:
+    """The interest agent's parameters (used when ``SimulationConfig.agent == "interest"``).
+
+    Each account is interested in ``interests`` of ``topics`` topics and
+    holds a stance on a [-1, 1] axis, drawn at the start (``stance_start``:
+    uniform, or two camps around -0.5 and +0.5). A post carries one of its
+    author's topics and the author's stance. An examined post is engaged
+    with at probability ``(like + repost + reply) * appeal * engagement *
+    w_topic * (1 - |x - s| / 2) ** homophily`` (``w_topic`` is 1 for one of
+    the reader's topics, ``off_topic`` otherwise; ``x`` the reader's stance,
+    ``s`` the post's): homophily. Every examined post moves the reader's
+    stance by bounded confidence (Deffuant et al. 2000): when
+    ``|x - s| < confidence``, ``x += convergence * (s - x)``; a discordant
+    post from a followed author is unfollowed with probability ``unfollow``
+    (Sasahara et al. 2021). The sources of the defaults are in
+    ``docs/tutorial-agents.md``.
+
+    Attributes:
+        topics: How many topics there are.
+        interests: Topics each account is interested in.
+        off_topic: Engagement weight of a topic outside the reader's interests.
+        stance_start: ``"uniform"`` or ``"bimodal"`` starting stances.
+        confidence: The bounded-confidence threshold on ``|x - s|``, in (0, 2].
+        convergence: How far one exposure pulls the stance, in (0, 0.5].
+        homophily: The exponent of stance similarity in the engagement chance.
+        engagement: Scales every engagement chance.
+        unfollow: Chance of unfollowing the author of a discordant post seen.
+    """
+
+    topics: int = field(default=16, validator=_int_between(1, 1000))
+    interests: int = field(default=3, validator=_int_at_least(1))
+    off_topic: float = field(default=0.1, converter=_to_float, validator=_probability)
+    stance_start: str = field(default="uniform", validator=_one_of(STANCE_STARTS, "stance start"))
+    confidence: float = field(default=0.4, converter=_to_float, validator=_positive)
+    convergence: float = field(default=0.1, converter=_to_float, validator=_positive)
+    homophily: float = field(default=2.0, converter=_to_float, validator=_non_negative)
+    engagement: float = field(default=3.0, converter=_to_float, validator=_non_negative)
+    unfollow: float = field(default=0.01, converter=_to_float, validator=_probability)
+
+    def __attrs_post_init__(self) -> None:
+        if self.interests > self.topics:
+            raise ValidationError(
+                f"interests ({self.interests}) cannot exceed topics ({self.topics})",
+                field="interests",
+                value=self.interests,
+            )
+        if self.confidence > 2.0:
+            raise ValidationError(
+                f"confidence must be at most 2 (the width of the stance axis), "
+                f"got {self.confidence:g}",
+                field="confidence",
+                value=self.confidence,
+            )
+        if self.convergence > 0.5:
+            raise ValidationError(
+                f"convergence must be at most 0.5, got {self.convergence:g}",
+                field="convergence",
+                value=self.convergence,
+            )
+
+
+@frozen(kw_only=True)
+class LLMConfig:
+    """The LLM agent's settings (used when ``SimulationConfig.agent == "llm"``).
+
+    Attributes:
+        url: The OpenAI-compatible endpoint's base URL (``http://127.0.0.1:8080/v1``).
+        model: The model name the endpoint serves.
+        persona: The persona line of every prompt; ``{handle}`` is replaced
+            by the account's handle.
+        concurrency: Chat calls in flight at once within a time step.
+        temperature: The sampling temperature asked for.
+        timeout: Seconds to wait for one reply.
+        max_actions: The most actions one reply may hold.
+    """
+
+    url: str | None = field(default=None, validator=_check_optional_name)
+    model: str | None = field(default=None, validator=_check_optional_name)
+    persona: str = field(
+        default="You are @{handle}, an ordinary user of a micro-blog.", validator=_check_name
+    )
+    concurrency: int = field(default=4, validator=_int_between(1, 256))
+    temperature: float = field(default=0.0, converter=_to_float, validator=_non_negative)
+    timeout: float = field(default=60.0, converter=_to_float, validator=_positive)
+    max_actions: int = field(default=5, validator=_int_between(1, 40))
+
+
 # --------------------------------------------------------------------------- the run
 
 
@@ -463,7 +568,12 @@ class SimulationConfig:
         start: When the simulated period starts (aware UTC).
         graph: The follower graph.
         activity: When accounts are active.
-        behaviour: What they do.
+        behaviour: What the stochastic agent does (and the page size and
+            engagement weights every agent starts from).
+        agent: Who decides what accounts do: ``"stochastic"`` (default),
+            ``"interest"`` or ``"llm"`` (see :data:`AGENT_KINDS`).
+        interest: The interest agent's parameters.
+        llm: The LLM agent's settings.
 
     Raises:
         ValidationError: A field is out of range (each message names the field).
@@ -479,6 +589,9 @@ class SimulationConfig:
     graph: GraphConfig = field(factory=GraphConfig)
     activity: ActivityConfig = field(factory=ActivityConfig)
     behaviour: BehaviourConfig = field(factory=BehaviourConfig)
+    agent: str = field(default="stochastic", validator=_one_of(AGENT_KINDS, "agent"))
+    interest: InterestConfig = field(factory=InterestConfig)
+    llm: LLMConfig = field(factory=LLMConfig)
 
     def __attrs_post_init__(self) -> None:
         if self.hours > _MAX_HOURS:
@@ -504,6 +617,8 @@ class SimulationConfig:
             (self.graph, GraphConfig),
             (self.activity, ActivityConfig),
             (self.behaviour, BehaviourConfig),
+            (self.interest, InterestConfig),
+            (self.llm, LLMConfig),
         ):
             if not isinstance(part, kind):
                 raise ValidationError(
@@ -543,8 +658,16 @@ class SimulationConfig:
         return attrs.evolve(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the config as plain JSON-ready data."""
+        """Return the config as plain JSON-ready data.
+
+        The agent fields (``agent``, ``interest``, ``llm``) are left out while
+        they hold their defaults, so a stochastic run's ``config.json`` is
+        the same as before agents existed; reading fills them back in.
+        """
         data: dict[str, Any] = _converter().unstructure(self)
+        for name, default in _AGENT_DEFAULTS.items():
+            if getattr(self, name) == default:
+                del data[name]
         return data
 
     def to_json(self) -> str:
@@ -570,3 +693,10 @@ class SimulationConfig:
             OSError: The file cannot be read.
         """
         return cls.from_json(Path(path).read_bytes())
+
+
+_AGENT_DEFAULTS: dict[str, Any] = {
+    "agent": "stochastic",
+    "interest": InterestConfig(),
+    "llm": LLMConfig(),
+}

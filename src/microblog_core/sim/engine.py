@@ -10,12 +10,19 @@
    the service, an hour before ``config.start`` (then locked accounts lock).
 3. **Steps.** For each step, a Poisson number of sessions is drawn
    (:class:`~microblog_core.sim.agents.SessionScheduler`); the ``ManualClock``
-   is set to each session's instant. A session reads one page of the feed
-   (``config.ranker``), logs an impression per item (viewer, post, author,
-   rank, time, in-network), engages with examined items (like, repost with
-   or without a Weibo-style comment, reply), may post, follow (triadic
-   closure or someone seen) and block, and approves pending follow requests
-   of a locked account.
+   is set to each session's instant. A session approves pending follow
+   requests of a locked account, reads one page of the feed
+   (``config.ranker``) and logs an impression per item (viewer, post,
+   author, rank, time, in-network). The run's agent
+   (:mod:`microblog_core.sim.agent`; by default the
+   :class:`~microblog_core.sim.stochastic.StochasticAgent`) gets the page
+   and the account's state as an observation and returns actions -- like,
+   repost with or without a Weibo-style comment, reply, post, follow,
+   unfollow, block, mute -- which the engine applies one by one. A batch
+   agent (an LLM agent) gets all of a step's observations at once.
+4. **Stances.** With an agent that holds stances, the polarization
+   measures (:mod:`microblog_core.sim.polarization`) are taken at the
+   start, every simulated hour and at the end.
 
 Every action is a service call, so every domain rule holds; an action the
 rules refuse is counted by action and reason, never raised. What happened is
@@ -35,8 +42,9 @@ Example:
 """
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from math import isnan
 from pathlib import Path
 from typing import Any
 
@@ -64,12 +72,32 @@ from microblog_core.models import (
     PostPublished,
     Reposted,
     Unfollowed,
-    Visibility,
 )
 from microblog_core.service import Microblog
-from microblog_core.sim.agents import Composer, SessionScheduler, draw_population
+from microblog_core.sim.agent import (
+    NO_STANCE,
+    Action,
+    Agent,
+    BatchAgent,
+    Block,
+    Follow,
+    Like,
+    Mute,
+    Nothing,
+    Observation,
+    PageItem,
+    Publish,
+    Reply,
+    Repost,
+    StanceAgent,
+    Unfollow,
+    World,
+    agent_for,
+)
+from microblog_core.sim.agents import SessionScheduler, draw_population
 from microblog_core.sim.config import SimulationConfig
-from microblog_core.sim.feeds import DEFAULT_FEEDS, FeedRegistry, FeedSource
+from microblog_core.sim.feeds import DEFAULT_FEEDS, FeedRegistry, FeedSource, RunFeed
+from microblog_core.sim.polarization import StanceSnapshot
 from microblog_core.sim.results import (
     _E_FOLLOW,
     _E_LIKE,
@@ -83,6 +111,7 @@ from microblog_core.sim.results import (
     _VISIBILITY_CODE,
     ACTION_KINDS,
     ENGAGEMENT_KINDS,
+    EXTRA_ACTION_KINDS,
     POST_KINDS,
     Impression,
     PostRecord,
@@ -96,6 +125,7 @@ from microblog_core.text import LengthPolicy, policy_named
 __all__ = [
     "ACTION_KINDS",
     "ENGAGEMENT_KINDS",
+    "EXTRA_ACTION_KINDS",
     "POST_KINDS",
     "TIMELINE_STRATEGIES",
     "BlogFactory",
@@ -116,6 +146,8 @@ TIMELINE_STRATEGIES: tuple[str, ...] = ("fan_out_on_read", "fan_out_on_write", "
 """The home-timeline strategies a run's service can use (they give the same pages)."""
 
 _SETUP_LEAD = timedelta(hours=1)
+_SNAPSHOT_MS = 3_600_000  # stance measures are taken hourly (and at the start and the end)
+_NO_META = (-1, NO_STANCE)  # the topic and stance of a post whose agent gave none
 
 
 def _timeline(name: str) -> Any:
@@ -173,6 +205,41 @@ def sqlite_storage(path: str | Path, *, timeline: str = "fan_out_on_read") -> Bl
     return build
 
 
+def postgres_storage(
+    url: str,
+    *,
+    redis_url: str | None = None,
+    schema: str = "simulation",
+    timeline: str = "fan_out_on_read",
+) -> BlogFactory:
+    """Return a factory of services on PostgreSQL (and Redis feeds, if given).
+
+    The schema must hold no accounts yet: a run starts from an empty network.
+
+    Args:
+        url: The PostgreSQL URL (extra ``postgres``).
+        redis_url: A Redis URL for the home feeds (extra ``redis``).
+        schema: The PostgreSQL schema to create the store in.
+        timeline: The home-timeline strategy (see :data:`TIMELINE_STRATEGIES`).
+
+    Raises:
+        ValidationError: An unknown strategy.
+    """
+    _timeline(timeline)
+
+    def build(clock: Clock, policy: LengthPolicy) -> Microblog:
+        return Microblog.postgres(
+            url,
+            redis_url=redis_url,
+            schema=schema,
+            clock=clock,
+            policy=policy,
+            timeline=_timeline(timeline),
+        )
+
+    return build
+
+
 @frozen
 class Progress:
     """How far a run has got, reported after setup and after each step.
@@ -195,6 +262,11 @@ class Progress:
     def fraction(self) -> float:
         """The share of steps done, 0 to 1."""
         return self.step / self.steps if self.steps else 1.0
+
+
+def _bind_feed(feed: FeedSource, world: World, agent: Agent) -> FeedSource:
+    """Give a feed that reads the run (``bridging``) its view of this run."""
+    return feed.bind(world, agent) if isinstance(feed, RunFeed) else feed
 
 
 def _reason(exc: Exception) -> str:
@@ -224,8 +296,11 @@ class _Run:
         policy: LengthPolicy,
         storage: BlogFactory,
         progress: Callable[[Progress], None] | None,
+        *,
+        agent: Agent,
     ) -> None:
         self.config = config
+        self.agent = agent
         self.feed = feed
         self.progress = progress
         self.rng = rng = random.Random(config.seed)
@@ -239,7 +314,6 @@ class _Run:
         self.now_ms = _ms(config.start - _SETUP_LEAD)
         self.setup = True
         self.blog = storage(self.clock, policy)
-        self.composer = Composer(hashtag=behaviour.hashtag, mention=behaviour.mention)
         self.tables = tables = RunTables(n, _ms(config.start - _SETUP_LEAD))
         self.ids = tables.ids
         self.handles = tables.handles
@@ -247,6 +321,12 @@ class _Run:
         self.following_set = tables.following
         self.following_list: list[list[int]] = [[] for _ in range(n)]
         self.pending: list[list[int]] = [[] for _ in range(n)]
+        self.follower_counts = [0] * n
+        self.world = World(config, rng, tables, self.following_list)
+        self.stances: Sequence[float] | None = None  # bound once the agent has started
+        self.cross_cutting = (0, 0)  # cross-cutting and all stance-bearing impressions so far
+        self.last_exposure = (0, 0)
+        self.meta = _NO_META
         self.follow_ms = tables.follow_ms
         self.post_index = tables.post_index
         self.p_id, self.p_author, self.p_kind = tables.p_id, tables.p_author, tables.p_kind
@@ -255,6 +335,7 @@ class _Run:
         self.p_appeal, self.p_likes = tables.p_appeal, tables.p_likes
         self.p_reposts, self.p_replies = tables.p_reposts, tables.p_replies
         self.p_impressions = tables.p_impressions
+        self.p_topic, self.p_stance = tables.p_topic, tables.p_stance
         self.i_time, self.i_viewer, self.i_post = tables.i_time, tables.i_viewer, tables.i_post
         self.i_rank, self.i_in = tables.i_rank, tables.i_in
         self.e_time, self.e_kind, self.e_account = tables.e_time, tables.e_kind, tables.e_account
@@ -264,7 +345,6 @@ class _Run:
         self.refused: dict[tuple[str, str], int] = {}
         self.setup_refused: dict[str, int] = {}
         self.session_count = 0
-        self.engaged: set[int] = set()
         self.requested: set[int] = set()  # follower * n + followee, for follow requests sent
         sigma = behaviour.appeal_sigma
         self.appeal_mu = -sigma * sigma / 2.0
@@ -295,7 +375,16 @@ class _Run:
         self.e_post.append(post)
         self.e_target.append(target)
 
-    def add_post(self, post: Any, kind: int, ref: int, extra: int, appeal: float) -> int:
+    def add_post(
+        self,
+        post: Any,
+        kind: int,
+        ref: int,
+        extra: int,
+        appeal: float,
+        *,
+        meta: tuple[int, float] = _NO_META,
+    ) -> int:
         index = len(self.p_id)
         self.post_index[post.id] = index
         self.p_id.append(post.id)
@@ -311,6 +400,8 @@ class _Run:
         self.p_reposts.append(0)
         self.p_replies.append(0)
         self.p_impressions.append(0)
+        self.p_topic.append(meta[0])
+        self.p_stance.append(meta[1])
         return index
 
     def on_published(self, event: PostPublished) -> None:
@@ -318,11 +409,13 @@ class _Run:
         appeal = self.rng.lognormvariate(self.appeal_mu, self.appeal_sigma)
         ref = post.reply_to
         if ref is None:
-            index = self.add_post(post, _ORIGINAL, -1, -1, appeal)
+            index = self.add_post(post, _ORIGINAL, -1, -1, appeal, meta=self.meta)
             self.log(_E_POST, self.p_author[index], index, -1)
             return
         parent = self.post_index[ref.parent_id]
-        index = self.add_post(post, _REPLY, parent, self.post_index[ref.root_id], appeal)
+        index = self.add_post(
+            post, _REPLY, parent, self.post_index[ref.root_id], appeal, meta=self.meta
+        )
         self.p_replies[parent] += 1
         self.log(_E_REPLY, self.p_author[index], index, parent)
 
@@ -332,7 +425,14 @@ class _Run:
         assert ref is not None  # a Reposted event carries a repost  # noqa: S101
         root = self.post_index[ref.root_id]
         via = -1 if ref.via_id is None else self.post_index[ref.via_id]
-        index = self.add_post(post, _REPOST, root, via, self.p_appeal[root])
+        index = self.add_post(
+            post,
+            _REPOST,
+            root,
+            via,
+            self.p_appeal[root],
+            meta=(self.p_topic[root], self.p_stance[root]),
+        )
         self.p_reposts[root] += 1
         self.log(_E_REPOST, self.p_author[index], index, root)
 
@@ -351,6 +451,7 @@ class _Run:
             return
         followees.add(followee)
         self.following_list[follower].append(followee)
+        self.follower_counts[followee] += 1
         if not self.setup:
             self.follow_ms[follower * len(self.following_set) + followee] = self.now_ms
             self.log(_E_FOLLOW, follower, -1, followee)
@@ -362,6 +463,7 @@ class _Run:
         if followee in followees:
             followees.discard(followee)
             self.following_list[follower].remove(followee)
+            self.follower_counts[followee] -= 1
             self.follow_ms.pop(follower * len(self.following_set) + followee, None)
 
     def on_requested(self, event: FollowRequested) -> None:
@@ -425,26 +527,40 @@ class _Run:
         self.connect()
         self.setup = False
         config = self.config
+        agent = self.agent
+        agent.start(self.world)
+        self.stances = agent.stances if isinstance(agent, StanceAgent) else None
+        self.feed = _bind_feed(self.feed, self.world, agent)
+        batch = isinstance(agent, BatchAgent)
         scheduler = SessionScheduler(self.population, config.activity.profile)
         start_ms = _ms(config.start)
         end_ms = start_ms + config.duration // _ONE_MS
         step_ms = config.step // _ONE_MS
         steps = config.steps
         self.report(0, steps, start_ms)
+        self.snapshot(start_ms)
+        next_snapshot = start_ms + _SNAPSHOT_MS
         rng = self.rng
         session = self.session
         clock_set = self.clock.set
         for step in range(steps):
             step_start = start_ms + step * step_ms
             length = min(step_ms, end_ms - step_start)
-            for offset, account in scheduler.sessions(
-                _instant(step_start), length / 1000.0, rng=rng
-            ):
-                now_ms = step_start + int(offset * 1000.0)
-                self.now_ms = now_ms
-                clock_set(_instant(now_ms))
-                session(account)
-            self.report(step + 1, steps, step_start + length)
+            sessions = scheduler.sessions(_instant(step_start), length / 1000.0, rng=rng)
+            if batch:
+                self.batch(sessions, step_start)
+            else:
+                for offset, account in sessions:
+                    now_ms = step_start + int(offset * 1000.0)
+                    self.now_ms = now_ms
+                    clock_set(_instant(now_ms))
+                    session(account)
+            step_end = step_start + length
+            if step_end >= next_snapshot or step == steps - 1:
+                self.snapshot(step_end)
+                while next_snapshot <= step_end:
+                    next_snapshot += _SNAPSHOT_MS
+            self.report(step + 1, steps, step_end)
 
     def report(self, step: int, steps: int, now_ms: int) -> None:
         if self.progress is not None:
@@ -458,11 +574,61 @@ class _Run:
                 )
             )
 
+    def snapshot(self, now_ms: int) -> None:
+        """Record the stance measures (stance agents only): at the start, hourly, at the end."""
+        stances = self.stances
+        if stances is None:
+            return
+
+        cross, exposed = self.cross_cutting
+        self.tables.stance_snapshots.append(
+            StanceSnapshot.measure(
+                _instant(now_ms),
+                stances,
+                self.following_set,
+                cross_cutting=cross - self.last_exposure[0],
+                exposures=exposed - self.last_exposure[1],
+            )
+        )
+        self.last_exposure = (cross, exposed)
+
     def session(self, viewer: int) -> None:
+        observation = self.observe(viewer)
+        apply = self.apply
+        for action in self.agent.act(observation):
+            apply(viewer, action)
+
+    def batch(self, sessions: list[tuple[float, int]], step_start: int) -> None:
+        """Run one step's sessions for a batch agent: every read, one call, every action."""
+        clock_set = self.clock.set
+        observed: list[tuple[int, Observation]] = []
+        for offset, account in sessions:
+            now_ms = step_start + int(offset * 1000.0)
+            self.now_ms = now_ms
+            clock_set(_instant(now_ms))
+            observed.append((now_ms, self.observe(account)))
+        if not observed:
+            return
+        agent = self.agent
+        assert isinstance(agent, BatchAgent)  # checked by run()  # noqa: S101
+        decided = agent.act_batch([observation for _, observation in observed])
+        if len(decided) != len(observed):
+            raise ValidationError(
+                f"act_batch() returned {len(decided)} answers for {len(observed)} observations",
+                field="agent",
+                value=len(decided),
+            )
+        apply = self.apply
+        for (now_ms, observation), actions in zip(observed, decided, strict=True):
+            self.now_ms = now_ms
+            clock_set(_instant(now_ms))
+            for action in actions:
+                apply(observation.viewer, action)
+
+    def observe(self, viewer: int) -> Observation:
+        """Open a session: approve requests, read the page, log impressions, build the view."""
         self.session_count += 1
         blog = self.blog
-        rng = self.rng
-        rnd = rng.random
         behaviour = self.config.behaviour
         actions = self.actions
         viewer_id = self.ids[viewer]
@@ -479,8 +645,11 @@ class _Run:
         p_author = self.p_author
         p_kind = self.p_kind
         p_ref = self.p_ref
+        p_likes, p_reposts, p_replies = self.p_likes, self.p_reposts, self.p_replies
+        p_appeal, p_topic, p_stance = self.p_appeal, self.p_topic, self.p_stance
+        handles = self.handles
         following = self.following_set[viewer]
-        items: list[int] = []
+        items: list[PageItem] = []
         now_ms = self.now_ms
         i_time, i_viewer, i_post, i_rank, i_in = (
             self.i_time,
@@ -493,43 +662,87 @@ class _Run:
         for rank, post in enumerate(page, 1):
             index = post_index[post.id]
             author = p_author[index]
-            items.append(index)
+            root = p_ref[index] if p_kind[index] == _REPOST else index
+            root_author = p_author[root]
+            inside = author == viewer or author in following
             i_time.append(now_ms)
             i_viewer.append(viewer)
             i_post.append(index)
             i_rank.append(rank)
-            i_in.append(author == viewer or author in following)
+            i_in.append(inside)
             impressions[index] += 1
-        # Engage with the items examined, top down (a cascade model of attention).
-        like_w, repost_w, reply_w = behaviour.like, behaviour.repost, behaviour.reply
-        total_w = like_w + repost_w + reply_w
-        attention = behaviour.attention
-        appeal = self.p_appeal
-        engaged = self.engaged
-        for position, index in enumerate(items):
-            if position and rnd() >= attention:
-                break
-            target = p_ref[index] if p_kind[index] == _REPOST else index
-            if p_author[target] == viewer:
-                continue
-            key = (viewer << 32) | target
-            if key in engaged or rnd() >= total_w * appeal[target]:
-                continue
-            engaged.add(key)
-            pick = rnd() * total_w
-            post = page[position]
-            if pick < like_w:
-                self.like(viewer_id, post.id)
-            elif pick < like_w + repost_w:
-                self.repost(viewer_id, post.id)
-            else:
-                self.reply(viewer_id, post.id)
-        if rnd() < behaviour.post:
-            self.post(viewer)
-        if rnd() < behaviour.follow:
-            self.follow(viewer, items)
-        if behaviour.block and rnd() < behaviour.block:
-            self.block(viewer, items)
+            items.append(
+                PageItem(
+                    post,
+                    rank,
+                    inside,
+                    index,
+                    root,
+                    author,
+                    root_author,
+                    handles[root_author],
+                    p_likes[root],
+                    p_reposts[root],
+                    p_replies[root],
+                    p_appeal[root],
+                    p_topic[root],
+                    None if isnan(stance := p_stance[root]) else stance,
+                )
+            )
+        viewer_stance: float | None = None
+        stances = self.stances
+        if stances is not None:
+            viewer_stance = stances[viewer]
+            cross, exposed = self.cross_cutting
+            for item in items:
+                other = item.stance
+                if other is not None:  # the content has a stance
+                    exposed += 1
+                    if other * viewer_stance < 0.0:
+                        cross += 1
+            self.cross_cutting = (cross, exposed)
+        return Observation(
+            _instant(now_ms),
+            viewer,
+            viewer_id,
+            handles[viewer],
+            tuple(items),
+            self.following_list[viewer],
+            self.follower_counts[viewer],
+            viewer_stance,
+        )
+
+    def apply(self, viewer: int, action: Action) -> None:
+        """Carry out one action through the service; count it, or count its refusal."""
+        viewer_id = self.ids[viewer]
+        match action:
+            case Like():
+                self.like(viewer_id, action.post_id)
+            case Repost():
+                self.repost(viewer_id, action)
+            case Reply():
+                self.reply(viewer_id, action)
+            case Publish():
+                self.post(viewer_id, action)
+            case Follow():
+                self.follow(viewer, action.account_id)
+            case Block():
+                self.relate("block", viewer_id, action.account_id)
+            case Unfollow():
+                self.relate("unfollow", viewer_id, action.account_id)
+            case Mute():
+                self.relate("mute", viewer_id, action.account_id)
+            case Nothing():
+                if action.reason:
+                    key = ("agent", action.reason)
+                    self.refused[key] = self.refused.get(key, 0) + 1
+            case _:
+                raise ValidationError(
+                    f"an agent returned {type(action).__name__}, not an action "
+                    "(Like, Repost, Reply, Publish, Follow, Unfollow, Block, Mute or Nothing)",
+                    field="agent",
+                    value=action,
+                )
 
     def approve(self, viewer: int) -> None:
         ids = self.ids
@@ -551,67 +764,58 @@ class _Run:
         else:
             self.actions["like"] += 1
 
-    def repost(self, viewer_id: AccountId, post_id: PostId) -> None:
-        behaviour = self.config.behaviour
-        rnd = self.rng.random
-        comment = None
-        also = False
-        if rnd() < behaviour.comment:
-            comment = self.composer.reaction(self.rng)
-            also = rnd() < behaviour.also_comment
+    def content_of(self, post_id: PostId) -> tuple[int, float]:
+        """The topic and stance of the content ``post_id`` shows (none if it is unknown)."""
+        index = self.post_index.get(post_id)
+        if index is None:
+            return -1, NO_STANCE
+        root = self.p_ref[index] if self.p_kind[index] == _REPOST else index
+        return self.p_topic[root], self.p_stance[root]
+
+    def repost(self, viewer_id: AccountId, action: Repost) -> None:
+        # A comment posted as a reply carries the reposted content's topic and stance.
+        self.meta = self.content_of(action.post_id)
         try:
-            self.blog.repost(viewer_id, post_id, comment=comment, also_comment=also)
+            self.blog.repost(
+                viewer_id, action.post_id, comment=action.comment, also_comment=action.also_comment
+            )
         except _REFUSALS as exc:
             self.refuse("repost", exc)
         else:
             self.actions["repost"] += 1
+        finally:
+            self.meta = _NO_META
 
-    def reply(self, viewer_id: AccountId, post_id: PostId) -> None:
+    def reply(self, viewer_id: AccountId, action: Reply) -> None:
+        topic, _ = self.content_of(action.post_id)
+        self.meta = (topic, NO_STANCE if action.stance is None else action.stance)
         try:
-            self.blog.reply(viewer_id, post_id, self.composer.reaction(self.rng))
+            self.blog.reply(viewer_id, action.post_id, action.text)
         except _REFUSALS as exc:
             self.refuse("reply", exc)
         else:
             self.actions["reply"] += 1
+        finally:
+            self.meta = _NO_META
 
-    def post(self, author: int) -> None:
-        rng = self.rng
-        followees = self.following_list[author]
-        mention = self.handles[followees[int(rng.random() * len(followees))]] if followees else None
-        text = self.composer.post(rng, mention=mention)
-        private = rng.random() < self.config.behaviour.private_share
+    def post(self, viewer_id: AccountId, action: Publish) -> None:
+        self.meta = (action.topic, NO_STANCE if action.stance is None else action.stance)
         try:
-            self.blog.post(
-                self.ids[author],
-                text,
-                visibility=Visibility.PRIVATE if private else Visibility.PUBLIC,
-            )
+            self.blog.post(viewer_id, action.text, visibility=action.visibility)
         except _REFUSALS as exc:
             self.refuse("post", exc)
         else:
             self.actions["post"] += 1
+        finally:
+            self.meta = _NO_META
 
-    def follow(self, viewer: int, items: list[int]) -> None:
-        rnd = self.rng.random
-        target = -1
-        if rnd() < self.config.behaviour.triadic:
-            friends = self.following_list[viewer]
-            if friends:
-                friend = friends[int(rnd() * len(friends))]
-                theirs = self.following_list[friend]
-                if theirs:
-                    target = theirs[int(rnd() * len(theirs))]
-        elif items:
-            index = items[int(rnd() * len(items))]
-            root = self.p_ref[index] if self.p_kind[index] == _REPOST else index
-            target = self.p_author[root]
-        if target < 0 or target == viewer or target in self.following_set[viewer]:
-            return
+    def follow(self, viewer: int, target_id: AccountId) -> None:
+        target = self.index_of.get(target_id, -1)
         code = viewer * len(self.ids) + target
-        if code in self.requested:
+        if target >= 0 and code in self.requested:
             return
         try:
-            result = self.blog.follow(self.ids[viewer], self.ids[target])
+            result = self.blog.follow(self.ids[viewer], target_id)
         except _REFUSALS as exc:
             self.refuse("follow", exc)
         else:
@@ -619,20 +823,15 @@ class _Run:
             if isinstance(result, FollowRequest):
                 self.requested.add(code)
 
-    def block(self, viewer: int, items: list[int]) -> None:
-        if not items:
-            return
-        rnd = self.rng.random
-        index = items[int(rnd() * len(items))]
-        author = self.p_author[index]
-        if author == viewer:
-            return
+    def relate(self, kind: str, viewer_id: AccountId, target_id: AccountId) -> None:
+        blog = self.blog
+        call = blog.block if kind == "block" else blog.unfollow if kind == "unfollow" else blog.mute
         try:
-            self.blog.block(self.ids[viewer], self.ids[author])
+            call(viewer_id, target_id)
         except _REFUSALS as exc:
-            self.refuse("block", exc)
+            self.refuse(kind, exc)
         else:
-            self.actions["block"] += 1
+            self.actions[kind] = self.actions.get(kind, 0) + 1
 
 
 def simulate(
@@ -641,16 +840,19 @@ def simulate(
     storage: BlogFactory | None = None,
     feeds: FeedRegistry = DEFAULT_FEEDS,
     progress: Callable[[Progress], None] | None = None,
+    agent: Agent | None = None,
 ) -> SimulationResult:
     """Run a simulation.
 
     Args:
-        config: What to simulate (default: a default :class:`SimulationConfig`).
+        config: What to simulate (default: ``SimulationConfig()``).
         storage: Builds the service to act on (default: :func:`memory_storage`).
             A SQLite database must be empty.
         feeds: Where ``config.ranker`` is looked up (add your own feeds with
             :meth:`FeedRegistry.with_feed`).
         progress: Called after setup and after each step.
+        agent: Decides what the accounts do (default: the agent ``config.agent``
+            names, built by :func:`~microblog_core.sim.agent.agent_for`).
 
     Returns:
         The result; its ``blog`` is still open.
@@ -670,10 +872,25 @@ def simulate(
         )
     feed = feeds.get(config.ranker)
     policy = policy_named(config.policy)
-    run = _Run(config, feed, policy, storage or memory_storage(), progress)
+    owned = agent is None
+    if agent is None:
+        agent = agent_for(config)
+    elif not isinstance(agent, Agent):
+        raise ValidationError(
+            f"agent must have a name, start(world) and act(observation), "
+            f"got {type(agent).__name__}",
+            field="agent",
+            value=agent,
+        )
     try:
-        run.run()
-    except BaseException:
-        run.blog.close()
-        raise
+        run = _Run(config, feed, policy, storage or memory_storage(), progress, agent=agent)
+        try:
+            run.run()
+        except BaseException:
+            run.blog.close()
+            raise
+    finally:
+        close = getattr(agent, "close", None) if owned else None
+        if callable(close):
+            close()  # an agent built here (an LLM agent's HTTP client) ends with the run
     return SimulationResult(run)

@@ -17,6 +17,9 @@ built-in feeds:
 ``for_you``        in-network posts plus trending posts and posts by accounts
                    your followees follow, ranked like ``engagement`` with
                    out-of-network posts discounted (Twitter's "For You")
+``bridging``       in-network posts plus the most *bridging* posts of the day,
+                   ranked by engagement from both sides of the stance axis
+                   (:mod:`microblog_core.sim.bridging`; Ovadya & Thorburn 2023)
 =================  ==========================================================
 
 Add your own with :meth:`FeedRegistry.with_feed` (a registry is an
@@ -50,6 +53,7 @@ __all__ = [
     "FeedRegistry",
     "FeedSource",
     "RankedFeed",
+    "RunFeed",
     "builtin_rankers",
 ]
 
@@ -73,6 +77,19 @@ class FeedSource(Protocol):
         Raises:
             MicroblogError: The service refused the read (the engine counts it).
         """
+        ...
+
+
+@runtime_checkable
+class RunFeed(FeedSource, Protocol):
+    """A feed that reads what the run records (who engaged, with which stance).
+
+    The engine calls :meth:`bind` once per run, after setup, and reads the
+    feed it returns.
+    """
+
+    def bind(self, world: Any, agent: Any) -> FeedSource:
+        """Return this feed bound to one run's ``World`` and ``Agent``."""
         ...
 
 
@@ -234,8 +251,12 @@ class FeedRegistry:
 
 
 def _default_feeds() -> FeedRegistry:
-    return FeedRegistry([ChronologicalFeed(), *(RankedFeed(r) for r in builtin_rankers())])
+    from microblog_core.sim.bridging import BridgingFeed
+
+    return FeedRegistry(
+        [ChronologicalFeed(), *(RankedFeed(r) for r in builtin_rankers()), BridgingFeed()]
+    )
 
 
 DEFAULT_FEEDS = _default_feeds()
-"""The built-in feeds (chronological, engagement, for_you, hacker_news, hot)."""
+"""The built-in feeds (bridging, chronological, engagement, for_you, hacker_news and hot)."""

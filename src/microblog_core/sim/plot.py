@@ -11,6 +11,8 @@ saying how to install it (``pip install "microblog-core[plot]"``).
   hour, as steps over the whole run.
 * :func:`plot_exposure` -- Lorenz curves of impressions per author and the
   exposure Gini and in-network share of each feed of a comparison.
+* :func:`plot_polarization` -- stance variance, bimodality and cross-cutting
+  exposure over time, one line per feed (runs with a stance agent).
 * :func:`write_plots` -- the first three for one run.
 
 Every chart labels both axes, keeps its legend off the data, and names the
@@ -33,10 +35,12 @@ from microblog_core.sim.report import SimulationMetrics
 __all__ = [
     "PLOT_FORMATS",
     "ChartStyle",
+    "plot_calibration",
     "plot_cascade_sizes",
     "plot_degree_distribution",
     "plot_engagement",
     "plot_exposure",
+    "plot_polarization",
     "run_details",
     "write_plots",
 ]
@@ -371,6 +375,126 @@ def plot_exposure(
     right.set_xlabel("feed")
     right.set_ylabel("share (0 to 1)")
     right.legend(fontsize="small", loc="upper center", ncols=2)
+    return _save(figure, path, style)
+
+
+def plot_polarization(
+    metrics: Mapping[str, SimulationMetrics],
+    path: str | Path,
+    *,
+    style: ChartStyle | None = None,
+) -> Path:
+    """Draw polarization over time, one line per feed: variance, bimodality, cross-cutting.
+
+    Args:
+        metrics: Each feed's metrics, e.g. ``Comparison.metrics`` of runs with
+            a stance agent (``agent="interest"``); feeds without stance
+            measures are left out.
+        path: The file to write.
+        style: Format, resolution and run details.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ValidationError: No feed has stance measures.
+        ImportError: matplotlib is not installed.
+    """
+    series = {feed: m.stance for feed, m in metrics.items() if m.stance}
+    if not series:
+        raise ValidationError(
+            "no run has stance measures: use an agent with stances (agent='interest')",
+            field="metrics",
+            value=tuple(metrics),
+        )
+    style = style or ChartStyle()
+    plt = _pyplot()
+    figure, panels = _figure(plt, (13, 4.6), ncols=3)
+    for feed, snapshots in series.items():
+        start = snapshots[0].time
+        hours = [(s.time - start).total_seconds() / 3600 for s in snapshots]
+        panels[0].plot(hours, [s.variance for s in snapshots], label=feed)
+        panels[1].plot(hours, [s.bimodality for s in snapshots], label=feed)
+        later = [(h, s) for h, s in zip(hours, snapshots, strict=True) if s.exposures]
+        panels[2].plot([h for h, _ in later], [s.cross_cutting_share for _, s in later], label=feed)
+    panels[1].axhline(5 / 9, color="grey", linestyle=":", linewidth=1, label="5/9 (uniform)")
+    for panel, title in zip(
+        panels,
+        ("Stance variance", "Bimodality coefficient", "Cross-cutting share of exposure"),
+        strict=True,
+    ):
+        _titled(figure, panel, title, style)
+        panel.set_xlabel("hours since the start")
+    panels[0].set_ylabel("variance of stances")
+    panels[1].set_ylabel("bimodality coefficient")
+    panels[2].set_ylabel("share of exposures across the axis")
+    _legend_below(figure, panels[1])
+    return _save(figure, path, style)
+
+
+def plot_calibration(
+    calibration: Any,
+    path: str | Path,
+    *,
+    cascades: Sequence[Any],
+    real: Sequence[Any] | None = None,
+    style: ChartStyle | None = None,
+) -> Path:
+    """Draw a calibration: cascade-size CCDFs, and structural virality against size.
+
+    Args:
+        calibration: A :class:`~microblog_core.sim.calibrate.Calibration`.
+        path: The file to write.
+        cascades: The simulated cascades (size-1 cascades included).
+        real: Real cascades, drawn beside them when given.
+        style: Format, resolution and run details.
+
+    Returns:
+        The path written.
+
+    Raises:
+        ImportError: matplotlib is not installed.
+    """
+    from microblog_core.sim.calibrate import BRANCHING_SIZE
+
+    style = style or ChartStyle()
+    plt = _pyplot()
+    figure, (left, right) = _figure(plt, (11, 4.8), ncols=2)
+    sets = [("simulated", cascades)] + ([("real", real)] if real else [])
+    branching = 0
+    for label, group in sets:
+        sizes = [c.size for c in group]
+        xs, ys = _ccdf(sizes)
+        left.step(xs, ys, where="post", label=f"{label} ({len(sizes):,} originals)")
+        big = [(c.size, c.structural_virality) for c in group if c.size >= BRANCHING_SIZE]
+        if big:
+            right.scatter([s for s, _ in big], [v for _, v in big], s=10, alpha=0.6, label=label)
+            branching += len(big)
+    if branching:
+        right.set_xscale("log")
+        _plain_log_ticks(right)
+    else:
+        right.text(
+            0.5,
+            0.5,
+            f"no cascade of {BRANCHING_SIZE} or more",
+            ha="center",
+            va="center",
+            transform=right.transAxes,
+        )
+    share = calibration.run.share_size_one
+    left.axhline(1 - 0.95, color="grey", linestyle=":", linewidth=1)
+    left.annotate("5% reposted (Goel et al.)", (1, 0.05), fontsize="small", color="0.35")
+    left.set_xscale("log")
+    left.set_yscale("log")
+    _plain_log_ticks(left)
+    _titled(figure, left, f"Cascade sizes ({100 * share:.1f}% never reposted)", style)
+    left.set_xlabel("cascade size s (posts, the original included)")
+    left.set_ylabel("share of cascades with size ≥ s")
+    right.set_title(f"Structural virality of cascades of {BRANCHING_SIZE}+")
+    right.set_xlabel("cascade size (posts)")
+    right.set_ylabel("structural virality")
+    _legend_below(figure, left)
     return _save(figure, path, style)
 
 

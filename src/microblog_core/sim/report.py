@@ -14,7 +14,11 @@
   an account the viewer follows (or the viewer);
 * **feed diversity** -- distinct authors per feed page;
 * **engagement over time** -- posts, replies, reposts, likes and follows per hour;
-* the **degree distribution** of the starting follower graph.
+* the **degree distribution** of the starting follower graph;
+* with an agent that holds stances (``interest``), **polarization over
+  time** (:mod:`microblog_core.sim.polarization`): stance variance, the
+  bimodality coefficient, the share of cross-cutting exposure and the
+  follow network's assortativity by stance, hourly.
 
 :func:`format_report` renders them for a terminal.
 
@@ -44,6 +48,7 @@ from microblog_core.sim.metrics import (
     engagement_over_time,
     gini,
 )
+from microblog_core.sim.polarization import StanceSnapshot
 from microblog_core.sim.results import SimulationResult
 
 __all__ = [
@@ -140,6 +145,8 @@ class SimulationMetrics:
         engagement: Posts, replies, reposts, likes and follows per hour.
         impressions_per_author: Impressions of each account's posts, by graph node.
         cascade_sizes: The size of every cascade with a repost, largest first.
+        agent: The agent's name (``"stochastic"``, ``"interest"``, ``"llm"``...).
+        stance: The stance measures over time (empty unless the agent holds stances).
     """
 
     feed: str
@@ -170,6 +177,35 @@ class SimulationMetrics:
     engagement: EngagementSeries = field(eq=False, repr=False)
     impressions_per_author: tuple[int, ...] = field(eq=False, repr=False)
     cascade_sizes: tuple[int, ...] = field(eq=False, repr=False)
+    agent: str = "stochastic"
+    stance: tuple[StanceSnapshot, ...] = field(default=(), eq=False, repr=False)
+
+    def _last(self) -> StanceSnapshot | None:
+        return self.stance[-1] if self.stance else None
+
+    @property
+    def stance_variance(self) -> float:
+        """The variance of stances at the end (0.0 without stances)."""
+        last = self._last()
+        return last.variance if last else 0.0
+
+    @property
+    def stance_bimodality(self) -> float:
+        """The bimodality coefficient of stances at the end (0.0 without stances)."""
+        last = self._last()
+        return last.bimodality if last else 0.0
+
+    @property
+    def stance_assortativity(self) -> float:
+        """The follow network's assortativity by stance at the end (0.0 without stances)."""
+        last = self._last()
+        return last.assortativity if last else 0.0
+
+    @property
+    def cross_cutting_share(self) -> float:
+        """The share of all exposures to content with a stance that were cross-cutting."""
+        exposures = sum(s.exposures for s in self.stance)
+        return sum(s.cross_cutting for s in self.stance) / exposures if exposures else 0.0
 
     @property
     def actions_total(self) -> int:
@@ -184,7 +220,7 @@ class SimulationMetrics:
     def to_dict(self) -> dict[str, Any]:
         """Return the metrics as JSON-ready data (ids as strings, times ISO 8601)."""
         degree = self.degree
-        return {
+        data: dict[str, Any] = {
             "feed": self.feed,
             "seed": self.seed,
             "accounts": self.accounts,
@@ -247,6 +283,24 @@ class SimulationMetrics:
                 "counts": [list(row) for row in self.engagement.counts],
             },
         }
+        # Added only when there is something to say, so a stochastic run's
+        # summary.json is the same as before agents existed.
+        if self.agent != "stochastic":
+            data["agent"] = self.agent
+        if self.stance:
+            data["stance"] = [
+                {
+                    "time": s.time.isoformat(),
+                    "mean": s.mean,
+                    "variance": s.variance,
+                    "bimodality": s.bimodality,
+                    "assortativity": s.assortativity,
+                    "cross_cutting": s.cross_cutting,
+                    "exposures": s.exposures,
+                }
+                for s in self.stance
+            ]
+        return data
 
 
 def _root_index(result: SimulationResult) -> list[int]:
@@ -379,6 +433,8 @@ def summarise(
         engagement=engagement_over_time(events, bucket=bucket),
         impressions_per_author=tuple(per_author),
         cascade_sizes=tuple(c.size for c in spread),
+        agent=result.agent.name,
+        stance=result.stance_snapshots,
     )
 
 
@@ -540,6 +596,19 @@ def format_report(
         )
     else:
         lines.append("  no post was shown")
+    if m.stance:
+        first, last = m.stance[0], m.stance[-1]
+        lines.append("")
+        lines.append(f"Stances ({m.agent} agent), start -> end")
+        lines.append(
+            f"  variance {first.variance:.3f} -> {last.variance:.3f}, bimodality "
+            f"{first.bimodality:.3f} -> {last.bimodality:.3f} (above 0.555 suggests two camps)"
+        )
+        lines.append(
+            f"  follow assortativity by stance {first.assortativity:.3f} -> "
+            f"{last.assortativity:.3f}; {_percent(m.cross_cutting_share)} of exposure "
+            "cross-cutting"
+        )
     paths = list(exports)
     if paths:
         lines.append("")

@@ -8,7 +8,7 @@ the engagement log. The metrics (:mod:`microblog_core.sim.report`) and
 exports (:mod:`microblog_core.sim.export`) read these.
 
 Every name here is also importable from :mod:`microblog_core.sim.engine`
-and :mod:`microblog_core.sim`.
+and the ``microblog_core.sim`` package.
 """
 
 from array import array
@@ -22,14 +22,17 @@ from attrs import frozen
 from microblog_core.ids import EPOCH, AccountId, PostId
 from microblog_core.models import Visibility
 from microblog_core.service import Microblog
+from microblog_core.sim.agent import Agent
 from microblog_core.sim.agents import Population
 from microblog_core.sim.config import SimulationConfig
 from microblog_core.sim.feeds import FeedSource
 from microblog_core.sim.graphs import FollowGraph
+from microblog_core.sim.polarization import StanceSnapshot
 
 __all__ = [
     "ACTION_KINDS",
     "ENGAGEMENT_KINDS",
+    "EXTRA_ACTION_KINDS",
     "POST_KINDS",
     "Impression",
     "PostRecord",
@@ -41,6 +44,9 @@ _ONE_MS = timedelta(milliseconds=1)
 
 ACTION_KINDS = ("read", "post", "reply", "repost", "like", "follow", "block", "approve")
 """What simulated accounts do; every one is a service call, feed reads included."""
+
+EXTRA_ACTION_KINDS = ("unfollow", "mute")
+"""Actions only some agents take; a result lists them only when they happened."""
 
 # Post kinds in the post table.
 _ORIGINAL, _REPLY, _REPOST = 0, 1, 2
@@ -164,6 +170,8 @@ class RunTables:
         p_reposts: Reposts of it.
         p_replies: Direct replies.
         p_impressions: Times the post itself was shown.
+        p_topic: The topic the agent gave the post (-1: none; a repost has its original's).
+        p_stance: The stance the post carries (NaN: none; a repost has its original's).
         i_time: Impression time (ms).
         i_viewer: Viewer's node.
         i_post: Post index of the item shown.
@@ -174,6 +182,7 @@ class RunTables:
         e_account: Who acted (node).
         e_post: The post made, or liked (-1 for a follow).
         e_target: The post replied to, reposted or liked, or the node followed (-1: none).
+        stance_snapshots: The stance measures taken during the run (stance agents only).
     """
 
     def __init__(self, n: int, setup_ms: int = 0) -> None:
@@ -197,6 +206,8 @@ class RunTables:
         self.p_reposts = array("i")
         self.p_replies = array("i")
         self.p_impressions = array("i")
+        self.p_topic = array("i")
+        self.p_stance = array("d")
         self.i_time = array("q")
         self.i_viewer = array("i")
         self.i_post = array("i")
@@ -207,6 +218,7 @@ class RunTables:
         self.e_account = array("i")
         self.e_post = array("i")
         self.e_target = array("i")
+        self.stance_snapshots: list[StanceSnapshot] = []
 
     def root_of(self, post: int) -> int:
         """Return the post index of the content ``post`` shows (a repost's original)."""
@@ -240,6 +252,8 @@ class _FinishedRun(Protocol):
     def blog(self) -> Microblog: ...
     @property
     def tables(self) -> "RunTables": ...
+    @property
+    def agent(self) -> Agent: ...
 
 
 class SimulationResult:
@@ -254,6 +268,7 @@ class SimulationResult:
     Attributes:
         config: The run's config.
         feed: The name of the feed the accounts read.
+        agent: The agent that decided what the accounts did.
         graph: The follower graph the run started from.
         population: Each account's activity.
         account_ids: The account id of each graph node.
@@ -273,9 +288,11 @@ class SimulationResult:
         self.population: Population = run.population
         self.account_ids: tuple[AccountId, ...] = tuple(run.ids)
         self.handles: tuple[str, ...] = tuple(run.handles)
-        self.actions: Mapping[str, int] = MappingProxyType(
-            {kind: run.actions.get(kind, 0) for kind in ACTION_KINDS}
+        counted = {kind: run.actions.get(kind, 0) for kind in ACTION_KINDS}
+        counted.update(
+            {kind: run.actions[kind] for kind in EXTRA_ACTION_KINDS if kind in run.actions}
         )
+        self.actions: Mapping[str, int] = MappingProxyType(counted)
         self.refused: Mapping[tuple[str, str], int] = MappingProxyType(
             dict(sorted(run.refused.items()))
         )
@@ -285,6 +302,12 @@ class SimulationResult:
         self.sessions: int = run.session_count
         self.blog: Microblog = run.blog
         self.tables: RunTables = run.tables
+        self.agent: Agent = run.agent
+
+    @property
+    def stance_snapshots(self) -> tuple[StanceSnapshot, ...]:
+        """The stance measures over time (empty unless the agent holds stances)."""
+        return tuple(self.tables.stance_snapshots)
 
     # -- sizes -------------------------------------------------------------
 

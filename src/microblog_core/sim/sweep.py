@@ -73,6 +73,7 @@ PARAMETERS: Mapping[str, str] = MappingProxyType(
 )
 
 _RUNS_FILE = "runs.jsonl"
+_KIND = {bool: "true or false", int: "a whole number", float: "a number"}
 
 
 def _mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -120,7 +121,8 @@ def _convert(config: SimulationConfig, path: tuple[str, ...], value: Any) -> Any
             return float(value)
     except (ValueError, KeyError):
         raise ValidationError(
-            f"{'.'.join(path)} needs a {type(current).__name__}, got {_checks.quote(value)}",
+            f"{'.'.join(path)} needs {_KIND.get(type(current), 'a value')}, "
+            f"got {_checks.quote(value)}",
             field="grid",
             value=value,
         ) from None
@@ -475,6 +477,7 @@ def sweep(
     if not plan:
         raise ValidationError("a sweep needs at least one config", field="configs")
     workers = _checks.optional_limit(workers, "workers")
+    _check_names(plan)
     jsons = [config.to_json() for config in plan]
     keys = [_key(text) for text in jsons]
     varied = _varied(plan)
@@ -540,6 +543,17 @@ def sweep(
             sink.close()
     ordered = tuple(rows[i] for i in range(len(plan)))
     return SweepResult(runs=ordered, parameters=parameters)
+
+
+def _check_names(plan: Sequence[SimulationConfig]) -> None:
+    """Refuse an unknown feed or length policy before any run starts."""
+    from microblog_core.sim.feeds import DEFAULT_FEEDS
+    from microblog_core.text import policy_named
+
+    for ranker in sorted({config.ranker for config in plan}):
+        DEFAULT_FEEDS.get(ranker)
+    for policy in sorted({config.policy for config in plan}):
+        policy_named(policy)
 
 
 def _get(config: SimulationConfig, dotted: str) -> Any:

@@ -483,10 +483,11 @@ class Measurement:
         """
         scale = self.policy.scale
         status = "valid" if self.valid else f"invalid: {self.reason}"
-        lines = [
+        head = (
             f"{self.policy.name}: {self.length}/{self.limit} ({status}; "
             f"{self.permillage}\u2030 of the limit, rounded down)"
-        ]
+        )
+        lines = [head]
         if self.folded and self.fold_at is not None:
             lines.append(f"folds after code point {self.fold_at}")
         if self.invalid_at is not None:

@@ -127,7 +127,7 @@ class TimelinePage:
 
 
 def check_limit(limit: object, maximum: int = MAX_LIMIT) -> int:
-    """Check a page size: an int from 1 to ``maximum`` (:func:`microblog_core._checks.limit`).
+    """Check a page size: an int from 1 to ``maximum`` (the shared ``_checks.limit``).
 
     Args:
         limit: The requested number of items.
@@ -146,7 +146,7 @@ def check_page_id(value: object, name: str) -> PostId | None:
     """Check a paging id (``max_id``, ``since_id`` or ``min_id``): None or an int >= 0.
 
     Ids above the largest possible id are allowed (they bound nothing). The
-    check is :func:`microblog_core._checks.page_id`, shared by every layer.
+    check is ``_checks.page_id``, shared by every layer.
 
     Args:
         value: The id given.

@@ -16,6 +16,7 @@ from microblog_core.errors import (
     MicroblogError,
     NotFoundError,
     StorageError,
+    TransientStorageError,
     ValidationError,
 )
 
@@ -44,7 +45,7 @@ def translate(exc: sqlite3.Error, where: str = "the database") -> MicroblogError
         return StorageError(f"{where} refused a write: {exc}")
     code = primary_code(exc)
     if code in BUSY_CODES:
-        return StorageError(
+        return TransientStorageError(
             f"{where} is locked by another connection and stayed locked past the busy timeout"
             f" ({exc})"
         )

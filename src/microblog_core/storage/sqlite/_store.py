@@ -9,8 +9,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self
 
 from microblog_core import _checks
-from microblog_core.errors import StorageError, ValidationError
+from microblog_core.errors import StorageError, TransientStorageError, ValidationError
 from microblog_core.ports import Store, UnitOfWork
+from microblog_core.storage._external_feeds import ExternalFeeds, ExternalFeedsUnit
 from microblog_core.storage.sqlite._errors import (
     BROKEN_FILE_CODES,
     BUSY_CODES,
@@ -38,6 +39,8 @@ class SqliteStore:
             :class:`~microblog_core.errors.StorageError`.
         synchronous: ``"normal"`` (durable against process crashes; the
             default) or ``"full"`` (also against power loss).
+        feeds: Home feeds kept outside the file (``RedisFeeds(url)``); by
+            default they are rows of the database.
 
     Raises:
         StorageError: The directory is missing, the file is not a SQLite
@@ -59,6 +62,7 @@ class SqliteStore:
         *,
         busy_timeout: float = 5.0,
         synchronous: str = "normal",
+        feeds: "ExternalFeeds | None" = None,
     ) -> None:
         _checks.instance(path, (str, os.PathLike), "path")
         seconds = _checks.real(busy_timeout, "busy_timeout")
@@ -84,6 +88,9 @@ class SqliteStore:
         self._owner = 0
         self._conn: sqlite3.Connection | None = None
         self._conn = self._open(path, _SYNCHRONOUS[mode])
+        self._feeds = feeds
+        if feeds is not None:
+            feeds.attach(self)
 
     # -- opening --
 
@@ -149,7 +156,7 @@ class SqliteStore:
                     raise
                 now = time.monotonic()
                 if now >= deadline:
-                    raise StorageError(
+                    raise TransientStorageError(
                         f"{self._where} stayed locked by another connection for more than "
                         f"{self._busy_timeout:g} s ({statement}); try again later or raise "
                         "busy_timeout"
@@ -197,7 +204,7 @@ class SqliteStore:
             self._owner = 0
             self._lock.release()
 
-    def unit_of_work(self, *, readonly: bool = False) -> SqliteUnitOfWork:
+    def unit_of_work(self, *, readonly: bool = False) -> "SqliteUnitOfWork | ExternalFeedsUnit":
         """Return a new, not yet entered, unit of work.
 
         Args:
@@ -211,6 +218,8 @@ class SqliteStore:
         _checks.flag(readonly, "readonly")
         if self._conn is None:
             raise StorageError(f"the store for {self._where} is closed")
+        if self._feeds is not None:
+            return ExternalFeedsUnit(SqliteUnitOfWork(self, readonly=readonly), self._feeds)
         return SqliteUnitOfWork(self, readonly=readonly)
 
     # -- housekeeping --

@@ -1,0 +1,257 @@
+"""The PostgreSQL schema of :mod:`microblog_core.storage.postgres` and its forward migrations.
+
+Every table lives in one named schema (``microblog`` unless the store is
+given another name), so one database can hold several stores side by side.
+``<schema>.schema_meta`` marks the schema as ours and records its version.
+:data:`MIGRATIONS` is the whole history: migration ``n`` takes a schema from
+version ``n - 1`` to ``n``. A release appends migrations and never edits an
+old one. Migrating holds a transaction-level advisory lock named after the
+schema, so several processes opening one new database migrate it once.
+
+Indexes serve every query of the port (``tests/storage/test_postgres.py``
+checks each plan with ``EXPLAIN``): an author's posts by ``(author_id, id)``,
+replies by parent and by thread root, reposts by root, quotes by quoted post,
+the public timeline by a partial index on ``id``, hashtags and mentions by
+side tables keyed ``(tag, post_id)`` and ``(account_id, post_id)``, followers
+and requests by ``(followee_id, follower_id)``, blockers by
+``(blocked_id, blocker_id)``. Row totals are kept in ``totals`` rows split
+over 16 shards, so concurrent writers do not queue on one hot row.
+"""
+
+import re
+from typing import Final
+
+from attrs import frozen
+
+from microblog_core.errors import StorageError
+
+__all__ = ["APPLICATION", "LATEST_VERSION", "MIGRATIONS", "Migration", "check_schema_name"]
+
+APPLICATION: Final = "microblog_core"
+"""The ``application`` value in ``schema_meta`` that marks a schema as ours."""
+
+TOTAL_SHARDS: Final = 16
+"""How many rows each row total is split over."""
+
+_NAME: Final = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def check_schema_name(name: object) -> str:
+    """Return ``name`` if it is a plain lower-case PostgreSQL identifier.
+
+    Raises:
+        ValidationError: It is not one (letters, digits and ``_``, at most 63).
+    """
+    from microblog_core._checks import quote, text
+    from microblog_core.errors import ValidationError
+
+    value = text(name, "schema")
+    if _NAME.fullmatch(value) is None or value.startswith("pg_"):
+        raise ValidationError(
+            "schema must be a lower-case identifier of letters, digits and _ (at most 63, "
+            f"not starting with pg_), got {quote(value)}",
+            field="schema",
+            value=value,
+        )
+    return value
+
+
+@frozen
+class Migration:
+    """One step of the schema history.
+
+    Attributes:
+        version: The version the schema has after this step.
+        description: What the step changes, in a sentence.
+        statements: SQL run in order in one transaction; ``{s}`` is the schema.
+    """
+
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+_V1 = Migration(
+    1,
+    "accounts, posts with tag and mention side tables, relations, likes, home feeds, totals",
+    (
+        "CREATE TABLE {s}.schema_meta (key text PRIMARY KEY, value text NOT NULL)",
+        """
+        CREATE TABLE {s}.accounts (
+            id bigint PRIMARY KEY,
+            handle text NOT NULL,
+            handle_key text NOT NULL UNIQUE,
+            created_at bigint NOT NULL,
+            display_name text NOT NULL,
+            bio text NOT NULL,
+            kind text NOT NULL,
+            verified boolean NOT NULL,
+            locked boolean NOT NULL,
+            followers bigint NOT NULL DEFAULT 0,
+            following bigint NOT NULL DEFAULT 0,
+            posts bigint NOT NULL DEFAULT 0
+        )
+        """,
+        """
+        CREATE TABLE {s}.posts (
+            id bigint PRIMARY KEY,
+            author_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            created_at bigint NOT NULL,
+            text text NOT NULL,
+            visibility text NOT NULL,
+            reply_root_id bigint,
+            reply_parent_id bigint,
+            reply_parent_author_id bigint,
+            reply_addressee_id bigint,
+            repost_root_id bigint,
+            repost_root_author_id bigint,
+            repost_via_id bigint,
+            repost_via_author_id bigint,
+            quote_of bigint,
+            language text,
+            content_warning text NOT NULL,
+            attachments text,
+            mentions text,
+            tags text,
+            reply_gate text,
+            quote_policy text NOT NULL,
+            hidden boolean NOT NULL,
+            replies bigint NOT NULL DEFAULT 0,
+            reposts bigint NOT NULL DEFAULT 0,
+            quotes bigint NOT NULL DEFAULT 0,
+            likes bigint NOT NULL DEFAULT 0
+        )
+        """,
+        "CREATE INDEX posts_by_author ON {s}.posts (author_id, id)",
+        "CREATE INDEX posts_public ON {s}.posts (id) WHERE visibility = 'public'",
+        (
+            "CREATE INDEX posts_by_parent ON {s}.posts (reply_parent_id, id)"
+            " WHERE reply_parent_id IS NOT NULL"
+        ),
+        (
+            "CREATE INDEX posts_by_thread ON {s}.posts (reply_root_id, id)"
+            " WHERE reply_root_id IS NOT NULL"
+        ),
+        (
+            "CREATE INDEX posts_by_repost_root ON {s}.posts (repost_root_id, id)"
+            " WHERE repost_root_id IS NOT NULL"
+        ),
+        (
+            "CREATE UNIQUE INDEX posts_one_repost ON {s}.posts (author_id, repost_root_id)"
+            " WHERE repost_root_id IS NOT NULL"
+        ),
+        "CREATE INDEX posts_by_quoted ON {s}.posts (quote_of, id) WHERE quote_of IS NOT NULL",
+        """
+        CREATE TABLE {s}.post_tags (
+            tag text NOT NULL,
+            post_id bigint NOT NULL,
+            PRIMARY KEY (tag, post_id)
+        )
+        """,
+        """
+        CREATE TABLE {s}.post_mentions (
+            account_id bigint NOT NULL,
+            post_id bigint NOT NULL,
+            PRIMARY KEY (account_id, post_id)
+        )
+        """,
+        """
+        CREATE TABLE {s}.follows (
+            follower_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            followee_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            created_at bigint NOT NULL,
+            show_reposts boolean NOT NULL,
+            notify boolean NOT NULL,
+            languages text,
+            PRIMARY KEY (follower_id, followee_id)
+        )
+        """,
+        "CREATE INDEX follows_by_followee ON {s}.follows (followee_id, follower_id)",
+        """
+        CREATE TABLE {s}.follow_requests (
+            follower_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            followee_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            created_at bigint NOT NULL,
+            show_reposts boolean NOT NULL,
+            notify boolean NOT NULL,
+            languages text,
+            PRIMARY KEY (follower_id, followee_id)
+        )
+        """,
+        (
+            "CREATE INDEX follow_requests_by_followee ON {s}.follow_requests "
+            "(followee_id, follower_id)"
+        ),
+        """
+        CREATE TABLE {s}.blocks (
+            blocker_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            blocked_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            created_at bigint NOT NULL,
+            PRIMARY KEY (blocker_id, blocked_id)
+        )
+        """,
+        "CREATE INDEX blocks_by_blocked ON {s}.blocks (blocked_id, blocker_id)",
+        """
+        CREATE TABLE {s}.mutes (
+            muter_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            muted_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            created_at bigint NOT NULL,
+            expires_at bigint,
+            hide_notifications boolean NOT NULL,
+            PRIMARY KEY (muter_id, muted_id)
+        )
+        """,
+        """
+        CREATE TABLE {s}.likes (
+            post_id bigint NOT NULL REFERENCES {s}.posts (id),
+            account_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            created_at bigint NOT NULL,
+            PRIMARY KEY (post_id, account_id)
+        )
+        """,
+        """
+        CREATE TABLE {s}.feed_entries (
+            reader_id bigint NOT NULL,
+            post_id bigint NOT NULL,
+            author_id bigint NOT NULL,
+            PRIMARY KEY (reader_id, post_id)
+        )
+        """,
+        "CREATE INDEX feed_entries_by_author ON {s}.feed_entries (reader_id, author_id)",
+        "CREATE TABLE {s}.feed_sizes (reader_id bigint PRIMARY KEY, n bigint NOT NULL)",
+        "CREATE TABLE {s}.dangling_refs (post_id bigint PRIMARY KEY)",
+        """
+        CREATE TABLE {s}.totals (
+            name text NOT NULL,
+            shard integer NOT NULL,
+            n bigint NOT NULL,
+            PRIMARY KEY (name, shard)
+        )
+        """,
+        (
+            "INSERT INTO {s}.totals (name, shard, n) SELECT name, shard, 0 FROM "
+            "unnest(ARRAY['accounts', 'posts']) AS name, generate_series(0, 15) AS shard"
+        ),
+        """
+        CREATE TABLE {s}.writer_leases (
+            worker integer PRIMARY KEY,
+            holder text NOT NULL,
+            expires_at bigint NOT NULL
+        )
+        """,
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1,)
+"""The schema history, oldest first; ``MIGRATIONS[n - 1].version == n``."""
+
+LATEST_VERSION: Final = MIGRATIONS[-1].version
+"""The schema version this code writes."""
+
+
+def newer_schema_error(where: str, version: int) -> StorageError:
+    """The error for a schema migrated by a newer microblog_core."""
+    return StorageError(
+        f"{where} has schema version {version}, newer than the {LATEST_VERSION} this "
+        "microblog_core knows; upgrade microblog_core to open it"
+    )

@@ -1,0 +1,353 @@
+"""The unit of work of the PostgreSQL adapter: one transaction on one pooled connection."""
+
+import contextlib
+import random
+import threading
+import zlib
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Final, Self
+
+import psycopg
+
+from microblog_core.errors import StorageError
+from microblog_core.ports import (
+    AccountRepository,
+    EngagementRepository,
+    FeedRepository,
+    PostRepository,
+    RelationRepository,
+)
+from microblog_core.storage.postgres._errors import guarded, translate
+from microblog_core.storage.postgres._repositories import (
+    Accounts,
+    Engagement,
+    Feeds,
+    Posts,
+    Relations,
+)
+from microblog_core.storage.postgres._rows import ints
+from microblog_core.storage.postgres._schema import TOTAL_SHARDS
+
+if TYPE_CHECKING:
+    from microblog_core.storage.postgres._store import PostgresStore
+
+__all__ = ["PostgresUnitOfWork"]
+
+_NEW, _ACTIVE, _ENDED = "new", "active", "ended"
+_BEGIN_WRITE: Final = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
+_BEGIN_READ: Final = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
+
+def _signed32(value: int) -> int:
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+def _pair_key(first: int, second: int) -> int:
+    """A 32-bit advisory-lock key for an unordered account pair (collisions only over-lock)."""
+    return _signed32(zlib.crc32(f"{first}:{second}".encode()))
+
+
+def lock_space(schema: str) -> int:
+    """The first advisory-lock key of a schema's pair locks."""
+    return _signed32(zlib.crc32(f"microblog_core:{schema}".encode()))
+
+
+class PostgresUnitOfWork:
+    """One PostgreSQL transaction behind the repository protocols.
+
+    Get one from :meth:`PostgresStore.unit_of_work` and use it in a ``with``
+    block; it belongs to the thread that entered it and holds one pooled
+    connection from entering to leaving. A writing unit runs at ``READ
+    COMMITTED`` and locks what its decisions rest on: the pair of accounts
+    of every relation it reads or writes (a transaction-level advisory lock),
+    and every post it reads (``FOR KEY SHARE``, which a delete waits for); a
+    read-only unit runs at ``REPEATABLE READ READ ONLY`` (one consistent
+    snapshot, never a serialization failure). The transaction
+    begins at the unit's first operation; ``commit()`` and ``rollback()`` end
+    it, and the next operation begins a new one. Account counters and row
+    totals moved by the unit are gathered in memory and written at
+    :meth:`commit` in account-id order, which keeps lock waits short and
+    deadlocks between units rare.
+
+    Attributes:
+        accounts: The account repository of this unit.
+        posts: The post repository of this unit.
+        relations: The relation repository of this unit.
+        engagement: The engagement (likes) repository of this unit.
+        feeds: The home-feed repository of this unit (in the database, or
+            buffered for the store's external feeds such as Redis).
+    """
+
+    accounts: AccountRepository
+    posts: PostRepository
+    relations: RelationRepository
+    engagement: EngagementRepository
+    feeds: FeedRepository
+
+    def __init__(self, store: "PostgresStore", *, readonly: bool) -> None:
+        self._store = store
+        self._readonly = readonly
+        self._sql = store._sql
+        self._state = _NEW
+        self._conn: psycopg.Connection[Any] | None = None
+        self._thread = 0
+        self._in_transaction = False
+        self._can_read = False
+        self._can_write = False
+        self._account_moves: dict[int, list[int]] = {}
+        self._new_totals = [0, 0]
+        self._outer: PostgresUnitOfWork | None = None
+        self._dangling: bool | None = None
+        self._locked_pairs: set[tuple[int, int]] = set()
+        # Streams opened and not yet read, and heads fetched for them, by (low, high, asc).
+        self._pending_heads: dict[tuple[int, int, bool], dict[int, None]] = {}
+        self._heads: dict[tuple[int, int, bool], dict[int, list[tuple[Any, ...]]]] = {}
+        self.accounts = Accounts(self)
+        self.posts = Posts(self)
+        self.relations = Relations(self)
+        self.engagement = Engagement(self)
+        external = store._external_feeds
+        self._external = None if external is None else external.buffer(self._guard)
+        self.feeds = Feeds(self) if self._external is None else self._external
+
+    @property
+    def readonly(self) -> bool:
+        """Whether the unit refuses writes."""
+        return self._readonly
+
+    def _reader(self) -> psycopg.Connection[Any]:
+        if self._can_read and self._thread == threading.get_ident():
+            return self._conn  # type: ignore[return-value]  # set while _can_read
+        return self._begin(write=False)
+
+    def _writer(self) -> psycopg.Connection[Any]:
+        if self._heads:
+            self._heads.clear()  # fetched stream heads may be stale after a write
+        if self._can_write and self._thread == threading.get_ident():
+            return self._conn  # type: ignore[return-value]  # set while _can_write
+        return self._begin(write=True)
+
+    def _usable(self) -> psycopg.Connection[Any]:
+        if self._state is _NEW:
+            raise StorageError(
+                "this unit of work has not been entered; use it as "
+                "`with store.unit_of_work() as unit:`"
+            )
+        if self._state is _ENDED:
+            raise StorageError(
+                "this unit of work has ended (its with block is over); open a new one"
+            )
+        if self._thread != threading.get_ident():
+            raise StorageError(
+                "this unit of work belongs to the thread that entered it; open one unit per thread"
+            )
+        assert self._conn is not None  # noqa: S101  # set for every active unit
+        return self._conn
+
+    def _begin(self, *, write: bool) -> psycopg.Connection[Any]:
+        conn = self._usable()
+        if write and self._readonly:
+            raise StorageError(
+                "this unit of work is read-only and cannot write; "
+                "open it with store.unit_of_work() (readonly=False) to write"
+            )
+        if self._outer is not None:
+            return self._outer._begin(write=False)
+        if not self._in_transaction:
+            conn.execute(_BEGIN_READ if self._readonly else _BEGIN_WRITE)
+            self._in_transaction = True
+            self._can_read = True
+            self._can_write = not self._readonly
+        return conn
+
+    def _guard(self, write: bool) -> None:
+        """Check the unit can read (or write) before a buffered feed operation."""
+        self._usable()
+        if write and self._readonly:
+            raise StorageError(
+                "this unit of work is read-only and cannot write; "
+                "open it with store.unit_of_work() (readonly=False) to write"
+            )
+
+    def _move_account(self, account_id: int, column: int, delta: int) -> None:
+        moves = self._account_moves.get(account_id)
+        if moves is None:
+            moves = self._account_moves[account_id] = [0, 0, 0]
+        moves[column] += delta
+
+    def _lock_pair(self, first: int, second: int) -> None:
+        """Serialize this unit with every other writing unit that touches the same two accounts.
+
+        Use cases read a pair's relations (blocks, follows), decide, then
+        write; a transaction-level advisory lock on the unordered pair makes
+        that read-decide-write atomic against racing follows, blocks and
+        unfollows. Held until the transaction ends.
+        """
+        if self._readonly:
+            return
+        pair = (first, second) if first <= second else (second, first)
+        if pair in self._locked_pairs:
+            return
+        self._writer().execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)", (self._store._lock_space, _pair_key(*pair))
+        )
+        self._locked_pairs.add(pair)
+
+    def _note_dangling(self, post_id: int) -> None:
+        self._writer().execute(self._sql["note_dangling"], (post_id,))
+        self._dangling = True
+
+    def _any_dangling(self) -> bool:
+        if self._dangling is None:
+            row = self._reader().execute(self._sql["any_dangling"]).fetchone()
+            self._dangling = bool(row and row[0])
+        return self._dangling
+
+    def _forget_pending(self) -> None:
+        self._account_moves.clear()
+        self._new_totals[:] = (0, 0)
+
+    def _flush(self, conn: psycopg.Connection[Any]) -> None:
+        moves = sorted(
+            (account_id, *counts)
+            for account_id, counts in self._account_moves.items()
+            if any(counts)
+        )
+        if moves:
+            columns = [ints(column) for column in zip(*moves, strict=True)]
+            conn.execute(self._sql["move_account_counters"], columns)
+        shard = random.randrange(TOTAL_SHARDS)  # spreads writers, not security
+        for name, delta in zip(("accounts", "posts"), self._new_totals, strict=True):
+            if delta:
+                conn.execute(self._sql["move_total"], (delta, name, shard))
+        self._forget_pending()
+
+    def _end_transaction(self) -> None:
+        self._dangling = None
+        self._locked_pairs.clear()
+        self._pending_heads.clear()
+        self._heads.clear()
+        self._in_transaction = False
+        self._can_read = False
+        self._can_write = False
+
+    def __enter__(self) -> Self:
+        if self._state is not _NEW:
+            raise StorageError("a unit of work can be entered only once; open a new one")
+        self._conn, outer = self._store._enter(self)
+        if outer is not None:
+            self._outer = outer
+            self._account_moves = outer._account_moves
+            self._new_totals = outer._new_totals
+            if outer._external is not None and self._external is not None:
+                self._external = outer._external
+                self.feeds = outer._external
+        self._thread = threading.get_ident()
+        self._state = _ACTIVE
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._state is not _ACTIVE:
+            return
+        if self._outer is not None:
+            self._state = _ENDED
+            return
+        broken = False
+        try:
+            if self._external is not None:
+                self._external.discard()
+            if self._in_transaction:
+                self._forget_pending()
+                conn = self._conn
+                assert conn is not None  # noqa: S101  # set for every active unit
+                try:
+                    conn.execute("ROLLBACK")
+                except psycopg.Error as error:
+                    broken = True
+                    if exc is None:
+                        raise translate(error) from error
+        finally:
+            self._end_transaction()
+            self._state = _ENDED
+            self._store._leave(self, broken=broken)
+
+    @guarded
+    def commit(self) -> None:
+        """Write the unit's changes durably and make them visible to other units.
+
+        The unit stays open: a later operation starts a new transaction. With
+        external feeds (Redis), the unit's feed writes are applied after the
+        database committed.
+
+        Raises:
+            TransientStorageError: PostgreSQL refused the commit to keep
+                concurrent units serializable, or the connection was lost;
+                nothing was written, and the whole use case may be run again.
+            StorageError: The unit is not active, or PostgreSQL failed.
+        """
+        conn = self._usable()
+        if self._outer is not None:
+            return
+        if self._in_transaction:
+            try:
+                if not self._readonly:
+                    self._flush(conn)
+                self._commit(conn)
+            except BaseException:
+                self._forget_pending()
+                self._rollback_quietly(conn)
+                if self._external is not None:
+                    self._external.discard()
+                raise
+            finally:
+                self._end_transaction()
+        if self._external is not None:
+            self._external.apply()
+
+    def _commit(self, conn: psycopg.Connection[Any]) -> None:
+        try:
+            conn.execute("COMMIT")
+        except psycopg.OperationalError as exc:
+            if not conn.broken or self._readonly:
+                raise
+            # Lost during the COMMIT itself: the server may have committed. Running
+            # the use case again could write it twice, so this is not transient.
+            raise StorageError(
+                f"the connection to {self._store._where} was lost while the unit was "
+                f"committing; it may or may not have been written ({exc})"
+            ) from exc
+
+    @staticmethod
+    def _rollback_quietly(conn: psycopg.Connection[Any]) -> None:
+        # If the connection is gone, the server rolled back already.
+        with contextlib.suppress(psycopg.Error):
+            conn.execute("ROLLBACK")
+
+    @guarded
+    def rollback(self) -> None:
+        """Undo every write the unit made since it began or last committed.
+
+        Raises:
+            StorageError: The unit is not active, or PostgreSQL failed.
+        """
+        conn = self._usable()
+        if self._outer is not None:
+            return
+        self._forget_pending()
+        if self._external is not None:
+            self._external.discard()
+        if not self._in_transaction:
+            return
+        try:
+            conn.execute("ROLLBACK")
+        finally:
+            self._end_transaction()
+
+    def __repr__(self) -> str:
+        mode = "readonly" if self._readonly else "read-write"
+        return f"<PostgresUnitOfWork {self._state} {mode} of {self._store!r}>"

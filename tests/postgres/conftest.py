@@ -1,0 +1,135 @@
+"""Servers for the PostgreSQL and Redis tests: found by URL, skipped (or failed under CI) when down.
+
+``MICROBLOG_POSTGRES_URL`` (default ``postgresql://postgres@127.0.0.1:5432/test``) and
+``MICROBLOG_REDIS_URL`` (default ``redis://127.0.0.1:6379/0``) name the servers. Each
+test gets its own PostgreSQL schema and Redis key prefix and drops them afterwards, so
+several runs can share one server. When a server does not answer, its tests skip with
+one reason line; with ``CI`` set they fail instead, so CI never skips silently.
+"""
+
+import itertools
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+POSTGRES_URL = os.environ.get("MICROBLOG_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("MICROBLOG_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so the run fails instead of skipping)")
+    pytest.skip(reason)
+
+
+def _postgres_problem() -> str | None:
+    try:
+        import psycopg
+        import psycopg_pool  # noqa: F401
+    except ImportError:
+        return "psycopg is not installed (pip install 'microblog-core[postgres]')"
+    try:
+        psycopg.connect(POSTGRES_URL, connect_timeout=3).close()
+    except psycopg.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"PostgreSQL at {POSTGRES_URL} does not answer: {first}"
+    return None
+
+
+def _redis_problem() -> str | None:
+    try:
+        import redis
+    except ImportError:
+        return "redis-py is not installed (pip install 'microblog-core[redis]')"
+    try:
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+        client.ping()
+        client.close()
+    except redis.RedisError as exc:
+        return f"Redis at {REDIS_URL} does not answer: {exc}"
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The PostgreSQL URL, once the server answered."""
+    problem = _postgres_problem()
+    if problem:
+        _unavailable(problem)
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis URL, once the server answered."""
+    problem = _redis_problem()
+    if problem:
+        _unavailable(problem)
+    return REDIS_URL
+
+
+@pytest.fixture(scope="session")
+def postgres_pool(postgres_url: str) -> Iterator[Any]:
+    """One connection pool for the session; stores borrow from it."""
+    import psycopg_pool
+
+    pool = psycopg_pool.ConnectionPool(
+        postgres_url, min_size=1, max_size=8, kwargs={"autocommit": True}, open=True
+    )
+    yield pool
+    pool.close()
+
+
+_RUN = uuid.uuid4().hex[:8]
+_SEQUENCE = itertools.count()
+
+
+def new_name(kind: str = "t") -> str:
+    """A schema name (or Redis key prefix) no other run or test uses."""
+    return f"{kind}_{_RUN}_{next(_SEQUENCE)}"
+
+
+def drop_schema(pool: Any, schema: str) -> None:
+    """Drop a test's schema and everything in it."""
+    with pool.connection() as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+def drop_prefix(redis_url: str, prefix: str) -> None:
+    """Delete every Redis key under a test's prefix."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture
+def schema(postgres_pool: Any) -> Iterator[str]:
+    """A fresh schema name for this test, dropped afterwards."""
+    name = new_name()
+    yield name
+    drop_schema(postgres_pool, name)
+
+
+@pytest.fixture(autouse=True)
+def _fewer_examples_on_a_server() -> Iterator[None]:
+    """Each Hypothesis example here migrates a fresh schema on a real server, about
+    20x the cost of a memory store: run a bounded number per test, under whichever
+    profile is loaded (derandomised in CI, as usual), and restore it afterwards.
+    """
+    from hypothesis import settings
+
+    current = settings.get_current_profile_name()
+    name = f"{current}-on-a-server"
+    settings.register_profile(name, parent=settings.get_profile(current), max_examples=15)
+    settings.load_profile(name)
+    try:
+        yield
+    finally:
+        settings.load_profile(current)
