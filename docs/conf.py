@@ -11,6 +11,7 @@ version = __version__
 extensions = [
     "myst_parser",
     "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
     "sphinx.ext.napoleon",
     "sphinx.ext.doctest",
     "sphinx.ext.viewcode",
@@ -22,9 +23,18 @@ myst_heading_anchors = 3
 
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
+# An attrs class documents its fields once, under "Attributes" in its
+# docstring; a function's documented arguments still get their types.
+autodoc_typehints_description_target = "documented_params"
 # Defaults as written in the source (``feeds=DEFAULT_FEEDS``), not their reprs.
 autodoc_preserve_defaults = True
-autodoc_default_options = {"members": True, "show-inheritance": True}
+# No "Bases: object": only pages where the bases say something (the error
+# tree) ask for them with :show-inheritance:.
+autodoc_default_options = {"members": True}
+# Headings and types read "Post", "EntityKind": the module is the page's
+# subject, and a private defining module never shows.
+add_module_names = False
+python_use_unqualified_type_names = True
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 # Every cross-reference must resolve: a broken link to our own API fails the
@@ -39,24 +49,29 @@ nitpick_ignore_regex = [
     # Dependencies and extras: attrs, cattrs, Hypothesis, networkx.
     (r"py:.*", r"(attrs|attr|cattrs|hypothesis|networkx|nx)(\..+)?"),
     (r"py:exc", r"InvalidArgument"),  # hypothesis.errors.InvalidArgument, as written
+    # The postgres and redis extras.
+    (r"py:.*", r"(psycopg|psycopg_pool|redis|redis_py)(\..+)?"),
 ]
 suppress_warnings = ["myst.header"]
 
 html_theme = "furo"
 html_title = "microblog_core"
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 exclude_patterns = ["_build"]
-
-doctest_global_setup = """
-from datetime import datetime, timedelta, timezone
-"""
 
 
 # --- resolving re-exported names ---------------------------------------------
-# Users import from facades (``microblog_core.Microblog``,
-# ``microblog_core.ranking.Candidate``); the reference documents each object
-# once, where it is defined. A link written with the facade's name is
-# resolved to the definition here; one that still does not resolve stays a
-# warning (and fails the build).
+# Every name is documented once, at a public path: the top-level service
+# (``microblog_core.Microblog``), a facade over private modules
+# (``microblog_core.text.EntityKind``) or a public topical module
+# (``microblog_core.ranking.scorers.reddit_hot``). autodoc records a class's
+# defining path as its ``:canonical:`` alias, so both spellings resolve. A
+# link written with another public spelling (``microblog_core.ManualClock``,
+# ``microblog_core.ranking.Candidate``, a method through the service module)
+# is resolved below to the same object's documented entry; a link that still
+# does not resolve stays a warning, and fails the build. Private names
+# (a leading underscore anywhere in the path) have no page and read as text.
 
 
 def _lookup(target: str) -> tuple[object, str] | None:
@@ -68,7 +83,7 @@ def _lookup(target: str) -> tuple[object, str] | None:
     for cut in range(len(parts), 0, -1):
         try:
             obj: object = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
+        except (ImportError, TypeError, ValueError):
             continue
         rest = parts[cut:]
         while rest and hasattr(obj, rest[0]):
@@ -80,30 +95,60 @@ def _lookup(target: str) -> tuple[object, str] | None:
     return None
 
 
-def _definitions(module_name: str, name: str) -> list[str]:
-    """Where a module's constant ``name`` is defined: the loaded submodules holding it."""
-    import sys
-
-    value = getattr(sys.modules.get(module_name), name, None)
-    if value is None:
-        return []
-    return [
-        f"{other}.{name}"
-        for other, module in sorted(sys.modules.items())
-        if other.startswith(f"{module_name}.") and getattr(module, name, None) is value
-    ]
+def _value(target: str) -> object:
+    """The object a dotted name denotes, or a fresh sentinel when it denotes nothing."""
+    found = _lookup(target)
+    if found is None:
+        return object()
+    obj, rest = found
+    for part in rest.split(".")[1:]:
+        obj = getattr(obj, part, None)
+    return object() if obj is None else obj
 
 
-def _private_definition(context: str, target: str) -> bool:
-    """Whether ``target``, a bare name in ``context``, is defined in one of its private modules."""
-    import sys
+def _same(left: str, right: str) -> bool:
+    """Whether two dotted names denote the same object, under the same final name."""
+    import inspect
 
-    if not context.startswith("microblog_core") or "." in target:
+    if left.rpartition(".")[2] != right.rpartition(".")[2]:
         return False
+    one, other = _value(left), _value(right)
+    return one is other or (inspect.ismethod(one) and one == other)  # a classmethod, bound anew
+
+
+def _documented(env, target: str, reftype: str, context: str, page: str) -> list[str]:
+    """The documented entries a link may mean: the same object under its public path."""
+    domain = env.get_domain("py")
+    kinds = set(domain.objtypes_for_role(reftype) or ())
+    last = target.rpartition(".")[2]
+    found = []
+    for name, entry in domain.objects.items():
+        if entry.aliased or entry.objtype not in kinds or name.rpartition(".")[2] != last:
+            continue
+        if target.startswith("microblog_core."):
+            if not _same(name, target):
+                continue
+        elif not name.endswith(f".{target}"):
+            continue
+        found.append(name)
+    if len(found) > 1 and context:  # a bare name: the one nearest the link's module
+        near = context.rpartition(".")[0]
+        found = [name for name in found if name.startswith(f"{near}.")] or found
+    if len(found) > 1:  # a bare name in a summary table: the one on the same page
+        found = [name for name in found if domain.objects[name].docname == page] or found
+    if len(found) > 1 and all(_same(found[0], name) for name in found):
+        found = [min(found, key=len)]  # one object, documented where it is defined
+    return found
+
+
+def _private_home(target: str) -> bool:
+    """Whether a bare name is a class or function defined in one of our private modules."""
+    import sys
+
     for name, module in list(sys.modules.items()):
-        if name.startswith(f"{context}._"):
+        if name.startswith("microblog_core.") and "._" in f".{name}":
             value = getattr(module, target, None)
-            if getattr(value, "__module__", None) == name:
+            if getattr(value, "__module__", None) == name and hasattr(value, "__qualname__"):
                 return True
     return False
 
@@ -113,46 +158,26 @@ def _resolve_reexport(app, env, node, contnode):
 
     if node.get("refdomain") != "py":
         return None
-    target = node.get("reftarget", "")
+    target = node.get("reftarget", "").lstrip("~.")
     context = node.get("py:module") or ""
-    if context.startswith("microblog_core") and any(
-        part.startswith("_") and not part.startswith("__") for part in target.split(".")
+    if context and not context.startswith("microblog_core"):
+        return None
+    if any(part.startswith("_") and not part.startswith("__") for part in target.split(".")):
+        return contnode  # a private name (in a signature or a remark) has no page
+    if any(
+        isinstance(_value(name), typing.TypeVar)
+        for name in (target, f"{context}.{target}")
+        if name[0] != "."
     ):
-        return contnode  # a private name in a signature: private names have no page
-    if _private_definition(context, target):
-        return contnode  # defined in a private module of this package: no page of its own
-    names = [target] if target.startswith("microblog_core") else []
-    if not names and context.startswith("microblog_core"):
-        names = [f"{context}.{target}", f"microblog_core.{target}"]
-    for name in names:
-        found = _lookup(name)
-        if found is None:
-            continue
-        obj, rest = found
-        if rest.count(".") == 1 and isinstance(getattr(obj, rest[1:], None), typing.TypeVar):
-            return contnode  # a type variable has no page of its own
-        if hasattr(obj, "__path__") and rest.count(".") == 1:
-            # A constant re-exported by a package: link to its definition.
-            for canonical in _definitions(obj.__name__, rest[1:]):
-                resolved = env.get_domain("py").resolve_xref(
-                    env, node["refdoc"], app.builder, node["reftype"], canonical, node, contnode
-                )
-                if resolved is not None:
-                    return resolved
-            continue
-        module = getattr(obj, "__module__", None) if not hasattr(obj, "__path__") else None
-        qualname = getattr(obj, "__qualname__", None)
-        if module is None or qualname is None:
-            continue
-        canonical = f"{module}.{qualname}{rest}"
-        if canonical == target:
-            continue
-        resolved = env.get_domain("py").resolve_xref(
-            env, node["refdoc"], app.builder, node["reftype"], canonical, node, contnode
-        )
-        if resolved is not None:
-            return resolved
-    return None
+        return contnode  # a type variable has no page of its own
+    names = _documented(env, target, node["reftype"], context, node["refdoc"])
+    if not names and "." not in target and _private_home(target):
+        return contnode  # a class of a private module, in an annotation: no page of its own
+    if len(names) != 1:
+        return None
+    return env.get_domain("py").resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], names[0], node, contnode
+    )
 
 
 def _public_bases(app, name, obj, options, bases):
@@ -166,7 +191,71 @@ def _public_bases(app, name, obj, options, bases):
             index += 1
 
 
+def _default_text(owner: type, value: object) -> str:
+    """An attrs default as a reader would write it: a constant's name, a member, a literal."""
+    import datetime as dt
+    import enum
+    import sys
+
+    import attrs
+
+    if isinstance(value, attrs.Factory):  # type: ignore[arg-type]
+        factory = value.factory  # type: ignore[attr-defined]
+        return f"{getattr(factory, '__name__', 'factory')}()"
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__name__}.{value.name}"
+    if isinstance(value, (bool, int, float, str, bytes, type(None), tuple, frozenset)):
+        text = repr(value)
+        if len(text) <= 40:
+            return text
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return f"datetime({value.year}, {value.month}, {value.day}, tzinfo=UTC)"
+    public = getattr(value, "__name__", "_")
+    if callable(value) and public.isidentifier() and not public.startswith("_"):
+        return public
+    module = sys.modules.get(owner.__module__)
+    for name, candidate in vars(module or object).items():
+        if candidate is value and name.isupper() and not name.startswith("_"):
+            return name
+    return "..."
+
+
+def _attrs_signature(app, what, name, obj, options, signature, return_annotation):  # noqa: PLR0917 (Sphinx's event signature)
+    """Show an attrs class's defaults, not attrs' generated ``attr_dict['x'].default``."""
+    import re
+
+    import attrs
+
+    if what != "class" or not signature or not attrs.has(obj):
+        return None
+    fields = attrs.fields_dict(obj)
+    signature = re.sub(
+        r"attr_dict\['(\w+)'\]\.default",
+        lambda match: _default_text(obj, fields[match.group(1)].default),
+        signature,
+    )
+    signature = re.sub(  # a field with a factory
+        r"\b(\w+)=NOTHING\b",
+        lambda match: f"{match.group(1)}={_default_text(obj, fields[match.group(1)].default)}",
+        signature,
+    )
+    return signature, return_annotation
+
+
+def _public_titles(app, doctree, docname):
+    """Hovering a link shows the public path it leads to, never a private module's."""
+    from docutils import nodes
+
+    for ref in doctree.findall(nodes.reference):
+        title = ref.get("reftitle", "")
+        anchor = ref.get("refid") or ref.get("refuri", "").partition("#")[2]
+        if "._" in title and anchor.startswith("microblog_core"):
+            ref["reftitle"] = anchor
+
+
 def setup(app):
+    app.connect("doctree-resolved", _public_titles)
+    app.connect("autodoc-process-signature", _attrs_signature)
     app.connect("missing-reference", _resolve_reexport)
     app.connect("autodoc-process-bases", _public_bases)
 

@@ -310,6 +310,64 @@ def test_the_microblog_command_runs_simulate(tmp_path):
     assert "unknown ranker 'nope'" in bad.stderr
 
 
+def test_start_chooses_when_the_run_begins(tmp_path):
+    assert run(*SMALL, "--memory", "--start", "2026-01-05T09:30", "--out", str(tmp_path))[0] == 0
+    config = SimulationConfig.load(tmp_path / "config.json")
+    assert config.start.isoformat() == "2026-01-05T09:30:00+00:00"  # no offset: UTC
+    assert config.start != SimulationConfig().start
+    run(*SMALL, "--memory", "--start", "2026-01-05T09:30+01:00", "--out", str(tmp_path))
+    assert SimulationConfig.load(tmp_path / "config.json").start.hour == 8  # kept in UTC
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--start", "tomorrow"], "--start must be an ISO 8601 date-time"),
+        (["--start", "1900-01-01"], "start must lie between 1980 and 5000"),
+        (["--plot-format", "gif"], "unknown chart format 'gif'"),
+        (["--plot-dpi", "20"], "dpi must be from 50 to 1200"),
+        (["--plot-dpi", "high"], "--plot-dpi must be a whole number"),
+    ],
+)
+def test_bad_start_or_chart_options_give_one_line(argv, needle, tmp_path):
+    check_refused([*argv, "--memory", "--out", str(tmp_path)], needle, tmp_path)
+    assert not any(tmp_path.iterdir())
+
+
+def test_the_progress_line_names_the_set_up(tmp_path):
+    terminal = Terminal()
+    run(*SMALL, "--memory", "--out", str(tmp_path), stderr=terminal)
+    assert "simulating: building a network of 40 accounts…" in terminal.getvalue()
+
+
+def test_plot_format_and_dpi_reach_the_charts(tmp_path):
+    status, _, _ = run(*SMALL, "--plot", "--plot-format", "svg", "--memory", "--out", str(tmp_path))
+    assert status == 0
+    for name in ("degree_distribution.svg", "cascade_sizes.svg", "engagement.svg"):
+        assert (tmp_path / name).read_text().lstrip().startswith("<?xml")
+    assert not (tmp_path / "engagement.png").exists()
+    assert (
+        "40 accounts · 1 h · feed chronological · seed 42"
+        in (tmp_path / "engagement.svg").read_text()
+    )
+    sizes = {}
+    for dpi in ("60", "120"):
+        folder = tmp_path / dpi
+        run(
+            *SMALL,
+            "--plot",
+            "--plot-dpi",
+            dpi,
+            "--memory",
+            "--format",
+            "none",
+            "--out",
+            str(folder),
+        )
+        sizes[dpi] = (folder / "engagement.png").read_bytes()[16:24]  # IHDR width, height
+    assert int.from_bytes(sizes["120"][:4], "big") == 2 * int.from_bytes(sizes["60"][:4], "big")
+
+
 def test_an_unknown_agent_is_one_line_and_status_2(tmp_path):
     status, out, err = run(*SMALL, "--memory", "--agent", "oracle", "--out", str(tmp_path))
     assert status == 2

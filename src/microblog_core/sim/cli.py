@@ -20,6 +20,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -82,6 +83,12 @@ def add_simulate_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="NAME",
         help="starting defaults: twitter-2019 (default; activity and reposting calibrated "
         "to Twitter) or uniform-activity (the more even activity of earlier versions)",
+    )
+    size.add_argument(
+        "--start",
+        metavar="WHEN",
+        help="when the run begins, ISO 8601 such as 2026-01-05T09:00 or 2026-01-05T09:00+01:00 "
+        "(no offset means UTC; default 2026-01-01T00:00Z, midnight UTC)",
     )
     size.add_argument(
         "--ranker",
@@ -148,6 +155,17 @@ def add_simulate_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--plot",
         action="store_true",
         help="also write PNG charts (needs matplotlib: pip install 'microblog-core[plot]')",
+    )
+    where.add_argument(
+        "--plot-format",
+        metavar="FORMAT",
+        default="png",
+        help="chart format with --plot: png (default), svg or pdf",
+    )
+    where.add_argument(
+        "--plot-dpi",
+        metavar="DPI",
+        help="chart resolution with --plot, 50 to 1200 dots per inch (default 100)",
     )
     where.add_argument("--top", metavar="K", default="5", help="rows in the report's lists")
     where.add_argument(
@@ -264,6 +282,8 @@ def _config(args: argparse.Namespace) -> Any:
         changes["seed"] = _int(args.seed, "--seed", minimum=0)
     if args.policy is not None:
         changes["policy"] = args.policy
+    if args.start is not None:
+        changes["start"] = _start(args.start)
     graph_changes: dict[str, Any] = {}
     if args.graph is not None:
         graph_changes["model"] = args.graph
@@ -311,6 +331,31 @@ def _config(args: argparse.Namespace) -> Any:
             )
         changes["llm"] = attrs.evolve(base.llm, **llm_changes)
     return base.evolve(**changes) if changes else base
+
+
+def _start(value: str) -> datetime:
+    """Read ``--start``: an ISO 8601 date or date-time; without an offset, UTC."""
+    try:
+        when = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(
+            f"--start must be an ISO 8601 date-time such as 2026-01-05T09:00, "
+            f"got {_checks.quote(value)}",
+            field="start",
+            value=value,
+        ) from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC)
+
+
+def _style(args: argparse.Namespace) -> Any:
+    from microblog_core.sim.plot import ChartStyle
+
+    options: dict[str, Any] = {"format": args.plot_format.strip().lower()}
+    if args.plot_dpi is not None:
+        options["dpi"] = _int(args.plot_dpi, "--plot-dpi", minimum=1)
+    return ChartStyle(**options)
 
 
 def _check_agent(config: Any) -> None:
@@ -513,6 +558,7 @@ def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str])
         _check_memory(config)
     if args.db:
         _check_db_folder(Path(args.db))
+    style = _style(args)
     if args.plot:
         _check_plot()
     out = Path(args.out)
@@ -543,7 +589,7 @@ def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str])
                 database.parent.mkdir(parents=True, exist_ok=True)
                 storage = sqlite_storage(database, timeline=args.timeline)
                 places[ranker] = str(database)
-            label = f"{ranker}:" if several else "simulating"
+            label = f"{ranker}:" if several else "simulating:"
             bar.say(f"{label} building a network of {config.accounts:,} accounts…")
             started = time.perf_counter()
             result = simulate(
@@ -558,7 +604,7 @@ def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str])
                 if args.plot:
                     from microblog_core.sim.plot import write_plots
 
-                    paths.extend(write_plots(metrics, folder))
+                    paths.extend(write_plots(metrics, folder, hours=hours, style=style))
                 written[ranker] = paths
             finally:
                 result.close()
@@ -588,7 +634,8 @@ def _execute(args: argparse.Namespace, out_stream: IO[str], err_stream: IO[str])
     if args.plot:
         from microblog_core.sim.plot import plot_exposure
 
-        written.setdefault("_", []).append(plot_exposure(collected, out / "exposure.png"))
+        chart = out / f"exposure.{style.format}"
+        written.setdefault("_", []).append(plot_exposure(collected, chart, style=style))
     head = (
         f"Compared {len(rankers)} feeds on one network: {config.accounts:,} accounts, "
         f"{config.hours:g} simulated hours, seed {config.seed}"

@@ -225,7 +225,7 @@ def add_sweep_parsers(subparsers: Any) -> None:
     """
     sweep = subparsers.add_parser(
         "sweep",
-        help="many seeded runs over a grid of parameters, in parallel; means with 95% intervals",
+        help="many seeded runs over a grid of parameters, in parallel; means with 95%% intervals",
         description=(
             "Run every combination of the --grid values times --seeds seeds, each run in its "
             "own process (or on a Dask cluster), and print each metric's mean and 95% interval "

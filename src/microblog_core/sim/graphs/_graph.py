@@ -43,7 +43,7 @@ def _check_n(_instance: object, _attribute: "attrs.Attribute[int]", value: int) 
 
 @attrs.frozen(repr=False)
 class FollowGraph:
-    """A directed follower graph on the nodes ``0 .. n - 1``.
+    """A directed follower graph on the nodes 0 to n - 1.
 
     An edge ``(a, b)`` means *a follows b*. ``edges`` is sorted (by follower,
     then followee), holds no self-loop and no duplicate, and two graphs are
