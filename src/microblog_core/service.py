@@ -651,8 +651,9 @@ class Microblog:
         :meth:`follow` for each pair in order, would make (ids drawn in order,
         every rule checked, refused follows skipped, a repeated pair a no-op),
         in one unit of work and without events: subscribers and projectors
-        hear nothing (so the follows make no notifications). A store with a bulk path (the memory store) loads a
-        million accounts and ten million follows in seconds.
+        hear nothing (so the follows make no notifications). A store with a
+        bulk path (the memory store) loads a million accounts and ten million
+        follows in seconds.
 
         Args:
             handles: The new accounts' handles.

@@ -26,6 +26,9 @@ class FlakyUnit:
         self.engagement = inner.engagement
         self.feeds = inner.feeds
 
+    def __getattr__(self, name: str) -> Any:  # the other repositories, as they are
+        return getattr(self._inner, name)
+
     def __enter__(self) -> "FlakyUnit":
         self._inner.__enter__()
         return self
