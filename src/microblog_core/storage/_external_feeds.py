@@ -23,6 +23,10 @@ from microblog_core.ports import (
     AccountRepository,
     EngagementRepository,
     FeedRepository,
+    NotificationRepository,
+    PinRepository,
+    PollRepository,
+    PostHistoryRepository,
     PostRepository,
     RelationRepository,
     Store,
@@ -130,6 +134,26 @@ class ExternalFeedsUnit:
     def feeds(self) -> FeedRepository:
         """The buffered external feeds of this unit."""
         return self._buffer
+
+    @property
+    def notifications(self) -> NotificationRepository:
+        """The notification repository of the wrapped unit."""
+        return self._inner.notifications
+
+    @property
+    def pins(self) -> PinRepository:
+        """The pin repository of the wrapped unit."""
+        return self._inner.pins
+
+    @property
+    def history(self) -> PostHistoryRepository:
+        """The post-history repository of the wrapped unit."""
+        return self._inner.history
+
+    @property
+    def polls(self) -> PollRepository:
+        """The poll repository of the wrapped unit."""
+        return self._inner.polls
 
     def __enter__(self) -> Self:
         if self._state is not _NEW:

@@ -242,7 +242,125 @@ _V1 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1,)
+_V2 = Migration(
+    2,
+    "notifications with their groups and read markers, pins, post versions, poll votes",
+    (
+        """
+        CREATE TABLE {s}.notifications (
+            id bigint PRIMARY KEY,
+            account_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            kind text NOT NULL,
+            from_account_id bigint NOT NULL,
+            post_id bigint,
+            created_at bigint NOT NULL,
+            group_key text NOT NULL,
+            filtered boolean NOT NULL
+        )
+        """,
+        (
+            "CREATE INDEX notifications_by_account ON {s}.notifications (account_id, id)"
+            " WHERE NOT filtered"
+        ),
+        (
+            "CREATE INDEX notifications_by_group ON {s}.notifications"
+            " (account_id, group_key, id) WHERE NOT filtered"
+        ),
+        (
+            "CREATE INDEX notifications_held ON {s}.notifications"
+            " (account_id, from_account_id, id) WHERE filtered"
+        ),
+        (
+            "CREATE INDEX notifications_by_post ON {s}.notifications (post_id)"
+            " WHERE post_id IS NOT NULL"
+        ),
+        ("CREATE INDEX notifications_by_pair ON {s}.notifications (account_id, from_account_id)"),
+        # One row per group: its newest notification and its size, kept by the repository.
+        """
+        CREATE TABLE {s}.notification_groups (
+            account_id bigint NOT NULL,
+            group_key text NOT NULL,
+            latest_id bigint NOT NULL,
+            n bigint NOT NULL,
+            PRIMARY KEY (account_id, group_key)
+        )
+        """,
+        (
+            "CREATE INDEX notification_groups_by_latest ON {s}.notification_groups"
+            " (account_id, latest_id)"
+        ),
+        """
+        CREATE TABLE {s}.notification_markers (
+            account_id bigint PRIMARY KEY REFERENCES {s}.accounts (id),
+            last_read_id bigint NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE {s}.notification_policies (
+            account_id bigint PRIMARY KEY REFERENCES {s}.accounts (id),
+            for_not_following text NOT NULL,
+            for_not_followers text NOT NULL,
+            for_new_accounts text NOT NULL,
+            for_private_mentions text NOT NULL,
+            new_account_days bigint NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE {s}.notification_permits (
+            account_id bigint NOT NULL,
+            from_account_id bigint NOT NULL,
+            PRIMARY KEY (account_id, from_account_id)
+        )
+        """,
+        """
+        CREATE TABLE {s}.pins (
+            account_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            post_id bigint NOT NULL REFERENCES {s}.posts (id),
+            created_at bigint NOT NULL,
+            PRIMARY KEY (account_id, post_id)
+        )
+        """,
+        """
+        CREATE TABLE {s}.post_versions (
+            post_id bigint NOT NULL REFERENCES {s}.posts (id),
+            seq bigint NOT NULL,
+            text text NOT NULL,
+            content_warning text NOT NULL,
+            written_at bigint NOT NULL,
+            replaced_at bigint NOT NULL,
+            PRIMARY KEY (post_id, seq)
+        )
+        """,
+        """
+        CREATE TABLE {s}.poll_votes (
+            post_id bigint NOT NULL REFERENCES {s}.posts (id),
+            account_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            choices text NOT NULL,
+            created_at bigint NOT NULL,
+            PRIMARY KEY (post_id, account_id)
+        )
+        """,
+        """
+        CREATE TABLE {s}.poll_counts (
+            post_id bigint NOT NULL,
+            choice bigint NOT NULL,
+            n bigint NOT NULL,
+            PRIMARY KEY (post_id, choice)
+        )
+        """,
+        """
+        CREATE TABLE {s}.open_polls (
+            post_id bigint PRIMARY KEY REFERENCES {s}.posts (id),
+            expires_at bigint NOT NULL
+        )
+        """,
+        "CREATE INDEX open_polls_by_expiry ON {s}.open_polls (expires_at, post_id)",
+        # Followers with notify, for "status" notifications: one index range per post.
+        ("CREATE INDEX follows_notifying ON {s}.follows (followee_id, follower_id) WHERE notify"),
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
 """The schema history, oldest first; ``MIGRATIONS[n - 1].version == n``."""
 
 LATEST_VERSION: Final = MIGRATIONS[-1].version

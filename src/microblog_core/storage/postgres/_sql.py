@@ -10,6 +10,7 @@ formatted once per store by :func:`statements`.
 
 from typing import Final
 
+from microblog_core.storage.postgres._activity_sql import ACTIVITY_TEMPLATES
 from microblog_core.storage.postgres._rows import ACCOUNT_COLUMNS, FOLLOW_COLUMNS, POST_COLUMNS
 
 __all__ = ["TEMPLATES", "statements"]
@@ -287,6 +288,7 @@ TEMPLATES: Final[dict[str, str]] = {
         "SELECT post_id FROM {s}.feed_entries WHERE reader_id = %s AND post_id >= %s "
         "AND post_id <= %s ORDER BY post_id LIMIT %s"
     ),
+    **ACTIVITY_TEMPLATES,
 }
 """Statements by name; ``{s}`` stands for the store's schema."""
 

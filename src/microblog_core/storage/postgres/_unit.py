@@ -14,9 +14,14 @@ from microblog_core.ports import (
     AccountRepository,
     EngagementRepository,
     FeedRepository,
+    NotificationRepository,
+    PinRepository,
+    PollRepository,
+    PostHistoryRepository,
     PostRepository,
     RelationRepository,
 )
+from microblog_core.storage.postgres._activity import History, Notifications, Pins, Polls
 from microblog_core.storage.postgres._errors import guarded, translate
 from microblog_core.storage.postgres._repositories import (
     Accounts,
@@ -76,6 +81,10 @@ class PostgresUnitOfWork:
         engagement: The engagement (likes) repository of this unit.
         feeds: The home-feed repository of this unit (in the database, or
             buffered for the store's external feeds such as Redis).
+        notifications: The notification repository of this unit.
+        pins: The pinned-post repository of this unit.
+        history: The post edit-history repository of this unit.
+        polls: The poll (votes, counts, open polls) repository of this unit.
     """
 
     accounts: AccountRepository
@@ -83,6 +92,10 @@ class PostgresUnitOfWork:
     relations: RelationRepository
     engagement: EngagementRepository
     feeds: FeedRepository
+    notifications: NotificationRepository
+    pins: PinRepository
+    history: PostHistoryRepository
+    polls: PollRepository
 
     def __init__(self, store: "PostgresStore", *, readonly: bool) -> None:
         self._store = store
@@ -106,6 +119,10 @@ class PostgresUnitOfWork:
         self.posts = Posts(self)
         self.relations = Relations(self)
         self.engagement = Engagement(self)
+        self.notifications = Notifications(self)
+        self.pins = Pins(self)
+        self.history = History(self)
+        self.polls = Polls(self)
         external = store._external_feeds
         self._external = None if external is None else external.buffer(self._guard)
         self.feeds = Feeds(self) if self._external is None else self._external
