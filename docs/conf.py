@@ -43,7 +43,10 @@ napoleon_numpy_docstring = False
 nitpicky = True
 nitpick_ignore_regex = [
     # The standard library, in annotations and prose.
-    (r"py:.*", r"(abc|argparse|collections\.abc|datetime|enum|os|pathlib|random|typing)\..+"),
+    (
+        r"py:.*",
+        r"(abc|argparse|collections|collections\.abc|datetime|enum|os|pathlib|random|typing)\..+",
+    ),
     (r"py:mod", r"sqlite3"),
     (r"py:class", r"concurrent\.futures\.(_base\.)?Executor"),
     # Dependencies and extras: attrs, cattrs, Hypothesis, networkx.

@@ -2067,7 +2067,8 @@ class Microblog:
             NotFoundError: No such post.
             PermissionDeniedError: ``not_author``, ``repost``, ``edits_disabled``,
                 ``edit_limit`` or ``edit_window``.
-            TextTooLongError / InvalidTextError: The text breaks the length policy.
+            TextTooLongError: The text is too long for the length policy.
+            InvalidTextError: The text is otherwise invalid (empty, a bad character).
         """
         _checks.text(text, "text")
         if content_warning is not None:

@@ -70,7 +70,7 @@ class NotificationKind(enum.Enum):
 GROUPABLE_KINDS = frozenset(
     {NotificationKind.LIKE, NotificationKind.REPOST, NotificationKind.FOLLOW}
 )
-"""Kinds grouped together (Mastodon 4.3: favourites, reblogs and follows); mentions never are."""
+"""The kinds grouped together, as in Mastodon 4.3 (favourites, reblogs, follows); never mentions."""
 
 
 @frozen(kw_only=True)

@@ -57,10 +57,10 @@ class EditPolicy:
 
 
 MASTODON_EDITS = EditPolicy()
-"""Mastodon: unlimited edits, every version kept."""
+"""Mastodon's rule, unlimited edits with every version kept."""
 
 TWITTER_EDITS = EditPolicy(max_edits=5, window=timedelta(hours=1))
-"""Twitter: 5 edits within 1 hour of posting."""
+"""Twitter's rule, 5 edits within 1 hour of posting."""
 
 
 def check_edit(
