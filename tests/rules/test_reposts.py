@@ -104,9 +104,9 @@ def _reference_chain(comment, via, via_handle, fits):
     return text
 
 
-_chain_texts = st.lists(
-    st.tuples(_handles, _words, st.sampled_from([":", "："])), max_size=6
-).map(lambda tail: "".join(f"//@{h}{sep}{w}" for h, w, sep in tail))
+_chain_texts = st.lists(st.tuples(_handles, _words, st.sampled_from([":", "："])), max_size=6).map(
+    lambda tail: "".join(f"//@{h}{sep}{w}" for h, w, sep in tail)
+)
 
 
 # Raw text with stray slashes, at signs and colons around real links.
