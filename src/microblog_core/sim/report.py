@@ -505,7 +505,7 @@ def count_of(value: int, singular: str, plural: str | None = None) -> str:
     return f"{value:,} {word}"
 
 
-def format_cascade_section(  # noqa: PLR0913  # the section's figures, each named
+def format_cascade_section(
     largest: Iterable[CascadeSummary],
     *,
     cascades: int,
