@@ -110,7 +110,9 @@ def test_twitter_cascades(tmp_path, capsys):
     path = tmp_path / "tweets.jsonl"
     path.write_text("\n".join(json.dumps(t) for t in tweets))
     assert main(["cascades", str(path), "--format", "twitter"]) == 0
-    assert "1 posts were reposted" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "1 post was reposted" in out
+    assert "1 original\n" in out
 
 
 @pytest.mark.parametrize(
@@ -141,3 +143,54 @@ def test_bad_input_gives_one_line_and_a_non_zero_exit(tmp_path, capsys, argv, me
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1
     assert message in err
+
+
+def test_import_line_says_one_repost_in_one_batch(tmp_path, capsys):
+    statuses = tmp_path / "s.jsonl"
+    root = {
+        "id": "10",
+        "created_at": "2024-01-01T00:00:00Z",
+        "content": "<p>hello</p>",
+        "account": {"id": "1", "username": "ann", "created_at": "2024-01-01T00:00:00Z"},
+    }
+    reblog = {
+        "id": "11",
+        "created_at": "2024-01-01T00:01:00Z",
+        "content": "",
+        "account": {"id": "2", "username": "bob", "created_at": "2024-01-01T00:00:00Z"},
+        "reblog": root,
+    }
+    statuses.write_text(json.dumps(reblog) + "\n")
+    assert main(["import", "mastodon", str(statuses), "--db", str(tmp_path / "x.db")]) == 0
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert line.startswith("imported 2 accounts, 1 post, 1 repost, 0 likes,")
+    assert " in 1 batch into " in line
+
+
+def test_import_line_counts_many_in_the_plural():
+    from microblog_core.interop.cli import describe_import
+    from microblog_core.interop.importing import ImportReport
+
+    line = describe_import(ImportReport(accounts=1200, reposts=2, likes=1, batches=3), "d.db")
+    assert line.startswith("imported 1,200 accounts, 0 posts, 2 reposts, 1 like, 0 follows,")
+    assert line.endswith(" in 3 batches into d.db")
+
+
+def test_cascade_section_is_the_simulation_reports(tmp_path, capsys):
+    """`microblog cascades` prints the lines sim.report's shared section gives."""
+    from microblog_core.interop.cli import format_cascades, real_cascades
+    from microblog_core.sim.report import format_cascade_section
+
+    path = tmp_path / "cascades.txt"
+    path.write_text(
+        "m1\t1\t1500000000\t3\t1:0 1/5:30 1/5/9:3600 1/7:60\nm2\t2\t1500000000\t1\t2:0 2/3:5\n"
+    )
+    cascades = real_cascades(str(path), "weibo")
+    text = format_cascades(cascades, title="T")
+    assert "  2 posts were reposted; mean cascade size 3.00, longest repost chain 2" in text
+    assert "  structural virality: mean 1.67 over 1 cascade of 3+" in text
+    single = format_cascade_section(
+        [], cascades=1, mean_size=2.0, max_depth=1, branching=0, mean_virality=0.0
+    )
+    assert single[1] == "  1 post was reposted; mean cascade size 2.00, longest repost chain 1"
+    assert single[2] == "  structural virality: n/a (no cascade of 3 or more)"

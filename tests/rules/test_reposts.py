@@ -1,7 +1,7 @@
 """Repost flattening and Weibo comment chains."""
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from microblog_core.rules import (
@@ -89,3 +89,46 @@ def test_chain_grows_by_one_link_per_hop(mine, theirs, handle):
 @pytest.mark.parametrize("sep", [":", "："])
 def test_both_separators_parse(sep):
     assert parse_comment_chain(f"x//@Bob{sep}y")[1] == ChainLink("Bob", "y")
+
+
+def _reference_chain(comment, via, via_handle, fits):
+    """The chain as the rule states it: parse, re-join, drop the oldest link until it fits."""
+    if via is None or not via.text or via_handle is None:
+        return comment
+    parsed = parse_comment_chain(via.text)
+    links = [ChainLink(None, comment), ChainLink(via_handle, parsed[0].text), *parsed[1:]]
+    text = format_chain(links)
+    while len(links) > 1 and not fits(text):
+        links.pop()
+        text = format_chain(links)
+    return text
+
+
+_chain_texts = st.lists(st.tuples(_handles, _words, st.sampled_from([":", "："])), max_size=6).map(
+    lambda tail: "".join(f"//@{h}{sep}{w}" for h, w, sep in tail)
+)
+
+
+# Raw text with stray slashes, at signs and colons around real links.
+_messy = st.lists(
+    st.sampled_from(["/", "@", ":", "：", "a", "中", " ", "//@b:", "//@c：", "///@d:", "//@"]),
+    max_size=12,
+).map("".join)
+
+
+@given(
+    st.one_of(_words, _messy),
+    st.one_of(_words, _messy),
+    st.one_of(_chain_texts, _messy),
+    _handles,
+    st.integers(0, 80),
+    st.booleans(),
+)
+@example("m", "a//@ b", "//@c:d", "B", 8, True)  # a "//@" that starts no link is no cut
+@example("m", "a", "//@c：d", "B", 80, False)  # full-width separators come out ASCII
+def test_built_chain_equals_the_parse_and_pop_rule(mine, theirs, older, handle, limit, cut):
+    """Cutting at link starts gives what parsing, re-joining and popping links gives."""
+    via = repost(11, 2, original(10, 1), comment=(theirs + older) or "x")
+    fits = (lambda t: len(t) <= limit) if cut else None
+    expected = _reference_chain(mine, via, handle, fits or (lambda t: True))
+    assert build_comment_chain(mine, via, handle, fits=fits) == expected

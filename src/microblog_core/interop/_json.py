@@ -93,7 +93,7 @@ class Node:
         Raises:
             ValidationError: This is not an object, or ``key`` is missing or null.
         """
-        value = self._object().get(key)
+        value = (self.value if type(self.value) is dict else self._object()).get(key)
         if value is None:
             raise ValidationError(
                 f"{self.path}.{key}: a required field is missing",
@@ -104,7 +104,7 @@ class Node:
 
     def opt(self, key: str) -> "Node | None":
         """Return the member ``key``, or None when it is missing or null."""
-        value = self._object().get(key)
+        value = (self.value if type(self.value) is dict else self._object()).get(key)
         return None if value is None else Node(value, f"{self.path}.{key}")
 
     def _typed(self, kind: type | tuple[type, ...], name: str) -> Any:
@@ -176,7 +176,7 @@ class Node:
         Raises:
             ValidationError: It is not an array.
         """
-        value: list[Any] = self._typed(list, "an array")
+        value: list[Any] = self.value if type(self.value) is list else self._typed(list, "an array")
         path = self.path
         return [Node(item, f"{path}[{index}]") for index, item in enumerate(value)]
 
@@ -185,14 +185,14 @@ class Node:
 
     def string(self, key: str) -> str:
         """The required string member ``key``."""
-        value = self._object().get(key)
+        value = (self.value if type(self.value) is dict else self._object()).get(key)
         if type(value) is str:
             return value
         return self.get(key).as_str()
 
     def opt_string(self, key: str, default: str = "") -> str:
         """The optional string member ``key`` (``default`` when missing or null)."""
-        value = self._object().get(key)
+        value = (self.value if type(self.value) is dict else self._object()).get(key)
         if value is None:
             return default
         if type(value) is str:
@@ -201,7 +201,7 @@ class Node:
 
     def opt_bool(self, key: str, *, default: bool = False) -> bool:
         """The optional boolean member ``key`` (``default`` when missing or null)."""
-        value = self._object().get(key)
+        value = (self.value if type(self.value) is dict else self._object()).get(key)
         if value is None:
             return default
         if type(value) is bool:
@@ -210,12 +210,12 @@ class Node:
 
     def ident(self, key: str) -> int:
         """The required id member ``key`` (an integer or its decimal string)."""
-        found = _fast_id(self._object().get(key))
+        found = _fast_id((self.value if type(self.value) is dict else self._object()).get(key))
         return found if found is not None else self.get(key).as_id()
 
     def opt_ident(self, key: str) -> int | None:
         """The optional id member ``key``."""
-        value = self._object().get(key)
+        value = (self.value if type(self.value) is dict else self._object()).get(key)
         if value is None:
             return None
         found = _fast_id(value)
@@ -223,8 +223,10 @@ class Node:
 
     def array(self, key: str) -> list["Node"]:
         """The optional array member ``key`` (empty when missing or null)."""
-        node = self.opt(key)
-        return [] if node is None else node.items()
+        value = (self.value if type(self.value) is dict else self._object()).get(key)
+        if value is None:
+            return []
+        return Node(value, f"{self.path}.{key}").items()
 
 
 def _fast_id(value: object) -> int | None:

@@ -495,8 +495,11 @@ def _audience(node: Node, key: str) -> tuple[str, ...]:
     member = node.opt(key)
     if member is None:
         return ()
-    if isinstance(member.value, str):
-        return (member.value,)
+    value = member.value
+    if isinstance(value, str):
+        return (value,)
+    if type(value) is list and all(type(item) is str for item in value):
+        return tuple(value)  # the common shape: plain URIs, nothing to check
     return tuple(_uri_of(item) for item in member.items())
 
 

@@ -36,7 +36,7 @@ from microblog_core.models import (
 )
 from microblog_core.service import Microblog
 from microblog_core.sim.metrics import Cascade
-from microblog_core.sim.report import CascadeSummary
+from microblog_core.sim.report import CascadeSummary, count_of, format_cascade_section
 from microblog_core.text import BLUESKY, MASTODON, TWITTER_V3, WEIBO_LONG, LengthPolicy
 
 __all__ = ["add_interop_parsers", "format_cascades"]
@@ -123,14 +123,33 @@ def import_file(name: str, path: str, db: str, *, batch_size: int = 1000) -> Imp
             ) from None
 
 
+def describe_import(report: ImportReport, db: str) -> str:
+    """Return the line ``microblog import`` prints: each count with the word it takes.
+
+    Example:
+        >>> print(describe_import(ImportReport(accounts=1, reposts=2, batches=1), "a.db"))
+        imported 1 account, 0 posts, 2 reposts, 0 likes, 0 follows, 0 blocks (0 undone, 0 deleted, 0 detached, 0 skipped) in 1 batch into a.db
+    """  # noqa: E501  # the doctest shows the one line as printed
+    made = ", ".join(
+        (
+            count_of(report.accounts, "account"),
+            count_of(report.posts, "post"),
+            count_of(report.reposts, "repost"),
+            count_of(report.likes, "like"),
+            count_of(report.follows, "follow"),
+            count_of(report.blocks, "block"),
+        )
+    )
+    return (
+        f"imported {made} ({report.undone:,} undone, {report.deleted:,} deleted, "
+        f"{report.detached:,} detached, {report.skipped:,} skipped) "
+        f"in {count_of(report.batches, 'batch', 'batches')} into {db}"
+    )
+
+
 def _run_import(args: argparse.Namespace) -> int:
     report = import_file(args.format, args.file, args.db, batch_size=args.batch_size)
-    print(
-        f"imported {report.accounts} accounts, {report.posts} posts, {report.reposts} reposts, "
-        f"{report.likes} likes, {report.follows} follows, {report.blocks} blocks "
-        f"({report.undone} undone, {report.deleted} deleted, {report.detached} detached, "
-        f"{report.skipped} skipped) in {report.batches} batches into {args.db}"
-    )
+    print(describe_import(report, args.db))
     return 0
 
 
@@ -339,31 +358,23 @@ def format_cascades(cascades: list[tuple[Cascade, str, str]], *, title: str, top
         for c, label, text in cascades
         if c.size >= 2
     ]
-    lines = [title, "=" * min(len(title), 78), "", "Repost cascades"]
-    if not summaries:
-        lines.append("  nothing was reposted")
-        return "\n".join(lines) + "\n"
-    mean_size = _mean([float(s.size) for s in summaries])
-    lines.append(
-        f"  {len(summaries):,} posts were reposted; mean cascade size {mean_size:.2f}, "
-        f"longest repost chain {max(s.depth for s in summaries)}"
-    )
+    labels = {PostId(c.root): label for c, label, _ in cascades}
     branching = [s.structural_virality for s in summaries if s.size >= 3]
-    lines.append(f"  structural virality: mean {_mean(branching):.2f} over cascades of 3+")
-    lines.append("    (under 2: one broadcast; higher: passed on from person to person)")
-    lines.append("     size  depth  breadth  virality  original")
-    for s in summaries[:top]:
-        text = s.text if len(s.text) <= 36 else s.text[:35] + "…"
-        lines.append(
-            f"  {s.size:>7,}  {s.depth:>5}  {s.max_breadth:>7}  {s.structural_virality:>8.2f}"
-            f"  {s.root_handle}: {text}"
-        )
-    return "\n".join(lines) + "\n"
+    section = format_cascade_section(
+        summaries[:top],
+        cascades=len(summaries),
+        mean_size=_mean([float(s.size) for s in summaries]),
+        max_depth=max((s.depth for s in summaries), default=0),
+        branching=len(branching),
+        mean_virality=_mean(branching),
+        label=lambda s: labels[s.root_id],
+    )
+    return "\n".join([title, "=" * min(len(title), 78), "", *section]) + "\n"
 
 
 def _run_cascades(args: argparse.Namespace) -> int:
     cascades = real_cascades(args.file, args.format)
-    title = f"Cascades in {args.file} ({args.format}): {len(cascades):,} originals"
+    title = f"Cascades in {args.file} ({args.format}): {count_of(len(cascades), 'original')}"
     print(format_cascades(cascades, title=title, top=args.top), end="")
     return 0
 

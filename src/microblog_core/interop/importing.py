@@ -37,7 +37,7 @@ from collections.abc import Iterable, Iterator
 from attrs import frozen
 
 from microblog_core.clock import ManualClock
-from microblog_core.errors import MicroblogError, NotFoundError, ValidationError
+from microblog_core.errors import MicroblogError, ValidationError
 from microblog_core.ids import AccountId, PostId
 from microblog_core.models import Account, Block, Follow, FollowRequest, Like, Post
 from microblog_core.rules import parse_comment_chain
@@ -196,14 +196,17 @@ class Importer:
             ) from exc
 
     def _match_existing_handles(self, batch: list[tuple[str, Item]]) -> None:
-        # Reads happen outside the batch: a re-run maps accounts already there.
-        for _, item in batch:
-            if isinstance(item, Account) and item.id not in self.account_ids:
-                try:
-                    existing = self.blog.account_by_handle(item.handle)
-                except NotFoundError:
-                    continue
-                self.account_ids[item.id] = existing.id
+        # Reads happen outside the batch (a re-run maps accounts already there),
+        # through one reading unit for the whole batch rather than one per account.
+        known = self.account_ids
+        fresh = [item for _, item in batch if isinstance(item, Account) and item.id not in known]
+        if not fresh:
+            return
+        with self.blog.unit_of_work(readonly=True) as uow:
+            for account in fresh:
+                existing = uow.accounts.by_handle(account.handle)
+                if existing is not None:
+                    known[account.id] = existing.id
 
     def _count(self, key: str) -> None:
         self._counts[key] = self._counts.get(key, 0) + 1

@@ -69,6 +69,8 @@ def via_handle(text: str) -> str | None:
     Returns:
         The handle, or None when the text has no chain (a repost straight from the root).
     """
+    if "//@" not in text:
+        return None  # most reposts come straight from the root: no chain to parse
     links = parse_comment_chain(text)
     return links[1].handle if len(links) > 1 else None
 
@@ -129,8 +131,8 @@ def read_statuses(handle: IO[str]) -> Iterator[tuple[str, Item]]:
 
     Yields:
         ``(path, item)`` pairs: each author before their post, a reposted
-        original before its reposts. A repost whose text is only Weibo's
-        default ``转发微博`` carries no comment.
+        original (and its author) once, before its first repost. A repost
+        whose text is only Weibo's default ``转发微博`` carries no comment.
 
     Raises:
         ValidationError: A status is malformed; the message names its path.
@@ -176,9 +178,10 @@ def _status_items(
         if len(roots) >= _ROOT_CACHE:
             roots.clear()  # bounded memory: a cascade's root is parsed again after a clear
         roots[root_id] = (root_author, root)
+        # The original comes before its first repost; later reposts name it by id only.
+        items.extend(((f"{root_node.path}.user", root_author), (root_node.path, root)))
     else:
         root_author, root = cached
-    items.extend(((f"{root_node.path}.user", root_author), (root_node.path, root)))
     through = via_handle(text)
     via = latest.get((root_id, handle_key(through))) if through is not None else None
     if via is not None and via[0] >= post_id:

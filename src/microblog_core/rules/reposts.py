@@ -95,19 +95,28 @@ def build_comment_chain(
     """
     if via is None or not via.text or via_handle is None:
         return comment
-    links = [ChainLink(None, comment), *_links_with_head(via_handle, via.text)]
-    text = format_chain(links)
+    # The chain is the concatenation of its links, so the chain without its
+    # oldest links is a prefix of the whole. Matches of the link pattern never
+    # overlap (a handle holds no "/" or "@"), so each "//@" where the pattern
+    # matches starts a link: walk them from the end, cutting there, instead of
+    # parsing every link of a long chain to drop one or two.
+    via_text = via.text
+    if "：" in via_text:
+        via_text = _LINK_RE.sub(r"//@\1:", via_text)  # format_chain writes ASCII colons
+    text = f"{comment}//@{via_handle}:{via_text}"
     if fits is None:
         return text
-    while len(links) > 1 and not fits(text):
-        links.pop()
-        text = format_chain(links)
+    offset = len(text) - len(via_text)
+    end = len(via_text)
+    while not fits(text):
+        start = via_text.rfind("//@", 0, end)
+        while start >= 0 and _LINK_RE.match(via_text, start) is None:
+            start = via_text.rfind("//@", 0, start)
+        if start < 0:
+            return comment  # only the reposter's own words are left; they are kept
+        end = start
+        text = text[: offset + start]
     return text
-
-
-def _links_with_head(head_handle: str, text: str) -> list[ChainLink]:
-    parsed = parse_comment_chain(text)
-    return [ChainLink(head_handle, parsed[0].text), *parsed[1:]]
 
 
 def format_chain(links: list[ChainLink]) -> str:

@@ -32,7 +32,7 @@ Example:
 import math
 import textwrap
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
@@ -58,6 +58,8 @@ __all__ = [
     "CascadeSummary",
     "SimulationMetrics",
     "TopPost",
+    "count_of",
+    "format_cascade_section",
     "format_report",
     "summarise",
 ]
@@ -471,7 +473,7 @@ def _tail_lines(tail: PowerLawTest | None) -> list[str]:
         fit += f", p = {tail.p_value:.2f} over {tail.samples} bootstrap samples"
     text = (
         f"follower tail (Clauset-Shalizi-Newman): exponent {tail.exponent:.2f}{stderr} "
-        f"for k >= {tail.k_min} ({_count(tail.fit.tail_size, 'account')}); {fit}"
+        f"for k >= {tail.k_min} ({count_of(tail.fit.tail_size, 'account')}); {fit}"
     )
     versus = [
         f"{ratio.alternative} R = {ratio.ratio:.2f} (p = {ratio.p_value:.2f})"
@@ -487,10 +489,73 @@ def _n(value: int) -> str:
     return f"{value:,}"
 
 
-def _count(value: int, singular: str, plural: str | None = None) -> str:
-    """``"1 like"``, ``"2 likes"``: the number with the word it takes."""
+def count_of(value: int, singular: str, plural: str | None = None) -> str:
+    """Return the number with the word it takes: ``"1 like"``, ``"2 likes"``.
+
+    Args:
+        value: How many.
+        singular: The word for one.
+        plural: The word for any other number (``singular + "s"`` when not given).
+
+    Example:
+        >>> count_of(1, "reply", "replies"), count_of(1200, "reply", "replies")
+        ('1 reply', '1,200 replies')
+    """
     word = singular if value == 1 else (plural or singular + "s")
     return f"{value:,} {word}"
+
+
+def format_cascade_section(
+    largest: Iterable[CascadeSummary],
+    *,
+    cascades: int,
+    mean_size: float,
+    max_depth: int,
+    branching: int,
+    mean_virality: float,
+    label: Callable[[CascadeSummary], str] | None = None,
+) -> list[str]:
+    """Return the lines of a report's "Repost cascades" section.
+
+    The simulation report and ``microblog cascades`` (real Weibo or Twitter
+    data) both print this section, so real and simulated cascades read alike.
+
+    Args:
+        largest: The cascades to list, largest first.
+        cascades: How many posts were reposted (cascades of size 2 or more).
+        mean_size: Their mean size.
+        max_depth: The longest repost chain.
+        branching: How many cascades have size 3 or more.
+        mean_virality: Mean structural virality over those.
+        label: Names a cascade's original in the list (``@handle`` when not given).
+
+    Returns:
+        The lines, the heading first, without newlines.
+    """
+    lines = ["Repost cascades"]
+    if not cascades:
+        lines.append("  nothing was reposted")
+        return lines
+    reposted = "1 post was" if cascades == 1 else f"{_n(cascades)} posts were"
+    lines.append(
+        f"  {reposted} reposted; mean cascade size {mean_size:.2f}, "
+        f"longest repost chain {max_depth}"
+    )
+    virality = (
+        f"mean {mean_virality:.2f} over {count_of(branching, 'cascade')} of 3+"
+        if branching
+        else "n/a (no cascade of 3 or more)"
+    )
+    lines.append(f"  structural virality: {virality}")
+    lines.append("    (under 2: one broadcast; higher: passed on from person to person)")
+    lines.append("     size  depth  breadth  virality  original")
+    name = label or (lambda c: f"@{c.root_handle}")
+    lines.extend(
+        f"  {c.size:>7,}  {c.depth:>5}  {c.max_breadth:>7}  {c.structural_virality:>8.2f}"
+        f"  {name(c)}: {_clip(c.text, 36)}"
+        for c in largest
+    )
+    return lines
 
 
 def _clip(text: str, width: int) -> str:
@@ -552,18 +617,18 @@ def format_report(
     actions = m.actions
     lines.append("Activity" + (f" over {hours} hours" if hours else ""))
     lines.append(
-        f"  {_count(m.sessions, 'session')}, each reading a page of the feed; "
-        f"{_count(m.actions_total, 'action')} in all"
+        f"  {count_of(m.sessions, 'session')}, each reading a page of the feed; "
+        f"{count_of(m.actions_total, 'action')} in all"
     )
     made = [
-        _count(m.posts, "post"),
-        _count(m.replies, "reply", "replies"),
-        f"{_count(m.reposts, 'repost')} ({_n(m.commented_reposts)} with a comment)",
-        _count(m.likes, "like"),
-        _count(actions.get("follow", 0), "follow"),
+        count_of(m.posts, "post"),
+        count_of(m.replies, "reply", "replies"),
+        f"{count_of(m.reposts, 'repost')} ({_n(m.commented_reposts)} with a comment)",
+        count_of(m.likes, "like"),
+        count_of(actions.get("follow", 0), "follow"),
     ]
     if actions.get("block"):
-        made.append(_count(actions["block"], "block"))
+        made.append(count_of(actions["block"], "block"))
     lines.extend(
         textwrap.wrap(
             "made " + ", ".join(made), width=98, initial_indent="  ", subsequent_indent="    "
@@ -585,7 +650,7 @@ def format_report(
     lines.append("Exposure")
     if m.impressions:
         lines.append(
-            f"  {_count(m.impressions, 'impression')}, "
+            f"  {count_of(m.impressions, 'impression')}, "
             f"{m.feed_diversity:.1f} different authors per page"
         )
         lines.append(
@@ -606,29 +671,16 @@ def format_report(
     else:
         lines.append("  no impressions: n/a for authors per page, in-network share and Gini")
     lines.append("")
-    lines.append("Repost cascades")
-    if m.cascades:
-        reposted = "1 post was" if m.cascades == 1 else f"{_n(m.cascades)} posts were"
-        lines.append(
-            f"  {reposted} reposted; mean cascade size "
-            f"{m.mean_cascade_size:.2f}, longest repost chain {m.max_cascade_depth}"
+    lines.extend(
+        format_cascade_section(
+            m.largest_cascades,
+            cascades=m.cascades,
+            mean_size=m.mean_cascade_size,
+            max_depth=m.max_cascade_depth,
+            branching=sum(1 for size in m.cascade_sizes if size >= 3),
+            mean_virality=m.mean_structural_virality,
         )
-        branching = sum(1 for size in m.cascade_sizes if size >= 3)
-        virality = (
-            f"mean {m.mean_structural_virality:.2f} over {_count(branching, 'cascade')} of 3+"
-            if branching
-            else "n/a (no cascade of 3 or more)"
-        )
-        lines.append(f"  structural virality: {virality}")
-        lines.append("    (under 2: one broadcast; higher: passed on from person to person)")
-        lines.append("     size  depth  breadth  virality  original")
-        lines.extend(
-            f"  {c.size:>7,}  {c.depth:>5}  {c.max_breadth:>7}  {c.structural_virality:>8.2f}"
-            f"  @{c.root_handle}: {_clip(c.text, 36)}"
-            for c in m.largest_cascades
-        )
-    else:
-        lines.append("  nothing was reposted")
+    )
     lines.append("")
     lines.append("Most seen posts")
     if m.top_posts:

@@ -198,7 +198,8 @@ class _Plan:
             latin1 = len(text)
             units = latin1
         else:
-            latin1 = len(_NOT_LATIN1_RE.sub("", text))
+            # Encoding drops every code point above U+00FF in C: the Latin-1 count.
+            latin1 = len(text.encode("latin-1", "ignore"))
             units = utf16_length(text)
         total = latin1 + (units - latin1) * policy.default_weight
         if policy.collapse_crlf:
