@@ -51,6 +51,12 @@ def test_demo_tells_the_story(capsys):
     assert "reposts" in out
 
 
+def test_demo_counts_in_words_that_agree_with_the_number(capsys):
+    assert main(["demo"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "Notice counters" in x)
+    assert line == "Notice counters: 3 reposts, 2 replies, 1 like (always equal to a recount)"
+
+
 def test_missing_command_is_a_usage_error(capsys):
     with pytest.raises(SystemExit) as info:
         main([])

@@ -87,6 +87,14 @@ def run_demo(out: TextIO) -> None:
     _line(out)
     _line(
         out,
-        f"Notice counters: {counters.reposts} reposts, {counters.replies} replies, "
-        f"{counters.likes} likes (always equal to a recount)",
+        "Notice counters: "
+        + ", ".join(
+            f"{n} {one if n == 1 else many}"
+            for n, one, many in (
+                (counters.reposts, "repost", "reposts"),
+                (counters.replies, "reply", "replies"),
+                (counters.likes, "like", "likes"),
+            )
+        )
+        + " (always equal to a recount)",
     )
