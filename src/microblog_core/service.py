@@ -44,6 +44,7 @@ from microblog_core.models import (
     FollowRequestApproved,
     FollowRequested,
     FollowRequestRejected,
+    FollowRequestWithdrawn,
     Like,
     Liked,
     Mute,
@@ -981,6 +982,8 @@ class Microblog:
                     )
                 )
             request = uow.relations.remove_request(follower_id, followee_id)
+            if request is not None:
+                events.append(FollowRequestWithdrawn(request=request, occurred_at=self._now()))
         return removed is not None or request is not None
 
     def remove_follower(self, account_id: AccountId, follower_id: AccountId) -> bool:

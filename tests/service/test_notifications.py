@@ -10,6 +10,7 @@ from microblog_core import ManualClock
 from microblog_core.errors import NotFoundError, ValidationError
 from microblog_core.models import (
     AccountKind,
+    FollowRequestWithdrawn,
     NotificationKind,
     NotificationPolicy,
     PolicyAction,
@@ -75,6 +76,7 @@ def test_withdrawing_a_cause_removes_its_notification(blog: Microblog) -> None:
 
 
 def test_follow_requests_notify_until_answered(blog: Microblog) -> None:
+    """An answered request leaves nothing: Mastodon's authorize! makes no follow notification."""
     police = blog.register("police", locked=True)
     ann = blog.register("ann")
     bob = blog.register("bob")
@@ -82,7 +84,52 @@ def test_follow_requests_notify_until_answered(blog: Microblog) -> None:
     blog.follow(bob.id, police.id)
     assert {k for k, _ in kinds(blog.notifications(police.id))} == {"follow_request"}
     blog.approve_follow(police.id, ann.id)
+    assert kinds(blog.notifications(police.id)) == [("follow_request", bob.id)]
     blog.reject_follow(police.id, bob.id)
+    assert kinds(blog.notifications(police.id)) == []
+    assert blog.unread_notifications(police.id) == 0
+
+
+def test_a_withdrawn_follow_request_takes_its_notification_with_it(blog: Microblog) -> None:
+    """Unfollowing a pending request removes its follow_request (Mastodon's UnfollowService)."""
+    police = blog.register("police", locked=True)
+    ann = blog.register("ann")
+    bob = blog.register("bob")
+    blog.follow(ann.id, police.id)
+    blog.follow(bob.id, police.id)
+    events: list[object] = []
+    blog.subscribe(events.append)
+    assert blog.unfollow(ann.id, police.id)
+    assert [type(e) for e in events] == [FollowRequestWithdrawn]
+    assert kinds(blog.notifications(police.id)) == [("follow_request", bob.id)]
+    blog.follow(ann.id, police.id)  # asking again notifies again, once
+    assert sorted(kinds(blog.notifications(police.id))) == sorted(
+        [("follow_request", ann.id), ("follow_request", bob.id)]
+    )
+
+
+def test_unlocking_approves_pending_requests_without_follow_notifications(
+    blog: Microblog,
+) -> None:
+    police = blog.register("police", locked=True)
+    ann = blog.register("ann")
+    blog.follow(ann.id, police.id)
+    blog.update_profile(police.id, locked=False)
+    assert blog.relationship(police.id, ann.id).followed_by
+    assert kinds(blog.notifications(police.id)) == []
+
+
+def test_an_unfollow_removes_the_follow_notification(blog: Microblog) -> None:
+    """Mastodon's Follow destroys its notification with itself; following again notifies anew."""
+    police = blog.register("police")
+    ann = blog.register("ann")
+    blog.follow(ann.id, police.id)
+    blog.unfollow(ann.id, police.id)
+    assert kinds(blog.notifications(police.id)) == []
+    blog.follow(ann.id, police.id)
+    blog.remove_follower(police.id, ann.id)
+    assert kinds(blog.notifications(police.id)) == []
+    blog.follow(ann.id, police.id)
     assert kinds(blog.notifications(police.id)) == [("follow", ann.id)]
 
 

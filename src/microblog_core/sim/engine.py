@@ -72,6 +72,7 @@ from microblog_core.models import (
     FollowRequestApproved,
     FollowRequested,
     FollowRequestRejected,
+    FollowRequestWithdrawn,
     Liked,
     PostPublished,
     Reposted,
@@ -391,6 +392,7 @@ class _Run:
             FollowRequested: self.on_requested,
             FollowRequestApproved: self.on_request_closed,
             FollowRequestRejected: self.on_request_closed,
+            FollowRequestWithdrawn: self.on_request_closed,
             Blocked: self.on_blocked,
         }
 
@@ -503,7 +505,9 @@ class _Run:
         request = event.request
         self.pending[self.index_of[request.followee_id]].append(self.index_of[request.follower_id])
 
-    def on_request_closed(self, event: FollowRequestApproved | FollowRequestRejected) -> None:
+    def on_request_closed(
+        self, event: FollowRequestApproved | FollowRequestRejected | FollowRequestWithdrawn
+    ) -> None:
         request = event.request
         waiting = self.pending[self.index_of[request.followee_id]]
         follower = self.index_of[request.follower_id]

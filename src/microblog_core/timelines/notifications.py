@@ -13,8 +13,11 @@ work, so a notification exists if and only if its cause was committed
   (``reblog``, ``favourite``, ``follow``), a request to a locked account
   its owner (``follow_request``); an edit notifies each account that
   reposted or quoted the post (``update``);
-- an unlike, an unrepost and a delete remove what their cause produced; an
-  approved or rejected request removes its ``follow_request``; a block
+- an unlike, an unrepost, an unfollow and a delete remove what their cause
+  produced; a request answered (approved or rejected) or withdrawn removes
+  its ``follow_request``, and an approval makes no ``follow`` notification
+  (Mastodon's ``FollowRequest`` and ``Follow`` destroy their notification
+  with themselves, and ``AuthorizeFollowService`` notifies no one); a block
   removes every notification between the two accounts.
 
 No notification is made for the actor itself, from a blocked or blocking
@@ -43,6 +46,7 @@ from microblog_core.models import (
     FollowRequestApproved,
     FollowRequested,
     FollowRequestRejected,
+    FollowRequestWithdrawn,
     Liked,
     Notification,
     NotificationGroupHead,
@@ -54,6 +58,7 @@ from microblog_core.models import (
     PostEdited,
     PostPublished,
     Reposted,
+    Unfollowed,
     Unliked,
     Unreposted,
     Visibility,
@@ -97,7 +102,21 @@ class NotificationProjector:
 
     def project(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
         """Apply ``events`` to the notifications of the accounts they concern."""
+        # A follow that an approval made tells nobody: Mastodon's
+        # FollowRequest#authorize! calls Account#follow!, not FollowService,
+        # so only the follow_request notification existed, and it goes.
+        approved = {
+            (e.request.follower_id, e.request.followee_id)
+            for e in events
+            if isinstance(e, FollowRequestApproved)
+        }
         for event in events:
+            if (
+                isinstance(event, Followed)
+                and approved
+                and ((event.follow.follower_id, event.follow.followee_id) in approved)
+            ):
+                continue
             self._apply(uow, event)
 
     def _apply(self, uow: UnitOfWork, event: Event) -> None:  # one branch per event
@@ -148,7 +167,11 @@ class NotificationProjector:
                 None,
                 event.occurred_at,
             )
-        elif isinstance(event, FollowRequestApproved | FollowRequestRejected):
+        elif isinstance(event, Unfollowed):
+            store.remove_caused(event.followee_id, _K.FOLLOW, event.follower_id, None)
+        elif isinstance(
+            event, FollowRequestApproved | FollowRequestRejected | FollowRequestWithdrawn
+        ):
             request = event.request
             store.remove_caused(request.followee_id, _K.FOLLOW_REQUEST, request.follower_id, None)
         elif isinstance(event, Blocked):
