@@ -2054,7 +2054,9 @@ class Microblog:
         The new text is measured again under the service's length policy, and
         its mentions and hashtags are extracted again; reposts show the new
         version. Everyone who reposted or quoted the post is notified
-        (``update``). The :class:`~microblog_core.rules.edits.EditPolicy` of
+        (``update``), and so is each account the new text mentions that was
+        not told of the post yet (``mention``; a mention the edit drops keeps
+        its notification, as in Mastodon). The :class:`~microblog_core.rules.edits.EditPolicy` of
         the service limits how often and how long a post may be edited.
 
         Args:

@@ -12,7 +12,11 @@ work, so a notification exists if and only if its cause was committed
 - a repost, a like and a follow notify the author or account they target
   (``reblog``, ``favourite``, ``follow``), a request to a locked account
   its owner (``follow_request``); an edit notifies each account that
-  reposted or quoted the post (``update``);
+  reposted or quoted the post (``update``), and each account its new text
+  mentions that was not told of the post yet (``mention``: Mastodon's
+  ``UpdateStatusService`` runs ``ProcessMentionsService`` again and
+  ``LocalNotificationWorker`` skips a mention already notified; a mention
+  the edit drops keeps its notification);
 - an unlike, an unrepost, an unfollow and a delete remove what their cause
   produced; a request answered (approved or rejected) or withdrawn removes
   its ``follow_request``, and an approval makes no ``follow`` notification
@@ -85,6 +89,8 @@ UNREAD_CAP = 1000
 """Unread notifications are counted up to this many (Mastodon's ``unread_count`` limit)."""
 
 _K = NotificationKind
+# The kinds that tell an account a post is addressed to it: one of them is enough.
+_ADDRESSED = (NotificationKind.MENTION, NotificationKind.REPLY, NotificationKind.QUOTE)
 _MAX_BATCH = 400
 _FOLLOW_PAGE = 1000
 
@@ -200,6 +206,12 @@ class NotificationProjector:
                     self._notify(uow, follower, _K.STATUS, author, post.id, at, post)
 
     def _edited(self, uow: UnitOfWork, post: Post, at: datetime) -> None:
+        author = post.author_id
+        for mentioned in post.mentions:
+            if not any(
+                uow.notifications.caused(mentioned, kind, author, post.id) for kind in _ADDRESSED
+            ):
+                self._notify(uow, mentioned, _K.MENTION, author, post.id, at, post)
         told: set[AccountId] = set()
         sharers = [p.author_id for p in uow.posts.reposts_of(post.id)]
         sharers += [p.author_id for p in uow.posts.quotes_of(post.id)]
