@@ -562,6 +562,8 @@ def format_report(
         _count(m.likes, "like"),
         _count(actions.get("follow", 0), "follow"),
     ]
+    if actions.get("mention_reply"):
+        made[1] += f" ({_n(actions['mention_reply'])} answering mentions)"
     if actions.get("block"):
         made.append(_count(actions["block"], "block"))
     lines.extend(
