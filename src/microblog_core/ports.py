@@ -730,6 +730,21 @@ class NotificationRepository(Protocol):
         """Return the newest ``limit`` notifications of one group, newest first."""
         ...
 
+    def caused(
+        self,
+        account_id: AccountId,
+        kind: NotificationKind,
+        from_account_id: AccountId,
+        post_id: PostId | None,
+    ) -> Sequence[Notification]:
+        """Return the account's notifications of ``kind`` by ``from_account_id`` about ``post_id``.
+
+        Held-back (filtered) ones included, oldest first: what
+        :meth:`remove_caused` would delete. ``post_id`` None matches the
+        notifications about no post.
+        """
+        ...
+
     def remove_caused(
         self,
         account_id: AccountId,

@@ -44,6 +44,7 @@ from microblog_core.models import (
     FollowRequestApproved,
     FollowRequested,
     FollowRequestRejected,
+    FollowRequestWithdrawn,
     Like,
     Liked,
     Mute,
@@ -981,6 +982,8 @@ class Microblog:
                     )
                 )
             request = uow.relations.remove_request(follower_id, followee_id)
+            if request is not None:
+                events.append(FollowRequestWithdrawn(request=request, occurred_at=self._now()))
         return removed is not None or request is not None
 
     def remove_follower(self, account_id: AccountId, follower_id: AccountId) -> bool:
@@ -2051,7 +2054,9 @@ class Microblog:
         The new text is measured again under the service's length policy, and
         its mentions and hashtags are extracted again; reposts show the new
         version. Everyone who reposted or quoted the post is notified
-        (``update``). The :class:`~microblog_core.rules.edits.EditPolicy` of
+        (``update``), and so is each account the new text mentions that was
+        not told of the post yet (``mention``; a mention the edit drops keeps
+        its notification, as in Mastodon). The :class:`~microblog_core.rules.edits.EditPolicy` of
         the service limits how often and how long a post may be edited.
 
         Args:

@@ -31,7 +31,7 @@ EVENT_CLASSES = typing.get_args(Event)
 
 
 def test_event_union_has_every_event_class() -> None:
-    assert len(EVENT_CLASSES) == 25
+    assert len(EVENT_CLASSES) == 26
     assert all(attrs.has(cls) for cls in EVENT_CLASSES)
 
 

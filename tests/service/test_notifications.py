@@ -10,6 +10,7 @@ from microblog_core import ManualClock
 from microblog_core.errors import NotFoundError, ValidationError
 from microblog_core.models import (
     AccountKind,
+    FollowRequestWithdrawn,
     NotificationKind,
     NotificationPolicy,
     PolicyAction,
@@ -75,6 +76,7 @@ def test_withdrawing_a_cause_removes_its_notification(blog: Microblog) -> None:
 
 
 def test_follow_requests_notify_until_answered(blog: Microblog) -> None:
+    """An answered request leaves nothing: Mastodon's authorize! makes no follow notification."""
     police = blog.register("police", locked=True)
     ann = blog.register("ann")
     bob = blog.register("bob")
@@ -82,7 +84,52 @@ def test_follow_requests_notify_until_answered(blog: Microblog) -> None:
     blog.follow(bob.id, police.id)
     assert {k for k, _ in kinds(blog.notifications(police.id))} == {"follow_request"}
     blog.approve_follow(police.id, ann.id)
+    assert kinds(blog.notifications(police.id)) == [("follow_request", bob.id)]
     blog.reject_follow(police.id, bob.id)
+    assert kinds(blog.notifications(police.id)) == []
+    assert blog.unread_notifications(police.id) == 0
+
+
+def test_a_withdrawn_follow_request_takes_its_notification_with_it(blog: Microblog) -> None:
+    """Unfollowing a pending request removes its follow_request (Mastodon's UnfollowService)."""
+    police = blog.register("police", locked=True)
+    ann = blog.register("ann")
+    bob = blog.register("bob")
+    blog.follow(ann.id, police.id)
+    blog.follow(bob.id, police.id)
+    events: list[object] = []
+    blog.subscribe(events.append)
+    assert blog.unfollow(ann.id, police.id)
+    assert [type(e) for e in events] == [FollowRequestWithdrawn]
+    assert kinds(blog.notifications(police.id)) == [("follow_request", bob.id)]
+    blog.follow(ann.id, police.id)  # asking again notifies again, once
+    assert sorted(kinds(blog.notifications(police.id))) == sorted(
+        [("follow_request", ann.id), ("follow_request", bob.id)]
+    )
+
+
+def test_unlocking_approves_pending_requests_without_follow_notifications(
+    blog: Microblog,
+) -> None:
+    police = blog.register("police", locked=True)
+    ann = blog.register("ann")
+    blog.follow(ann.id, police.id)
+    blog.update_profile(police.id, locked=False)
+    assert blog.relationship(police.id, ann.id).followed_by
+    assert kinds(blog.notifications(police.id)) == []
+
+
+def test_an_unfollow_removes_the_follow_notification(blog: Microblog) -> None:
+    """Mastodon's Follow destroys its notification with itself; following again notifies anew."""
+    police = blog.register("police")
+    ann = blog.register("ann")
+    blog.follow(ann.id, police.id)
+    blog.unfollow(ann.id, police.id)
+    assert kinds(blog.notifications(police.id)) == []
+    blog.follow(ann.id, police.id)
+    blog.remove_follower(police.id, ann.id)
+    assert kinds(blog.notifications(police.id)) == []
+    blog.follow(ann.id, police.id)
     assert kinds(blog.notifications(police.id)) == [("follow", ann.id)]
 
 
@@ -229,13 +276,14 @@ def test_notifications_survive_reopening_a_sqlite_file(tmp_path: object) -> None
 @given(
     ops=st.lists(
         st.tuples(
-            st.sampled_from(["like", "unlike", "repost", "unrepost", "follow"]), st.integers(0, 3)
+            st.sampled_from(["like", "unlike", "repost", "unrepost", "follow", "unfollow"]),
+            st.integers(0, 3),
         ),
         max_size=25,
     )
 )
 def test_counts_equal_a_recount_of_the_causes(ops: list[tuple[str, int]]) -> None:
-    """After any likes, reposts and follows, each group's count equals its causes."""
+    """After any likes, reposts, follows and their withdrawals, each group counts its causes."""
     blog = Microblog.in_memory(clock=ManualClock())
     police = blog.register("police")
     fans = [blog.register(f"fan{i}") for i in range(4)]
@@ -252,6 +300,8 @@ def test_counts_equal_a_recount_of_the_causes(ops: list[tuple[str, int]]) -> Non
                 blog.repost(fan, notice.id)
         elif op == "unrepost":
             blog.unrepost(fan, notice.id)
+        elif op == "unfollow":
+            blog.unfollow(fan, police.id)
         else:
             blog.follow(fan, police.id)
     counts = {g.kind: g.count for g in blog.notifications(police.id, grouped=True).groups}
@@ -330,3 +380,109 @@ def test_private_mentions_are_held_unless_they_answer(blog: Microblog) -> None:
     blog.post(ann.id, "@police unrelated", visibility=Visibility.DIRECT)
     assert kinds(blog.notifications(police.id)) == [("mention", ann.id)]
     assert [r.count for r in blog.notification_requests(police.id)] == [1]
+
+
+# -- mentions added by an edit (Mastodon's UpdateStatusService) ---------------
+
+
+def mentions_of(blog: Microblog, account: int, post: int) -> list[int]:
+    """The senders of ``account``'s mention notifications about ``post`` (held back or not)."""
+    with blog.unit_of_work(readonly=True) as uow:
+        return [
+            n.from_account_id
+            for n in uow.notifications.page(account, limit=1000)  # type: ignore[arg-type]
+            if n.kind is K.MENTION and n.post_id == post
+        ]
+
+
+def test_an_edit_notifies_the_accounts_it_newly_mentions_once(blog: Microblog) -> None:
+    """New mentions are told; a dropped mention keeps its notification; re-adding tells no one."""
+    police = blog.register("police")
+    ann = blog.register("ann")
+    bob = blog.register("bob")
+    notice = blog.post(police.id, "Road closed, thanks @ann")
+    tick(blog)
+    blog.edit_post(police.id, notice.id, "Road closed, thanks @ann and @bob")
+    assert kinds(blog.notifications(bob.id)) == [("mention", police.id)]
+    assert kinds(blog.notifications(ann.id)) == [("mention", police.id)]
+    blog.edit_post(police.id, notice.id, "Road closed, thanks @bob")
+    assert kinds(blog.notifications(ann.id)) == [("mention", police.id)]
+    blog.edit_post(police.id, notice.id, "Road closed, thanks @ann and @bob")
+    for account in (ann, bob):
+        assert mentions_of(blog, account.id, notice.id) == [police.id]
+
+
+def test_an_edit_does_not_mention_again_whoever_was_told_as_replied_to(blog: Microblog) -> None:
+    ann = blog.register("ann")
+    bob = blog.register("bob")
+    cat = blog.register("cat")
+    root = blog.post(ann.id, "hello")
+    reply = blog.reply(bob.id, root.id, "hi")
+    quote = blog.post(bob.id, "see", quote_of=root.id)
+    blog.edit_post(bob.id, reply.id, "hi @ann and @cat")
+    blog.edit_post(bob.id, quote.id, "see @ann")
+    assert sorted(kinds(blog.notifications(ann.id))) == [("quote", bob.id), ("reply", bob.id)]
+    assert kinds(blog.notifications(cat.id)) == [("mention", bob.id)]
+
+
+def test_an_edited_direct_post_lets_a_newly_mentioned_account_see_it(blog: Microblog) -> None:
+    ann = blog.register("ann")
+    bob = blog.register("bob")
+    secret = blog.post(ann.id, "between us", visibility=Visibility.DIRECT)
+    blog.edit_post(ann.id, secret.id, "between us, @bob")
+    assert [n.post_id for n in blog.notifications(bob.id).items] == [secret.id]
+    assert blog.get_post(secret.id, viewer_id=bob.id).id == secret.id
+
+
+def test_an_edit_mentions_no_blocked_or_notification_muted_account(blog: Microblog) -> None:
+    police = blog.register("police")
+    ann = blog.register("ann")
+    bob = blog.register("bob")
+    notice = blog.post(police.id, "Notice")
+    blog.block(ann.id, police.id)
+    blog.mute(bob.id, police.id, hide_notifications=True)
+    blog.edit_post(police.id, notice.id, "Notice for @ann and @bob and @police")
+    assert kinds(blog.notifications(ann.id)) == []
+    assert kinds(blog.notifications(bob.id)) == []
+    assert kinds(blog.notifications(police.id)) == []
+
+
+def test_an_edit_mention_from_a_stranger_is_held_back_by_the_policy(blog: Microblog) -> None:
+    police = blog.register("police")
+    stranger = blog.register("stranger")
+    blog.set_notification_policy(
+        police.id, NotificationPolicy(for_not_following=PolicyAction.FILTER)
+    )
+    post = blog.post(stranger.id, "hello")
+    blog.edit_post(stranger.id, post.id, "hello @police")
+    assert kinds(blog.notifications(police.id)) == []
+    assert [r.from_account_id for r in blog.notification_requests(police.id)] == [stranger.id]
+    blog.edit_post(stranger.id, post.id, "hello again @police")  # held back already: not twice
+    assert [r.count for r in blog.notification_requests(police.id)] == [1]
+
+
+_WHO = st.frozensets(st.integers(0, 3))
+
+
+@settings(max_examples=30, deadline=None)
+@given(first=_WHO, edits=st.lists(_WHO, max_size=6))
+def test_every_account_mentioned_by_some_version_is_told_exactly_once(
+    first: frozenset[int], edits: list[frozenset[int]]
+) -> None:
+    """Whatever the edits, each account any version mentioned has one mention notification."""
+    blog = Microblog.in_memory(clock=ManualClock())
+    police = blog.register("police")
+    people = [blog.register(f"p{i}") for i in range(4)]
+
+    def text(who: frozenset[int]) -> str:
+        return "Notice " + " ".join(f"@p{i}" for i in sorted(who))
+
+    notice = blog.post(police.id, text(first))
+    ever = set(first)
+    for who in edits:
+        tick(blog)
+        blog.edit_post(police.id, notice.id, text(who))
+        ever |= who
+    for i, person in enumerate(people):
+        expected = [police.id] if i in ever else []
+        assert mentions_of(blog, person.id, notice.id) == expected

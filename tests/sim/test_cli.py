@@ -407,3 +407,33 @@ def test_a_stochastic_run_has_no_agent_or_stance_in_its_files(tmp_path):
     assert "agent" not in summary
     assert "stance" not in summary
     assert '"agent"' not in (tmp_path / "config.json").read_text(encoding="utf-8")
+
+
+def test_mention_reply_rate_sets_the_behaviour_and_counts_the_answers(tmp_path):
+    from microblog_core.sim.config import ActivityConfig, BehaviourConfig
+
+    chatty = SimulationConfig(
+        accounts=40,
+        hours=3,
+        activity=ActivityConfig(sigma=1.0, sessions_per_day=48),
+        behaviour=BehaviourConfig(mention=0.8, post=0.6),
+    )
+    (tmp_path / "chatty.json").write_text(chatty.to_json())
+    argv = ["--config", str(tmp_path / "chatty.json"), "--memory", "--format", "none"]
+    status, out, _ = run(*argv, "--out", str(tmp_path / "run"), "--mention-reply-rate", "1")
+    assert status == 0
+    config = SimulationConfig.load(tmp_path / "run" / "config.json")
+    assert config.behaviour.mention_reply_rate == 1.0
+    assert config.behaviour.mention == 0.8  # the file's values stay
+    answered = json.loads((tmp_path / "run" / "summary.json").read_text())["actions"]
+    assert answered["mention_reply"] > 0
+    assert f"({answered['mention_reply']:,} answering mentions)" in out
+
+
+@pytest.mark.parametrize("rate", ["1.5", "-1", "often"])
+def test_a_mention_reply_rate_outside_0_to_1_is_refused(tmp_path, rate):
+    err = io.StringIO()
+    argv = [*SMALL, "--memory", "--out", str(tmp_path), "--mention-reply-rate", rate]
+    status, _, _ = run(*argv, stderr=err)
+    assert status != 0
+    assert "--mention-reply-rate must be a probability" in err.getvalue()

@@ -23,6 +23,7 @@ __all__ = [
     "Event",
     "FollowRequestApproved",
     "FollowRequestRejected",
+    "FollowRequestWithdrawn",
     "FollowRequested",
     "Followed",
     "Liked",
@@ -143,6 +144,14 @@ class FollowRequestApproved:
 @frozen(kw_only=True)
 class FollowRequestRejected:
     """A follow request was rejected (by the account, or by a block)."""
+
+    request: FollowRequest
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class FollowRequestWithdrawn:
+    """The requester withdrew a pending follow request (an unfollow before the answer)."""
 
     request: FollowRequest
     occurred_at: datetime = _at()
@@ -273,6 +282,7 @@ Event = (
     | FollowRequested
     | FollowRequestApproved
     | FollowRequestRejected
+    | FollowRequestWithdrawn
     | Unfollowed
     | Blocked
     | Unblocked

@@ -3,8 +3,10 @@
 For each session the engine builds an :class:`Observation` -- the page of
 the feed the account was shown (one :class:`PageItem` per post: its text,
 author, counters, rank, whether it came from the account's network, and
-the topic and stance it carries) plus the account's own state -- and hands
-it to the run's :class:`Agent`. The agent answers with typed actions:
+the topic and stance it carries) plus the account's own state and, when
+the run reads them, the notifications that came since its last session --
+and hands it to the run's :class:`Agent`. The agent answers with typed
+actions:
 
 ==================  =========================================================
 :class:`Like`       like a post
@@ -54,14 +56,14 @@ Example:
 
 import math
 import random
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from attrs import field, frozen
 
 from microblog_core.ids import AccountId, PostId
-from microblog_core.models import Post, Visibility
+from microblog_core.models import Notification, NotificationKind, Post, Visibility
 
 if TYPE_CHECKING:
     from microblog_core.sim.config import SimulationConfig
@@ -85,6 +87,7 @@ __all__ = [
     "Unfollow",
     "World",
     "agent_for",
+    "mention_replies",
 ]
 
 NO_STANCE = math.nan
@@ -128,11 +131,14 @@ class Reply:
         post_id: The post replied to.
         text: The reply's text.
         stance: The stance the reply carries, in [-1, 1] (None: none).
+        to_mention: Whether it answers a mention notification (counted as
+            ``mention_reply`` rather than ``reply``).
     """
 
     post_id: PostId
     text: str
     stance: float | None = None
+    to_mention: bool = False
 
 
 @frozen
@@ -273,6 +279,10 @@ class Observation:
         followees: The accounts the viewer follows (live, read-only).
         followers: How many accounts follow the viewer.
         stance: The viewer's stance (None for an agent without stances).
+        notifications: The notifications that came since the viewer's last
+            session, newest first (up to 40; the read marker then moves past
+            them). Empty unless the run reads notifications
+            (``behaviour.read_notifications`` or ``mention_reply_rate``).
     """
 
     time: datetime
@@ -283,6 +293,7 @@ class Observation:
     followees: Sequence[int] = field(eq=False)
     followers: int
     stance: float | None = None
+    notifications: tuple[Notification, ...] = ()
 
 
 class World:
@@ -385,6 +396,38 @@ class StanceAgent(Agent, Protocol):
     def stances(self) -> Sequence[float]:
         """Every account's current stance, by graph node (live)."""
         ...
+
+
+def mention_replies(
+    observation: Observation,
+    rate: float,
+    draw: Callable[[], float],
+    compose: Callable[[], str],
+    *,
+    stance: float | None = None,
+) -> Iterator[Reply]:
+    """Answer each new mention in ``observation`` with probability ``rate``.
+
+    For each ``mention`` notification, newest first, one number is drawn
+    from ``draw`` (the run's agent stream); below ``rate``, the mentioned
+    account replies to the post that mentioned it with ``compose()``'s text.
+    The reply notifies the mentioner as a ``reply``, not a mention, so two
+    agents do not answer each other forever.
+
+    Args:
+        observation: The session's observation (its ``notifications``).
+        rate: The probability of answering a mention, in [0, 1].
+        draw: Uniform numbers in [0, 1) (``world.rng.random``).
+        compose: Makes a reply's text (drawing from the content stream).
+        stance: The stance the replies carry (None: none).
+
+    Returns:
+        The replies, each marked ``to_mention``.
+    """
+    for notification in observation.notifications:
+        post_id = notification.post_id
+        if notification.kind is NotificationKind.MENTION and post_id is not None and draw() < rate:
+            yield Reply(post_id, compose(), stance=stance, to_mention=True)
 
 
 def agent_for(config: "SimulationConfig") -> Agent:

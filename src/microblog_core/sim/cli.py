@@ -111,6 +111,12 @@ def add_simulate_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     size.add_argument("--llm-model", metavar="NAME", help="model name for --agent llm")
     size.add_argument(
+        "--mention-reply-rate",
+        metavar="P",
+        help="chance that an account replies to each new mention it reads in its "
+        "notifications (default 0: sessions do not read notifications)",
+    )
+    size.add_argument(
         "--impressions",
         metavar="LOG",
         help="full (default: log every item shown) or off (per-post counts only; less memory)",
@@ -193,6 +199,20 @@ def _int(value: str, option: str, *, minimum: int) -> int:
     if number < minimum:
         raise ValidationError(
             f"{option} must be at least {minimum}, got {number}", field=option, value=value
+        )
+    return number
+
+
+def _rate(value: str, option: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not 0.0 <= number <= 1.0:
+        raise ValidationError(
+            f"{option} must be a probability from 0 to 1, got {_checks.quote(value)}",
+            field=option,
+            value=value,
         )
     return number
 
@@ -315,6 +335,9 @@ def _config(args: argparse.Namespace) -> Any:
     if args.sessions is not None:
         sessions = _float(args.sessions, "--sessions")
         changes["activity"] = attrs.evolve(base.activity, sessions_per_day=sessions)
+    if getattr(args, "mention_reply_rate", None) is not None:
+        rate = _rate(args.mention_reply_rate, "--mention-reply-rate")
+        changes["behaviour"] = attrs.evolve(base.behaviour, mention_reply_rate=rate)
     if getattr(args, "impressions", None) is not None:
         changes["impressions"] = args.impressions.strip()
     if args.agent is not None:

@@ -130,6 +130,10 @@ def _probability(instance: Any, attribute: Any, value: Any) -> None:
     _checks.probability(value, _name_of(attribute))
 
 
+def _boolean(instance: Any, attribute: Any, value: Any) -> None:
+    _checks.flag(value, _name_of(attribute))
+
+
 def _one_of(choices: Sequence[str], what: str) -> Callable[[Any, Any, Any], None]:
     def check(instance: Any, attribute: Any, value: Any) -> None:
         _checks.one_of(value, _name_of(attribute), choices, what)
@@ -421,6 +425,14 @@ class BehaviourConfig:
     with probability ``triadic``, else the author of a post it saw), and
     blocks the author of a post it saw with probability ``block``.
 
+    With ``read_notifications`` (or a ``mention_reply_rate`` above 0) a
+    session also reads the notifications that came since the account's last
+    session (:attr:`~microblog_core.sim.agent.Observation.notifications`)
+    and moves its read marker past them; the stochastic and interest agents
+    then reply to each mention among them with probability
+    ``mention_reply_rate``. Both are off by default, and a run with them off
+    draws and writes exactly what it did before they existed.
+
     Attributes:
         page_size: Items per feed page, 1 to 40.
         attention: Probability of examining the next item, in [0, 1].
@@ -440,6 +452,9 @@ class BehaviourConfig:
         private_share: Share of original posts that are followers-only.
         hashtag: Probability that a post carries a hashtag.
         mention: Probability that a post mentions an account it follows.
+        read_notifications: Whether sessions read their new notifications.
+        mention_reply_rate: Probability of replying to each new mention
+            notification (above 0, sessions read notifications).
     """
 
     page_size: int = field(default=20, validator=_int_between(1, 40))
@@ -458,6 +473,13 @@ class BehaviourConfig:
     private_share: float = field(default=0.05, converter=_to_float, validator=_probability)
     hashtag: float = field(default=0.2, converter=_to_float, validator=_probability)
     mention: float = field(default=0.1, converter=_to_float, validator=_probability)
+    read_notifications: bool = field(default=False, validator=_boolean)
+    mention_reply_rate: float = field(default=0.0, converter=_to_float, validator=_probability)
+
+    @property
+    def reads_notifications(self) -> bool:
+        """Whether sessions read their notifications (asked for, or needed to reply)."""
+        return self.read_notifications or self.mention_reply_rate > 0.0
 
 
 # --------------------------------------------------------------------------- agents
@@ -699,14 +721,19 @@ class SimulationConfig:
     def to_dict(self) -> dict[str, Any]:
         """Return the config as plain JSON-ready data.
 
-        The agent fields (``agent``, ``interest``, ``llm``) and ``impressions``
-        are left out while they hold their defaults, so a stochastic run's ``config.json`` is
-        the same as before agents existed; reading fills them back in.
+        The agent fields (``agent``, ``interest``, ``llm``) and ``impressions``,
+        and the notification fields of ``behaviour``, are left out while they
+        hold their defaults, so a stochastic run's ``config.json`` is the same
+        as before they existed; reading fills them back in.
         """
         data: dict[str, Any] = _converter().unstructure(self)
         for name, default in (*_AGENT_DEFAULTS.items(), ("impressions", "full")):
             if getattr(self, name) == default:
                 del data[name]
+        behaviour = data["behaviour"]
+        for name, default in _NOTIFICATION_DEFAULTS.items():
+            if behaviour[name] == default:
+                del behaviour[name]
         return data
 
     def to_json(self) -> str:
@@ -771,3 +798,4 @@ _AGENT_DEFAULTS: dict[str, Any] = {
     "interest": InterestConfig(),
     "llm": LLMConfig(),
 }
+_NOTIFICATION_DEFAULTS: dict[str, Any] = {"read_notifications": False, "mention_reply_rate": 0.0}

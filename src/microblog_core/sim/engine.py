@@ -72,7 +72,9 @@ from microblog_core.models import (
     FollowRequestApproved,
     FollowRequested,
     FollowRequestRejected,
+    FollowRequestWithdrawn,
     Liked,
+    Notification,
     PostPublished,
     Reposted,
     Unfollowed,
@@ -354,6 +356,9 @@ class _Run:
         self.following_list: list[list[int]] = [[] for _ in range(n)]
         self.pending: list[list[int]] = [[] for _ in range(n)]
         self.follower_counts = [0] * n
+        # Each account's read marker, for runs whose sessions read notifications.
+        self.reads_notifications = behaviour.reads_notifications
+        self.last_read: list[int | None] = [None] * n
         self.world = World(config, rng, tables, self.following_list, content=content_rng)
         self.stances: Sequence[float] | None = None  # bound once the agent has started
         self.cross_cutting = (0, 0)  # cross-cutting and all stance-bearing impressions so far
@@ -391,6 +396,7 @@ class _Run:
             FollowRequested: self.on_requested,
             FollowRequestApproved: self.on_request_closed,
             FollowRequestRejected: self.on_request_closed,
+            FollowRequestWithdrawn: self.on_request_closed,
             Blocked: self.on_blocked,
         }
 
@@ -503,7 +509,9 @@ class _Run:
         request = event.request
         self.pending[self.index_of[request.followee_id]].append(self.index_of[request.follower_id])
 
-    def on_request_closed(self, event: FollowRequestApproved | FollowRequestRejected) -> None:
+    def on_request_closed(
+        self, event: FollowRequestApproved | FollowRequestRejected | FollowRequestWithdrawn
+    ) -> None:
         request = event.request
         waiting = self.pending[self.index_of[request.followee_id]]
         follower = self.index_of[request.follower_id]
@@ -791,7 +799,18 @@ class _Run:
             self.following_list[viewer],
             self.follower_counts[viewer],
             viewer_stance,
+            self.new_notifications(viewer) if self.reads_notifications else (),
         )
+
+    def new_notifications(self, viewer: int) -> tuple[Notification, ...]:
+        """The viewer's notifications since its last read (newest 40), marked read."""
+        blog = self.blog
+        viewer_id = self.ids[viewer]
+        items = blog.notifications(viewer_id, since_id=self.last_read[viewer], limit=40).items
+        if items:
+            self.last_read[viewer] = items[0].id
+            blog.mark_notifications_read(viewer_id, items[0].id)
+        return items
 
     def apply(self, viewer: int, action: Action) -> None:
         """Carry out one action through the service; count it, or count its refusal."""
@@ -870,12 +889,13 @@ class _Run:
     def reply(self, viewer_id: AccountId, action: Reply) -> None:
         topic, _ = self.content_of(action.post_id)
         self.meta = (topic, NO_STANCE if action.stance is None else action.stance)
+        kind = "mention_reply" if action.to_mention else "reply"
         try:
             self.blog.reply(viewer_id, action.post_id, action.text)
         except _REFUSALS as exc:
-            self.refuse("reply", exc)
+            self.refuse(kind, exc)
         else:
-            self.actions["reply"] += 1
+            self.actions[kind] = self.actions.get(kind, 0) + 1
         finally:
             self.meta = _NO_META
 

@@ -44,6 +44,7 @@ from microblog_core.sim.agent import (
     Repost,
     Unfollow,
     World,
+    mention_replies,
 )
 from microblog_core.sim.agents import Composer
 from microblog_core.sim.config import InterestConfig
@@ -195,6 +196,12 @@ class InterestAgent:
             else:
                 yield Reply(post_id, self._composer.reaction(world.content), stance=x)
         stances[viewer] = x
+        rate = behaviour.mention_reply_rate
+        if rate:
+            compose = self._composer.reaction
+            yield from mention_replies(
+                observation, rate, rnd, lambda: compose(world.content), stance=x
+            )
         if rnd() < behaviour.post:
             ordered = sorted(interests)
             topic = ordered[int(rnd() * len(ordered))]

@@ -627,6 +627,8 @@ def format_report(
         count_of(m.likes, "like"),
         count_of(actions.get("follow", 0), "follow"),
     ]
+    if actions.get("mention_reply"):
+        made[1] += f" ({_n(actions['mention_reply'])} answering mentions)"
     if actions.get("block"):
         made.append(count_of(actions["block"], "block"))
     lines.extend(

@@ -45,7 +45,7 @@ _ONE_MS = timedelta(milliseconds=1)
 ACTION_KINDS = ("read", "post", "reply", "repost", "like", "follow", "block", "approve")
 """What simulated accounts do; every one is a service call, feed reads included."""
 
-EXTRA_ACTION_KINDS = ("unfollow", "mute")
+EXTRA_ACTION_KINDS = ("unfollow", "mute", "mention_reply")
 """Actions only some agents take; a result lists them only when they happened."""
 
 # Post kinds in the post table.

@@ -5,7 +5,9 @@
 bias), engages with an examined post it has not engaged with before with
 probability ``(like + repost + reply) * appeal``, then may post, follow
 (triadic closure or someone seen) and block -- everything
-:class:`~microblog_core.sim.config.BehaviourConfig` describes.
+:class:`~microblog_core.sim.config.BehaviourConfig` describes. When the run
+reads notifications, it answers each new mention with probability
+``mention_reply_rate``.
 
 It draws from the run's ``random.Random`` in exactly the order the engine
 did before agents were a protocol, so a seed gives the same exports as it
@@ -34,6 +36,7 @@ from microblog_core.sim.agent import (
     Reply,
     Repost,
     World,
+    mention_replies,
 )
 from microblog_core.sim.agents import Composer
 
@@ -108,6 +111,10 @@ class StochasticAgent:
                 yield Repost(post_id, comment=comment, also_comment=also)
             else:
                 yield Reply(post_id, composer.reaction(world.content))
+        rate = behaviour.mention_reply_rate
+        if rate:  # no draw at all while it is off, so default runs keep their bytes
+            compose = composer.reaction
+            yield from mention_replies(observation, rate, rnd, lambda: compose(world.content))
         if rnd() < behaviour.post:
             followees = observation.followees
             mention = world.handles[followees[int(rnd() * len(followees))]] if followees else None

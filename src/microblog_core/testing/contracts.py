@@ -2436,6 +2436,28 @@ class NotificationRepositoryContract(ContractBase):
             assert uow.notifications.count(_aid(1)) == 0
             assert [n.id - _BASE_ID for n in uow.notifications.page(_aid(3))] == [6]
 
+    def test_caused_lists_what_remove_caused_would_delete(self, store: Store) -> None:
+        """``caused`` reads, oldest first and held-back ones included, without deleting."""
+        _seed(store, *_accounts(1, 2, 3))
+        held = attrs.evolve(_notification(3, 1, _NK.MENTION, 2, 60), filtered=True)
+        with _write(store) as uow:
+            uow.notifications.add(_notification(2, 1, _NK.MENTION, 2, 60))
+            uow.notifications.add(_notification(1, 1, _NK.MENTION, 3, 60))
+            uow.notifications.add(held)
+            uow.notifications.add(_notification(4, 1, _NK.MENTION, 2, 61))
+            uow.notifications.add(_notification(5, 1, _NK.FOLLOW, 2, None))
+        with _read(store) as uow:
+            found = uow.notifications.caused(_aid(1), _NK.MENTION, _aid(2), _pid(60))
+            assert [(n.id - _BASE_ID, n.filtered) for n in found] == [(2, False), (3, True)]
+            follows = uow.notifications.caused(_aid(1), _NK.FOLLOW, _aid(2), None)
+            assert [n.id - _BASE_ID for n in follows] == [5]
+            assert uow.notifications.caused(_aid(1), _NK.LIKE, _aid(2), _pid(60)) == []
+            assert uow.notifications.caused(_aid(9), _NK.MENTION, _aid(2), _pid(60)) == []
+        with _write(store) as uow:
+            removed = uow.notifications.remove_caused(_aid(1), _NK.MENTION, _aid(2), _pid(60))
+            assert removed == found
+            assert uow.notifications.caused(_aid(1), _NK.MENTION, _aid(2), _pid(60)) == []
+
     def test_the_read_marker_is_one_id_per_account(self, store: Store) -> None:
         """The marker is None until set; setting it again replaces it; rollback restores it."""
         _seed(store, *_accounts(1, 2))

@@ -209,8 +209,9 @@ def check_no_leaks(blog: Microblog) -> None:
 def check_notifications(blog: Microblog) -> None:
     """Assert that notifications have committed causes and their counts equal recounts.
 
-    Each like, repost, mention, reply and quote notification has its like,
-    repost or post still stored; each group's size and newest id, and each
+    Each like, repost, follow, follow request, mention, reply and quote
+    notification has its like, repost, follow, pending request or post still
+    stored; each group's size and newest id, and each
     account's unread count, equal a recount of the stored notifications; no
     notification shows its recipient a post it may not see.
     """
@@ -245,7 +246,11 @@ def check_notifications(blog: Microblog) -> None:
 def _check_cause(uow: Any, posts: dict[PostId, Post], n: Any) -> None:
     kind = n.kind.value
     post = posts.get(n.post_id) if n.post_id is not None else None
-    if kind == "favourite":
+    if kind == "follow":
+        assert uow.relations.get_follow(n.from_account_id, n.account_id) is not None, n
+    elif kind == "follow_request":
+        assert uow.relations.get_request(n.from_account_id, n.account_id) is not None, n
+    elif kind == "favourite":
         assert uow.engagement.get_like(n.from_account_id, n.post_id) is not None, n
     elif kind == "reblog":
         assert uow.posts.repost_by(n.from_account_id, n.post_id) is not None, n

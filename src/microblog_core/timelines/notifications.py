@@ -12,9 +12,16 @@ work, so a notification exists if and only if its cause was committed
 - a repost, a like and a follow notify the author or account they target
   (``reblog``, ``favourite``, ``follow``), a request to a locked account
   its owner (``follow_request``); an edit notifies each account that
-  reposted or quoted the post (``update``);
-- an unlike, an unrepost and a delete remove what their cause produced; an
-  approved or rejected request removes its ``follow_request``; a block
+  reposted or quoted the post (``update``), and each account its new text
+  mentions that was not told of the post yet (``mention``: Mastodon's
+  ``UpdateStatusService`` runs ``ProcessMentionsService`` again and
+  ``LocalNotificationWorker`` skips a mention already notified; a mention
+  the edit drops keeps its notification);
+- an unlike, an unrepost, an unfollow and a delete remove what their cause
+  produced; a request answered (approved or rejected) or withdrawn removes
+  its ``follow_request``, and an approval makes no ``follow`` notification
+  (Mastodon's ``FollowRequest`` and ``Follow`` destroy their notification
+  with themselves, and ``AuthorizeFollowService`` notifies no one); a block
   removes every notification between the two accounts.
 
 No notification is made for the actor itself, from a blocked or blocking
@@ -43,6 +50,7 @@ from microblog_core.models import (
     FollowRequestApproved,
     FollowRequested,
     FollowRequestRejected,
+    FollowRequestWithdrawn,
     Liked,
     Notification,
     NotificationGroupHead,
@@ -54,6 +62,7 @@ from microblog_core.models import (
     PostEdited,
     PostPublished,
     Reposted,
+    Unfollowed,
     Unliked,
     Unreposted,
     Visibility,
@@ -80,6 +89,8 @@ UNREAD_CAP = 1000
 """Unread notifications are counted up to this many (Mastodon's ``unread_count`` limit)."""
 
 _K = NotificationKind
+# The kinds that tell an account a post is addressed to it: one of them is enough.
+_ADDRESSED = (NotificationKind.MENTION, NotificationKind.REPLY, NotificationKind.QUOTE)
 _MAX_BATCH = 400
 _FOLLOW_PAGE = 1000
 
@@ -97,7 +108,21 @@ class NotificationProjector:
 
     def project(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
         """Apply ``events`` to the notifications of the accounts they concern."""
+        # A follow that an approval made tells nobody: Mastodon's
+        # FollowRequest#authorize! calls Account#follow!, not FollowService,
+        # so only the follow_request notification existed, and it goes.
+        approved = {
+            (e.request.follower_id, e.request.followee_id)
+            for e in events
+            if isinstance(e, FollowRequestApproved)
+        }
         for event in events:
+            if (
+                isinstance(event, Followed)
+                and approved
+                and ((event.follow.follower_id, event.follow.followee_id) in approved)
+            ):
+                continue
             self._apply(uow, event)
 
     def _apply(self, uow: UnitOfWork, event: Event) -> None:  # one branch per event
@@ -148,7 +173,11 @@ class NotificationProjector:
                 None,
                 event.occurred_at,
             )
-        elif isinstance(event, FollowRequestApproved | FollowRequestRejected):
+        elif isinstance(event, Unfollowed):
+            store.remove_caused(event.followee_id, _K.FOLLOW, event.follower_id, None)
+        elif isinstance(
+            event, FollowRequestApproved | FollowRequestRejected | FollowRequestWithdrawn
+        ):
             request = event.request
             store.remove_caused(request.followee_id, _K.FOLLOW_REQUEST, request.follower_id, None)
         elif isinstance(event, Blocked):
@@ -177,6 +206,12 @@ class NotificationProjector:
                     self._notify(uow, follower, _K.STATUS, author, post.id, at, post)
 
     def _edited(self, uow: UnitOfWork, post: Post, at: datetime) -> None:
+        author = post.author_id
+        for mentioned in post.mentions:
+            if not any(
+                uow.notifications.caused(mentioned, kind, author, post.id) for kind in _ADDRESSED
+            ):
+                self._notify(uow, mentioned, _K.MENTION, author, post.id, at, post)
         told: set[AccountId] = set()
         sharers = [p.author_id for p in uow.posts.reposts_of(post.id)]
         sharers += [p.author_id for p in uow.posts.quotes_of(post.id)]

@@ -45,6 +45,25 @@ def _cut(
     return page
 
 
+def _caused(
+    a: ActivityState,
+    account_id: AccountId,
+    kind: NotificationKind,
+    from_account_id: AccountId,
+    post_id: PostId | None,
+) -> list[int]:
+    """The ids of ``account_id``'s notifications of ``kind`` by ``from_account_id`` about a post."""
+    account = _checks.lookup_id(account_id, "account_id")
+    sender = _checks.lookup_id(from_account_id, "from_account_id")
+    _checks.instance(kind, NotificationKind, "kind")
+    about = None if post_id is None else _checks.lookup_id(post_id, "post_id")
+    return sorted(
+        i
+        for i in a.by_pair.get((account, sender), ())
+        if a.notifications[i].kind is kind and a.notifications[i].post_id == about
+    )
+
+
 class Notifications(_Base):
     """The memory store's :class:`~microblog_core.ports.NotificationRepository`."""
 
@@ -157,6 +176,16 @@ class Notifications(_Base):
             log += (a, n, ActivityState.add_notification, 2)
         return removed
 
+    def caused(
+        self,
+        account_id: AccountId,
+        kind: NotificationKind,
+        from_account_id: AccountId,
+        post_id: PostId | None,
+    ) -> list[Notification]:
+        a = self._a()
+        return [a.notifications[i] for i in _caused(a, account_id, kind, from_account_id, post_id)]
+
     def remove_caused(
         self,
         account_id: AccountId,
@@ -166,16 +195,7 @@ class Notifications(_Base):
     ) -> list[Notification]:
         self._write()
         a = self._s.activity
-        account = _checks.lookup_id(account_id, "account_id")
-        sender = _checks.lookup_id(from_account_id, "from_account_id")
-        _checks.instance(kind, NotificationKind, "kind")
-        about = None if post_id is None else _checks.lookup_id(post_id, "post_id")
-        ids = [
-            i
-            for i in a.by_pair.get((account, sender), ())
-            if a.notifications[i].kind is kind and a.notifications[i].post_id == about
-        ]
-        return self._remove(ids)
+        return self._remove(_caused(a, account_id, kind, from_account_id, post_id))
 
     def remove_about(self, post_id: PostId) -> list[Notification]:
         self._write()

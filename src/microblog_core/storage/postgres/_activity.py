@@ -59,6 +59,21 @@ def _notification(row: Sequence[Any]) -> Notification:
     )
 
 
+def _caused_params(
+    account_id: AccountId,
+    kind: NotificationKind,
+    from_account_id: AccountId,
+    post_id: PostId | None,
+) -> tuple[int, int, str, int | None]:
+    _checks.instance(kind, NotificationKind, "kind")
+    return (
+        _key(account_id, "account_id"),
+        _key(from_account_id, "from_account_id"),
+        kind.value,
+        None if post_id is None else _key(post_id, "post_id"),
+    )
+
+
 def _pin(row: Sequence[Any]) -> Pin:
     return Pin(account_id=row[0], post_id=row[1], created_at=instant(row[2]))
 
@@ -173,6 +188,17 @@ class Notifications(_Repository):
             self._write("drop_empty_group", (account, key))
 
     @guarded
+    def caused(
+        self,
+        account_id: AccountId,
+        kind: NotificationKind,
+        from_account_id: AccountId,
+        post_id: PostId | None,
+    ) -> list[Notification]:
+        params = _caused_params(account_id, kind, from_account_id, post_id)
+        return [_notification(row) for row in self._all("caused", params)]
+
+    @guarded
     def remove_caused(
         self,
         account_id: AccountId,
@@ -180,13 +206,7 @@ class Notifications(_Repository):
         from_account_id: AccountId,
         post_id: PostId | None,
     ) -> list[Notification]:
-        _checks.instance(kind, NotificationKind, "kind")
-        params = (
-            _key(account_id, "account_id"),
-            _key(from_account_id, "from_account_id"),
-            kind.value,
-            None if post_id is None else _key(post_id, "post_id"),
-        )
+        params = _caused_params(account_id, kind, from_account_id, post_id)
         return self._delete("remove_caused", params)
 
     @guarded

@@ -62,6 +62,10 @@ ACTIVITY_TEMPLATES: Final[dict[str, str]] = {
         f"SELECT {_N} FROM {{s}}.notifications WHERE account_id = %s AND NOT filtered"
         " AND group_key = %s ORDER BY id DESC LIMIT %s"
     ),
+    "caused": (
+        f"SELECT {_N} FROM {{s}}.notifications WHERE account_id = %s AND from_account_id = %s"
+        " AND kind = %s AND post_id IS NOT DISTINCT FROM %s::bigint ORDER BY id"
+    ),
     "remove_caused": (
         "DELETE FROM {s}.notifications WHERE account_id = %s AND from_account_id = %s"
         f" AND kind = %s AND post_id IS NOT DISTINCT FROM %s::bigint RETURNING {_NG}"

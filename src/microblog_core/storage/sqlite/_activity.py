@@ -78,6 +78,11 @@ _IN_GROUP: Final = (
     " WHERE account_id = ? AND filtered = 0 AND group_key = ?"
     " ORDER BY id DESC LIMIT ?"
 )
+_CAUSED_FIND: Final = (
+    "SELECT id, account_id, kind, from_account_id, post_id, created_at, filtered"
+    " FROM notifications WHERE account_id = ? AND from_account_id = ? AND kind = ?"
+    " AND post_id IS ? ORDER BY id"
+)
 _CAUSED: Final = (
     "DELETE FROM notifications WHERE account_id = ? AND from_account_id = ? AND kind = ?"
     " AND post_id IS ?"
@@ -194,6 +199,21 @@ def _pin(row: tuple[Any, ...]) -> Pin:
     return Pin(account_id=row[0], post_id=row[1], created_at=instant(row[2]))
 
 
+def _caused_params(
+    account_id: AccountId,
+    kind: NotificationKind,
+    from_account_id: AccountId,
+    post_id: PostId | None,
+) -> tuple[int, int, str, int | None]:
+    _checks.instance(kind, NotificationKind, "kind")
+    return (
+        lookup_key(account_id, "account_id"),
+        lookup_key(from_account_id, "from_account_id"),
+        kind.value,
+        None if post_id is None else lookup_key(post_id, "post_id"),
+    )
+
+
 class Notifications(Repository):
     """Notifications in ``notifications``; groups in ``notification_groups``."""
 
@@ -295,6 +315,18 @@ class Notifications(Repository):
         return sorted((_notification(row) for row in rows), key=lambda n: n.id)
 
     @guarded
+    def caused(
+        self,
+        account_id: AccountId,
+        kind: NotificationKind,
+        from_account_id: AccountId,
+        post_id: PostId | None,
+    ) -> list[Notification]:
+        params = _caused_params(account_id, kind, from_account_id, post_id)
+        rows = self._u._reader().execute(_CAUSED_FIND, params).fetchall()
+        return [_notification(row) for row in rows]
+
+    @guarded
     def remove_caused(
         self,
         account_id: AccountId,
@@ -302,14 +334,7 @@ class Notifications(Repository):
         from_account_id: AccountId,
         post_id: PostId | None,
     ) -> list[Notification]:
-        _checks.instance(kind, NotificationKind, "kind")
-        params = (
-            lookup_key(account_id, "account_id"),
-            lookup_key(from_account_id, "from_account_id"),
-            kind.value,
-            None if post_id is None else lookup_key(post_id, "post_id"),
-        )
-        return self._delete(_CAUSED, params)
+        return self._delete(_CAUSED, _caused_params(account_id, kind, from_account_id, post_id))
 
     @guarded
     def remove_about(self, post_id: PostId) -> list[Notification]:
