@@ -358,6 +358,25 @@ def test_bulk_load_leaves_the_same_state_as_adding_one_by_one(
         drop_schema(postgres_pool, other)
 
 
+def test_bulk_load_leaves_fresh_planner_statistics_on_the_tables_it_loaded(
+    store: PostgresStore, postgres_pool: Any
+) -> None:
+    def analysed() -> set[str]:
+        with postgres_pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT relname FROM pg_stat_user_tables "
+                "WHERE schemaname = %s AND last_analyze IS NOT NULL",
+                (store.schema,),
+            ).fetchall()
+        return {row[0] for row in rows}
+
+    assert analysed() == set()  # autovacuum does not run within a test this short
+    store.bulk_load(accounts=[account(n) for n in range(1, 4)], posts=[post(1, 1)])
+    loaded = analysed()
+    assert {"accounts", "posts"} <= loaded
+    assert "follows" not in loaded  # nothing was loaded there
+
+
 def test_bulk_load_refuses_a_taken_id_and_changes_nothing(store: PostgresStore) -> None:
     store.bulk_load(accounts=[account(1)])
     with pytest.raises(ConflictError):

@@ -335,7 +335,8 @@ class PostgresStore:
 
         The values land as if added one by one through a unit of work (every
         counter is right afterwards), in one transaction, at a fraction of
-        the cost. Posts may refer only to posts stored before or earlier in
+        the cost; the loaded tables are then analysed, so the planner sees
+        the new rows at once rather than after autovacuum's next pass. Posts may refer only to posts stored before or earlier in
         ``posts``; ids must be new.
 
         Raises:
@@ -353,6 +354,22 @@ class PostgresStore:
         with self._pool.connection(timeout=self._timeout) as conn:
             self._prepare(conn)
             load(conn, self, account_rows, post_list, follow_rows)
+            # A bulk load lands long before autovacuum notices it; until then
+            # the planner guesses from stale statistics and may scan where an
+            # index would do. Give it the facts now.
+            loaded = [
+                table
+                for table, rows in (
+                    ("accounts", account_rows),
+                    ("posts", post_list),
+                    ("post_tags", post_list),
+                    ("post_mentions", post_list),
+                    ("follows", follow_rows),
+                )
+                if rows
+            ]
+            if loaded:
+                conn.execute("ANALYZE " + ", ".join(f"{self._schema}.{t}" for t in loaded))
 
     # -- housekeeping --
 
