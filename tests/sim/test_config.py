@@ -26,7 +26,7 @@ def test_defaults_are_the_readme_run():
     assert config.hours == 24.0
     assert config.step_minutes == 10.0
     assert config.ranker == "chronological"
-    assert config.graph.model == "holme_kim"
+    assert config.graph.model == "directed_scale_free"
     assert config.steps == 144
     assert config.start == datetime(2026, 1, 1, tzinfo=UTC)
     assert config.end == config.start + timedelta(days=1)
@@ -125,7 +125,7 @@ def test_bad_json_is_a_validation_error_naming_the_problem(text, needle):
         (lambda: SimulationConfig(ranker=""), "ranker"),
         (lambda: SimulationConfig(start=datetime(1900, 1, 1, tzinfo=UTC)), "start"),
         (lambda: SimulationConfig(graph="ba"), "GraphConfig"),
-        (lambda: SimulationConfig(accounts=5, graph=GraphConfig(m=5)), "m=5"),
+        (lambda: SimulationConfig(accounts=5, graph=GraphConfig(model="holme_kim", m=5)), "m=5"),
         (lambda: GraphConfig(model="watts_strogatz"), "unknown graph model"),
         (lambda: GraphConfig(p=1.5), "probability"),
         (lambda: GraphConfig(delta_in=-1), "delta_in"),
@@ -184,7 +184,8 @@ def test_build_reads_an_edge_list_and_ignores_accounts(tmp_path):
 
 
 def test_describe_names_the_model():
-    assert GraphConfig().describe().startswith("Holme-Kim")
+    assert GraphConfig().describe().startswith("directed scale-free")
+    assert GraphConfig(model="holme_kim").describe().startswith("Holme-Kim")
     assert "Barabási" in GraphConfig(model="barabasi_albert").describe()
     assert "edges.txt" in GraphConfig(model="edge_list", path="edges.txt").describe()
     assert set(GRAPH_MODELS) == {
