@@ -43,7 +43,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 def _invocations(files: dict[str, str]) -> list[list[str]]:
     simulate_values = {
-        "--accounts": ["x", "-1", "0", "1", "", "1e999", "9" * 5000, "\u0663"],
+        "--accounts": ["x", "-1", "0", "1", "", "1e999", "9" * 5000, "\u0661"],
         "--hours": ["0", "-1", "nan", "inf", "x", "1e999"],
         "--step": ["0", "x"],
         "--seed": ["-1", "x", "9" * 5000],

@@ -12,7 +12,10 @@ from microblog_core.service import Microblog
 from microblog_core.sim import SimulationConfig
 from microblog_core.sim.cli import add_simulate_parser
 
-SMALL = ["--accounts", "40", "--hours", "1", "--step", "15", "--follows", "3", "--sessions", "30"]
+SMALL = [
+    "--accounts", "40", "--hours", "1", "--step", "15", "--graph", "holme_kim", "--follows", "3",
+    "--sessions", "30",
+]  # fmt: skip
 
 
 class Terminal(io.StringIO):
@@ -159,7 +162,11 @@ def check_refused(argv, needle, tmp_path):
         (["--graph", "small_world"], "unknown graph model 'small_world'"),
         (["--accounts", "0"], "--accounts must be at least 2"),
         (["--accounts", "many"], "--accounts must be a whole number"),
-        (["--accounts", "5", "--follows", "5"], "5 accounts cannot each follow m=5"),
+        (
+            ["--graph", "holme_kim", "--accounts", "5", "--follows", "5"],
+            "5 accounts cannot each follow m=5",
+        ),
+        (["--follows", "5"], "--follows sets m of the holme_kim and barabasi_albert"),
         (["--hours", "-3"], "--hours must be a number above 0"),
         (["--hours", "1", "--step", "120"], "must not exceed"),
         (["--policy", "myspace"], "unknown length policy"),

@@ -28,7 +28,7 @@ CONFIG = SimulationConfig(
     hours=2,
     seed=41,
     start=datetime(2026, 1, 1, 18, tzinfo=UTC),
-    graph=GraphConfig(m=3),
+    graph=GraphConfig(model="holme_kim", m=3),
     activity=ActivityConfig(sessions_per_day=30.0),
     behaviour=BehaviourConfig(like=0.3, repost=0.2),
 )

@@ -26,7 +26,7 @@ def test_defaults_are_the_readme_run():
     assert config.hours == 24.0
     assert config.step_minutes == 10.0
     assert config.ranker == "chronological"
-    assert config.graph.model == "holme_kim"
+    assert config.graph.model == "directed_scale_free"
     assert config.steps == 144
     assert config.start == datetime(2026, 1, 1, tzinfo=UTC)
     assert config.end == config.start + timedelta(days=1)
@@ -125,7 +125,7 @@ def test_bad_json_is_a_validation_error_naming_the_problem(text, needle):
         (lambda: SimulationConfig(ranker=""), "ranker"),
         (lambda: SimulationConfig(start=datetime(1900, 1, 1, tzinfo=UTC)), "start"),
         (lambda: SimulationConfig(graph="ba"), "GraphConfig"),
-        (lambda: SimulationConfig(accounts=5, graph=GraphConfig(m=5)), "m=5"),
+        (lambda: SimulationConfig(accounts=5, graph=GraphConfig(model="holme_kim", m=5)), "m=5"),
         (lambda: GraphConfig(model="watts_strogatz"), "unknown graph model"),
         (lambda: GraphConfig(p=1.5), "probability"),
         (lambda: GraphConfig(delta_in=-1), "delta_in"),
@@ -184,7 +184,8 @@ def test_build_reads_an_edge_list_and_ignores_accounts(tmp_path):
 
 
 def test_describe_names_the_model():
-    assert GraphConfig().describe().startswith("Holme-Kim")
+    assert GraphConfig().describe().startswith("directed scale-free")
+    assert GraphConfig(model="holme_kim").describe().startswith("Holme-Kim")
     assert "Barabási" in GraphConfig(model="barabasi_albert").describe()
     assert "edges.txt" in GraphConfig(model="edge_list", path="edges.txt").describe()
     assert set(GRAPH_MODELS) == {
@@ -236,3 +237,37 @@ class TestPresets:
             shares.append(sum(rates[:200]) / sum(rates))
         assert 0.75 <= shares[0] <= 0.9
         assert shares[1] < 0.6
+
+
+class TestHeavierCascadeTail:
+    """The twitter-2019 graph: Twitter's follower tail, and the cascades it makes possible."""
+
+    def test_the_default_graph_has_twitters_follower_tail(self):
+        """Kwak et al. 2010 fitted 2.276; the Holme-Kim graph of uniform-activity is thinner."""
+        from microblog_core.sim.graphs import fit_power_law_csn
+        from microblog_core.sim.streams import stream
+
+        default = SimulationConfig().graph.build(2000, rng=stream(42, "graph"))
+        before = SimulationConfig.preset("uniform-activity").graph.build(
+            2000, rng=stream(42, "graph")
+        )
+        tail = fit_power_law_csn(default.in_degrees, samples=0)
+        thin = fit_power_law_csn(before.in_degrees, samples=0)
+        assert tail is not None and thin is not None
+        assert 1.9 <= tail.exponent <= 2.35
+        assert thin.exponent > tail.exponent + 0.2
+        assert max(default.in_degrees) > 3 * max(before.in_degrees)
+        assert 8 <= default.edge_count / default.n <= 12  # about ten follows per account
+
+    def test_the_default_day_has_a_cascade_of_100_and_few_posts_reposted(self):
+        """Seed 42: 93-95% of original posts never reposted (Goel et al. 2016), yet one of 100+."""
+        from microblog_core.sim import simulate
+        from microblog_core.sim.metrics import cascades_from
+
+        result = simulate(SimulationConfig(seed=42, impressions="off"))
+        originals = [post for post in result.posts() if post.kind == "post"]
+        never = sum(1 for post in originals if post.reposts == 0) / len(originals)
+        largest = max(cascade.size for cascade in cascades_from(result.cascade_records()))
+        result.close()
+        assert 0.93 <= never <= 0.95
+        assert largest >= 100

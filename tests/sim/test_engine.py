@@ -33,7 +33,7 @@ def tiny(seed: int = 1, **changes) -> SimulationConfig:
         "step_minutes": 20.0,
         "seed": seed,
         "start": EVENING,
-        "graph": GraphConfig(m=4),
+        "graph": GraphConfig(model="holme_kim", m=4),
         "activity": ActivityConfig(sessions_per_day=40.0),
         "behaviour": BehaviourConfig(like=0.3, repost=0.2, reply=0.1, follow=0.2, block=0.01),
     }

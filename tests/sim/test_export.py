@@ -30,7 +30,7 @@ CONFIG = SimulationConfig(
     hours=2,
     seed=31,
     start=datetime(2026, 1, 1, 19, tzinfo=UTC),
-    graph=GraphConfig(m=4),
+    graph=GraphConfig(model="holme_kim", m=4),
     activity=ActivityConfig(sessions_per_day=40.0),
     behaviour=BehaviourConfig(like=0.3, repost=0.3, reply=0.1, comment=0.5, block=0.01),
 )
@@ -69,7 +69,7 @@ def test_sqlite_and_memory_runs_export_the_same_bytes(tmp_path):
 EXPORT_SCRIPT = """
 import sys
 from microblog_core.sim import SimulationConfig, GraphConfig, simulate, summarise, write_exports
-config = SimulationConfig(accounts=30, hours=1, seed=3, graph=GraphConfig(m=3))
+config = SimulationConfig(accounts=30, hours=1, seed=3, graph=GraphConfig(model="holme_kim", m=3))
 result = simulate(config)
 write_exports(result, sys.argv[1], metrics=summarise(result))
 """

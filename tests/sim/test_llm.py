@@ -172,7 +172,9 @@ def scripted(prompt: str) -> str:
 
 def test_an_llm_run_applies_the_replies_and_counts_invalid_ones():
     agent = LLMAgent(scripted)
-    result = simulate(CONFIG, agent=agent)
+    # Three hours: with the default graph's many unfollowed accounts, two hours
+    # of this seed show nobody a post of someone else's to like.
+    result = simulate(CONFIG.evolve(hours=3), agent=agent)
     assert isinstance(agent, BatchAgent)
     assert result.actions["post"] > 0
     assert result.actions["like"] > 0

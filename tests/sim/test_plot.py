@@ -9,7 +9,11 @@ from microblog_core.sim import GraphConfig, SimulationConfig, compare_feeds, sim
 from microblog_core.sim.plot import plot_exposure, write_plots
 
 CONFIG = SimulationConfig(
-    accounts=50, hours=2, seed=5, start=datetime(2026, 1, 1, 18, tzinfo=UTC), graph=GraphConfig(m=3)
+    accounts=50,
+    hours=2,
+    seed=5,
+    start=datetime(2026, 1, 1, 18, tzinfo=UTC),
+    graph=GraphConfig(model="holme_kim", m=3),
 )
 
 

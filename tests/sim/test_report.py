@@ -26,7 +26,7 @@ def run():
         hours=3,
         seed=21,
         start=datetime(2026, 1, 1, 18, tzinfo=UTC),
-        graph=GraphConfig(m=4),
+        graph=GraphConfig(model="holme_kim", m=4),
         activity=ActivityConfig(sessions_per_day=30.0),
         behaviour=BehaviourConfig(like=0.3, repost=0.25, reply=0.1, private_share=0.2),
     )
@@ -173,7 +173,7 @@ def test_a_quiet_run_reports_nothing_reposted():
     config = SimulationConfig(
         accounts=10,
         hours=1,
-        graph=GraphConfig(m=2),
+        graph=GraphConfig(model="holme_kim", m=2),
         behaviour=BehaviourConfig(repost=0.0, like=0.0, reply=0.0, post=0.0, block=0.0),
     )
     metrics = summarise(simulate(config))

@@ -60,11 +60,13 @@ def add_simulate_parser(subparsers: Any) -> argparse.ArgumentParser:
     size.add_argument(
         "--graph",
         metavar="MODEL",
-        help="follower graph: holme_kim (default), barabasi_albert, directed_scale_free, "
+        help="follower graph: directed_scale_free (default), holme_kim, barabasi_albert, "
         "configuration (needs --degrees) or edge_list (needs --edges)",
     )
     size.add_argument(
-        "--follows", metavar="M", help="follows each new account makes (graph m; default 8)"
+        "--follows",
+        metavar="M",
+        help="follows each new account makes (m of holme_kim and barabasi_albert; default 8)",
     )
     size.add_argument(
         "--edges", metavar="PATH", help="edge-list file ('follower followee' per line)"
@@ -81,8 +83,9 @@ def add_simulate_parser(subparsers: Any) -> argparse.ArgumentParser:
     size.add_argument(
         "--preset",
         metavar="NAME",
-        help="starting defaults: twitter-2019 (default; activity and reposting calibrated "
-        "to Twitter) or uniform-activity (the more even activity of earlier versions)",
+        help="starting defaults: twitter-2019 (default; activity, follower graph and "
+        "reposting calibrated to Twitter) or uniform-activity (the Holme-Kim graph and more "
+        "even activity of earlier versions)",
     )
     size.add_argument(
         "--start",
@@ -318,6 +321,13 @@ def _config(args: argparse.Namespace) -> Any:
         graph_changes.setdefault("model", "configuration")
         changes.setdefault("accounts", len(ins))
     model = graph_changes.get("model", base.graph.model)
+    if "m" in graph_changes and model not in {"holme_kim", "barabasi_albert"}:
+        raise ValidationError(
+            f"--follows sets m of the holme_kim and barabasi_albert graphs, not of "
+            f"{model}; add --graph holme_kim (or barabasi_albert)",
+            field="follows",
+            value=graph_changes["m"],
+        )
     if model == "edge_list" and "path" not in graph_changes and not base.graph.path:
         raise ValidationError(
             "--graph edge_list needs --edges PATH (a 'follower followee' file)",

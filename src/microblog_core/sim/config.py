@@ -9,8 +9,9 @@ draws every random number from streams derived from ``config.seed``
 ``ManualClock`` starting at ``config.start``.
 
 Every field has a default; the defaults are the ``microblog simulate``
-defaults: 2,000 accounts on a clustered scale-free follower graph, one
-simulated day in 10-minute steps, a chronological home timeline.
+defaults (the ``twitter-2019`` preset): 2,000 accounts on a directed
+scale-free follower graph with Twitter's follower tail, one simulated day
+in 10-minute steps, a chronological home timeline.
 
 Example:
     >>> from microblog_core.sim.config import GraphConfig, SimulationConfig
@@ -211,14 +212,15 @@ class GraphConfig:
 
     ``model`` is one of :data:`GRAPH_MODELS`:
 
-    * ``"holme_kim"`` (default): preferential attachment with triad formation,
+    * ``"directed_scale_free"`` (default): separate in- and out-degree
+      tails, ``alpha``, ``beta``, ``gamma``, ``delta_in``, ``delta_out``
+      (:func:`~microblog_core.sim.graphs.directed_scale_free`);
+    * ``"holme_kim"``: preferential attachment with triad formation,
       ``m`` follows per newcomer, triad probability ``p``
-      (:func:`~microblog_core.sim.graphs.holme_kim`);
+      (:func:`~microblog_core.sim.graphs.holme_kim`; the default before
+      issue 20, and the ``uniform-activity`` preset's graph);
     * ``"barabasi_albert"``: preferential attachment, ``m`` follows per
       newcomer (:func:`~microblog_core.sim.graphs.barabasi_albert`);
-    * ``"directed_scale_free"``: separate in- and out-degree tails, ``alpha``,
-      ``beta``, ``gamma``, ``delta_in``, ``delta_out``
-      (:func:`~microblog_core.sim.graphs.directed_scale_free`);
     * ``"configuration"``: a random graph with the given ``in_degrees`` and
       ``out_degrees`` (one entry per account;
       :func:`~microblog_core.sim.graphs.configuration_model`);
@@ -227,6 +229,19 @@ class GraphConfig:
       number of accounts is then the file's number of nodes.
 
     ``reciprocity`` (follow-backs) applies to the two preferential-attachment models.
+
+    The directed scale-free defaults are not networkx's (those make about two
+    follows per account): ``alpha = 0.045``, ``beta = 0.95``, ``gamma =
+    0.005``, ``delta_in = 3``, ``delta_out = 6`` make about ten follows per
+    account (one node per ``1 / (alpha + gamma) = 20`` steps, of which about
+    half survive the collapsing of repeated follows) and a follower tail of
+    exponent ``1 + (1 + delta_in (alpha + gamma)) / (alpha + beta) = 2.16``
+    (Bollobás et al. 2003; measured 2.0-2.25 at 2,000 accounts), near the
+    2.276 Kwak, Lee, Park & Moon ("What is Twitter, a social network or a
+    news media?", WWW 2010) fitted to Twitter's follower counts; the
+    followee tail is thinner (exponent 2.36). These hubs -- a few accounts
+    followed by a large part of the network -- are what lets a repost
+    cascade grow large (see ``docs/simulating-feeds.md``).
 
     Attributes:
         model: The model's name.
@@ -243,15 +258,17 @@ class GraphConfig:
         path: The edge-list file (``edge_list``).
     """
 
-    model: str = field(default="holme_kim", validator=_one_of(GRAPH_MODELS, "graph model"))
+    model: str = field(
+        default="directed_scale_free", validator=_one_of(GRAPH_MODELS, "graph model")
+    )
     m: int = field(default=8, validator=_int_at_least(1))
     p: float = field(default=0.5, converter=_to_float, validator=_probability)
     reciprocity: float = field(default=0.25, converter=_to_float, validator=_probability)
-    alpha: float = field(default=0.41, converter=_to_float, validator=_probability)
-    beta: float = field(default=0.54, converter=_to_float, validator=_probability)
-    gamma: float = field(default=0.05, converter=_to_float, validator=_probability)
-    delta_in: float = field(default=0.2, converter=_to_float, validator=_non_negative)
-    delta_out: float = field(default=0.0, converter=_to_float, validator=_non_negative)
+    alpha: float = field(default=0.045, converter=_to_float, validator=_probability)
+    beta: float = field(default=0.95, converter=_to_float, validator=_probability)
+    gamma: float = field(default=0.005, converter=_to_float, validator=_probability)
+    delta_in: float = field(default=3.0, converter=_to_float, validator=_non_negative)
+    delta_out: float = field(default=6.0, converter=_to_float, validator=_non_negative)
     in_degrees: tuple[int, ...] = field(default=(), converter=_to_ints, validator=_check_degrees)
     out_degrees: tuple[int, ...] = field(default=(), converter=_to_ints, validator=_check_degrees)
     path: str | None = None
@@ -437,7 +454,7 @@ class BehaviourConfig:
         page_size: Items per feed page, 1 to 40.
         attention: Probability of examining the next item, in [0, 1].
         like: Like weight per examined item (at appeal 1).
-        repost: Repost weight per examined item (0.025 by default: see ``appeal_sigma``).
+        repost: Repost weight per examined item (0.08 by default: see ``appeal_sigma``).
         reply: Reply weight per examined item.
         comment: Share of reposts that carry a comment.
         also_comment: Share of commented reposts also posted as a reply.
@@ -446,8 +463,9 @@ class BehaviourConfig:
         triadic: Share of new follows made by triadic closure.
         block: Probability that a session blocks someone it saw.
         appeal_sigma: Shape of the log-normal appeal of original posts (1.5 by
-            default: heterogeneous appeal, with ``repost``, leaves 93-95% of
-            posts never reposted, as Goel et al. 2016 found on Twitter).
+            default: heterogeneous appeal, with ``repost`` and the default
+            follower graph, leaves 93-95% of posts never reposted, as Goel
+            et al. 2016 found on Twitter).
         locked_share: Share of accounts that approve their followers.
         private_share: Share of original posts that are followers-only.
         hashtag: Probability that a post carries a hashtag.
@@ -460,7 +478,7 @@ class BehaviourConfig:
     page_size: int = field(default=20, validator=_int_between(1, 40))
     attention: float = field(default=0.85, converter=_to_float, validator=_probability)
     like: float = field(default=0.08, converter=_to_float, validator=_probability)
-    repost: float = field(default=0.025, converter=_to_float, validator=_probability)
+    repost: float = field(default=0.08, converter=_to_float, validator=_probability)
     reply: float = field(default=0.015, converter=_to_float, validator=_probability)
     comment: float = field(default=0.3, converter=_to_float, validator=_probability)
     also_comment: float = field(default=0.2, converter=_to_float, validator=_probability)
@@ -582,6 +600,14 @@ PRESETS: Mapping[str, Mapping[str, Mapping[str, Any]]] = MappingProxyType(
     {
         "twitter-2019": {},
         "uniform-activity": {
+            "graph": {
+                "model": "holme_kim",
+                "alpha": 0.41,
+                "beta": 0.54,
+                "gamma": 0.05,
+                "delta_in": 0.2,
+                "delta_out": 0.0,
+            },
             "activity": {"sigma": 1.0},
             "behaviour": {"repost": 0.02, "appeal_sigma": 1.0},
         },
@@ -591,11 +617,16 @@ PRESETS: Mapping[str, Mapping[str, Mapping[str, Any]]] = MappingProxyType(
 
 * ``"twitter-2019"`` (the defaults): session rates as skewed as Twitter's
   posting in Pew Research's 2019 survey (top 10% of accounts, about 80% of
-  posts) and heterogeneous appeal (93-95% of posts never reposted, after
-  Goel et al. 2016).
-* ``"uniform-activity"``: the defaults before issue 20 (log-normal session
+  posts), a directed scale-free follower graph with Twitter's follower tail
+  (exponent about 2.2, after Kwak et al. 2010), and heterogeneous appeal
+  (93-95% of posts never reposted, after Goel et al. 2016).
+* ``"uniform-activity"``: the defaults before issue 20 (a Holme-Kim graph
+  with ``m = 8``, ``p = 0.5`` and 25% follow-backs, log-normal session
   rates of shape 1, repost weight 0.02, appeal of shape 1): activity far
-  more even than on real platforms (top 10%, about 44% of posts).
+  more even than on real platforms (top 10%, about 44% of posts). Making
+  the directed scale-free graph the default left its exports unchanged,
+  byte for byte: it names the graph's unused directed scale-free parameters
+  too, so that even its ``config.json`` stayed the same.
 """
 
 
@@ -767,6 +798,8 @@ class SimulationConfig:
         _checks.one_of(name, "preset", PRESETS, "preset")
         values = PRESETS[name]
         parts: dict[str, Any] = {}
+        if "graph" in values:
+            parts["graph"] = GraphConfig(**values["graph"])
         if "activity" in values:
             parts["activity"] = ActivityConfig(**values["activity"])
         if "behaviour" in values:
