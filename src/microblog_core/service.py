@@ -141,7 +141,7 @@ __all__ = [
 ]
 
 
-_ENTITY_KINDS = (EntityKind.MENTION, EntityKind.HASHTAG, EntityKind.TOPIC)
+_ENTITY_KINDS = frozenset((EntityKind.MENTION, EntityKind.HASHTAG, EntityKind.TOPIC))
 
 
 @frozen
@@ -1236,7 +1236,8 @@ class Microblog:
 
     def _new_post(self, uow: UnitOfWork, **fields: Any) -> Post:
         mentions, tags = self._mentions_and_tags(uow, fields["text"])
-        post = Post.create(
+        # The service checked what it made (see Post._from_service).
+        post = Post._from_service(
             id=PostId(self.ids.next_id()),
             created_at=self._now(),
             mentions=mentions,
@@ -1390,13 +1391,13 @@ class Microblog:
                 words, via, via_handle, fits=lambda t: measure(t, self.policy).valid
             )
             mentions, tags = self._mentions_and_tags(uow, text)
-            repost = Post.create_repost(
+            repost = Post._from_service(
                 id=PostId(self.ids.next_id()),
                 author_id=account_id,
                 created_at=self._now(),
-                of=ref,
+                repost_of=ref,
                 visibility=repost_visibility(root),
-                comment=text,
+                text=text,
                 mentions=mentions,
                 tags=tags,
             )
