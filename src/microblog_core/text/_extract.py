@@ -401,7 +401,9 @@ def fediverse_mentions(text: str) -> list[tuple[int, int, int]]:
         ``(start, local_end, end)`` for each: ``text[start:local_end]`` is the
         ``@user`` part, ``text[start:end]`` the whole mention.
     """
-    spans = []
+    spans: list[tuple[int, int, int]] = []
+    if text.count("@") + text.count("\uff20") < 2:
+        return spans  # each of them has two at signs
     for entity in _mentions(text, fediverse=True):
         if entity.kind is EntityKind.MENTION and entity.domain is not None:
             local_end = entity.start + 1 + len(entity.username or "")
