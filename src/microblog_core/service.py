@@ -1332,8 +1332,7 @@ class Microblog:
             author_id,
             blocked_with_parent_author=viewer.blocked(parent.author_id),
             blocked_with_root_author=root_author is not None and viewer.blocked(root_author),
-            replier_follows_root_author=root_author is not None
-            and root_author in viewer.following,
+            replier_follows_root_author=root_author is not None and root_author in viewer.following,
             root_author_follows_replier=root_author is not None
             and relations.get_follow(root_author, author_id) is not None,
         )

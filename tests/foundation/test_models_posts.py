@@ -604,7 +604,7 @@ CALLER_FIELD_ERRORS = [
 def test_from_service_refuses_what_the_checked_constructor_refuses(
     bad: dict[str, object],
 ) -> None:
-    """The caller's fields and the invariants between fields are still checked, with the same error."""
+    """The caller's fields and the cross-field invariants are still checked, with the same error."""
     fields: dict[str, object] = {
         "id": 10,
         "author_id": 1,

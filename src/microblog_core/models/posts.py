@@ -552,7 +552,7 @@ class Post:
         )
 
     @classmethod
-    def _from_service(  # noqa: PLR0913  # a post's fields
+    def _from_service(
         cls,
         *,
         id: PostId,
@@ -640,7 +640,6 @@ class Post:
         """The first post of the thread this post belongs to (itself when not a reply)."""
         ref = self.reply_to
         return self.id if ref is None else ref.root_id
-
 
 
 _FIELDS = attrs.fields(Post)

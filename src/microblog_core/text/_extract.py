@@ -219,7 +219,6 @@ class Entity:
         return (start, start + codepoint_to_utf8(self.text, len(self.text)))
 
 
-
 _new = object.__new__
 _set = object.__setattr__
 
