@@ -142,7 +142,7 @@ __all__ = [
 ]
 
 
-_ENTITY_KINDS = (EntityKind.MENTION, EntityKind.HASHTAG, EntityKind.TOPIC)
+_ENTITY_KINDS = frozenset((EntityKind.MENTION, EntityKind.HASHTAG, EntityKind.TOPIC))
 
 
 @frozen
@@ -561,23 +561,37 @@ class Microblog:
             raise NotFoundError("post", post_id)
         return post
 
-    def _target_post(self, uow: UnitOfWork, post_id: PostId, actor: AccountId, action: str) -> Post:
-        """Return a post an actor acts on: a block says so, invisibility is "not found"."""
+    def _target_post(
+        self,
+        uow: UnitOfWork,
+        post_id: PostId,
+        actor: AccountId,
+        action: str,
+        viewer: ViewerContext | None = None,
+    ) -> Post:
+        """Return a post an actor acts on: a block says so, invisibility is "not found".
+
+        ``viewer`` is the actor's :func:`lookup_viewer` context when the use
+        case already has one: its answers are remembered, so the checks of
+        one use case look each pair up once.
+        """
         post = uow.posts.find(post_id)
         if post is None:
             raise NotFoundError("post", post_id)
+        if viewer is None:
+            viewer = lookup_viewer(uow, actor)
         authors = [post.author_id]
         if post.repost_of is not None:
             authors.append(post.repost_of.root_author_id)
         for author in authors:
-            if author != actor and self._blocked(uow, actor, author):
+            if author != actor and viewer.blocked(author):
                 raise PermissionDeniedError(
                     f"account {actor} and account {author} block each other; "
                     f"cannot {action} post {post_id}",
                     action=action,
                     rule="blocked",
                 )
-        if not self._sees(uow, lookup_viewer(uow, actor), post):
+        if not self._sees(uow, viewer, post):
             raise NotFoundError("post", post_id)
         return post
 
@@ -1239,7 +1253,8 @@ class Microblog:
 
     def _new_post(self, uow: UnitOfWork, **fields: Any) -> Post:
         mentions, tags = self._mentions_and_tags(uow, fields["text"])
-        post = Post.create(
+        # The service checked what it made (see Post._from_service).
+        post = Post._from_service(
             id=PostId(self.ids.next_id()),
             created_at=self._now(),
             mentions=mentions,
@@ -1306,9 +1321,10 @@ class Microblog:
         attachments: tuple[Attachment, ...],
     ) -> Post:
         uow.accounts.get(author_id)
-        parent = self._target_post(uow, parent_id, author_id, "reply")
+        viewer = lookup_viewer(uow, author_id)
+        parent = self._target_post(uow, parent_id, author_id, "reply", viewer)
         if parent.repost_of is not None:
-            parent = self._target_post(uow, parent.repost_of.root_id, author_id, "reply")
+            parent = self._target_post(uow, parent.repost_of.root_id, author_id, "reply", viewer)
         root_id = parent.thread_root_id
         root = parent if root_id == parent.id else uow.posts.find(root_id)
         root_author = root.author_id if root is not None else None
@@ -1317,11 +1333,9 @@ class Microblog:
             parent,
             root,
             author_id,
-            blocked_with_parent_author=self._blocked(uow, author_id, parent.author_id),
-            blocked_with_root_author=root_author is not None
-            and self._blocked(uow, author_id, root_author),
-            replier_follows_root_author=root_author is not None
-            and relations.get_follow(author_id, root_author) is not None,
+            blocked_with_parent_author=viewer.blocked(parent.author_id),
+            blocked_with_root_author=root_author is not None and viewer.blocked(root_author),
+            replier_follows_root_author=root_author is not None and root_author in viewer.following,
             root_author_follows_replier=root_author is not None
             and relations.get_follow(root_author, author_id) is not None,
         )
@@ -1378,11 +1392,12 @@ class Microblog:
             )
         with self._writing() as (uow, events):
             uow.accounts.get(account_id)
-            target = self._target_post(uow, post_id, account_id, "repost")
+            viewer = lookup_viewer(uow, account_id)
+            target = self._target_post(uow, post_id, account_id, "repost", viewer)
             ref = flatten_repost(target)
-            root = self._target_post(uow, ref.root_id, account_id, "repost")
-            blocked = self._blocked(uow, account_id, root.author_id) or (
-                ref.via_author_id is not None and self._blocked(uow, account_id, ref.via_author_id)
+            root = self._target_post(uow, ref.root_id, account_id, "repost", viewer)
+            blocked = viewer.blocked(root.author_id) or (
+                ref.via_author_id is not None and viewer.blocked(ref.via_author_id)
             )
             check_repost(root, account_id, blocked=blocked)
             if uow.posts.repost_by(account_id, root.id) is not None:
@@ -1393,13 +1408,13 @@ class Microblog:
                 words, via, via_handle, fits=lambda t: measure(t, self.policy).valid
             )
             mentions, tags = self._mentions_and_tags(uow, text)
-            repost = Post.create_repost(
+            repost = Post._from_service(
                 id=PostId(self.ids.next_id()),
                 author_id=account_id,
                 created_at=self._now(),
-                of=ref,
+                repost_of=ref,
                 visibility=repost_visibility(root),
-                comment=text,
+                text=text,
                 mentions=mentions,
                 tags=tags,
             )

@@ -559,3 +559,64 @@ def test_root_id_and_thread_root_id(value: Post) -> None:
 def test_removing_text_and_attachments_is_refused(value: Post) -> None:
     with pytest.raises(ValidationError):
         attrs.evolve(value, text=" ", attachments=())
+
+
+# -- Post._from_service: the service's constructor ---------------------------
+
+
+def _service_fields(value: Post) -> dict[str, object]:
+    fields = attrs.asdict(value, recurse=False)
+    del fields["hidden"]  # the service never builds a hidden post
+    return fields
+
+
+@given(posts())
+def test_from_service_builds_the_post_the_checked_constructor_builds(value: Post) -> None:
+    """Post._from_service(**fields) equals Post(**fields) for every valid post it is given."""
+    value = attrs.evolve(value, hidden=False)
+    fields = _service_fields(value)
+    built = Post._from_service(**fields)  # type: ignore[arg-type]
+    assert built == Post(**fields)  # type: ignore[arg-type]
+    assert type(built) is Post
+    assert all(hasattr(built, a.name) for a in attrs.fields(Post))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built.text = "changed"  # type: ignore[misc]
+
+
+CALLER_FIELD_ERRORS = [
+    {"visibility": "public"},
+    {"language": "English!"},
+    {"language": 7},
+    {"content_warning": "\ud800"},
+    {"content_warning": None},
+    {"attachments": ("not media",)},
+    {"attachments": (IMAGE,) * (MAX_MEDIA + 1)},
+    {"attachments": (POLL, IMAGE)},
+    {"reply_gate": "anyone"},
+    {"quote_policy": None},
+    {"text": " ", "attachments": ()},
+    {"quote_of": 11},
+    {"reply_to": ReplyRef(root_id=10, parent_id=10, parent_author_id=1, addressee_id=1)},
+]
+
+
+@pytest.mark.parametrize("bad", CALLER_FIELD_ERRORS)
+def test_from_service_refuses_what_the_checked_constructor_refuses(
+    bad: dict[str, object],
+) -> None:
+    """The caller's fields and the cross-field invariants are still checked, with the same error."""
+    fields: dict[str, object] = {
+        "id": 10,
+        "author_id": 1,
+        "created_at": T0,
+        "text": "hello",
+        "mentions": (),
+        "tags": (),
+        **bad,
+    }
+    with pytest.raises(ValidationError) as checked:
+        Post(**fields)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError) as trusted:
+        Post._from_service(**fields)  # type: ignore[arg-type]
+    assert type(trusted.value) is type(checked.value)
+    assert trusted.value.field == checked.value.field

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, ClassVar
 
+import attrs
 from attrs import field, frozen
 
 from microblog_core import _checks
@@ -381,6 +382,13 @@ def _check_tags(instance: Any, attribute: Any, value: Any) -> None:
         )
 
 
+_check_visibility = check_instance(Visibility)
+_check_reply_gate = check_instance(ReplyGate)
+_check_quote_policy = check_instance(QuotePolicy)
+_new = object.__new__
+_set = object.__setattr__
+
+
 @frozen(kw_only=True)
 class Post:
     """A post: an original, a reply, a quote, or a repost (with an optional comment).
@@ -408,7 +416,7 @@ class Post:
     author_id: AccountId = field(validator=check_id)
     created_at: datetime = field(converter=to_utc, validator=check_aware)
     text: str = field(default="", validator=check_str)
-    visibility: Visibility = field(default=Visibility.PUBLIC, validator=check_instance(Visibility))
+    visibility: Visibility = field(default=Visibility.PUBLIC, validator=_check_visibility)
     reply_to: ReplyRef | None = field(
         default=None, validator=check_instance((ReplyRef, type(None)))
     )
@@ -423,10 +431,8 @@ class Post:
     )
     mentions: tuple[AccountId, ...] = field(default=(), converter=to_tuple, validator=check_ids)
     tags: tuple[str, ...] = field(default=(), converter=_to_tags, validator=_check_tags)
-    reply_gate: ReplyGate = field(default=ReplyGate.ANYONE, validator=check_instance(ReplyGate))
-    quote_policy: QuotePolicy = field(
-        default=QuotePolicy.ANYONE, validator=check_instance(QuotePolicy)
-    )
+    reply_gate: ReplyGate = field(default=ReplyGate.ANYONE, validator=_check_reply_gate)
+    quote_policy: QuotePolicy = field(default=QuotePolicy.ANYONE, validator=_check_quote_policy)
     hidden: bool = field(default=False, validator=check_bool)
 
     def __attrs_post_init__(self) -> None:
@@ -545,6 +551,69 @@ class Post:
             tags=tuple(tags),
         )
 
+    @classmethod
+    def _from_service(
+        cls,
+        *,
+        id: PostId,
+        author_id: AccountId,
+        created_at: datetime,
+        text: str,
+        mentions: tuple[AccountId, ...],
+        tags: tuple[str, ...],
+        visibility: Visibility = Visibility.PUBLIC,
+        reply_to: ReplyRef | None = None,
+        repost_of: RepostRef | None = None,
+        quote_of: PostId | None = None,
+        language: str | None = None,
+        content_warning: str = "",
+        attachments: Iterable[Attachment] = (),
+        reply_gate: ReplyGate = ReplyGate.ANYONE,
+        quote_policy: QuotePolicy = QuotePolicy.ANYONE,
+    ) -> "Post":
+        """Build a post the service assembled, checking again only what its caller gave.
+
+        Private to :class:`~microblog_core.service.Microblog` (its import path
+        builds every post here). The service made ``id`` (its generator),
+        ``author_id`` (a loaded account), ``created_at`` (its clock, through
+        :func:`~microblog_core.clock.ensure_utc`), ``text`` (measured valid:
+        a str with no lone surrogate), ``mentions`` (loaded accounts, no
+        repeats), ``tags`` (casefolded, non-empty, no repeats) and the
+        references (built from loaded posts); their converters and validators
+        would only confirm that, so they are skipped. Every other field runs
+        its converter and validator, and the invariants between fields
+        (``__attrs_post_init__``) are checked: the result equals
+        ``Post(**fields)``, and what ``Post(**fields)`` refuses among the
+        caller's fields is refused alike (``tests/foundation/test_models_posts.py``).
+        """
+        post: Post = _new(cls)
+        named = _FIELDS
+        _check_visibility(post, named.visibility, visibility)
+        check_language(post, named.language, language)
+        check_str(post, named.content_warning, content_warning)
+        media = attachments if attachments.__class__ is tuple else to_tuple(attachments)
+        _check_attachments(post, named.attachments, media)
+        _check_reply_gate(post, named.reply_gate, reply_gate)
+        _check_quote_policy(post, named.quote_policy, quote_policy)
+        _set(post, "id", id)
+        _set(post, "author_id", author_id)
+        _set(post, "created_at", created_at)
+        _set(post, "text", text)
+        _set(post, "visibility", visibility)
+        _set(post, "reply_to", reply_to)
+        _set(post, "repost_of", repost_of)
+        _set(post, "quote_of", quote_of)
+        _set(post, "language", language)
+        _set(post, "content_warning", content_warning)
+        _set(post, "attachments", media)
+        _set(post, "mentions", mentions)
+        _set(post, "tags", tags)
+        _set(post, "reply_gate", reply_gate)
+        _set(post, "quote_policy", quote_policy)
+        _set(post, "hidden", False)
+        post.__attrs_post_init__()
+        return post
+
     @property
     def is_reply(self) -> bool:
         """Whether the post replies to another."""
@@ -571,3 +640,6 @@ class Post:
         """The first post of the thread this post belongs to (itself when not a reply)."""
         ref = self.reply_to
         return self.id if ref is None else ref.root_id
+
+
+_FIELDS = attrs.fields(Post)

@@ -10,6 +10,7 @@ so that character cannot also precede the next entity.
 import enum
 import re
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import cast
 
 import attrs
@@ -218,6 +219,30 @@ class Entity:
         return (start, start + codepoint_to_utf8(self.text, len(self.text)))
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _found(kind: EntityKind, text: str, start: int, end: int) -> Entity:
+    """Build an :class:`Entity` a scanner found, without running its field checks again.
+
+    A scanner passes an :class:`EntityKind`, non-negative offsets and
+    ``text == source[start:end]``, so what the converter, the validators and
+    the span check of :class:`Entity` would verify holds by construction;
+    skipping them makes extraction about a third cheaper. Only the scanners
+    of this module call it (``tests/text/test_extract_fast_paths.py`` checks
+    that what they build equals a checked ``Entity``).
+    """
+    entity = _new(Entity)
+    _set(entity, "kind", kind)
+    _set(entity, "text", text)
+    _set(entity, "start", start)
+    _set(entity, "end", end)
+    _set(entity, "display_url", None)
+    _set(entity, "expanded_url", None)
+    return entity
+
+
 # --- hashtags and topics ---------------------------------------------------
 
 _LN = HASHTAG_LETTERS_NUMERALS
@@ -261,14 +286,14 @@ def _hashtags(text: str, *, topics: bool) -> list[Entity]:
         if _LETTER_RE.search(text, sign + 1, end) is None:
             continue
         if topics and end < len(text) and text[end] in "#\uff03" and end - sign - 1 <= _MAX_TOPIC:
-            found.append(Entity(EntityKind.TOPIC, text[sign : end + 1], sign, end + 1))
+            found.append(_found(EntityKind.TOPIC, text[sign : end + 1], sign, end + 1))
             consumed = end + 1
             continue
         consumed = end
         after = text[end : end + 3]
         if after[:1] in ("#", "\uff03") or after == "://":
             continue
-        found.append(Entity(EntityKind.HASHTAG, text[sign:end], sign, end))
+        found.append(_found(EntityKind.HASHTAG, text[sign:end], sign, end))
     return found
 
 
@@ -283,7 +308,7 @@ def _weibo_topics(text: str) -> list[Entity]:
         if match is None:
             return found
         if match.group(1).strip():
-            found.append(Entity(EntityKind.TOPIC, match.group(), match.start(), match.end()))
+            found.append(_found(EntityKind.TOPIC, match.group(), match.start(), match.end()))
             position = match.end()
         else:
             position = match.start() + 1
@@ -346,14 +371,14 @@ def _mentions(text: str, *, fediverse: bool) -> list[Entity]:
         if fediverse:
             remote = _FEDIVERSE_RE.match(text, at)
             if remote and _AFTER_DOMAIN_RE.match(text, remote.end()) is None:
-                found.append(Entity(EntityKind.MENTION, remote.group(), at, remote.end()))
+                found.append(_found(EntityKind.MENTION, remote.group(), at, remote.end()))
                 consumed = position = remote.end()
                 continue
         consumed = end
         if _END_MENTION_RE.match(text, end):
             continue
         kind = EntityKind.LIST if candidate.group(2) else EntityKind.MENTION
-        found.append(Entity(kind, text[at:end], at, end))
+        found.append(_found(kind, text[at:end], at, end))
 
 
 _WEIBO_MENTION_RE = regex.compile(r"(?<![\p{L}\p{M}\p{N}_])[@\uff20][\p{L}\p{M}\p{N}_\-]{1,30}+")
@@ -362,7 +387,7 @@ _WEIBO_NAME_CHAR_RE = regex.compile(r"[\p{L}\p{M}\p{N}_\-]")
 
 def _weibo_mentions(text: str) -> list[Entity]:
     return [
-        Entity(EntityKind.MENTION, match.group(), match.start(), match.end())
+        _found(EntityKind.MENTION, match.group(), match.start(), match.end())
         for match in _WEIBO_MENTION_RE.finditer(text)
         if _WEIBO_NAME_CHAR_RE.match(text, match.end()) is None
     ]
@@ -375,7 +400,9 @@ def fediverse_mentions(text: str) -> list[tuple[int, int, int]]:
         ``(start, local_end, end)`` for each: ``text[start:local_end]`` is the
         ``@user`` part, ``text[start:end]`` the whole mention.
     """
-    spans = []
+    spans: list[tuple[int, int, int]] = []
+    if text.count("@") + text.count("\uff20") < 2:
+        return spans  # each of them has two at signs
     for entity in _mentions(text, fediverse=True):
         if entity.kind is EntityKind.MENTION and entity.domain is not None:
             local_end = entity.start + 1 + len(entity.username or "")
@@ -395,7 +422,7 @@ def _cashtags(text: str) -> list[Entity]:
     if "$" not in text:
         return []
     return [
-        Entity(EntityKind.CASHTAG, match.group(), match.start(), match.end())
+        _found(EntityKind.CASHTAG, match.group(), match.start(), match.end())
         for match in _CASHTAG_RE.finditer(text)
     ]
 
@@ -405,7 +432,7 @@ def _cashtags(text: str) -> list[Entity]:
 
 def _urls(text: str, *, require_protocol: bool) -> list[Entity]:
     return [
-        Entity(EntityKind.URL, text[start:end], start, end)
+        _found(EntityKind.URL, text[start:end], start, end)
         for start, end, _scheme in find_urls(text, require_protocol=require_protocol)
     ]
 
@@ -427,9 +454,19 @@ def remove_overlaps(entities: Iterable[Entity]) -> tuple[Entity, ...]:
     items = _checks.iterable(entities, "entities", "entities")
     for item in items:
         _checks.instance(item, Entity, "entities")
+    return _without_overlaps(cast("list[Entity]", list(items)))
+
+
+_START = attrgetter("start")
+
+
+def _without_overlaps(entities: list[Entity]) -> tuple[Entity, ...]:
+    """:func:`remove_overlaps` of entities the scanners built (no argument checks)."""
+    if len(entities) < 2:
+        return tuple(entities)
     kept: list[Entity] = []
     end = 0
-    for entity in sorted(cast("tuple[Entity, ...]", items), key=lambda e: e.start):
+    for entity in sorted(entities, key=_START):
         if entity.start >= end:
             kept.append(entity)
             end = entity.end
@@ -470,7 +507,7 @@ def extract(
         raise ValidationError(
             f"text must be a str, got {type(text).__name__}", field="text", value=text
         )
-    chosen = _flavor(flavor)
+    chosen = flavor if flavor.__class__ is Flavor else _flavor(flavor)
     wanted = None if kinds is None else kind_set(kinds)
     found = _urls(text, require_protocol=not urls_without_scheme)
     if chosen is Flavor.WEIBO:
@@ -480,7 +517,7 @@ def extract(
         found += _hashtags(text, topics=chosen is Flavor.DEFAULT)
         found += _mentions(text, fediverse=chosen is Flavor.DEFAULT)
         found += _cashtags(text)
-    entities = remove_overlaps(found)
+    entities = _without_overlaps(found)
     if wanted is not None:
         entities = tuple(entity for entity in entities if entity.kind in wanted)
     return entities
@@ -505,6 +542,8 @@ def kind_set(kinds: Iterable[EntityKind | str]) -> frozenset[EntityKind]:
         ValidationError: ``kinds`` is not a collection, or a name is not an
             :class:`EntityKind`.
     """
+    if kinds.__class__ is frozenset and all(kind.__class__ is EntityKind for kind in kinds):
+        return cast("frozenset[EntityKind]", kinds)
     return frozenset(map(_kind, _checks.iterable(kinds, "kinds", "entity kinds")))
 
 

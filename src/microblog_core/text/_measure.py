@@ -166,11 +166,12 @@ class _Plan:
                 return weight
         return policy.default_weight
 
-    def base(self, text: str, *, mostly_default: bool = False) -> int:
+    def base(self, text: str, *, mostly_default: bool = False, utf16: int = -1) -> int:
         """The weight of ``text`` counted as ordinary text (no URL, emoji or mention prices).
 
         ``mostly_default`` hints that most characters weigh the default (an
         emoji-heavy text under Twitter's ranges), which picks the faster count.
+        ``utf16`` is the text's length in UTF-16 units when the caller knows it.
         """
         policy = self.policy
         unit = policy.unit
@@ -200,7 +201,7 @@ class _Plan:
         else:
             # Encoding drops every code point above U+00FF in C: the Latin-1 count.
             latin1 = len(text.encode("latin-1", "ignore"))
-            units = utf16_length(text)
+            units = utf16 if utf16 >= 0 else utf16_length(text)
         total = latin1 + (units - latin1) * policy.default_weight
         if policy.collapse_crlf:
             total -= text.count("\r\n")
@@ -312,14 +313,19 @@ def _specials(text: str, plan: _Plan, *, every_emoji: bool) -> list[_Special]:
 
 
 def _weigh(
-    text: str, plan: _Plan, specials: list[_Special], *, mostly_default: bool = False
+    text: str,
+    plan: _Plan,
+    specials: list[_Special],
+    *,
+    mostly_default: bool = False,
+    utf16: int = -1,
 ) -> int:
     if not specials:
-        return plan.base(text, mostly_default=mostly_default)
+        return plan.base(text, mostly_default=mostly_default, utf16=utf16)
     if plan.additive:
         # Weights of code points (and Weibo's code units) add up, so swap each
         # piece's own weight for its price.
-        total = plan.base(text, mostly_default=mostly_default)
+        total = plan.base(text, mostly_default=mostly_default, utf16=utf16)
         for start, end, _kind, cost in specials:
             total += cost - plan.piece_base(text[start:end])
         return total
@@ -564,7 +570,13 @@ def measure(
     measured16 = len(measured) if ascii_text else utf16_length(measured)
     specials = _specials(measured, plan, every_emoji=False)
     # More astral than BMP characters: an emoji-heavy text.
-    text_weight = _weigh(measured, plan, specials, mostly_default=measured16 > 1.5 * len(measured))
+    text_weight = _weigh(
+        measured,
+        plan,
+        specials,
+        mostly_default=measured16 > 1.5 * len(measured),
+        utf16=measured16,
+    )
     warning_weight = 0
     warning_invalid = False
     if policy.counts_content_warning and content_warning:
