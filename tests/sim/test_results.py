@@ -41,8 +41,9 @@ def three_accounts() -> RunTables:
     tables.ids.extend([AccountId(11), AccountId(12), AccountId(13)])
     tables.handles.extend(["a", "b", "c"])
     tables.index_of.update({AccountId(11): 0, AccountId(12): 1, AccountId(13): 2})
-    tables.following[1].add(0)
-    tables.following[2].update({0, 1})
+    tables.following.add(1, 0)
+    tables.following.add(2, 0)
+    tables.following.add(2, 1)
     tables.follow_ms[2 * 3 + 0] = SETUP_MS + 500  # made during the run
     #           id   author kind ref extra time                 visibility
     posts = [

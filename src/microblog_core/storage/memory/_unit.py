@@ -44,6 +44,8 @@ __all__ = ["MemoryUnitOfWork"]
 
 def _int_ids(values: Sequence[AccountId], field: str) -> array[int]:
     """Check many lookup ids at C speed, falling back to the shared check for the message."""
+    if isinstance(values, array) and values.typecode in "bBhHiIlLqQ":
+        return values if values.typecode == "q" else array("q", values)
     items = _checks.iterable(values, field, "ids")
     try:
         if not any(value.__class__ is bool for value in items):
