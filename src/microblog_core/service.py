@@ -815,22 +815,36 @@ class Microblog:
                 Account.create(id=AccountId(self.ids.next_id()), handle=handle, created_at=now)
                 for handle in names
             )
-            ids = array("q", [account.id for account in accounts])
-            lookup = ids.__getitem__
-            follower_ids = array("q", map(lookup, keep_a))
-            followee_ids = array("q", map(lookup, keep_b))
-            del keep_a, keep_b
-            load = getattr(uow, "load_network", None)
-            if load is not None:
-                load(accounts, follower_ids, followee_ids, now)
+            load_new = getattr(uow, "load_new_network", None)
+            if load_new is not None:  # a store that takes the follows by position
+                load_new(accounts, keep_a, keep_b, now)
             else:
-                for account in accounts:
-                    uow.accounts.add(account)
-                for a, b in zip(follower_ids, followee_ids, strict=True):
-                    uow.relations.add_follow(
-                        Follow(follower_id=AccountId(a), followee_id=AccountId(b), created_at=now)
-                    )
+                self._load_network(uow, accounts, keep_a, keep_b, now)
         return accounts, refused
+
+    @staticmethod
+    def _load_network(
+        uow: UnitOfWork,
+        accounts: tuple[Account, ...],
+        followers: Sequence[int],
+        followees: Sequence[int],
+        now: datetime,
+    ) -> None:
+        """Store new accounts and follows named by position, through a store's own bulk path if any."""
+        ids = array("q", [account.id for account in accounts])
+        lookup = ids.__getitem__
+        follower_ids = array("q", map(lookup, followers))
+        followee_ids = array("q", map(lookup, followees))
+        load = getattr(uow, "load_network", None)
+        if load is not None:
+            load(accounts, follower_ids, followee_ids, now)
+            return
+        for account in accounts:
+            uow.accounts.add(account)
+        for a, b in zip(follower_ids, followee_ids, strict=True):
+            uow.relations.add_follow(
+                Follow(follower_id=AccountId(a), followee_id=AccountId(b), created_at=now)
+            )
 
     def update_profile(
         self,
