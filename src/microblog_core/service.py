@@ -11,9 +11,9 @@ import contextlib
 import contextvars
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
 from itertools import islice, repeat, tee
 from operator import add, eq, lt, mul
-from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -227,7 +227,6 @@ class _Batch:
         self.uow = uow
         self.events: list[Event] = []
         self.failed: str | None = None
-
 
 
 # -- the bulk set-up's argument checks (register_network) -------------------------
@@ -805,6 +804,9 @@ class Microblog:
         n = len(names)
         for field, values in (("followers", sources), ("followees", targets)):
             _check_positions(values, n, field)
+        keep_a: Sequence[int]
+        keep_b: Sequence[int]
+        refused: dict[int, str]
         if _plain_network(sources, targets, n):
             keep_a, keep_b, refused = sources, targets, {}
         else:
@@ -830,7 +832,7 @@ class Microblog:
         followees: Sequence[int],
         now: datetime,
     ) -> None:
-        """Store new accounts and follows named by position, through a store's own bulk path if any."""
+        """Store new accounts and follows named by position (a store's bulk path, if it has one)."""
         ids = array("q", [account.id for account in accounts])
         lookup = ids.__getitem__
         follower_ids = array("q", map(lookup, followers))

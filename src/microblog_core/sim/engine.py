@@ -551,7 +551,7 @@ class _Run:
         """Record a bulk set-up as :meth:`on_followed` would have recorded its events."""
         index_of = self.index_of
         ids = [account.id for account in accounts]
-        index_of.update(zip(ids, range(len(ids))))
+        index_of.update(zip(ids, range(len(ids)), strict=True))
         self.ids.extend(ids)
         self.handles.extend(handles)
         setup_refused = self.setup_refused

@@ -14,8 +14,8 @@ and the ``microblog_core.sim`` package.
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence, Set
-from itertools import repeat
 from datetime import datetime, timedelta
+from itertools import repeat
 from types import MappingProxyType
 from typing import Protocol
 
@@ -271,7 +271,7 @@ class _Following(Set[int]):
 
     def __iter__(self) -> Iterator[int]:
         table = self._table
-        own = table._sets.get(self._node)  # noqa: SLF001 - the table's own view
+        own = table._sets.get(self._node)
         # A set built in follow order iterates as the engine's sets always have.
         return iter(own if own is not None else set(table.row(self._node)))
 

@@ -187,7 +187,8 @@ class FollowGraph:
             ([0, 2], [1, 0])
         """
         code = self._targets.typecode
-        followers = array(code, chain.from_iterable(map(repeat, range(self.n), _degrees(self._offsets))))
+        rows = map(repeat, range(self.n), _degrees(self._offsets))
+        followers = array(code, chain.from_iterable(rows))
         return followers, array(code, self._targets)
 
     def csr(self) -> tuple[array[int], array[int]]:
@@ -215,7 +216,8 @@ class FollowGraph:
                 counts[followee + 1] += 1
             in_offsets = array("q", accumulate(counts))
             slots = in_offsets.tolist()
-            sources = array(self._targets.typecode, bytes(len(self._targets) * self._targets.itemsize))
+            targets = self._targets
+            sources = array(targets.typecode, bytes(len(targets) * targets.itemsize))
             followers, followees = self.edge_columns()
             for follower, followee in zip(followers, followees, strict=True):
                 # Edges come by follower: each followee's followers come out ascending.

@@ -27,9 +27,9 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import deque
+from collections.abc import Collection, Iterator, Sequence
 from itertools import islice
 from operator import gt
-from collections.abc import Collection, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 __all__ = ["DistinctIds", "FollowIndex", "FollowerIds"]
@@ -224,6 +224,7 @@ class FollowIndex:
     def load_rows(
         self,
         nodes: Sequence[int],
+        *,
         out_offsets: Sequence[int],
         out_targets: array[int],
         in_offsets: Sequence[int],

@@ -272,6 +272,7 @@ class State:
     def load_new_network(
         self,
         accounts: Sequence[Account],
+        *,
         out_offsets: Sequence[int],
         out_targets: array[int],
         in_offsets: Sequence[int],
@@ -282,7 +283,14 @@ class State:
         for account in accounts:
             self.add_account(account)
         ids = [account.id for account in accounts]
-        self.graph.load_rows(ids, out_offsets, out_targets, in_offsets, in_sources, us)
+        self.graph.load_rows(
+            ids,
+            out_offsets=out_offsets,
+            out_targets=out_targets,
+            in_offsets=in_offsets,
+            in_sources=in_sources,
+            time=us,
+        )
 
     def unload_new_network(self, accounts: Sequence[Account], edges: int) -> None:
         """Undo :meth:`load_new_network`."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
+from datetime import datetime
 from itertools import accumulate, repeat, tee
 from operator import add, eq, lt, mul
-from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Self, cast
 
@@ -309,8 +309,9 @@ class MemoryUnitOfWork:
             # Repeats, self-follows or kept feeds: the general path checks and explains.
             ids = array("q", [account.id for account in accounts])
             lookup = ids.__getitem__
-            follower_ids = array("q", map(lookup, sources))
-            self.load_network(accounts, follower_ids, array("q", map(lookup, targets)), created_at)
+            follower_ids = cast("Sequence[AccountId]", array("q", map(lookup, sources)))
+            followee_ids = cast("Sequence[AccountId]", array("q", map(lookup, targets)))
+            self.load_network(accounts, follower_ids, followee_ids, created_at)
             return
         self._check_new_accounts(accounts)
         us = state.micros(ensure_utc(created_at, field="created_at"))
@@ -332,11 +333,11 @@ class MemoryUnitOfWork:
         del slots, counts
         state.load_new_network(
             accounts,
-            out_offsets,
-            array("q", map(lookup, targets)),
-            in_offsets,
-            array("q", map(lookup, in_sources)),
-            us,
+            out_offsets=out_offsets,
+            out_targets=array("q", map(lookup, targets)),
+            in_offsets=in_offsets,
+            in_sources=array("q", map(lookup, in_sources)),
+            us=us,
         )
         log += (state, accounts, len(sources), State.unload_new_network, 3)
 
