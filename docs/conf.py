@@ -48,6 +48,7 @@ nitpick_ignore_regex = [
         r"(abc|argparse|collections|collections\.abc|datetime|enum|os|pathlib|random|typing)\..+",
     ),
     (r"py:mod", r"sqlite3"),
+    (r"py:class", r"array(\.array)?"),  # array columns (FollowGraph.csr, edge_columns)
     (r"py:class", r"concurrent\.futures\.(_base\.)?Executor"),
     # Dependencies and extras: attrs, cattrs, Hypothesis, networkx.
     (r"py:.*", r"(attrs|attr|cattrs|hypothesis|networkx|nx)(\..+)?"),

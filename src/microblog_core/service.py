@@ -9,8 +9,11 @@ exactly as it was.
 
 import contextlib
 import contextvars
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import islice, repeat, tee
+from operator import add, eq, lt, mul
 from pathlib import Path
 from typing import Any, cast
 
@@ -225,6 +228,110 @@ class _Batch:
         self.uow = uow
         self.events: list[Event] = []
         self.failed: str | None = None
+
+
+# -- the bulk set-up's argument checks (register_network) -------------------------
+
+_INT_TYPECODES = frozenset("bBhHiIlLqQ")
+
+
+def _bulk_positions(values: object, field: str) -> Sequence[int]:
+    """Take positions as given when they are an ``array`` of ints, else as a checked tuple."""
+    if isinstance(values, array) and values.typecode in _INT_TYPECODES:
+        return cast("array[int]", values)
+    return cast("tuple[int, ...]", _checks.iterable(values, field, "positions"))
+
+
+def _check_positions(values: Sequence[int], n: int, field: str) -> None:
+    """Refuse a position that is not an index of the ``n`` handles."""
+    if isinstance(values, array):  # ints already: only the range to check, at C speed
+        if values and (min(values) < 0 or max(values) >= n):
+            bad = next(value for value in values if not 0 <= value < n)
+            raise ValidationError(
+                f"{field} must hold positions in handles (0 to {n - 1}), got {bad}",
+                field=field,
+                value=bad,
+            )
+        return
+    for value in values:
+        if value.__class__ is not int or not 0 <= value < n:
+            raise ValidationError(
+                f"{field} must hold positions in handles (0 to {n - 1}), "
+                f"got {_checks.quote(value)}",
+                field=field,
+                value=value,
+            )
+
+
+def _plain_network(sources: Sequence[int], targets: Sequence[int], n: int) -> bool:
+    """Whether every follow stands: strictly ascending pairs, no self-follow, none over the limit.
+
+    Then nothing repeats (the pairs ascend), and nobody follows more than
+    ``FOLLOW_LIMIT`` accounts (the follows of one account are adjacent), so
+    no rule can refuse a follow. Every pass runs at C speed; a follower
+    graph's edges (ascending, loop-free) take this path.
+    """
+    if any(map(eq, sources, targets)):
+        return False
+    codes = map(add, map(mul, sources, repeat(n)), targets)
+    current, following = tee(codes)
+    next(following, None)
+    if not all(map(lt, current, following)):
+        return False
+    return not any(map(eq, sources, islice(sources, FOLLOW_LIMIT, None)))
+
+
+def _followable(
+    sources: Sequence[int], targets: Sequence[int], n: int
+) -> tuple[list[int], list[int], dict[int, str]]:
+    """Apply :meth:`Microblog.follow`'s rules to bulk follows, in order.
+
+    Returns:
+        The followers and followees of the follows made, and the refused ones
+        (position to rule).
+    """
+    following = [0] * n
+    follower_counts = [0] * n
+    # A repeated pair changes nothing. While the pairs come in ascending order
+    # (a FollowGraph's edges do), a repeat can only follow its twin; a set of
+    # the pairs made is built only once they stop being in order.
+    made: set[int] | None = None
+    previous = last_made = -1
+    refused: dict[int, str] = {}
+    keep_a: list[int] = []
+    keep_b: list[int] = []
+    for position, (a, b) in enumerate(zip(sources, targets, strict=True)):
+        code = a * n + b
+        if made is None:
+            if code == last_made:
+                continue
+            if code < previous:
+                made = {x * n + y for x, y in zip(keep_a, keep_b, strict=True)}
+            previous = code
+        if made is not None and code in made:
+            continue
+        count = following[a]
+        if a == b or count >= FOLLOW_LIMIT:
+            try:
+                check_follow(
+                    AccountId(a),
+                    AccountId(b),
+                    blocked=False,
+                    following_count=count,
+                    followers_count=follower_counts[a],
+                )
+            except PermissionDeniedError as exc:
+                refused[position] = exc.rule or "permission"
+                continue
+        if made is None:
+            last_made = code
+        else:
+            made.add(code)
+        following[a] = count + 1
+        follower_counts[b] += 1
+        keep_a.append(a)
+        keep_b.append(b)
+    return keep_a, keep_b, refused
 
 
 class Microblog:
@@ -691,8 +798,8 @@ class Microblog:
         names = cast("tuple[str, ...]", _checks.iterable(handles, "handles", "handles"))
         for handle in names:
             self.account_policy.check_handle(handle)
-        sources = cast("tuple[int, ...]", _checks.iterable(followers, "followers", "positions"))
-        targets = cast("tuple[int, ...]", _checks.iterable(followees, "followees", "positions"))
+        sources = _bulk_positions(followers, "followers")
+        targets = _bulk_positions(followees, "followees")
         if len(sources) != len(targets):
             raise ValidationError(
                 f"{len(sources)} followers but {len(targets)} followees",
@@ -711,75 +818,50 @@ class Microblog:
             )
         n = len(names)
         for field, values in (("followers", sources), ("followees", targets)):
-            for value in values:
-                if value.__class__ is not int or not 0 <= value < n:
-                    raise ValidationError(
-                        f"{field} must hold positions in handles (0 to {n - 1}), "
-                        f"got {_checks.quote(value)}",
-                        field=field,
-                        value=value,
-                    )
-        following = [0] * n
-        follower_counts = [0] * n
-        # A repeated pair changes nothing. While the pairs come in ascending order
-        # (a FollowGraph's edges do), a repeat can only follow its twin; a set of
-        # the pairs made is built only once they stop being in order.
-        made: set[int] | None = None
-        previous = last_made = -1
-        refused: dict[int, str] = {}
-        keep_a: list[int] = []
-        keep_b: list[int] = []
-        for position, (a, b) in enumerate(zip(sources, targets, strict=True)):
-            code = a * n + b
-            if made is None:
-                if code == last_made:
-                    continue
-                if code < previous:
-                    made = {x * n + y for x, y in zip(keep_a, keep_b, strict=True)}
-                previous = code
-            if made is not None and code in made:
-                continue
-            count = following[a]
-            if a == b or count >= FOLLOW_LIMIT:
-                try:
-                    check_follow(
-                        AccountId(a),
-                        AccountId(b),
-                        blocked=False,
-                        following_count=count,
-                        followers_count=follower_counts[a],
-                    )
-                except PermissionDeniedError as exc:
-                    refused[position] = exc.rule or "permission"
-                    continue
-            if made is None:
-                last_made = code
-            else:
-                made.add(code)
-            following[a] = count + 1
-            follower_counts[b] += 1
-            keep_a.append(a)
-            keep_b.append(b)
-        del made
+            _check_positions(values, n, field)
+        keep_a: Sequence[int]
+        keep_b: Sequence[int]
+        refused: dict[int, str]
+        if _plain_network(sources, targets, n):
+            keep_a, keep_b, refused = sources, targets, {}
+        else:
+            keep_a, keep_b, refused = _followable(sources, targets, n)
         with self._writing() as (uow, _events):
             now = self._now()
             accounts = tuple(
                 Account.create(id=AccountId(self.ids.next_id()), handle=handle, created_at=now)
                 for handle in names
             )
-            ids = [account.id for account in accounts]
-            follower_ids = [ids[a] for a in keep_a]
-            followee_ids = [ids[b] for b in keep_b]
-            del keep_a, keep_b
-            load = getattr(uow, "load_network", None)
-            if load is not None:
-                load(accounts, follower_ids, followee_ids, now)
+            load_new = getattr(uow, "load_new_network", None)
+            if load_new is not None:  # a store that takes the follows by position
+                load_new(accounts, keep_a, keep_b, now)
             else:
-                for account in accounts:
-                    uow.accounts.add(account)
-                for a, b in zip(follower_ids, followee_ids, strict=True):
-                    uow.relations.add_follow(Follow(follower_id=a, followee_id=b, created_at=now))
+                self._load_network(uow, accounts, keep_a, keep_b, now)
         return accounts, refused
+
+    @staticmethod
+    def _load_network(
+        uow: UnitOfWork,
+        accounts: tuple[Account, ...],
+        followers: Sequence[int],
+        followees: Sequence[int],
+        now: datetime,
+    ) -> None:
+        """Store new accounts and follows named by position (a store's bulk path, if it has one)."""
+        ids = array("q", [account.id for account in accounts])
+        lookup = ids.__getitem__
+        follower_ids = array("q", map(lookup, followers))
+        followee_ids = array("q", map(lookup, followees))
+        load = getattr(uow, "load_network", None)
+        if load is not None:
+            load(accounts, follower_ids, followee_ids, now)
+            return
+        for account in accounts:
+            uow.accounts.add(account)
+        for a, b in zip(follower_ids, followee_ids, strict=True):
+            uow.relations.add_follow(
+                Follow(follower_id=AccountId(a), followee_id=AccountId(b), created_at=now)
+            )
 
     def update_profile(
         self,

@@ -1,5 +1,7 @@
 """Bulk registration (Microblog.register_network) leaves what one-by-one use cases leave."""
 
+from array import array
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -45,8 +47,9 @@ edges = st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=40).f
 
 
 @settings(max_examples=40)
-@given(pairs=edges, kind=st.sampled_from(["memory", "sqlite"]))
-def test_bulk_equals_one_by_one(pairs: list[tuple[int, int]], kind: str) -> None:
+@given(pairs=edges, kind=st.sampled_from(["memory", "sqlite"]), as_arrays=st.booleans())
+def test_bulk_equals_one_by_one(pairs: list[tuple[int, int]], kind: str, as_arrays: bool) -> None:
+    """Lists or arrays of positions, in order or not: the same accounts, follows and refusals."""
     n = 8
     handles = [f"a{i}" for i in range(n)]
     one = _blog(kind)
@@ -58,7 +61,13 @@ def test_bulk_equals_one_by_one(pairs: list[tuple[int, int]], kind: str) -> None
         except PermissionDeniedError as exc:
             refused_one[position] = exc.rule
     bulk = _blog(kind)
-    accounts, refused = bulk.register_network(handles, [a for a, _ in pairs], [b for _, b in pairs])
+    followers, followees = [a for a, _ in pairs], [b for _, b in pairs]
+    if as_arrays:
+        accounts, refused = bulk.register_network(
+            handles, array("i", followers), array("i", followees)
+        )
+    else:
+        accounts, refused = bulk.register_network(handles, followers, followees)
     assert [a.id for a in accounts] == [a.id for a in made]
     assert refused == refused_one
     assert _state(bulk, n) == _state(one, n)
@@ -80,6 +89,8 @@ def test_bad_input_writes_nothing() -> None:
         blog.register_network(["ok", "not ok"], [], [])
     with pytest.raises(ValidationError, match="positions"):
         blog.register_network(["a", "b"], [0], [2])
+    with pytest.raises(ValidationError, match="positions"):
+        blog.register_network(["a", "b"], array("i", [0]), array("i", [-1]))
     with pytest.raises(ValidationError, match="followees"):
         blog.register_network(["a", "b"], [0, 1], [1])
     with pytest.raises(DuplicateHandleError):

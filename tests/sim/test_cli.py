@@ -221,7 +221,7 @@ def test_a_database_under_a_file_says_so_in_words(tmp_path, under):
 def test_a_size_that_cannot_fit_is_refused_up_front(tmp_path):
     check_refused(
         ["--accounts", "1000000000000", "--out", str(tmp_path / "out")],
-        "1,000,000,000,000 accounts with 8 follows each need about",
+        "1,000,000,000,000 accounts with up to 20 follows each need about",
         tmp_path,
     )
     _, _, err = run("--accounts", "1000000000000", "--out", str(tmp_path / "out"))

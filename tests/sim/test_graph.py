@@ -120,3 +120,55 @@ def test_constructor_accepts_exactly_the_clean_graphs(n, edges):
         assert clean
         check_clean(graph)
         assert set(graph.edges) == set(edges)
+
+
+# --------------------------------------------------------------------------- column-wise storage
+
+graphs_as_pairs = st.integers(1, 9).flatmap(
+    lambda n: st.tuples(
+        st.just(n),
+        st.sets(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda e: e[0] != e[1])
+        ),
+    )
+)
+
+
+@given(graphs_as_pairs)
+def test_edge_columns_and_csr_hold_the_edges_in_order(case: tuple[int, set[tuple[int, int]]]):
+    n, pairs = case
+    graph = FollowGraph(n=n, edges=pairs)
+    followers, followees = graph.edge_columns()
+    assert list(zip(followers, followees, strict=True)) == sorted(pairs) == list(graph.edges)
+    offsets, targets = graph.csr()
+    assert len(offsets) == n + 1
+    for node in range(n):
+        assert tuple(targets[offsets[node] : offsets[node + 1]]) == graph.following_of(node)
+        assert graph.following_of(node) == tuple(sorted(b for a, b in pairs if a == node))
+        assert graph.followers_of(node) == tuple(sorted(a for a, b in pairs if b == node))
+
+
+@given(graphs_as_pairs)
+def test_a_graph_pickles_and_hashes_by_its_edges(case: tuple[int, set[tuple[int, int]]]):
+    import pickle
+
+    n, pairs = case
+    graph = FollowGraph(n=n, edges=pairs)
+    copy = pickle.loads(pickle.dumps(graph))  # noqa: S301 - our own bytes
+    assert copy == graph
+    assert hash(copy) == hash(graph) == hash(FollowGraph(n=n, edges=sorted(pairs, reverse=True)))
+
+
+def test_the_columns_are_copies():
+    graph = FollowGraph(n=3, edges=[(0, 1), (1, 2)])
+    _, followees = graph.edge_columns()
+    _, targets = graph.csr()
+    followees[0] = 2
+    targets[0] = 2
+    assert graph.edges == ((0, 1), (1, 2))
+
+
+def test_a_graph_is_not_equal_to_its_edge_tuple():
+    graph = FollowGraph(n=2, edges=[(0, 1)])
+    assert graph != ((0, 1),)
+    assert graph != FollowGraph(n=3, edges=[(0, 1)])

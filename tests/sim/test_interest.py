@@ -71,7 +71,7 @@ def test_an_exposure_beyond_the_bound_leaves_the_stance_alone():
 
 def test_a_discordant_post_from_a_followed_author_can_be_unfollowed():
     agent, world = world_of(confidence=0.3, engagement=0.0, unfollow=1.0)
-    world.following[0].add(1)  # type: ignore[attr-defined]
+    world.tables.following.add(0, 1)
     agent.stances[0] = -0.9  # type: ignore[index]
     actions = list(agent.act(observe(0, item(1, 0.9, 0))))
     assert Unfollow(AccountId(101)) in actions

@@ -392,7 +392,8 @@ def test_the_cli_runs_an_llm_agent_against_an_endpoint(server, tmp_path):
     add_simulate_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(
         [
-            "simulate", "--accounts", "20", "--hours", "1", "--follows", "3", "--memory",
+            "simulate", "--accounts", "20", "--hours", "1",
+            "--graph", "holme_kim", "--follows", "3", "--memory",
             "--agent", "llm", "--llm-url", url_of(server), "--llm-model", "tiny",
             "--out", str(tmp_path), "--format", "none",
         ]
@@ -410,7 +411,8 @@ def test_the_cli_reports_an_unreachable_endpoint_in_one_line(tmp_path):
     add_simulate_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(
         [
-            "simulate", "--accounts", "20", "--hours", "1", "--follows", "3", "--memory",
+            "simulate", "--accounts", "20", "--hours", "1",
+            "--graph", "holme_kim", "--follows", "3", "--memory",
             "--agent", "llm", "--llm-url", f"http://127.0.0.1:{closed_port()}/v1",
             "--llm-model", "tiny",
             "--out", str(tmp_path), "--format", "none",

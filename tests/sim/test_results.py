@@ -1,9 +1,12 @@
 """Tests for microblog_core.sim.results: the tables a run records and the records read from them."""
 
+from array import array
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import microblog_core.sim
 from microblog_core.ids import EPOCH, AccountId, PostId
@@ -14,6 +17,7 @@ from microblog_core.sim.config import SimulationConfig
 from microblog_core.sim.graphs import FollowGraph
 from microblog_core.sim.results import (
     ACTION_KINDS,
+    FollowTable,
     Impression,
     PostRecord,
     RunTables,
@@ -41,8 +45,9 @@ def three_accounts() -> RunTables:
     tables.ids.extend([AccountId(11), AccountId(12), AccountId(13)])
     tables.handles.extend(["a", "b", "c"])
     tables.index_of.update({AccountId(11): 0, AccountId(12): 1, AccountId(13): 2})
-    tables.following[1].add(0)
-    tables.following[2].update({0, 1})
+    tables.following.add(1, 0)
+    tables.following.add(2, 0)
+    tables.following.add(2, 1)
     tables.follow_ms[2 * 3 + 0] = SETUP_MS + 500  # made during the run
     #           id   author kind ref extra time                 visibility
     posts = [
@@ -214,3 +219,56 @@ def test_close_closes_the_blog_and_repr_is_short():
 def test_posts_of_kind_matches_the_records(kind):
     result = result_of(three_accounts())
     assert result.posts_of_kind(kind) == sum(record.kind == kind for record in result.posts())
+
+
+# --------------------------------------------------------------------------- FollowTable
+
+_ops = st.lists(st.tuples(st.booleans(), st.integers(0, 5), st.integers(0, 5)), max_size=30)
+_start = st.sets(st.tuples(st.integers(0, 5), st.integers(0, 5)).filter(lambda e: e[0] != e[1]))
+
+
+@given(start=_start, ops=_ops)
+def test_a_follow_table_answers_as_a_set_and_a_list_per_node(
+    start: set[tuple[int, int]], ops: list[tuple[bool, int, int]]
+) -> None:
+    """The column-wise table behaves as the list of sets and lists the engine used to keep."""
+    n = 6
+    edges = sorted(start)
+    table = FollowTable(n)
+    table.load(array("i", [a for a, _ in edges]), array("i", [b for _, b in edges]))
+    sets: list[set[int]] = [set() for _ in range(n)]
+    lists: list[list[int]] = [[] for _ in range(n)]
+    for a, b in edges:
+        sets[a].add(b)
+        lists[a].append(b)
+    views = [table[node] for node in range(n)]  # taken before the changes: they stay live
+    for follow, a, b in ops:
+        if follow:
+            assert table.add(a, b) == (b not in sets[a])
+            if b not in sets[a]:
+                sets[a].add(b)
+                lists[a].append(b)
+        else:
+            assert table.discard(a, b) == (b in sets[a])
+            if b in sets[a]:
+                sets[a].discard(b)
+                lists[a].remove(b)
+    assert len(table) == n
+    for node in range(n):
+        assert list(views[node]) == list(sets[node])  # same iteration order as the set
+        assert len(table[node]) == len(sets[node])
+        assert all((other in table[node]) == (other in sets[node]) for other in range(n))
+        assert list(table.followees[node]) == lists[node]
+        assert len(table.followees[node]) == len(lists[node])
+    assert [set(view) for view in table] == sets
+    assert table[-1] == sets[-1]
+
+
+def test_a_follow_table_refuses_a_node_outside_it() -> None:
+    table = FollowTable(2)
+    with pytest.raises(IndexError):
+        table[2]
+    with pytest.raises(IndexError):
+        table.followees[-3]
+    with pytest.raises(TypeError):
+        table["0"]  # type: ignore[call-overload]

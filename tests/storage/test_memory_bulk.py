@@ -1,5 +1,6 @@
 """The memory store's bulk load leaves what one write at a time leaves."""
 
+from array import array
 from datetime import UTC, datetime
 
 import pytest
@@ -96,4 +97,66 @@ def test_a_rollback_undoes_a_load() -> None:
     with store.unit_of_work() as uow:
         uow.load_network(_accounts(4, 2), [100, 104, 105], [104, 105, 100], T1)
         uow.rollback()
+    assert store._snapshot() == before
+
+
+# --------------------------------------------------------------------------- by position
+
+
+new_pairs = st.lists(
+    st.tuples(st.integers(0, 5), st.integers(0, 5)).filter(lambda p: p[0] != p[1]),
+    unique=True,
+    max_size=30,
+).flatmap(lambda ps: st.sampled_from([ps, sorted(ps)]))
+
+
+@settings(max_examples=60)
+@given(new=new_pairs, as_arrays=st.booleans())
+def test_a_load_by_position_equals_a_load_by_id(
+    new: list[tuple[int, int]], as_arrays: bool
+) -> None:
+    """Ascending follows take the sliced path, others the general one: both leave the same."""
+    by_id, by_position = MemoryStore(), MemoryStore()
+    accounts = _accounts(0, 6)
+    with by_id.unit_of_work() as uow:
+        uow.load_network(accounts, [100 + a for a, _ in new], [100 + b for _, b in new], T1)
+        uow.commit()
+    followers, followees = [a for a, _ in new], [b for _, b in new]
+    with by_position.unit_of_work() as uow:
+        if as_arrays:
+            uow.load_new_network(accounts, array("q", followers), array("i", followees), T1)
+        else:
+            uow.load_new_network(accounts, followers, followees, T1)
+        uow.commit()
+    assert by_position._snapshot() == by_id._snapshot()
+
+
+def test_a_rollback_undoes_a_load_by_position() -> None:
+    store = _store([(0, 1)])
+    before = store._snapshot()
+    with store.unit_of_work() as uow:
+        uow.load_new_network(_accounts(4, 3), [0, 0, 1, 2], [1, 2, 0, 1], T1)
+        assert uow.relations.get_follow(AccountId(104), AccountId(105)) is not None
+        uow.rollback()
+    assert store._snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("followers", "followees", "error"),
+    [
+        ([0], [0], ValidationError),  # self-follow
+        ([0, 0], [1, 1], ConflictError),  # twice
+        ([0], [5], ValidationError),  # not a position
+        (array("i", [-1]), array("i", [0]), ValidationError),
+        ([0], [], ValidationError),
+        ([True], [1], ValidationError),
+    ],
+)
+def test_a_refused_load_by_position_writes_nothing(
+    followers: list[int], followees: list[int], error: type[Exception]
+) -> None:
+    store = _store([(0, 1)])
+    before = store._snapshot()
+    with store.unit_of_work() as uow, pytest.raises(error):
+        uow.load_new_network(_accounts(4, 2), followers, followees, T1)
     assert store._snapshot() == before

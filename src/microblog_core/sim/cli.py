@@ -505,16 +505,28 @@ def _bytes(amount: float) -> str:
     raise AssertionError  # pragma: no cover - the loop returns at TB
 
 
+def _follows_per_account(graph: Any, accounts: int) -> tuple[float, str]:
+    """Follows per account the graph will make, and ``"up to "`` where that is a bound."""
+    if graph.model == "directed_scale_free":
+        # One node per 1 / (alpha + gamma) steps and one edge a step; repeated
+        # edges collapse, so the realised mean is lower (about half by default).
+        return 1 / (graph.alpha + graph.gamma), "up to "
+    if graph.model == "configuration" and graph.out_degrees:
+        return sum(graph.out_degrees) / max(accounts, 1), ""
+    return float(graph.m), ""
+
+
 def _check_memory(config: Any) -> None:
     """Refuse up front a size whose estimated memory exceeds the machine's."""
     available = _machine_memory()
     if available is None:
         return
-    follows = config.accounts * config.graph.m
+    per_account, bound = _follows_per_account(config.graph, config.accounts)
+    follows = config.accounts * per_account
     needed = config.accounts * _BYTES_PER_ACCOUNT + follows * _BYTES_PER_FOLLOW
     if needed > available:
         raise ValidationError(
-            f"{config.accounts:,} accounts with {config.graph.m} follows each need about "
+            f"{config.accounts:,} accounts with {bound}{per_account:,.4g} follows each need about "
             f"{_bytes(needed)} of memory and this machine has {_bytes(available)}; "
             "use fewer --accounts or --follows, or --no-memory-check to run anyway",
             field="accounts",

@@ -46,8 +46,11 @@ Example:
 
 import contextlib
 import gc
+from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
+from itertools import compress
 from math import isnan
 from pathlib import Path
 from typing import Any
@@ -119,6 +122,7 @@ from microblog_core.sim.results import (
     ENGAGEMENT_KINDS,
     EXTRA_ACTION_KINDS,
     POST_KINDS,
+    FollowTable,
     Impression,
     PostRecord,
     RunTables,
@@ -136,6 +140,7 @@ __all__ = [
     "POST_KINDS",
     "TIMELINE_STRATEGIES",
     "BlogFactory",
+    "FollowTable",
     "Impression",
     "PostRecord",
     "Progress",
@@ -353,13 +358,12 @@ class _Run:
         self.handles = tables.handles
         self.index_of = tables.index_of
         self.following_set = tables.following
-        self.following_list: list[list[int]] = [[] for _ in range(n)]
-        self.pending: list[list[int]] = [[] for _ in range(n)]
+        self.pending: dict[int, list[int]] = {}  # a locked account's requests, by followee
         self.follower_counts = [0] * n
         # Each account's read marker, for runs whose sessions read notifications.
         self.reads_notifications = behaviour.reads_notifications
         self.last_read: list[int | None] = [None] * n
-        self.world = World(config, rng, tables, self.following_list, content=content_rng)
+        self.world = World(config, rng, tables, tables.following.followees, content=content_rng)
         self.stances: Sequence[float] | None = None  # bound once the agent has started
         self.cross_cutting = (0, 0)  # cross-cutting and all stance-bearing impressions so far
         self.last_exposure = (0, 0)
@@ -485,11 +489,8 @@ class _Run:
         follow = event.follow
         follower = self.index_of[follow.follower_id]
         followee = self.index_of[follow.followee_id]
-        followees = self.following_set[follower]
-        if followee in followees:
+        if not self.following_set.add(follower, followee):
             return
-        followees.add(followee)
-        self.following_list[follower].append(followee)
         self.follower_counts[followee] += 1
         if not self.setup:
             self.follow_ms[follower * len(self.following_set) + followee] = self.now_ms
@@ -498,24 +499,22 @@ class _Run:
     def on_unfollowed(self, event: Unfollowed) -> None:
         follower = self.index_of[event.follower_id]
         followee = self.index_of[event.followee_id]
-        followees = self.following_set[follower]
-        if followee in followees:
-            followees.discard(followee)
-            self.following_list[follower].remove(followee)
+        if self.following_set.discard(follower, followee):
             self.follower_counts[followee] -= 1
             self.follow_ms.pop(follower * len(self.following_set) + followee, None)
 
     def on_requested(self, event: FollowRequested) -> None:
         request = event.request
-        self.pending[self.index_of[request.followee_id]].append(self.index_of[request.follower_id])
+        followee = self.index_of[request.followee_id]
+        self.pending.setdefault(followee, []).append(self.index_of[request.follower_id])
 
     def on_request_closed(
         self, event: FollowRequestApproved | FollowRequestRejected | FollowRequestWithdrawn
     ) -> None:
         request = event.request
-        waiting = self.pending[self.index_of[request.followee_id]]
+        waiting = self.pending.get(self.index_of[request.followee_id])
         follower = self.index_of[request.follower_id]
-        if follower in waiting:
+        if waiting is not None and follower in waiting:
             waiting.remove(follower)
 
     def on_blocked(self, event: Blocked) -> None:
@@ -537,43 +536,43 @@ class _Run:
         graph = self.graph
         width = len(str(graph.n - 1))
         handles = [f"u{node:0{width}d}" for node in range(graph.n)]
-        edges = graph.edges
+        followers, followees = graph.edge_columns()
         try:
-            accounts, refused = blog.register_network(
-                handles, [a for a, _ in edges], [b for _, b in edges]
-            )
+            accounts, refused = blog.register_network(handles, followers, followees)
         except ValidationError as exc:
             if exc.field != "projectors":
                 raise
             self.register_one_by_one(handles)
             self.connect_one_by_one()
         else:
-            self.bulk_registered(accounts, handles, refused)
+            self.bulk_registered(accounts, handles, refused, followers, followees)
         self.lock_accounts()
 
     def bulk_registered(
-        self, accounts: Sequence[Any], handles: list[str], refused: dict[int, str]
+        self,
+        accounts: Sequence[Any],
+        handles: list[str],
+        refused: dict[int, str],
+        followers: "array[int]",
+        followees: "array[int]",
     ) -> None:
         """Record a bulk set-up as :meth:`on_followed` would have recorded its events."""
         index_of = self.index_of
-        for node, account in enumerate(accounts):
-            index_of[account.id] = node
-        self.ids.extend(account.id for account in accounts)
+        ids = [account.id for account in accounts]
+        index_of.update(zip(ids, range(len(ids)), strict=True))
+        self.ids.extend(ids)
         self.handles.extend(handles)
         setup_refused = self.setup_refused
         for reason in refused.values():
             setup_refused[reason] = setup_refused.get(reason, 0) + 1
-        following_set, following_list = self.following_set, self.following_list
-        follower_counts = self.follower_counts
-        for position, (follower, followee) in enumerate(self.graph.edges):
-            if position in refused:
-                continue
-            followees = following_set[follower]
-            if followee in followees:
-                continue
-            followees.add(followee)
-            following_list[follower].append(followee)
-            follower_counts[followee] += 1
+        if refused:
+            made = [position not in refused for position in range(len(followers))]
+            followers = array(followers.typecode, compress(followers, made))
+            followees = array(followees.typecode, compress(followees, made))
+        # A graph's edges come by follower and never repeat: they load as they are.
+        self.following_set.load(followers, followees)
+        counts = Counter(followees)
+        self.follower_counts[:] = map(counts.__getitem__, range(len(ids)))
 
     def register_one_by_one(self, handles: list[str]) -> None:
         blog = self.blog
@@ -719,7 +718,7 @@ class _Run:
         behaviour = self.config.behaviour
         actions = self.actions
         viewer_id = self.ids[viewer]
-        if self.pending[viewer]:
+        if self.pending.get(viewer):
             self.approve(viewer)
         try:
             page = self.feed.read(blog, viewer_id, limit=behaviour.page_size)
@@ -735,7 +734,7 @@ class _Run:
         p_likes, p_reposts, p_replies = self.p_likes, self.p_reposts, self.p_replies
         p_appeal, p_topic, p_stance = self.p_appeal, self.p_topic, self.p_stance
         handles = self.handles
-        following = self.following_set[viewer]
+        following = self.following_set.holds(viewer)
         items: list[PageItem] = []
         now_ms = self.now_ms
         i_time, i_viewer, i_post, i_rank, i_in = (
@@ -796,7 +795,7 @@ class _Run:
             viewer_id,
             handles[viewer],
             tuple(items),
-            self.following_list[viewer],
+            self.following_set.followees[viewer],
             self.follower_counts[viewer],
             viewer_stance,
             self.new_notifications(viewer) if self.reads_notifications else (),
@@ -846,13 +845,14 @@ class _Run:
 
     def approve(self, viewer: int) -> None:
         ids = self.ids
-        for follower in tuple(self.pending[viewer]):
+        waiting = self.pending[viewer]
+        for follower in tuple(waiting):
             try:
                 self.blog.approve_follow(ids[viewer], ids[follower])
             except _REFUSALS as exc:
                 self.refuse("approve", exc)
-                if follower in self.pending[viewer]:
-                    self.pending[viewer].remove(follower)
+                if follower in waiting:
+                    waiting.remove(follower)
             else:
                 self.actions["approve"] += 1
 

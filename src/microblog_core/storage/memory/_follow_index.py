@@ -26,7 +26,10 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import deque
 from collections.abc import Collection, Iterator, Sequence
+from itertools import islice
+from operator import gt
 from typing import TYPE_CHECKING
 
 __all__ = ["DistinctIds", "FollowIndex", "FollowerIds"]
@@ -165,21 +168,15 @@ class FollowIndex:
     def group(
         sources: Sequence[int], targets: Sequence[int]
     ) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
-        """Group edges by source (their targets) and by target (their sources, in order)."""
-        outs: dict[int, list[int]] = {}
-        ins: dict[int, list[int]] = {}
-        out_get, in_get = outs.get, ins.get
-        for source, target in zip(sources, targets, strict=True):
-            out = out_get(source)
-            if out is None:
-                outs[source] = [target]
-            else:
-                out.append(target)
-            back = in_get(target)
-            if back is None:
-                ins[target] = [source]
-            else:
-                back.append(source)
+        """Group edges by source (their targets) and by target (their sources, in order).
+
+        Every pass runs at C speed (``map`` over bound methods), so ten
+        million edges group in a few seconds.
+        """
+        outs: dict[int, list[int]] = {node: [] for node in dict.fromkeys(sources)}
+        ins: dict[int, list[int]] = {node: [] for node in dict.fromkeys(targets)}
+        deque(map(list.append, map(outs.__getitem__, sources), targets), maxlen=0)
+        deque(map(list.append, map(ins.__getitem__, targets), sources), maxlen=0)
         return outs, ins
 
     def add_grouped(self, outs: dict[int, list[int]], ins: dict[int, list[int]], time: int) -> None:
@@ -223,6 +220,47 @@ class FollowIndex:
             rebuilt.extend([when for _, when in pairs])
             adj[node] = rebuilt
         self.writes += added
+
+    def load_rows(
+        self,
+        nodes: Sequence[int],
+        *,
+        out_offsets: Sequence[int],
+        out_targets: array[int],
+        in_offsets: Sequence[int],
+        in_sources: array[int],
+        time: int,
+    ) -> None:
+        """Give new nodes their edges, from compressed sparse rows, all with ``time``.
+
+        Node ``nodes[i]`` points to ``out_targets[out_offsets[i]:out_offsets[i + 1]]``
+        (ascending) and is pointed to by ``in_sources[in_offsets[i]:in_offsets[i + 1]]``.
+        The caller guarantees the nodes are new (or have no edges), the rows
+        hold only these nodes, and no edge is a self-loop or repeats (the
+        store checks). Each node's array is built once, by slicing.
+        """
+        adj = self._adj
+        times = array("q", (time,)) * max(
+            (b - a for a, b in zip(out_offsets, islice(out_offsets, 1, None), strict=False)),
+            default=0,
+        )
+        for i, node in enumerate(nodes):
+            lo, hi = out_offsets[i], out_offsets[i + 1]
+            followers = in_sources[in_offsets[i] : in_offsets[i + 1]]
+            unsorted = _UNSORTED if any(map(gt, followers, islice(followers, 1, None))) else 0
+            row = array("q", ((hi - lo) | unsorted,))
+            row += followers
+            row += out_targets[lo:hi]
+            row += times[: hi - lo]
+            adj[node] = row
+        self.writes += len(out_targets)
+
+    def unload_rows(self, nodes: Sequence[int], edges: int) -> None:
+        """Undo :meth:`load_rows` (the nodes stay, without edges)."""
+        adj = self._adj
+        for node in nodes:
+            adj[node] = array("q", (0,))
+        self.writes += edges
 
     def remove(self, source: int, target: int) -> int | None:
         """Remove the edge and return its time, or return None if there was none."""

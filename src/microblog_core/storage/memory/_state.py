@@ -6,6 +6,7 @@ backwards); the repositories check arguments and rules, then call these.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -267,6 +268,35 @@ class State:
             for follower, followees in outs.items():
                 for followee in followees:
                     follow_added(follower, followee)
+
+    def load_new_network(
+        self,
+        accounts: Sequence[Account],
+        *,
+        out_offsets: Sequence[int],
+        out_targets: array[int],
+        in_offsets: Sequence[int],
+        in_sources: array[int],
+        us: int,
+    ) -> None:
+        """Add new accounts with follows among them, as compressed sparse rows (made at ``us``)."""
+        for account in accounts:
+            self.add_account(account)
+        ids = [account.id for account in accounts]
+        self.graph.load_rows(
+            ids,
+            out_offsets=out_offsets,
+            out_targets=out_targets,
+            in_offsets=in_offsets,
+            in_sources=in_sources,
+            time=us,
+        )
+
+    def unload_new_network(self, accounts: Sequence[Account], edges: int) -> None:
+        """Undo :meth:`load_new_network`."""
+        self.graph.unload_rows([account.id for account in accounts], edges)
+        for account in reversed(accounts):
+            self.remove_account(account)
 
     def unload_network(self, accounts: Sequence[Account], outs: dict[int, list[int]]) -> None:
         """Undo :meth:`load_network`."""

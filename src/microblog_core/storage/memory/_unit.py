@@ -8,8 +8,11 @@ them newest first, so each inverse meets the state its write left.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections.abc import Sequence
 from datetime import datetime
+from itertools import accumulate, repeat, tee
+from operator import add, eq, lt, mul
 from types import TracebackType
 from typing import TYPE_CHECKING, Self, cast
 
@@ -44,6 +47,8 @@ __all__ = ["MemoryUnitOfWork"]
 
 def _int_ids(values: Sequence[AccountId], field: str) -> array[int]:
     """Check many lookup ids at C speed, falling back to the shared check for the message."""
+    if isinstance(values, array) and values.typecode in "bBhHiIlLqQ":
+        return values if values.typecode == "q" else array("q", values)
     items = _checks.iterable(values, field, "ids")
     try:
         if not any(value.__class__ is bool for value in items):
@@ -51,6 +56,30 @@ def _int_ids(values: Sequence[AccountId], field: str) -> array[int]:
     except (TypeError, OverflowError):
         pass
     return array("q", _checks.lookup_ids(items, field))
+
+
+def _positions(values: Sequence[int], n: int, field: str) -> Sequence[int]:
+    """Check positions in a sequence of ``n`` accounts (at C speed for an ``array``)."""
+    items: Sequence[int]
+    if isinstance(values, array) and values.typecode in "bBhHiIlLqQ":
+        items = values
+    else:
+        items = cast("tuple[int, ...]", _checks.iterable(values, field, "positions"))
+        for value in items:
+            if value.__class__ is not int:
+                raise ValidationError(
+                    f"{field} must hold positions (ints), got {_checks.quote(value)}",
+                    field=field,
+                    value=value,
+                )
+    if items and (min(items) < 0 or max(items) >= n):
+        bad = next(value for value in items if not 0 <= value < n)
+        raise ValidationError(
+            f"{field} must hold positions in accounts (0 to {n - 1}), got {bad}",
+            field=field,
+            value=bad,
+        )
+    return items
 
 
 class MemoryUnitOfWork:
@@ -196,21 +225,7 @@ class MemoryUnitOfWork:
         log = self.accounts._write()
         state = self.accounts._s
         accounts = cast("tuple[Account, ...]", _checks.iterable(accounts, "accounts"))
-        ids: set[int] = set()
-        handles: set[str] = set()
-        for account in accounts:
-            _checks.instance(account, Account, "account")
-            if account.id in state.accounts or account.id in ids:
-                raise ConflictError(
-                    f"an account with id {account.id} already exists",
-                    entity="account",
-                    key=account.id,
-                )
-            key = account.handle_key
-            if key in state.handles or key in handles:
-                raise DuplicateHandleError(account.handle)
-            ids.add(account.id)
-            handles.add(key)
+        ids = self._check_new_accounts(accounts)
         sources = _int_ids(follower_ids, "follower_ids")
         targets = _int_ids(followee_ids, "followee_ids")
         if len(sources) != len(targets):
@@ -243,6 +258,108 @@ class MemoryUnitOfWork:
         us = state.micros(ensure_utc(created_at, field="created_at"))
         state.load_network(accounts, outs, ins, us)
         log += (state, accounts, outs, State.unload_network, 3)
+
+    def load_new_network(
+        self,
+        accounts: Sequence[Account],
+        followers: Sequence[int],
+        followees: Sequence[int],
+        created_at: datetime,
+    ) -> None:
+        """Add new accounts and follows among them, in bulk, follows given by position.
+
+        :meth:`load_network` with each follow named by its accounts' positions
+        in ``accounts`` rather than by id: a million accounts and ten million
+        follows load in seconds (the followers of each account are gathered
+        by a counting sort, not one dict lookup per follow). Follows given in
+        ascending ``(follower, followee)`` order, as a follower graph's edges
+        come, are laid out by slicing; any other order goes through
+        :meth:`load_network`.
+
+        Args:
+            accounts: New accounts (distinct ids and handles, none stored yet).
+            followers: The follower of each follow, a position in ``accounts``.
+            followees: The followee of each follow, parallel to ``followers``.
+            created_at: When the follows were made (aware).
+
+        Raises:
+            StorageError: The unit is not open, or is read-only.
+            ConflictError: An account id is taken, or a follow repeats.
+            DuplicateHandleError: A handle is taken.
+            ValidationError: A position is not in ``accounts``, the two
+                sequences differ in length, or a follow is a self-follow.
+        """
+        log = self.accounts._write()
+        accounts = cast("tuple[Account, ...]", _checks.iterable(accounts, "accounts"))
+        n = len(accounts)
+        sources = _positions(followers, n, "followers")
+        targets = _positions(followees, n, "followees")
+        if len(sources) != len(targets):
+            raise ValidationError(
+                f"{len(sources)} followers but {len(targets)} followees",
+                field="followees",
+                value=len(targets),
+            )
+        codes = map(add, map(mul, sources, repeat(n)), targets)
+        current, following = tee(codes)
+        next(following, None)
+        ascending = all(map(lt, current, following))
+        state = self.accounts._s
+        if not ascending or state.feeds.fans or any(map(eq, sources, targets)):
+            # Repeats, self-follows or kept feeds: the general path checks and explains.
+            ids = array("q", [account.id for account in accounts])
+            lookup = ids.__getitem__
+            follower_ids = cast("Sequence[AccountId]", array("q", map(lookup, sources)))
+            followee_ids = cast("Sequence[AccountId]", array("q", map(lookup, targets)))
+            self.load_network(accounts, follower_ids, followee_ids, created_at)
+            return
+        self._check_new_accounts(accounts)
+        us = state.micros(ensure_utc(created_at, field="created_at"))
+        ids = array("q", [account.id for account in accounts])
+        lookup = ids.__getitem__
+        # Rows by follower: the follows ascend, so node v's start at the first follower >= v.
+        out_offsets = array("q", map(bisect_left, repeat(sources), range(n + 1)))
+        # Rows by followee: a counting sort, stable, so each row's followers ascend.
+        counts = [0] * (n + 1)
+        for target in targets:
+            counts[target + 1] += 1
+        in_offsets = array("q", accumulate(counts))
+        slots = in_offsets.tolist()
+        in_sources = array("q", bytes(8 * len(sources)))
+        for source, target in zip(sources, targets, strict=True):
+            slot = slots[target]
+            in_sources[slot] = source
+            slots[target] = slot + 1
+        del slots, counts
+        state.load_new_network(
+            accounts,
+            out_offsets=out_offsets,
+            out_targets=array("q", map(lookup, targets)),
+            in_offsets=in_offsets,
+            in_sources=array("q", map(lookup, in_sources)),
+            us=us,
+        )
+        log += (state, accounts, len(sources), State.unload_new_network, 3)
+
+    def _check_new_accounts(self, accounts: Sequence[Account]) -> set[int]:
+        """Refuse accounts that are not new, or that share an id or a handle; return their ids."""
+        state = self.accounts._s
+        ids: set[int] = set()
+        handles: set[str] = set()
+        for account in accounts:
+            _checks.instance(account, Account, "account")
+            if account.id in state.accounts or account.id in ids:
+                raise ConflictError(
+                    f"an account with id {account.id} already exists",
+                    entity="account",
+                    key=account.id,
+                )
+            key = account.handle_key
+            if key in state.handles or key in handles:
+                raise DuplicateHandleError(account.handle)
+            ids.add(account.id)
+            handles.add(key)
+        return ids
 
     @staticmethod
     def _undo(log: UndoLog) -> None:
