@@ -59,7 +59,9 @@ def test_from_type_works_for_every_value_class_in_a_fresh_interpreter() -> None:
         print(len(VALUE_CLASSES))
         """
     )
-    assert output == "48"
+    from microblog_core.models import VALUE_CLASSES
+
+    assert output == str(len(VALUE_CLASSES))  # every class went through from_type
 
 
 def test_from_type_works_for_the_id_types_in_a_fresh_interpreter() -> None:
