@@ -55,6 +55,15 @@ from microblog_core.models.events import (
     Unreposted,
     Voted,
 )
+from microblog_core.models.personal import (
+    MAX_FILTER_KEYWORDS,
+    MAX_FILTER_TITLE,
+    Bookmark,
+    Filter,
+    FilterAction,
+    FilterContext,
+    FilterKeyword,
+)
 from microblog_core.models.posts import (
     MAX_MEDIA,
     Attachment,
@@ -76,6 +85,8 @@ __all__ = [
     "GROUPABLE_KINDS",
     "GROUP_SPAN_HOURS",
     "MASTODON_ACCOUNTS",
+    "MAX_FILTER_KEYWORDS",
+    "MAX_FILTER_TITLE",
     "MAX_MEDIA",
     "TWITTER_ACCOUNTS",
     "WEIBO_ACCOUNTS",
@@ -87,7 +98,12 @@ __all__ = [
     "Attachment",
     "Block",
     "Blocked",
+    "Bookmark",
     "Event",
+    "Filter",
+    "FilterAction",
+    "FilterContext",
+    "FilterKeyword",
     "Follow",
     "FollowRequest",
     "FollowRequestApproved",
