@@ -1,10 +1,10 @@
-"""Keyword filters: which of an account's filters match a post (Mastodon's filters v2).
+r"""Keyword filters: which of an account's filters match a post (Mastodon's filters v2).
 
 Matching follows Mastodon (``CustomFilter.apply_cached_filters`` and
 ``CustomFilterKeyword#to_regex``, v4.2):
 
 - keywords match case-insensitively (full Unicode case folding here);
-- a whole-word keyword gets a word boundary ``\\b`` only on a side where the
+- a whole-word keyword gets a word boundary ``\b`` only on a side where the
   keyword itself starts or ends with a word character, so ``#tag`` or
   ``c++`` still match;
 - in scripts written without spaces between words (Han, Hiragana, Katakana,
@@ -21,8 +21,9 @@ Matching follows Mastodon (``CustomFilter.apply_cached_filters`` and
   filters map only for statuses whose ``account_id`` is not the viewer's).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from types import MappingProxyType
 
 import regex
 from attrs import frozen
@@ -42,6 +43,7 @@ __all__ = [
     "FilterResult",
     "FilterSet",
     "filterable_text",
+    "freeze_marks",
     "hides",
     "keyword_pattern",
 ]
@@ -110,6 +112,15 @@ class FilterResult:
     filter: Filter
     keyword_matches: tuple[str, ...] = ()
     status_matches: tuple[PostId, ...] = ()
+
+
+def freeze_marks(
+    value: Mapping[PostId, tuple[FilterResult, ...]],
+) -> Mapping[PostId, tuple[FilterResult, ...]]:
+    """Return a read-only copy of a page's filter marks (a converter for the page values)."""
+    if isinstance(value, MappingProxyType):
+        return value
+    return MappingProxyType(dict(value))
 
 
 def hides(results: Sequence[FilterResult]) -> bool:

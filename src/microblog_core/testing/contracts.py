@@ -97,11 +97,11 @@ from microblog_core.models import (
     AccountKind,
     Block,
     Bookmark,
-    Follow,
     Filter,
     FilterAction,
     FilterContext,
     FilterKeyword,
+    Follow,
     FollowRequest,
     Like,
     Location,
@@ -2733,7 +2733,9 @@ class PollRepositoryContract(ContractBase):
 
 
 def _bookmark(bid: int, account: int, post: int, at: float = 0) -> Bookmark:
-    return Bookmark(id=_BASE_ID + bid, account_id=_aid(account), post_id=_pid(post), created_at=_at(at))
+    return Bookmark(
+        id=_BASE_ID + bid, account_id=_aid(account), post_id=_pid(post), created_at=_at(at)
+    )
 
 
 def _filter(fid: int, account: int, **kwargs: Any) -> Filter:
@@ -2776,10 +2778,8 @@ class BookmarkRepositoryContract(ContractBase):
             assert bookmarks.find(_aid(1), _pid(5)) == mine[2]
             assert bookmarks.find(_aid(2), _pid(5)) is None
 
-    def test_a_second_bookmark_or_a_missing_account_or_post_is_refused(
-        self, store: Store
-    ) -> None:
-        """A repeat raises ConflictError, an unknown account or post NotFoundError; nothing changes."""
+    def test_a_second_bookmark_or_a_missing_account_or_post_is_refused(self, store: Store) -> None:
+        """A repeat raises ConflictError, an unknown account or post NotFoundError."""
         _seed(store, *_accounts(1), _post(1, 1))
         first = _bookmark(1, 1, 1)
         with store.unit_of_work() as uow:
@@ -2893,7 +2893,7 @@ class FilterRepositoryContract(ContractBase):
             assert uow.filters.find(full.id) == changed
 
     def test_missing_owners_posts_or_filters_and_taken_ids_are_refused(self, store: Store) -> None:
-        """``add`` refuses a taken id and unknown accounts or posts; ``update`` an unknown filter."""
+        """``add`` refuses taken ids, unknown accounts and posts; ``update`` unknown filters."""
         _seed(store, *_accounts(1, 2), _post(1, 1))
         first = _filter(1, 1, post_ids=(_pid(1),))
         with store.unit_of_work() as uow:

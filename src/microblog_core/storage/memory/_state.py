@@ -22,9 +22,9 @@ from microblog_core.models import (
     Visibility,
 )
 from microblog_core.storage.memory._activity_state import ActivityState, FollowOptions
-from microblog_core.storage.memory._personal_state import PersonalState
 from microblog_core.storage.memory._feeds import FeedStore
 from microblog_core.storage.memory._follow_index import FollowIndex
+from microblog_core.storage.memory._personal_state import PersonalState
 from microblog_core.storage.memory._sorted import add_sorted, drop_sorted, index_add, index_drop
 
 __all__ = ["PairTable", "State"]

@@ -147,7 +147,9 @@ class Filters(_Repository):
             micros(f.created_at),
         )
         if not self._write("insert_filter", params).rowcount:
-            raise ConflictError(f"a filter with id {f.id} already exists", entity="filter", key=f.id)
+            raise ConflictError(
+                f"a filter with id {f.id} already exists", entity="filter", key=f.id
+            )
         self._write_parts(f)
 
     @guarded

@@ -6,6 +6,8 @@ filter is one ``filters`` row with its keywords and posts in
 back in the order they were written.
 """
 
+# ruff: noqa: S608  # the column lists put into SQL are constants of this module
+
 import sqlite3
 from collections.abc import Sequence
 from typing import Any, Final
