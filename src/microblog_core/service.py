@@ -2333,7 +2333,18 @@ class Microblog:
     def _expiry(self, expires_in: object) -> datetime | None:
         if expires_in is None:
             return None
-        return self._now() + _checks.duration(expires_in, "expires_in")
+        if isinstance(expires_in, timedelta):
+            span = _checks.duration(expires_in, "expires_in")
+        else:  # Mastodon's expires_in is a number of seconds
+            span = _checks.positive(expires_in, "expires_in")
+        try:
+            return self._now() + (span if isinstance(span, timedelta) else timedelta(seconds=span))
+        except OverflowError:
+            raise ValidationError(
+                f"expires_in is too long: {_checks.quote(expires_in)} reaches past the year 9999",
+                field="expires_in",
+                value=expires_in,
+            ) from None
 
     def create_filter(
         self,
