@@ -121,6 +121,8 @@ def snapshot(blog: Microblog) -> dict[str, Any]:
             "pins": {a: list(uow.pins.pinned_by(a)) for a in ids},
             "history": {p.id: list(uow.history.versions(p.id)) for p in posts},
             "votes": {p.id: uow.polls.counts(p.id) for p in posts},
+            "bookmarks": {a: list(uow.bookmarks.page(a, limit=100_000)) for a in ids},
+            "filters": {a: list(uow.filters.of_account(a)) for a in ids},
         }
 
 
