@@ -75,8 +75,9 @@ PERSONAL_QUERIES: Final = {
     "keywords": KEYWORDS_OF,
     "filter posts": POSTS_OF,
     "filters naming": FILTERS_NAMING,
+    "posts out of filters": DELETE_POST_FROM_FILTERS,
 }
-"""The reading and keyed queries, by name, for the query-plan tests."""
+"""The queries that look rows up, by name, for the query-plan tests."""
 
 _CONTEXTS: Final = {c.value: c for c in FilterContext}
 _ACTIONS: Final = {a.value: a for a in FilterAction}
