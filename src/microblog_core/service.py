@@ -26,7 +26,14 @@ from microblog_core.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from microblog_core.ids import AccountId, IdGenerator, NotificationId, PostId
+from microblog_core.ids import (
+    AccountId,
+    BookmarkId,
+    FilterId,
+    IdGenerator,
+    NotificationId,
+    PostId,
+)
 from microblog_core.models import (
     TWITTER_ACCOUNTS,
     Account,
@@ -2247,7 +2254,7 @@ class Microblog:
             if uow.bookmarks.find(account_id, post.id) is None:
                 uow.bookmarks.add(
                     Bookmark(
-                        id=self.ids.next_id(),
+                        id=BookmarkId(self.ids.next_id()),
                         account_id=account_id,
                         post_id=post.id,
                         created_at=self._now(),
@@ -2333,12 +2340,12 @@ class Microblog:
     def _expiry(self, expires_in: object) -> datetime | None:
         if expires_in is None:
             return None
-        if isinstance(expires_in, timedelta):
-            span = _checks.duration(expires_in, "expires_in")
-        else:  # Mastodon's expires_in is a number of seconds
-            span = _checks.positive(expires_in, "expires_in")
         try:
-            return self._now() + (span if isinstance(span, timedelta) else timedelta(seconds=span))
+            if isinstance(expires_in, timedelta):
+                span = _checks.duration(expires_in, "expires_in")
+            else:  # Mastodon's expires_in is a number of seconds
+                span = timedelta(seconds=_checks.positive(expires_in, "expires_in"))
+            return self._now() + span
         except OverflowError:
             raise ValidationError(
                 f"expires_in is too long: {_checks.quote(expires_in)} reaches past the year 9999",
@@ -2381,7 +2388,7 @@ class Microblog:
         with self._writing() as (uow, _events):
             uow.accounts.get(account_id)
             created = Filter(
-                id=self.ids.next_id(),
+                id=FilterId(self.ids.next_id()),
                 account_id=account_id,
                 title=title,
                 contexts=_filter_contexts(contexts),

@@ -205,5 +205,8 @@ VALUE_CLASSES: tuple[type, ...] = (
     PollEnded,
     NotificationPolicy,
     NotificationRequest,
+    Bookmark,
+    Filter,
+    FilterKeyword,
 )
 """Every public value class, for serialization and strategy registration."""

@@ -16,7 +16,7 @@ from attrs import field, frozen
 
 from microblog_core import _checks
 from microblog_core.errors import ValidationError
-from microblog_core.ids import AccountId, PostId
+from microblog_core.ids import AccountId, BookmarkId, FilterId, PostId
 from microblog_core.models._checks import (
     check_aware,
     check_bool,
@@ -61,7 +61,7 @@ class Bookmark:
         created_at: When it was made.
     """
 
-    id: int = field(validator=check_id)
+    id: BookmarkId = field(validator=check_id)
     account_id: AccountId = field(validator=check_id)
     post_id: PostId = field(validator=check_id)
     created_at: datetime = field(converter=to_utc, validator=check_aware)
@@ -202,7 +202,7 @@ class Filter:
         created_at: When it was made.
     """
 
-    id: int = field(validator=check_id)
+    id: FilterId = field(validator=check_id)
     account_id: AccountId = field(validator=check_id)
     title: str = field(validator=_check_title)
     contexts: frozenset[FilterContext] = field(converter=_to_contexts, validator=_check_contexts)

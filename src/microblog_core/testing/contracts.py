@@ -90,7 +90,7 @@ from microblog_core.errors import (
     StorageError,
     ValidationError,
 )
-from microblog_core.ids import AccountId, NotificationId, PostId, id_at
+from microblog_core.ids import AccountId, BookmarkId, FilterId, NotificationId, PostId, id_at
 from microblog_core.models import (
     Account,
     AccountCounters,
@@ -2734,7 +2734,10 @@ class PollRepositoryContract(ContractBase):
 
 def _bookmark(bid: int, account: int, post: int, at: float = 0) -> Bookmark:
     return Bookmark(
-        id=_BASE_ID + bid, account_id=_aid(account), post_id=_pid(post), created_at=_at(at)
+        id=BookmarkId(_BASE_ID + bid),
+        account_id=_aid(account),
+        post_id=_pid(post),
+        created_at=_at(at),
     )
 
 
@@ -2745,7 +2748,7 @@ def _filter(fid: int, account: int, **kwargs: Any) -> Filter:
         "created_at": _at(0),
     }
     fields.update(kwargs)
-    return Filter(id=_BASE_ID + fid, account_id=_aid(account), **fields)
+    return Filter(id=FilterId(_BASE_ID + fid), account_id=_aid(account), **fields)
 
 
 class BookmarkRepositoryContract(ContractBase):
