@@ -137,6 +137,22 @@ def test_expired_filters_other_contexts_other_owners_and_own_posts_never_match()
     assert not FilterSet([live], FilterContext.HOME, T0 + timedelta(seconds=1), OWNER)
 
 
+def test_own_means_the_originals_author_for_a_repost() -> None:
+    """As Mastodon's web client: a repost of the owner's post is not filtered, the reverse is."""
+    kw = (FilterKeyword(keyword="x"),)
+    filters = FilterSet([_filter(keywords=kw)], FilterContext.HOME, T0, OWNER)
+    mine = _post(10, OWNER, "x")
+    theirs = _post(11, 2, "x")
+    of_mine = Post.create_repost(
+        id=12, author_id=2, created_at=T0, of=RepostRef(root_id=10, root_author_id=OWNER)
+    )
+    of_theirs = Post.create_repost(
+        id=13, author_id=OWNER, created_at=T0, of=RepostRef(root_id=11, root_author_id=2)
+    )
+    assert filters.match(of_mine, mine) == ()
+    assert [r.keyword_matches for r in filters.match(of_theirs, theirs)] == [("x",)]
+
+
 def test_hides_is_true_when_any_matched_filter_hides() -> None:
     kw = (FilterKeyword(keyword="x"),)
     post = _post(10, 2, "x")

@@ -17,8 +17,10 @@ Matching follows Mastodon (``CustomFilter.apply_cached_filters`` and
 - a filter's specific posts (``CustomFilterStatus``) match the post or, for
   a repost, its original;
 - an expired filter never applies, and a filter applies only in its contexts;
-- the viewer's own posts are never filtered (Mastodon 4.2 builds the
-  filters map only for statuses whose ``account_id`` is not the viewer's).
+- the viewer's own posts are never filtered, and for a repost "own" means
+  the original's author: the viewer's post reposted by someone else is not
+  filtered, someone else's post the viewer reposted is (Mastodon's web
+  client, ``makeGetStatus``: ``(accountReblog || accountBase).get('id') !== me``).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -138,7 +140,7 @@ class FilterSet:
         filters: The owner's filters (any context, any expiry).
         context: The context the page is shown in.
         now: The instant expiry is judged at.
-        viewer_id: The owner; their own posts are never filtered.
+        viewer_id: The owner; their own posts (and reposts of them) are never filtered.
     """
 
     __slots__ = ("_filters", "_viewer")
@@ -170,14 +172,18 @@ class FilterSet:
 
         Returns:
             One result per matching filter; empty when none matches or the
-            item is the viewer's own.
+            item is the viewer's own (for a repost: the original is).
         """
-        if not self._filters or item.author_id == self._viewer:
+        ref = item.repost_of
+        if not self._filters:
             return ()
-        shown = original if original is not None and item.repost_of is not None else item
+        author = item.author_id if ref is None else ref.root_author_id
+        if author == self._viewer:
+            return ()
+        shown = original if original is not None and ref is not None else item
         ids = {item.id, shown.id}
-        if item.repost_of is not None:
-            ids.add(item.repost_of.root_id)
+        if ref is not None:
+            ids.add(ref.root_id)
         text = filterable_text(shown)
         results = []
         for flt, patterns, post_ids in self._filters:

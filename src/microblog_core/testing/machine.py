@@ -305,7 +305,8 @@ def check_bookmarks_and_filters(blog: Microblog) -> None:
     Each account's bookmarks are its own and hold only posts it may see (the
     visibility is judged as :func:`check_no_leaks` judges it); no item a
     live ``hide`` filter matches appears in its owner's home or public
-    timeline when the filter has that context; the owner's own posts always may.
+    timeline when the filter has that context; the owner's own posts (and
+    reposts of them) always may.
     """
     with blog.unit_of_work(readonly=True) as uow:
         accounts = [a.id for a in uow.accounts.page(limit=100_000)]
@@ -334,9 +335,9 @@ def check_bookmarks_and_filters(blog: Microblog) -> None:
                 continue
             page = timeline(account, limit=40)
             for item in page.items:
-                if item.author_id == account:
-                    continue
                 original = page.original(item)
+                if original.author_id == account:
+                    continue
                 text = f"{original.content_warning}\n\n{original.text}"
                 assert not _hidden_by(text, hiding), ("hidden item shown", context, account, item)
 
