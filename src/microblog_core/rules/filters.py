@@ -68,6 +68,7 @@ def keyword_pattern(keyword: FilterKeyword) -> "regex.Pattern[str]":
 
     Example:
         >>> from microblog_core.models import FilterKeyword
+        >>> from microblog_core.rules.filters import keyword_pattern
         >>> bool(keyword_pattern(FilterKeyword(keyword="cat")).search("Concatenate"))
         False
         >>> bool(keyword_pattern(FilterKeyword(keyword="cat", whole_word=False)).search("Concat"))
