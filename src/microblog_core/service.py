@@ -2546,7 +2546,10 @@ class Microblog:
         if viewer_id is None:
             return None
         with self._reading() as uow:
-            found = FilterSet(uow.filters.of_account(viewer_id), context, self._now(), viewer_id)
+            owned = uow.filters.of_account(viewer_id)
+        if not owned:  # the common case: no clock read, nothing compiled
+            return None
+        found = FilterSet(owned, context, self._now(), viewer_id)
         return found if found else None
 
     def filter_page(
