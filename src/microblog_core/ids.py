@@ -24,6 +24,8 @@ __all__ = [
     "MAX_ID",
     "SEQUENCE_BITS",
     "AccountId",
+    "BookmarkId",
+    "FilterId",
     "IdGenerator",
     "NotificationId",
     "PostId",
@@ -45,6 +47,12 @@ PostId = NewType("PostId", int)
 
 NotificationId = NewType("NotificationId", int)
 """The id of a notification: a 64-bit time-sortable integer (a paging cursor)."""
+
+BookmarkId = NewType("BookmarkId", int)
+"""The id of a bookmark: a 64-bit time-sortable integer (bookmarks page by it)."""
+
+FilterId = NewType("FilterId", int)
+"""The id of a keyword filter: a 64-bit time-sortable integer."""
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 """Ids count milliseconds from the Unix epoch, as Mastodon's do."""

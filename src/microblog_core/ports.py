@@ -39,7 +39,9 @@ from microblog_core.models import (
     Account,
     AccountCounters,
     Block,
+    Bookmark,
     Event,
+    Filter,
     Follow,
     FollowRequest,
     Like,
@@ -59,8 +61,10 @@ from microblog_core.models import (
 __all__ = [
     "DEFAULT_FEED_CAP",
     "AccountRepository",
+    "BookmarkRepository",
     "EngagementRepository",
     "FeedRepository",
+    "FilterRepository",
     "MergedStreams",
     "NotificationRepository",
     "PinRepository",
@@ -567,6 +571,16 @@ class UnitOfWork(Protocol):
         ...
 
     @property
+    def bookmarks(self) -> "BookmarkRepository":
+        """The bookmark repository of this unit."""
+        ...
+
+    @property
+    def filters(self) -> "FilterRepository":
+        """The keyword-filter repository of this unit."""
+        ...
+
+    @property
     def history(self) -> "PostHistoryRepository":
         """The post edit-history repository of this unit."""
         ...
@@ -847,6 +861,102 @@ class PinRepository(Protocol):
 
     def pinned_by(self, account_id: AccountId) -> Sequence[Pin]:
         """Return the account's pins, newest first."""
+        ...
+
+
+class BookmarkRepository(Protocol):
+    """Bookmarks: posts an account keeps for later, private to their owner.
+
+    Guarantees:
+        - One bookmark per (account, post): ``add`` of a second raises
+          ``ConflictError``, as does a taken id.
+        - ``add`` raises ``NotFoundError`` when the account or the post does not exist.
+        - ``page`` runs newest bookmark first by bookmark id (oldest first with
+          ``ascending=True``), with exclusive ``max_id`` / ``min_id`` bounds
+          on bookmark ids, and holds only the owner's bookmarks.
+        - ``remove_post`` deletes every account's bookmark of a post.
+    """
+
+    def add(self, bookmark: Bookmark) -> None:
+        """Store a bookmark.
+
+        Raises:
+            ConflictError: The account bookmarked the post already, or the id is taken.
+            NotFoundError: The account or the post does not exist.
+        """
+        ...
+
+    def remove(self, account_id: AccountId, post_id: PostId) -> Bookmark | None:
+        """Delete the account's bookmark of the post and return it, or None."""
+        ...
+
+    def find(self, account_id: AccountId, post_id: PostId) -> Bookmark | None:
+        """Return the account's bookmark of the post, or None."""
+        ...
+
+    def page(
+        self,
+        account_id: AccountId,
+        *,
+        max_id: int | None = None,
+        min_id: int | None = None,
+        limit: int = 20,
+        ascending: bool = False,
+    ) -> Sequence[Bookmark]:
+        """Return up to ``limit`` of the account's bookmarks with ids within the bounds."""
+        ...
+
+    def remove_post(self, post_id: PostId) -> int:
+        """Delete every bookmark of the post (it is being deleted); return how many."""
+        ...
+
+
+class FilterRepository(Protocol):
+    """Keyword filters (Mastodon's filters v2), each with its keywords and posts.
+
+    Guarantees:
+        - ``add`` raises ``ConflictError`` for a taken id and ``NotFoundError``
+          when the account or one of the filter's posts does not exist.
+        - A filter reads back equal to what was stored: keywords in their
+          order, posts in their order, contexts, action and expiry.
+        - ``update`` replaces a stored filter (same id and owner) whole.
+        - ``of_account`` returns the owner's filters by id ascending, expired ones included.
+        - ``remove_post`` takes a post out of every filter that names it
+          (the filters stay, with their other posts and keywords).
+    """
+
+    def add(self, filter_: Filter) -> None:
+        """Store a new filter.
+
+        Raises:
+            ConflictError: The id is taken.
+            NotFoundError: The account or one of ``filter_.post_ids`` does not exist.
+        """
+        ...
+
+    def update(self, filter_: Filter) -> None:
+        """Replace a stored filter with a new state of it.
+
+        Raises:
+            NotFoundError: No filter has that id (for that owner), or one of its
+                posts does not exist.
+        """
+        ...
+
+    def find(self, filter_id: int) -> Filter | None:
+        """Return the filter, or None."""
+        ...
+
+    def remove(self, account_id: AccountId, filter_id: int) -> Filter | None:
+        """Delete the owner's filter and return it, or None (also for another owner's)."""
+        ...
+
+    def of_account(self, account_id: AccountId) -> Sequence[Filter]:
+        """Return the account's filters, by id ascending."""
+        ...
+
+    def remove_post(self, post_id: PostId) -> int:
+        """Take the post out of every filter naming it; return how many filters named it."""
         ...
 
 

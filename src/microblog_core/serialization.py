@@ -32,8 +32,15 @@ from cattrs.strategies import configure_tagged_union
 from microblog_core import _checks
 from microblog_core.clock import ensure_utc
 from microblog_core.errors import ValidationError
-from microblog_core.ids import AccountId, NotificationId, PostId, validate_id
-from microblog_core.models import VALUE_CLASSES, Attachment, Event
+from microblog_core.ids import (
+    AccountId,
+    BookmarkId,
+    FilterId,
+    NotificationId,
+    PostId,
+    validate_id,
+)
+from microblog_core.models import VALUE_CLASSES, Attachment, Event, FilterContext
 
 __all__ = [
     "MAX_JSON_CHARS",
@@ -138,11 +145,16 @@ def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
     Returns:
         The same converter.
     """
-    for id_type in (AccountId, PostId, NotificationId):
+    for id_type in (AccountId, PostId, NotificationId, BookmarkId, FilterId):
         converter.register_unstructure_hook(id_type, _unstructure_id)
         converter.register_structure_hook(id_type, _structure_id)
     converter.register_unstructure_hook(datetime, _unstructure_datetime)
     converter.register_structure_hook(datetime, _structure_datetime)
+    # A filter's contexts are a set: written as a sorted list, so the JSON is stable.
+    converter.register_unstructure_hook_func(
+        lambda kind: kind == frozenset[FilterContext],
+        lambda contexts: sorted(c.value for c in contexts),
+    )
     converter.register_structure_hook(bool, _strict(bool, (bool,)))
     converter.register_structure_hook(int, _strict(int, (int,)))
     converter.register_structure_hook(float, _strict(float, (int, float)))

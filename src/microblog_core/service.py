@@ -11,7 +11,7 @@ import contextlib
 import contextvars
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import islice, repeat, tee
 from operator import add, eq, lt, mul
 from pathlib import Path
@@ -29,7 +29,14 @@ from microblog_core.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from microblog_core.ids import AccountId, IdGenerator, NotificationId, PostId
+from microblog_core.ids import (
+    AccountId,
+    BookmarkId,
+    FilterId,
+    IdGenerator,
+    NotificationId,
+    PostId,
+)
 from microblog_core.models import (
     TWITTER_ACCOUNTS,
     Account,
@@ -40,7 +47,12 @@ from microblog_core.models import (
     Attachment,
     Block,
     Blocked,
+    Bookmark,
     Event,
+    Filter,
+    FilterAction,
+    FilterContext,
+    FilterKeyword,
     Follow,
     Followed,
     FollowRequest,
@@ -108,6 +120,7 @@ from microblog_core.rules.edits import (
     check_edit,
     check_pin,
 )
+from microblog_core.rules.filters import FilterResult, FilterSet, hides
 from microblog_core.text import (
     TWITTER_V3,
     EntityKind,
@@ -136,6 +149,7 @@ from microblog_core.timelines.viewers import lookup_viewer
 
 __all__ = [
     "AccountPage",
+    "BookmarkPage",
     "Microblog",
     "PollResults",
     "PostPage",
@@ -174,6 +188,37 @@ class PostPage:
     items: tuple[Post, ...]
     next_max_id: PostId | None
     prev_min_id: PostId | None
+
+
+@frozen
+class BookmarkPage:
+    """A page of an account's bookmarked posts, newest bookmark first.
+
+    Attributes:
+        items: The posts.
+        next_max_id: Pass as ``max_id`` for the next, older page: the id of the
+            oldest bookmark read (None when the page read none).
+        prev_min_id: Pass as ``min_id`` for the page just newer than this one.
+    """
+
+    items: tuple[Post, ...]
+    next_max_id: int | None
+    prev_min_id: int | None
+
+
+def _filter_contexts(values: object) -> frozenset[FilterContext]:
+    items = _checks.iterable(values, "contexts")
+    return frozenset(_checks.enum_member(v, FilterContext, "contexts") for v in items)
+
+
+def _filter_keywords(values: object) -> tuple[FilterKeyword, ...]:
+    keywords = []
+    for value in _checks.iterable(values, "keywords"):
+        if isinstance(value, FilterKeyword):
+            keywords.append(value)
+        else:
+            keywords.append(FilterKeyword(keyword=_checks.text(value, "keywords")))
+    return tuple(keywords)
 
 
 @frozen
@@ -1575,6 +1620,8 @@ class Microblog:
                     uow.posts.remove(repost.id)
                     removed.append(repost.id)
             uow.pins.remove(post.author_id, post.id)
+            uow.bookmarks.remove_post(post.id)
+            uow.filters.remove_post(post.id)
             uow.history.remove_all(post.id)
             uow.polls.remove_all(post.id)
             uow.posts.remove(post.id)
@@ -1691,6 +1738,8 @@ class Microblog:
             NotFoundError: The post does not exist or the viewer may not see it.
             ValidationError: An unknown sort or a bad cap.
         """
+        filters = self._filter_set(viewer_id, FilterContext.THREAD)
+        marks: dict[PostId, tuple[FilterResult, ...]] = {}
         with self._reading() as uow:
             now = self._now()
             viewer = lookup_viewer(uow, viewer_id, now)
@@ -1717,10 +1766,16 @@ class Microblog:
                     and (root is None or viewer_id != root.author_id)
                 ):
                     return Placeholder.HIDDEN
+                if filters is not None:
+                    results = filters.match(post)
+                    if results and hides(results):
+                        return Placeholder.FILTERED
+                    if results:
+                        marks[post.id] = results
                 return None
 
             counters = {p.id: uow.posts.counters(p.id) for p in replies} if sort == "top" else None
-            return build_thread(
+            view = build_thread(
                 focus,
                 replies,
                 root=root,
@@ -1731,6 +1786,7 @@ class Microblog:
                 limit=limit,
                 max_ancestors=max_ancestors,
             )
+        return attrs.evolve(view, filtered=marks) if marks else view
 
     @staticmethod
     def _author_placeholder(viewer: ViewerContext, author: AccountId) -> Placeholder | None:
@@ -1865,9 +1921,10 @@ class Microblog:
             NotFoundError: No such account.
             ValidationError: A bad limit or cursor.
         """
-        return self.timeline.home(
+        page = self.timeline.home(
             self, viewer_id, limit=limit, max_id=max_id, since_id=since_id, min_id=min_id
         )
+        return self.filter_page(page, viewer_id, FilterContext.HOME)
 
     def account_timeline(
         self,
@@ -1901,17 +1958,17 @@ class Microblog:
             min_id=min_id,
         )
         if max_id is not None or since_id is not None or min_id is not None:
-            return page
+            return self.filter_page(page, viewer_id, FilterContext.ACCOUNT)
         pinned = self.pinned_posts(account_id, viewer_id=viewer_id)
-        if not pinned:
-            return page
-        ids = {p.id for p in pinned}
-        return TimelinePage(
-            items=(*pinned, *(p for p in page.items if p.id not in ids)),
-            roots=page.roots,
-            next_max_id=page.next_max_id,
-            prev_min_id=page.prev_min_id,
-        )
+        if pinned:
+            ids = {p.id for p in pinned}
+            page = TimelinePage(
+                items=(*pinned, *(p for p in page.items if p.id not in ids)),
+                roots=page.roots,
+                next_max_id=page.next_max_id,
+                prev_min_id=page.prev_min_id,
+            )
+        return self.filter_page(page, viewer_id, FilterContext.ACCOUNT)
 
     def hashtag_timeline(
         self,
@@ -1924,7 +1981,7 @@ class Microblog:
         min_id: PostId | None = None,
     ) -> TimelinePage:
         """Return the public posts carrying a hashtag, as ``viewer_id`` sees them."""
-        return hashtag_timeline(
+        page = hashtag_timeline(
             self,
             tag,
             viewer_id=viewer_id,
@@ -1933,6 +1990,7 @@ class Microblog:
             since_id=since_id,
             min_id=min_id,
         )
+        return self.filter_page(page, viewer_id, FilterContext.PUBLIC)
 
     def mentions_timeline(
         self,
@@ -1958,9 +2016,10 @@ class Microblog:
         min_id: PostId | None = None,
     ) -> TimelinePage:
         """Return the public timeline (public originals, no replies or reposts)."""
-        return public_timeline(
+        page = public_timeline(
             self, viewer_id=viewer_id, limit=limit, max_id=max_id, since_id=since_id, min_id=min_id
         )
+        return self.filter_page(page, viewer_id, FilterContext.PUBLIC)
 
     def ranked_timeline(
         self,
@@ -2010,7 +2069,7 @@ class Microblog:
             NotFoundError: No such account.
             ValidationError: A bad limit or paging id.
         """
-        return notifications(
+        page = notifications(
             self,
             account_id,
             grouped=grouped,
@@ -2019,6 +2078,7 @@ class Microblog:
             min_id=min_id,
             limit=limit,
         )
+        return self._filter_notifications(page, account_id)
 
     def mark_notifications_read(self, account_id: AccountId, up_to_id: int) -> int:
         """Move an account's read marker to ``up_to_id`` (Mastodon's notifications marker).
@@ -2273,6 +2333,394 @@ class Microblog:
                 if (post := found.get(pin.post_id)) is not None and viewer.sees(post)
             )
 
+    # -- bookmarks and keyword filters --------------------------------------------
+
+    def bookmark(self, account_id: AccountId, post_id: PostId) -> Post:
+        """Bookmark a post the account may see (Mastodon's ``POST /statuses/:id/bookmark``).
+
+        A repost's bookmark goes to its original. Bookmarking a bookmarked post
+        changes nothing and returns the post, as in Mastodon.
+
+        Returns:
+            The bookmarked post (the original, for a repost).
+
+        Raises:
+            NotFoundError: No such account, or no such post the account may see.
+        """
+        with self._writing() as (uow, _events):
+            uow.accounts.get(account_id)
+            viewer = lookup_viewer(uow, account_id, self._now())
+            post = self._visible_post(uow, post_id, viewer)
+            if post.repost_of is not None:
+                post = self._visible_post(uow, post.repost_of.root_id, viewer)
+            if uow.bookmarks.find(account_id, post.id) is None:
+                uow.bookmarks.add(
+                    Bookmark(
+                        id=BookmarkId(self.ids.next_id()),
+                        account_id=account_id,
+                        post_id=post.id,
+                        created_at=self._now(),
+                    )
+                )
+        return post
+
+    def unbookmark(self, account_id: AccountId, post_id: PostId) -> bool:
+        """Remove a bookmark (of a repost's original, for a repost). Idempotent.
+
+        Returns:
+            Whether a bookmark was removed.
+        """
+        with self._writing() as (uow, _events):
+            target = uow.posts.find(post_id)
+            root_id = target.root_id if target is not None else post_id
+            return uow.bookmarks.remove(account_id, root_id) is not None
+
+    def bookmarks(
+        self,
+        account_id: AccountId,
+        *,
+        max_id: int | None = None,
+        since_id: int | None = None,
+        min_id: int | None = None,
+        limit: int = 20,
+    ) -> BookmarkPage:
+        """Return a page of the account's bookmarked posts, newest bookmark first.
+
+        Bookmarks are private: this reads only ``account_id``'s own. Pages run by
+        bookmark id, with Mastodon's ``max_id`` / ``since_id`` / ``min_id``; a
+        bookmarked post the account may no longer see (a block, a changed
+        follow) is left out, but the cursors step over it.
+
+        Raises:
+            NotFoundError: No such account.
+            ValidationError: A bad limit (1 to 40) or cursor.
+        """
+        _checks.limit(limit, "limit", 40)
+        with self._reading() as uow:
+            uow.accounts.get(account_id)
+            if min_id is not None:
+                found = list(
+                    uow.bookmarks.page(
+                        account_id, max_id=max_id, min_id=min_id, limit=limit, ascending=True
+                    )
+                )
+                found.reverse()
+            else:
+                found = list(
+                    uow.bookmarks.page(account_id, max_id=max_id, min_id=since_id, limit=limit)
+                )
+            viewer = lookup_viewer(uow, account_id, self._now())
+            posts = uow.posts.get_many(b.post_id for b in found)
+            items = tuple(
+                post
+                for b in found
+                if (post := posts.get(b.post_id)) is not None and self._sees(uow, viewer, post)
+            )
+        return BookmarkPage(
+            items=items,
+            next_max_id=found[-1].id if found else None,
+            prev_min_id=found[0].id if found else None,
+        )
+
+    def _owned_filter(self, uow: UnitOfWork, account_id: AccountId, filter_id: int) -> Filter:
+        found = uow.filters.find(filter_id)
+        if found is None or found.account_id != account_id:
+            raise NotFoundError("filter", filter_id)
+        return found
+
+    def _filter_posts(
+        self, uow: UnitOfWork, account_id: AccountId, post_ids: Iterable[PostId]
+    ) -> tuple[PostId, ...]:
+        """The originals of posts the owner may see, once each, in order."""
+        viewer = lookup_viewer(uow, account_id, self._now())
+        kept: dict[PostId, None] = {}
+        for post_id in _checks.iterable(post_ids, "post_ids", "ids"):
+            post = self._visible_post(uow, cast("PostId", post_id), viewer)
+            kept.setdefault(post.root_id, None)
+        return tuple(kept)
+
+    def _expiry(self, expires_in: object) -> datetime | None:
+        if expires_in is None:
+            return None
+        try:
+            if isinstance(expires_in, timedelta):
+                span = _checks.duration(expires_in, "expires_in")
+            else:  # Mastodon's expires_in is a number of seconds
+                span = timedelta(seconds=_checks.positive(expires_in, "expires_in"))
+            return self._now() + span
+        except OverflowError:
+            raise ValidationError(
+                f"expires_in is too long: {_checks.quote(expires_in)} reaches past the year 9999",
+                field="expires_in",
+                value=expires_in,
+            ) from None
+
+    def create_filter(
+        self,
+        account_id: AccountId,
+        title: str,
+        *,
+        contexts: Iterable[FilterContext | str],
+        action: FilterAction | str = FilterAction.WARN,
+        keywords: Iterable[str | FilterKeyword] = (),
+        post_ids: Iterable[PostId] = (),
+        expires_in: timedelta | float | None = None,
+    ) -> Filter:
+        """Create a keyword filter (Mastodon's ``POST /api/v2/filters``).
+
+        Args:
+            account_id: The owner.
+            title: A name for the filter.
+            contexts: Where it applies: ``home``, ``notifications``, ``public``,
+                ``thread``, ``account`` (at least one).
+            action: ``warn`` (mark matched items) or ``hide`` (leave them out).
+            keywords: Keywords; a str is a whole-word keyword, a
+                :class:`~microblog_core.models.FilterKeyword` says which.
+            post_ids: Specific posts to match (the owner must see them; a
+                repost stands for its original).
+            expires_in: How long it applies (a ``timedelta`` or seconds); None for ever.
+
+        Returns:
+            The filter.
+
+        Raises:
+            NotFoundError: No such account, or a post the owner may not see.
+            ValidationError: A bad title, context, action, keyword or duration.
+        """
+        with self._writing() as (uow, _events):
+            uow.accounts.get(account_id)
+            created = Filter(
+                id=FilterId(self.ids.next_id()),
+                account_id=account_id,
+                title=title,
+                contexts=_filter_contexts(contexts),
+                action=_checks.enum_member(action, FilterAction, "action"),
+                expires_at=self._expiry(expires_in),
+                keywords=_filter_keywords(keywords),
+                post_ids=self._filter_posts(uow, account_id, post_ids),
+                created_at=self._now(),
+            )
+            uow.filters.add(created)
+        return created
+
+    def update_filter(
+        self,
+        account_id: AccountId,
+        filter_id: int,
+        *,
+        title: str = _UNSET,
+        contexts: Iterable[FilterContext | str] = _UNSET,
+        action: FilterAction | str = _UNSET,
+        keywords: Iterable[str | FilterKeyword] = _UNSET,
+        post_ids: Iterable[PostId] = _UNSET,
+        expires_in: timedelta | float | None = _UNSET,
+    ) -> Filter:
+        """Change a filter (Mastodon's ``PUT /api/v2/filters/:id``); what is not given stays.
+
+        ``keywords`` and ``post_ids``, when given, replace the filter's; to add
+        or take out one, see :meth:`add_filter_keyword` and the like.
+        ``expires_in=None`` makes the filter apply for ever.
+
+        Returns:
+            The filter as changed.
+
+        Raises:
+            NotFoundError: The account has no such filter, or a post it may not see.
+            ValidationError: A bad value, as for :meth:`create_filter`.
+        """
+        with self._writing() as (uow, _events):
+            current = self._owned_filter(uow, account_id, filter_id)
+            changes: dict[str, Any] = {}
+            if title is not _UNSET:
+                changes["title"] = title
+            if contexts is not _UNSET:
+                changes["contexts"] = _filter_contexts(contexts)
+            if action is not _UNSET:
+                changes["action"] = _checks.enum_member(action, FilterAction, "action")
+            if keywords is not _UNSET:
+                changes["keywords"] = _filter_keywords(keywords)
+            if post_ids is not _UNSET:
+                changes["post_ids"] = self._filter_posts(uow, account_id, post_ids)
+            if expires_in is not _UNSET:
+                changes["expires_at"] = self._expiry(expires_in)
+            updated = attrs.evolve(current, **changes)
+            uow.filters.update(updated)
+        return updated
+
+    def add_filter_keyword(
+        self, account_id: AccountId, filter_id: int, keyword: str, *, whole_word: bool = True
+    ) -> Filter:
+        """Add a keyword to a filter (Mastodon's ``POST /api/v2/filters/:id/keywords``).
+
+        Raises:
+            NotFoundError: The account has no such filter.
+            ValidationError: A blank keyword, or one the filter has (case-insensitively).
+        """
+        added = FilterKeyword(keyword=keyword, whole_word=whole_word)
+        with self._writing() as (uow, _events):
+            current = self._owned_filter(uow, account_id, filter_id)
+            updated = attrs.evolve(current, keywords=(*current.keywords, added))
+            uow.filters.update(updated)
+        return updated
+
+    def remove_filter_keyword(self, account_id: AccountId, filter_id: int, keyword: str) -> bool:
+        """Take a keyword (compared case-insensitively) out of a filter. Idempotent.
+
+        Returns:
+            Whether the filter had it.
+
+        Raises:
+            NotFoundError: The account has no such filter.
+        """
+        folded = _checks.text(keyword, "keyword").casefold()
+        with self._writing() as (uow, _events):
+            current = self._owned_filter(uow, account_id, filter_id)
+            kept = tuple(k for k in current.keywords if k.keyword.casefold() != folded)
+            if len(kept) == len(current.keywords):
+                return False
+            uow.filters.update(attrs.evolve(current, keywords=kept))
+        return True
+
+    def add_filter_post(self, account_id: AccountId, filter_id: int, post_id: PostId) -> Filter:
+        """Make a filter match one more post (Mastodon's ``POST /api/v2/filters/:id/statuses``).
+
+        Raises:
+            NotFoundError: The account has no such filter, or may not see the post.
+        """
+        with self._writing() as (uow, _events):
+            current = self._owned_filter(uow, account_id, filter_id)
+            (root,) = self._filter_posts(uow, account_id, (post_id,))
+            if root in current.post_ids:
+                return current
+            updated = attrs.evolve(current, post_ids=(*current.post_ids, root))
+            uow.filters.update(updated)
+        return updated
+
+    def remove_filter_post(self, account_id: AccountId, filter_id: int, post_id: PostId) -> bool:
+        """Stop a filter matching a post (a repost stands for its original). Idempotent.
+
+        Returns:
+            Whether the filter named the post.
+
+        Raises:
+            NotFoundError: The account has no such filter.
+        """
+        with self._writing() as (uow, _events):
+            current = self._owned_filter(uow, account_id, filter_id)
+            target = uow.posts.find(post_id)
+            root = target.root_id if target is not None else post_id
+            kept = tuple(p for p in current.post_ids if p != root)
+            if len(kept) == len(current.post_ids):
+                return False
+            uow.filters.update(attrs.evolve(current, post_ids=kept))
+        return True
+
+    def delete_filter(self, account_id: AccountId, filter_id: int) -> bool:
+        """Delete one of the account's filters. Idempotent.
+
+        Returns:
+            Whether a filter was deleted (another account's filter is never touched).
+        """
+        with self._writing() as (uow, _events):
+            return uow.filters.remove(account_id, filter_id) is not None
+
+    def filters(self, account_id: AccountId) -> tuple[Filter, ...]:
+        """Return the account's filters, oldest first, expired ones included.
+
+        Raises:
+            NotFoundError: No such account.
+        """
+        with self._reading() as uow:
+            uow.accounts.get(account_id)
+            return tuple(uow.filters.of_account(account_id))
+
+    def get_filter(self, account_id: AccountId, filter_id: int) -> Filter:
+        """Return one of the account's filters.
+
+        Raises:
+            NotFoundError: The account has no such filter (another's is not found either).
+        """
+        with self._reading() as uow:
+            return self._owned_filter(uow, account_id, filter_id)
+
+    def _filter_set(self, viewer_id: AccountId | None, context: FilterContext) -> FilterSet | None:
+        """The viewer's filters active now in ``context``, or None when there are none."""
+        if viewer_id is None:
+            return None
+        with self._reading() as uow:
+            owned = uow.filters.of_account(viewer_id)
+        if not owned:  # the common case: no clock read, nothing compiled
+            return None
+        found = FilterSet(owned, context, self._now(), viewer_id)
+        return found if found else None
+
+    def filter_page(
+        self, page: TimelinePage, viewer_id: AccountId | None, context: FilterContext
+    ) -> TimelinePage:
+        """Apply the viewer's keyword filters of ``context`` to a timeline page.
+
+        Items a ``hide`` filter matches leave the page; the rest carry their
+        ``warn`` matches in :attr:`~microblog_core.timelines.TimelinePage.filtered`.
+        The cursors stay those of the unfiltered page. Every timeline of this
+        service calls it; a read model built outside (a list timeline) calls
+        it with its context.
+
+        Args:
+            page: The page as built.
+            viewer_id: Whose filters (None: nobody's, the page is returned as is).
+            context: The context the page is shown in.
+        """
+        filters = self._filter_set(viewer_id, context)
+        if filters is None or not page.items:
+            return page
+        kept: list[Post] = []
+        marks: dict[PostId, tuple[FilterResult, ...]] = {}
+        for item in page.items:
+            ref = item.repost_of
+            results = filters.match(item, None if ref is None else page.roots.get(ref.root_id))
+            if results and hides(results):
+                continue
+            if results:
+                marks[item.id] = results
+            kept.append(item)
+        needed = {p.repost_of.root_id for p in kept if p.repost_of is not None}
+        return TimelinePage(
+            items=tuple(kept),
+            roots={k: v for k, v in page.roots.items() if k in needed},
+            next_max_id=page.next_max_id,
+            prev_min_id=page.prev_min_id,
+            filtered=marks,
+        )
+
+    def _filter_notifications(
+        self, page: NotificationPage, account_id: AccountId
+    ) -> NotificationPage:
+        filters = self._filter_set(account_id, FilterContext.NOTIFICATIONS)
+        if filters is None:
+            return page
+        about = {n.post_id for n in page.items} | {g.post_id for g in page.groups}
+        about.discard(None)
+        with self._reading() as uow:
+            posts = uow.posts.get_many(cast("set[PostId]", about))
+            roots = uow.posts.get_many(
+                p.repost_of.root_id for p in posts.values() if p.repost_of is not None
+            )
+        marks: dict[PostId, tuple[FilterResult, ...]] = {}
+        hidden: set[PostId] = set()
+        for post_id, post in posts.items():
+            ref = post.repost_of
+            results = filters.match(post, None if ref is None else roots.get(ref.root_id))
+            if results and hides(results):
+                hidden.add(post_id)
+            elif results:
+                marks[post_id] = results
+        return attrs.evolve(
+            page,
+            items=tuple(n for n in page.items if n.post_id not in hidden),
+            groups=tuple(g for g in page.groups if g.post_id not in hidden),
+            filtered=marks,
+        )
+
     # -- polls ------------------------------------------------------------------
 
     @staticmethod
@@ -2428,5 +2876,14 @@ wrap_use_cases(
         "set_notification_policy",
         "accept_notification_request",
         "dismiss_notification_request",
+        "bookmark",
+        "unbookmark",
+        "create_filter",
+        "update_filter",
+        "add_filter_keyword",
+        "remove_filter_keyword",
+        "add_filter_post",
+        "remove_filter_post",
+        "delete_filter",
     ),
 )

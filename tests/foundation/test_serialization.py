@@ -20,7 +20,10 @@ from microblog_core.models import (
     AccountCounters,
     Attachment,
     Block,
+    Bookmark,
     Event,
+    Filter,
+    FilterKeyword,
     Follow,
     Followed,
     FollowRequest,
@@ -84,6 +87,9 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     PollVote: mst.poll_votes(),
     NotificationPolicy: mst.notification_policies(),
     NotificationRequest: mst.notification_requests(),
+    Bookmark: mst.bookmarks(),
+    Filter: mst.filters(),
+    FilterKeyword: mst.filter_keywords(),
     **{cls: mst.events(types=(cls,)) for cls in EVENT_CLASSES},
 }
 

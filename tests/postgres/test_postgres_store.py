@@ -281,6 +281,16 @@ PLANNED = [
     ("feed", "feed_read_desc", (1, *_IDS, 20), "feed_entries_pkey"),
     ("feed up", "feed_read_asc", (1, *_IDS, 20), "feed_entries_pkey"),
     ("feed author", "feed_remove_author", (1, 1), "feed_entries_by_author"),
+    ("find bookmark", "find_bookmark", (1, pid(1)), "bookmarks_account_id_post_id_key"),
+    ("bookmarks", "bookmarks_desc", (1, *_IDS, 20), "bookmarks_by_account"),
+    ("bookmarks up", "bookmarks_asc", (1, *_IDS, 20), "bookmarks_by_account"),
+    ("post bookmarks", "delete_post_bookmarks", (pid(1),), "bookmarks_by_post"),
+    ("filter", "filter_by_id", (1,), "filters_pkey"),
+    ("filters of", "filters_of", (1,), "filters_by_account"),
+    ("filter keywords", "filter_keywords", (1,), "filter_keywords_pkey"),
+    ("filter posts", "filter_posts", (1,), "filter_posts_pkey"),
+    ("filters naming", "filters_naming", (pid(1),), "filter_posts_by_post"),
+    ("posts out of filters", "delete_post_from_filters", (pid(1),), "filter_posts_by_post"),
 ]
 
 

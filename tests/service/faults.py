@@ -38,6 +38,8 @@ WRITES: dict[str, frozenset[str]] = {
     "pins": frozenset({"add", "remove"}),
     "history": frozenset({"add", "remove_all"}),
     "polls": frozenset({"open", "close", "add_vote", "remove_all"}),
+    "bookmarks": frozenset({"add", "remove", "remove_post"}),
+    "filters": frozenset({"add", "update", "remove", "remove_post"}),
 }
 
 

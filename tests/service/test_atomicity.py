@@ -48,6 +48,7 @@ class World:
     post: int  # alice's, liked by dave, reposted by dave and bob, replied to by bob; pinned
     reply: int  # bob's reply to ``post``
     poll: int  # alice's poll, open for an hour, bob voted
+    filter: int  # bob's filter on "hello" in home, naming ``post``; bob bookmarked ``post``
 
 
 def _world(adapter: str, timeline: str) -> World:
@@ -77,8 +78,11 @@ def _world(adapter: str, timeline: str) -> World:
     ballot = Poll(options=("yes", "no"), expires_at=clock.now() + timedelta(hours=1))
     poll = blog.post(alice, "reopen the road?", attachments=[ballot]).id
     blog.vote(bob, poll, [0])
+    blog.bookmark(bob, post)
+    flt = blog.create_filter(bob, "greetings", contexts=("home",), keywords=("hello",))
+    flt = blog.add_filter_post(bob, flt.id, post)
     clock.advance(1)
-    return World(blog, store, alice, bob, carol, dave, post, reply, poll)
+    return World(blog, store, alice, bob, carol, dave, post, reply, poll, flt.id)
 
 
 def _close_polls(w: World) -> object:
@@ -120,6 +124,19 @@ USE_CASES: dict[str, Callable[[World], object]] = {
     ),
     "accept_notification_request": lambda w: w.blog.accept_notification_request(w.alice, w.dave),
     "dismiss_notification_request": lambda w: w.blog.dismiss_notification_request(w.alice, w.dave),
+    "bookmark": lambda w: w.blog.bookmark(w.alice, w.reply),
+    "unbookmark": lambda w: w.blog.unbookmark(w.bob, w.post),
+    "create_filter": lambda w: w.blog.create_filter(
+        w.alice, "f", contexts=("home", "thread"), keywords=("x",), post_ids=(w.reply,)
+    ),
+    "update_filter": lambda w: w.blog.update_filter(
+        w.bob, w.filter, title="hi", keywords=("hi", "yo"), post_ids=(w.reply,)
+    ),
+    "add_filter_keyword": lambda w: w.blog.add_filter_keyword(w.bob, w.filter, "hey"),
+    "remove_filter_keyword": lambda w: w.blog.remove_filter_keyword(w.bob, w.filter, "hello"),
+    "add_filter_post": lambda w: w.blog.add_filter_post(w.bob, w.filter, w.reply),
+    "remove_filter_post": lambda w: w.blog.remove_filter_post(w.bob, w.filter, w.post),
+    "delete_filter": lambda w: w.blog.delete_filter(w.bob, w.filter),
 }
 
 # Every other public method of Microblog reads, builds or wires; none writes.
@@ -134,6 +151,10 @@ NOT_WRITING = {
     "notification_requests",
     "post_history",
     "pinned_posts",
+    "bookmarks",
+    "filters",
+    "get_filter",
+    "filter_page",
     "poll_results",
     "close",
     "add_projector",

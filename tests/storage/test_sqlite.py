@@ -50,6 +50,7 @@ from microblog_core.storage.sqlite import SqliteStore, SqliteUnitOfWork
 from microblog_core.storage.sqlite import _rows as columns
 from microblog_core.storage.sqlite import _schema as schema
 from microblog_core.storage.sqlite import _sql as statements
+from microblog_core.storage.sqlite._personal import PERSONAL_QUERIES
 from microblog_core.testing.contracts import StoreContract
 from tests.conftest import ROOT
 
@@ -1295,6 +1296,21 @@ PLANNED = [
     ("handle", statements.ACCOUNT_BY_HANDLE, ("user1",), "sqlite_autoindex_accounts_1"),
     ("feed", statements.FEED_READ_DESC, (1, *_IDS, 20), "PRIMARY KEY"),
     ("feed author", statements.FEED_REMOVE_AUTHOR, (1, 1), "feed_entries_by_author"),
+    *(
+        (what, PERSONAL_QUERIES[what], params, index)
+        for what, params, index in (
+            ("find bookmark", (1, pid(1)), "sqlite_autoindex_bookmarks_1"),
+            ("bookmarks desc", (1, *_IDS, 20), "bookmarks_by_account"),
+            ("bookmarks asc", (1, *_IDS, 20), "bookmarks_by_account"),
+            ("post bookmarks", (pid(1),), "bookmarks_by_post"),
+            ("filter", (1,), "INTEGER PRIMARY KEY"),
+            ("filters of", (1,), "filters_by_account"),
+            ("keywords", (1,), "PRIMARY KEY"),
+            ("filter posts", (1,), "PRIMARY KEY"),
+            ("filters naming", (pid(1),), "filter_posts_by_post"),
+            ("posts out of filters", (pid(1),), "filter_posts_by_post"),
+        )
+    ),
 ]
 
 

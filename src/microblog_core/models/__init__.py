@@ -56,6 +56,15 @@ from microblog_core.models.events import (
     Unreposted,
     Voted,
 )
+from microblog_core.models.personal import (
+    MAX_FILTER_KEYWORDS,
+    MAX_FILTER_TITLE,
+    Bookmark,
+    Filter,
+    FilterAction,
+    FilterContext,
+    FilterKeyword,
+)
 from microblog_core.models.posts import (
     MAX_MEDIA,
     Attachment,
@@ -77,6 +86,8 @@ __all__ = [
     "GROUPABLE_KINDS",
     "GROUP_SPAN_HOURS",
     "MASTODON_ACCOUNTS",
+    "MAX_FILTER_KEYWORDS",
+    "MAX_FILTER_TITLE",
     "MAX_MEDIA",
     "TWITTER_ACCOUNTS",
     "WEIBO_ACCOUNTS",
@@ -88,7 +99,12 @@ __all__ = [
     "Attachment",
     "Block",
     "Blocked",
+    "Bookmark",
     "Event",
+    "Filter",
+    "FilterAction",
+    "FilterContext",
+    "FilterKeyword",
     "Follow",
     "FollowRequest",
     "FollowRequestApproved",
@@ -192,5 +208,8 @@ VALUE_CLASSES: tuple[type, ...] = (
     PollEnded,
     NotificationPolicy,
     NotificationRequest,
+    Bookmark,
+    Filter,
+    FilterKeyword,
 )
 """Every public value class, for serialization and strategy registration."""

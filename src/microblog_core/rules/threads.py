@@ -23,6 +23,7 @@ from microblog_core.ids import AccountId, PostId
 from microblog_core.models import Post, PostCounters, ReplyRef
 from microblog_core.ranking.scorers import WILSON_Z_80
 from microblog_core.ranking.scorers import wilson_lower_bound as vote_wilson
+from microblog_core.rules.filters import FilterResult, freeze_marks
 
 __all__ = [
     "WILSON_Z",
@@ -130,6 +131,8 @@ class Placeholder(enum.Enum):
     """The post's visibility keeps it from the viewer."""
     HIDDEN = "hidden"
     """The thread's author hid this reply."""
+    FILTERED = "filtered"
+    """One of the viewer's keyword filters with the ``hide`` action matched the post."""
 
 
 @frozen(kw_only=True)
@@ -161,11 +164,17 @@ class ThreadView:
         ancestors: From the root down to the focus's parent (capped; the nearest kept).
         focus: The focus post and its descendants.
         truncated: Whether any cap left posts out.
+        filtered: For each shown post one of the viewer's ``warn`` filters
+            matched, the filters that matched, by post id (read-only; see
+            :mod:`microblog_core.rules.filters`).
     """
 
     ancestors: tuple[ThreadNode, ...]
     focus: ThreadNode
     truncated: bool = field(default=False)
+    filtered: Mapping[PostId, tuple[FilterResult, ...]] = field(
+        factory=dict, converter=freeze_marks, hash=False, repr=False
+    )
 
     def flatten(self) -> tuple[ThreadNode, ...]:
         """Return the focus and its descendants in display order (depth first)."""

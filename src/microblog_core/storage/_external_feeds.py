@@ -21,8 +21,10 @@ from typing import Protocol, Self
 from microblog_core.errors import StorageError
 from microblog_core.ports import (
     AccountRepository,
+    BookmarkRepository,
     EngagementRepository,
     FeedRepository,
+    FilterRepository,
     NotificationRepository,
     PinRepository,
     PollRepository,
@@ -144,6 +146,16 @@ class ExternalFeedsUnit:
     def pins(self) -> PinRepository:
         """The pin repository of the wrapped unit."""
         return self._inner.pins
+
+    @property
+    def bookmarks(self) -> BookmarkRepository:
+        """The bookmark repository of the wrapped unit."""
+        return self._inner.bookmarks
+
+    @property
+    def filters(self) -> FilterRepository:
+        """The keyword-filter repository of the wrapped unit."""
+        return self._inner.filters
 
     @property
     def history(self) -> PostHistoryRepository:

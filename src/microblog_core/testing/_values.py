@@ -18,7 +18,16 @@ from hypothesis.errors import InvalidArgument
 from microblog_core.errors import (
     InvalidHandleError,
 )
-from microblog_core.ids import EPOCH, MAX_ID, AccountId, NotificationId, PostId, timestamp_of
+from microblog_core.ids import (
+    EPOCH,
+    MAX_ID,
+    AccountId,
+    BookmarkId,
+    FilterId,
+    NotificationId,
+    PostId,
+    timestamp_of,
+)
 from microblog_core.models import (
     MASTODON_ACCOUNTS,
     MAX_MEDIA,
@@ -32,7 +41,12 @@ from microblog_core.models import (
     Attachment,
     Block,
     Blocked,
+    Bookmark,
     Event,
+    Filter,
+    FilterAction,
+    FilterContext,
+    FilterKeyword,
     Follow,
     Followed,
     FollowRequest,
@@ -1172,6 +1186,58 @@ def _pins(draw: st.DrawFn) -> Pin:
 def pins() -> st.SearchStrategy[Pin]:
     """Generate pins: any account, any post, any time. Shrinks toward small ids."""
     return _pins()
+
+
+@st.composite
+def _bookmarks(draw: st.DrawFn) -> Bookmark:
+    return Bookmark(
+        id=BookmarkId(draw(ids())),
+        account_id=draw(account_ids()),
+        post_id=draw(post_ids()),
+        created_at=draw(_ANY_TIME),
+    )
+
+
+def bookmarks() -> st.SearchStrategy[Bookmark]:
+    """Generate bookmarks: any id, account, post and time. Shrinks toward small ids."""
+    return _bookmarks()
+
+
+def filter_keywords() -> st.SearchStrategy[FilterKeyword]:
+    """Generate filter keywords: short non-blank text, whole-word or not."""
+    return st.builds(
+        FilterKeyword,
+        keyword=_plain_texts(min_size=1, max_size=20, blank=False),
+        whole_word=st.booleans(),
+    )
+
+
+@st.composite
+def _filters(draw: st.DrawFn) -> Filter:
+    keywords = draw(
+        st.lists(filter_keywords(), max_size=4, unique_by=lambda k: k.keyword.casefold())
+    )
+    created = draw(_ANY_TIME)
+    expires = draw(st.none() | _ANY_TIME)
+    return Filter(
+        id=FilterId(draw(ids())),
+        account_id=draw(account_ids()),
+        title=draw(_plain_texts(min_size=1, max_size=30, blank=False)),
+        contexts=draw(st.frozensets(st.sampled_from(FilterContext), min_size=1)),
+        action=draw(st.sampled_from(FilterAction)),
+        expires_at=expires,
+        keywords=tuple(keywords),
+        post_ids=tuple(draw(st.lists(post_ids(), max_size=3, unique=True))),
+        created_at=created,
+    )
+
+
+def filters() -> st.SearchStrategy[Filter]:
+    """Generate keyword filters: one or more contexts, up to four keywords and three posts.
+
+    Shrinks toward one context, no keywords, no posts and no expiry.
+    """
+    return _filters()
 
 
 @st.composite

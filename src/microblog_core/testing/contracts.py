@@ -90,12 +90,17 @@ from microblog_core.errors import (
     StorageError,
     ValidationError,
 )
-from microblog_core.ids import AccountId, NotificationId, PostId, id_at
+from microblog_core.ids import AccountId, BookmarkId, FilterId, NotificationId, PostId, id_at
 from microblog_core.models import (
     Account,
     AccountCounters,
     AccountKind,
     Block,
+    Bookmark,
+    Filter,
+    FilterAction,
+    FilterContext,
+    FilterKeyword,
     Follow,
     FollowRequest,
     Like,
@@ -125,9 +130,11 @@ from microblog_core.ports import Store, UnitOfWork
 __all__ = [
     "AccountRepositoryContract",
     "ArgumentContract",
+    "BookmarkRepositoryContract",
     "ContractBase",
     "EngagementRepositoryContract",
     "FeedRepositoryContract",
+    "FilterRepositoryContract",
     "NotificationRepositoryContract",
     "PinRepositoryContract",
     "PollRepositoryContract",
@@ -1760,6 +1767,17 @@ _METHODS: tuple[tuple[str, str, bool, tuple[_Param, ...]], ...] = (
     ("feeds", "read", False, (("reader_id", "id", 1), *_PAGE_PARAMS)),
     ("feeds", "size", False, (("reader_id", "id", 1),)),
     ("feeds", "clear", True, (("reader_id", "id", 1),)),
+    ("bookmarks", "add", True, (("bookmark", "value", None),)),
+    ("bookmarks", "remove", True, _pair("account_id", "post_id")),
+    ("bookmarks", "find", False, _pair("account_id", "post_id")),
+    ("bookmarks", "page", False, (("account_id", "id", 1), *_PAGE_PARAMS)),
+    ("bookmarks", "remove_post", True, (("post_id", "id", 1),)),
+    ("filters", "add", True, (("filter_", "value", None),)),
+    ("filters", "update", True, (("filter_", "value", None),)),
+    ("filters", "find", False, (("filter_id", "id", 1),)),
+    ("filters", "remove", True, _pair("account_id", "filter_id")),
+    ("filters", "of_account", False, (("account_id", "id", 1),)),
+    ("filters", "remove_post", True, (("post_id", "id", 1),)),
 )
 
 
@@ -2733,6 +2751,214 @@ class PollRepositoryContract(ContractBase):
             assert list(uow.polls.due(_at(1000))) == [_pid(1)]
 
 
+# --------------------------------------------------------------------------- bookmarks, filters
+
+
+def _bookmark(bid: int, account: int, post: int, at: float = 0) -> Bookmark:
+    return Bookmark(
+        id=BookmarkId(_BASE_ID + bid),
+        account_id=_aid(account),
+        post_id=_pid(post),
+        created_at=_at(at),
+    )
+
+
+def _filter(fid: int, account: int, **kwargs: Any) -> Filter:
+    fields: dict[str, Any] = {
+        "title": "spoilers",
+        "contexts": frozenset({FilterContext.HOME}),
+        "created_at": _at(0),
+    }
+    fields.update(kwargs)
+    return Filter(id=FilterId(_BASE_ID + fid), account_id=_aid(account), **fields)
+
+
+class BookmarkRepositoryContract(ContractBase):
+    """The guarantees of :class:`~microblog_core.ports.BookmarkRepository`."""
+
+    def test_bookmarks_page_by_bookmark_id_and_belong_to_their_owner(self, store: Store) -> None:
+        """Pages run newest bookmark first (not post order), within bounds, one owner's only."""
+        _seed(store, *_accounts(1, 2), *[_post(n, 2) for n in range(1, 6)])
+        # Bookmark ids run in another order than the posts' ids.
+        mine = [_bookmark(1, 1, 3), _bookmark(2, 1, 1), _bookmark(3, 1, 5), _bookmark(4, 1, 2)]
+        with _write(store) as uow:
+            for b in mine:
+                uow.bookmarks.add(b)
+            uow.bookmarks.add(_bookmark(5, 2, 1))
+        with _read(store) as uow:
+            bookmarks = uow.bookmarks
+            assert list(bookmarks.page(_aid(1))) == mine[::-1]
+            assert list(bookmarks.page(_aid(1), limit=2)) == [mine[3], mine[2]]
+            assert list(bookmarks.page(_aid(1), max_id=mine[2].id)) == [mine[1], mine[0]]
+            assert list(bookmarks.page(_aid(1), min_id=mine[0].id, limit=2, ascending=True)) == [
+                mine[1],
+                mine[2],
+            ]
+            assert list(bookmarks.page(_aid(1), min_id=mine[0].id, max_id=mine[3].id)) == [
+                mine[2],
+                mine[1],
+            ]
+            assert list(bookmarks.page(_aid(2))) == [_bookmark(5, 2, 1)]
+            assert list(bookmarks.page(_aid(3))) == []
+            assert bookmarks.find(_aid(1), _pid(5)) == mine[2]
+            assert bookmarks.find(_aid(2), _pid(5)) is None
+
+    def test_a_second_bookmark_or_a_missing_account_or_post_is_refused(self, store: Store) -> None:
+        """A repeat raises ConflictError, an unknown account or post NotFoundError."""
+        _seed(store, *_accounts(1), _post(1, 1))
+        first = _bookmark(1, 1, 1)
+        with store.unit_of_work() as uow:
+            uow.bookmarks.add(first)
+            with pytest.raises(ConflictError):
+                uow.bookmarks.add(_bookmark(2, 1, 1))
+            with pytest.raises(ConflictError):
+                uow.bookmarks.add(first)
+            with pytest.raises(NotFoundError):
+                uow.bookmarks.add(_bookmark(3, 1, 9))
+            with pytest.raises(NotFoundError):
+                uow.bookmarks.add(_bookmark(4, 9, 1))
+            assert list(uow.bookmarks.page(_aid(1))) == [first]
+            assert list(uow.bookmarks.page(_aid(9))) == []
+
+    def test_remove_returns_once_and_remove_post_clears_every_owner(self, store: Store) -> None:
+        """``remove`` returns the bookmark once; ``remove_post`` deletes all of a post's."""
+        _seed(store, *_accounts(1, 2), _post(1, 1), _post(2, 1))
+        with _write(store) as uow:
+            for b in (_bookmark(1, 1, 1), _bookmark(2, 2, 1), _bookmark(3, 1, 2)):
+                uow.bookmarks.add(b)
+        with store.unit_of_work() as uow:
+            assert uow.bookmarks.remove(_aid(1), _pid(2)) == _bookmark(3, 1, 2)
+            assert uow.bookmarks.remove(_aid(1), _pid(2)) is None
+            assert uow.bookmarks.remove_post(_pid(1)) == 2
+            assert uow.bookmarks.remove_post(_pid(1)) == 0
+            assert list(uow.bookmarks.page(_aid(1))) == []
+            assert list(uow.bookmarks.page(_aid(2))) == []
+        with _read(store) as uow:  # not committed: all three are back
+            assert [b.post_id for b in uow.bookmarks.page(_aid(1))] == [_pid(2), _pid(1)]
+            assert uow.bookmarks.find(_aid(2), _pid(1)) == _bookmark(2, 2, 1)
+
+    @_PROPERTY
+    @given(
+        picks=st.lists(st.tuples(st.integers(1, 2), st.integers(1, 12)), unique=True, max_size=20),
+        limit=st.integers(1, 6),
+    )
+    def test_walking_pages_with_max_id_lists_each_bookmark_once(
+        self, picks: list[tuple[int, int]], limit: int
+    ) -> None:
+        """For any bookmarks, pages chained by ``max_id`` list the owner's, newest first, once."""
+        store = self.make_store()
+        try:
+            _seed(store, *_accounts(1, 2), *[_post(n, 1) for n in range(1, 13)])
+            with _write(store) as uow:
+                for n, (account, post) in enumerate(picks, start=1):
+                    uow.bookmarks.add(_bookmark(n, account, post))
+            with _read(store) as uow:
+                for account in (1, 2):
+                    expected = [
+                        _BASE_ID + n for n, (a, _) in enumerate(picks, start=1) if a == account
+                    ][::-1]
+                    seen: list[int] = []
+                    cursor: int | None = None
+                    while True:
+                        page = list(uow.bookmarks.page(_aid(account), max_id=cursor, limit=limit))
+                        seen += [b.id for b in page]
+                        assert all(b.account_id == account for b in page)
+                        if len(page) < limit:
+                            break
+                        cursor = page[-1].id
+                    assert seen == expected
+        finally:
+            store.close()
+
+
+class FilterRepositoryContract(ContractBase):
+    """The guarantees of :class:`~microblog_core.ports.FilterRepository`."""
+
+    def test_a_filter_reads_back_whole_and_updates_whole(self, store: Store) -> None:
+        """Keywords and posts keep their order; contexts, action and expiry round-trip."""
+        _seed(store, *_accounts(1, 2), _post(1, 2), _post(2, 2), _post(3, 2))
+        full = _filter(
+            1,
+            1,
+            title="Election",
+            contexts=frozenset({FilterContext.HOME, FilterContext.THREAD}),
+            action=FilterAction.HIDE,
+            expires_at=_at(3600),
+            keywords=(
+                FilterKeyword(keyword="vote"),
+                FilterKeyword(keyword="Ballot", whole_word=False),
+                FilterKeyword(keyword="选举"),
+            ),
+            post_ids=(_pid(3), _pid(1)),
+        )
+        bare = _filter(2, 1)
+        other = _filter(3, 2, keywords=(FilterKeyword(keyword="x"),))
+        with _write(store) as uow:
+            uow.filters.add(full)
+            uow.filters.add(bare)
+            uow.filters.add(other)
+        with _read(store) as uow:
+            assert uow.filters.find(full.id) == full
+            assert list(uow.filters.of_account(_aid(1))) == [full, bare]
+            assert list(uow.filters.of_account(_aid(2))) == [other]
+            assert list(uow.filters.of_account(_aid(3))) == []
+            assert uow.filters.find(_BASE_ID + 99) is None
+        changed = attrs.evolve(
+            full,
+            title="Vote",
+            contexts=frozenset({FilterContext.PUBLIC}),
+            action=FilterAction.WARN,
+            expires_at=None,
+            keywords=(FilterKeyword(keyword="poll", whole_word=False),),
+            post_ids=(_pid(2),),
+        )
+        with _write(store) as uow:
+            uow.filters.update(changed)
+        with _read(store) as uow:
+            assert uow.filters.find(full.id) == changed
+
+    def test_missing_owners_posts_or_filters_and_taken_ids_are_refused(self, store: Store) -> None:
+        """``add`` refuses taken ids, unknown accounts and posts; ``update`` unknown filters."""
+        _seed(store, *_accounts(1, 2), _post(1, 1))
+        first = _filter(1, 1, post_ids=(_pid(1),))
+        with store.unit_of_work() as uow:
+            uow.filters.add(first)
+            with pytest.raises(ConflictError):
+                uow.filters.add(attrs.evolve(first, title="again"))
+            with pytest.raises(NotFoundError):
+                uow.filters.add(_filter(2, 9))
+            with pytest.raises(NotFoundError):
+                uow.filters.add(_filter(3, 1, post_ids=(_pid(1), _pid(9))))
+            with pytest.raises(NotFoundError):
+                uow.filters.update(_filter(4, 1))
+            with pytest.raises(NotFoundError):  # another owner's filter is not theirs to change
+                uow.filters.update(attrs.evolve(first, account_id=_aid(2)))
+            with pytest.raises(NotFoundError):
+                uow.filters.update(attrs.evolve(first, post_ids=(_pid(9),)))
+            assert list(uow.filters.of_account(_aid(1))) == [first]
+            assert uow.filters.find(_BASE_ID + 3) is None
+
+    def test_remove_is_the_owners_and_remove_post_keeps_the_filters(self, store: Store) -> None:
+        """Only the owner removes a filter; a deleted post leaves every filter naming it."""
+        _seed(store, *_accounts(1, 2), _post(1, 1), _post(2, 1))
+        a = _filter(1, 1, post_ids=(_pid(1), _pid(2)), keywords=(FilterKeyword(keyword="k"),))
+        b = _filter(2, 2, post_ids=(_pid(1),))
+        with _write(store) as uow:
+            uow.filters.add(a)
+            uow.filters.add(b)
+        with store.unit_of_work() as uow:
+            assert uow.filters.remove(_aid(2), a.id) is None
+            assert uow.filters.remove_post(_pid(1)) == 2
+            assert uow.filters.find(a.id) == attrs.evolve(a, post_ids=(_pid(2),))
+            assert uow.filters.find(b.id) == attrs.evolve(b, post_ids=())
+            assert uow.filters.remove(_aid(1), a.id) == attrs.evolve(a, post_ids=(_pid(2),))
+            assert uow.filters.remove(_aid(1), a.id) is None
+            assert list(uow.filters.of_account(_aid(1))) == []
+        with _read(store) as uow:  # rolled back
+            assert list(uow.filters.of_account(_aid(1))) == [a]
+            assert uow.filters.find(b.id) == b
+
+
 class StoreContract(
     AccountRepositoryContract,
     ArgumentContract,
@@ -2745,5 +2971,7 @@ class StoreContract(
     PinRepositoryContract,
     PostHistoryRepositoryContract,
     PollRepositoryContract,
+    BookmarkRepositoryContract,
+    FilterRepositoryContract,
 ):
     """Every contract: subclass it and define ``make_store`` to check a whole adapter."""

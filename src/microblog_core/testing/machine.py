@@ -13,6 +13,9 @@ checks after each step that:
 - every notification has a committed cause, notification groups and unread
   counts equal recounts, and poll totals equal a recount of the votes;
 - no notification shows its recipient a post it may not see;
+- bookmarks show only posts their owner may see, and never to another
+  account; no item a ``hide`` keyword filter matches appears in its
+  owner's home or public timeline;
 - every service's home timelines agree, so services built with different
   timeline strategies (:class:`~microblog_core.timelines.FanOutOnRead`,
   :class:`~microblog_core.timelines.FanOutOnWrite`,
@@ -45,6 +48,7 @@ Needs the ``testing`` extra (Hypothesis); pytest is not needed.
 """
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -55,11 +59,20 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from microblog_core.clock import ManualClock
 from microblog_core.errors import MicroblogError, NotFoundError
 from microblog_core.ids import AccountId, PostId
-from microblog_core.models import NotificationPolicy, PolicyAction, Poll, Post, Visibility
+from microblog_core.models import (
+    FilterAction,
+    FilterContext,
+    NotificationPolicy,
+    PolicyAction,
+    Poll,
+    Post,
+    Visibility,
+)
 from microblog_core.service import Microblog
 
 __all__ = [
     "MicroblogMachine",
+    "check_bookmarks_and_filters",
     "check_counters",
     "check_no_leaks",
     "check_notifications",
@@ -121,6 +134,8 @@ def snapshot(blog: Microblog) -> dict[str, Any]:
             "pins": {a: list(uow.pins.pinned_by(a)) for a in ids},
             "history": {p.id: list(uow.history.versions(p.id)) for p in posts},
             "votes": {p.id: uow.polls.counts(p.id) for p in posts},
+            "bookmarks": {a: list(uow.bookmarks.page(a, limit=100_000)) for a in ids},
+            "filters": {a: list(uow.filters.of_account(a)) for a in ids},
         }
 
 
@@ -274,6 +289,62 @@ def check_polls(blog: Microblog) -> None:
                     recount[choice] = recount.get(choice, 0) + 1
             assert uow.polls.counts(post.id) == recount, post
             assert uow.polls.voter_count(post.id) == len(cast), post
+
+
+_FILTER_WORDS = ("hello", "news", "city", "话题")
+
+
+def _hidden_by(text: str, keywords: Sequence[str]) -> bool:
+    """Whether a hide filter with these whole-word keywords matches ``text``, from first principles.
+
+    Latin keywords match a whole word (a run of word characters), casefolded;
+    Han ones anywhere.
+    """
+    words = set(re.findall(r"\w+", text.casefold()))
+    return any(k in text if not k.isascii() else k.casefold() in words for k in keywords)
+
+
+def check_bookmarks_and_filters(blog: Microblog) -> None:
+    """Assert bookmarks never leak and hide filters leave no matched item in home timelines.
+
+    Each account's bookmarks are its own and hold only posts it may see (the
+    visibility is judged as :func:`check_no_leaks` judges it); no item a
+    live ``hide`` filter matches appears in its owner's home or public
+    timeline when the filter has that context; the owner's own posts (and
+    reposts of them) always may.
+    """
+    with blog.unit_of_work(readonly=True) as uow:
+        accounts = [a.id for a in uow.accounts.page(limit=100_000)]
+        for account in accounts:
+            assert all(b.account_id == account for b in uow.bookmarks.page(account, limit=1000))
+        filters = {a: list(uow.filters.of_account(a)) for a in accounts}
+    now = blog.now()
+    for account in accounts:
+        for post in blog.bookmarks(account, limit=40).items:
+            shown = blog.get_post(post.id, viewer_id=account)  # raises if it leaks
+            assert shown.id == post.id
+        for context, timeline in (
+            (FilterContext.HOME, blog.home_timeline),
+            (
+                FilterContext.PUBLIC,
+                lambda viewer, limit: blog.public_timeline(viewer_id=viewer, limit=limit),
+            ),
+        ):
+            hiding = [
+                k.keyword
+                for f in filters[account]
+                if f.action is FilterAction.HIDE and context in f.contexts and f.active_at(now)
+                for k in f.keywords
+            ]
+            if not hiding:
+                continue
+            page = timeline(account, limit=40)
+            for item in page.items:
+                original = page.original(item)
+                if original.author_id == account:
+                    continue
+                text = f"{original.content_warning}\n\n{original.text}"
+                assert not _hidden_by(text, hiding), ("hidden item shown", context, account, item)
 
 
 def _home_posts(blog: Microblog, viewer: int) -> list[Post]:
@@ -547,3 +618,44 @@ class MicroblogMachine(RuleBasedStateMachine):
             first = [p.id for p in _home_posts(self.blogs[0], viewer)]
             for blog in self.blogs[1:]:
                 assert [p.id for p in _home_posts(blog, viewer)] == first, viewer
+
+    @rule(a=st.integers(0, 9), p=st.integers(0, 99), undo=st.booleans())
+    def bookmark(self, a: int, p: int, undo: bool) -> None:
+        """Bookmark or unbookmark a post (bookmarking one the account cannot see fails)."""
+        if undo:
+            self._all(lambda blog: blog.unbookmark(self._user(a), self._post(p)))
+        else:
+            self._all(lambda blog: blog.bookmark(self._user(a), self._post(p)))
+
+    @rule(
+        a=st.integers(0, 9),
+        words=st.lists(st.sampled_from(_FILTER_WORDS), min_size=1, max_size=2, unique=True),
+        hide=st.booleans(),
+        minutes=st.none() | st.integers(1, 5),
+    )
+    def create_filter(self, a: int, words: list[str], hide: bool, minutes: int | None) -> None:
+        """Create a keyword filter of home, public and thread, maybe expiring in minutes."""
+        self._all(
+            lambda blog: blog.create_filter(
+                self._user(a),
+                "filter",
+                contexts=("home", "public", "thread"),
+                action="hide" if hide else "warn",
+                keywords=words,
+                expires_in=None if minutes is None else minutes * 60,
+            )
+        )
+
+    @rule(a=st.integers(0, 9), n=st.integers(0, 3))
+    def delete_filter(self, a: int, n: int) -> None:
+        """Delete one of the account's filters (or, when it has none, nothing)."""
+        owned = self.blogs[0].filters(self._user(a))
+        if owned:
+            chosen = owned[n % len(owned)].id
+            self._all(lambda blog: blog.delete_filter(self._user(a), chosen))
+
+    @invariant()
+    def bookmarks_and_filters_hold(self) -> None:
+        """Bookmarks never leak, and hidden items never appear, on any service."""
+        for blog in self.blogs:
+            check_bookmarks_and_filters(blog)

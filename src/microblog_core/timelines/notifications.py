@@ -35,10 +35,10 @@ as in Mastodon 4.3 (likes, reposts and follows share a group per target and
 whose post the recipient may no longer see.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 
-from attrs import frozen
+from attrs import field, frozen
 
 from microblog_core import _checks
 from microblog_core.clock import Clock
@@ -69,6 +69,7 @@ from microblog_core.models import (
 )
 from microblog_core.ports import ReadPort, UnitOfWork
 from microblog_core.rules import ViewerContext
+from microblog_core.rules.filters import FilterResult, freeze_marks
 from microblog_core.rules.notifications import UNFILTERED_KINDS, policy_action
 from microblog_core.timelines.pages import check_limit, check_page_id
 from microblog_core.timelines.viewers import lookup_viewer
@@ -347,6 +348,10 @@ class NotificationPage:
         prev_min_id: Pass as ``min_id`` for the page just newer than this one.
         unread: How many notifications are newer than the read marker, counted
             up to :data:`UNREAD_CAP` (1,000).
+        filtered: For each post the shown notifications are about that one of
+            the recipient's ``warn`` keyword filters matched, the filters that
+            matched, by post id (read-only). Notifications about a post a
+            ``hide`` filter matched are left out; the cursors step over them.
     """
 
     items: tuple[Notification, ...]
@@ -354,6 +359,9 @@ class NotificationPage:
     next_max_id: int | None
     prev_min_id: int | None
     unread: int
+    filtered: Mapping[PostId, tuple[FilterResult, ...]] = field(
+        factory=dict, converter=freeze_marks, hash=False, repr=False
+    )
 
 
 def notifications(
@@ -399,21 +407,28 @@ def notifications(
         unread = uow.notifications.count(account_id, min_id=marker, limit=UNREAD_CAP)
         if grouped:
             groups = _groups(uow, viewer, account_id, upper, bound, limit, ascending=ascending)
-            ids = [g.latest.id for g in groups]
+            next_max_id, prev_min_id = _cursors([g.latest.id for g in groups], limit)
             return NotificationPage(
-                items=(), groups=tuple(groups), unread=unread, **_cursors(ids, limit)
+                items=(),
+                groups=tuple(groups),
+                unread=unread,
+                next_max_id=next_max_id,
+                prev_min_id=prev_min_id,
             )
         items = _items(uow, viewer, account_id, upper, bound, limit, ascending=ascending)
+        next_max_id, prev_min_id = _cursors([n.id for n in items], limit)
         return NotificationPage(
-            items=tuple(items), groups=(), unread=unread, **_cursors([n.id for n in items], limit)
+            items=tuple(items),
+            groups=(),
+            unread=unread,
+            next_max_id=next_max_id,
+            prev_min_id=prev_min_id,
         )
 
 
-def _cursors(ids: Sequence[int], limit: int) -> dict[str, int | None]:
-    return {
-        "next_max_id": ids[-1] if len(ids) == limit else None,
-        "prev_min_id": ids[0] if ids else None,
-    }
+def _cursors(ids: Sequence[int], limit: int) -> tuple[int | None, int | None]:
+    """The ``next_max_id`` and ``prev_min_id`` of a page of ids."""
+    return (ids[-1] if len(ids) == limit else None, ids[0] if ids else None)
 
 
 def _shown(uow: UnitOfWork, viewer: ViewerContext, notification: Notification) -> bool:

@@ -24,6 +24,7 @@ from microblog_core import _checks
 from microblog_core.errors import NotFoundError, ValidationError
 from microblog_core.ids import PostId
 from microblog_core.models import Post
+from microblog_core.rules.filters import FilterResult, freeze_marks
 
 __all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "TimelinePage", "check_limit", "check_page_id"]
 
@@ -53,6 +54,11 @@ class TimelinePage:
         prev_min_id: Pass as ``min_id`` for the page just newer than this one:
             the id of the newest item (None when the page is empty), as
             Mastodon's ``prev`` link.
+        filtered: For each item one of the viewer's ``warn`` keyword filters
+            matched, the filters that matched and what in them (Mastodon's
+            ``filtered``), by item id; read-only. Items a ``hide`` filter
+            matched are not on the page at all, while the cursors still
+            step over them.
 
     Example:
         >>> page = TimelinePage.of([])
@@ -66,6 +72,9 @@ class TimelinePage:
     )
     next_max_id: PostId | None = None
     prev_min_id: PostId | None = None
+    filtered: Mapping[PostId, tuple[FilterResult, ...]] = field(
+        factory=dict, converter=freeze_marks, hash=False, repr=False
+    )
 
     @classmethod
     def of(

@@ -30,6 +30,7 @@ from microblog_core.models import Account
 from microblog_core.storage.memory._activity import History, Notifications, Pins, Polls
 from microblog_core.storage.memory._feeds import UndoLog
 from microblog_core.storage.memory._follow_index import FollowIndex
+from microblog_core.storage.memory._personal import Bookmarks, Filters
 from microblog_core.storage.memory._repositories import (
     Accounts,
     Engagement,
@@ -97,6 +98,8 @@ class MemoryUnitOfWork:
         feeds: The home-feed repository of this unit.
         notifications: The notification repository of this unit.
         pins: The pinned-post repository of this unit.
+        bookmarks: The bookmark repository of this unit.
+        filters: The keyword-filter repository of this unit.
         history: The post edit-history repository of this unit.
         polls: The poll repository of this unit.
     """
@@ -108,8 +111,10 @@ class MemoryUnitOfWork:
         "_readonly",
         "_store",
         "accounts",
+        "bookmarks",
         "engagement",
         "feeds",
+        "filters",
         "history",
         "notifications",
         "pins",
@@ -131,6 +136,8 @@ class MemoryUnitOfWork:
         self.feeds = Feeds(self, state)
         self.notifications = Notifications(self, state)
         self.pins = Pins(self, state)
+        self.bookmarks = Bookmarks(self, state)
+        self.filters = Filters(self, state)
         self.history = History(self, state)
         self.polls = Polls(self, state)
 

@@ -360,7 +360,57 @@ _V2 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2)
+# Bookmarks and keyword filters (issue 15). Kept apart from other v3 work so the
+# lead can renumber at merge.
+_V3 = Migration(
+    3,
+    "bookmarks, and keyword filters with their keywords and posts",
+    (
+        """
+        CREATE TABLE {s}.bookmarks (
+            id bigint PRIMARY KEY,
+            account_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            post_id bigint NOT NULL REFERENCES {s}.posts (id),
+            created_at bigint NOT NULL,
+            UNIQUE (account_id, post_id)
+        )
+        """,
+        "CREATE INDEX bookmarks_by_account ON {s}.bookmarks (account_id, id)",
+        "CREATE INDEX bookmarks_by_post ON {s}.bookmarks (post_id)",
+        """
+        CREATE TABLE {s}.filters (
+            id bigint PRIMARY KEY,
+            account_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            title text NOT NULL,
+            contexts text NOT NULL,
+            action text NOT NULL,
+            expires_at bigint,
+            created_at bigint NOT NULL
+        )
+        """,
+        "CREATE INDEX filters_by_account ON {s}.filters (account_id, id)",
+        """
+        CREATE TABLE {s}.filter_keywords (
+            filter_id bigint NOT NULL REFERENCES {s}.filters (id),
+            seq bigint NOT NULL,
+            keyword text NOT NULL,
+            whole_word boolean NOT NULL,
+            PRIMARY KEY (filter_id, seq)
+        )
+        """,
+        """
+        CREATE TABLE {s}.filter_posts (
+            filter_id bigint NOT NULL REFERENCES {s}.filters (id),
+            seq bigint NOT NULL,
+            post_id bigint NOT NULL REFERENCES {s}.posts (id),
+            PRIMARY KEY (filter_id, seq)
+        )
+        """,
+        "CREATE INDEX filter_posts_by_post ON {s}.filter_posts (post_id, filter_id)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
 """The schema history, oldest first; ``MIGRATIONS[n - 1].version == n``."""
 
 LATEST_VERSION: Final = MIGRATIONS[-1].version

@@ -336,8 +336,9 @@ class PostgresStore:
         The values land as if added one by one through a unit of work (every
         counter is right afterwards), in one transaction, at a fraction of
         the cost; the loaded tables are then analysed, so the planner sees
-        the new rows at once rather than after autovacuum's next pass. Posts may refer only to posts stored before or earlier in
-        ``posts``; ids must be new.
+        the new rows at once rather than after autovacuum's next pass. Posts
+        may refer only to posts stored before or earlier in ``posts``; ids
+        must be new.
 
         Raises:
             ConflictError: An id, handle, repost or follow is already stored.

@@ -12,8 +12,10 @@ import psycopg
 from microblog_core.errors import StorageError
 from microblog_core.ports import (
     AccountRepository,
+    BookmarkRepository,
     EngagementRepository,
     FeedRepository,
+    FilterRepository,
     NotificationRepository,
     PinRepository,
     PollRepository,
@@ -23,6 +25,7 @@ from microblog_core.ports import (
 )
 from microblog_core.storage.postgres._activity import History, Notifications, Pins, Polls
 from microblog_core.storage.postgres._errors import guarded, translate
+from microblog_core.storage.postgres._personal import Bookmarks, Filters
 from microblog_core.storage.postgres._repositories import (
     Accounts,
     Engagement,
@@ -83,6 +86,8 @@ class PostgresUnitOfWork:
             buffered for the store's external feeds such as Redis).
         notifications: The notification repository of this unit.
         pins: The pinned-post repository of this unit.
+        bookmarks: The bookmark repository of this unit.
+        filters: The keyword-filter repository of this unit.
         history: The post edit-history repository of this unit.
         polls: The poll (votes, counts, open polls) repository of this unit.
     """
@@ -94,6 +99,8 @@ class PostgresUnitOfWork:
     feeds: FeedRepository
     notifications: NotificationRepository
     pins: PinRepository
+    bookmarks: BookmarkRepository
+    filters: FilterRepository
     history: PostHistoryRepository
     polls: PollRepository
 
@@ -121,6 +128,8 @@ class PostgresUnitOfWork:
         self.engagement = Engagement(self)
         self.notifications = Notifications(self)
         self.pins = Pins(self)
+        self.bookmarks = Bookmarks(self)
+        self.filters = Filters(self)
         self.history = History(self)
         self.polls = Polls(self)
         external = store._external_feeds

@@ -351,7 +351,57 @@ _V3 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
+# Bookmarks and keyword filters (issue 15). Kept apart from other v4 work so the
+# lead can renumber at merge.
+_V4 = Migration(
+    4,
+    "bookmarks, and keyword filters with their keywords and posts",
+    (
+        """
+        CREATE TABLE bookmarks (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            post_id INTEGER NOT NULL REFERENCES posts (id),
+            created_at INTEGER NOT NULL,
+            UNIQUE (account_id, post_id)
+        )
+        """,
+        "CREATE INDEX bookmarks_by_account ON bookmarks (account_id, id)",
+        "CREATE INDEX bookmarks_by_post ON bookmarks (post_id)",
+        """
+        CREATE TABLE filters (
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            title TEXT NOT NULL,
+            contexts TEXT NOT NULL,
+            action TEXT NOT NULL,
+            expires_at INTEGER,
+            created_at INTEGER NOT NULL
+        )
+        """,
+        "CREATE INDEX filters_by_account ON filters (account_id, id)",
+        """
+        CREATE TABLE filter_keywords (
+            filter_id INTEGER NOT NULL REFERENCES filters (id),
+            seq INTEGER NOT NULL,
+            keyword TEXT NOT NULL,
+            whole_word INTEGER NOT NULL,
+            PRIMARY KEY (filter_id, seq)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE filter_posts (
+            filter_id INTEGER NOT NULL REFERENCES filters (id),
+            seq INTEGER NOT NULL,
+            post_id INTEGER NOT NULL REFERENCES posts (id),
+            PRIMARY KEY (filter_id, seq)
+        ) WITHOUT ROWID
+        """,
+        "CREATE INDEX filter_posts_by_post ON filter_posts (post_id, filter_id)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
 """The schema history, oldest first; ``MIGRATIONS[n - 1].version == n``."""
 
 LATEST_VERSION = MIGRATIONS[-1].version

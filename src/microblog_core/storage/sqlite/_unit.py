@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Self
 from microblog_core.errors import StorageError
 from microblog_core.ports import (
     AccountRepository,
+    BookmarkRepository,
     EngagementRepository,
     FeedRepository,
+    FilterRepository,
     NotificationRepository,
     PinRepository,
     PollRepository,
@@ -22,6 +24,7 @@ from microblog_core.storage.sqlite._activity import History, Notifications, Pins
 from microblog_core.storage.sqlite._engagement import Engagement
 from microblog_core.storage.sqlite._errors import translate
 from microblog_core.storage.sqlite._feeds import Feeds
+from microblog_core.storage.sqlite._personal import Bookmarks, Filters
 from microblog_core.storage.sqlite._posts import Posts
 from microblog_core.storage.sqlite._relations import Relations
 from microblog_core.storage.sqlite._sql import MOVE_ACCOUNT_COUNTERS, MOVE_TOTAL, NOTE_DANGLING
@@ -50,6 +53,8 @@ class SqliteUnitOfWork:
         feeds: The home-feed repository of this unit.
         notifications: The notification repository of this unit.
         pins: The pinned-post repository of this unit.
+        bookmarks: The bookmark repository of this unit.
+        filters: The keyword-filter repository of this unit.
         history: The post edit-history repository of this unit.
         polls: The poll repository of this unit.
     """
@@ -61,6 +66,8 @@ class SqliteUnitOfWork:
     feeds: FeedRepository
     notifications: NotificationRepository
     pins: PinRepository
+    bookmarks: BookmarkRepository
+    filters: FilterRepository
     history: PostHistoryRepository
     polls: PollRepository
 
@@ -88,6 +95,8 @@ class SqliteUnitOfWork:
         self.feeds = Feeds(self)
         self.notifications = Notifications(self)
         self.pins = Pins(self)
+        self.bookmarks = Bookmarks(self)
+        self.filters = Filters(self)
         self.history = History(self)
         self.polls = Polls(self)
 
