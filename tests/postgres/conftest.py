@@ -5,6 +5,13 @@
 test gets its own PostgreSQL schema and Redis key prefix and drops them afterwards, so
 several runs can share one server. When a server does not answer, its tests skip with
 one reason line; with ``CI`` set they fail instead, so CI never skips silently.
+
+The contract suites open a store per Hypothesis example. They take their schemas
+from ``schema_pool`` (``tests/postgres/_schemas.py``): migrated once, and reset to
+the state of a fresh schema (every table truncated, identities and sequences
+restarted, migration rows restored) when the test's store closes, so no rows,
+ids or leases pass from one test or example to the next; a schema whose store
+was never closed is dropped when its test ends.
 """
 
 import itertools
@@ -107,6 +114,16 @@ def drop_prefix(redis_url: str, prefix: str) -> None:
     if keys:
         client.delete(*keys)
     client.close()
+
+
+@pytest.fixture(scope="session")
+def schema_pool(postgres_pool: Any) -> Iterator[Any]:
+    """Migrated schemas for the session, reset between takers (see ``_schemas.py``)."""
+    from tests.postgres._schemas import SchemaPool
+
+    schemas = SchemaPool(postgres_pool)
+    yield schemas
+    schemas.close()
 
 
 @pytest.fixture
