@@ -8,11 +8,14 @@ migrated one and handed out again.
 The reset learns everything from the catalog, so tables and sequences added
 by later migrations are covered without a list to keep up to date:
 
-- every table of the schema (``pg_tables``) is emptied by one
-  ``TRUNCATE ... RESTART IDENTITY``;
+- every table of the schema (``pg_tables``) is emptied, referencing tables
+  first (``pg_constraint``), by ``DELETE``: on tables of a few rows many times
+  faster than ``TRUNCATE``, which makes new files for every table and index
+  (a cycle of foreign keys falls back to one ``TRUNCATE ... RESTART IDENTITY``);
 - the rows a migration itself inserts (``schema_meta``, the zeroed ``totals``
   shards) are copied back from a template schema migrated once per session;
-- every sequence (``pg_sequences``) is set back to the template's state.
+- every sequence (``pg_sequences``), identity columns' included, is set back
+  to the template's state.
 
 A schema is reused only when no session holds one of its advisory locks (a
 writer-number lease of a store that was not closed, say); otherwise it is
@@ -20,8 +23,9 @@ dropped, as is every schema still handed out when its test ends. A test never
 sees another test's rows, sequences or leases.
 """
 
-# ruff: noqa: S608  # the only text put into SQL is schema and table names from the catalog
+# The only text put into SQL is schema and table names from the catalog.
 
+import graphlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -53,7 +57,27 @@ def _sequences(conn: Any, schema: str) -> dict[str, int | None]:
     rows = conn.execute(
         "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = %s", (schema,)
     ).fetchall()
-    return {name: last for name, last in rows}
+    return dict(rows)
+
+
+def _deletion_order(conn: Any, schema: str, tables: list[str]) -> list[str] | None:
+    """``tables`` with every referencing table before the tables it references (None on a cycle)."""
+    rows = conn.execute(
+        "SELECT a.relname, b.relname FROM pg_constraint c "
+        "JOIN pg_class a ON a.oid = c.conrelid JOIN pg_class b ON b.oid = c.confrelid "
+        "JOIN pg_namespace n ON n.oid = a.relnamespace "
+        "WHERE c.contype = 'f' AND n.nspname = %s",
+        (schema,),
+    ).fetchall()
+    after: dict[str, set[str]] = {t: set() for t in tables}
+    for referencing, referenced in rows:
+        # One DELETE empties a table that references itself; other schemas are not ours.
+        if referencing != referenced and referenced in after:
+            after[referenced].add(referencing)
+    try:
+        return list(graphlib.TopologicalSorter(after).static_order())
+    except graphlib.CycleError:
+        return None
 
 
 def _lock_spaces(schema: str) -> list[int]:
@@ -82,8 +106,9 @@ class SchemaPool:
             self._seeded = [
                 t
                 for t in _tables(conn, self._template)
-                if conn.execute(f"SELECT EXISTS (SELECT FROM {_quoted(self._template, t)})")
-                .fetchone()[0]
+                if conn.execute(
+                    f"SELECT EXISTS (SELECT FROM {_quoted(self._template, t)})"
+                ).fetchone()[0]
             ]
             self._sequence_state = _sequences(conn, self._template)
         self.reused = 0
@@ -118,20 +143,26 @@ class SchemaPool:
             # A session still using the schema is a test's bug: say so instead of waiting.
             conn.execute("SET LOCAL lock_timeout = '10s'")
             tables = _tables(conn, schema)
-            if tables:
+            order = _deletion_order(conn, schema, tables)
+            if order is None:  # a cycle of foreign keys: only TRUNCATE empties it at once
                 names = ", ".join(_quoted(schema, t) for t in tables)
-                conn.execute(f"TRUNCATE {names} RESTART IDENTITY")
-            for table in self._seeded:
-                conn.execute(
-                    f"INSERT INTO {_quoted(schema, table)} "
-                    f"SELECT * FROM {_quoted(self._template, table)}"
-                )
+                statements = [f"TRUNCATE {names} RESTART IDENTITY"] if tables else []
+            else:
+                # DELETE, not TRUNCATE: on tables of a few rows it is many times faster
+                # (TRUNCATE makes new files for every table and index).
+                statements = [f"DELETE FROM {_quoted(schema, t)}" for t in order]
+            statements += [
+                f"INSERT INTO {_quoted(schema, t)} SELECT * FROM {_quoted(self._template, t)}"
+                for t in self._seeded
+            ]
             for sequence in _sequences(conn, schema):
                 last = self._sequence_state.get(sequence)
                 if last is None:
-                    conn.execute(f"ALTER SEQUENCE {_quoted(schema, sequence)} RESTART")
+                    statements.append(f"ALTER SEQUENCE {_quoted(schema, sequence)} RESTART")
                 else:
-                    conn.execute("SELECT setval(%s, %s, true)", (f"{schema}.{sequence}", last))
+                    statements.append(f"SELECT setval('{schema}.\"{sequence}\"', {int(last)})")
+            # One round trip: statements without parameters run as one simple query.
+            conn.execute("; ".join(statements))
 
     def _locked(self, schema: str) -> bool:
         spaces = [space & 0xFFFFFFFF for space in _lock_spaces(schema)]
