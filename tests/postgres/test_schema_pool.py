@@ -5,14 +5,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from microblog_core.clock import ManualClock
 from microblog_core.service import Microblog
 from microblog_core.timelines import FanOutOnWrite
 from tests.postgres._schemas import SchemaPool, leased, migrate
-from tests.postgres.conftest import drop_schema, new_name
+from tests.postgres.conftest import SERVER_EXAMPLES, drop_schema, new_name
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -252,3 +252,22 @@ def test_tables_in_a_cycle_of_foreign_keys_are_emptied_too(postgres_pool: Any) -
         assert snapshot(postgres_pool, name) == fresh
     finally:
         schemas.close()
+
+
+_EXAMPLES: list[int] = []
+
+
+@pytest.fixture
+def _examples_counted() -> Iterator[None]:
+    _EXAMPLES.clear()
+    yield
+    assert 0 < len(_EXAMPLES) <= SERVER_EXAMPLES, len(_EXAMPLES)
+
+
+# Asks for 100 examples explicitly (as the contract suite's settings do): the bound
+# must still hold. A function-scoped fixture is fine here: it only counts.
+@pytest.mark.usefixtures("_examples_counted")
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers())
+def test_property_tests_here_run_a_bounded_number_of_examples(n: int) -> None:
+    _EXAMPLES.append(n)
