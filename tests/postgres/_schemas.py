@@ -26,6 +26,7 @@ sees another test's rows, sequences or leases.
 # The only text put into SQL is schema and table names from the catalog.
 
 import graphlib
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -33,6 +34,8 @@ from typing import Any
 from tests.postgres.conftest import drop_schema, new_name
 
 Prepare = Callable[[Any, str], None]
+
+_LOCK_POLLS = 20
 
 
 def migrate(pool: Any, schema: str) -> None:
@@ -165,14 +168,23 @@ class SchemaPool:
             conn.execute("; ".join(statements))
 
     def _locked(self, schema: str) -> bool:
+        """Whether a session holds an advisory lock of ``schema``'s stores.
+
+        A closed store's lease ends with its session, which the server notices a
+        moment after the client hung up: wait that moment (up to about a second).
+        """
         spaces = [space & 0xFFFFFFFF for space in _lock_spaces(schema)]
         with self._pool.connection() as conn:
-            row = conn.execute(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
-                "AND objsubid = 2 AND classid::bigint = ANY(%s)",
-                (spaces,),
-            ).fetchone()
-        return bool(row[0])
+            for _ in range(_LOCK_POLLS):
+                row = conn.execute(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                    "AND objsubid = 2 AND classid::bigint = ANY(%s)",
+                    (spaces,),
+                ).fetchone()
+                if not row[0]:
+                    return False
+                time.sleep(0.05)
+        return True
 
     def _drop(self, schema: str) -> None:
         drop_schema(self._pool, schema)
