@@ -54,7 +54,12 @@ def gates() -> list[tuple[str, list[str]]]:
     return [
         # The check selects the reproducible Hypothesis profile itself; any
         # other pytest run keeps the exploring ``dev`` profile (tests/conftest.py).
-        ("pytest", [str(PYTHON), "-m", "pytest", "-q", "--hypothesis-profile=ci"]),
+        # Two pytest-xdist workers: the suite is mostly CPU-bound Python, and every
+        # test keeps to its own store, schema, Redis prefix and tmp_path.
+        (
+            "pytest",
+            [str(PYTHON), "-m", "pytest", "-q", "--hypothesis-profile=ci", "-n", "2"],
+        ),
         ("mypy", [str(PYTHON), "-m", "mypy", "--strict", "src"]),
         ("ruff check", [str(PYTHON), "-m", "ruff", "check", "."]),
         ("ruff format", [str(PYTHON), "-m", "ruff", "format", "--check", "."]),

@@ -61,6 +61,23 @@ settings.register_profile(
 )
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Under pytest-xdist, a worker hands its fuzz call counts to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        from microblog_core.testing.fuzz import CALLS
+
+        workeroutput["fuzz_calls"] = dict(CALLS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # pytest-xdist's hook, in the controller
+    """Add a finished worker's fuzz call counts to this process's (for the summary)."""
+    from microblog_core.testing.fuzz import CALLS
+
+    CALLS.update(getattr(node, "workeroutput", {}).get("fuzz_calls", {}))
+
+
 def pytest_terminal_summary(terminalreporter) -> None:  # pytest's hook
     """Report how many calls the fuzz suite made (microblog_core.testing.fuzz.CALLS)."""
     from microblog_core.testing.fuzz import CALLS

@@ -5,6 +5,13 @@
 test gets its own PostgreSQL schema and Redis key prefix and drops them afterwards, so
 several runs can share one server. When a server does not answer, its tests skip with
 one reason line; with ``CI`` set they fail instead, so CI never skips silently.
+
+The contract suites open a store per Hypothesis example. They take their schemas
+from ``schema_pool`` (``tests/postgres/_schemas.py``): migrated once, and reset to
+the state of a fresh schema (every table truncated, identities and sequences
+restarted, migration rows restored) when the test's store closes, so no rows,
+ids or leases pass from one test or example to the next; a schema whose store
+was never closed is dropped when its test ends.
 """
 
 import itertools
@@ -109,6 +116,16 @@ def drop_prefix(redis_url: str, prefix: str) -> None:
     client.close()
 
 
+@pytest.fixture(scope="session")
+def schema_pool(postgres_pool: Any) -> Iterator[Any]:
+    """Migrated schemas for the session, reset between takers (see ``_schemas.py``)."""
+    from tests.postgres._schemas import SchemaPool
+
+    schemas = SchemaPool(postgres_pool)
+    yield schemas
+    schemas.close()
+
+
 @pytest.fixture
 def schema(postgres_pool: Any) -> Iterator[str]:
     """A fresh schema name for this test, dropped afterwards."""
@@ -117,19 +134,32 @@ def schema(postgres_pool: Any) -> Iterator[str]:
     drop_schema(postgres_pool, name)
 
 
+SERVER_EXAMPLES = 15
+"""Most Hypothesis examples a property test runs here (see ``_fewer_examples_on_a_server``)."""
+
+
 @pytest.fixture(autouse=True)
-def _fewer_examples_on_a_server() -> Iterator[None]:
-    """Each Hypothesis example here migrates a fresh schema on a real server, about
-    20x the cost of a memory store: run a bounded number per test, under whichever
-    profile is loaded (derandomised in CI, as usual), and restore it afterwards.
+def _fewer_examples_on_a_server(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each Hypothesis example here writes to a real server, many times the cost of a
+    memory store: run at most ``SERVER_EXAMPLES`` per test, under whichever profile is
+    loaded (derandomised in CI, as usual); the memory and SQLite suites run the same
+    properties with every example of the profile.
+
+    Hypothesis fixes a test's settings when ``@given`` decorates it (a profile loaded
+    later does not reach it), so the bound goes on the test function itself for the
+    length of this test and comes off afterwards: a contract test inherited by the
+    memory and SQLite suites keeps its own examples there. Stateful machines bring
+    their own settings.
     """
     from hypothesis import settings
 
-    current = settings.get_current_profile_name()
-    name = f"{current}-on-a-server"
-    settings.register_profile(name, parent=settings.get_profile(current), max_examples=15)
-    settings.load_profile(name)
+    test = getattr(request.function, "__func__", request.function)
+    bound = getattr(test, "_hypothesis_internal_use_settings", None)
+    if bound is None or bound.max_examples <= SERVER_EXAMPLES:
+        yield
+        return
+    test._hypothesis_internal_use_settings = settings(bound, max_examples=SERVER_EXAMPLES)
     try:
         yield
     finally:
-        settings.load_profile(current)
+        test._hypothesis_internal_use_settings = bound

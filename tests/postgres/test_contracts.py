@@ -6,51 +6,42 @@ from typing import Any
 import pytest
 
 from microblog_core.testing.contracts import StoreContract
-from tests.postgres.conftest import drop_prefix, drop_schema, new_name
+from tests.postgres._schemas import leased
+from tests.postgres.conftest import drop_prefix, new_name
 
 
 class TestPostgresStoreContract(StoreContract):
     """The whole contract suite against ``PostgresStore``."""
 
     @pytest.fixture(autouse=True)
-    def _server(self, postgres_pool: Any) -> Iterator[None]:
-        self._pool = postgres_pool
-        self._schemas: list[str] = []
-        yield
-        for name in self._schemas:
-            drop_schema(postgres_pool, name)
+    def _server(self, schema_pool: Any) -> Iterator[None]:
+        with leased(schema_pool) as self._lease:
+            yield
 
     def make_store(self) -> Any:
-        from microblog_core.storage.postgres import PostgresStore
-
-        name = new_name()
-        self._schemas.append(name)
-        return PostgresStore(self._pool, schema=name)
+        # A schema equal to a freshly migrated one, given back (reset) when the store closes.
+        return self._lease.store()
 
 
 class TestPostgresStoreWithRedisFeedsContract(StoreContract):
     """The whole contract suite against ``PostgresStore(..., feeds=RedisFeeds(...))``."""
 
     @pytest.fixture(autouse=True)
-    def _servers(self, postgres_pool: Any, redis_url: str) -> Iterator[None]:
-        self._pool = postgres_pool
-        self._redis_url = redis_url
-        self._schemas: list[str] = []
-        self._prefix = new_name("r") + ":"
-        yield
-        for name in self._schemas:
-            drop_schema(postgres_pool, name)
-        drop_prefix(redis_url, self._prefix)
-
-    def make_store(self) -> Any:
-        from microblog_core.storage.postgres import PostgresStore
+    def _servers(self, schema_pool: Any, redis_url: str) -> Iterator[None]:
         from microblog_core.storage.redis import RedisFeeds
 
-        name = new_name()
-        self._schemas.append(name)
-        # Each store gets its own key space: a store starts with empty feeds.
-        feeds = RedisFeeds(self._redis_url, prefix=f"{self._prefix}{name}:")
-        return PostgresStore(self._pool, schema=name, feeds=feeds)
+        prefix = new_name("r") + ":"
+
+        def feeds(name: str) -> RedisFeeds:
+            # Each store gets its own key space: a store starts with empty feeds.
+            return RedisFeeds(redis_url, prefix=f"{prefix}{name}")
+
+        with leased(schema_pool, feeds) as self._lease:
+            yield
+        drop_prefix(redis_url, prefix)
+
+    def make_store(self) -> Any:
+        return self._lease.store()
 
 
 class TestSqliteStoreWithRedisFeedsContract(StoreContract):

@@ -10,17 +10,13 @@ from microblog_core.clock import ManualClock
 from microblog_core.ids import IdGenerator
 from microblog_core.service import Microblog
 from microblog_core.testing.machine import MicroblogMachine
-from tests.postgres.conftest import (
-    POSTGRES_URL,
-    _postgres_problem,
-    _unavailable,
-    drop_schema,
-    new_name,
-)
+from tests.postgres._schemas import SchemaPool
+from tests.postgres.conftest import POSTGRES_URL, _postgres_problem, _unavailable
 from tests.storage.test_differential import StoresAgree
 
 _pool: Any = None
-# Bounded: each example builds a schema, so no shrinking (a failure prints its steps).
+_schemas: SchemaPool | None = None
+# Bounded: each example writes to a server, so no shrinking (a failure prints its steps).
 NOSHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
 
 
@@ -35,12 +31,32 @@ def _shared_pool() -> Any:
     return _pool
 
 
+def _schema_pool() -> SchemaPool:
+    """Migrated schemas for the examples, reset between them (``_schemas.py``)."""
+    global _schemas  # noqa: PLW0603  # one set for every example of the module
+    if _schemas is None:
+        _schemas = SchemaPool(_shared_pool())
+    return _schemas
+
+
+def _give_back(schema: str, teardown: Any) -> None:
+    """Run the machine's teardown (which closes its store), then hand the schema back."""
+    try:
+        teardown()
+    except BaseException:
+        _schema_pool().forget(schema)  # the store may still be open: never reuse it
+        raise
+    _schema_pool().give_back(schema)
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _server() -> Any:
     problem = _postgres_problem()
     if problem:
         _unavailable(problem)
     yield
+    if _schemas is not None:
+        _schemas.close()
     if _pool is not None:
         _pool.close()
 
@@ -54,15 +70,12 @@ class PostgresAgreesWithMemory(StoresAgree):
 
         self._close_units()
         self.sqlite.close()
-        self.schema = new_name("diff")
+        self.schema = _schema_pool().take()
         self.sqlite = PostgresStore(_shared_pool(), schema=self.schema)  # type: ignore[assignment]
         self.units = self._open()
 
     def teardown(self) -> None:
-        try:
-            super().teardown()
-        finally:
-            drop_schema(_shared_pool(), self.schema)
+        _give_back(self.schema, super().teardown)
 
 
 PostgresAgreesWithMemory.TestCase.settings = settings(
@@ -77,7 +90,7 @@ class MemoryAndPostgresInLockstep(MicroblogMachine):
     def make_blogs(self, clock: ManualClock) -> Sequence[Microblog]:
         from microblog_core.storage.postgres import PostgresStore
 
-        self.schema = new_name("lock")
+        self.schema = _schema_pool().take()
         store = PostgresStore(_shared_pool(), schema=self.schema)
         return [
             Microblog.in_memory(clock=clock),
@@ -86,10 +99,7 @@ class MemoryAndPostgresInLockstep(MicroblogMachine):
         ]
 
     def teardown(self) -> None:
-        try:
-            super().teardown()
-        finally:
-            drop_schema(_shared_pool(), self.schema)
+        _give_back(self.schema, super().teardown)
 
 
 MemoryAndPostgresInLockstep.TestCase.settings = settings(

@@ -66,10 +66,14 @@ def repost(n: int, author: int, of: Post) -> Post:
 
 
 @pytest.fixture
-def store(postgres_pool: Any, schema: str) -> Iterator[PostgresStore]:
-    s = PostgresStore(postgres_pool, schema=schema)
-    yield s
-    s.close()
+def store(schema_pool: Any) -> Iterator[PostgresStore]:
+    """A store on a migrated schema of the session's pool (reset like a fresh one)."""
+    from tests.postgres._schemas import leased
+
+    with leased(schema_pool) as lease:
+        s = lease.store()
+        yield s
+        s.close()
 
 
 # --------------------------------------------------------------------------- opening
