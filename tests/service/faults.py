@@ -101,7 +101,7 @@ class _Unit:
 
 
 # Bulk paths a unit of work may offer beside its repositories (the memory store's).
-UNIT_WRITES = frozenset({"load_network"})
+UNIT_WRITES = frozenset({"load_network", "load_new_network"})
 
 
 def _write(store: FaultyStore, name: str, method: Any) -> Any:
