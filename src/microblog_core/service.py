@@ -10,7 +10,7 @@ exactly as it was.
 import contextlib
 import contextvars
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from itertools import islice, repeat, tee
 from operator import add, eq, lt, mul
@@ -2037,9 +2037,26 @@ class Microblog:
                 in-network candidates scored by weighted engagement with author diversity).
             limit: Items per page, 1 to 40.
             cursor: The ``next_cursor`` of the previous page.
+
+        The viewer's keyword filters of the home context apply as on
+        :meth:`home_timeline`: ``hide`` removes an item, ``warn`` marks it in
+        :attr:`~microblog_core.timelines.RankedPage.filtered`.
         """
-        return ranked_timeline(
+        page = ranked_timeline(
             self, viewer_id, ranker=ranker, limit=limit, cursor=cursor, timeline=self.timeline
+        )
+        filters = self._filter_set(viewer_id, FilterContext.HOME) if page.items else None
+        if filters is None:
+            return page
+        kept, marks, roots = self._apply_filters(
+            filters, [item.post for item in page.items], page.roots
+        )
+        keep = {post.id for post in kept}
+        return attrs.evolve(
+            page,
+            items=tuple(item for item in page.items if item.post.id in keep),
+            roots=roots,
+            filtered=marks,
         )
 
     # -- notifications (read model in microblog_core.timelines.notifications) --
@@ -2673,24 +2690,32 @@ class Microblog:
         filters = self._filter_set(viewer_id, context)
         if filters is None or not page.items:
             return page
+        kept, marks, roots = self._apply_filters(filters, page.items, page.roots)
+        return TimelinePage(
+            items=tuple(kept),
+            roots=roots,
+            next_max_id=page.next_max_id,
+            prev_min_id=page.prev_min_id,
+            filtered=marks,
+        )
+
+    @staticmethod
+    def _apply_filters(
+        filters: FilterSet, items: Iterable[Post], roots: Mapping[PostId, Post]
+    ) -> tuple[list[Post], dict[PostId, tuple[FilterResult, ...]], dict[PostId, Post]]:
+        """The items no ``hide`` filter matched, their ``warn`` marks, and their originals."""
         kept: list[Post] = []
         marks: dict[PostId, tuple[FilterResult, ...]] = {}
-        for item in page.items:
+        for item in items:
             ref = item.repost_of
-            results = filters.match(item, None if ref is None else page.roots.get(ref.root_id))
+            results = filters.match(item, None if ref is None else roots.get(ref.root_id))
             if results and hides(results):
                 continue
             if results:
                 marks[item.id] = results
             kept.append(item)
         needed = {p.repost_of.root_id for p in kept if p.repost_of is not None}
-        return TimelinePage(
-            items=tuple(kept),
-            roots={k: v for k, v in page.roots.items() if k in needed},
-            next_max_id=page.next_max_id,
-            prev_min_id=page.prev_min_id,
-            filtered=marks,
-        )
+        return kept, marks, {k: v for k, v in roots.items() if k in needed}
 
     def _filter_notifications(
         self, page: NotificationPage, account_id: AccountId

@@ -157,6 +157,34 @@ def test_hide_removes_matched_items_and_the_cursor_steps_over_them(blog: Microbl
     assert [p.id for p in blog.home_timeline(ann, max_id=page.next_max_id).items] == [kept.id]
 
 
+def test_the_ranked_home_feed_hides_and_marks_as_the_home_timeline_does(
+    blog: Microblog,
+) -> None:
+    ann, bob = _people(blog)
+    plain = blog.post(bob, "a sunny day")
+    tick(blog)
+    warned = blog.post(bob, "pear season")
+    tick(blog)
+    hidden = blog.post(bob, "spoiler: the end")
+    tick(blog)
+    repost_of_hidden = blog.repost(ann, hidden.id)  # her own repost of bob's post
+    blog.create_filter(ann, "fruit", contexts=("home",), keywords=("pear",))
+    blog.create_filter(ann, "spoilers", contexts=("home",), action="hide", keywords=("spoiler",))
+    blog.create_filter(ann, "elsewhere", contexts=("public",), action="hide", keywords=("sunny",))
+    unfiltered = {item.post.id for item in blog.ranked_timeline(bob).items}
+    page = blog.ranked_timeline(ann, limit=40)
+    shown = {item.post.id for item in page.items}
+    assert plain.id in shown and warned.id in shown
+    assert hidden.id not in shown
+    assert repost_of_hidden.id not in shown  # matched on its original's text
+    assert set(page.filtered) == {warned.id}
+    ((result,),) = page.filtered.values()
+    assert result.keyword_matches == ("pear",)
+    assert hidden.repost_of is None and hidden.id not in page.roots
+    assert blog.ranked_timeline(bob).items  # bob has no filters: his feed is as it was
+    assert {item.post.id for item in blog.ranked_timeline(bob).items} == unfiltered
+
+
 def test_a_filter_applies_only_in_its_contexts(blog: Microblog) -> None:
     ann, bob = _people(blog)
     post = blog.post(bob, "apple #fruit")

@@ -62,6 +62,7 @@ from microblog_core.ranking import (
     rank,
 )
 from microblog_core.rules import HomeContext, ViewerContext, filtered_from_home
+from microblog_core.rules.filters import FilterResult, freeze_marks
 from microblog_core.timelines.fanout import FanOutOnRead
 from microblog_core.timelines.home import HomeSource, RootCache, home_context
 from microblog_core.timelines.pages import check_limit
@@ -466,6 +467,10 @@ class RankedPage:
         items: The ranked posts, best first.
         roots: For each repost among the items, its original, by id.
         next_cursor: Pass as ``cursor`` for the next page (None at the end).
+        filtered: For each item one of the viewer's ``warn`` keyword filters of
+            the home context matched, the filters that matched and what in
+            them, by item id; read-only. Items a ``hide`` filter matched are
+            not on the page, while the cursor still steps over them.
     """
 
     items: tuple[RankedItem, ...]
@@ -473,6 +478,9 @@ class RankedPage:
         factory=dict, converter=_freeze_roots, hash=False, repr=False
     )
     next_cursor: str | None = None
+    filtered: Mapping[PostId, tuple[FilterResult, ...]] = field(
+        factory=dict, converter=freeze_marks, hash=False, repr=False
+    )
 
     @property
     def posts(self) -> tuple[Post, ...]:
