@@ -25,6 +25,7 @@ __all__ = [
     "SEQUENCE_BITS",
     "AccountId",
     "IdGenerator",
+    "ListId",
     "NotificationId",
     "PostId",
     "decode_tid",
@@ -45,6 +46,9 @@ PostId = NewType("PostId", int)
 
 NotificationId = NewType("NotificationId", int)
 """The id of a notification: a 64-bit time-sortable integer (a paging cursor)."""
+
+ListId = NewType("ListId", int)
+"""The id of an account list: a 64-bit time-sortable integer from the same generator as accounts."""
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 """Ids count milliseconds from the Unix epoch, as Mastodon's do."""

@@ -24,6 +24,7 @@ from microblog_core.models import (
 from microblog_core.storage.memory._activity_state import ActivityState, FollowOptions
 from microblog_core.storage.memory._feeds import FeedStore
 from microblog_core.storage.memory._follow_index import FollowIndex
+from microblog_core.storage.memory._list_state import ListState
 from microblog_core.storage.memory._sorted import add_sorted, drop_sorted, index_add, index_drop
 
 __all__ = ["PairTable", "State"]
@@ -105,6 +106,7 @@ class State:
         self.like_order: dict[int, list[int]] = {}  # cache of sorted likers, per post
         self.feeds = FeedStore(self.graph)
         self.activity = ActivityState()
+        self.lists = ListState()
         self.version = 0  # moves on every post write, so that live streams re-seek
         self._to_us: tuple[datetime | None, int] = (None, 0)
         self._from_us: tuple[int | None, datetime] = (None, EPOCH)
@@ -328,4 +330,5 @@ class State:
             "likes": {post_id: dict(likes) for post_id, likes in self.likes.items()},
             "feeds": self.feeds.snapshot(),
             "activity": self.activity.snapshot(),
+            "lists": self.lists.snapshot(),
         }

@@ -27,6 +27,7 @@ from microblog_core.models import Account
 from microblog_core.storage.memory._activity import History, Notifications, Pins, Polls
 from microblog_core.storage.memory._feeds import UndoLog
 from microblog_core.storage.memory._follow_index import FollowIndex
+from microblog_core.storage.memory._lists import Lists, TagFollows
 from microblog_core.storage.memory._repositories import (
     Accounts,
     Engagement,
@@ -70,6 +71,8 @@ class MemoryUnitOfWork:
         pins: The pinned-post repository of this unit.
         history: The post edit-history repository of this unit.
         polls: The poll repository of this unit.
+        lists: The account-list repository of this unit.
+        tag_follows: The followed-hashtag repository of this unit.
     """
 
     __slots__ = (
@@ -82,11 +85,13 @@ class MemoryUnitOfWork:
         "engagement",
         "feeds",
         "history",
+        "lists",
         "notifications",
         "pins",
         "polls",
         "posts",
         "relations",
+        "tag_follows",
     )
 
     def __init__(self, store: MemoryStore, state: State, *, readonly: bool) -> None:
@@ -104,6 +109,8 @@ class MemoryUnitOfWork:
         self.pins = Pins(self, state)
         self.history = History(self, state)
         self.polls = Polls(self, state)
+        self.lists = Lists(self, state)
+        self.tag_follows = TagFollows(self, state)
 
     @property
     def readonly(self) -> bool:
