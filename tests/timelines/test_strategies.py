@@ -7,6 +7,7 @@ the definition gives, and ``since_id`` / ``min_id`` pages are the matching
 slices of it.
 """
 
+import functools
 from typing import Any
 
 import pytest
@@ -83,10 +84,8 @@ def test_every_strategy_on_every_adapter_gives_the_defined_list_timelines(
             since = data.draw(st.sampled_from(bounds), label="since_id")
             below = data.draw(st.sampled_from(bounds), label="max_id")
             for name, blog in blogs:
-                read: Any = lambda **kw: blog.list_timeline(  # noqa: E731
-                    account_list.owner_id,  # noqa: B023
-                    account_list.id,  # noqa: B023
-                    **kw,
+                read: Any = functools.partial(
+                    blog.list_timeline, account_list.owner_id, account_list.id
                 )
                 assert ids(walk(read, limit)) == ids(expected), name
                 newer = [p for p in expected if since < p.id < below]
