@@ -259,11 +259,12 @@ def hashtag(value: object, field: str = "tag") -> str:
     <microblog_core.models.Post.tags>` holds it.
 
     Raises:
-        ValidationError: ``value`` is not a str, or names no hashtag.
+        ValidationError: ``value`` is not a str, or names no hashtag (blank,
+            or holding a NUL, which no hashtag does and PostgreSQL cannot store).
     """
     raw = stored_text(value, field)
     name = raw.strip().removeprefix("#").removesuffix("#").strip().casefold()
-    if not name:
+    if not name or "\x00" in name:
         raise ValidationError(f"{quote(raw)} names no hashtag", field=field, value=value)
     return name
 

@@ -1021,8 +1021,10 @@ class ListRepository(Protocol):
 class TagFollowRepository(Protocol):
     """Hashtags accounts follow (Mastodon's ``TagFollow``).
 
-    Tags are stored as given: callers pass them normalised (casefolded,
-    without ``#``, as :attr:`~microblog_core.models.Post.tags` holds them).
+    Every method takes a tag as a user writes it (``#Cats``) and stores and
+    compares it normalised as :attr:`~microblog_core.models.Post.tags` holds
+    tags (casefolded, without ``#``); a string that names no hashtag raises
+    ``ValidationError``.
 
     Guarantees:
         - ``add`` of a followed tag changes nothing and returns False;

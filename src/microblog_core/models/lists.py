@@ -41,6 +41,9 @@ def _check_title(instance: object, attribute: object, value: object) -> None:
     title = _checks.stored_text(value, "title")
     if not title.strip():
         raise ValidationError("a list needs a title that is not blank", field="title", value=value)
+    if "\x00" in title:
+        # Every store must hold it, and PostgreSQL text cannot hold NUL.
+        raise ValidationError("a list title cannot hold NUL (U+0000)", field="title", value=value)
     if len(title) > MAX_LIST_TITLE:
         raise ValidationError(
             f"a list title holds at most {MAX_LIST_TITLE} characters, got {len(title)}",
@@ -56,7 +59,7 @@ class AccountList:
     Attributes:
         id: The list's id (from the service's id generator, like account ids).
         owner_id: Whose list it is.
-        title: Its name, not blank.
+        title: Its name: not blank, at most :data:`MAX_LIST_TITLE` characters, no NUL.
         replies_policy: Which replies its timeline shows.
         exclusive: Whether its members' posts leave the owner's home timeline.
     """

@@ -148,7 +148,7 @@ class Lists(_Base):
 
 
 def _tag(value: object) -> str:
-    return _checks.stored_text(value, "tag")
+    return _checks.hashtag(value)
 
 
 class TagFollows(_Base):

@@ -14,15 +14,18 @@ from microblog_core.ports import (
     AccountRepository,
     EngagementRepository,
     FeedRepository,
+    ListRepository,
     NotificationRepository,
     PinRepository,
     PollRepository,
     PostHistoryRepository,
     PostRepository,
     RelationRepository,
+    TagFollowRepository,
 )
 from microblog_core.storage.postgres._activity import History, Notifications, Pins, Polls
 from microblog_core.storage.postgres._errors import guarded, translate
+from microblog_core.storage.postgres._lists import Lists, TagFollows
 from microblog_core.storage.postgres._repositories import (
     Accounts,
     Engagement,
@@ -85,6 +88,8 @@ class PostgresUnitOfWork:
         pins: The pinned-post repository of this unit.
         history: The post edit-history repository of this unit.
         polls: The poll (votes, counts, open polls) repository of this unit.
+        lists: The account-list repository of this unit.
+        tag_follows: The followed-hashtag repository of this unit.
     """
 
     accounts: AccountRepository
@@ -96,6 +101,8 @@ class PostgresUnitOfWork:
     pins: PinRepository
     history: PostHistoryRepository
     polls: PollRepository
+    lists: ListRepository
+    tag_follows: TagFollowRepository
 
     def __init__(self, store: "PostgresStore", *, readonly: bool) -> None:
         self._store = store
@@ -123,6 +130,8 @@ class PostgresUnitOfWork:
         self.pins = Pins(self)
         self.history = History(self)
         self.polls = Polls(self)
+        self.lists = Lists(self)
+        self.tag_follows = TagFollows(self)
         external = store._external_feeds
         self._external = None if external is None else external.buffer(self._guard)
         self.feeds = Feeds(self) if self._external is None else self._external

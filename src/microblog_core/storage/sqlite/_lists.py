@@ -197,7 +197,7 @@ class Lists(Repository):
 
 
 def _tag(value: object) -> str:
-    return _checks.stored_text(value, "tag")
+    return _checks.hashtag(value)
 
 
 class TagFollows(Repository):
