@@ -55,7 +55,7 @@ LIST_TEMPLATES: Final[dict[str, str]] = {
         " WHERE m.account_id = %s ORDER BY m.list_id"
     ),
     "exclusive_members": (
-        "SELECT DISTINCT m.account_id FROM {s}.lists AS l"
+        "SELECT m.account_id FROM {s}.lists AS l"
         " JOIN {s}.list_members AS m ON m.list_id = l.id"
         " WHERE l.owner_id = %s AND l.exclusive"
     ),

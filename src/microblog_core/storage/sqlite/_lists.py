@@ -44,7 +44,7 @@ CONTAINING: Final = (
     " WHERE m.account_id = ? ORDER BY m.list_id"
 )
 EXCLUSIVE_MEMBERS: Final = (
-    "SELECT DISTINCT m.account_id FROM lists AS l"
+    "SELECT m.account_id FROM lists AS l"
     " JOIN list_members AS m ON m.list_id = l.id"
     " WHERE l.owner_id = ? AND l.exclusive = 1"
 )
