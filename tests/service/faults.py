@@ -38,6 +38,8 @@ WRITES: dict[str, frozenset[str]] = {
     "pins": frozenset({"add", "remove"}),
     "history": frozenset({"add", "remove_all"}),
     "polls": frozenset({"open", "close", "add_vote", "remove_all"}),
+    "lists": frozenset({"add", "update", "remove", "add_member", "remove_member"}),
+    "tag_follows": frozenset({"add", "remove"}),
 }
 
 

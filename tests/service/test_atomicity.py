@@ -48,6 +48,8 @@ class World:
     post: int  # alice's, liked by dave, reposted by dave and bob, replied to by bob; pinned
     reply: int  # bob's reply to ``post``
     poll: int  # alice's poll, open for an hour, bob voted
+    friends: int  # bob's list, holding alice; bob follows #news
+    daves: int  # dave's empty list
 
 
 def _world(adapter: str, timeline: str) -> World:
@@ -77,8 +79,12 @@ def _world(adapter: str, timeline: str) -> World:
     ballot = Poll(options=("yes", "no"), expires_at=clock.now() + timedelta(hours=1))
     poll = blog.post(alice, "reopen the road?", attachments=[ballot]).id
     blog.vote(bob, poll, [0])
+    friends = blog.create_list(bob, "Friends").id
+    blog.add_to_list(bob, friends, [alice])
+    blog.follow_tag(bob, "news")
+    daves = blog.create_list(dave, "Dave's").id
     clock.advance(1)
-    return World(blog, store, alice, bob, carol, dave, post, reply, poll)
+    return World(blog, store, alice, bob, carol, dave, post, reply, poll, friends, daves)
 
 
 def _close_polls(w: World) -> object:
@@ -120,6 +126,13 @@ USE_CASES: dict[str, Callable[[World], object]] = {
     ),
     "accept_notification_request": lambda w: w.blog.accept_notification_request(w.alice, w.dave),
     "dismiss_notification_request": lambda w: w.blog.dismiss_notification_request(w.alice, w.dave),
+    "create_list": lambda w: w.blog.create_list(w.alice, "Close", exclusive=True),
+    "update_list": lambda w: w.blog.update_list(w.bob, w.friends, title="Close", exclusive=True),
+    "delete_list": lambda w: w.blog.delete_list(w.bob, w.friends),
+    "add_to_list": lambda w: w.blog.add_to_list(w.dave, w.daves, [w.alice, w.bob]),
+    "remove_from_list": lambda w: w.blog.remove_from_list(w.bob, w.friends, [w.alice]),
+    "follow_tag": lambda w: w.blog.follow_tag(w.alice, "#News"),
+    "unfollow_tag": lambda w: w.blog.unfollow_tag(w.bob, "news"),
 }
 
 # Every other public method of Microblog reads, builds or wires; none writes.
@@ -160,6 +173,12 @@ NOT_WRITING = {
     "mentions_timeline",
     "public_timeline",
     "ranked_timeline",
+    "lists",
+    "get_list",
+    "lists_with",
+    "list_members",
+    "list_timeline",
+    "followed_tags",
 }
 
 
