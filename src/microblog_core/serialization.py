@@ -32,7 +32,7 @@ from cattrs.strategies import configure_tagged_union
 from microblog_core import _checks
 from microblog_core.clock import ensure_utc
 from microblog_core.errors import ValidationError
-from microblog_core.ids import AccountId, NotificationId, PostId, validate_id
+from microblog_core.ids import AccountId, ListId, NotificationId, PostId, validate_id
 from microblog_core.models import VALUE_CLASSES, Attachment, Event
 
 __all__ = [
@@ -138,7 +138,7 @@ def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
     Returns:
         The same converter.
     """
-    for id_type in (AccountId, PostId, NotificationId):
+    for id_type in (AccountId, PostId, NotificationId, ListId):
         converter.register_unstructure_hook(id_type, _unstructure_id)
         converter.register_structure_hook(id_type, _structure_id)
     converter.register_unstructure_hook(datetime, _unstructure_datetime)

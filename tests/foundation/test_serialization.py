@@ -18,6 +18,7 @@ from microblog_core.models import (
     VALUE_CLASSES,
     Account,
     AccountCounters,
+    AccountList,
     Attachment,
     Block,
     Event,
@@ -84,6 +85,7 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     PollVote: mst.poll_votes(),
     NotificationPolicy: mst.notification_policies(),
     NotificationRequest: mst.notification_requests(),
+    AccountList: mst.account_lists(),
     **{cls: mst.events(types=(cls,)) for cls in EVENT_CLASSES},
 }
 

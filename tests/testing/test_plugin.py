@@ -59,7 +59,7 @@ def test_from_type_works_for_every_value_class_in_a_fresh_interpreter() -> None:
         print(len(VALUE_CLASSES))
         """
     )
-    assert output == "48"
+    assert output == "56"
 
 
 def test_from_type_works_for_the_id_types_in_a_fresh_interpreter() -> None:

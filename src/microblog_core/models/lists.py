@@ -26,7 +26,7 @@ MAX_LIST_TITLE = 256
 """The longest list title, in code points (this library's bound; Mastodon only asks for one)."""
 
 
-class RepliesPolicy(enum.StrEnum):
+class RepliesPolicy(enum.Enum):
     """Which replies a list's timeline shows (Mastodon's ``replies_policy``)."""
 
     FOLLOWED = "followed"
