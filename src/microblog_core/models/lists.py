@@ -9,6 +9,7 @@ home timeline.
 """
 
 import enum
+from typing import Any
 
 from attrs import field, frozen
 
@@ -37,7 +38,7 @@ class RepliesPolicy(enum.Enum):
     """No replies, but self-replies and replies to the owner."""
 
 
-def _check_title(instance: object, attribute: object, value: object) -> None:
+def _check_title(instance: Any, attribute: Any, value: Any) -> None:
     title = _checks.stored_text(value, "title")
     if not title.strip():
         raise ValidationError("a list needs a title that is not blank", field="title", value=value)

@@ -26,7 +26,7 @@ import functools
 import heapq
 import itertools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from microblog_core import _checks
@@ -261,7 +261,7 @@ class RedisFeeds:
             )
         return store
 
-    def _replace(self, key: str, entries: list[tuple[int, int]]) -> None:
+    def _replace(self, key: str, entries: Sequence[tuple[int, int]]) -> None:
         pipe = self._client.pipeline(transaction=True)
         pipe.delete(key)
         if entries:

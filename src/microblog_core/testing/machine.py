@@ -214,7 +214,7 @@ def check_no_leaks(blog: Microblog) -> None:
                 assert visible(post, viewer), (viewer, post)
         for post in _home_posts(blog, viewer):
             assert visible(post, viewer), ("home", viewer, post)
-        for account_list in blog.lists(viewer):  # type: ignore[arg-type]
+        for account_list in blog.lists(viewer):
             for post in _list_posts(blog, viewer, account_list.id):
                 assert visible(post, viewer), ("list", viewer, post)
         for post_id, post in posts.items():
