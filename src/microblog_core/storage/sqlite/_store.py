@@ -56,7 +56,7 @@ class SqliteStore:
         >>> from microblog_core.storage.sqlite import SqliteStore
         >>> store = SqliteStore(":memory:")
         >>> store.schema_version, store.journal_mode
-        (3, 'memory')
+        (4, 'memory')
         >>> store.close()
     """
 
