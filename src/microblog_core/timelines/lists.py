@@ -72,7 +72,7 @@ def owned_list(uow: UnitOfWork, owner_id: AccountId, list_id: ListId) -> Account
     """
     found = uow.lists.find(list_id)
     if found is None or found.owner_id != owner_id:
-        raise NotFoundError("list", list_id, f"account {owner_id} has no list {list_id}")
+        raise NotFoundError("list", list_id)
     return found
 
 
