@@ -40,6 +40,7 @@ __all__ = [
     "enum_member",
     "flag",
     "fraction",
+    "hashtag",
     "instance",
     "integer",
     "iterable",
@@ -248,6 +249,24 @@ def text(value: object, field: str) -> str:
     if isinstance(value, str):
         return value
     raise ValidationError(f"{field} must be a str, got {_type(value)}", field=field, value=value)
+
+
+def hashtag(value: object, field: str = "tag") -> str:
+    """Check and normalise a hashtag as posts store theirs: no ``#``, casefolded.
+
+    A leading ``#`` (and a Weibo topic's closing one) and surrounding spaces
+    are dropped, then the name is casefolded, as :attr:`Post.tags
+    <microblog_core.models.Post.tags>` holds it.
+
+    Raises:
+        ValidationError: ``value`` is not a str, or names no hashtag (blank,
+            or holding a NUL, which no hashtag does and PostgreSQL cannot store).
+    """
+    raw = stored_text(value, field)
+    name = raw.strip().removeprefix("#").removesuffix("#").strip().casefold()
+    if not name or "\x00" in name:
+        raise ValidationError(f"{quote(raw)} names no hashtag", field=field, value=value)
+    return name
 
 
 def stored_text(value: object, field: str) -> str:

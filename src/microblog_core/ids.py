@@ -27,6 +27,7 @@ __all__ = [
     "BookmarkId",
     "FilterId",
     "IdGenerator",
+    "ListId",
     "NotificationId",
     "PostId",
     "decode_tid",
@@ -53,6 +54,8 @@ BookmarkId = NewType("BookmarkId", int)
 
 FilterId = NewType("FilterId", int)
 """The id of a keyword filter: a 64-bit time-sortable integer."""
+ListId = NewType("ListId", int)
+"""The id of an account list: a 64-bit time-sortable integer from the same generator as accounts."""
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 """Ids count milliseconds from the Unix epoch, as Mastodon's do."""

@@ -34,10 +34,11 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
-from microblog_core.ids import AccountId, PostId
+from microblog_core.ids import AccountId, ListId, PostId
 from microblog_core.models import (
     Account,
     AccountCounters,
+    AccountList,
     Block,
     Bookmark,
     Event,
@@ -65,6 +66,7 @@ __all__ = [
     "EngagementRepository",
     "FeedRepository",
     "FilterRepository",
+    "ListRepository",
     "MergedStreams",
     "NotificationRepository",
     "PinRepository",
@@ -75,6 +77,7 @@ __all__ = [
     "ReadPort",
     "RelationRepository",
     "Store",
+    "TagFollowRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
 ]
@@ -590,6 +593,16 @@ class UnitOfWork(Protocol):
         """The poll (votes and open polls) repository of this unit."""
         ...
 
+    @property
+    def lists(self) -> "ListRepository":
+        """The account-list repository of this unit."""
+        ...
+
+    @property
+    def tag_follows(self) -> "TagFollowRepository":
+        """The followed-hashtag repository of this unit."""
+        ...
+
     def __enter__(self) -> Self:
         """Begin the unit."""
         ...
@@ -1044,4 +1057,133 @@ class PollRepository(Protocol):
 
     def remove_all(self, post_id: PostId) -> int:
         """Delete the poll's votes and open entry; return how many votes there were."""
+        ...
+
+
+class ListRepository(Protocol):
+    """Account lists and their members (Mastodon's ``List`` and ``ListAccount``).
+
+    A list's timeline, under fan-out on write, is a
+    :class:`FeedRepository` feed whose reader id is the list's id: list ids
+    come from the same id generator as account ids, so the two never meet.
+
+    Guarantees:
+        - ``add`` raises ``ConflictError`` for a taken id and ``NotFoundError``
+          when the owner does not exist; ``update`` keeps the owner.
+        - ``remove`` deletes the list and its memberships.
+        - One membership per (list, account): ``add_member`` of a member
+          raises ``ConflictError``; of a missing list or account ``NotFoundError``.
+        - ``lists_of`` runs by list id ascending; ``members`` by account id
+          ascending after the exclusive cursor.
+        - ``containing`` and ``exclusive_members`` read an index by member, so
+          they cost in proportion to the lists found, not to all lists.
+    """
+
+    def add(self, account_list: AccountList) -> None:
+        """Store a new list.
+
+        Raises:
+            ConflictError: The id is taken.
+            NotFoundError: The owner does not exist.
+        """
+        ...
+
+    def update(self, account_list: AccountList) -> None:
+        """Replace a stored list (same id and owner) with a new state.
+
+        Raises:
+            NotFoundError: No list has that id.
+            ValidationError: The new state changes the owner.
+        """
+        ...
+
+    def remove(self, list_id: ListId) -> AccountList | None:
+        """Delete a list and its memberships; return it, or None if there was none."""
+        ...
+
+    def find(self, list_id: ListId) -> AccountList | None:
+        """Return the list, or None."""
+        ...
+
+    def lists_of(self, owner_id: AccountId) -> Sequence[AccountList]:
+        """Return the owner's lists, by id ascending."""
+        ...
+
+    def add_member(self, list_id: ListId, account_id: AccountId) -> None:
+        """Put an account on a list.
+
+        Raises:
+            ConflictError: The account is on the list already.
+            NotFoundError: The list or the account does not exist.
+        """
+        ...
+
+    def remove_member(self, list_id: ListId, account_id: AccountId) -> bool:
+        """Take an account off a list; return whether it was on it."""
+        ...
+
+    def members(
+        self, list_id: ListId, *, after: AccountId | None = None, limit: int = 100
+    ) -> Sequence[AccountId]:
+        """Return the list's members by account id ascending, after the cursor."""
+        ...
+
+    def member_ids(self, list_id: ListId) -> Collection[AccountId]:
+        """Return every member's id (for the fan-out-on-read merge)."""
+        ...
+
+    def containing(
+        self, account_id: AccountId, *, owner_id: AccountId | None = None
+    ) -> Sequence[AccountList]:
+        """Return the lists ``account_id`` is on (only ``owner_id``'s, if given), by id."""
+        ...
+
+    def exclusive_members(self, owner_id: AccountId) -> Collection[AccountId]:
+        """Return the accounts on any of the owner's exclusive lists (left out of home)."""
+        ...
+
+
+class TagFollowRepository(Protocol):
+    """Hashtags accounts follow (Mastodon's ``TagFollow``).
+
+    Every method takes a tag as a user writes it (``#Cats``) and stores and
+    compares it normalised as :attr:`~microblog_core.models.Post.tags` holds
+    tags (casefolded, without ``#``); a string that names no hashtag raises
+    ``ValidationError``.
+
+    Guarantees:
+        - ``add`` of a followed tag changes nothing and returns False;
+          ``add`` for a missing account raises ``NotFoundError``.
+        - ``tags_of`` runs by tag ascending, after the exclusive cursor.
+        - ``followers_of`` and ``follower_count`` read an index by tag.
+    """
+
+    def add(self, account_id: AccountId, tag: str) -> bool:
+        """Follow a tag; return whether the account did not follow it before.
+
+        Raises:
+            NotFoundError: The account does not exist.
+        """
+        ...
+
+    def remove(self, account_id: AccountId, tag: str) -> bool:
+        """Stop following a tag; return whether the account followed it."""
+        ...
+
+    def follows(self, account_id: AccountId, tag: str) -> bool:
+        """Whether the account follows the tag."""
+        ...
+
+    def tags_of(
+        self, account_id: AccountId, *, after: str | None = None, limit: int = 100
+    ) -> Sequence[str]:
+        """Return the tags the account follows, ascending, after the cursor."""
+        ...
+
+    def followers_of(self, tag: str) -> Collection[AccountId]:
+        """Return every account following the tag (for fan-out on write)."""
+        ...
+
+    def follower_count(self, tag: str) -> int:
+        """Return how many accounts follow the tag."""
         ...

@@ -36,6 +36,7 @@ from microblog_core.ids import (
     AccountId,
     BookmarkId,
     FilterId,
+    ListId,
     NotificationId,
     PostId,
     validate_id,
@@ -145,7 +146,7 @@ def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
     Returns:
         The same converter.
     """
-    for id_type in (AccountId, PostId, NotificationId, BookmarkId, FilterId):
+    for id_type in (AccountId, PostId, NotificationId, BookmarkId, FilterId, ListId):
         converter.register_unstructure_hook(id_type, _unstructure_id)
         converter.register_structure_hook(id_type, _structure_id)
     converter.register_unstructure_hook(datetime, _unstructure_datetime)

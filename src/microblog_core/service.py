@@ -34,14 +34,17 @@ from microblog_core.ids import (
     BookmarkId,
     FilterId,
     IdGenerator,
+    ListId,
     NotificationId,
     PostId,
 )
 from microblog_core.models import (
+    MAX_LISTS,
     TWITTER_ACCOUNTS,
     Account,
     AccountCounters,
     AccountKind,
+    AccountList,
     AccountPolicy,
     AccountRegistered,
     Attachment,
@@ -62,6 +65,11 @@ from microblog_core.models import (
     FollowRequestWithdrawn,
     Like,
     Liked,
+    ListCreated,
+    ListDeleted,
+    ListMembersAdded,
+    ListMembersRemoved,
+    ListUpdated,
     Mute,
     Muted,
     NotificationPolicy,
@@ -81,10 +89,13 @@ from microblog_core.models import (
     ProfileUpdated,
     QuotePolicy,
     Relationship,
+    RepliesPolicy,
     ReplyGate,
     ReplyGateChanged,
     ReplyHidden,
     Reposted,
+    TagFollowed,
+    TagUnfollowed,
     Unblocked,
     Unfollowed,
     Unliked,
@@ -138,6 +149,7 @@ from microblog_core.timelines import (
     mentions_timeline,
     public_timeline,
 )
+from microblog_core.timelines.lists import owned_list
 from microblog_core.timelines.notifications import (
     UNREAD_CAP,
     NotificationPage,
@@ -1117,11 +1129,12 @@ class Microblog:
             uow.accounts.get(followee_id)
             removed = uow.relations.remove_follow(follower_id, followee_id)
             if removed is not None:
+                now = self._now()
                 events.append(
-                    Unfollowed(
-                        follower_id=follower_id, followee_id=followee_id, occurred_at=self._now()
-                    )
+                    Unfollowed(follower_id=follower_id, followee_id=followee_id, occurred_at=now)
                 )
+                # Mastodon's ListAccount belongs to the follow: unfollowing leaves the lists.
+                self._leave_lists(uow, events, follower_id, followee_id, now)
             request = uow.relations.remove_request(follower_id, followee_id)
             if request is not None:
                 events.append(FollowRequestWithdrawn(request=request, occurred_at=self._now()))
@@ -1162,6 +1175,7 @@ class Microblog:
             for a, b in ((blocker_id, blocked_id), (blocked_id, blocker_id)):
                 if uow.relations.remove_follow(a, b) is not None:
                     events.append(Unfollowed(follower_id=a, followee_id=b, occurred_at=now))
+                    self._leave_lists(uow, events, a, b, now)
                 request = uow.relations.remove_request(a, b)
                 if request is not None:
                     events.append(FollowRequestRejected(request=request, occurred_at=now))
@@ -2868,6 +2882,328 @@ class Microblog:
                     )
         return due
 
+    # -- lists and followed hashtags ------------------------------------------
+
+    @staticmethod
+    def _leave_lists(
+        uow: UnitOfWork,
+        events: list[Event],
+        owner_id: AccountId,
+        member_id: AccountId,
+        now: datetime,
+    ) -> None:
+        """Take ``member_id`` off every list of ``owner_id`` (it no longer follows it)."""
+        for account_list in uow.lists.containing(member_id, owner_id=owner_id):
+            uow.lists.remove_member(account_list.id, member_id)
+            events.append(
+                ListMembersRemoved(
+                    account_list=account_list, account_ids=(member_id,), occurred_at=now
+                )
+            )
+
+    def create_list(
+        self,
+        owner_id: AccountId,
+        title: str,
+        *,
+        replies_policy: RepliesPolicy | str = RepliesPolicy.LIST,
+        exclusive: bool = False,
+    ) -> AccountList:
+        """Make a list (Mastodon's ``POST /api/v1/lists``).
+
+        Args:
+            owner_id: Whose list.
+            title: Its name, not blank.
+            replies_policy: Which replies its timeline shows: ``followed``,
+                ``list`` (the default) or ``none``.
+            exclusive: Leave its members' posts out of the owner's home timeline.
+
+        Returns:
+            The new list.
+
+        Raises:
+            NotFoundError: No such account.
+            PermissionDeniedError: ``list_limit`` (50 lists, as Mastodon).
+            ValidationError: A blank or too long title, an unknown policy.
+        """
+        policy = _checks.enum_member(replies_policy, RepliesPolicy, "replies_policy")
+        flag = _checks.flag(exclusive, "exclusive")
+        with self._writing() as (uow, events):
+            uow.accounts.get(owner_id)
+            if len(uow.lists.lists_of(owner_id)) >= MAX_LISTS:
+                raise PermissionDeniedError(
+                    f"an account may own at most {MAX_LISTS} lists",
+                    action="create_list",
+                    rule="list_limit",
+                )
+            list_id = ListId(self.ids.next_id())
+            while uow.accounts.find(AccountId(list_id)) is not None:
+                # A list's feed shares the feed key space with accounts (see timelines.fanout).
+                list_id = ListId(self.ids.next_id())
+            account_list = AccountList(
+                id=list_id,
+                owner_id=owner_id,
+                title=title,
+                replies_policy=policy,
+                exclusive=flag,
+            )
+            uow.lists.add(account_list)
+            events.append(ListCreated(account_list=account_list, occurred_at=self._now()))
+        return account_list
+
+    def update_list(
+        self,
+        owner_id: AccountId,
+        list_id: ListId,
+        *,
+        title: str = _UNSET,
+        replies_policy: RepliesPolicy | str = _UNSET,
+        exclusive: bool = _UNSET,
+    ) -> AccountList:
+        """Change a list's title, replies policy or exclusivity; only the arguments given change.
+
+        Raises:
+            NotFoundError: No such list of the owner's.
+            ValidationError: A blank or too long title, an unknown policy.
+        """
+        changes: dict[str, Any] = {}
+        if title is not _UNSET:
+            changes["title"] = title
+        if replies_policy is not _UNSET:
+            changes["replies_policy"] = _checks.enum_member(
+                replies_policy, RepliesPolicy, "replies_policy"
+            )
+        if exclusive is not _UNSET:
+            changes["exclusive"] = _checks.flag(exclusive, "exclusive")
+        with self._writing() as (uow, events):
+            updated = attrs.evolve(owned_list(uow, owner_id, list_id), **changes)
+            uow.lists.update(updated)
+            events.append(ListUpdated(account_list=updated, occurred_at=self._now()))
+        return updated
+
+    def delete_list(self, owner_id: AccountId, list_id: ListId) -> AccountList:
+        """Delete a list and its members (Mastodon's ``DELETE /api/v1/lists/:id``).
+
+        Returns:
+            The deleted list.
+
+        Raises:
+            NotFoundError: No such list of the owner's.
+        """
+        with self._writing() as (uow, events):
+            account_list = owned_list(uow, owner_id, list_id)
+            uow.lists.remove(account_list.id)
+            events.append(ListDeleted(account_list=account_list, occurred_at=self._now()))
+        return account_list
+
+    def lists(self, owner_id: AccountId) -> tuple[AccountList, ...]:
+        """Return the owner's lists, oldest first.
+
+        Raises:
+            NotFoundError: No such account.
+        """
+        with self._reading() as uow:
+            uow.accounts.get(owner_id)
+            return tuple(uow.lists.lists_of(owner_id))
+
+    def get_list(self, owner_id: AccountId, list_id: ListId) -> AccountList:
+        """Return one of the owner's lists.
+
+        Raises:
+            NotFoundError: No such list of the owner's.
+        """
+        with self._reading() as uow:
+            return owned_list(uow, owner_id, list_id)
+
+    def lists_with(self, owner_id: AccountId, account_id: AccountId) -> tuple[AccountList, ...]:
+        """Return the owner's lists holding ``account_id`` (Mastodon's ``GET /accounts/:id/lists``).
+
+        Raises:
+            NotFoundError: No such account.
+        """
+        with self._reading() as uow:
+            uow.accounts.get(owner_id)
+            return tuple(uow.lists.containing(account_id, owner_id=owner_id))
+
+    def add_to_list(
+        self, owner_id: AccountId, list_id: ListId, account_ids: Iterable[AccountId]
+    ) -> tuple[AccountId, ...]:
+        """Put accounts the owner follows on a list; all or none.
+
+        Mastodon's ``POST /api/v1/lists/:id/accounts``: only followed accounts
+        may join, each once.
+
+        Args:
+            owner_id: The list's owner.
+            list_id: The list.
+            account_ids: The accounts to add (repeats count once).
+
+        Returns:
+            The accounts added, in the order given.
+
+        Raises:
+            NotFoundError: No such list of the owner's, or no such account.
+            ValidationError: The owner does not follow an account, or no account is given.
+            ConflictError: An account is on the list already.
+        """
+        wanted = tuple(
+            dict.fromkeys(
+                AccountId(_checks.stored_id(a, "account_ids"))
+                for a in _checks.iterable(account_ids, "account_ids", "account ids")
+            )
+        )
+        if not wanted:
+            raise ValidationError(
+                "add at least one account to the list", field="account_ids", value=account_ids
+            )
+        with self._writing() as (uow, events):
+            account_list = owned_list(uow, owner_id, list_id)
+            for account_id in wanted:
+                uow.accounts.get(account_id)
+                if uow.relations.get_follow(owner_id, account_id) is None:
+                    raise ValidationError(
+                        f"account {owner_id} does not follow account {account_id}; "
+                        "a list holds only followed accounts",
+                        field="account_ids",
+                        value=account_id,
+                    )
+                uow.lists.add_member(account_list.id, account_id)
+            events.append(
+                ListMembersAdded(
+                    account_list=account_list, account_ids=wanted, occurred_at=self._now()
+                )
+            )
+        return wanted
+
+    def remove_from_list(
+        self, owner_id: AccountId, list_id: ListId, account_ids: Iterable[AccountId]
+    ) -> tuple[AccountId, ...]:
+        """Take accounts off a list; accounts not on it are left alone.
+
+        Returns:
+            The accounts removed, in the order given.
+
+        Raises:
+            NotFoundError: No such list of the owner's.
+        """
+        given = tuple(
+            dict.fromkeys(
+                AccountId(_checks.lookup_id(a, "account_ids"))
+                for a in _checks.iterable(account_ids, "account_ids", "account ids")
+            )
+        )
+        with self._writing() as (uow, events):
+            account_list = owned_list(uow, owner_id, list_id)
+            removed = tuple(a for a in given if uow.lists.remove_member(account_list.id, a))
+            if removed:
+                events.append(
+                    ListMembersRemoved(
+                        account_list=account_list, account_ids=removed, occurred_at=self._now()
+                    )
+                )
+        return removed
+
+    def list_members(
+        self,
+        owner_id: AccountId,
+        list_id: ListId,
+        *,
+        after: AccountId | None = None,
+        limit: int = 40,
+    ) -> AccountPage:
+        """Return a page of a list's members, by account id.
+
+        Raises:
+            NotFoundError: No such list of the owner's.
+            ValidationError: A bad limit or cursor.
+        """
+        limit = _checks.limit(limit, "limit", maximum=80)
+        with self._reading() as uow:
+            account_list = owned_list(uow, owner_id, list_id)
+            ids = uow.lists.members(account_list.id, after=after, limit=limit)
+            return _account_page(uow, ids, limit)
+
+    def list_timeline(
+        self,
+        owner_id: AccountId,
+        list_id: ListId,
+        *,
+        max_id: PostId | None = None,
+        since_id: PostId | None = None,
+        min_id: PostId | None = None,
+        limit: int = 20,
+    ) -> TimelinePage:
+        """Return a page of a list's timeline, with Mastodon's paging.
+
+        The service's timeline strategy builds it, as it builds home timelines,
+        and the owner's keyword filters of the ``home`` context apply (a list
+        column is ``home`` in Mastodon's web client).
+
+        Raises:
+            NotFoundError: No such list of the owner's.
+            ValidationError: A bad limit or cursor.
+        """
+        page = self.timeline.list_timeline(
+            self, owner_id, list_id, limit=limit, max_id=max_id, since_id=since_id, min_id=min_id
+        )
+        return self.filter_page(page, owner_id, FilterContext.HOME)
+
+    def follow_tag(self, account_id: AccountId, tag: str) -> str:
+        """Follow a hashtag: its public posts enter the account's home timeline. Idempotent.
+
+        Args:
+            account_id: Who follows it.
+            tag: The hashtag, with or without ``#``, any case.
+
+        Returns:
+            The tag as stored (casefolded, without ``#``).
+
+        Raises:
+            NotFoundError: No such account.
+            ValidationError: ``tag`` names no hashtag.
+        """
+        name = _checks.hashtag(tag)
+        with self._writing() as (uow, events):
+            uow.accounts.get(account_id)
+            if uow.tag_follows.add(account_id, name):
+                events.append(TagFollowed(account_id=account_id, tag=name, occurred_at=self._now()))
+        return name
+
+    def unfollow_tag(self, account_id: AccountId, tag: str) -> bool:
+        """Stop following a hashtag. Idempotent.
+
+        Returns:
+            Whether the account followed it.
+
+        Raises:
+            NotFoundError: No such account.
+            ValidationError: ``tag`` names no hashtag.
+        """
+        name = _checks.hashtag(tag)
+        with self._writing() as (uow, events):
+            uow.accounts.get(account_id)
+            removed = uow.tag_follows.remove(account_id, name)
+            if removed:
+                events.append(
+                    TagUnfollowed(account_id=account_id, tag=name, occurred_at=self._now())
+                )
+        return removed
+
+    def followed_tags(
+        self, account_id: AccountId, *, after: str | None = None, limit: int = 100
+    ) -> tuple[str, ...]:
+        """Return the hashtags the account follows, alphabetically, after the cursor.
+
+        Raises:
+            NotFoundError: No such account.
+            ValidationError: A bad limit or cursor.
+        """
+        limit = _checks.limit(limit, "limit", maximum=200)
+        cursor = None if after is None else _checks.hashtag(after, "after")
+        with self._reading() as uow:
+            uow.accounts.get(account_id)
+            return tuple(uow.tag_follows.tags_of(account_id, after=cursor, limit=limit))
+
 
 # Every writing use case runs again whole on a transient storage error (see _retry).
 wrap_use_cases(
@@ -2910,5 +3246,12 @@ wrap_use_cases(
         "add_filter_post",
         "remove_filter_post",
         "delete_filter",
+        "create_list",
+        "update_list",
+        "delete_list",
+        "add_to_list",
+        "remove_from_list",
+        "follow_tag",
+        "unfollow_tag",
     ),
 )

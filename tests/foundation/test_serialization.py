@@ -18,6 +18,7 @@ from microblog_core.models import (
     VALUE_CLASSES,
     Account,
     AccountCounters,
+    AccountList,
     Attachment,
     Block,
     Bookmark,
@@ -90,6 +91,7 @@ STRATEGIES: dict[type, st.SearchStrategy[Any]] = {
     Bookmark: mst.bookmarks(),
     Filter: mst.filters(),
     FilterKeyword: mst.filter_keywords(),
+    AccountList: mst.account_lists(),
     **{cls: mst.events(types=(cls,)) for cls in EVENT_CLASSES},
 }
 

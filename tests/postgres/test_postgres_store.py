@@ -13,10 +13,11 @@ from microblog_core.errors import (
     TransientStorageError,
     ValidationError,
 )
-from microblog_core.ids import MAX_ID, id_at
+from microblog_core.ids import MAX_ID, AccountId, ListId, id_at
 from microblog_core.models import (
     Account,
     AccountCounters,
+    AccountList,
     Follow,
     Post,
     PostCounters,
@@ -246,8 +247,23 @@ def planned(postgres_pool: Any) -> Iterator[tuple[Any, dict[str, str]]]:
         posts=posts,
         follows=[Follow(follower_id=n, followee_id=1, created_at=T0) for n in range(2, 30)],
     )
+    with s.unit_of_work() as unit:
+        for n in range(1, 20):
+            owner = AccountId(n)
+            for k in range(3):
+                made = AccountList(
+                    id=ListId(10_000 + n * 10 + k), owner_id=owner, title="l", exclusive=k == 0
+                )
+                unit.lists.add(made)
+                for member in range(n + 1, min(n + 8, 30)):
+                    unit.lists.add_member(made.id, AccountId(member))
+            unit.tag_follows.add(owner, "t")
+            unit.tag_follows.add(owner, f"u{n}")
+        unit.commit()
     with postgres_pool.connection() as conn:
         conn.execute(f"ANALYZE {name}.posts")
+        for table in ("lists", "list_members", "tag_follows"):
+            conn.execute(f"ANALYZE {name}.{table}")
         yield conn, _sql.statements(name)
     s.close()
     drop_schema(postgres_pool, name)
@@ -295,6 +311,14 @@ PLANNED = [
     ("filter posts", "filter_posts", (1,), "filter_posts_pkey"),
     ("filters naming", "filters_naming", (pid(1),), "filter_posts_by_post"),
     ("posts out of filters", "delete_post_from_filters", (pid(1),), "filter_posts_by_post"),
+    ("lists of", "lists_of", (1,), "lists_by_owner"),
+    ("list members", "list_members", (10_010, 0, 100), "list_members_pkey"),
+    ("list member ids", "list_member_ids", (10_010,), "list_members_pkey"),
+    ("lists containing", "lists_containing", (2,), "list_members_by_account"),
+    ("exclusive members", "exclusive_members", (1,), "lists_by_owner"),
+    ("tags of", "tags_of", (1, "", 100), "tag_follows_pkey"),
+    ("tag followers", "tag_followers", ("t",), "tag_follows_by_tag"),
+    ("tag follower count", "tag_follower_count", ("t",), "tag_follows_by_tag"),
 ]
 
 

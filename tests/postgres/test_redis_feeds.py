@@ -144,3 +144,51 @@ def test_ranges_are_exact_although_scores_round(blog: Microblog, prefix: str) ->
     assert feeds.size(7) == 39
     with blog.unit_of_work(readonly=True) as unit:
         assert ids[5] not in unit.feeds.read(7, limit=100)
+
+
+def _list_on_read(blog: Microblog, owner: int, list_id: int) -> list[int]:
+    strategy, blog.timeline = blog.timeline, FanOutOnRead()
+    try:
+        return [p.id for p in blog.list_timeline(owner, list_id, limit=40).items]
+    finally:
+        blog.timeline = strategy
+
+
+def test_a_list_feed_is_one_sorted_set_keyed_by_the_list_and_rebuilt_from_the_database(
+    blog: Microblog, redis_url: str
+) -> None:
+    owner, member, other = (blog.register(h) for h in ("owner", "member", "other"))
+    blog.follow(owner.id, member.id)
+    blog.follow(owner.id, other.id)
+    friends = blog.create_list(owner.id, "friends")
+    blog.add_to_list(owner.id, friends.id, [member.id])
+    posts = [blog.post(member.id, f"m{n}") for n in range(4)]
+    blog.post(other.id, "not on the list")
+    feeds = _feeds(blog)
+    assert feeds.entries(friends.id) == {p.id: member.id for p in posts}
+    expected = _list_on_read(blog, owner.id, friends.id)
+    assert expected == [p.id for p in reversed(posts)]
+    drop_prefix(redis_url, feeds.prefix)  # Redis lost everything
+    assert blog.list_timeline(owner.id, friends.id).items == ()
+    assert feeds.rebuild_list(friends.id) == len(expected)
+    assert [p.id for p in blog.list_timeline(owner.id, friends.id, limit=40).items] == expected
+
+
+def test_rebuild_brings_back_the_posts_of_followed_hashtags(
+    blog: Microblog, redis_url: str
+) -> None:
+    reader, stranger = blog.register("reader"), blog.register("stranger")
+    blog.follow_tag(reader.id, "#Cats")
+    tagged = blog.post(stranger.id, "a #cats picture")
+    blog.post(stranger.id, "untagged")
+    assert [p.id for p in blog.home_timeline(reader.id).items] == [tagged.id]
+    drop_prefix(redis_url, _feeds(blog).prefix)
+    assert _feeds(blog).rebuild(reader.id) == 1
+    assert [p.id for p in blog.home_timeline(reader.id).items] == [tagged.id]
+
+
+def test_rebuild_list_refuses_an_unknown_list(blog: Microblog) -> None:
+    from microblog_core.errors import NotFoundError
+
+    with pytest.raises(NotFoundError):
+        _feeds(blog).rebuild_list(12345)

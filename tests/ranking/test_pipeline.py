@@ -37,7 +37,7 @@ from microblog_core.ranking.pipeline import (
     observed_rates,
     ranked_timeline,
 )
-from microblog_core.rules import filtered_from_home
+from microblog_core.rules import filtered_from_home, filtered_from_tags
 from microblog_core.service import Microblog
 from microblog_core.timelines import FanOutOnRead, FanOutOnWrite, Hybrid, TimelineStrategy
 from microblog_core.timelines.home import home_context
@@ -488,7 +488,9 @@ def _expected_ranking(blog: Microblog, viewer: AccountId) -> list[int]:
         )
         candidates = []
         for post in uow.posts.scan(limit=100_000):
-            if post.author_id != viewer and post.author_id not in following:
+            # In network: the viewer's and followees' posts, and followed hashtags' posts.
+            tagged = not filtered_from_tags(post, context)
+            if post.author_id != viewer and post.author_id not in following and not tagged:
                 continue
             root = None if post.repost_of is None else uow.posts.find(post.repost_of.root_id)
             if filtered_from_home(post, context, root=root):

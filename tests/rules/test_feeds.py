@@ -4,8 +4,13 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
-from microblog_core.models import Visibility
-from microblog_core.rules import HomeContext, filtered_from_home
+from microblog_core.models import AccountList, RepliesPolicy, Visibility
+from microblog_core.rules import (
+    HomeContext,
+    filtered_from_home,
+    filtered_from_list,
+    filtered_from_tags,
+)
 from tests.rules.helpers import original, reply, repost
 
 VIEWER, ALICE, BOB, CAROL = 1, 2, 3, 4
@@ -109,3 +114,68 @@ def test_blocked_or_muted_authors_never_pass(author, blocking, muting, visibilit
 
 def test_context_is_a_value():
     assert attrs.evolve(ctx(), muting=frozenset({2})).muting == frozenset({2})
+
+
+# --------------------------------------------------------------------------- lists and hashtags
+
+
+def _tagged(post_id, author, *tags, **kwargs):
+    return attrs.evolve(original(post_id, author, **kwargs), tags=tags)
+
+
+def test_exclusive_list_members_leave_home_but_the_viewers_own_posts_stay():
+    context = ctx(exclusive=frozenset({ALICE, VIEWER}))
+    assert filtered_from_home(original(10, ALICE), context)
+    assert not filtered_from_home(original(10, BOB), context)
+    assert not filtered_from_home(original(10, VIEWER), context)
+
+
+def test_the_tag_path_takes_public_originals_with_a_followed_tag():
+    context = ctx(followed_tags=frozenset({"cats"}))
+    assert not filtered_from_tags(_tagged(10, CAROL, "cats"), context)
+    assert filtered_from_tags(_tagged(10, CAROL, "dogs"), context)
+    assert filtered_from_tags(_tagged(10, VIEWER, "cats"), context)  # own posts come by home
+    for visibility in (Visibility.UNLISTED, Visibility.PRIVATE, Visibility.DIRECT):
+        assert filtered_from_tags(_tagged(10, CAROL, "cats", visibility=visibility), context)
+    assert filtered_from_tags(repost(11, CAROL, _tagged(10, BOB, "cats")), context)
+    assert filtered_from_tags(_tagged(10, CAROL, "cats"), ctx())  # no followed tag
+
+
+@given(
+    blocking=st.booleans(), muting=st.booleans(), blocked_by=st.booleans(), mention=st.booleans()
+)
+def test_the_tag_path_drops_blocked_muted_and_blocking_authors_and_mentions(
+    blocking, muting, blocked_by, mention
+):
+    """Mastodon's filter_from_tags?: author or mentions blocked or muted, author blocking."""
+    other = CAROL + 1
+    post = _tagged(10, CAROL, "cats", mentions=(other,) if mention else ())
+    who = other if mention else CAROL
+    context = ctx(
+        followed_tags=frozenset({"cats"}),
+        blocking=frozenset({who}) if blocking else frozenset(),
+        muting=frozenset({who}) if muting else frozenset(),
+        blocked_by=frozenset({CAROL}) if blocked_by else frozenset(),
+    )
+    assert filtered_from_tags(post, context) is (blocking or muting or blocked_by)
+
+
+@given(
+    policy=st.sampled_from(list(RepliesPolicy)),
+    to=st.sampled_from(["member", "followed", "owner", "self"]),
+)
+def test_a_lists_replies_policy_is_mastodons_filter_from_list(policy, to):
+    owner, member, other_member, followed = VIEWER, ALICE, BOB, CAROL
+    account_list = AccountList(id=500, owner_id=owner, title="l", replies_policy=policy)
+    members = frozenset({member, other_member})
+    parent_author = {"member": other_member, "followed": followed, "owner": owner, "self": member}[
+        to
+    ]
+    post = reply(11, member, original(10, parent_author))
+    expected_kept = (
+        to in ("owner", "self")
+        or policy is RepliesPolicy.FOLLOWED
+        or (policy is RepliesPolicy.LIST and to == "member")
+    )
+    assert filtered_from_list(post, account_list, members) is not expected_kept
+    assert not filtered_from_list(original(12, member), account_list, members)

@@ -40,6 +40,8 @@ WRITES: dict[str, frozenset[str]] = {
     "polls": frozenset({"open", "close", "add_vote", "remove_all"}),
     "bookmarks": frozenset({"add", "remove", "remove_post"}),
     "filters": frozenset({"add", "update", "remove", "remove_post"}),
+    "lists": frozenset({"add", "update", "remove", "add_member", "remove_member"}),
+    "tag_follows": frozenset({"add", "remove"}),
 }
 
 

@@ -49,6 +49,8 @@ class World:
     reply: int  # bob's reply to ``post``
     poll: int  # alice's poll, open for an hour, bob voted
     filter: int  # bob's filter on "hello" in home, naming ``post``; bob bookmarked ``post``
+    friends: int  # bob's list, holding alice; bob follows #news
+    daves: int  # dave's empty list
 
 
 def _world(adapter: str, timeline: str) -> World:
@@ -81,8 +83,12 @@ def _world(adapter: str, timeline: str) -> World:
     blog.bookmark(bob, post)
     flt = blog.create_filter(bob, "greetings", contexts=("home",), keywords=("hello",))
     flt = blog.add_filter_post(bob, flt.id, post)
+    friends = blog.create_list(bob, "Friends").id
+    blog.add_to_list(bob, friends, [alice])
+    blog.follow_tag(bob, "news")
+    daves = blog.create_list(dave, "Dave's").id
     clock.advance(1)
-    return World(blog, store, alice, bob, carol, dave, post, reply, poll, flt.id)
+    return World(blog, store, alice, bob, carol, dave, post, reply, poll, flt.id, friends, daves)
 
 
 def _close_polls(w: World) -> object:
@@ -137,6 +143,13 @@ USE_CASES: dict[str, Callable[[World], object]] = {
     "add_filter_post": lambda w: w.blog.add_filter_post(w.bob, w.filter, w.reply),
     "remove_filter_post": lambda w: w.blog.remove_filter_post(w.bob, w.filter, w.post),
     "delete_filter": lambda w: w.blog.delete_filter(w.bob, w.filter),
+    "create_list": lambda w: w.blog.create_list(w.alice, "Close", exclusive=True),
+    "update_list": lambda w: w.blog.update_list(w.bob, w.friends, title="Close", exclusive=True),
+    "delete_list": lambda w: w.blog.delete_list(w.bob, w.friends),
+    "add_to_list": lambda w: w.blog.add_to_list(w.dave, w.daves, [w.alice, w.bob]),
+    "remove_from_list": lambda w: w.blog.remove_from_list(w.bob, w.friends, [w.alice]),
+    "follow_tag": lambda w: w.blog.follow_tag(w.alice, "#News"),
+    "unfollow_tag": lambda w: w.blog.unfollow_tag(w.bob, "news"),
 }
 
 # Every other public method of Microblog reads, builds or wires; none writes.
@@ -181,6 +194,12 @@ NOT_WRITING = {
     "mentions_timeline",
     "public_timeline",
     "ranked_timeline",
+    "lists",
+    "get_list",
+    "lists_with",
+    "list_members",
+    "list_timeline",
+    "followed_tags",
 }
 
 

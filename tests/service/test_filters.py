@@ -185,6 +185,23 @@ def test_the_ranked_home_feed_hides_and_marks_as_the_home_timeline_does(
     assert {item.post.id for item in blog.ranked_timeline(bob).items} == unfiltered
 
 
+def test_a_list_timeline_hides_and_marks_as_home_does(blog: Microblog) -> None:
+    ann, bob = _people(blog)
+    plain = blog.post(bob, "a sunny day")
+    tick(blog)
+    warned = blog.post(bob, "pear season")
+    tick(blog)
+    blog.post(bob, "spoiler: the end")
+    friends = blog.create_list(ann, "Friends")
+    blog.add_to_list(ann, friends.id, [bob])
+    assert len(blog.list_timeline(ann, friends.id).items) == 3
+    blog.create_filter(ann, "fruit", contexts=("home",), keywords=("pear",))
+    blog.create_filter(ann, "spoilers", contexts=("home",), action="hide", keywords=("spoiler",))
+    page = blog.list_timeline(ann, friends.id)
+    assert [p.id for p in page.items] == [warned.id, plain.id]
+    assert set(page.filtered) == {warned.id}
+
+
 def test_a_filter_applies_only_in_its_contexts(blog: Microblog) -> None:
     ann, bob = _people(blog)
     post = blog.post(bob, "apple #fruit")

@@ -32,10 +32,11 @@ from microblog_core.errors import (
     StorageError,
     ValidationError,
 )
-from microblog_core.ids import MAX_ID, id_at
+from microblog_core.ids import MAX_ID, AccountId, ListId, id_at
 from microblog_core.models import (
     Account,
     AccountCounters,
+    AccountList,
     Block,
     Follow,
     FollowRequest,
@@ -47,6 +48,7 @@ from microblog_core.models import (
     RepostRef,
 )
 from microblog_core.storage.sqlite import SqliteStore, SqliteUnitOfWork
+from microblog_core.storage.sqlite import _lists as list_sql
 from microblog_core.storage.sqlite import _rows as columns
 from microblog_core.storage.sqlite import _schema as schema
 from microblog_core.storage.sqlite import _sql as statements
@@ -1269,6 +1271,19 @@ def planned_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Con
         values += [reply(400 + n, 2, root) for n in range(20)]
         values += [Follow(follower_id=n, followee_id=1, created_at=T0) for n in range(2, 30)]
         seed(s, *values)
+        with s.unit_of_work() as unit:
+            for n in range(1, 20):
+                owner = AccountId(n)
+                for k in range(3):
+                    made = AccountList(
+                        id=ListId(10_000 + n * 10 + k), owner_id=owner, title="l", exclusive=k == 0
+                    )
+                    unit.lists.add(made)
+                    for member in range(n + 1, min(n + 8, 30)):
+                        unit.lists.add_member(made.id, AccountId(member))
+                unit.tag_follows.add(owner, "t")
+                unit.tag_follows.add(owner, f"u{n}")
+            unit.commit()
         s._connection().execute("ANALYZE")
     conn = sqlite3.connect(path)
     yield conn
@@ -1311,6 +1326,14 @@ PLANNED = [
             ("posts out of filters", (pid(1),), "filter_posts_by_post"),
         )
     ),
+    ("lists of", list_sql.LISTS_OF, (1,), "lists_by_owner"),
+    ("list members", list_sql.MEMBERS, (1, 0, 100), "PRIMARY KEY"),
+    ("list member ids", list_sql.MEMBER_IDS, (1,), "PRIMARY KEY"),
+    ("lists containing", list_sql.CONTAINING, (2,), "list_members_by_account"),
+    ("exclusive members", list_sql.EXCLUSIVE_MEMBERS, (1,), "lists_by_owner"),
+    ("tags of", list_sql.TAGS_OF, (1, "", 100), "PRIMARY KEY"),
+    ("tag followers", list_sql.TAG_FOLLOWERS, ("t",), "tag_follows_by_tag"),
+    ("tag follower count", list_sql.TAG_FOLLOWER_COUNT, ("t",), "tag_follows_by_tag"),
 ]
 
 

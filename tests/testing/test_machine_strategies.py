@@ -89,6 +89,12 @@ class ForgetsReposts:
         page = self.inner.home(blog, viewer_id, **kw)
         return TimelinePage.of([p for p in page.items if p.repost_of is None])
 
+    def list_candidates(self, uow: UnitOfWork, *args: Any, **kw: Any) -> Iterator[Post]:
+        return self.inner.list_candidates(uow, *args, **kw)
+
+    def list_timeline(self, blog: Microblog, *args: Any, **kw: Any) -> TimelinePage:
+        return self.inner.list_timeline(blog, *args, **kw)
+
 
 @attrs.frozen
 class ShowsEverything(ForgetsReposts):

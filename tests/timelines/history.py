@@ -3,13 +3,16 @@
 A history is a list of operations on a few accounts (some locked): follow
 (with options), approve, unfollow, post (every visibility, mentions,
 languages, hashtags), reply, repost, unrepost, delete, block, unblock, mute
-(with and without expiry), unmute, and clock ticks. :class:`Lockstep` plays
+(with and without expiry), unmute, clock ticks, and lists (create with a
+replies policy and exclusivity, update, add and remove members) and followed
+hashtags (follow, unfollow). :class:`Lockstep` plays
 each operation on every service and checks they all answer alike, so the
 services hold the same data with the same ids.
 
 :func:`home_by_definition` computes a home timeline from the store with the
 definition of :mod:`microblog_core.timelines.home`, read literally and
-eagerly, with none of the code under test.
+eagerly, with none of the code under test; :func:`list_by_definition` does
+the same for a list's timeline (:mod:`microblog_core.timelines.lists`).
 """
 
 from collections.abc import Callable, Iterator
@@ -22,8 +25,13 @@ from hypothesis import strategies as st
 from microblog_core import ManualClock
 from microblog_core.errors import MicroblogError
 from microblog_core.ids import AccountId
-from microblog_core.models import Follow, Post, Visibility
-from microblog_core.rules import HomeContext, filtered_from_home
+from microblog_core.models import AccountList, Follow, Post, RepliesPolicy, Visibility
+from microblog_core.rules import (
+    HomeContext,
+    filtered_from_home,
+    filtered_from_list,
+    filtered_from_tags,
+)
 from microblog_core.service import Microblog
 from microblog_core.timelines import FanOutOnRead, FanOutOnWrite, Hybrid, TimelineStrategy
 from tests.timelines.helpers import shown_by_definition
@@ -72,6 +80,15 @@ _ARGUMENTS: dict[str, st.SearchStrategy[tuple[Any, ...]]] = {
     "mute": st.tuples(people, people, st.none() | st.integers(1, 120)),
     "unmute": st.tuples(people, people),
     "tick": st.tuples(st.integers(1, 90)),
+    "create_list": st.tuples(people, st.sampled_from(list(RepliesPolicy)), st.booleans()),
+    "update_list": st.tuples(
+        st.integers(0, 5), st.sampled_from(list(RepliesPolicy)), st.booleans()
+    ),
+    "add_to_list": st.tuples(st.integers(0, 5), people),
+    "follow_into_list": st.tuples(st.integers(0, 5), people),
+    "remove_from_list": st.tuples(st.integers(0, 5), people),
+    "follow_tag": st.tuples(people, st.integers(0, 2)),
+    "unfollow_tag": st.tuples(people, st.integers(0, 2)),
 }
 # Weights: the use cases that fill timelines come up most.
 _KINDS = [
@@ -89,6 +106,13 @@ _KINDS = [
     "unblock",
     "unmute",
     "tick",
+    *["create_list"] * 2,
+    "add_to_list",
+    *["follow_into_list"] * 4,
+    "remove_from_list",
+    "update_list",
+    *["follow_tag"] * 3,
+    "unfollow_tag",
 ]
 
 operations = st.sampled_from(_KINDS).flatmap(
@@ -110,6 +134,7 @@ class Lockstep:
         self.blogs = blogs
         self.accounts: list[AccountId] = []
         self.posts: list[Post] = []
+        self.lists: list[AccountList] = []
 
     def close(self) -> None:
         for blog in self.blogs.values():
@@ -212,6 +237,32 @@ class Lockstep:
             )
         elif kind == "tick":
             self.tick(op[1])
+        elif kind == "create_list":
+            _, x, policy, exclusive = op
+            made = self.each(
+                lambda b: b.create_list(a[x], "list", replies_policy=policy, exclusive=exclusive)
+            )
+            if made is not None:
+                self.lists.append(made)
+        elif (
+            kind in ("update_list", "add_to_list", "follow_into_list", "remove_from_list")
+            and self.lists
+        ):
+            chosen = self.lists[op[1] % len(self.lists)]
+            owner, list_id = chosen.owner_id, chosen.id
+            if kind == "follow_into_list":
+                # Follow first (a locked account only gets a request), then add.
+                self.each(lambda b: b.follow(owner, a[op[2]]))
+                self.each(lambda b: b.add_to_list(owner, list_id, [a[op[2]]]))
+            elif kind == "update_list":
+                self.each(
+                    lambda b: b.update_list(owner, list_id, replies_policy=op[2], exclusive=op[3])
+                )
+            else:
+                self.each(lambda b: getattr(b, kind)(owner, list_id, [a[op[2]]]))
+        elif kind in ("follow_tag", "unfollow_tag"):
+            _, x, tag = op
+            self.each(lambda b: getattr(b, kind)(a[x], f"#Tag{tag}"))
         if isinstance(result, Post):
             self.posts.append(result)
         self.tick(0.001)
@@ -237,12 +288,15 @@ def _all_follows(blog: Microblog, viewer: AccountId) -> list[Follow]:
         return list(uow.relations.following_of(viewer, limit=10_000))
 
 
-def home_by_definition(blog: Microblog, viewer: AccountId) -> list[Post]:
-    """The whole home timeline of ``viewer``, newest first, by the definition."""
+def _context(blog: Microblog, viewer: AccountId, *, lists: bool = False) -> HomeContext:
     follows = _all_follows(blog, viewer)
     with blog.unit_of_work(readonly=True) as uow:
         relations = uow.relations
-        context = HomeContext(
+        exclusive: set[AccountId] = set()
+        for owned in uow.lists.lists_of(viewer):
+            if owned.exclusive and not lists:
+                exclusive.update(uow.lists.member_ids(owned.id))
+        return HomeContext(
             viewer_id=viewer,
             following=frozenset(f.followee_id for f in follows),
             blocking=frozenset(relations.blocked_ids(viewer)),
@@ -250,25 +304,65 @@ def home_by_definition(blog: Microblog, viewer: AccountId) -> list[Post]:
             muting=frozenset(relations.muted_ids(viewer, at=blog.now())),
             hiding_reposts=frozenset(f.followee_id for f in follows if not f.show_reposts),
             languages={f.followee_id: f.languages for f in follows if f.languages is not None},
+            exclusive=frozenset(exclusive),
+            followed_tags=frozenset(() if lists else uow.tag_follows.tags_of(viewer, limit=10_000)),
         )
-        authors = {viewer} | set(context.following)
-        everything = list(uow.posts.scan(limit=100_000))
-        candidates = sorted(
-            (p for p in everything if p.author_id in authors), key=lambda p: p.id, reverse=True
-        )
-        filtered = []
-        for post in candidates:
-            root = None
-            if post.repost_of is not None:
-                root = uow.posts.find(post.repost_of.root_id)
-            if filtered_from_home(post, context, root=root):
-                continue
-            if root is not None and root.author_id != viewer:
-                # The access rules hide an original across a block, even in one's own repost.
-                author = root.author_id
-                if relations.get_block(author, viewer) or relations.get_block(viewer, author):
-                    continue
+
+
+def _passes(blog: Microblog, viewer: AccountId, context: HomeContext, post: Post) -> bool:
+    """The home rules and the access rules, for a post by the viewer or a followee."""
+    with blog.unit_of_work(readonly=True) as uow:
+        relations = uow.relations
+        root = None
+        if post.repost_of is not None:
+            root = uow.posts.find(post.repost_of.root_id)
+        if filtered_from_home(post, context, root=root):
+            return False
+        if root is not None and root.author_id != viewer:
+            # The access rules hide an original across a block, even in one's own repost.
+            author = root.author_id
+            if relations.get_block(author, viewer) or relations.get_block(viewer, author):
+                return False
+    return True
+
+
+def _everything(blog: Microblog) -> list[Post]:
+    with blog.unit_of_work(readonly=True) as uow:
+        return sorted(uow.posts.scan(limit=100_000), key=lambda p: p.id, reverse=True)
+
+
+def home_by_definition(blog: Microblog, viewer: AccountId) -> list[Post]:
+    """The whole home timeline of ``viewer``, newest first, by the definition.
+
+    A post by the viewer or a followee passes the home rules or the
+    followed-hashtag path; any other post only the followed-hashtag path.
+    """
+    context = _context(blog, viewer)
+    authors = {viewer} | set(context.following)
+    filtered = []
+    for post in _everything(blog):
+        by_tags = not filtered_from_tags(post, context)
+        if post.author_id in authors:
+            if by_tags or _passes(blog, viewer, context, post):
+                filtered.append(post)
+        elif by_tags:
             filtered.append(post)
+    return shown_by_definition(filtered)
+
+
+def list_by_definition(blog: Microblog, account_list: AccountList) -> list[Post]:
+    """The whole timeline of a list, newest first, by the definition."""
+    owner = account_list.owner_id
+    with blog.unit_of_work(readonly=True) as uow:
+        members = frozenset(uow.lists.member_ids(account_list.id))
+    context = _context(blog, owner, lists=True)
+    filtered = [
+        post
+        for post in _everything(blog)
+        if post.author_id in members
+        and not filtered_from_list(post, account_list, members)
+        and _passes(blog, owner, context, post)
+    ]
     return shown_by_definition(filtered)
 
 

@@ -1,11 +1,13 @@
-"""The three strategies return identical home pages, on both adapters, by the definition.
+"""The three strategies return identical home and list pages, on both adapters, by the definition.
 
-The big property: for any random history of use cases, every strategy on
-every adapter pages through every viewer's home timeline to exactly the
-timeline the definition gives, and ``since_id`` / ``min_id`` pages are the
-matching slices of it.
+The big property: for any random history of use cases (lists and followed
+hashtags included), every strategy on every adapter pages through every
+viewer's home timeline, and every list's timeline, to exactly the timeline
+the definition gives, and ``since_id`` / ``min_id`` pages are the matching
+slices of it.
 """
 
+import functools
 from typing import Any
 
 import pytest
@@ -23,6 +25,7 @@ from tests.timelines.history import (
     Op,
     histories,
     home_by_definition,
+    list_by_definition,
     lockstep,
     make_blog,
     walk,
@@ -50,6 +53,40 @@ def test_every_strategy_on_every_adapter_gives_the_defined_home_timeline(
             below = data.draw(st.sampled_from(bounds), label="max_id")
             for name, blog in blogs:
                 read: Any = lambda **kw: blog.home_timeline(viewer, **kw)  # noqa: B023, E731
+                assert ids(walk(read, limit)) == ids(expected), name
+                newer = [p for p in expected if since < p.id < below]
+                assert ids(read(limit=limit, since_id=since, max_id=below).items) == ids(
+                    newer[:limit]
+                ), name
+                assert ids(read(limit=limit, min_id=since, max_id=below).items) == ids(
+                    newer[-limit:]
+                ), name
+    finally:
+        blogs.close()
+
+
+@given(histories, st.integers(1, 9), st.data())
+def test_every_strategy_on_every_adapter_gives_the_defined_list_timelines(
+    history: tuple[list[bool], list[Op]], limit: int, data: st.DataObject
+) -> None:
+    """Lists, with their replies policies and members coming and going, agree across strategies."""
+    locked, ops = history
+    note(f"operations: {ops}")
+    blogs = lockstep(ALL_ADAPTERS, ALL_STRATEGIES)
+    try:
+        blogs.play(locked, ops)
+        reference = blogs.first
+        for made in blogs.lists:
+            account_list = reference.get_list(made.owner_id, made.id)
+            expected = list_by_definition(reference, account_list)
+            note(f"list {account_list}: {ids(expected)}")
+            bounds = sorted({p.id for p in expected} | {0, 2**62})
+            since = data.draw(st.sampled_from(bounds), label="since_id")
+            below = data.draw(st.sampled_from(bounds), label="max_id")
+            for name, blog in blogs:
+                read: Any = functools.partial(
+                    blog.list_timeline, account_list.owner_id, account_list.id
+                )
                 assert ids(walk(read, limit)) == ids(expected), name
                 newer = [p for p in expected if since < p.id < below]
                 assert ids(read(limit=limit, since_id=since, max_id=below).items) == ids(

@@ -10,10 +10,11 @@ from typing import Any
 from attrs import field, frozen
 
 from microblog_core.ids import AccountId, NotificationId, PostId
-from microblog_core.models._checks import check_aware, to_utc
+from microblog_core.models._checks import check_aware, check_ids, to_utc
 from microblog_core.models.accounts import Account
 from microblog_core.models.activity import Pin, PollVote, PostVersion
 from microblog_core.models.engagement import Like
+from microblog_core.models.lists import AccountList
 from microblog_core.models.posts import Post, ReplyGate
 from microblog_core.models.relations import Block, Follow, FollowRequest, Mute
 
@@ -27,6 +28,11 @@ __all__ = [
     "FollowRequested",
     "Followed",
     "Liked",
+    "ListCreated",
+    "ListDeleted",
+    "ListMembersAdded",
+    "ListMembersRemoved",
+    "ListUpdated",
     "Muted",
     "NotificationsRead",
     "Pinned",
@@ -38,6 +44,8 @@ __all__ = [
     "ReplyGateChanged",
     "ReplyHidden",
     "Reposted",
+    "TagFollowed",
+    "TagUnfollowed",
     "Unblocked",
     "Unfollowed",
     "Unliked",
@@ -269,6 +277,70 @@ class PollEnded:
     occurred_at: datetime = _at()
 
 
+@frozen(kw_only=True)
+class ListCreated:
+    """An account made a list."""
+
+    account_list: AccountList
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class ListUpdated:
+    """A list's title, replies policy or exclusivity changed; ``account_list`` is the new state."""
+
+    account_list: AccountList
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class ListDeleted:
+    """A list was deleted, with its members."""
+
+    account_list: AccountList
+    occurred_at: datetime = _at()
+
+
+def _member_ids(value: object) -> object:
+    return tuple(value) if isinstance(value, list) else value
+
+
+@frozen(kw_only=True)
+class ListMembersAdded:
+    """Accounts joined a list (in the order given)."""
+
+    account_list: AccountList
+    account_ids: tuple[AccountId, ...] = field(converter=_member_ids, validator=check_ids)
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class ListMembersRemoved:
+    """Accounts left a list: taken out, unfollowed or blocked by (or blocking) its owner."""
+
+    account_list: AccountList
+    account_ids: tuple[AccountId, ...] = field(converter=_member_ids, validator=check_ids)
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class TagFollowed:
+    """An account followed a hashtag (``tag`` casefolded, without ``#``)."""
+
+    account_id: AccountId
+    tag: str
+    occurred_at: datetime = _at()
+
+
+@frozen(kw_only=True)
+class TagUnfollowed:
+    """An account stopped following a hashtag."""
+
+    account_id: AccountId
+    tag: str
+    occurred_at: datetime = _at()
+
+
 Event = (
     AccountRegistered
     | ProfileUpdated
@@ -296,5 +368,12 @@ Event = (
     | NotificationsRead
     | Voted
     | PollEnded
+    | ListCreated
+    | ListUpdated
+    | ListDeleted
+    | ListMembersAdded
+    | ListMembersRemoved
+    | TagFollowed
+    | TagUnfollowed
 )
 """Any domain event."""

@@ -18,7 +18,13 @@ from microblog_core.rules.access import (
     may_reply_under_gate,
     repost_visibility,
 )
-from microblog_core.rules.feeds import DEDUP_WINDOW, HomeContext, filtered_from_home
+from microblog_core.rules.feeds import (
+    DEDUP_WINDOW,
+    HomeContext,
+    filtered_from_home,
+    filtered_from_list,
+    filtered_from_tags,
+)
 from microblog_core.rules.reposts import (
     ChainLink,
     build_comment_chain,
@@ -59,6 +65,8 @@ __all__ = [
     "check_reply",
     "check_repost",
     "filtered_from_home",
+    "filtered_from_list",
+    "filtered_from_tags",
     "flatten_repost",
     "format_chain",
     "may_reply_under_gate",

@@ -25,6 +25,7 @@ from microblog_core.ports import (
     EngagementRepository,
     FeedRepository,
     FilterRepository,
+    ListRepository,
     NotificationRepository,
     PinRepository,
     PollRepository,
@@ -32,6 +33,7 @@ from microblog_core.ports import (
     PostRepository,
     RelationRepository,
     Store,
+    TagFollowRepository,
     UnitOfWork,
 )
 
@@ -166,6 +168,16 @@ class ExternalFeedsUnit:
     def polls(self) -> PollRepository:
         """The poll repository of the wrapped unit."""
         return self._inner.polls
+
+    @property
+    def lists(self) -> ListRepository:
+        """The account-list repository of the wrapped unit (list feeds are in ``feeds``)."""
+        return self._inner.lists
+
+    @property
+    def tag_follows(self) -> TagFollowRepository:
+        """The followed-hashtag repository of the wrapped unit."""
+        return self._inner.tag_follows
 
     def __enter__(self) -> Self:
         if self._state is not _NEW:

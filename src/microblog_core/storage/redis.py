@@ -26,12 +26,12 @@ import functools
 import heapq
 import itertools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from microblog_core import _checks
-from microblog_core.errors import StorageError, ValidationError
-from microblog_core.ids import MAX_ID, AccountId, PostId
+from microblog_core.errors import NotFoundError, StorageError, ValidationError
+from microblog_core.ids import MAX_ID, AccountId, ListId, PostId
 from microblog_core.models import Post, Visibility
 from microblog_core.ports import DEFAULT_FEED_CAP, Store
 from microblog_core.storage._external_feeds import BufferedFeeds, Guard
@@ -253,14 +253,31 @@ class RedisFeeds:
         """Remember the database the feeds derive from (the stores call this on open)."""
         self._store = store
 
+    def _store_or_refuse(self) -> Store:
+        store = self._store
+        if store is None:
+            raise StorageError(
+                "these feeds belong to no store yet; pass them to a store as feeds=... first"
+            )
+        return store
+
+    def _replace(self, key: str, entries: Sequence[tuple[int, int]]) -> None:
+        pipe = self._client.pipeline(transaction=True)
+        pipe.delete(key)
+        if entries:
+            pipe.zadd(key, {_member(p, a): float(p) for p, a in entries})
+        self._call("rebuild a feed", pipe.execute)
+
     def rebuild(self, reader_id: AccountId, *, cap: int = DEFAULT_FEED_CAP) -> int:
         """Regenerate a reader's feed from the database, as Mastodon does; return its size.
 
         Use it after Redis lost its data, or when a crash fell between a
         commit and its feed write. The feed becomes the newest ``cap`` posts
         and reposts of the reader and of every account the reader follows
-        (direct posts only the reader's own), as fan-out on write delivers
-        them; the home timeline applies blocks and mutes when reading.
+        (direct posts only the reader's own), with the newest ``cap // 4``
+        public originals of each hashtag the reader follows, as fan-out on
+        write delivers them; the home timeline applies blocks and mutes when
+        reading.
 
         Args:
             reader_id: Whose feed to rebuild.
@@ -272,11 +289,7 @@ class RedisFeeds:
         """
         reader = AccountId(_checks.stored_id(reader_id, "reader_id"))
         limit = _checks.limit(cap, "cap")
-        store = self._store
-        if store is None:
-            raise StorageError(
-                "these feeds belong to no store yet; pass them to a store as feeds=... first"
-            )
+        store = self._store_or_refuse()
         with store.unit_of_work(readonly=True) as unit:
             authors = [reader, *unit.relations.following_ids(reader)]
             streams = [unit.posts.stream(author) for author in authors]
@@ -284,13 +297,53 @@ class RedisFeeds:
             delivered = (
                 p for p in newest if p.visibility is not Visibility.DIRECT or p.author_id == reader
             )
+            entries = {p.id: p.author_id for p in itertools.islice(delivered, limit)}
+            tags: list[str] = []
+            while batch := unit.tag_follows.tags_of(
+                reader, after=tags[-1] if tags else None, limit=500
+            ):
+                tags.extend(batch)
+                if len(batch) < 500:
+                    break
+            for tag in tags:
+                for post in unit.posts.with_tag(tag, limit=max(1, limit // 4)):
+                    if (
+                        post.visibility is Visibility.PUBLIC
+                        and post.repost_of is None
+                        and post.author_id != reader
+                    ):
+                        entries[post.id] = post.author_id
+        kept = sorted(entries.items(), reverse=True)[:limit]
+        self._replace(self.key(reader), kept)
+        return len(kept)
+
+    def rebuild_list(self, list_id: int, *, cap: int = DEFAULT_FEED_CAP) -> int:
+        """Regenerate a list's feed from the database; return its size.
+
+        A list's feed is the feed whose reader id is the list's id (see
+        :mod:`microblog_core.timelines.fanout`): the newest ``cap`` posts and
+        reposts of its members, direct posts left out.
+
+        Args:
+            list_id: Which list.
+            cap: How many entries to keep.
+
+        Raises:
+            NotFoundError: No such list.
+            StorageError: Redis or the database failed, or no store uses these feeds.
+            ValidationError: An argument has the wrong type.
+        """
+        key = _checks.stored_id(list_id, "list_id")
+        limit = _checks.limit(cap, "cap")
+        store = self._store_or_refuse()
+        with store.unit_of_work(readonly=True) as unit:
+            if unit.lists.find(ListId(key)) is None:
+                raise NotFoundError("list", key)
+            streams = [unit.posts.stream(m) for m in unit.lists.member_ids(ListId(key))]
+            newest = heapq.merge(*streams, key=_newest_first)
+            delivered = (p for p in newest if p.visibility is not Visibility.DIRECT)
             entries = [(p.id, p.author_id) for p in itertools.islice(delivered, limit)]
-        key = self.key(reader)
-        pipe = self._client.pipeline(transaction=True)
-        pipe.delete(key)
-        if entries:
-            pipe.zadd(key, {_member(p, a): float(p) for p, a in entries})
-        self._call("rebuild a feed", pipe.execute)
+        self._replace(self.key(key), entries)
         return len(entries)
 
     def close(self) -> None:

@@ -24,18 +24,21 @@ from microblog_core.ids import (
     AccountId,
     BookmarkId,
     FilterId,
+    ListId,
     NotificationId,
     PostId,
     timestamp_of,
 )
 from microblog_core.models import (
     MASTODON_ACCOUNTS,
+    MAX_LIST_TITLE,
     MAX_MEDIA,
     TWITTER_ACCOUNTS,
     WEIBO_ACCOUNTS,
     Account,
     AccountCounters,
     AccountKind,
+    AccountList,
     AccountPolicy,
     AccountRegistered,
     Attachment,
@@ -56,6 +59,11 @@ from microblog_core.models import (
     FollowRequestWithdrawn,
     Like,
     Liked,
+    ListCreated,
+    ListDeleted,
+    ListMembersAdded,
+    ListMembersRemoved,
+    ListUpdated,
     Location,
     Media,
     MediaKind,
@@ -82,6 +90,7 @@ from microblog_core.models import (
     ProfileUpdated,
     QuotePolicy,
     Relationship,
+    RepliesPolicy,
     ReplyAudience,
     ReplyGate,
     ReplyGateChanged,
@@ -89,6 +98,8 @@ from microblog_core.models import (
     ReplyRef,
     Reposted,
     RepostRef,
+    TagFollowed,
+    TagUnfollowed,
     Unblocked,
     Unfollowed,
     Unliked,
@@ -1296,6 +1307,38 @@ def _poll_votes(draw: st.DrawFn) -> PollVote:
     )
 
 
+def account_lists() -> st.SearchStrategy[AccountList]:
+    """Generate account lists: any owner, a short non-blank title, any policy and exclusivity.
+
+    Shrinks toward small ids, the title ``"0"``, ``replies_policy="followed"`` and not exclusive.
+    """
+    titles = st.text(
+        st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=30
+    ).filter(str.strip)
+    return st.builds(
+        AccountList,
+        id=_typed_ids(ListId, 1, MAX_ID),
+        owner_id=account_ids(),
+        title=titles | st.just("x" * MAX_LIST_TITLE),
+        replies_policy=st.sampled_from(RepliesPolicy),
+        exclusive=st.booleans(),
+    )
+
+
+def _list_members(kind: type[Any]) -> st.SearchStrategy[Any]:
+    return st.builds(
+        kind,
+        account_list=account_lists(),
+        account_ids=st.lists(account_ids(), min_size=1, max_size=5, unique=True).map(tuple),
+        occurred_at=_ANY_TIME,
+    )
+
+
+def _tag_event(kind: type[Any]) -> st.SearchStrategy[Any]:
+    tags = st.from_regex(r"[a-z0-9_]{1,20}", fullmatch=True) | st.sampled_from(["话题", "ärger"])
+    return st.builds(kind, account_id=account_ids(), tag=tags, occurred_at=_ANY_TIME)
+
+
 def poll_votes() -> st.SearchStrategy[PollVote]:
     """Generate poll votes: one to four distinct option indexes, ascending."""
     return _poll_votes()
@@ -1382,6 +1425,13 @@ def _event_strategies() -> dict[type, st.SearchStrategy[Any]]:
             last_read_id=ids(),
             occurred_at=_ANY_TIME,
         ),
+        ListCreated: st.builds(ListCreated, account_list=account_lists(), occurred_at=_ANY_TIME),
+        ListUpdated: st.builds(ListUpdated, account_list=account_lists(), occurred_at=_ANY_TIME),
+        ListDeleted: st.builds(ListDeleted, account_list=account_lists(), occurred_at=_ANY_TIME),
+        ListMembersAdded: _list_members(ListMembersAdded),
+        ListMembersRemoved: _list_members(ListMembersRemoved),
+        TagFollowed: _tag_event(TagFollowed),
+        TagUnfollowed: _tag_event(TagUnfollowed),
     }
 
 

@@ -16,7 +16,8 @@ not start with ``Test``, so pytest never collects them on their own. Mix and
 match the per-protocol classes (:class:`AccountRepositoryContract`,
 :class:`PostRepositoryContract`, :class:`RelationRepositoryContract`,
 :class:`EngagementRepositoryContract`, :class:`FeedRepositoryContract`,
-:class:`UnitOfWorkContract`, :class:`ArgumentContract`) to check an adapter that is still partial;
+:class:`UnitOfWorkContract`, :class:`ArgumentContract`, :class:`ListRepositoryContract`,
+:class:`TagFollowRepositoryContract` and the others) to check an adapter that is still partial;
 :class:`StoreContract` is all of them.
 
 Each test gets its store from the ``store`` fixture, which calls
@@ -90,11 +91,20 @@ from microblog_core.errors import (
     StorageError,
     ValidationError,
 )
-from microblog_core.ids import AccountId, BookmarkId, FilterId, NotificationId, PostId, id_at
+from microblog_core.ids import (
+    AccountId,
+    BookmarkId,
+    FilterId,
+    ListId,
+    NotificationId,
+    PostId,
+    id_at,
+)
 from microblog_core.models import (
     Account,
     AccountCounters,
     AccountKind,
+    AccountList,
     Block,
     Bookmark,
     Filter,
@@ -119,6 +129,7 @@ from microblog_core.models import (
     PostCounters,
     PostVersion,
     QuotePolicy,
+    RepliesPolicy,
     ReplyAudience,
     ReplyGate,
     ReplyRef,
@@ -135,6 +146,7 @@ __all__ = [
     "EngagementRepositoryContract",
     "FeedRepositoryContract",
     "FilterRepositoryContract",
+    "ListRepositoryContract",
     "NotificationRepositoryContract",
     "PinRepositoryContract",
     "PollRepositoryContract",
@@ -142,6 +154,7 @@ __all__ = [
     "PostRepositoryContract",
     "RelationRepositoryContract",
     "StoreContract",
+    "TagFollowRepositoryContract",
     "UnitOfWorkContract",
 ]
 
@@ -2871,6 +2884,144 @@ class BookmarkRepositoryContract(ContractBase):
             store.close()
 
 
+# --------------------------------------------------------------------------- lists and tags
+
+
+def _list(n: int, owner: int, **kwargs: Any) -> AccountList:
+    return AccountList(id=ListId(_BASE_ID + 1_000_000 + n), owner_id=_aid(owner), **kwargs)
+
+
+class ListRepositoryContract(ContractBase):
+    """The guarantees of :class:`~microblog_core.ports.ListRepository`."""
+
+    def test_lists_round_trip_and_are_listed_by_owner(self, store: Store) -> None:
+        """An added list reads back equal; ``lists_of`` runs by id; ``update`` keeps the owner."""
+        _seed(store, *_accounts(1, 2))
+        first = _list(1, 1, title="Family", replies_policy=RepliesPolicy.NONE, exclusive=True)
+        second = _list(2, 1, title="Work")
+        other = _list(3, 2, title="Elsewhere")
+        with _write(store) as uow:
+            for account_list in (second, first, other):
+                uow.lists.add(account_list)
+            with pytest.raises(ConflictError):
+                uow.lists.add(first)
+            with pytest.raises(NotFoundError):
+                uow.lists.add(_list(4, 9, title="nobody's"))
+        renamed = attrs.evolve(second, title="Office", replies_policy=RepliesPolicy.FOLLOWED)
+        with _write(store) as uow:
+            uow.lists.update(renamed)
+            with pytest.raises(ValidationError):
+                uow.lists.update(attrs.evolve(second, owner_id=_aid(2)))
+            with pytest.raises(NotFoundError):
+                uow.lists.update(_list(9, 1, title="missing"))
+        with _read(store) as uow:
+            assert list(uow.lists.lists_of(_aid(1))) == [first, renamed]
+            assert list(uow.lists.lists_of(_aid(2))) == [other]
+            assert list(uow.lists.lists_of(_aid(3))) == []
+            assert uow.lists.find(first.id) == first
+            assert uow.lists.find(ListId(_BASE_ID + 5_000_000)) is None
+
+    def test_members_are_unique_paged_and_indexed_by_account(self, store: Store) -> None:
+        """Members page by id after a cursor; ``containing`` and ``exclusive_members`` agree."""
+        _seed(store, *_accounts(1, 2, 3, 4, 5))
+        family = _list(1, 1, title="Family", exclusive=True)
+        work = _list(2, 1, title="Work")
+        theirs = _list(3, 2, title="Theirs", exclusive=True)
+        with _write(store) as uow:
+            for account_list in (family, work, theirs):
+                uow.lists.add(account_list)
+            for list_id, member in ((family.id, 4), (family.id, 3), (work.id, 3), (theirs.id, 5)):
+                uow.lists.add_member(list_id, _aid(member))
+            with pytest.raises(ConflictError):
+                uow.lists.add_member(family.id, _aid(3))
+            with pytest.raises(NotFoundError):
+                uow.lists.add_member(family.id, _aid(9))
+            with pytest.raises(NotFoundError):
+                uow.lists.add_member(ListId(_BASE_ID + 5_000_000), _aid(3))
+        with _read(store) as uow:
+            assert list(uow.lists.members(family.id)) == [_aid(3), _aid(4)]
+            assert list(uow.lists.members(family.id, after=_aid(3), limit=5)) == [_aid(4)]
+            assert list(uow.lists.members(family.id, limit=1)) == [_aid(3)]
+            assert _int_set(uow.lists.member_ids(work.id)) == {3}
+            assert list(uow.lists.containing(_aid(3))) == [family, work]
+            assert list(uow.lists.containing(_aid(5))) == [theirs]
+            assert list(uow.lists.containing(_aid(5), owner_id=_aid(1))) == []
+            assert _int_set(uow.lists.exclusive_members(_aid(1))) == {3, 4}
+            assert _int_set(uow.lists.exclusive_members(_aid(3))) == set()
+
+    def test_removing_a_member_or_a_list_changes_only_what_it_names(self, store: Store) -> None:
+        """``remove_member`` says whether it removed; ``remove`` takes the memberships along."""
+        _seed(store, *_accounts(1, 2, 3))
+        family, work = _list(1, 1, title="Family"), _list(2, 1, title="Work")
+        with _write(store) as uow:
+            uow.lists.add(family)
+            uow.lists.add(work)
+            uow.lists.add_member(family.id, _aid(2))
+            uow.lists.add_member(work.id, _aid(2))
+            uow.lists.add_member(work.id, _aid(3))
+        with _write(store) as uow:
+            assert uow.lists.remove_member(family.id, _aid(2)) is True
+            assert uow.lists.remove_member(family.id, _aid(2)) is False
+            assert uow.lists.remove(work.id) == work
+            assert uow.lists.remove(work.id) is None
+        with store.unit_of_work() as uow:
+            assert list(uow.lists.lists_of(_aid(1))) == [family]
+            assert list(uow.lists.containing(_aid(2))) == []
+            assert list(uow.lists.members(work.id)) == []
+            uow.lists.remove(family.id)
+        with _read(store) as uow:  # the last unit rolled back
+            assert list(uow.lists.lists_of(_aid(1))) == [family]
+
+    @_PROPERTY
+    @given(
+        st.lists(
+            st.tuples(
+                st.sampled_from(("add", "remove", "drop")), st.integers(1, 3), st.integers(2, 6)
+            ),
+            max_size=25,
+        )
+    )
+    def test_memberships_equal_a_model_of_them(self, ops: list[tuple[str, int, int]]) -> None:
+        """After any writes, members, ``containing`` and ``exclusive_members`` equal a model."""
+        store = self.make_store()
+        try:
+            _seed(store, *_accounts(1, 2, 3, 4, 5, 6))
+            lists = {n: _list(n, 1, title=f"l{n}", exclusive=n == 1) for n in (1, 2, 3)}
+            model: dict[int, set[int]] = {n: set() for n in lists}
+            with _write(store) as uow:
+                for account_list in lists.values():
+                    uow.lists.add(account_list)
+            with _write(store) as uow:
+                for kind, n, member in ops:
+                    list_id = lists[n].id
+                    if n not in model:
+                        continue
+                    if kind == "add":
+                        if member in model[n]:
+                            with pytest.raises(ConflictError):
+                                uow.lists.add_member(list_id, _aid(member))
+                        else:
+                            uow.lists.add_member(list_id, _aid(member))
+                            model[n].add(member)
+                    elif kind == "remove":
+                        assert uow.lists.remove_member(list_id, _aid(member)) is (
+                            member in model[n]
+                        )
+                        model[n].discard(member)
+                    elif n != 1:  # keep the exclusive list
+                        assert uow.lists.remove(list_id) == lists[n]
+                        del model[n]
+            with _read(store) as uow:
+                for n, members in model.items():
+                    assert list(uow.lists.members(lists[n].id)) == sorted(members)
+                for member in range(2, 7):
+                    holding = [lists[n] for n in sorted(model) if member in model[n]]
+                    assert list(uow.lists.containing(_aid(member))) == holding
+                assert _int_set(uow.lists.exclusive_members(_aid(1))) == model.get(1, set())
+        finally:
+            store.close()
+
+
 class FilterRepositoryContract(ContractBase):
     """The guarantees of :class:`~microblog_core.ports.FilterRepository`."""
 
@@ -2959,6 +3110,78 @@ class FilterRepositoryContract(ContractBase):
             assert uow.filters.find(b.id) == b
 
 
+class TagFollowRepositoryContract(ContractBase):
+    """The guarantees of :class:`~microblog_core.ports.TagFollowRepository`."""
+
+    def test_tags_are_followed_once_normalised_and_paged(self, store: Store) -> None:
+        """``add`` is idempotent; tags compare casefolded without ``#``; ``tags_of`` pages."""
+        _seed(store, *_accounts(1, 2))
+        with _write(store) as uow:
+            assert uow.tag_follows.add(_aid(1), "#Cats") is True
+            assert uow.tag_follows.add(_aid(1), "cats") is False
+            assert uow.tag_follows.add(_aid(1), "dogs") is True
+            assert uow.tag_follows.add(_aid(1), "Ärger") is True
+            assert uow.tag_follows.add(_aid(2), "cats") is True
+            with pytest.raises(NotFoundError):
+                uow.tag_follows.add(_aid(9), "cats")
+            with pytest.raises(ValidationError):
+                uow.tag_follows.add(_aid(1), "#")
+        with _read(store) as uow:
+            assert list(uow.tag_follows.tags_of(_aid(1))) == ["cats", "dogs", "ärger"]
+            assert list(uow.tag_follows.tags_of(_aid(1), after="cats", limit=1)) == ["dogs"]
+            assert uow.tag_follows.follows(_aid(1), "CATS") is True
+            assert uow.tag_follows.follows(_aid(2), "dogs") is False
+            assert _int_set(uow.tag_follows.followers_of("#cats")) == {1, 2}
+            assert uow.tag_follows.follower_count("cats") == 2
+            assert uow.tag_follows.follower_count("birds") == 0
+
+    def test_unfollowing_a_tag_says_whether_it_was_followed(self, store: Store) -> None:
+        """``remove`` returns True once; a rollback keeps the follow."""
+        _seed(store, *_accounts(1))
+        with _write(store) as uow:
+            uow.tag_follows.add(_aid(1), "cats")
+        with store.unit_of_work() as uow:
+            assert uow.tag_follows.remove(_aid(1), "#CATS") is True
+            assert uow.tag_follows.remove(_aid(1), "cats") is False
+            assert list(uow.tag_follows.tags_of(_aid(1))) == []
+        with _read(store) as uow:
+            assert list(uow.tag_follows.tags_of(_aid(1))) == ["cats"]
+
+    @_PROPERTY
+    @given(
+        st.lists(
+            st.tuples(st.booleans(), st.integers(1, 3), st.sampled_from(("a", "B", "#c", "ä"))),
+            max_size=25,
+        )
+    )
+    def test_tag_follows_equal_a_model_of_them(self, ops: list[tuple[bool, int, str]]) -> None:
+        """After any follows and unfollows, every query equals a model of the writes."""
+        store = self.make_store()
+        try:
+            _seed(store, *_accounts(1, 2, 3))
+            model: set[tuple[int, str]] = set()
+            with _write(store) as uow:
+                for follow, account, raw in ops:
+                    tag = raw.removeprefix("#").casefold()
+                    key = (account, tag)
+                    if follow:
+                        assert uow.tag_follows.add(_aid(account), raw) is (key not in model)
+                        model.add(key)
+                    else:
+                        assert uow.tag_follows.remove(_aid(account), raw) is (key in model)
+                        model.discard(key)
+            with _read(store) as uow:
+                for account in (1, 2, 3):
+                    expected = sorted(t for a, t in model if a == account)
+                    assert list(uow.tag_follows.tags_of(_aid(account))) == expected
+                for tag in ("a", "b", "c", "ä"):
+                    followers = {a for a, t in model if t == tag}
+                    assert _int_set(uow.tag_follows.followers_of(tag)) == followers
+                    assert uow.tag_follows.follower_count(tag) == len(followers)
+        finally:
+            store.close()
+
+
 class StoreContract(
     AccountRepositoryContract,
     ArgumentContract,
@@ -2973,5 +3196,7 @@ class StoreContract(
     PollRepositoryContract,
     BookmarkRepositoryContract,
     FilterRepositoryContract,
+    ListRepositoryContract,
+    TagFollowRepositoryContract,
 ):
     """Every contract: subclass it and define ``make_store`` to check a whole adapter."""

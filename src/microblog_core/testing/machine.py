@@ -16,6 +16,8 @@ checks after each step that:
 - bookmarks show only posts their owner may see, and never to another
   account; no item a ``hide`` keyword filter matches appears in its
   owner's home or public timeline;
+- every list's timeline shows its owner only what the owner may see, and
+  every service's list timelines agree;
 - every service's home timelines agree, so services built with different
   timeline strategies (:class:`~microblog_core.timelines.FanOutOnRead`,
   :class:`~microblog_core.timelines.FanOutOnWrite`,
@@ -58,7 +60,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from microblog_core.clock import ManualClock
 from microblog_core.errors import MicroblogError, NotFoundError
-from microblog_core.ids import AccountId, PostId
+from microblog_core.ids import AccountId, ListId, PostId
 from microblog_core.models import (
     FilterAction,
     FilterContext,
@@ -66,6 +68,7 @@ from microblog_core.models import (
     PolicyAction,
     Poll,
     Post,
+    RepliesPolicy,
     Visibility,
 )
 from microblog_core.service import Microblog
@@ -136,6 +139,14 @@ def snapshot(blog: Microblog) -> dict[str, Any]:
             "votes": {p.id: uow.polls.counts(p.id) for p in posts},
             "bookmarks": {a: list(uow.bookmarks.page(a, limit=100_000)) for a in ids},
             "filters": {a: list(uow.filters.of_account(a)) for a in ids},
+            "lists": {
+                a: [
+                    (lst, list(uow.lists.members(lst.id, limit=100_000)))
+                    for lst in uow.lists.lists_of(a)
+                ]
+                for a in ids
+            },
+            "tag_follows": {a: list(uow.tag_follows.tags_of(a, limit=100_000)) for a in ids},
         }
 
 
@@ -212,6 +223,9 @@ def check_no_leaks(blog: Microblog) -> None:
                 assert visible(post, viewer), (viewer, post)
         for post in _home_posts(blog, viewer):
             assert visible(post, viewer), ("home", viewer, post)
+        for account_list in blog.lists(viewer):
+            for post in _list_posts(blog, viewer, account_list.id):
+                assert visible(post, viewer), ("list", viewer, post)
         for post_id, post in posts.items():
             try:
                 shown = blog.get_post(post_id, viewer_id=viewer)
@@ -352,6 +366,15 @@ def _home_posts(blog: Microblog, viewer: int) -> list[Post]:
     return list(page.items)
 
 
+def _list_posts(blog: Microblog, owner: int, list_id: int) -> list[Post]:
+    page = blog.list_timeline(owner, list_id, limit=40)  # type: ignore[arg-type]
+    return list(page.items)
+
+
+def _list_ids(blog: Microblog, owner: int, list_id: int) -> list[int]:
+    return [p.id for p in _list_posts(blog, owner, list_id)]
+
+
 def _register(blog: Microblog, *, handle: str, locked: bool) -> Any:
     return blog.register(handle, locked=locked)
 
@@ -379,6 +402,7 @@ class MicroblogMachine(RuleBasedStateMachine):
         self.blogs: Sequence[Microblog] = self.make_blogs(self.clock)
         self.users: list[AccountId] = []
         self.posts: list[PostId] = []
+        self.lists: list[tuple[AccountId, ListId]] = []
 
     def make_blogs(self, clock: ManualClock) -> Sequence[Microblog]:
         """Return the services to drive in lockstep; they must share ``clock``."""
@@ -659,3 +683,59 @@ class MicroblogMachine(RuleBasedStateMachine):
         """Bookmarks never leak, and hidden items never appear, on any service."""
         for blog in self.blogs:
             check_bookmarks_and_filters(blog)
+
+    @invariant()
+    def list_timelines_agree(self) -> None:
+        """Every service shows every list's owner the same list timeline."""
+        for owner, list_id in self.lists:
+            first = _outcome(functools.partial(_list_ids, self.blogs[0], owner, list_id))
+            for blog in self.blogs[1:]:
+                again = _outcome(functools.partial(_list_ids, blog, owner, list_id))
+                assert again == first, (owner, list_id)
+
+    # -- lists and followed hashtags
+
+    @rule(
+        a=st.integers(0, 9),
+        policy=st.sampled_from(list(RepliesPolicy)),
+        exclusive=st.booleans(),
+    )
+    def create_list(self, a: int, policy: RepliesPolicy, exclusive: bool) -> None:
+        """Make a list with a replies policy, exclusive or not."""
+        owner = self._user(a)
+        status, made = self._all(
+            lambda blog: blog.create_list(owner, "list", replies_policy=policy, exclusive=exclusive)
+        )
+        if status == "ok":
+            self.lists.append((owner, made.id))
+
+    def _list(self, index: int) -> tuple[AccountId, ListId]:
+        return self.lists[index % len(self.lists)] if self.lists else (self._user(0), ListId(1))
+
+    @rule(l=st.integers(0, 9), b=st.integers(0, 9), follow_first=st.booleans())
+    def add_to_list(self, l: int, b: int, follow_first: bool) -> None:  # noqa: E741
+        """Put an account on a list (following it first, or not, which must then fail)."""
+        owner, list_id = self._list(l)
+        member = self._user(b)
+        if follow_first:
+            self._all(lambda blog: blog.follow(owner, member))
+        self._all(lambda blog: blog.add_to_list(owner, list_id, [member]))
+
+    @rule(l=st.integers(0, 9), b=st.integers(0, 9), delete=st.booleans())
+    def remove_from_list(self, l: int, b: int, delete: bool) -> None:  # noqa: E741
+        """Take an account off a list, or now and then delete the whole list."""
+        owner, list_id = self._list(l)
+        if delete:
+            self._all(lambda blog: blog.delete_list(owner, list_id))
+        else:
+            self._all(lambda blog: blog.remove_from_list(owner, list_id, [self._user(b)]))
+
+    @rule(a=st.integers(0, 9), tag=st.sampled_from(("#city", "话题", "NEWS")))
+    def follow_tag(self, a: int, tag: str) -> None:
+        """Follow a hashtag."""
+        self._all(lambda blog: blog.follow_tag(self._user(a), tag))
+
+    @rule(a=st.integers(0, 9), tag=st.sampled_from(("city", "#话题", "news")))
+    def unfollow_tag(self, a: int, tag: str) -> None:
+        """Stop following a hashtag."""
+        self._all(lambda blog: blog.unfollow_tag(self._user(a), tag))

@@ -59,6 +59,7 @@ from microblog_core.ids import AccountId, PostId
 from microblog_core.models import (
     Account,
     AccountCounters,
+    AccountList,
     Block,
     Bookmark,
     Filter,
@@ -122,6 +123,7 @@ from microblog_core.testing._values import (
     _EVENT_CLASSES,
     account_counters,
     account_ids,
+    account_lists,
     accounts,
     attachments,
     blocks,
@@ -183,6 +185,7 @@ __all__ = [
     "UnrepostStep",
     "account_counters",
     "account_ids",
+    "account_lists",
     "accounts",
     "attachments",
     "blocks",
@@ -281,6 +284,7 @@ def _strategy_for_type(cls: Any) -> Any:
         PollVote: poll_votes,
         NotificationPolicy: notification_policies,
         NotificationRequest: notification_requests,
+        AccountList: account_lists,
         AccountId: account_ids,
         PostId: post_ids,
     }

@@ -33,7 +33,9 @@ from microblog_core.timelines.fanout import (
 )
 from microblog_core.timelines.home import (
     HomeSource,
+    followed_tags,
     home_context,
+    home_filter,
     home_page,
     select_newest_first,
     select_oldest_first,
@@ -44,6 +46,7 @@ from microblog_core.timelines.listings import (
     mentions_timeline,
     public_timeline,
 )
+from microblog_core.timelines.lists import ListSource, list_page, owned_list
 from microblog_core.timelines.merge import merge_newest_first, merge_oldest_first
 from microblog_core.timelines.pages import DEFAULT_LIMIT, MAX_LIMIT, TimelinePage
 
@@ -55,15 +58,20 @@ __all__ = [
     "FanOutOnWrite",
     "HomeSource",
     "Hybrid",
+    "ListSource",
     "TimelinePage",
     "TimelineStrategy",
     "account_timeline",
+    "followed_tags",
     "hashtag_timeline",
     "home_context",
+    "home_filter",
     "home_page",
+    "list_page",
     "mentions_timeline",
     "merge_newest_first",
     "merge_oldest_first",
+    "owned_list",
     "public_timeline",
     "select_newest_first",
     "select_oldest_first",

@@ -2,7 +2,8 @@
 
 A viewer's home timeline is defined over the *candidate sequence*: every post
 (originals, replies, quotes and reposts) by the viewer or by an account the
-viewer follows, by id descending. From it:
+viewer follows, and every post carrying a hashtag the viewer follows, by id
+descending. From it:
 
 1. **Filter.** Mastodon's home rules
    (:func:`~microblog_core.rules.filtered_from_home`) drop posts by blocked or
@@ -12,7 +13,12 @@ viewer follows, by id descending. From it:
    followers-only posts the viewer may not see. The access rules
    (:func:`~microblog_core.rules.can_see`) apply on top: even the viewer's own
    repost is dropped when the original's author blocks the viewer or is
-   blocked by them. What passes is the *filtered sequence*.
+   blocked by them. Posts by members of the viewer's exclusive lists are
+   dropped (Mastodon 4.2). A post carrying a followed hashtag passes by the
+   hashtag path instead (:func:`~microblog_core.rules.filtered_from_tags`:
+   public originals whose author and mentions the viewer neither blocks nor
+   mutes), whether or not the viewer follows its author, as Mastodon delivers
+   it to hashtag followers. What passes is the *filtered sequence*.
 2. **Show each root once.** A repost is dropped when its original, or another
    repost of the same original, is among the :data:`~microblog_core.rules.DEDUP_WINDOW`
    (40) items just *older* than it in the filtered sequence. What remains is the timeline.
@@ -39,13 +45,21 @@ import attrs
 from microblog_core.ids import MAX_ID, AccountId, PostId
 from microblog_core.models import Follow, Post
 from microblog_core.ports import ReadPort, RelationRepository, UnitOfWork
-from microblog_core.rules import DEDUP_WINDOW, HomeContext, ViewerContext, filtered_from_home
+from microblog_core.rules import (
+    DEDUP_WINDOW,
+    HomeContext,
+    ViewerContext,
+    filtered_from_home,
+    filtered_from_tags,
+)
 from microblog_core.timelines.pages import TimelinePage, check_limit, check_page_id
 
 __all__ = [
     "HomeSource",
     "RootCache",
+    "followed_tags",
     "home_context",
+    "home_filter",
     "home_page",
     "select_newest_first",
     "select_oldest_first",
@@ -167,17 +181,41 @@ class _Languages(Mapping[AccountId, tuple[str, ...]]):
         return len(self._load())
 
 
-def home_context(uow: UnitOfWork, viewer_id: AccountId, now: datetime) -> HomeContext:
+def followed_tags(uow: UnitOfWork, account_id: AccountId) -> frozenset[str]:
+    """Return every hashtag ``account_id`` follows, read page by page.
+
+    Args:
+        uow: The unit to read through.
+        account_id: Whose followed hashtags.
+
+    Returns:
+        The tags, casefolded and without ``#``.
+    """
+    tags: list[str] = []
+    after: str | None = None
+    while True:
+        batch = uow.tag_follows.tags_of(account_id, after=after, limit=500)
+        tags.extend(batch)
+        if len(batch) < 500:
+            return frozenset(tags)
+        after = batch[-1]
+
+
+def home_context(
+    uow: UnitOfWork, viewer_id: AccountId, now: datetime, *, lists: bool = False
+) -> HomeContext:
     """Load what the home filter needs about ``viewer_id``, once per page.
 
-    Follows, blocks (both ways) and unexpired mutes are sets; the per-follow
-    options (``show_reposts``, languages) are looked up only for the authors
-    a page actually meets.
+    Follows, blocks (both ways), unexpired mutes, exclusive lists' members
+    and followed hashtags are sets; the per-follow options (``show_reposts``,
+    languages) are looked up only for the authors a page actually meets.
 
     Args:
         uow: The unit to read through.
         viewer_id: Whose home timeline.
         now: The instant mutes are checked at.
+        lists: Load the context of a list timeline instead: no exclusive
+            lists and no followed hashtags (Mastodon's ``:list`` filter).
 
     Returns:
         The viewer's :class:`~microblog_core.rules.HomeContext`.
@@ -192,6 +230,8 @@ def home_context(uow: UnitOfWork, viewer_id: AccountId, now: datetime) -> HomeCo
         muting=relations.muted_ids(viewer_id, at=now),
         hiding_reposts=_HidingReposts(options),
         languages=_Languages(options),
+        exclusive=frozenset() if lists else uow.lists.exclusive_members(viewer_id),
+        followed_tags=frozenset() if lists else followed_tags(uow, viewer_id),
     )
 
 
@@ -298,20 +338,40 @@ def select_oldest_first(older: Iterator[Post], newer: Iterator[Post], limit: int
     return shown
 
 
-def _keep(context: HomeContext, roots: RootCache) -> Callable[[Post], bool]:
+def home_filter(context: HomeContext, roots: RootCache) -> Callable[[Post], bool]:
+    """Return the home timeline's filter: whether a candidate is in the filtered sequence.
+
+    A candidate by someone the viewer neither is nor follows passes only by
+    the followed-hashtag path; any other passes the home rules, or failing
+    them the hashtag path.
+
+    Args:
+        context: The viewer's :func:`home_context`.
+        roots: Where reposts' originals are loaded from.
+
+    Returns:
+        The filter.
+    """
     viewer = ViewerContext.from_home(context)
     # A post without a language passes every language filter: skip looking
     # up its author's follow options.
     no_languages = attrs.evolve(context, languages={})
+    me = context.viewer_id
+    following = context.following
+    tagged = bool(context.followed_tags)
 
     def keep(post: Post) -> bool:
         ref = post.repost_of
+        author = post.author_id
+        if author != me and author not in following:
+            # Not by a followed account: only a followed hashtag brings it in.
+            return tagged and not filtered_from_tags(post, context)
         if ref is None:
             # Past the home rules an original is one the viewer may see
             # (they drop direct, unfollowed followers-only and blocked posts).
-            return not filtered_from_home(
-                post, context if post.language is not None else no_languages
-            )
+            if not filtered_from_home(post, context if post.language is not None else no_languages):
+                return True
+            return tagged and not filtered_from_tags(post, context)
         root = roots.get(ref.root_id)
         if filtered_from_home(post, context, root=root):
             return False
@@ -384,7 +444,7 @@ def _home_items(
     """The items of a home page and the originals they repost, read through ``uow``."""
     context = home_context(uow, viewer_id, now)
     roots = RootCache(uow)
-    keep = _keep(context, roots)
+    keep = home_filter(context, roots)
     following = context.following
     if min_id is not None:
         if min_id >= MAX_ID or (max_id is not None and max_id <= min_id + 1):

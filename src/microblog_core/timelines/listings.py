@@ -34,7 +34,6 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 
 from microblog_core import _checks
-from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId, PostId
 from microblog_core.models import Post, Visibility
 from microblog_core.ports import ReadPort, UnitOfWork
@@ -186,14 +185,6 @@ def account_timeline(
         return TimelinePage.of(items, roots.loaded())
 
 
-def _normalise_tag(tag: object) -> str:
-    tag = _checks.text(tag, "tag")
-    name = tag.removeprefix("#").removesuffix("#").strip().casefold()
-    if not name:
-        raise ValidationError(f"{_checks.quote(tag)} names no hashtag", field="tag", value=tag)
-    return name
-
-
 def hashtag_timeline(
     port: ReadPort,
     tag: str,
@@ -224,7 +215,7 @@ def hashtag_timeline(
         NotFoundError: The viewer does not exist.
         ValidationError: An empty tag, a bad limit or paging id.
     """
-    name = _normalise_tag(tag)
+    name = _checks.hashtag(tag)
     limit, max_id, since_id, min_id = _paging(limit, max_id, since_id, min_id)
     with port.unit_of_work(readonly=True) as uow:
         roots = RootCache(uow)

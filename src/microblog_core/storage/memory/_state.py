@@ -26,6 +26,7 @@ from microblog_core.storage.memory._activity_state import ActivityState, FollowO
 from microblog_core.storage.memory._feeds import FeedStore
 from microblog_core.storage.memory._follow_index import FollowIndex
 from microblog_core.storage.memory._personal_state import PersonalState
+from microblog_core.storage.memory._list_state import ListState
 from microblog_core.storage.memory._sorted import add_sorted, drop_sorted, index_add, index_drop
 
 __all__ = ["PairTable", "State"]
@@ -108,6 +109,7 @@ class State:
         self.feeds = FeedStore(self.graph)
         self.activity = ActivityState()
         self.personal = PersonalState()
+        self.lists = ListState()
         self.version = 0  # moves on every post write, so that live streams re-seek
         self._to_us: tuple[datetime | None, int] = (None, 0)
         self._from_us: tuple[int | None, datetime] = (None, EPOCH)
@@ -361,4 +363,5 @@ class State:
             "feeds": self.feeds.snapshot(),
             "activity": self.activity.snapshot(),
             "personal": self.personal.snapshot(),
+            "lists": self.lists.snapshot(),
         }

@@ -31,6 +31,7 @@ from microblog_core.storage.memory._activity import History, Notifications, Pins
 from microblog_core.storage.memory._feeds import UndoLog
 from microblog_core.storage.memory._follow_index import FollowIndex
 from microblog_core.storage.memory._personal import Bookmarks, Filters
+from microblog_core.storage.memory._lists import Lists, TagFollows
 from microblog_core.storage.memory._repositories import (
     Accounts,
     Engagement,
@@ -102,6 +103,8 @@ class MemoryUnitOfWork:
         filters: The keyword-filter repository of this unit.
         history: The post edit-history repository of this unit.
         polls: The poll repository of this unit.
+        lists: The account-list repository of this unit.
+        tag_follows: The followed-hashtag repository of this unit.
     """
 
     __slots__ = (
@@ -116,11 +119,13 @@ class MemoryUnitOfWork:
         "feeds",
         "filters",
         "history",
+        "lists",
         "notifications",
         "pins",
         "polls",
         "posts",
         "relations",
+        "tag_follows",
     )
 
     def __init__(self, store: MemoryStore, state: State, *, readonly: bool) -> None:
@@ -140,6 +145,8 @@ class MemoryUnitOfWork:
         self.filters = Filters(self, state)
         self.history = History(self, state)
         self.polls = Polls(self, state)
+        self.lists = Lists(self, state)
+        self.tag_follows = TagFollows(self, state)
 
     @property
     def readonly(self) -> bool:

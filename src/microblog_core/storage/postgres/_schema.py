@@ -360,8 +360,7 @@ _V2 = Migration(
     ),
 )
 
-# Bookmarks and keyword filters (issue 15). Kept apart from other v3 work so the
-# lead can renumber at merge.
+# Bookmarks and keyword filters (issue 15).
 _V3 = Migration(
     3,
     "bookmarks, and keyword filters with their keywords and posts",
@@ -410,7 +409,42 @@ _V3 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3)
+# Account lists and followed hashtags (issue 15).
+_V4 = Migration(
+    4,
+    "account lists with their members, and followed hashtags",
+    (
+        """
+        CREATE TABLE {s}.lists (
+            id bigint PRIMARY KEY,
+            owner_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            title text NOT NULL,
+            replies_policy text NOT NULL,
+            exclusive boolean NOT NULL
+        )
+        """,
+        "CREATE INDEX lists_by_owner ON {s}.lists (owner_id, id)",
+        """
+        CREATE TABLE {s}.list_members (
+            list_id bigint NOT NULL REFERENCES {s}.lists (id),
+            account_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            PRIMARY KEY (list_id, account_id)
+        )
+        """,
+        "CREATE INDEX list_members_by_account ON {s}.list_members (account_id, list_id)",
+        # Tags compare byte-wise (COLLATE "C"), so they sort as every other adapter sorts them.
+        """
+        CREATE TABLE {s}.tag_follows (
+            account_id bigint NOT NULL REFERENCES {s}.accounts (id),
+            tag text COLLATE "C" NOT NULL,
+            PRIMARY KEY (account_id, tag)
+        )
+        """,
+        "CREATE INDEX tag_follows_by_tag ON {s}.tag_follows (tag, account_id)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
 """The schema history, oldest first; ``MIGRATIONS[n - 1].version == n``."""
 
 LATEST_VERSION: Final = MIGRATIONS[-1].version

@@ -12,6 +12,7 @@ from typing import Final
 
 from microblog_core.storage.postgres._activity_sql import ACTIVITY_TEMPLATES
 from microblog_core.storage.postgres._personal_sql import PERSONAL_TEMPLATES
+from microblog_core.storage.postgres._lists import LIST_TEMPLATES
 from microblog_core.storage.postgres._rows import ACCOUNT_COLUMNS, FOLLOW_COLUMNS, POST_COLUMNS
 
 __all__ = ["TEMPLATES", "statements"]
@@ -291,6 +292,7 @@ TEMPLATES: Final[dict[str, str]] = {
     ),
     **ACTIVITY_TEMPLATES,
     **PERSONAL_TEMPLATES,
+    **LIST_TEMPLATES,
 }
 """Statements by name; ``{s}`` stands for the store's schema."""
 

@@ -16,16 +16,19 @@ from microblog_core.ports import (
     EngagementRepository,
     FeedRepository,
     FilterRepository,
+    ListRepository,
     NotificationRepository,
     PinRepository,
     PollRepository,
     PostHistoryRepository,
     PostRepository,
     RelationRepository,
+    TagFollowRepository,
 )
 from microblog_core.storage.postgres._activity import History, Notifications, Pins, Polls
 from microblog_core.storage.postgres._errors import guarded, translate
 from microblog_core.storage.postgres._personal import Bookmarks, Filters
+from microblog_core.storage.postgres._lists import Lists, TagFollows
 from microblog_core.storage.postgres._repositories import (
     Accounts,
     Engagement,
@@ -90,6 +93,8 @@ class PostgresUnitOfWork:
         filters: The keyword-filter repository of this unit.
         history: The post edit-history repository of this unit.
         polls: The poll (votes, counts, open polls) repository of this unit.
+        lists: The account-list repository of this unit.
+        tag_follows: The followed-hashtag repository of this unit.
     """
 
     accounts: AccountRepository
@@ -103,6 +108,8 @@ class PostgresUnitOfWork:
     filters: FilterRepository
     history: PostHistoryRepository
     polls: PollRepository
+    lists: ListRepository
+    tag_follows: TagFollowRepository
 
     def __init__(self, store: "PostgresStore", *, readonly: bool) -> None:
         self._store = store
@@ -132,6 +139,8 @@ class PostgresUnitOfWork:
         self.filters = Filters(self)
         self.history = History(self)
         self.polls = Polls(self)
+        self.lists = Lists(self)
+        self.tag_follows = TagFollows(self)
         external = store._external_feeds
         self._external = None if external is None else external.buffer(self._guard)
         self.feeds = Feeds(self) if self._external is None else self._external

@@ -351,8 +351,7 @@ _V3 = Migration(
     ),
 )
 
-# Bookmarks and keyword filters (issue 15). Kept apart from other v4 work so the
-# lead can renumber at merge.
+# Bookmarks and keyword filters (issue 15).
 _V4 = Migration(
     4,
     "bookmarks, and keyword filters with their keywords and posts",
@@ -401,7 +400,41 @@ _V4 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4)
+# Account lists and followed hashtags (issue 15).
+_V5 = Migration(
+    5,
+    "account lists with their members, and followed hashtags",
+    (
+        """
+        CREATE TABLE lists (
+            id INTEGER PRIMARY KEY,
+            owner_id INTEGER NOT NULL REFERENCES accounts (id),
+            title TEXT NOT NULL,
+            replies_policy TEXT NOT NULL,
+            exclusive INTEGER NOT NULL
+        )
+        """,
+        "CREATE INDEX lists_by_owner ON lists (owner_id, id)",
+        """
+        CREATE TABLE list_members (
+            list_id INTEGER NOT NULL REFERENCES lists (id),
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            PRIMARY KEY (list_id, account_id)
+        ) WITHOUT ROWID
+        """,
+        "CREATE INDEX list_members_by_account ON list_members (account_id, list_id)",
+        """
+        CREATE TABLE tag_follows (
+            account_id INTEGER NOT NULL REFERENCES accounts (id),
+            tag TEXT NOT NULL,
+            PRIMARY KEY (account_id, tag)
+        ) WITHOUT ROWID
+        """,
+        "CREATE INDEX tag_follows_by_tag ON tag_follows (tag, account_id)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _V4, _V5)
 """The schema history, oldest first; ``MIGRATIONS[n - 1].version == n``."""
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -56,7 +56,7 @@ class SqliteStore:
         >>> from microblog_core.storage.sqlite import SqliteStore
         >>> store = SqliteStore(":memory:")
         >>> store.schema_version, store.journal_mode
-        (4, 'memory')
+        (5, 'memory')
         >>> store.close()
     """
 

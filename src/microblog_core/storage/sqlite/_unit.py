@@ -12,12 +12,14 @@ from microblog_core.ports import (
     EngagementRepository,
     FeedRepository,
     FilterRepository,
+    ListRepository,
     NotificationRepository,
     PinRepository,
     PollRepository,
     PostHistoryRepository,
     PostRepository,
     RelationRepository,
+    TagFollowRepository,
 )
 from microblog_core.storage.sqlite._accounts import Accounts
 from microblog_core.storage.sqlite._activity import History, Notifications, Pins, Polls
@@ -25,6 +27,7 @@ from microblog_core.storage.sqlite._engagement import Engagement
 from microblog_core.storage.sqlite._errors import translate
 from microblog_core.storage.sqlite._feeds import Feeds
 from microblog_core.storage.sqlite._personal import Bookmarks, Filters
+from microblog_core.storage.sqlite._lists import Lists, TagFollows
 from microblog_core.storage.sqlite._posts import Posts
 from microblog_core.storage.sqlite._relations import Relations
 from microblog_core.storage.sqlite._sql import MOVE_ACCOUNT_COUNTERS, MOVE_TOTAL, NOTE_DANGLING
@@ -57,6 +60,8 @@ class SqliteUnitOfWork:
         filters: The keyword-filter repository of this unit.
         history: The post edit-history repository of this unit.
         polls: The poll repository of this unit.
+        lists: The account-list repository of this unit.
+        tag_follows: The followed-hashtag repository of this unit.
     """
 
     accounts: AccountRepository
@@ -70,6 +75,8 @@ class SqliteUnitOfWork:
     filters: FilterRepository
     history: PostHistoryRepository
     polls: PollRepository
+    lists: ListRepository
+    tag_follows: TagFollowRepository
 
     def __init__(self, store: "SqliteStore", *, readonly: bool) -> None:
         self._store = store
@@ -99,6 +106,8 @@ class SqliteUnitOfWork:
         self.filters = Filters(self)
         self.history = History(self)
         self.polls = Polls(self)
+        self.lists = Lists(self)
+        self.tag_follows = TagFollows(self)
 
     @property
     def readonly(self) -> bool:
