@@ -63,6 +63,7 @@ from microblog_core.models.events import (
     Unreposted,
     Voted,
 )
+from microblog_core.models.lists import MAX_LIST_TITLE, MAX_LISTS, AccountList, RepliesPolicy
 from microblog_core.models.personal import (
     MAX_FILTER_KEYWORDS,
     MAX_FILTER_TITLE,
@@ -72,7 +73,6 @@ from microblog_core.models.personal import (
     FilterContext,
     FilterKeyword,
 )
-from microblog_core.models.lists import MAX_LIST_TITLE, MAX_LISTS, AccountList, RepliesPolicy
 from microblog_core.models.posts import (
     MAX_MEDIA,
     Attachment,

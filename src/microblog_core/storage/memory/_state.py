@@ -25,8 +25,8 @@ from microblog_core.models import (
 from microblog_core.storage.memory._activity_state import ActivityState, FollowOptions
 from microblog_core.storage.memory._feeds import FeedStore
 from microblog_core.storage.memory._follow_index import FollowIndex
-from microblog_core.storage.memory._personal_state import PersonalState
 from microblog_core.storage.memory._list_state import ListState
+from microblog_core.storage.memory._personal_state import PersonalState
 from microblog_core.storage.memory._sorted import add_sorted, drop_sorted, index_add, index_drop
 
 __all__ = ["PairTable", "State"]

@@ -30,8 +30,8 @@ from microblog_core.models import Account
 from microblog_core.storage.memory._activity import History, Notifications, Pins, Polls
 from microblog_core.storage.memory._feeds import UndoLog
 from microblog_core.storage.memory._follow_index import FollowIndex
-from microblog_core.storage.memory._personal import Bookmarks, Filters
 from microblog_core.storage.memory._lists import Lists, TagFollows
+from microblog_core.storage.memory._personal import Bookmarks, Filters
 from microblog_core.storage.memory._repositories import (
     Accounts,
     Engagement,

@@ -11,8 +11,8 @@ formatted once per store by :func:`statements`.
 from typing import Final
 
 from microblog_core.storage.postgres._activity_sql import ACTIVITY_TEMPLATES
-from microblog_core.storage.postgres._personal_sql import PERSONAL_TEMPLATES
 from microblog_core.storage.postgres._lists import LIST_TEMPLATES
+from microblog_core.storage.postgres._personal_sql import PERSONAL_TEMPLATES
 from microblog_core.storage.postgres._rows import ACCOUNT_COLUMNS, FOLLOW_COLUMNS, POST_COLUMNS
 
 __all__ = ["TEMPLATES", "statements"]

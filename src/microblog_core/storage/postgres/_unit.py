@@ -27,8 +27,8 @@ from microblog_core.ports import (
 )
 from microblog_core.storage.postgres._activity import History, Notifications, Pins, Polls
 from microblog_core.storage.postgres._errors import guarded, translate
-from microblog_core.storage.postgres._personal import Bookmarks, Filters
 from microblog_core.storage.postgres._lists import Lists, TagFollows
+from microblog_core.storage.postgres._personal import Bookmarks, Filters
 from microblog_core.storage.postgres._repositories import (
     Accounts,
     Engagement,

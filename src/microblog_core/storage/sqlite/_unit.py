@@ -26,8 +26,8 @@ from microblog_core.storage.sqlite._activity import History, Notifications, Pins
 from microblog_core.storage.sqlite._engagement import Engagement
 from microblog_core.storage.sqlite._errors import translate
 from microblog_core.storage.sqlite._feeds import Feeds
-from microblog_core.storage.sqlite._personal import Bookmarks, Filters
 from microblog_core.storage.sqlite._lists import Lists, TagFollows
+from microblog_core.storage.sqlite._personal import Bookmarks, Filters
 from microblog_core.storage.sqlite._posts import Posts
 from microblog_core.storage.sqlite._relations import Relations
 from microblog_core.storage.sqlite._sql import MOVE_ACCOUNT_COUNTERS, MOVE_TOTAL, NOTE_DANGLING
