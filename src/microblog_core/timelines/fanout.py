@@ -24,7 +24,7 @@ once and alike.
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import chain, islice
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 from attrs import field, frozen
 
@@ -42,7 +42,7 @@ from microblog_core.models import (
     Unreposted,
     Visibility,
 )
-from microblog_core.ports import DEFAULT_FEED_CAP, MergedStreams, ReadPort, UnitOfWork
+from microblog_core.ports import DEFAULT_FEED_CAP, MergedStreams, ReadPort, UnitOfWork, offers
 from microblog_core.timelines.home import HomeSource, home_page
 from microblog_core.timelines.merge import merge_newest_first, merge_oldest_first
 from microblog_core.timelines.pages import TimelinePage
@@ -166,6 +166,14 @@ class FanOutOnRead(_PagedFromCandidates):
         ['hello']
     """
 
+    @property
+    def reads_followed_streams(self) -> bool:
+        """True: a store may compute the filtered home sequence in its place.
+
+        See :class:`~microblog_core.timelines.home.FollowedStreamsSource`.
+        """
+        return True
+
     def candidates(
         self,
         uow: UnitOfWork,
@@ -179,9 +187,9 @@ class FanOutOnRead(_PagedFromCandidates):
         """Merge the viewer's stream with each followee's (see :class:`TimelineStrategy`)."""
         authors = chain((viewer_id,), following)
         posts = uow.posts
-        if min_id is None and not ascending and isinstance(posts, MergedStreams):
+        if min_id is None and not ascending and offers(posts, MergedStreams):
             # An adapter may merge its own streams faster than one iterator per author.
-            return posts.merged_streams(authors, max_id=max_id)
+            return cast("MergedStreams", posts).merged_streams(authors, max_id=max_id)
         return _merge(_streams(uow, authors, max_id, min_id, ascending), ascending)
 
 

@@ -34,6 +34,7 @@ from microblog_core.models import (
     PostCounters,
 )
 from microblog_core.storage.postgres._errors import guarded, translate
+from microblog_core.storage.postgres._home_sql import POST_WIDTH
 from microblog_core.storage.postgres._rows import (
     account_from_row,
     account_params,
@@ -62,6 +63,9 @@ _EMPTY_RANGE: Final = (1, 0)
 _STREAM_FIRST_CHUNK: Final = 1
 _STREAM_MAX_CHUNK: Final = 256
 _MERGED_FIRST_PAGE: Final = 64
+# Scales the home statement's choice between its dense and sparse plans (see _home_sql);
+# both give the same rows, tests force each with 0 and a huge value.
+_HOME_PLAN_BIAS: float = 1.0
 
 
 def _key(value: object, field: str) -> int:
@@ -440,6 +444,47 @@ class Posts(_Repository):
                 raise translate(exc) from exc
             for row in rows:
                 yield post_from_row(row)
+            if len(rows) < size:
+                return
+            high = rows[-1][0] - 1
+            size = min(size * 2, _STREAM_MAX_CHUNK * 4)
+
+    @guarded
+    def home_sequence(
+        self,
+        viewer_id: AccountId,
+        *,
+        at: datetime,
+        max_id: PostId | None = None,
+        size_hint: int = 20,
+    ) -> Iterator[tuple[Post, Post | None]]:
+        """The viewer's filtered home sequence, computed in SQL (the ``HomeQuery`` capability).
+
+        One statement per keyset chunk (``size_hint`` rows first, doubling)
+        reads the viewer's relations and returns the posts that pass the home
+        rules and the visibility rule, each with the original it reposts; see
+        ``storage/postgres/_home_sql.py`` for how the SQL encodes the rules.
+        """
+        viewer = _key(viewer_id, "viewer_id")
+        now = micros(_checks.aware(at, "at"))
+        high = _bounds(max_id, None)[1]
+        first = _limit(size_hint, "size_hint")
+        self._u._reader()
+        return self._home(viewer, now, high, first)
+
+    def _home(
+        self, viewer: int, now: int, high: int, size: int
+    ) -> Iterator[tuple[Post, Post | None]]:
+        width = POST_WIDTH
+        while high >= 1:
+            params = {"v": viewer, "now": now, "high": high, "n": size, "bias": _HOME_PLAN_BIAS}
+            try:
+                rows = self._all("home_desc", params)
+            except Exception as exc:
+                raise translate(exc) from exc
+            for row in rows:
+                post = post_from_row(row[:width])
+                yield post, None if row[width] is None else post_from_row(row[width:])
             if len(rows) < size:
                 return
             high = rows[-1][0] - 1

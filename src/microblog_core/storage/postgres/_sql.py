@@ -11,6 +11,7 @@ formatted once per store by :func:`statements`.
 from typing import Final
 
 from microblog_core.storage.postgres._activity_sql import ACTIVITY_TEMPLATES
+from microblog_core.storage.postgres._home_sql import HOME_TEMPLATES
 from microblog_core.storage.postgres._rows import ACCOUNT_COLUMNS, FOLLOW_COLUMNS, POST_COLUMNS
 
 __all__ = ["TEMPLATES", "statements"]
@@ -289,6 +290,7 @@ TEMPLATES: Final[dict[str, str]] = {
         "AND post_id <= %s ORDER BY post_id LIMIT %s"
     ),
     **ACTIVITY_TEMPLATES,
+    **HOME_TEMPLATES,
 }
 """Statements by name; ``{s}`` stands for the store's schema."""
 
