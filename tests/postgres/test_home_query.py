@@ -32,10 +32,10 @@ from microblog_core.timelines.home import (
 )
 from microblog_core.timelines.pages import TimelinePage
 
-pytest.importorskip("psycopg")
+psycopg = pytest.importorskip("psycopg")
 pytest.importorskip("psycopg_pool")
 
-from microblog_core.storage.postgres import PostgresStore, _repositories
+from microblog_core.storage.postgres import PostgresStore, _repositories  # noqa: E402  # after the skip checks
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 NOW = T0 + timedelta(days=1)
@@ -286,19 +286,16 @@ def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
     }
     _build(store, world)
     statements: list[str] = []
-    one, every = _repositories._Repository._one, _repositories._Repository._all
+    sql = store._sql
+    names = {text: name for name, text in sql.items()}
+    execute = psycopg.Connection.execute
 
-    def counting_one(self: Any, name: str, params: Any) -> Any:
-        statements.append(name)
-        return one(self, name, params)
-
-    def counting_all(self: Any, name: str, params: Any) -> Any:
-        statements.append(name)
-        return every(self, name, params)
+    def counting(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        statements.append(names.get(query, str(query).split()[0]))
+        return execute(self, query, *args, **kwargs)
 
     patch = pytest.MonkeyPatch()
-    patch.setattr(_repositories._Repository, "_one", counting_one)
-    patch.setattr(_repositories._Repository, "_all", counting_all)
+    patch.setattr(psycopg.Connection, "execute", counting)
     try:
         page = home_page(
             FanOutOnRead(),
@@ -312,4 +309,5 @@ def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
     finally:
         patch.undo()
     assert len(page.items) == 20
-    assert statements == ["account_by_id", "home_desc"]
+    # The transaction, the viewer's account, the page, the end of the transaction.
+    assert statements == ["BEGIN", "account_by_id", "home_desc", "ROLLBACK"]

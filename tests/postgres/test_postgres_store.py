@@ -367,3 +367,39 @@ def test_bulk_load_refuses_a_taken_id_and_changes_nothing(store: PostgresStore) 
     with store.unit_of_work(readonly=True) as unit:
         assert unit.accounts.count() == 1
         assert unit.posts.count() == 0
+
+
+def _home_plan(conn: Any, sql: dict[str, str], bias: float) -> list[str]:
+    params = {"v": 2, "now": 0, "high": MAX_ID, "n": 21, "bias": bias}
+    with conn.transaction():
+        for setting in ("enable_seqscan", "enable_bitmapscan"):
+            conn.execute(f"SET LOCAL {setting} = off")
+        rows = conn.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql["home_desc"], params).fetchall()
+    return [row[0] for row in rows]
+
+
+def _ran(plan: list[str], what: str) -> bool:
+    lines = [line for line in plan if what in line]
+    assert lines, "\n".join(plan)
+    return any("never executed" not in line for line in lines)
+
+
+@pytest.mark.parametrize("dense", [True, False], ids=["dense", "sparse"])
+def test_the_home_statement_walks_the_indexes(
+    planned: tuple[Any, dict[str, str]], dense: bool
+) -> None:
+    """The one-statement home page: each plan by its index, relations by theirs, no scans.
+
+    The dense plan walks ``posts_pkey`` backwards (flat in the size of the
+    store); the sparse one reads each author's newest posts by
+    ``posts_by_author``. The statement runs exactly one of them.
+    """
+    conn, sql = planned
+    plan = _home_plan(conn, sql, 1e18 if dense else 0.0)
+    text = "\n".join(plan)
+    # totals is 32 rows read whole for the plan choice; nothing else is scanned.
+    assert "Seq Scan" not in text.replace("Seq Scan on totals", ""), text
+    assert _ran(plan, "Index Scan Backward using posts_pkey on posts p") is dense
+    assert _ran(plan, "posts_by_author") is not dense
+    for index in ("follows_pkey", "blocks_pkey", "blocks_by_blocked", "mutes_pkey"):
+        assert index in text, text

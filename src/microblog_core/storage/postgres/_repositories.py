@@ -476,10 +476,12 @@ class Posts(_Repository):
         self, viewer: int, now: int, high: int, size: int
     ) -> Iterator[tuple[Post, Post | None]]:
         width = POST_WIDTH
+        sql = self._sql["home_desc"]
         while high >= 1:
             params = {"v": viewer, "now": now, "high": high, "n": size, "bias": _HOME_PLAN_BIAS}
             try:
-                rows = self._all("home_desc", params)
+                # Prepared at once: each connection plans the statement once.
+                rows = self._u._reader().execute(sql, params, prepare=True).fetchall()
             except Exception as exc:
                 raise translate(exc) from exc
             for row in rows:
