@@ -168,7 +168,7 @@ class FanOutOnRead(_PagedFromCandidates):
 
     @property
     def reads_followed_streams(self) -> bool:
-        """True: a store may compute the filtered home sequence in its place.
+        """Whether a store may compute the filtered home sequence in its place (it may).
 
         See :class:`~microblog_core.timelines.home.FollowedStreamsSource`.
         """

@@ -90,7 +90,7 @@ class FollowedStreamsSource(Protocol):
 
     @property
     def reads_followed_streams(self) -> bool:
-        """True: the candidates are exactly the merged streams of the viewer and its followees."""
+        """Whether the candidates are exactly the merged streams of the viewer and its followees."""
         ...
 
 
