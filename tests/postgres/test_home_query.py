@@ -287,10 +287,11 @@ def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
     _build(store, world)
     statements: list[str] = []
     sql = store._sql
-    names = {text: name for name, text in sql.items()}
     execute = psycopg.Connection.execute
 
     def counting(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        # Names looked up at each call: the sized home statements are made on first use.
+        names = {text: name for name, text in sql.items()}
         statements.append(names.get(query, str(query).split()[0]))
         return execute(self, query, *args, **kwargs)
 
@@ -309,5 +310,53 @@ def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
     finally:
         patch.undo()
     assert len(page.items) == 20
-    # The transaction, the viewer's account, the page, the end of the transaction.
-    assert statements == ["BEGIN", "account_by_id", "home_desc", "ROLLBACK"]
+    # The transaction, the viewer's account, the page (20 items and a look-ahead row, in
+    # the statement whose LIMIT is 21), the end of the read-only transaction.
+    assert statements == ["BEGIN", "account_by_id", "home_desc:21", "COMMIT"]
+
+
+def test_a_connection_keeps_the_prepared_home_statement_across_pages(postgres_url: str) -> None:
+    """A read-only unit ends with COMMIT, so psycopg keeps the connection's prepared
+    statements (a ROLLBACK makes it forget them all) and PostgreSQL its cached plan."""
+    from tests.postgres.conftest import drop_schema, new_name
+
+    store = PostgresStore(postgres_url, schema=new_name("prep"), pool_size=1)
+    try:
+        _build(
+            store,
+            {
+                "follows": [(1, 2, True, None)],
+                "blocks": [],
+                "mutes": [],
+                "posts": [(2, "original", 0, Visibility.PUBLIC, [], None)] * 3,
+                "deleted": [],
+            },
+        )
+        port = _Port(store)
+        for _ in range(3):
+            page = home_page(
+                FanOutOnRead(),
+                port,
+                AccountId(1),
+                limit=20,
+                max_id=None,
+                since_id=None,
+                min_id=None,
+            )
+            assert len(page.items) == 3
+        with store.unit_of_work(readonly=True) as uow:
+            rows = (
+                uow._reader()
+                .execute(  # type: ignore[attr-defined]
+                    "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+                    (f"%{store.schema}.totals%",),
+                )
+                .fetchall()
+            )
+        assert len(rows) == 1  # prepared once, by the first page, and still there
+    finally:
+        store.close()
+        from psycopg_pool import ConnectionPool
+
+        with ConnectionPool(postgres_url, min_size=1, max_size=1) as pool:
+            drop_schema(pool, store.schema)

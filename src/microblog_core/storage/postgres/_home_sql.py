@@ -158,7 +158,7 @@ def home_keep() -> str:
 
 
 _RELATIONS: Final = (
-    "WITH fo AS MATERIALIZED (SELECT followee_id AS id FROM {s}.follows "
+    "WITH fo AS NOT MATERIALIZED (SELECT followee_id AS id FROM {s}.follows "
     "WHERE follower_id = %(v)s), "
     "bl AS MATERIALIZED (SELECT blocked_id AS id FROM {s}.blocks WHERE blocker_id = %(v)s), "
     "bb AS MATERIALIZED (SELECT blocker_id AS id FROM {s}.blocks WHERE blocked_id = %(v)s), "
@@ -166,7 +166,8 @@ _RELATIONS: Final = (
     "AND (expires_at IS NULL OR expires_at > %(now)s)), "
     "dense AS MATERIALIZED (SELECT power(c.k, 2) * least(%(n)s, t.posts / t.accounts) "
     "* %(bias)s >= %(n)s * t.accounts AS yes "
-    "FROM (SELECT count(*) + 1 AS k FROM fo) AS c, "
+    "FROM (SELECT coalesce(max(following), 0) + 1 AS k FROM {s}.accounts "
+    "WHERE id = %(v)s) AS c, "
     "(SELECT greatest(coalesce(sum(n) FILTER (WHERE name = 'accounts'), 0), 1)::float8 "
     "AS accounts, coalesce(sum(n) FILTER (WHERE name = 'posts'), 0)::float8 AS posts "
     "FROM {s}.totals) AS t)"
