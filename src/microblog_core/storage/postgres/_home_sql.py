@@ -66,7 +66,20 @@ Taking the share of posts as ``(k + 1) / accounts``, the dense walk costs
 about ``n * accounts / (k + 1)`` rows and the sparse one ``(k + 1) * min(n,
 posts / accounts)``: the statement takes the dense walk when that is the
 smaller (``bias`` scales the comparison; tests force each plan with it).
-Account and post totals come from the ``totals`` rows.
+Account and post totals come from the ``totals`` rows, ``k`` from the
+viewer's ``following`` counter (one row, where counting the follows read
+them all; the choice only decides speed, never the rows).
+
+**One plan per connection.** The statement is prepared, and the adapter
+writes each chunk's ``LIMIT`` into its text (a few sizes), so PostgreSQL's
+generic plan of it -- made after five custom ones, then reused without
+planning -- knows the limit and keeps both walks stopping early (with an
+unknown limit the generic plan sorts every candidate). A read-only unit ends
+with ``COMMIT``, which keeps psycopg's prepared statements (a ``ROLLBACK``
+makes it forget them), and runs with JIT off, so no plan caches a JIT
+compilation. ``fo`` is not materialised: the dense walk's author test is a
+hashed subplan over ``follows`` (as in the hand-written query), and the
+other tests read it only for the rows that need it.
 """
 
 # ruff: noqa: S608  # the only text put into SQL is the checked schema identifier
