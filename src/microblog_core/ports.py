@@ -66,6 +66,7 @@ __all__ = [
     "EngagementRepository",
     "FeedRepository",
     "FilterRepository",
+    "HomeQuery",
     "ListRepository",
     "MergedStreams",
     "NotificationRepository",
@@ -80,6 +81,7 @@ __all__ = [
     "TagFollowRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
+    "offers",
 ]
 
 DEFAULT_FEED_CAP = 800
@@ -1187,3 +1189,75 @@ class TagFollowRepository(Protocol):
     def follower_count(self, tag: str) -> int:
         """Return how many accounts follow the tag."""
         ...
+
+
+@runtime_checkable
+class HomeQuery(Protocol):
+    """An optional capability of a :class:`PostRepository`: a home timeline's filtered sequence.
+
+    A repository that offers it computes what
+    :mod:`microblog_core.timelines.home` calls the *filtered sequence* of a
+    fan-out-on-read home timeline itself: the viewer's and its followees'
+    posts, newest first, that pass the home rules
+    (:func:`~microblog_core.rules.filtered_from_home`) and the visibility rule
+    (:meth:`~microblog_core.rules.ViewerContext.sees`), mutes taken at ``at``
+    -- the same posts, in the same order, as the generic path, each with the
+    original it reposts. The home timeline uses it when
+    ``offers(uow.posts, HomeQuery)``; the PostgreSQL adapter answers in one
+    statement per chunk.
+    """
+
+    def home_sequence(
+        self,
+        viewer_id: AccountId,
+        *,
+        at: datetime,
+        max_id: PostId | None = None,
+        size_hint: int = 20,
+    ) -> Iterator[tuple[Post, Post | None]] | None:
+        """Iterate over the filtered sequence below ``max_id``, or return None to decline.
+
+        Args:
+            viewer_id: Whose home timeline (an existing account).
+            at: The instant mutes are checked at.
+            max_id: Only posts with a smaller id.
+            size_hint: How many items the reader expects to take (the first
+                chunk an adapter fetches).
+
+        Returns:
+            ``(post, original)`` pairs, newest first (``original`` is None for
+            a post that is not a repost), or None when the repository cannot
+            answer for this viewer: the reader then takes the generic path.
+        """
+        ...
+
+
+_OFFERED: dict[tuple[type, type], bool] = {}
+
+
+def offers(value: object, capability: type) -> bool:
+    """Whether ``value`` offers an optional capability (a runtime-checkable protocol).
+
+    The answer of ``isinstance(value, capability)``, cached per class: a
+    runtime-checkable ``isinstance`` looks every member up each time, which
+    costs a hot read path (a home page per session) a few percent. A class
+    that answers attributes dynamically (``__getattr__``, as a wrapping
+    proxy does) is asked each time.
+
+    Args:
+        value: A repository, a strategy, or any object.
+        capability: A ``typing.Protocol`` decorated with ``runtime_checkable``.
+
+    Returns:
+        Whether ``value`` has every member of ``capability``.
+    """
+    kind = value.__class__
+    key = (kind, capability)
+    try:
+        return _OFFERED[key]
+    except KeyError:
+        pass
+    answer = isinstance(value, capability)
+    if not hasattr(kind, "__getattr__"):
+        _OFFERED[key] = answer
+    return answer

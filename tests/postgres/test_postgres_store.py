@@ -424,3 +424,61 @@ def test_bulk_load_refuses_a_taken_id_and_changes_nothing(store: PostgresStore) 
     with store.unit_of_work(readonly=True) as unit:
         assert unit.accounts.count() == 1
         assert unit.posts.count() == 0
+
+
+def _home_plan(conn: Any, sql: dict[str, str], bias: float, *, generic: bool) -> list[str]:
+    """EXPLAIN ANALYZE the home statement (LIMIT 21), as planned for these values or, with
+    ``generic``, as the generic plan a pooled connection caches for the prepared statement."""
+    text = sql["home_desc"].replace("%(n)s", "21")
+    with conn.transaction():
+        for setting in ("enable_seqscan", "enable_bitmapscan"):
+            conn.execute(f"SET LOCAL {setting} = off")
+        if not generic:
+            params = {"v": 2, "now": 0, "high": MAX_ID, "bias": bias}
+            rows = conn.execute("EXPLAIN (ANALYZE, COSTS OFF) " + text, params).fetchall()
+            return [row[0] for row in rows]
+        for number, name in enumerate(("v", "now", "high", "bias"), 1):
+            text = text.replace(f"%({name})s", f"${number}")
+        conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        conn.execute(f"PREPARE home_plan (bigint, bigint, bigint, float8) AS {text}")
+        try:
+            rows = conn.execute(
+                f"EXPLAIN (ANALYZE, COSTS OFF) EXECUTE home_plan (2, 0, {MAX_ID}, {bias})"
+            ).fetchall()
+        finally:
+            conn.execute("DEALLOCATE home_plan")
+    return [row[0] for row in rows]
+
+
+def _ran(plan: list[str], what: str) -> bool:
+    lines = [line for line in plan if what in line]
+    assert lines, "\n".join(plan)
+    return any("never executed" not in line for line in lines)
+
+
+@pytest.mark.parametrize("generic", [False, True], ids=["custom", "generic"])
+@pytest.mark.parametrize("dense", [True, False], ids=["dense", "sparse"])
+def test_the_home_statement_walks_the_indexes(
+    planned: tuple[Any, dict[str, str]], dense: bool, generic: bool
+) -> None:
+    """The one-statement home page: each plan by its index, relations by theirs, no scans.
+
+    The dense plan walks ``posts_pkey`` backwards (flat in the size of the
+    store); the sparse one reads each author's newest posts by
+    ``posts_by_author``. The statement runs exactly one of them, in the plan
+    made for the values and in the generic plan of the prepared statement
+    alike (its LIMIT is written in its text, so the generic plan knows it),
+    and neither compiles with JIT.
+    """
+    conn, sql = planned
+    plan = _home_plan(conn, sql, 1e18 if dense else 0.0, generic=generic)
+    text = "\n".join(plan)
+    # totals is 32 rows read whole for the plan choice; nothing else is scanned.
+    assert "Seq Scan" not in text.replace("Seq Scan on totals", ""), text
+    assert "JIT" not in text, text
+    assert _ran(plan, "Index Scan Backward using posts_pkey on posts p (") is dense
+    if not generic:
+        # (A generic plan of this small table may read an author's posts otherwise.)
+        assert _ran(plan, "posts_by_author") is not dense
+    for index in ("follows_pkey", "blocks_pkey", "blocks_by_blocked", "mutes_pkey"):
+        assert index in text, text

@@ -36,7 +36,7 @@ more accounts as large: its posts are merged at read time, not delivered.
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from functools import partial
 from itertools import chain, islice
-from typing import Protocol, runtime_checkable
+from typing import Protocol, cast, runtime_checkable
 
 from attrs import field, frozen
 
@@ -61,7 +61,7 @@ from microblog_core.models import (
     Unreposted,
     Visibility,
 )
-from microblog_core.ports import DEFAULT_FEED_CAP, MergedStreams, ReadPort, UnitOfWork
+from microblog_core.ports import DEFAULT_FEED_CAP, MergedStreams, ReadPort, UnitOfWork, offers
 from microblog_core.timelines.home import HomeSource, followed_tags, home_page
 from microblog_core.timelines.lists import ListSource, list_page, owned_list
 from microblog_core.timelines.merge import merge_newest_first, merge_oldest_first
@@ -287,6 +287,14 @@ class FanOutOnRead(_PagedFromCandidates):
         ['hello']
     """
 
+    @property
+    def reads_followed_streams(self) -> bool:
+        """Whether a store may compute the filtered home sequence in its place (it may).
+
+        See :class:`~microblog_core.timelines.home.FollowedStreamsSource`.
+        """
+        return True
+
     def candidates(
         self,
         uow: UnitOfWork,
@@ -301,9 +309,9 @@ class FanOutOnRead(_PagedFromCandidates):
         authors = chain((viewer_id,), following)
         tags = _tag_streams(uow, followed_tags(uow, viewer_id), max_id, min_id, ascending)
         posts = uow.posts
-        if min_id is None and not ascending and isinstance(posts, MergedStreams):
+        if min_id is None and not ascending and offers(posts, MergedStreams):
             # An adapter may merge its own streams faster than one iterator per author.
-            merged = posts.merged_streams(authors, max_id=max_id)
+            merged = cast("MergedStreams", posts).merged_streams(authors, max_id=max_id)
             return _merge([merged, *tags], ascending) if tags else merged
         return _merge(chain(_streams(uow, authors, max_id, min_id, ascending), tags), ascending)
 
@@ -319,8 +327,8 @@ class FanOutOnRead(_PagedFromCandidates):
     ) -> Iterator[Post]:
         """Merge the members' streams (see :class:`TimelineStrategy`)."""
         posts = uow.posts
-        if min_id is None and not ascending and isinstance(posts, MergedStreams):
-            return posts.merged_streams(members, max_id=max_id)
+        if min_id is None and not ascending and offers(posts, MergedStreams):
+            return cast("MergedStreams", posts).merged_streams(members, max_id=max_id)
         return _merge(_streams(uow, members, max_id, min_id, ascending), ascending)
 
 

@@ -38,13 +38,13 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import datetime
 from itertools import islice
-from typing import Protocol
+from typing import Protocol, cast, runtime_checkable
 
 import attrs
 
 from microblog_core.ids import MAX_ID, AccountId, PostId
 from microblog_core.models import Follow, Post
-from microblog_core.ports import ReadPort, RelationRepository, UnitOfWork
+from microblog_core.ports import HomeQuery, ReadPort, RelationRepository, UnitOfWork, offers
 from microblog_core.rules import (
     DEDUP_WINDOW,
     HomeContext,
@@ -55,6 +55,7 @@ from microblog_core.rules import (
 from microblog_core.timelines.pages import TimelinePage, check_limit, check_page_id
 
 __all__ = [
+    "FollowedStreamsSource",
     "HomeSource",
     "RootCache",
     "followed_tags",
@@ -89,6 +90,21 @@ class HomeSource(Protocol):
             min_id: Only posts with a greater id.
             ascending: Oldest first instead of newest first.
         """
+        ...
+
+
+@runtime_checkable
+class FollowedStreamsSource(Protocol):
+    """A :class:`HomeSource` whose candidates are the viewer's and followees' streams, merged.
+
+    Fan-out on read is one: nothing else is in its candidate sequence, so a
+    store that offers :class:`~microblog_core.ports.HomeQuery` can compute the
+    filtered sequence in its place.
+    """
+
+    @property
+    def reads_followed_streams(self) -> bool:
+        """Whether the candidates are exactly the merged streams of the viewer and its followees."""
         ...
 
 
@@ -338,6 +354,47 @@ def select_oldest_first(older: Iterator[Post], newer: Iterator[Post], limit: int
     return shown
 
 
+def _filtered_by_store(
+    source: HomeSource,
+    uow: UnitOfWork,
+    viewer_id: AccountId,
+    now: datetime,
+    *,
+    max_id: PostId | None,
+    limit: int,
+    roots: RootCache,
+) -> Iterator[Post] | None:
+    """The filtered sequence computed by the store, or None for the generic path.
+
+    The one place that decides: the candidates must be exactly the followed
+    streams (fan-out on read), and the post repository must offer
+    :class:`~microblog_core.ports.HomeQuery` and not decline. A home rule the
+    store's query does not know must send the page down the generic path here.
+    """
+    if not offers(source, FollowedStreamsSource):
+        return None
+    if not cast("FollowedStreamsSource", source).reads_followed_streams:
+        return None
+    posts = uow.posts
+    if not offers(posts, HomeQuery):
+        return None
+    # The page reads ``limit`` items, and up to DEDUP_WINDOW more behind a repost.
+    pairs = cast("HomeQuery", posts).home_sequence(
+        viewer_id, at=now, max_id=max_id, size_hint=limit + 1
+    )
+    if pairs is None:
+        return None
+    return _noting_roots(pairs, roots)
+
+
+def _noting_roots(pairs: Iterator[tuple[Post, Post | None]], roots: RootCache) -> Iterator[Post]:
+    found = roots.found
+    for post, root in pairs:
+        if root is not None:
+            found[root.id] = root
+        yield post
+
+
 def home_filter(context: HomeContext, roots: RootCache) -> Callable[[Post], bool]:
     """Return the home timeline's filter: whether a candidate is in the filtered sequence.
 
@@ -442,8 +499,24 @@ def _home_items(
     min_id: PostId | None,
 ) -> tuple[list[Post], dict[PostId, Post]]:
     """The items of a home page and the originals they repost, read through ``uow``."""
-    context = home_context(uow, viewer_id, now)
     roots = RootCache(uow)
+    # The store's one-statement path knows the follow graph, blocks, mutes and
+    # visibility, not followed hashtags or exclusive lists: a viewer with
+    # either takes the generic path.
+    tags = followed_tags(uow, viewer_id)
+    exclusive = uow.lists.exclusive_members(viewer_id)
+    if min_id is None and not tags and not exclusive:
+        filtered = _filtered_by_store(
+            source, uow, viewer_id, now, max_id=max_id, limit=limit, roots=roots
+        )
+        if filtered is not None:
+            items = select_newest_first(filtered, limit, since_id=since_id)
+            return items, roots.loaded()
+    context = attrs.evolve(
+        home_context(uow, viewer_id, now, lists=True),  # without the two read above
+        exclusive=frozenset(exclusive),
+        followed_tags=tags,
+    )
     keep = home_filter(context, roots)
     following = context.following
     if min_id is not None:

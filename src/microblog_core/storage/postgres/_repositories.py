@@ -9,6 +9,7 @@ the repository then asks what was in the way. So a refused write changes
 nothing and the unit stays usable, as the ports require.
 """
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
@@ -34,6 +35,7 @@ from microblog_core.models import (
     PostCounters,
 )
 from microblog_core.storage.postgres._errors import guarded, translate
+from microblog_core.storage.postgres._home_sql import POST_WIDTH
 from microblog_core.storage.postgres._rows import (
     account_from_row,
     account_params,
@@ -62,6 +64,15 @@ _EMPTY_RANGE: Final = (1, 0)
 _STREAM_FIRST_CHUNK: Final = 1
 _STREAM_MAX_CHUNK: Final = 256
 _MERGED_FIRST_PAGE: Final = 64
+# Scales the home statement's choice between its dense and sparse plans (see _home_sql);
+# both give the same rows, tests force each with 0 and a huge value.
+_HOME_PLAN_BIAS: float = 1.0
+# The home statement's chunk sizes, written into its text as literal LIMITs: PostgreSQL's
+# generic plan of a prepared statement knows its LIMIT then, and picks the plans a custom
+# plan would (an unknown LIMIT makes it sort every candidate, past the JIT threshold).
+# A few sizes keep a few prepared statements per connection; the first covers a page of
+# 20 and its look-ahead row, the second one of 40, the service's largest.
+_HOME_CHUNKS: Final = (21, 41, 81, 161, 256)
 
 
 def _key(value: object, field: str) -> int:
@@ -444,6 +455,60 @@ class Posts(_Repository):
                 return
             high = rows[-1][0] - 1
             size = min(size * 2, _STREAM_MAX_CHUNK * 4)
+
+    @guarded
+    def home_sequence(
+        self,
+        viewer_id: AccountId,
+        *,
+        at: datetime,
+        max_id: PostId | None = None,
+        size_hint: int = 20,
+    ) -> Iterator[tuple[Post, Post | None]]:
+        """The viewer's filtered home sequence, computed in SQL (the ``HomeQuery`` capability).
+
+        One statement per keyset chunk (``size_hint`` rows first, doubling)
+        reads the viewer's relations and returns the posts that pass the home
+        rules and the visibility rule, each with the original it reposts; see
+        ``storage/postgres/_home_sql.py`` for how the SQL encodes the rules.
+        """
+        viewer = _key(viewer_id, "viewer_id")
+        now = micros(_checks.aware(at, "at"))
+        high = _bounds(max_id, None)[1]
+        first = _limit(size_hint, "size_hint")
+        self._u._reader()
+        return self._home(viewer, now, high, first)
+
+    def _home(
+        self, viewer: int, now: int, high: int, size: int
+    ) -> Iterator[tuple[Post, Post | None]]:
+        width = POST_WIDTH
+        step = bisect_left(_HOME_CHUNKS, size)
+        while high >= 1:
+            size = _HOME_CHUNKS[min(step, len(_HOME_CHUNKS) - 1)]
+            params = {"v": viewer, "now": now, "high": high, "bias": _HOME_PLAN_BIAS}
+            try:
+                # Prepared at once, so each pooled connection keeps one plan of it.
+                cursor = self._u._reader().execute(self._home_sql(size), params, prepare=True)
+                rows = cursor.fetchall()
+            except Exception as exc:
+                raise translate(exc) from exc
+            for row in rows:
+                post = post_from_row(row[:width])
+                yield post, None if row[width] is None else post_from_row(row[width:])
+            if len(rows) < size:
+                return
+            high = rows[-1][0] - 1
+            step += 1
+
+    def _home_sql(self, size: int) -> str:
+        """The home statement with ``size`` as its literal ``LIMIT`` (see ``_HOME_CHUNKS``)."""
+        name = f"home_desc:{size}"
+        try:
+            return self._sql[name]
+        except KeyError:
+            sql = self._sql[name] = self._sql["home_desc"].replace("%(n)s", str(size))
+            return sql
 
     @guarded
     def replies_to(self, post_id: PostId, *, limit: int | None = None) -> list[Post]:

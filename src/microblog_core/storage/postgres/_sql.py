@@ -11,6 +11,7 @@ formatted once per store by :func:`statements`.
 from typing import Final
 
 from microblog_core.storage.postgres._activity_sql import ACTIVITY_TEMPLATES
+from microblog_core.storage.postgres._home_sql import HOME_TEMPLATES
 from microblog_core.storage.postgres._lists import LIST_TEMPLATES
 from microblog_core.storage.postgres._personal_sql import PERSONAL_TEMPLATES
 from microblog_core.storage.postgres._rows import ACCOUNT_COLUMNS, FOLLOW_COLUMNS, POST_COLUMNS
@@ -293,6 +294,7 @@ TEMPLATES: Final[dict[str, str]] = {
     **ACTIVITY_TEMPLATES,
     **PERSONAL_TEMPLATES,
     **LIST_TEMPLATES,
+    **HOME_TEMPLATES,
 }
 """Statements by name; ``{s}`` stands for the store's schema."""
 

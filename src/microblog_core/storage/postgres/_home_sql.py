@@ -1,0 +1,210 @@
+"""The home timeline's filtered sequence in one statement (``Posts.home_sequence``).
+
+A home page on fan-out-on-read is defined (:mod:`microblog_core.timelines.home`)
+over the *candidate sequence* -- the viewer's and its followees' posts, id
+descending -- filtered by the home rules and the visibility rule. The generic
+path loads the viewer's relations (four queries), merges the streams, and
+asks the rules in Python, loading each reposted original and each follow's
+options as it meets them. :data:`HOME_TEMPLATES` computes the same filtered
+sequence, each post with the original it reposts, in one statement; the
+timeline then only applies the de-duplication window.
+
+The rules stay where they are: ``rules.feeds.filtered_from_home`` and
+``rules.access.ViewerContext.sees`` decide, and :func:`home_keep` encodes
+exactly ``timelines.home._keep`` (which calls them). Clause by clause, with
+``v`` the viewer, ``p`` the candidate and ``r`` the original ``p`` reposts
+(``NULL`` when ``p`` is not a repost, or the original was deleted):
+
+- ``context.following`` / ``blocking`` / ``blocked_by`` / ``muting``: the
+  sets ``fo``, ``bl``, ``bb``, ``mu`` (mutes unexpired at ``now``, as
+  ``muted_ids(at=now)``).
+- The viewer's own post: an original passes; a repost passes when its
+  original exists, the original's author is not in ``bb``, and ``sees_root``.
+- ``visibility is DIRECT`` drops: ``p.visibility <> 'direct'``.
+- ``PRIVATE`` by an author not followed drops: ``p.visibility <> 'private'
+  OR p.author_id IN fo``.
+- ``_language_filtered(post, follow.languages)``: the follow's comma-joined
+  ``languages`` is non-empty and holds neither ``p.language`` nor its part
+  before the first ``-`` (a post without a language passes).
+- ``blocks_or_mutes(author) or author in blocked_by``: the author is in none
+  of ``bl``, ``mu``, ``bb``.
+- ``any(blocks_or_mutes(m) for m in post.mentions)``: no element of the
+  ``mentions`` JSON (the column ``Post.mentions`` is read from) is in ``bl``
+  or ``mu``.
+- A repost: ``root is None`` drops (``r.id IS NOT NULL``); the root author
+  (``repost_root_author_id``, as ``RepostRef.root_author_id``) in ``bl``,
+  ``mu`` or ``bb`` drops; a root author other than ``v`` with a hidden
+  mention in ``r.mentions`` drops; ``author in hiding_reposts`` drops (the
+  viewer's follow of the author has ``show_reposts`` false); then
+  ``sees(post, root)``: the repost itself passes by now, and ``sees_root``
+  is ``can_see(root, standing(root.author_id))`` -- ``r.author_id = v``, or
+  not in ``bl``/``bb`` and public or unlisted, followers-only to a follower
+  or a mentioned ``v``, direct to a mentioned ``v``.
+- A reply (not a repost) passes when ``reply_parent_author_id`` is in
+  ``fo``, is ``v`` or is the author.
+- Anything else by a followee passes (an original the home rules let
+  through is one the viewer may see, as ``_keep`` notes).
+
+The test ``tests/postgres/test_home_query.py`` checks the correspondence: a
+Hypothesis property compares this statement with the generic path on random
+worlds (visibilities, replies, reposts of deleted or hidden originals,
+mentions, blocks both ways, mutes with expiry, follows hiding reposts or
+filtering languages), for every viewer and page.
+
+**Plans.** Two exact plans, chosen inside the statement at run time by a
+one-time filter, so the choice needs no extra round trip and survives
+psycopg's prepared (generic) plans:
+
+- *dense* -- walk ``posts_pkey`` backwards from the bound and keep what
+  passes. Reads about ``n / share`` rows, where ``share`` is the part of all
+  posts the viewer's authors wrote: flat in the size of the store.
+- *sparse* -- for each of the viewer's authors, its newest ``n`` passing posts
+  by ``posts_by_author``, then the newest ``n`` of those. Reads at most
+  ``(k + 1) * n`` rows for ``k`` followees, whatever the store holds.
+
+Taking the share of posts as ``(k + 1) / accounts``, the dense walk costs
+about ``n * accounts / (k + 1)`` rows and the sparse one ``(k + 1) * min(n,
+posts / accounts)``: the statement takes the dense walk when that is the
+smaller (``bias`` scales the comparison; tests force each plan with it).
+Account and post totals come from the ``totals`` rows, ``k`` from the
+viewer's ``following`` counter (one row, where counting the follows read
+them all; the choice only decides speed, never the rows).
+
+**One plan per connection.** The statement is prepared, and the adapter
+writes each chunk's ``LIMIT`` into its text (a few sizes), so PostgreSQL's
+generic plan of it -- made after five custom ones, then reused without
+planning -- knows the limit and keeps both walks stopping early (with an
+unknown limit the generic plan sorts every candidate). A read-only unit ends
+with ``COMMIT``, which keeps psycopg's prepared statements (a ``ROLLBACK``
+makes it forget them), and runs with JIT off, so no plan caches a JIT
+compilation. ``fo`` is not materialised: the dense walk's author test is a
+hashed subplan over ``follows`` (as in the hand-written query), and the
+other tests read it only for the rows that need it.
+"""
+
+# ruff: noqa: S608  # the only text put into SQL is the checked schema identifier
+
+from typing import Final
+
+from microblog_core.storage.postgres._rows import POST_COLUMNS
+
+__all__ = ["HOME_TEMPLATES", "POST_WIDTH", "home_keep"]
+
+POST_WIDTH: Final = len(POST_COLUMNS.split(","))
+"""Columns of one post in a row of the home statement (the original's follow)."""
+
+_NAMES: Final = [c.strip() for c in POST_COLUMNS.split(",")]
+_P: Final = ", ".join(f"p.{c}" for c in _NAMES)
+_R: Final = ", ".join(f"r.{c} AS r_{c}" for c in _NAMES)
+_ROOT: Final = (
+    f"LEFT JOIN LATERAL (SELECT {POST_COLUMNS} FROM {{s}}.posts "
+    "WHERE id = p.repost_root_id) AS r ON true"
+)
+
+
+def _mentions_hidden(post: str) -> str:
+    """Whether ``post`` mentions an account the viewer blocks or mutes."""
+    return (
+        f"({post}.mentions IS NOT NULL AND EXISTS (SELECT 1 FROM "
+        f"jsonb_array_elements_text({post}.mentions::jsonb) AS m (id) "
+        "WHERE m.id::bigint IN (SELECT id FROM bl) OR m.id::bigint IN (SELECT id FROM mu)))"
+    )
+
+
+def _mentions_viewer(post: str) -> str:
+    return (
+        f"({post}.mentions IS NOT NULL AND "
+        f"{post}.mentions::jsonb @> jsonb_build_array(%(v)s::bigint))"
+    )
+
+
+_SEES_ROOT: Final = (
+    "(r.author_id = %(v)s OR (r.author_id NOT IN (SELECT id FROM bl) "
+    "AND r.author_id NOT IN (SELECT id FROM bb) AND ("
+    "r.visibility IN ('public', 'unlisted') "
+    "OR (r.visibility = 'private' AND (r.author_id IN (SELECT id FROM fo) "
+    f"OR {_mentions_viewer('r')})) "
+    f"OR (r.visibility = 'direct' AND {_mentions_viewer('r')}))))"
+)
+
+_LANGUAGE_FILTERED: Final = (
+    "(CASE WHEN p.language IS NULL THEN false ELSE EXISTS (SELECT 1 FROM {s}.follows AS l "
+    "WHERE l.follower_id = %(v)s AND l.followee_id = p.author_id AND l.languages <> '' "
+    "AND NOT (p.language = ANY(string_to_array(l.languages, ',')) "
+    "OR split_part(p.language, '-', 1) = ANY(string_to_array(l.languages, ',')))) END)"
+)
+
+_HIDES_REPOSTS: Final = (
+    "EXISTS (SELECT 1 FROM {s}.follows AS h WHERE h.follower_id = %(v)s "
+    "AND h.followee_id = p.author_id AND NOT h.show_reposts)"
+)
+
+
+def home_keep() -> str:
+    """The SQL condition that keeps ``p`` (with its original ``r``) in the filtered sequence.
+
+    It is ``timelines.home._keep`` clause by clause (see the module's table);
+    ``{s}`` is the schema, ``%(v)s`` the viewer, and the relation sets ``fo``,
+    ``bl``, ``bb``, ``mu`` come from the statement's ``WITH``.
+    """
+    return (
+        "(CASE WHEN p.author_id = %(v)s THEN "
+        "p.repost_root_id IS NULL OR (r.id IS NOT NULL "
+        f"AND p.repost_root_author_id NOT IN (SELECT id FROM bb) AND {_SEES_ROOT}) "
+        "ELSE p.visibility <> 'direct' "
+        "AND (p.visibility <> 'private' OR p.author_id IN (SELECT id FROM fo)) "
+        f"AND NOT {_LANGUAGE_FILTERED} "
+        "AND p.author_id NOT IN (SELECT id FROM bl) AND p.author_id NOT IN (SELECT id FROM mu) "
+        "AND p.author_id NOT IN (SELECT id FROM bb) "
+        f"AND NOT {_mentions_hidden('p')} "
+        "AND (CASE WHEN p.repost_root_id IS NOT NULL THEN r.id IS NOT NULL "
+        "AND p.repost_root_author_id NOT IN (SELECT id FROM bl) "
+        "AND p.repost_root_author_id NOT IN (SELECT id FROM mu) "
+        "AND p.repost_root_author_id NOT IN (SELECT id FROM bb) "
+        f"AND (p.repost_root_author_id = %(v)s OR NOT {_mentions_hidden('r')}) "
+        f"AND NOT {_HIDES_REPOSTS} AND {_SEES_ROOT} "
+        "WHEN p.reply_root_id IS NOT NULL THEN "
+        "p.reply_parent_author_id IN (SELECT id FROM fo) "
+        "OR p.reply_parent_author_id IN (%(v)s, p.author_id) "
+        "ELSE true END) END)"
+    )
+
+
+_RELATIONS: Final = (
+    "WITH fo AS NOT MATERIALIZED (SELECT followee_id AS id FROM {s}.follows "
+    "WHERE follower_id = %(v)s), "
+    "bl AS MATERIALIZED (SELECT blocked_id AS id FROM {s}.blocks WHERE blocker_id = %(v)s), "
+    "bb AS MATERIALIZED (SELECT blocker_id AS id FROM {s}.blocks WHERE blocked_id = %(v)s), "
+    "mu AS MATERIALIZED (SELECT muted_id AS id FROM {s}.mutes WHERE muter_id = %(v)s "
+    "AND (expires_at IS NULL OR expires_at > %(now)s)), "
+    "dense AS MATERIALIZED (SELECT power(c.k, 2) * least(%(n)s, t.posts / t.accounts) "
+    "* %(bias)s >= %(n)s * t.accounts AS yes "
+    "FROM (SELECT coalesce(max(following), 0) + 1 AS k FROM {s}.accounts "
+    "WHERE id = %(v)s) AS c, "
+    "(SELECT greatest(coalesce(sum(n) FILTER (WHERE name = 'accounts'), 0), 1)::float8 "
+    "AS accounts, coalesce(sum(n) FILTER (WHERE name = 'posts'), 0)::float8 AS posts "
+    "FROM {s}.totals) AS t)"
+)
+
+_DENSE: Final = (
+    f"(SELECT {_P}, {_R} FROM {{s}}.posts AS p {_ROOT} "
+    "WHERE (SELECT yes FROM dense) AND p.id <= %(high)s "
+    "AND (p.author_id = %(v)s OR p.author_id IN (SELECT id FROM fo)) "
+    f"AND {home_keep()} ORDER BY p.id DESC LIMIT %(n)s)"
+)
+
+_SPARSE: Final = (
+    "(SELECT x.* FROM (SELECT %(v)s::bigint AS id UNION SELECT id FROM fo) AS a "
+    f"CROSS JOIN LATERAL (SELECT {_P}, {_R} FROM {{s}}.posts AS p {_ROOT} "
+    f"WHERE p.author_id = a.id AND p.id <= %(high)s AND {home_keep()} "
+    "ORDER BY p.id DESC LIMIT %(n)s) AS x "
+    "WHERE NOT (SELECT yes FROM dense) ORDER BY x.id DESC LIMIT %(n)s)"
+)
+
+HOME_TEMPLATES: Final[dict[str, str]] = {
+    "home_desc": (
+        f"{_RELATIONS} SELECT * FROM ({_DENSE} UNION ALL {_SPARSE}) AS page "
+        "ORDER BY page.id DESC LIMIT %(n)s"
+    ),
+}
+"""The home statement by name; parameters ``v``, ``now``, ``high``, ``n``, ``bias``."""

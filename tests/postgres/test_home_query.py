@@ -1,0 +1,362 @@
+"""PostgreSQL's one-statement home sequence (``Posts.home_sequence``, the ``HomeQuery``
+capability) equals the generic path: the home rules and the visibility rule asked in Python."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from microblog_core.ids import AccountId, PostId, id_at
+from microblog_core.models import (
+    Account,
+    Block,
+    Follow,
+    Mute,
+    Post,
+    ReplyRef,
+    RepostRef,
+    Visibility,
+)
+from microblog_core.ports import HomeQuery, MergedStreams, UnitOfWork, offers
+from microblog_core.timelines import FanOutOnRead
+from microblog_core.timelines.home import (
+    FollowedStreamsSource,
+    RootCache,
+    _keep,
+    home_context,
+    home_page,
+)
+from microblog_core.timelines.pages import TimelinePage
+
+psycopg = pytest.importorskip("psycopg")
+pytest.importorskip("psycopg_pool")
+
+from microblog_core.storage.postgres import PostgresStore, _repositories  # noqa: E402  # after the skip checks
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+NOW = T0 + timedelta(days=1)
+BASE = id_at(T0)
+N = 6  # accounts 1..N
+LANGUAGES = (None, "en", "en-GB", "fr", "de")
+
+
+class _Port:
+    """A read port over a store at a fixed instant."""
+
+    def __init__(self, store: PostgresStore) -> None:
+        self.store = store
+
+    def unit_of_work(self, *, readonly: bool = False) -> UnitOfWork:
+        return self.store.unit_of_work(readonly=readonly)
+
+    def now(self) -> datetime:
+        return NOW
+
+
+class _Generic:
+    """Fan-out on read's candidates, without saying they are the followed streams."""
+
+    def candidates(self, *args: Any, **kwargs: Any) -> Iterator[Post]:
+        return FanOutOnRead().candidates(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------- worlds
+
+accounts_ = st.integers(1, N)
+follows = st.lists(
+    st.tuples(
+        accounts_,
+        accounts_,
+        st.booleans(),
+        st.sampled_from([None, (), ("en",), ("fr", "en"), ("de",)]),
+    ),
+    max_size=20,
+)
+pairs = st.lists(st.tuples(accounts_, accounts_), max_size=4)
+mutes = st.lists(st.tuples(accounts_, accounts_, st.sampled_from([None, -1, 1])), max_size=4)
+posts = st.lists(
+    st.tuples(
+        accounts_,
+        st.sampled_from(["original", "reply", "repost"]),
+        st.integers(0, 100),  # which earlier post a reply or repost refers to
+        st.sampled_from(list(Visibility)),
+        st.lists(accounts_, max_size=2, unique=True),  # mentions
+        st.sampled_from(LANGUAGES),
+    ),
+    max_size=40,
+)
+deleted = st.lists(st.integers(0, 100), max_size=4)
+
+
+def _post(n: int, spec: tuple[Any, ...], made: list[Post]) -> Post | None:
+    author, kind, ref, visibility, mentioned, language = spec
+    post_id = PostId(BASE + n)
+    common = {
+        "id": post_id,
+        "author_id": AccountId(author),
+        "created_at": T0 + timedelta(seconds=n),
+        "visibility": visibility,
+        "mentions": tuple(AccountId(m) for m in mentioned),
+    }
+    if kind == "original" or not made:
+        return Post.create(text=f"post {n}", language=language, **common)
+    target = made[ref % len(made)]
+    if kind == "reply":
+        reply = ReplyRef(
+            root_id=target.thread_root_id,
+            parent_id=target.id,
+            parent_author_id=target.author_id,
+            addressee_id=target.author_id,
+        )
+        return Post.create(text=f"reply {n}", language=language, reply_to=reply, **common)
+    if target.repost_of is not None:
+        return None
+    of = RepostRef(root_id=target.id, root_author_id=target.author_id)
+    return Post.create_repost(of=of, **common)
+
+
+def _build(store: PostgresStore, world: dict[str, Any]) -> None:
+    with store.unit_of_work() as uow:
+        for n in range(1, N + 1):
+            uow.accounts.add(Account.create(id=AccountId(n), handle=f"user{n}", created_at=T0))
+        for a, b, show, languages in world["follows"]:
+            if a != b:
+                uow.relations.add_follow(
+                    Follow(
+                        follower_id=AccountId(a),
+                        followee_id=AccountId(b),
+                        created_at=T0,
+                        show_reposts=show,
+                        languages=languages,
+                    )
+                )
+        for a, b in world["blocks"]:
+            if a != b:
+                uow.relations.add_block(
+                    Block(blocker_id=AccountId(a), blocked_id=AccountId(b), created_at=T0)
+                )
+        for a, b, expiry in world["mutes"]:
+            if a != b:
+                expires = None if expiry is None else NOW + timedelta(hours=expiry)
+                uow.relations.add_mute(
+                    Mute(
+                        muter_id=AccountId(a),
+                        muted_id=AccountId(b),
+                        created_at=T0,
+                        expires_at=expires,
+                    )
+                )
+        made: list[Post] = []
+        reposted: set[tuple[int, int]] = set()
+        for n, spec in enumerate(world["posts"]):
+            post = _post(n, spec, made)
+            if post is None:
+                continue
+            if post.repost_of is not None:
+                key = (post.author_id, post.repost_of.root_id)
+                if key in reposted:
+                    continue
+                reposted.add(key)
+            uow.posts.add(post)
+            made.append(post)
+        gone = {made[i % len(made)].id for i in world["deleted"]} if made else set()
+        for post_id in gone:
+            uow.posts.remove(post_id)
+        uow.commit()
+
+
+worlds = st.fixed_dictionaries(
+    {"follows": follows, "blocks": pairs, "mutes": mutes, "posts": posts, "deleted": deleted}
+)
+
+
+@contextmanager
+def _store(pool: Any) -> Iterator[PostgresStore]:
+    from tests.postgres.conftest import drop_schema, new_name
+
+    store = PostgresStore(pool, schema=new_name("home"))
+    try:
+        yield store
+    finally:
+        store.close()
+        drop_schema(pool, store.schema)
+
+
+# --------------------------------------------------------------------------- the property
+
+
+def _generic_sequence(uow: UnitOfWork, viewer: AccountId) -> list[tuple[Post, Post | None]]:
+    context = home_context(uow, viewer, NOW)
+    roots = RootCache(uow)
+    keep = _keep(context, roots)
+    candidates = FanOutOnRead().candidates(uow, viewer, context.following)
+    return [
+        (p, None if p.repost_of is None else roots.get(p.repost_of.root_id))
+        for p in candidates
+        if keep(p)
+    ]
+
+
+def _pages(port: _Port, source: Any, viewer: AccountId, limit: int) -> list[TimelinePage]:
+    """Every page of the timeline, walking ``max_id`` down; and a ``since_id`` page."""
+    pages = []
+    max_id = None
+    while True:
+        page = home_page(
+            source, port, viewer, limit=limit, max_id=max_id, since_id=None, min_id=None
+        )
+        pages.append(page)
+        if not page.items:
+            break
+        max_id = page.next_max_id
+    first = pages[0]
+    if len(first.items) > 1:
+        since = first.items[-1].id
+        pages.append(
+            home_page(source, port, viewer, limit=limit, max_id=None, since_id=since, min_id=None)
+        )
+    return pages
+
+
+@pytest.mark.parametrize("plan", ["chosen", "dense", "sparse"])
+@settings(max_examples=10)
+@given(world=worlds, limit=st.integers(1, 5), hint=st.integers(1, 3))
+def test_the_one_query_home_equals_the_generic_path(
+    postgres_pool: Any, plan: str, world: dict[str, Any], limit: int, hint: int
+) -> None:
+    bias = {"chosen": 1.0, "dense": 1e18, "sparse": 0.0}[plan]
+    patch = pytest.MonkeyPatch()
+    patch.setattr(_repositories, "_HOME_PLAN_BIAS", bias)
+    try:
+        with _store(postgres_pool) as store:
+            _build(store, world)
+            port = _Port(store)
+            for n in range(1, N + 1):
+                viewer = AccountId(n)
+                with store.unit_of_work(readonly=True) as uow:
+                    expected = _generic_sequence(uow, viewer)
+                    query = uow.posts
+                    assert offers(query, HomeQuery)
+                    sequence = query.home_sequence(viewer, at=NOW, size_hint=hint)  # type: ignore[attr-defined]
+                    assert list(sequence) == expected
+                    # A bound inside the sequence: the rest of it.
+                    if expected:
+                        middle = expected[len(expected) // 2][0].id
+                        rest = query.home_sequence(viewer, at=NOW, max_id=middle)  # type: ignore[attr-defined]
+                        assert list(rest) == [e for e in expected if e[0].id < middle]
+                assert _pages(port, FanOutOnRead(), viewer, limit) == _pages(
+                    port, _Generic(), viewer, limit
+                )
+    finally:
+        patch.undo()
+
+
+# --------------------------------------------------------------------------- examples
+
+
+@pytest.fixture
+def store(postgres_pool: Any) -> Iterator[PostgresStore]:
+    with _store(postgres_pool) as made:
+        yield made
+
+
+def test_fan_out_on_read_declares_its_candidates_and_postgres_offers_the_query(
+    store: PostgresStore,
+) -> None:
+    assert offers(FanOutOnRead(), FollowedStreamsSource)
+    assert not offers(_Generic(), FollowedStreamsSource)
+    with store.unit_of_work(readonly=True) as uow:
+        assert offers(uow.posts, HomeQuery)
+        assert offers(uow.posts, MergedStreams)
+
+
+def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
+    """A home page runs two statements: the viewer's account, then the home statement."""
+    world = {
+        "follows": [(1, 2, True, None), (1, 3, False, None)],
+        "blocks": [(1, 4)],
+        "mutes": [(1, 5, None)],
+        "posts": [(2, "original", 0, Visibility.PUBLIC, [], None)] * 30
+        + [(3, "repost", 0, Visibility.PUBLIC, [], None)],
+        "deleted": [],
+    }
+    _build(store, world)
+    statements: list[str] = []
+    sql = store._sql
+    execute = psycopg.Connection.execute
+
+    def counting(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        # Names looked up at each call: the sized home statements are made on first use.
+        names = {text: name for name, text in sql.items()}
+        statements.append(names.get(query, str(query).split()[0]))
+        return execute(self, query, *args, **kwargs)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(psycopg.Connection, "execute", counting)
+    try:
+        page = home_page(
+            FanOutOnRead(),
+            _Port(store),
+            AccountId(1),
+            limit=20,
+            max_id=None,
+            since_id=None,
+            min_id=None,
+        )
+    finally:
+        patch.undo()
+    assert len(page.items) == 20
+    # The transaction, the viewer's account, the page (20 items and a look-ahead row, in
+    # the statement whose LIMIT is 21), the end of the read-only transaction.
+    assert statements == ["BEGIN", "account_by_id", "home_desc:21", "COMMIT"]
+
+
+def test_a_connection_keeps_the_prepared_home_statement_across_pages(postgres_url: str) -> None:
+    """A read-only unit ends with COMMIT, so psycopg keeps the connection's prepared
+    statements (a ROLLBACK makes it forget them all) and PostgreSQL its cached plan."""
+    from tests.postgres.conftest import drop_schema, new_name
+
+    store = PostgresStore(postgres_url, schema=new_name("prep"), pool_size=1)
+    try:
+        _build(
+            store,
+            {
+                "follows": [(1, 2, True, None)],
+                "blocks": [],
+                "mutes": [],
+                "posts": [(2, "original", 0, Visibility.PUBLIC, [], None)] * 3,
+                "deleted": [],
+            },
+        )
+        port = _Port(store)
+        for _ in range(3):
+            page = home_page(
+                FanOutOnRead(),
+                port,
+                AccountId(1),
+                limit=20,
+                max_id=None,
+                since_id=None,
+                min_id=None,
+            )
+            assert len(page.items) == 3
+        with store.unit_of_work(readonly=True) as uow:
+            rows = (
+                uow._reader()
+                .execute(  # type: ignore[attr-defined]
+                    "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+                    (f"%{store.schema}.totals%",),
+                )
+                .fetchall()
+            )
+        assert len(rows) == 1  # prepared once, by the first page, and still there
+    finally:
+        store.close()
+        from psycopg_pool import ConnectionPool
+
+        with ConnectionPool(postgres_url, min_size=1, max_size=1) as pool:
+            drop_schema(pool, store.schema)
