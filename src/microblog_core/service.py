@@ -2054,7 +2054,7 @@ class Microblog:
 
         The viewer's keyword filters of the home context apply as on
         :meth:`home_timeline`: ``hide`` removes an item, ``warn`` marks it in
-        :attr:`~microblog_core.timelines.RankedPage.filtered`.
+        :attr:`~microblog_core.timelines.ranked.RankedPage.filtered`.
         """
         page = ranked_timeline(
             self, viewer_id, ranker=ranker, limit=limit, cursor=cursor, timeline=self.timeline
