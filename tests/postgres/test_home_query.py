@@ -26,7 +26,7 @@ from microblog_core.timelines import FanOutOnRead
 from microblog_core.timelines.home import (
     FollowedStreamsSource,
     RootCache,
-    _keep,
+    home_filter,
     home_context,
     home_page,
 )
@@ -192,7 +192,7 @@ def _store(pool: Any) -> Iterator[PostgresStore]:
 def _generic_sequence(uow: UnitOfWork, viewer: AccountId) -> list[tuple[Post, Post | None]]:
     context = home_context(uow, viewer, NOW)
     roots = RootCache(uow)
-    keep = _keep(context, roots)
+    keep = home_filter(context, roots)
     candidates = FanOutOnRead().candidates(uow, viewer, context.following)
     return [
         (p, None if p.repost_of is None else roots.get(p.repost_of.root_id))
