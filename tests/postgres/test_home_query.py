@@ -310,9 +310,18 @@ def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
     finally:
         patch.undo()
     assert len(page.items) == 20
-    # The transaction, the viewer's account, the page (20 items and a look-ahead row, in
-    # the statement whose LIMIT is 21), the end of the read-only transaction.
-    assert statements == ["BEGIN", "account_by_id", "home_desc:21", "COMMIT"]
+    # The transaction, the viewer's account, whether the viewer follows hashtags or keeps
+    # exclusive lists (the statement knows neither: either sends the page down the generic
+    # path), the page (20 items and a look-ahead row, in the statement whose LIMIT is 21),
+    # the end of the read-only transaction.
+    assert statements == [
+        "BEGIN",
+        "account_by_id",
+        "tags_of",
+        "exclusive_members",
+        "home_desc:21",
+        "COMMIT",
+    ]
 
 
 def test_a_connection_keeps_the_prepared_home_statement_across_pages(postgres_url: str) -> None:
