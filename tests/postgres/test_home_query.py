@@ -26,8 +26,8 @@ from microblog_core.timelines import FanOutOnRead
 from microblog_core.timelines.home import (
     FollowedStreamsSource,
     RootCache,
-    home_filter,
     home_context,
+    home_filter,
     home_page,
 )
 from microblog_core.timelines.pages import TimelinePage
