@@ -498,6 +498,7 @@ def count_of(value: int, singular: str, plural: str | None = None) -> str:
         plural: The word for any other number (``singular + "s"`` when not given).
 
     Example:
+        >>> from microblog_core.sim.report import count_of
         >>> count_of(1, "reply", "replies"), count_of(1200, "reply", "replies")
         ('1 reply', '1,200 replies')
     """
