@@ -35,8 +35,10 @@ as in Mastodon 4.3 (likes, reposts and follows share a group per target and
 whose post the recipient may no longer see.
 """
 
-from collections.abc import Iterator, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from attrs import field, frozen
 
@@ -439,6 +441,36 @@ def _shown(uow: UnitOfWork, viewer: ViewerContext, notification: Notification) -
     return post is not None and viewer.sees(post)
 
 
+_Row = TypeVar("_Row", Notification, NotificationGroupHead)
+
+
+def _scan(
+    fetch: Callable[..., Sequence[_Row]],
+    key: Callable[[_Row], int],
+    upper: int | None,
+    lower: int | None,
+    *,
+    ascending: bool,
+    batch: int,
+) -> Iterator[_Row]:
+    """Iterate over ``fetch``'s pages within the bounds, in growing batches.
+
+    ``fetch`` is a recipient's :meth:`NotificationRepository.page
+    <microblog_core.ports.NotificationRepository.page>` or ``groups``;
+    ``key`` gives the id the next page continues from.
+    """
+    while True:
+        found = fetch(max_id=upper, min_id=lower, limit=batch, ascending=ascending)
+        yield from found
+        if len(found) < batch:
+            return
+        if ascending:
+            lower = key(found[-1])
+        else:
+            upper = key(found[-1])
+        batch = min(batch * 2, _MAX_BATCH)
+
+
 def _scan_items(
     uow: UnitOfWork,
     account_id: AccountId,
@@ -449,18 +481,8 @@ def _scan_items(
     batch: int,
 ) -> Iterator[Notification]:
     """Iterate over the recipient's notifications within the bounds, in growing batches."""
-    while True:
-        found = uow.notifications.page(
-            account_id, max_id=upper, min_id=lower, limit=batch, ascending=ascending
-        )
-        yield from found
-        if len(found) < batch:
-            return
-        if ascending:
-            lower = found[-1].id
-        else:
-            upper = found[-1].id
-        batch = min(batch * 2, _MAX_BATCH)
+    fetch = functools.partial(uow.notifications.page, account_id)
+    return _scan(fetch, _notification_id, upper, lower, ascending=ascending, batch=batch)
 
 
 def _scan_groups(
@@ -473,18 +495,16 @@ def _scan_groups(
     batch: int,
 ) -> Iterator[NotificationGroupHead]:
     """Iterate over the recipient's groups by newest id within the bounds, in growing batches."""
-    while True:
-        found = uow.notifications.groups(
-            account_id, max_id=upper, min_id=lower, limit=batch, ascending=ascending
-        )
-        yield from found
-        if len(found) < batch:
-            return
-        if ascending:
-            lower = found[-1].latest_id
-        else:
-            upper = found[-1].latest_id
-        batch = min(batch * 2, _MAX_BATCH)
+    fetch = functools.partial(uow.notifications.groups, account_id)
+    return _scan(fetch, _latest_id, upper, lower, ascending=ascending, batch=batch)
+
+
+def _notification_id(notification: Notification) -> int:
+    return notification.id
+
+
+def _latest_id(head: NotificationGroupHead) -> int:
+    return head.latest_id
 
 
 def _items(  # noqa: PLR0917  # the page's bounds, as _groups takes them
