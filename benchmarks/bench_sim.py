@@ -22,6 +22,7 @@ Usage::
     python benchmarks/bench_sim.py --no-million     # 10k and 100k only
     python benchmarks/bench_sim.py --sizes 10000,30000 --sqlite 10000
     python benchmarks/bench_sim.py --hours 6        # a shorter day (scaled run)
+    python benchmarks/bench_sim.py --default-config # the default graph (directed scale-free)
 
 On a shared machine, read the CPU figures: wall time there measures the
 neighbours' load as much as the code.
@@ -40,21 +41,31 @@ from microblog_core.sim import ActivityConfig, GraphConfig, SimulationConfig, si
 from microblog_core.sim.engine import memory_storage, sqlite_storage
 
 
-def config_for(accounts: int, hours: float, impressions: str = "full") -> SimulationConfig:
-    # Holme-Kim m=8 with 25% follow-backs: about 10 follows per account (1M at 100k).
+def config_for(
+    accounts: int, hours: float, impressions: str = "full", *, default_graph: bool = False
+) -> SimulationConfig:
+    # Holme-Kim m=8 with 25% follow-backs: about 10 follows per account (1M at 100k);
+    # or, with --default-config, the default graph (directed scale-free, about 14).
     # Six sessions per account per day: about 2 actions per session, so >= 1M at 100k.
+    graph = (
+        GraphConfig()
+        if default_graph
+        else GraphConfig(model="holme_kim", m=8, p=0.5, reciprocity=0.25)
+    )
     return SimulationConfig(
         accounts=accounts,
         hours=hours,
         seed=2026,
-        graph=GraphConfig(model="holme_kim", m=8, p=0.5, reciprocity=0.25),
+        graph=graph,
         activity=ActivityConfig(sessions_per_day=6.0),
         impressions=impressions,
     )
 
 
-def one(accounts: int, storage: str, hours: float, impressions: str) -> dict[str, float]:
-    config = config_for(accounts, hours, impressions)
+def one(
+    accounts: int, storage: str, hours: float, impressions: str, *, default_graph: bool = False
+) -> dict[str, float]:
+    config = config_for(accounts, hours, impressions, default_graph=default_graph)
     marks: dict[str, float] = {}
     started = time.perf_counter()
     started_cpu = time.process_time()
@@ -100,7 +111,14 @@ def one(accounts: int, storage: str, hours: float, impressions: str) -> dict[str
     }
 
 
-def spawn(accounts: int, storage: str, hours: float, impressions: str = "full") -> dict[str, float]:
+def spawn(
+    accounts: int,
+    storage: str,
+    hours: float,
+    impressions: str = "full",
+    *,
+    default_graph: bool = False,
+) -> dict[str, float]:
     command = [
         sys.executable,
         __file__,
@@ -112,6 +130,7 @@ def spawn(accounts: int, storage: str, hours: float, impressions: str = "full") 
         str(hours),
         "--impressions",
         impressions,
+        *(["--default-config"] if default_graph else []),
     ]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
@@ -151,21 +170,31 @@ def main() -> None:
     )
     parser.add_argument("--sqlite", default="10000", help="SQLite sizes ('' for none)")
     parser.add_argument("--hours", type=float, default=24.0)
+    parser.add_argument(
+        "--default-config",
+        action="store_true",
+        help="the default graph (directed scale-free) instead of Holme-Kim m=8, for every run",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--storage", default="memory", help=argparse.SUPPRESS)
     parser.add_argument("--impressions", default="full", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.storage, args.hours, args.impressions)))
+        row = one(
+            args.one, args.storage, args.hours, args.impressions, default_graph=args.default_config
+        )
+        print(json.dumps(row))
         return
     sizes = [int(s) for s in args.sizes.split(",") if s]
     if args.million and 1_000_000 not in sizes:
         sizes.append(1_000_000)
     sqlite_sizes = [int(s) for s in args.sqlite.split(",") if s]
-    print(f"simulated day: {args.hours:g} h; chronological feed, fan-out-on-read")
+    graph = config_for(10, 1.0, default_graph=args.default_config).graph.describe()
+    print(f"simulated day: {args.hours:g} h; chronological feed, fan-out-on-read; graph: {graph}")
+    default_graph = args.default_config
     memory_rows = {}
     for size in sizes:
-        memory_rows[size] = row = spawn(size, "memory", args.hours)
+        memory_rows[size] = row = spawn(size, "memory", args.hours, default_graph=default_graph)
         show("memory", row)
         base = memory_rows[sizes[0]]
         if size != sizes[0]:
@@ -176,7 +205,7 @@ def main() -> None:
                 flush=True,
             )
     if args.log_off and sizes:
-        row = spawn(sizes[-1], "memory", args.hours, "off")
+        row = spawn(sizes[-1], "memory", args.hours, "off", default_graph=default_graph)
         show("memory, impression log off:", row)
         full = memory_rows[sizes[-1]]
         print(
@@ -185,7 +214,7 @@ def main() -> None:
         )
     sqlite_rows = {}
     for size in sqlite_sizes:
-        sqlite_rows[size] = row = spawn(size, "sqlite", args.hours)
+        sqlite_rows[size] = row = spawn(size, "sqlite", args.hours, default_graph=default_graph)
         show("sqlite", row)
     if len(sizes) >= 2:
         base, top = memory_rows[sizes[0]], memory_rows[sizes[-1]]

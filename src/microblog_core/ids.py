@@ -10,6 +10,7 @@ integer whose top bit is zero. Encoding is order-preserving: sorting TIDs as
 strings sorts the integers, so ``encode_tid`` can carry our ids too.
 """
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import NewType
 
@@ -209,6 +210,31 @@ class IdGenerator:
                 raise InvalidIdError("no ids are left", field="id", value=candidate)
         self._last = candidate
         return candidate
+
+    def next_ids(self, count: int) -> Sequence[int]:
+        """Return ``count`` new ids at once, as ``count`` calls of :meth:`next_id` would.
+
+        The clock is read once, so the ids are those :meth:`next_id` gives
+        while the clock stands still (consecutive, from ``max(ms(now) << 16,
+        last + 1)``). A subclass that changes :meth:`next_id` gets its ids one
+        by one.
+
+        Raises:
+            InvalidIdError: The clock is outside the id range, or ids are exhausted.
+        """
+        count = _checks.integer(count, "count", minimum=0)
+        if type(self).next_id is not IdGenerator.next_id:
+            return [self.next_id() for _ in range(count)]
+        if not count:
+            return range(0)
+        previous = self._last
+        first = self.next_id()
+        last = first + count - 1
+        if last > MAX_ID:
+            self._last = previous
+            raise InvalidIdError("no ids are left", field="id", value=last)
+        self._last = last
+        return range(first, last + 1)
 
     def __repr__(self) -> str:
         return f"IdGenerator({self._clock!r}, last_id={self._last})"

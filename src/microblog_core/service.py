@@ -10,9 +10,10 @@ exactly as it was.
 import contextlib
 import contextvars
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
-from itertools import islice, repeat, tee
+from itertools import compress, islice, repeat, tee
 from operator import add, eq, lt, mul
 from pathlib import Path
 from typing import Any, cast
@@ -321,11 +322,11 @@ def _check_positions(values: Sequence[int], n: int, field: str) -> None:
 
 
 def _plain_network(sources: Sequence[int], targets: Sequence[int], n: int) -> bool:
-    """Whether every follow stands: strictly ascending pairs, no self-follow, none over the limit.
+    """Whether the follows are strictly ascending pairs with no self-follow.
 
-    Then nothing repeats (the pairs ascend), and nobody follows more than
-    ``FOLLOW_LIMIT`` accounts (the follows of one account are adjacent), so
-    no rule can refuse a follow. Every pass runs at C speed; a follower
+    Then nothing repeats (the pairs ascend) and each account's follows are
+    adjacent, so the only rule that can refuse one is the follow limit
+    (:func:`_within_follow_limit`). Every pass runs at C speed; a follower
     graph's edges (ascending, loop-free) take this path.
     """
     if any(map(eq, sources, targets)):
@@ -333,9 +334,77 @@ def _plain_network(sources: Sequence[int], targets: Sequence[int], n: int) -> bo
     codes = map(add, map(mul, sources, repeat(n)), targets)
     current, following = tee(codes)
     next(following, None)
-    if not all(map(lt, current, following)):
-        return False
-    return not any(map(eq, sources, islice(sources, FOLLOW_LIMIT, None)))
+    return all(map(lt, current, following))
+
+
+def _limit_refuses(following_count: int, followers_count: int) -> bool:
+    """Whether :func:`check_follow`'s follow limit refuses one more follow."""
+    try:
+        check_follow(
+            AccountId(1),
+            AccountId(2),
+            blocked=False,
+            following_count=following_count,
+            followers_count=followers_count,
+        )
+    except PermissionDeniedError:
+        return True
+    return False
+
+
+def _within_follow_limit(
+    sources: Sequence[int], targets: Sequence[int]
+) -> tuple[Sequence[int], Sequence[int], dict[int, str]]:
+    """Apply the follow limit to ascending, loop-free follows, as :func:`_followable` would.
+
+    Only an account with more than ``FOLLOW_LIMIT`` follows can be refused
+    one: its first follows stand until :func:`check_follow` refuses one (the
+    limit grows with its followers, which are those made before its row,
+    since follows come by follower), and from then on every one is refused
+    (neither count moves again). So each such row is cut at the first
+    refused count, found by bisection on the rule; a follow to a later
+    over-limit account that its row loses does not count as a follower.
+
+    Returns:
+        The followers and followees of the follows made (the inputs
+        themselves when nothing is refused), and the refused ones (position
+        to rule).
+    """
+    total = len(sources)
+    over = sorted(set(compress(sources, map(eq, sources, islice(sources, FOLLOW_LIMIT, None)))))
+    if not over:
+        return sources, targets, {}
+    over_set = set(over)
+    rows = [(bisect_left(sources, a), bisect_right(sources, a)) for a in over]
+    # Where the follows to each over-limit account are: those before its row are its followers.
+    made_to: dict[int, list[int]] = {a: [] for a in over}
+    for p in compress(range(total), map(over_set.__contains__, targets)):
+        made_to[targets[p]].append(p)
+    lost: dict[int, int] = dict.fromkeys(over, 0)
+    keep = bytearray(b"\x01") * total
+    refused: dict[int, str] = {}
+    for a, (low, high) in zip(over, rows, strict=True):
+        followers = bisect_left(made_to[a], low) - lost[a]
+        cut, top = 0, high - low  # the first refused count is in [cut, top]
+        while cut < top:
+            middle = (cut + top) // 2
+            if _limit_refuses(middle, followers):
+                top = middle
+            else:
+                cut = middle + 1
+        if low + cut == high:
+            continue
+        keep[low + cut : high] = bytes(high - low - cut)
+        refused.update(dict.fromkeys(range(low + cut, high), "follow_limit"))
+        for p in range(low + cut, high):
+            b = targets[p]
+            if b in over_set:
+                lost[b] += 1
+    code = sources.typecode if isinstance(sources, array) else "q"
+    keep_a = array(code, compress(sources, keep))
+    code = targets.typecode if isinstance(targets, array) else "q"
+    keep_b = array(code, compress(targets, keep))
+    return keep_a, keep_b, refused
 
 
 def _followable(
@@ -853,8 +922,7 @@ class Microblog:
                 needs the events: register and follow one by one).
         """
         names = cast("tuple[str, ...]", _checks.iterable(handles, "handles", "handles"))
-        for handle in names:
-            self.account_policy.check_handle(handle)
+        self.account_policy.check_handles(names)
         sources = _bulk_positions(followers, "followers")
         targets = _bulk_positions(followees, "followees")
         if len(sources) != len(targets):
@@ -880,15 +948,13 @@ class Microblog:
         keep_b: Sequence[int]
         refused: dict[int, str]
         if _plain_network(sources, targets, n):
-            keep_a, keep_b, refused = sources, targets, {}
+            keep_a, keep_b, refused = _within_follow_limit(sources, targets)
         else:
             keep_a, keep_b, refused = _followable(sources, targets, n)
         with self._writing() as (uow, _events):
             now = self._now()
-            accounts = tuple(
-                Account.create(id=AccountId(self.ids.next_id()), handle=handle, created_at=now)
-                for handle in names
-            )
+            ids = cast("Sequence[AccountId]", self.ids.next_ids(len(names)))
+            accounts = Account.create_many(ids=ids, handles=names, created_at=now)
             load_new = getattr(uow, "load_new_network", None)
             if load_new is not None:  # a store that takes the follows by position
                 load_new(accounts, keep_a, keep_b, now)

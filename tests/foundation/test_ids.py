@@ -373,3 +373,36 @@ def test_tid_at_refuses_naive_timestamps() -> None:
 def test_tid_timestamp_refuses_malformed_tids() -> None:
     with pytest.raises(InvalidIdError):
         tid_timestamp("not-a-tid")
+
+
+@given(before=st.integers(0, 5), count=st.integers(0, 70_000), tick=st.integers(0, 2))
+def test_next_ids_equals_next_id_while_the_clock_stands_still(
+    before: int, count: int, tick: int
+) -> None:
+    """Ids taken at once are the ones taken one by one at that instant, and later ids follow."""
+    one, bulk = IdGenerator(ManualClock()), IdGenerator(ManualClock())
+    for generator in (one, bulk):
+        for _ in range(before):
+            generator.next_id()
+        generator._clock.advance(timedelta(milliseconds=tick))  # type: ignore[attr-defined]
+    expected = [one.next_id() for _ in range(count)]
+    assert list(bulk.next_ids(count)) == expected
+    assert bulk.last_id == one.last_id
+    assert bulk.next_id() == one.next_id()
+
+
+def test_next_ids_refuses_past_the_last_id_and_keeps_the_generator() -> None:
+    generator = IdGenerator(ManualClock(), last_id=MAX_ID - 3)
+    with pytest.raises(InvalidIdError):
+        generator.next_ids(4)
+    assert generator.last_id == MAX_ID - 3
+    assert list(generator.next_ids(3)) == [MAX_ID - 2, MAX_ID - 1, MAX_ID]
+
+
+def test_next_ids_of_a_subclass_comes_one_by_one() -> None:
+    class Odd(IdGenerator):
+        def next_id(self) -> int:
+            value = super().next_id()
+            return value if value % 2 else super().next_id()
+
+    assert all(value % 2 for value in Odd(ManualClock()).next_ids(5))

@@ -286,3 +286,78 @@ def test_a_custom_policy_uses_its_own_rules() -> None:
     assert policy.check_handle("abcd") == "abcd"
     with pytest.raises(InvalidHandleError, match="Short"):
         policy.check_handle("abcde")
+
+
+def _one_by_one(ids: list[object], handles: list[object], created_at: object) -> object:
+    """What Account.create gives for each pair, or the type of the first error."""
+    try:
+        return tuple(
+            Account.create(id=i, handle=h, created_at=created_at)  # type: ignore[arg-type]
+            for i, h in zip(ids, handles, strict=True)
+        )
+    except ValidationError as exc:
+        return type(exc)
+
+
+ids_or_not = st.one_of(
+    st.integers(1, 2**63 - 1),
+    st.integers(-3, 0),
+    st.just(2**63),
+    st.booleans(),
+    st.text(max_size=2),
+)
+handles_or_not = st.one_of(st.text(max_size=66), st.from_regex(r"[a-z0-9_]{1,15}", fullmatch=True))
+
+
+@given(
+    pairs=st.lists(st.tuples(ids_or_not, handles_or_not), max_size=8),
+    created_at=st.sampled_from(
+        [T0, T0.astimezone(timezone(timedelta(hours=8))), T0.replace(tzinfo=None)]
+    ),
+)
+def test_create_many_equals_create_one_by_one(
+    pairs: list[tuple[object, object]], created_at: datetime
+) -> None:
+    """The same accounts as Account.create for each pair, or the same kind of error."""
+    ids = [i for i, _ in pairs]
+    handles = [h for _, h in pairs]
+    expected = _one_by_one(ids, handles, created_at)
+    try:
+        made: object = Account.create_many(ids=ids, handles=handles, created_at=created_at)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        made = type(exc)
+    assert made == expected
+    if isinstance(made, tuple):
+        for account, one in zip(made, expected, strict=True):  # type: ignore[arg-type]
+            assert attrs.asdict(account) == attrs.asdict(one)
+            assert account.created_at.tzinfo is UTC
+
+
+def test_create_many_takes_ranges_and_refuses_unequal_lengths() -> None:
+    made = Account.create_many(ids=range(5, 8), handles=["a", "b", "c"], created_at=T0)
+    assert [(a.id, a.handle) for a in made] == [(5, "a"), (6, "b"), (7, "c")]
+    with pytest.raises(ValidationError, match="2 ids but 3 handles"):
+        Account.create_many(ids=[1, 2], handles=["a", "b", "c"], created_at=T0)
+
+
+@given(
+    handles=st.lists(handles_or_not, max_size=6),
+    policy=st.sampled_from([TWITTER_ACCOUNTS, MASTODON_ACCOUNTS, WEIBO_ACCOUNTS]),
+)
+def test_check_handles_equals_check_handle_one_by_one(
+    handles: list[str], policy: AccountPolicy
+) -> None:
+    """A column of handles passes exactly when each passes, and the first bad one is named."""
+    expected: object = None
+    for handle in handles:
+        try:
+            policy.check_handle(handle)
+        except InvalidHandleError as exc:
+            expected = str(exc)
+            break
+    try:
+        policy.check_handles(handles)
+        got: object = None
+    except InvalidHandleError as exc:
+        got = str(exc)
+    assert got == expected

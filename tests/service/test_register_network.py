@@ -1,12 +1,14 @@
 """Bulk registration (Microblog.register_network) leaves what one-by-one use cases leave."""
 
 from array import array
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from microblog_core import ManualClock, bootstrap
+from microblog_core import service as service_module
 from microblog_core.errors import (
     DuplicateHandleError,
     InvalidHandleError,
@@ -14,6 +16,7 @@ from microblog_core.errors import (
     ValidationError,
 )
 from microblog_core.rules import FOLLOW_LIMIT
+from microblog_core.rules import access as access_module
 from microblog_core.service import Microblog
 from microblog_core.timelines import FanOutOnWrite
 
@@ -120,3 +123,60 @@ def test_a_rolled_back_batch_undoes_the_load() -> None:
         assert uow.accounts.count() == 0
     accounts, _ = blog.register_network(["a", "b"], [0, 1], [1, 0])
     assert blog.account_counters(accounts[0].id).followers == 1
+
+
+ascending_networks = st.sets(
+    st.tuples(st.integers(0, 11), st.integers(0, 11)).filter(lambda pair: pair[0] != pair[1]),
+    max_size=100,
+).map(sorted)
+
+
+@given(pairs=ascending_networks, limit=st.integers(1, 6), as_array=st.booleans())
+def test_the_follow_limit_fast_path_equals_the_general_one(
+    pairs: list[tuple[int, int]], limit: int, as_array: bool
+) -> None:
+    """Ascending, loop-free follows cut at the follow limit as the one-by-one rules cut them.
+
+    With a small limit, accounts pass it often; the 1.1-times-followers
+    allowance then decides where a row stops, and a follow a row loses does
+    not count for a later account.
+    """
+    followers = [a for a, _ in pairs]
+    followees = [b for _, b in pairs]
+    if as_array:
+        followers_in: object = array("i", followers)
+        followees_in: object = array("i", followees)
+    else:
+        followers_in, followees_in = tuple(followers), tuple(followees)
+    with (
+        patch.object(service_module, "FOLLOW_LIMIT", limit),
+        patch.object(access_module, "FOLLOW_LIMIT", limit),
+    ):
+        assert service_module._plain_network(followers_in, followees_in, 12)
+        fast_a, fast_b, fast_refused = service_module._within_follow_limit(
+            followers_in, followees_in
+        )
+        slow_a, slow_b, slow_refused = service_module._followable(followers, followees, 12)
+    assert list(fast_a) == slow_a
+    assert list(fast_b) == slow_b
+    assert fast_refused == slow_refused
+
+
+def test_the_follow_limit_grows_with_followers_made_before_the_row() -> None:
+    """Past the limit, an account may follow up to 1.1 times the followers it has so far."""
+    n = 2 * FOLLOW_LIMIT + 4
+    handles = [f"a{i}" for i in range(n)]
+    hub = FOLLOW_LIMIT + 1
+    # Accounts 0 .. FOLLOW_LIMIT + 0 follow the hub, then the hub follows everyone.
+    followers = list(range(hub)) + [hub] * (n - 1)
+    followees = [hub] * hub + [b for b in range(n) if b != hub]
+    blog = _blog("memory")
+    accounts, refused = blog.register_network(handles, followers, followees)
+
+    def blog_counters_following(account: object) -> int:
+        return blog.account_counters(account.id).following  # type: ignore[attr-defined]
+
+    # The hub has 7,501 followers: it may follow while it follows fewer than 8,251.1.
+    made = 8252
+    assert refused == dict.fromkeys(range(hub + made, hub + n - 1), "follow_limit")
+    assert blog_counters_following(accounts[hub]) == made

@@ -14,6 +14,7 @@ from microblog_core.sim.graphs import (
     directed_scale_free,
     holme_kim,
 )
+from tests.sim import reference_generators as reference
 from tests.sim.graph_checks import check_clean, seeds, triangles
 
 # --------------------------------------------------------------------------- generators
@@ -259,3 +260,68 @@ def test_generators_leave_global_random_state_alone():
     directed_scale_free(200, rng=random.Random(1))
     configuration_model([1, 1], [1, 1], rng=random.Random(1))
     assert random.getstate() == state
+
+
+# --------------------------------------------------------------------------- fast = reference
+
+
+class TestSameGraphsAsBefore:
+    """The flat generators give the graphs the one-pick-at-a-time loops gave, draw for draw.
+
+    ``tests.sim.reference_generators`` keeps those loops. Equal graphs and an
+    ``rng`` left in the same state mean every seed keeps its graph and every
+    later draw from a shared ``rng`` is unchanged.
+    """
+
+    @given(
+        n=st.integers(3, 400),
+        weights=st.tuples(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1)),
+        delta_in=st.sampled_from([0.0, 0.2, 3.0]) | st.floats(0, 10),
+        delta_out=st.sampled_from([0.0, 6.0]) | st.floats(0, 10),
+        seed=seeds,
+    )
+    def test_directed_scale_free(self, n, weights, delta_in, delta_out, seed):
+        total = sum(weights)
+        assume(total > 0)
+        alpha, beta = weights[0] / total, weights[1] / total
+        gamma = 1.0 - alpha - beta
+        assume(alpha + gamma > 0.02 and gamma >= 0)
+        kwargs = {
+            "alpha": alpha,
+            "beta": beta,
+            "gamma": gamma,
+            "delta_in": delta_in,
+            "delta_out": delta_out,
+        }
+        fast_rng, slow_rng = random.Random(seed), random.Random(seed)
+        fast = directed_scale_free(n, rng=fast_rng, **kwargs)
+        assert fast == reference.directed_scale_free(n, rng=slow_rng, **kwargs)
+        assert fast_rng.getstate() == slow_rng.getstate()
+
+    def test_directed_scale_free_with_the_simulation_defaults_at_scale(self):
+        # GraphConfig's defaults; 4 of these 10 seeds outgrow the first allocation.
+        kwargs = {"alpha": 0.045, "beta": 0.95, "gamma": 0.005, "delta_in": 3.0, "delta_out": 6.0}
+        for seed in range(10):
+            fast_rng, slow_rng = random.Random(seed), random.Random(seed)
+            fast = directed_scale_free(600, rng=fast_rng, **kwargs)
+            assert fast == reference.directed_scale_free(600, rng=slow_rng, **kwargs)
+            assert fast_rng.getstate() == slow_rng.getstate()
+
+    @given(
+        n_m=st.integers(2, 120).flatmap(lambda n: st.tuples(st.just(n), st.integers(1, n - 1))),
+        p=st.sampled_from([0.0, 0.5, 1.0]) | st.floats(0, 1),
+        reciprocity=st.sampled_from([0.0, 0.25, 1.0]),
+        seed=seeds,
+    )
+    def test_holme_kim(self, n_m, p, reciprocity, seed):
+        n, m = n_m
+        fast_rng, slow_rng = random.Random(seed), random.Random(seed)
+        fast = holme_kim(n, m, p, rng=fast_rng, reciprocity=reciprocity)
+        assert fast == reference.holme_kim(n, m, p, rng=slow_rng, reciprocity=reciprocity)
+        assert fast_rng.getstate() == slow_rng.getstate()
+
+    def test_holme_kim_at_the_benchmark_parameters(self):
+        fast_rng, slow_rng = random.Random(2026), random.Random(2026)
+        fast = holme_kim(3_000, 8, 0.5, rng=fast_rng, reciprocity=0.25)
+        assert fast == reference.holme_kim(3_000, 8, 0.5, rng=slow_rng, reciprocity=0.25)
+        assert fast_rng.getstate() == slow_rng.getstate()

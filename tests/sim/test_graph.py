@@ -1,5 +1,7 @@
 """Tests for the follower graph value, FollowGraph (microblog_core.sim.graphs)."""
 
+from array import array
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -8,6 +10,7 @@ from microblog_core.errors import NotFoundError, ValidationError
 from microblog_core.sim.graphs import (
     FollowGraph,
 )
+from microblog_core.sim.graphs._graph import _from_pairs
 from tests.sim.graph_checks import check_clean
 
 # --------------------------------------------------------------------------- FollowGraph
@@ -172,3 +175,28 @@ def test_a_graph_is_not_equal_to_its_edge_tuple():
     graph = FollowGraph(n=2, edges=[(0, 1)])
     assert graph != ((0, 1),)
     assert graph != FollowGraph(n=3, edges=[(0, 1)])
+
+
+# --------------------------------------------------------------------------- from raw columns
+
+
+@given(
+    n=st.integers(1, 12),
+    pairs=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=60),
+)
+def test_from_pairs_drops_loops_and_repeats(n, pairs):
+    """Raw follow columns become the graph of their distinct, loop-free pairs."""
+    pairs = [(a % n, b % n) for a, b in pairs]
+    followers = array("i", [a for a, _ in pairs])
+    followees = array("i", [b for _, b in pairs])
+    graph = _from_pairs(n, followers, followees)
+    assert graph == FollowGraph(n=n, edges={(a, b) for a, b in pairs if a != b})
+    check_clean(graph)
+
+
+def test_from_pairs_across_blocks_of_rows():
+    n = 100_003  # more rows than one block holds
+    followers = array("i", [n - 1, 0, 70_000, 70_000, 5, n - 1])
+    followees = array("i", [0, n - 1, 3, 3, 5, 2])
+    graph = _from_pairs(n, followers, followees)
+    assert graph.edges == ((0, n - 1), (70_000, 3), (n - 1, 0), (n - 1, 2))

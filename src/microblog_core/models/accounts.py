@@ -1,15 +1,20 @@
 """Accounts and the per-network rules for handles and profiles."""
 
 import enum
+from collections import deque
+from collections.abc import Sequence
 from datetime import datetime
+from itertools import repeat
+from operator import eq
 from typing import Any, ClassVar
 
 import regex
 from attrs import field, frozen
 
 from microblog_core import _checks
+from microblog_core.clock import ensure_utc
 from microblog_core.errors import InvalidHandleError, TextTooLongError, ValidationError
-from microblog_core.ids import AccountId
+from microblog_core.ids import MAX_ID, AccountId
 from microblog_core.models._checks import (
     check_aware,
     check_bool,
@@ -113,6 +118,68 @@ class Account:
             locked=locked,
         )
 
+    @classmethod
+    def create_many(
+        cls, *, ids: Sequence[AccountId], handles: Sequence[str], created_at: datetime
+    ) -> tuple["Account", ...]:
+        """Build many accounts with default profiles, checking every invariant in bulk.
+
+        The same accounts as ``Account.create(id=i, handle=h,
+        created_at=created_at)`` for each pair in order (a test compares), at
+        a fraction of the cost: the time is checked once, the ids and handles
+        a column at a time, and each account's fields are set without
+        re-running the checks one account at a time. A simulation's set-up
+        makes a million accounts this way.
+
+        Args:
+            ids: The accounts' ids, parallel to ``handles``.
+            handles: The accounts' handles.
+            created_at: When they were all registered (aware).
+
+        Returns:
+            The accounts, in order.
+
+        Raises:
+            InvalidHandleError: A handle is empty or has spaces, ``@``, ``/``, ``#`` or ``:``.
+            ValidationError: The lengths differ, an id is not a valid id, a
+                handle is not a str, or the time is naive.
+        """
+        if len(ids) != len(handles):
+            raise ValidationError(
+                f"{len(ids)} ids but {len(handles)} handles: give one id per handle",
+                field="ids",
+                value=len(ids),
+            )
+        aware = isinstance(created_at, datetime) and created_at.utcoffset() is not None
+        valid_ids = all(map(eq, map(type, ids), repeat(int))) and (
+            not ids or 0 < min(ids) <= max(ids) <= MAX_ID
+        )
+        valid_handles = all(map(eq, map(type, handles), repeat(str))) and all(
+            map(_HANDLE_SHAPE.fullmatch, handles)
+        )
+        if not (aware and valid_ids and valid_handles):
+            # One by one: the first bad field raises what Account.create raises.
+            return tuple(
+                cls.create(id=id_, handle=handle, created_at=created_at)
+                for id_, handle in zip(ids, handles, strict=True)
+            )
+        created_at = ensure_utc(created_at, field="created_at")
+        new = object.__new__
+        made = list(map(new, repeat(cls, len(ids))))
+        personal = AccountKind.PERSONAL
+        for name, values in (
+            ("id", ids),
+            ("handle", handles),
+            ("created_at", repeat(created_at)),
+            ("display_name", repeat("")),
+            ("bio", repeat("")),
+            ("kind", repeat(personal)),
+            ("verified", repeat(False)),
+            ("locked", repeat(False)),
+        ):
+            deque(map(getattr(cls, name).__set__, made, values), maxlen=0)
+        return tuple(made)
+
     @property
     def handle_key(self) -> str:
         """The case-insensitive key the handle is unique by."""
@@ -183,6 +250,29 @@ class AccountPolicy:
                 handle=handle,
             )
         return handle
+
+    def check_handles(self, handles: Sequence[str]) -> None:
+        """Check many handles, as :meth:`check_handle` checks each, a column at a time.
+
+        Raises:
+            InvalidHandleError: A handle breaks the policy (the first such, in order).
+        """
+        fits = self._pattern().fullmatch
+        if (
+            not self.wide_counts_double
+            and all(map(eq, map(type, handles), repeat(str)))
+            and all(map(fits, handles))
+            and (
+                not handles
+                or self.min_handle_width
+                <= min(map(len, handles))
+                <= max(map(len, handles))
+                <= self.max_handle_width
+            )
+        ):
+            return
+        for handle in handles:  # one by one: the first bad handle and its message
+            self.check_handle(handle)
 
     def check_profile(self, *, display_name: str, bio: str) -> None:
         """Check a display name and bio against the policy's limits.

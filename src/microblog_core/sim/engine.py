@@ -566,7 +566,9 @@ class _Run:
         for reason in refused.values():
             setup_refused[reason] = setup_refused.get(reason, 0) + 1
         if refused:
-            made = [position not in refused for position in range(len(followers))]
+            made = bytearray(b"\x01") * len(followers)
+            for position in refused:
+                made[position] = 0
             followers = array(followers.typecode, compress(followers, made))
             followees = array(followees.typecode, compress(followees, made))
         # A graph's edges come by follower and never repeat: they load as they are.

@@ -3,12 +3,22 @@
 The public names are re-exported by :mod:`microblog_core.sim.graphs`.
 """
 
+from __future__ import annotations
+
 import random
+from array import array
 from collections.abc import Callable, Sequence
+from itertools import repeat
 
 from microblog_core import _checks
 from microblog_core.errors import ValidationError
-from microblog_core.sim.graphs._graph import FollowGraph, _from_codes, _trusted
+from microblog_core.sim.graphs._graph import (
+    FollowGraph,
+    _from_codes,
+    _from_pairs,
+    _trusted,
+    _typecode,
+)
 
 
 def _check_rng(rng: object) -> random.Random:
@@ -153,40 +163,55 @@ def holme_kim(
     following: list[list[int]] = [[] for _ in range(n)]
     neighbours: list[list[int]] = [[] for _ in range(n)]
     weighted = list(range(m))  # the seed nodes, once each, as networkx does
+    triads = p > 0.0
+    picks = range(m)
     for source in range(m, n):
+        # The draws are those of one pick at a time with a _triad_partner call per
+        # triad step (the tests keep that loop): its first try is made inline here.
         size = len(weighted)
         chosen: list[int] = []
         chosen_set: set[int] = set()
-        anchor = -1
-        while len(chosen) < m:
+        anchor: list[int] | None = None  # the neighbours of the last preferential pick
+        for _ in picks:
             node = -1
-            if anchor >= 0 and p > 0.0 and rnd() < p:
-                node = _triad_partner(neighbours[anchor], chosen_set, rnd)
+            if anchor is not None and triads and rnd() < p:
+                count = len(anchor)
+                if count:
+                    node = anchor[int(rnd() * count)]
+                    if node in chosen_set:
+                        node = _triad_partner(anchor, chosen_set, rnd, tries=7)
             if node < 0:  # a preferential step (or a triad step that found nobody)
                 node = weighted[int(rnd() * size)]
                 while node in chosen_set:
                     node = weighted[int(rnd() * size)]
-                anchor = node
+                anchor = neighbours[node]
             chosen.append(node)
             chosen_set.add(node)
-        targets = sorted(chosen)
-        following[source] = targets
-        neighbours[source] = targets[:]
-        for target in targets:
+        chosen.sort()
+        following[source] = chosen
+        neighbours[source] = chosen[:]
+        for target in chosen:
             neighbours[target].append(source)
-        weighted.extend(targets)
-        weighted.extend([source] * m)
+        weighted += chosen
+        weighted += repeat(source, m)
     if reciprocity > 0.0:
         _add_follow_backs(following, reciprocity, rnd)
+    del neighbours, weighted
     return _trusted(n, following)
 
 
-def _triad_partner(candidates: list[int], taken: set[int], rnd: Callable[[], float]) -> int:
-    """Draw a uniform member of ``candidates`` not in ``taken``, or -1 if there is none."""
+def _triad_partner(
+    candidates: list[int], taken: set[int], rnd: Callable[[], float], *, tries: int = 8
+) -> int:
+    """Draw a uniform member of ``candidates`` not in ``taken``, or -1 if there is none.
+
+    Up to ``tries`` uniform draws are rejected while they land in ``taken``;
+    then one draw among the members left.
+    """
     size = len(candidates)
     if size == 0:
         return -1
-    for _ in range(8):  # hubs have far more neighbours than taken slots: rejection is quick
+    for _ in range(tries):  # hubs have far more neighbours than taken slots: rejection is quick
         node = candidates[int(rnd() * size)]
         if node not in taken:
             return node
@@ -267,35 +292,92 @@ def directed_scale_free(
         )
     delta_in = _checks.non_negative(delta_in, "delta_in")
     delta_out = _checks.non_negative(delta_out, "delta_out")
-    rnd = _check_rng(rng).random
-    sources = [0, 1, 2]  # each edge's follower: picks weighted by out-degree
-    targets = [1, 2, 0]  # each edge's followee: picks weighted by in-degree
-    codes = {0 * n + 1, 1 * n + 2, 2 * n + 0}
+    sources, targets = _grow_directed(
+        n,
+        _check_rng(rng).random,
+        alpha=alpha,
+        alpha_beta=alpha + beta,
+        delta_in=delta_in,
+        delta_out=delta_out,
+    )
+    return _from_pairs(n, sources, targets)
+
+
+def _grow_directed(
+    n: int,
+    rnd: Callable[[], float],
+    *,
+    alpha: float,
+    alpha_beta: float,
+    delta_in: float,
+    delta_out: float,
+) -> tuple[array[int], array[int]]:
+    """Run the directed scale-free process until there are ``n`` nodes.
+
+    Returns every step's follower and followee (the seed cycle first), self-loops
+    and repeats included: the columns the preferential picks draw from.
+
+    A pick weighted by ``in_degree + delta_in`` first tests ``rnd() * (bias +
+    size) < bias`` with ``bias = nodes * delta_in`` (a uniform node, then
+    drawn with a second ``rnd()``), else takes the followee of a uniformly
+    drawn earlier step; with ``delta_in = 0`` the test, and its draw, are
+    skipped. Out-picks likewise. The draws, and the arithmetic on them, are
+    exactly those of the one-pick-at-a-time loop this replaced (the tests keep
+    that loop and compare), so seeds keep their graphs; this one is flat: the
+    columns are preallocated ``array`` values written in place, ``size`` is
+    the loop counter and each bias is recomputed only when a node arrives.
+    """
+    # About (n - 3) / (alpha + gamma) steps; grown by an eighth if the draws run long.
+    capacity = int((n - 3) / max(1.0 - alpha_beta + alpha, 1.0 / 32.0) * 1.01) + 64
+    code = _typecode(n)
+    sources = array(code, (0, 1, 2)) + array(code, bytes(array(code).itemsize * capacity))
+    targets = array(code, (1, 2, 0)) + array(code, bytes(array(code).itemsize * capacity))
+    capacity = len(sources)
+    has_in = delta_in > 0.0
+    has_out = delta_out > 0.0
     nodes = 3
-    alpha_beta = alpha + beta
-
-    def pick(weighted: list[int], delta: float) -> int:
-        if delta > 0.0:
-            bias = nodes * delta
-            if rnd() * (bias + len(weighted)) < bias:
-                return int(rnd() * nodes)
-        return weighted[int(rnd() * len(weighted))]
-
+    bias_in = nodes * delta_in
+    bias_out = nodes * delta_out
+    start = 3
+    size = 2
     while nodes < n:
-        draw = rnd()
-        if draw < alpha:
-            follower, followee = nodes, pick(targets, delta_in)
+        for size in range(start, capacity):
+            draw = rnd()
+            if alpha <= draw < alpha_beta:  # an existing node follows an existing one
+                if has_out and rnd() * (bias_out + size) < bias_out:
+                    sources[size] = int(rnd() * nodes)
+                else:
+                    sources[size] = sources[int(rnd() * size)]
+                if has_in and rnd() * (bias_in + size) < bias_in:
+                    targets[size] = int(rnd() * nodes)
+                else:
+                    targets[size] = targets[int(rnd() * size)]
+                continue
+            if draw < alpha:  # a new node follows an existing one
+                if has_in and rnd() * (bias_in + size) < bias_in:
+                    targets[size] = int(rnd() * nodes)
+                else:
+                    targets[size] = targets[int(rnd() * size)]
+                sources[size] = nodes
+            else:  # an existing node follows a new one
+                if has_out and rnd() * (bias_out + size) < bias_out:
+                    sources[size] = int(rnd() * nodes)
+                else:
+                    sources[size] = sources[int(rnd() * size)]
+                targets[size] = nodes
             nodes += 1
-        elif draw < alpha_beta:
-            follower, followee = pick(sources, delta_out), pick(targets, delta_in)
+            if nodes == n:
+                break
+            bias_in = nodes * delta_in
+            bias_out = nodes * delta_out
         else:
-            follower, followee = pick(sources, delta_out), nodes
-            nodes += 1
-        sources.append(follower)
-        targets.append(followee)
-        if follower != followee:
-            codes.add(follower * n + followee)
-    return _from_codes(n, codes)
+            start = capacity
+            more = array(code, bytes(sources.itemsize * (capacity // 8 + 64)))
+            sources += more
+            targets += more
+            capacity = len(sources)
+    del sources[size + 1 :], targets[size + 1 :]
+    return sources, targets
 
 
 def configuration_model(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate, chain, islice, repeat
 from operator import mod, sub
@@ -337,4 +338,46 @@ def _from_codes(n: int, codes: Iterable[int]) -> FollowGraph:
     # Node v's row starts at the first code >= v * n.
     starts = map(bisect_left, repeat(ordered), range(0, (n + 1) * n, n))
     graph._set(n, array("q", starts), array(_typecode(n), map(mod, ordered, repeat(n))))
+    return graph
+
+
+_ROWS_AT_ONCE = 1 << 15
+
+
+def _from_pairs(n: int, sources: array[int], targets: array[int]) -> FollowGraph:
+    """Build a graph from follower and followee columns, dropping self-loops and repeats.
+
+    A counting sort groups the follows by follower (two passes over the
+    columns); then each row is made distinct, loop-free and ascending by
+    ``set`` and ``sorted``, a block of rows at a time so that no pass runs
+    Python code per follow. The caller should hand over its only references
+    to the columns: they are let go as soon as they are grouped.
+    """
+    code = _typecode(n)
+    counts = array("q", bytes(8 * (n + 1)))
+    for follower in sources:
+        counts[follower] += 1
+    starts = array("q", accumulate(counts, initial=0))
+    del counts
+    slots = array("q", starts)
+    grouped = array(code, bytes(array(code).itemsize * len(sources)))
+    for follower, followee in zip(sources, targets, strict=True):
+        slot = slots[follower]
+        grouped[slot] = followee
+        slots[follower] = slot + 1
+    del slots, sources, targets
+    rows_at = grouped.__getitem__
+    lengths = array("q")
+    followees = array(code)
+    for low in range(0, n, _ROWS_AT_ONCE):
+        high = min(n, low + _ROWS_AT_ONCE)
+        rows = list(
+            map(set, map(rows_at, map(slice, starts[low:high], starts[low + 1 : high + 1])))
+        )
+        deque(map(set.discard, rows, range(low, high)), maxlen=0)  # self-loops
+        ordered = list(map(sorted, rows))
+        lengths.extend(map(len, ordered))
+        followees.extend(chain.from_iterable(ordered))
+    graph = object.__new__(FollowGraph)
+    graph._set(n, array("q", accumulate(lengths, initial=0)), followees)
     return graph

@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from datetime import datetime
 from itertools import accumulate, repeat, tee
-from operator import add, eq, lt, mul
+from operator import add, attrgetter, eq, lt, mul
 from types import TracebackType
 from typing import TYPE_CHECKING, Self, cast
 
@@ -45,6 +45,9 @@ if TYPE_CHECKING:
     from microblog_core.storage.memory._store import MemoryStore
 
 __all__ = ["MemoryUnitOfWork"]
+
+_ACCOUNT_ID = attrgetter("id")
+_HANDLE = attrgetter("handle")
 
 
 def _int_ids(values: Sequence[AccountId], field: str) -> array[int]:
@@ -327,33 +330,54 @@ class MemoryUnitOfWork:
             followee_ids = cast("Sequence[AccountId]", array("q", map(lookup, targets)))
             self.load_network(accounts, follower_ids, followee_ids, created_at)
             return
-        self._check_new_accounts(accounts)
+        ids = self._new_account_ids(accounts)
         us = state.micros(ensure_utc(created_at, field="created_at"))
-        ids = array("q", [account.id for account in accounts])
         lookup = ids.__getitem__
         # Rows by follower: the follows ascend, so node v's start at the first follower >= v.
         out_offsets = array("q", map(bisect_left, repeat(sources), range(n + 1)))
         # Rows by followee: a counting sort, stable, so each row's followers ascend.
-        counts = [0] * (n + 1)
+        counts = array("q", bytes(8 * (n + 1)))
         for target in targets:
-            counts[target + 1] += 1
-        in_offsets = array("q", accumulate(counts))
-        slots = in_offsets.tolist()
+            counts[target] += 1
+        in_offsets = array("q", accumulate(counts, initial=0))
+        del counts
+        slots = array("q", in_offsets)
         in_sources = array("q", bytes(8 * len(sources)))
         for source, target in zip(sources, targets, strict=True):
             slot = slots[target]
-            in_sources[slot] = source
+            in_sources[slot] = lookup(source)
             slots[target] = slot + 1
-        del slots, counts
+        del slots
         state.load_new_network(
             accounts,
+            ids,
             out_offsets=out_offsets,
             out_targets=array("q", map(lookup, targets)),
-            in_offsets=in_offsets,
-            in_sources=array("q", map(lookup, in_sources)),
+            in_offsets=in_offsets[: n + 1],
+            in_sources=in_sources,
             us=us,
         )
         log += (state, accounts, len(sources), State.unload_new_network, 3)
+
+    def _new_account_ids(self, accounts: Sequence[Account]) -> array[int]:
+        """Return the ids of new accounts, checked as :meth:`_check_new_accounts` checks them.
+
+        A column at a time; the one-by-one check, which names the culprit,
+        runs when that fails (or for subclasses of :class:`Account`).
+        """
+        state = self.accounts._s
+        if all(map(eq, map(type, accounts), repeat(Account))):
+            ids = array("q", map(_ACCOUNT_ID, accounts))
+            keys = list(map(str.casefold, map(_HANDLE, accounts)))
+            if (
+                len(set(ids)) == len(ids)
+                and len(set(keys)) == len(keys)
+                and not any(map(state.accounts.__contains__, ids))
+                and not any(map(state.handles.__contains__, keys))
+            ):
+                return ids
+        self._check_new_accounts(accounts)
+        return array("q", [account.id for account in accounts])
 
     def _check_new_accounts(self, accounts: Sequence[Account]) -> set[int]:
         """Refuse accounts that are not new, or that share an id or a handle; return their ids."""
