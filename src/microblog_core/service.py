@@ -396,10 +396,9 @@ def _within_follow_limit(
             continue
         keep[low + cut : high] = bytes(high - low - cut)
         refused.update(dict.fromkeys(range(low + cut, high), "follow_limit"))
-        for p in range(low + cut, high):
-            b = targets[p]
-            if b in over_set:
-                lost[b] += 1
+        lost_row = targets[low + cut : high]
+        for b in compress(lost_row, map(over_set.__contains__, lost_row)):
+            lost[b] += 1
     code = sources.typecode if isinstance(sources, array) else "q"
     keep_a = array(code, compress(sources, keep))
     code = targets.typecode if isinstance(targets, array) else "q"
@@ -942,12 +941,15 @@ class Microblog:
                 value=len(keeping),
             )
         n = len(names)
-        for field, values in (("followers", sources), ("followees", targets)):
-            _check_positions(values, n, field)
+        plain = _checks.plain_follow_columns(sources, targets, n)
+        if not plain:  # the checks one at a time, which name what is wrong
+            for field, values in (("followers", sources), ("followees", targets)):
+                _check_positions(values, n, field)
+            plain = _plain_network(sources, targets, n)
         keep_a: Sequence[int]
         keep_b: Sequence[int]
         refused: dict[int, str]
-        if _plain_network(sources, targets, n):
+        if plain:
             keep_a, keep_b, refused = _within_follow_limit(sources, targets)
         else:
             keep_a, keep_b, refused = _followable(sources, targets, n)

@@ -4,7 +4,9 @@ They check simulation configs and graph generators; every refusal is a
 ValidationError naming the field, with a size-safe quote of the value.
 """
 
+import itertools
 import math
+from array import array
 
 import pytest
 from hypothesis import given
@@ -133,3 +135,25 @@ def test_one_of_refuses_anything_else_and_lists_the_choices(value):
     with pytest.raises(ValidationError, match=r"unknown ranker .*; choose one of a, b") as info:
         _checks.one_of(value, "ranker", ("a", "b"), "ranker")
     assert len(str(info.value)) < 200  # a huge value is quoted short
+
+
+@given(
+    n=st.integers(0, 6),
+    pairs=st.lists(st.tuples(st.integers(-2, 7), st.integers(-2, 7)), max_size=12),
+    sort=st.booleans(),
+    typecode=st.sampled_from("bhiq"),
+)
+def test_plain_follow_columns(
+    n: int, pairs: list[tuple[int, int]], sort: bool, typecode: str
+) -> None:
+    """Plain exactly when in range, loop-free and strictly ascending; never for non-arrays."""
+    if sort:
+        pairs = sorted(pairs)
+    sources = array(typecode, [a for a, _ in pairs])
+    targets = array(typecode, [b for _, b in pairs])
+    expected = all(0 <= a < n and 0 <= b < n and a != b for a, b in pairs) and all(
+        x < y for x, y in itertools.pairwise(pairs)
+    )
+    assert _checks.plain_follow_columns(sources, targets, n) == expected
+    assert not _checks.plain_follow_columns(list(sources), list(targets), n) or not pairs
+    assert not _checks.plain_follow_columns(sources, targets[:-1], n) or not pairs

@@ -47,10 +47,10 @@ Example:
 import contextlib
 import gc
 from array import array
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
-from itertools import compress
+from itertools import compress, repeat
 from math import isnan
 from pathlib import Path
 from typing import Any
@@ -563,12 +563,11 @@ class _Run:
         self.ids.extend(ids)
         self.handles.extend(handles)
         setup_refused = self.setup_refused
-        for reason in refused.values():
-            setup_refused[reason] = setup_refused.get(reason, 0) + 1
+        for reason, count in Counter(refused.values()).items():
+            setup_refused[reason] = setup_refused.get(reason, 0) + count
         if refused:
             made = bytearray(b"\x01") * len(followers)
-            for position in refused:
-                made[position] = 0
+            deque(map(made.__setitem__, refused, repeat(0)), maxlen=0)
             followers = array(followers.typecode, compress(followers, made))
             followees = array(followees.typecode, compress(followees, made))
         # A graph's edges come by follower and never repeat: they load as they are.

@@ -309,20 +309,24 @@ class MemoryUnitOfWork:
         log = self.accounts._write()
         accounts = cast("tuple[Account, ...]", _checks.iterable(accounts, "accounts"))
         n = len(accounts)
-        sources = _positions(followers, n, "followers")
-        targets = _positions(followees, n, "followees")
-        if len(sources) != len(targets):
-            raise ValidationError(
-                f"{len(sources)} followers but {len(targets)} followees",
-                field="followees",
-                value=len(targets),
-            )
-        codes = map(add, map(mul, sources, repeat(n)), targets)
-        current, following = tee(codes)
-        next(following, None)
-        ascending = all(map(lt, current, following))
+        plain = _checks.plain_follow_columns(followers, followees, n)
+        sources: Sequence[int] = followers
+        targets: Sequence[int] = followees
+        if not plain:  # the checks one at a time, which name what is wrong
+            sources = _positions(followers, n, "followers")
+            targets = _positions(followees, n, "followees")
+            if len(sources) != len(targets):
+                raise ValidationError(
+                    f"{len(sources)} followers but {len(targets)} followees",
+                    field="followees",
+                    value=len(targets),
+                )
+            codes = map(add, map(mul, sources, repeat(n)), targets)
+            current, following = tee(codes)
+            next(following, None)
+            plain = all(map(lt, current, following)) and not any(map(eq, sources, targets))
         state = self.accounts._s
-        if not ascending or state.feeds.fans or any(map(eq, sources, targets)):
+        if not plain or state.feeds.fans:
             # Repeats, self-follows or kept feeds: the general path checks and explains.
             ids = array("q", [account.id for account in accounts])
             lookup = ids.__getitem__
