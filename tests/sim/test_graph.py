@@ -1,7 +1,5 @@
 """Tests for the follower graph value, FollowGraph (microblog_core.sim.graphs)."""
 
-from array import array
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -187,8 +185,8 @@ def test_a_graph_is_not_equal_to_its_edge_tuple():
 def test_from_pairs_drops_loops_and_repeats(n, pairs):
     """Raw follow columns become the graph of their distinct, loop-free pairs."""
     pairs = [(a % n, b % n) for a, b in pairs]
-    followers = array("i", [a for a, _ in pairs])
-    followees = array("i", [b for _, b in pairs])
+    followers = [a for a, _ in pairs]
+    followees = [b for _, b in pairs]
     graph = _from_pairs(n, followers, followees)
     assert graph == FollowGraph(n=n, edges={(a, b) for a, b in pairs if a != b})
     check_clean(graph)
@@ -196,7 +194,7 @@ def test_from_pairs_drops_loops_and_repeats(n, pairs):
 
 def test_from_pairs_across_blocks_of_rows():
     n = 100_003  # more rows than one block holds
-    followers = array("i", [n - 1, 0, 70_000, 70_000, 5, n - 1])
-    followees = array("i", [0, n - 1, 3, 3, 5, 2])
+    followers = [n - 1, 0, 70_000, 70_000, 5, n - 1]
+    followees = [0, n - 1, 3, 3, 5, 2]
     graph = _from_pairs(n, followers, followees)
     assert graph.edges == ((0, n - 1), (70_000, 3), (n - 1, 0), (n - 1, 2))

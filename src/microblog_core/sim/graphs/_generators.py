@@ -6,7 +6,6 @@ The public names are re-exported by :mod:`microblog_core.sim.graphs`.
 from __future__ import annotations
 
 import random
-from array import array
 from collections.abc import Callable, Sequence
 from itertools import repeat
 
@@ -17,7 +16,6 @@ from microblog_core.sim.graphs._graph import (
     _from_codes,
     _from_pairs,
     _trusted,
-    _typecode,
 )
 
 
@@ -300,7 +298,7 @@ def directed_scale_free(
         delta_in=delta_in,
         delta_out=delta_out,
     )
-    return _from_pairs(n, sources, targets)
+    return _from_pairs(n, sources, targets)  # which empties the columns as it goes
 
 
 def _grow_directed(
@@ -311,7 +309,7 @@ def _grow_directed(
     alpha_beta: float,
     delta_in: float,
     delta_out: float,
-) -> tuple[array[int], array[int]]:
+) -> tuple[list[int], list[int]]:
     """Run the directed scale-free process until there are ``n`` nodes.
 
     Returns every step's follower and followee (the seed cycle first), self-loops
@@ -324,14 +322,16 @@ def _grow_directed(
     skipped. Out-picks likewise. The draws, and the arithmetic on them, are
     exactly those of the one-pick-at-a-time loop this replaced (the tests keep
     that loop and compare), so seeds keep their graphs; this one is flat: the
-    columns are preallocated ``array`` values written in place, ``size`` is
-    the loop counter and each bias is recomputed only when a node arrives.
+    columns are preallocated lists written in place (a pick copies a
+    reference: the columns share one int object per node), ``size`` is the
+    loop counter and each bias is recomputed only when a node arrives.
     """
     # About (n - 3) / (alpha + gamma) steps; grown by an eighth if the draws run long.
     capacity = int((n - 3) / max(1.0 - alpha_beta + alpha, 1.0 / 32.0) * 1.01) + 64
-    code = _typecode(n)
-    sources = array(code, (0, 1, 2)) + array(code, bytes(array(code).itemsize * capacity))
-    targets = array(code, (1, 2, 0)) + array(code, bytes(array(code).itemsize * capacity))
+    sources = [0, 1, 2]
+    targets = [1, 2, 0]
+    sources += repeat(0, capacity)
+    targets += repeat(0, capacity)
     capacity = len(sources)
     has_in = delta_in > 0.0
     has_out = delta_out > 0.0
@@ -372,9 +372,8 @@ def _grow_directed(
             bias_out = nodes * delta_out
         else:
             start = capacity
-            more = array(code, bytes(sources.itemsize * (capacity // 8 + 64)))
-            sources += more
-            targets += more
+            sources += repeat(0, capacity // 8 + 64)
+            targets += repeat(0, capacity // 8 + 64)
             capacity = len(sources)
     del sources[size + 1 :], targets[size + 1 :]
     return sources, targets

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from collections import deque
 from collections.abc import Sequence
 from datetime import datetime
-from itertools import accumulate, repeat, tee
-from operator import add, attrgetter, eq, lt, mul
+from itertools import accumulate, chain, islice, repeat, tee
+from operator import add, attrgetter, eq, lt, mul, sub
 from types import TracebackType
 from typing import TYPE_CHECKING, Self, cast
 
@@ -288,7 +289,7 @@ class MemoryUnitOfWork:
         :meth:`load_network` with each follow named by its accounts' positions
         in ``accounts`` rather than by id: a million accounts and ten million
         follows load in seconds (the followers of each account are gathered
-        by a counting sort, not one dict lookup per follow). Follows given in
+        at C speed, not by one dict lookup per follow). Follows given in
         ascending ``(follower, followee)`` order, as a follower graph's edges
         come, are laid out by slicing; any other order goes through
         :meth:`load_network`.
@@ -339,25 +340,22 @@ class MemoryUnitOfWork:
         lookup = ids.__getitem__
         # Rows by follower: the follows ascend, so node v's start at the first follower >= v.
         out_offsets = array("q", map(bisect_left, repeat(sources), range(n + 1)))
-        # Rows by followee: a counting sort, stable, so each row's followers ascend.
-        counts = array("q", bytes(8 * (n + 1)))
-        for target in targets:
-            counts[target] += 1
-        in_offsets = array("q", accumulate(counts, initial=0))
-        del counts
-        slots = array("q", in_offsets)
-        in_sources = array("q", bytes(8 * len(sources)))
-        for source, target in zip(sources, targets, strict=True):
-            slot = slots[target]
-            in_sources[slot] = lookup(source)
-            slots[target] = slot + 1
-        del slots
+        # Rows by followee, one list per account, filled at C speed in follow
+        # order (so each row's followers ascend); a follower's id is one int
+        # object shared by its row.
+        rows: list[list[int]] = [[] for _ in range(n)]
+        degrees = map(sub, islice(out_offsets, 1, None), out_offsets)
+        row_ids = chain.from_iterable(map(repeat, ids, degrees))
+        deque(map(list.append, map(rows.__getitem__, targets), row_ids), maxlen=0)
+        in_offsets = array("q", accumulate(map(len, rows), initial=0))
+        in_sources = array("q", chain.from_iterable(rows))
+        del rows
         state.load_new_network(
             accounts,
             ids,
             out_offsets=out_offsets,
             out_targets=array("q", map(lookup, targets)),
-            in_offsets=in_offsets[: n + 1],
+            in_offsets=in_offsets,
             in_sources=in_sources,
             us=us,
         )
