@@ -173,21 +173,29 @@ class ViewerContext:
             author, and for a repost also of the original with the standing
             toward the original's author.
         """
-        if not self._sees_one(post):
-            return False
-        if post.repost_of is None:
-            return True
-        return root is not None and self._sees_one(root)
-
-    def _sees_one(self, post: Post) -> bool:
-        # can_see(post, self.standing(post.author_id)), without the Standing:
-        # a home page asks this for every repost it meets.
+        # can_see(p, self.standing(p.author_id)) for the post and its original,
+        # unrolled: a home page asks this for every repost it meets.
         viewer = self.viewer_id
         author = post.author_id
         if viewer is None or viewer == author:
-            return _may_see(post, viewer, False, False)  # as standing() says
-        return _may_see(
+            if not _may_see(post, viewer, False, False):
+                return False
+        elif not _may_see(
             post,
+            viewer,
+            author in self.following,
+            author in self.blocking or author in self.blocked_by,
+        ):
+            return False
+        if post.repost_of is None:
+            return True
+        if root is None:
+            return False
+        author = root.author_id
+        if viewer is None or viewer == author:
+            return _may_see(root, viewer, False, False)
+        return _may_see(
+            root,
             viewer,
             author in self.following,
             author in self.blocking or author in self.blocked_by,
