@@ -314,11 +314,11 @@ class Posts(Repository):
         s = self._read()
         hi = _checks.cursor(max_id, "max_id")
         authors = _checks.iterable(author_ids, "author_ids", "ids")
-        keys = dict.fromkeys(authors)  # each author once
+        keys = cast("dict[int, None]", dict.fromkeys(authors))  # each author once
         if not all(author.__class__ is int for author in keys):
             keys = dict.fromkeys(_checks.lookup_id(author, "author_id") for author in authors)
         lists = [ids for ids in map(s.by_author.get, keys) if ids]
-        return merged_newest_first(self._unit, s, cast("list[list[int]]", lists), hi)
+        return merged_newest_first(self._unit, s, lists, hi)
 
     def _oldest_first(
         self, index: dict[int, list[int]], key: object, field: str, limit: int | None
