@@ -234,3 +234,20 @@ def test_counters_refuse_negative_or_non_integer_counts(
 def test_counters_accept_any_non_negative_count(count: int) -> None:
     assert PostCounters(likes=count).likes == count
     assert AccountCounters(followers=count).followers == count
+
+
+@given(follows())
+def test_a_store_built_follow_equals_the_checked_one(follow: Follow) -> None:
+    """Follow._from_store builds what the checked constructor builds from a stored edge."""
+    built = Follow._from_store(follow.follower_id, follow.followee_id, follow.created_at)
+    expected = Follow(
+        follower_id=follow.follower_id,
+        followee_id=follow.followee_id,
+        created_at=follow.created_at,
+    )
+    assert built == expected
+    assert type(built) is Follow
+    assert hash(built) == hash(expected)
+    assert all(getattr(built, a.name) == getattr(expected, a.name) for a in attrs.fields(Follow))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built.notify = True  # type: ignore[misc]

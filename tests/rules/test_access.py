@@ -6,10 +6,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from microblog_core.errors import PermissionDeniedError
-from microblog_core.models import QuotePolicy, ReplyAudience, ReplyGate, Visibility
+from microblog_core.models import Post, QuotePolicy, ReplyAudience, ReplyGate, Visibility
 from microblog_core.rules import (
     FOLLOW_LIMIT,
     Standing,
+    ViewerContext,
     can_see,
     check_follow,
     check_like,
@@ -19,6 +20,7 @@ from microblog_core.rules import (
     may_reply_under_gate,
     repost_visibility,
 )
+from microblog_core.testing.strategies import posts
 from tests.rules.helpers import original, reply
 
 AUTHOR, VIEWER, OTHER = 1, 2, 3
@@ -284,3 +286,35 @@ def test_like_across_block_refused():
         check_like(original(10, AUTHOR), VIEWER, blocked=True)
     assert info.value.rule == "blocked"
     check_like(original(10, AUTHOR), VIEWER, blocked=False)
+
+
+_SOME_IDS = st.frozensets(st.integers(1, 6), max_size=4)
+
+
+@given(
+    posts(author_ids=st.integers(1, 6)),
+    posts(author_ids=st.integers(1, 6), kinds=("original",)),
+    st.none() | st.integers(1, 6),
+    _SOME_IDS,
+    _SOME_IDS,
+    _SOME_IDS,
+)
+def test_viewer_context_sees_as_can_see_with_its_standing(
+    post: Post,
+    root: Post,
+    viewer: int | None,
+    following: frozenset[int],
+    blocking: frozenset[int],
+    blocked_by: frozenset[int],
+) -> None:
+    """ViewerContext.sees is can_see with the viewer's standing, for a post and its original."""
+    context = ViewerContext(
+        viewer_id=viewer, following=following, blocking=blocking, blocked_by=blocked_by
+    )
+    sees_post = can_see(post, context.standing(post.author_id))
+    sees_root = can_see(root, context.standing(root.author_id))
+    if post.repost_of is None:
+        assert context.sees(post) is sees_post
+    else:
+        assert context.sees(post, None) is False
+        assert context.sees(post, root) is (sees_post and sees_root)

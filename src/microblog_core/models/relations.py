@@ -19,6 +19,9 @@ from microblog_core.models._checks import (
 
 __all__ = ["Block", "Follow", "FollowRequest", "Mute", "Relationship"]
 
+_new = object.__new__
+_set = object.__setattr__
+
 
 def _refuse_self(what: str, a: int, b: int, field_name: str) -> None:
     if a == b:
@@ -49,6 +52,28 @@ class Follow:
 
     def __attrs_post_init__(self) -> None:
         _refuse_self("follow", self.follower_id, self.followee_id, "followee_id")
+
+    @classmethod
+    def _from_store(
+        cls, follower_id: AccountId, followee_id: AccountId, created_at: datetime
+    ) -> "Follow":
+        """Build a follow with default options from values a store already checked.
+
+        Private to the storage adapters: a stored follow edge holds two
+        distinct stored account ids and an aware UTC time, so the validators
+        and converters would only confirm them. The result equals
+        ``Follow(follower_id=..., followee_id=..., created_at=...)``
+        (``tests/foundation/test_models_relations.py``); a home page reads a
+        follow per reposting author it meets.
+        """
+        follow: Follow = _new(cls)
+        _set(follow, "follower_id", follower_id)
+        _set(follow, "followee_id", followee_id)
+        _set(follow, "created_at", created_at)
+        _set(follow, "show_reposts", True)
+        _set(follow, "notify", False)
+        _set(follow, "languages", None)
+        return follow
 
     def accepts_language(self, language: str | None) -> bool:
         """Whether a post in ``language`` passes this follow's language filter.

@@ -99,29 +99,37 @@ def filtered_from_home(post: Post, context: HomeContext, *, root: Post | None = 
         return repost is not None and (root is None or repost.root_author_id in context.blocked_by)
     if author in context.exclusive:
         return True
-    if post.visibility is Visibility.DIRECT:
+    visibility = post.visibility
+    if visibility is Visibility.DIRECT:
         return True
-    if post.visibility is Visibility.PRIVATE and author not in context.following:
+    following = context.following
+    if visibility is Visibility.PRIVATE and author not in following:
         return True
-    if _language_filtered(post, context.languages.get(author)):
+    # A post without a language passes every language filter: the follow's
+    # filter is not looked up for it.
+    if post.language is not None and _language_filtered(post, context.languages.get(author)):
         return True
-    if context.blocks_or_mutes(author) or author in context.blocked_by:
+    blocking, muting, blocked_by = context.blocking, context.muting, context.blocked_by
+    if author in blocking or author in muting or author in blocked_by:
         return True
-    if any(context.blocks_or_mutes(m) for m in post.mentions):
+    mentions = post.mentions
+    if mentions and any(m in blocking or m in muting for m in mentions):
         return True
     if repost is not None:
         if root is None:
             return True
         root_author = repost.root_author_id
-        if context.blocks_or_mutes(root_author) or root_author in context.blocked_by:
+        if root_author in blocking or root_author in muting or root_author in blocked_by:
             return True
-        if root_author != viewer and any(context.blocks_or_mutes(m) for m in root.mentions):
-            return True
+        if root_author != viewer:
+            mentions = root.mentions
+            if mentions and any(m in blocking or m in muting for m in mentions):
+                return True
         return author in context.hiding_reposts
     reply = post.reply_to
     if reply is not None:
         replied_to = reply.parent_author_id
-        return not (replied_to in context.following or replied_to in (viewer, author))
+        return not (replied_to in following or replied_to in (viewer, author))
     return False
 
 

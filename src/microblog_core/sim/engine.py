@@ -738,15 +738,17 @@ class _Run:
         following = self.following_set.holds(viewer)
         items: list[PageItem] = []
         now_ms = self.now_ms
-        i_time, i_viewer, i_post, i_rank, i_in = (
-            self.i_time,
-            self.i_viewer,
-            self.i_post,
-            self.i_rank,
-            self.i_in,
+        # The impression log's columns, their appends bound once per page.
+        log_time, log_viewer, log_post, log_rank, log_in = (
+            self.i_time.append,
+            self.i_viewer.append,
+            self.i_post.append,
+            self.i_rank.append,
+            self.i_in.append,
         )
         impressions = self.p_impressions
         log_impressions = self.log_impressions
+        add_item = items.append
         for rank, post in enumerate(page, 1):
             index = post_index[post.id]
             author = p_author[index]
@@ -754,13 +756,13 @@ class _Run:
             root_author = p_author[root]
             inside = author == viewer or author in following
             if log_impressions:
-                i_time.append(now_ms)
-                i_viewer.append(viewer)
-                i_post.append(index)
-                i_rank.append(rank)
-                i_in.append(inside)
+                log_time(now_ms)
+                log_viewer(viewer)
+                log_post(index)
+                log_rank(rank)
+                log_in(inside)
             impressions[index] += 1
-            items.append(
+            add_item(
                 PageItem(
                     post,
                     rank,

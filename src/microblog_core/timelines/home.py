@@ -299,29 +299,48 @@ def select_newest_first(
     """
     window = DEDUP_WINDOW
     ahead: deque[Post] = deque()
+    # How many items in ``ahead`` share each root: a repost looks its root up
+    # once instead of scanning the window.
+    roots_ahead: dict[PostId, int] = {}
     shown: list[Post] = []
     exhausted = False
+    pull = filtered.__next__
     while len(shown) < limit:
         if not ahead:
-            post = next(filtered, None)
-            if post is None:
+            try:
+                post = pull()
+            except StopIteration:
                 break
             ahead.append(post)
+            ref = post.repost_of
+            key = post.id if ref is None else ref.root_id
+            roots_ahead[key] = roots_ahead.get(key, 0) + 1
         head = ahead[0]
         if since_id is not None and head.id <= since_id:
             break
         ref = head.repost_of
-        dropped = False
-        if ref is not None:
+        if ref is None:
+            root = head.id
+            dropped = False
+        else:
             while not exhausted and len(ahead) <= window:
-                post = next(filtered, None)
-                if post is None:
+                try:
+                    post = pull()
+                except StopIteration:
                     exhausted = True
                 else:
                     ahead.append(post)
+                    later = post.repost_of
+                    key = post.id if later is None else later.root_id
+                    roots_ahead[key] = roots_ahead.get(key, 0) + 1
             root = ref.root_id
-            dropped = any(_root_of(p) == root for p in islice(ahead, 1, None))
+            dropped = roots_ahead[root] > 1  # the head itself counts once
         ahead.popleft()
+        left = roots_ahead[root] - 1
+        if left:
+            roots_ahead[root] = left
+        else:
+            del roots_ahead[root]
         if not dropped:
             shown.append(head)
     return shown
@@ -410,9 +429,6 @@ def home_filter(context: HomeContext, roots: RootCache) -> Callable[[Post], bool
         The filter.
     """
     viewer = ViewerContext.from_home(context)
-    # A post without a language passes every language filter: skip looking
-    # up its author's follow options.
-    no_languages = attrs.evolve(context, languages={})
     me = context.viewer_id
     following = context.following
     tagged = bool(context.followed_tags)
@@ -426,7 +442,7 @@ def home_filter(context: HomeContext, roots: RootCache) -> Callable[[Post], bool
         if ref is None:
             # Past the home rules an original is one the viewer may see
             # (they drop direct, unfollowed followers-only and blocked posts).
-            if not filtered_from_home(post, context if post.language is not None else no_languages):
+            if not filtered_from_home(post, context):
                 return True
             return tagged and not filtered_from_tags(post, context)
         root = roots.get(ref.root_id)

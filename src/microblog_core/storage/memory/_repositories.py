@@ -313,17 +313,11 @@ class Posts(Repository):
         """
         s = self._read()
         hi = _checks.cursor(max_id, "max_id")
-        by_author = s.by_author
-        seen: set[int] = set()
-        lists: list[list[int]] = []
-        for author in _checks.iterable(author_ids, "author_ids", "ids"):
-            key = author if author.__class__ is int else _checks.lookup_id(author, "author_id")
-            if key in seen:
-                continue
-            seen.add(key)
-            ids = by_author.get(key)
-            if ids:
-                lists.append(ids)
+        authors = _checks.iterable(author_ids, "author_ids", "ids")
+        keys = cast("dict[int, None]", dict.fromkeys(authors))  # each author once
+        if not all(author.__class__ is int for author in keys):
+            keys = dict.fromkeys(_checks.lookup_id(author, "author_id") for author in authors)
+        lists = [ids for ids in map(s.by_author.get, keys) if ids]
         return merged_newest_first(self._unit, s, lists, hi)
 
     def _oldest_first(

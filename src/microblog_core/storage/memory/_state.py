@@ -228,11 +228,7 @@ class State:
         stored = self.follow_options.get((follower, followee))
         if stored is not None:
             return stored
-        return Follow(
-            follower_id=AccountId(follower),
-            followee_id=AccountId(followee),
-            created_at=self.instant(us),
-        )
+        return Follow._from_store(AccountId(follower), AccountId(followee), self.instant(us))
 
     def add_follow(self, follower: int, followee: int, us: int) -> int | None:
         """Add the follow edge (or set its time); return its previous time, or None."""

@@ -111,22 +111,20 @@ def merged_newest_first(
             if i >= 0:
                 heap.append((-ids[i], i, n))
     heapify(heap)
-    last = _AFTER_EVERY_ID if max_id is None else max_id
     while heap:
         if not unit._open:
             unit._refuse()
+        key, i, n = heap[0]
+        last = -key
+        yield posts[last]
         if s.version != version:
-            # Re-seek every author from the last id yielded, as stream() does.
+            # The lists moved under us: re-seek every author from the last id
+            # yielded, as stream() does.
             streams = [
                 stream(unit, s, ids, max_id=last, min_id=None, ascending=False) for ids in lists
             ]
             yield from _merge_posts(streams)
             return
-        key, i, n = heap[0]
-        last = -key
-        yield posts[last]
-        if s.version != version:
-            continue  # the lists moved under us: re-seek at the top of the loop
         if i:
             heapreplace(heap, (-lists[n][i - 1], i - 1, n))
         else:

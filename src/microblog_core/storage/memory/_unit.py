@@ -116,6 +116,7 @@ class MemoryUnitOfWork:
         "_log",
         "_open",
         "_readonly",
+        "_state",
         "_store",
         "accounts",
         "bookmarks",
@@ -132,25 +133,42 @@ class MemoryUnitOfWork:
         "tag_follows",
     )
 
+    accounts: Accounts
+    posts: Posts
+    relations: Relations
+    engagement: Engagement
+    feeds: Feeds
+    notifications: Notifications
+    pins: Pins
+    bookmarks: Bookmarks
+    filters: Filters
+    history: History
+    polls: Polls
+    lists: Lists
+    tag_follows: TagFollows
+
     def __init__(self, store: MemoryStore, state: State, *, readonly: bool) -> None:
         self._store = store
         self._readonly = readonly
         self._open = False
         self._ended = False
         self._log: UndoLog | None = None
-        self.accounts = Accounts(self, state)
-        self.posts = Posts(self, state)
-        self.relations = Relations(self, state)
-        self.engagement = Engagement(self, state)
-        self.feeds = Feeds(self, state)
-        self.notifications = Notifications(self, state)
-        self.pins = Pins(self, state)
-        self.bookmarks = Bookmarks(self, state)
-        self.filters = Filters(self, state)
-        self.history = History(self, state)
-        self.polls = Polls(self, state)
-        self.lists = Lists(self, state)
-        self.tag_follows = TagFollows(self, state)
+        self._state = state
+
+    if not TYPE_CHECKING:  # to mypy, the repositories are the attributes declared above
+
+        def __getattr__(self, name: str) -> object:
+            # Called only while a repository's slot is empty: a unit builds the
+            # repositories it uses, on first use (most use three or four of the
+            # thirteen, and a simulation opens a unit per action).
+            kind = _REPOSITORIES.get(name)
+            if kind is None:
+                raise AttributeError(
+                    f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+                )
+            repository = kind(self, self._state)
+            setattr(self, name, repository)
+            return repository
 
     @property
     def readonly(self) -> bool:
@@ -425,3 +443,21 @@ class MemoryUnitOfWork:
         phase = "open" if self._open else "ended" if self._ended else "new"
         kind = "readonly" if self._readonly else "read-write"
         return f"<MemoryUnitOfWork {phase} {kind}>"
+
+
+_REPOSITORIES: dict[str, type] = {
+    "accounts": Accounts,
+    "posts": Posts,
+    "relations": Relations,
+    "engagement": Engagement,
+    "feeds": Feeds,
+    "notifications": Notifications,
+    "pins": Pins,
+    "bookmarks": Bookmarks,
+    "filters": Filters,
+    "history": History,
+    "polls": Polls,
+    "lists": Lists,
+    "tag_follows": TagFollows,
+}
+"""The repositories of a unit, by attribute: built on first use."""
