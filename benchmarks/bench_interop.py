@@ -20,14 +20,20 @@ best round (CPU time, ``time.process_time``), so a machine shared with other
 work slows all alike.
 
     .venv/bin/python benchmarks/bench_interop.py [--records 20000] [--repeat 3]
+
+With ``--opcodes`` it counts the Python bytecodes each record of the reader
+and of the writing half executes instead (slow: use a few hundred records),
+a figure the machine's load cannot move.
 """
 
 import argparse
 import io
 import json
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from types import FrameType
 
 from microblog_core import ManualClock, Microblog
 from microblog_core.interop import activitypub, atproto, mastodon, twitter, weibo
@@ -208,12 +214,60 @@ def _best_interleaved(repeat: int, runs: tuple[Callable[[], None], ...]) -> list
     return best
 
 
+def _opcodes(run: Callable[[], None]) -> int:
+    """Python bytecodes executed by ``run`` (C work such as a regex counts nothing).
+
+    ``run`` runs once untraced first, so that first-use work (lazy imports,
+    compiled patterns, cached plans) is not counted.
+    """
+    run()
+    count = 0
+
+    def trace(frame: FrameType, event: str, _arg: object) -> Callable[..., object]:
+        nonlocal count
+        frame.f_trace_opcodes = True
+        if event == "opcode":
+            count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        run()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def opcodes_report(records: int, formats: list[str]) -> None:
+    """Print the Python bytecodes per record of the reader and of the writing half.
+
+    A count that the machine's load cannot move, for comparing two versions
+    of the code on a busy machine; it leaves out work done in C.
+    """
+    print(f"{records:,} records per format; Python bytecodes executed per record")
+    print(f"{'format':<12} {'read':>10} {'write':>10}")
+    for name in formats:
+        make, reader, blog = FORMATS[name]
+        text = make(records)
+        lines = text.count("\n")
+        _decode, read, write, _load = _runs(text, reader, blog)
+        print(f"{name:<12} {_opcodes(read) / lines:>10,.0f} {_opcodes(write) / lines:>10,.0f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument(
+        "--opcodes",
+        action="store_true",
+        help="count Python bytecodes per record instead of timing (load-independent)",
+    )
     args = parser.parse_args()
+    if args.opcodes:
+        opcodes_report(args.records, args.formats.split(","))
+        return
     print(f"{args.records:,} records per format, best of {args.repeat} interleaved rounds")
     print("write: the Importer alone over items read beforehand; import: read + write")
     print("both through Microblog.in_memory() (memory store), batches of 1,000")
