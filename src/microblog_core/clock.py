@@ -30,6 +30,8 @@ def ensure_utc(value: datetime, *, field: str = "datetime") -> datetime:
         NaiveDatetimeError: ``value`` has no time zone.
         ValidationError: ``value`` is not a datetime at all.
     """
+    if value.__class__ is datetime and value.tzinfo is UTC:
+        return value  # the common case, answered before the general checks
     if not isinstance(value, datetime):
         raise ValidationError(
             f"{field} must be a datetime, got {type(value).__name__}", field=field, value=value

@@ -316,3 +316,73 @@ def test_batched_import_equals_one_by_one(script, batch_size):
         return
     assert batched[1:] == one_by_one[1:]
     assert attrs.evolve(batched[0], batches=0) == attrs.evolve(one_by_one[0], batches=0)
+
+
+class _FaultOnPost:
+    """A projector whose store write fails at the ``nth`` published post.
+
+    It runs inside the use case, after the post is written to the unit: the
+    fault strikes in the middle of a batch's writes. It records what the
+    unit held when it struck.
+    """
+
+    def __init__(self, nth: int) -> None:
+        self.nth = nth
+        self.seen = 0
+        self.held_at_fault: int | None = None
+
+    def project(self, uow, events):
+        from microblog_core.errors import StorageError
+        from microblog_core.models.events import PostPublished
+
+        for event in events:
+            if isinstance(event, PostPublished):
+                self.seen += 1
+                if self.seen == self.nth:
+                    self.held_at_fault = len(uow.posts.scan(limit=1000))
+                    raise StorageError("disk full (injected)")
+
+
+@pytest.mark.parametrize("store", ["memory", "sqlite"])
+def test_a_storage_fault_mid_batch_leaves_nothing_of_that_batch(store, tmp_path):
+    """Each batch is atomic: a fault after some of its writes keeps none of them."""
+    clock = ManualClock(T0)
+    blog = (
+        Microblog.in_memory(clock=clock, account_policy=MASTODON_ACCOUNTS)
+        if store == "memory"
+        else Microblog.sqlite(tmp_path / "blog.db", clock=clock, account_policy=MASTODON_ACCOUNTS)
+    )
+    fault = _FaultOnPost(nth=6)
+    blog.add_projector(fault)
+    items = [
+        (f"$[{i}]", Account.create(id=i + 1, handle=f"u{i + 1}", created_at=T0)) for i in range(4)
+    ]
+    # The first batch: 4 accounts and 1 post. The second: 4 posts, then the fault
+    # strikes at the 5th (the 6th post of the import) with 4 mentions notified.
+    items += [
+        (
+            f"$[{4 + n}]",
+            Post.create(
+                id=100 + n, author_id=n % 4 + 1, created_at=T0, text=f"p{n} @u{(n + 1) % 4 + 1}"
+            ),
+        )
+        for n in range(8)
+    ]
+    importer = Importer(blog, clock=clock, batch_size=5)
+    with pytest.raises(ValidationError) as info:
+        importer.run(items)
+    assert info.value.field == "$[9]"
+    # The fault fired mid-write: the batch's first four posts and the failing
+    # one were in the unit when it struck.
+    assert fault.held_at_fault == 1 + 5
+    with blog.unit_of_work(readonly=True) as uow:
+        kept = [p.text for p in uow.posts.scan(limit=1000)]
+        handles = sorted(a.handle for a in uow.accounts.page(limit=100))
+    assert kept == ["p0 @u2"]
+    assert handles == ["u1", "u2", "u3", "u4"]
+    mentioned = blog.account_by_handle("u2").id
+    assert [n.post_id for n in blog.notifications(mentioned).items] == [importer.post_ids[100]]
+    for other in ("u3", "u4", "u1"):
+        assert blog.notifications(blog.account_by_handle(other).id).items == ()
+    assert set(importer.post_ids) == {100}
+    blog.close()

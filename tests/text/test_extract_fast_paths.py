@@ -24,7 +24,7 @@ from microblog_core.text import (
     remove_overlaps,
 )
 from microblog_core.text._extract import _mentions, fediverse_mentions
-from microblog_core.text._measure import _plan
+from microblog_core.text._measure import _INVALID_RE, _first_invalid, _plan, _utf16_units
 from microblog_core.text._offsets import utf16_length
 from tests.text.strategies import any_texts
 
@@ -83,3 +83,18 @@ def test_base_weight_with_a_known_utf16_length_is_the_same(text: str, policy: ob
     """Handing base() the UTF-16 length measure() already has changes no weight."""
     plan = _plan(policy)  # type: ignore[arg-type]
     assert plan.base(text, utf16=utf16_length(text)) == plan.base(text)
+
+
+@given(any_texts)  # its pieces hold the invalid characters and lone surrogates
+@example("转发//@用户:好" * 50 + "\ufeff")
+@example("好\udfff" + "\ufffe")
+@example("\uffff好\ufeff")
+def test_the_first_invalid_character_is_where_the_regex_finds_it(text: str) -> None:
+    """measure() finds invalid characters and lone surrogates without the regex: same place."""
+    match = _INVALID_RE.search(text)
+    expected = None if match is None else match.start()
+    assert _first_invalid(text) == expected
+    units, surrogates = _utf16_units(text)
+    assert units == utf16_length(text)
+    assert surrogates is any("\ud800" <= char <= "\udfff" for char in text)
+    assert _first_invalid(text, surrogates=surrogates) == expected

@@ -151,12 +151,27 @@ URLISH = st.lists(
 
 @given(text=st.one_of(URLISH, any_texts))
 def test_the_plain_ascii_fast_path_agrees_with_the_general_scan(text: str) -> None:
-    fast = find_urls(text)
+    # The scan itself: find_urls would answer the second call from the kept scan.
+    fast = _urls._scan_urls(text, require_protocol=False)
     never = re.compile("(?!)")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_urls, "_SIMPLE_RUN_RE", never)
-        general = find_urls(text)
+        general = _urls._scan_urls(text, require_protocol=False)
     assert fast == general
+
+
+@given(text=st.one_of(URLISH, any_texts), first=st.booleans(), other=URLISH)
+def test_the_kept_scan_answers_as_a_fresh_scan_for_either_requirement(
+    text: str, first: bool, other: str
+) -> None:
+    """Measuring then extracting scans a text once: each answer equals a scan of its own."""
+    find_urls(other)  # whatever was scanned before
+    for require_protocol in (first, not first, first):
+        expected = _urls._scan_urls(text, require_protocol=require_protocol)
+        assert find_urls(text, require_protocol=require_protocol) == expected
+    answer = find_urls(text)
+    answer.append((0, 0, False))  # the caller's list is its own
+    assert find_urls(text) == _urls._scan_urls(text, require_protocol=False)
 
 
 @given(text=st.one_of(URLISH, any_texts))

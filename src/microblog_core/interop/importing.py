@@ -32,7 +32,8 @@ Example:
     True
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from attrs import frozen
 
@@ -155,6 +156,15 @@ class Importer:
         self._profiles: dict[int, tuple[str, str]] = {}
         self._added_accounts: list[int] = []
         self._added_posts: list[int] = []
+        self._handlers: dict[type, Callable[[str, Any], None]] = {
+            Account: self._register,
+            Post: self._publish,
+            Like: self._relate,
+            Follow: self._relate,
+            Block: self._relate,
+            Undo: self._undo,
+            Delete: self._delete,
+        }
 
     def run(self, items: Iterable[tuple[str, Item]]) -> ImportReport:
         """Apply ``(path, item)`` pairs in batches and report what was done.
@@ -178,10 +188,14 @@ class Importer:
         self._added_accounts.clear()
         self._added_posts.clear()
         path = "$"
+        # Readers yield these classes themselves: one look-up picks the handler
+        # (a subclass takes the checks in order).
+        handlers = self._handlers
+        apply = self._apply
         try:
             with self.blog.batch():
                 for path, item in batch:
-                    self._apply(path, item)
+                    handlers.get(item.__class__, apply)(path, item)
         except MicroblogError as exc:
             self._counts = counts
             for key in self._added_accounts:
@@ -227,22 +241,25 @@ class Importer:
 
     def _apply(self, path: str, item: Item) -> None:
         if isinstance(item, Account):
-            self._register(item)
+            self._register(path, item)
         elif isinstance(item, Post):
             self._publish(path, item)
         elif isinstance(item, Undo):
-            self._undo(path, item.value)
+            self._undo(path, item)
         elif isinstance(item, Delete):
-            local = self.post_ids.get(item.post_id)
-            if local is None:
-                self._count("skipped")
-                return
-            self.blog.delete_post(self._account(item.actor_id, path), local)
-            self._count("deleted")
+            self._delete(path, item)
         else:
             self._relate(path, item)
 
-    def _register(self, account: Account) -> None:
+    def _delete(self, path: str, item: Delete) -> None:
+        local = self.post_ids.get(item.post_id)
+        if local is None:
+            self._count("skipped")
+            return
+        self.blog.delete_post(self._account(item.actor_id, path), local)
+        self._count("deleted")
+
+    def _register(self, path: str, account: Account) -> None:  # the path: as every handler
         local = self.account_ids.get(account.id)
         if local is not None:
             # A fuller record of an account seen before (say, only as a mention) wins.
@@ -353,7 +370,8 @@ class Importer:
             self.blog.block(actor, other)
             self._count("blocks")
 
-    def _undo(self, path: str, value: Like | Follow | Block | Post) -> None:
+    def _undo(self, path: str, item: Undo) -> None:
+        value = item.value
         if isinstance(value, Like):
             post = self.post_ids.get(value.post_id)
             done = post is not None and self.blog.unlike(

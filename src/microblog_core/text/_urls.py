@@ -393,8 +393,18 @@ def _may_hold_tld(low: str) -> bool:
     return any(map(_TLD_AT_START_RE.match, set(probe.split("."))))
 
 
+_LAST_SCAN: list[tuple[str, tuple[UrlMatch, ...]]] = [("", ())]
+"""The last text scanned with every URL kept, and its URLs (one entry)."""
+
+
 def find_urls(text: str, *, require_protocol: bool = False) -> list[UrlMatch]:
     """The URLs twitter-text's ``extractUrlsWithIndices`` finds, in order.
+
+    A post's text is measured and then its entities are extracted: both look
+    for its URLs. The scan of the last text is kept, so the second look is
+    free. Requiring the protocol changes no match, only which are kept (the
+    scan resumes where each match ends either way), so both answers come
+    from one scan (``tests/text/test_urls.py`` checks both against the scan).
 
     Args:
         text: The text to scan.
@@ -404,6 +414,19 @@ def find_urls(text: str, *, require_protocol: bool = False) -> list[UrlMatch]:
     Returns:
         ``(start, end, has_protocol)`` per URL, with code point offsets.
     """
+    if "." not in text or (require_protocol and ":" not in text):
+        return []
+    last_text, found = _LAST_SCAN[0]
+    if text != last_text:
+        found = tuple(_scan_urls(text, require_protocol=False))
+        _LAST_SCAN[0] = (text, found)
+    if require_protocol:
+        return [url for url in found if url[2]]
+    return list(found)
+
+
+def _scan_urls(text: str, *, require_protocol: bool) -> list[UrlMatch]:
+    """:func:`find_urls` without the kept scan."""
     found: list[UrlMatch] = []
     if "." not in text or (require_protocol and ":" not in text):
         return found

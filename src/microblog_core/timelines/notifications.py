@@ -254,12 +254,21 @@ class NotificationProjector:
         if recipient == sender and not self_too:
             return
         relations = uow.relations
-        if relations.get_block(recipient, sender) or relations.get_block(sender, recipient):
-            return
+        if post is None:
+            if relations.get_block(recipient, sender) or relations.get_block(sender, recipient):
+                return
+            viewer = None
+        else:
+            # One lazy context answers the block check and remembers it for the
+            # visibility rule (the sender is the post's author, or its
+            # original's): each pair is looked up once, not twice.
+            viewer = lookup_viewer(uow, recipient)
+            if viewer.blocked(sender):
+                return
         mute = relations.get_mute(recipient, sender, at=at)
         if mute is not None and mute.hide_notifications:
             return
-        if post is not None and not lookup_viewer(uow, recipient).sees(post):
+        if viewer is not None and post is not None and not viewer.sees(post):
             return
         filtered = False
         if not self_too and kind not in UNFILTERED_KINDS:
