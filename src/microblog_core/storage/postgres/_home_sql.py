@@ -88,7 +88,7 @@ from typing import Final
 
 from microblog_core.storage.postgres._rows import POST_COLUMNS
 
-__all__ = ["HOME_TEMPLATES", "POST_WIDTH", "home_keep"]
+__all__ = ["HOME_PARAMETERS", "HOME_TEMPLATES", "POST_WIDTH", "home_keep", "home_statement"]
 
 POST_WIDTH: Final = len(POST_COLUMNS.split(","))
 """Columns of one post in a row of the home statement (the original's follow)."""
@@ -177,10 +177,15 @@ _RELATIONS: Final = (
     "bb AS MATERIALIZED (SELECT blocker_id AS id FROM {s}.blocks WHERE blocked_id = %(v)s), "
     "mu AS MATERIALIZED (SELECT muted_id AS id FROM {s}.mutes WHERE muter_id = %(v)s "
     "AND (expires_at IS NULL OR expires_at > %(now)s)), "
-    "dense AS MATERIALIZED (SELECT power(c.k, 2) * least(%(n)s, t.posts / t.accounts) "
-    "* %(bias)s >= %(n)s * t.accounts AS yes "
-    "FROM (SELECT coalesce(max(following), 0) + 1 AS k FROM {s}.accounts "
-    "WHERE id = %(v)s) AS c, "
+    # The viewer: whether it exists, and whether it follows no hashtag and keeps no
+    # exclusive list (what the statement does not encode: either declines the page).
+    "viewer AS MATERIALIZED (SELECT c.found, NOT EXISTS (SELECT 1 FROM {s}.tag_follows "
+    "WHERE account_id = %(v)s) AND NOT EXISTS (SELECT 1 FROM {s}.lists AS l "
+    "JOIN {s}.list_members AS m ON m.list_id = l.id WHERE l.owner_id = %(v)s AND l.exclusive) "
+    "AS plain, power(c.k, 2) * least(%(n)s, t.posts / t.accounts) "
+    "* %(bias)s >= %(n)s * t.accounts AS dense "
+    "FROM (SELECT coalesce(max(following), 0) + 1 AS k, count(*) = 1 AS found "
+    "FROM {s}.accounts WHERE id = %(v)s) AS c, "
     "(SELECT greatest(coalesce(sum(n) FILTER (WHERE name = 'accounts'), 0), 1)::float8 "
     "AS accounts, coalesce(sum(n) FILTER (WHERE name = 'posts'), 0)::float8 AS posts "
     "FROM {s}.totals) AS t)"
@@ -188,7 +193,7 @@ _RELATIONS: Final = (
 
 _DENSE: Final = (
     f"(SELECT {_P}, {_R} FROM {{s}}.posts AS p {_ROOT} "
-    "WHERE (SELECT yes FROM dense) AND p.id <= %(high)s "
+    "WHERE (SELECT found AND plain AND dense FROM viewer) AND p.id <= %(high)s "
     "AND (p.author_id = %(v)s OR p.author_id IN (SELECT id FROM fo)) "
     f"AND {home_keep()} ORDER BY p.id DESC LIMIT %(n)s)"
 )
@@ -198,13 +203,36 @@ _SPARSE: Final = (
     f"CROSS JOIN LATERAL (SELECT {_P}, {_R} FROM {{s}}.posts AS p {_ROOT} "
     f"WHERE p.author_id = a.id AND p.id <= %(high)s AND {home_keep()} "
     "ORDER BY p.id DESC LIMIT %(n)s) AS x "
-    "WHERE NOT (SELECT yes FROM dense) ORDER BY x.id DESC LIMIT %(n)s)"
+    "WHERE (SELECT found AND plain AND NOT dense FROM viewer) ORDER BY x.id DESC LIMIT %(n)s)"
 )
 
 HOME_TEMPLATES: Final[dict[str, str]] = {
     "home_desc": (
-        f"{_RELATIONS} SELECT * FROM ({_DENSE} UNION ALL {_SPARSE}) AS page "
-        "ORDER BY page.id DESC LIMIT %(n)s"
+        f"{_RELATIONS} SELECT v.found, v.plain, page.* FROM viewer AS v LEFT JOIN ("
+        f"SELECT * FROM ({_DENSE} UNION ALL {_SPARSE}) AS u ORDER BY u.id DESC LIMIT %(n)s"
+        ") AS page ON true ORDER BY page.id DESC"
     ),
 }
-"""The home statement by name; parameters ``v``, ``now``, ``high``, ``n``, ``bias``."""
+"""The home statement by name; parameters ``v``, ``now``, ``high``, ``n``, ``bias``.
+
+Its rows are ``found, plain`` (the viewer exists; it follows no hashtag and
+keeps no exclusive list) and the page's row, newest first: at least one row,
+whose page columns are all ``NULL`` when the page is empty or not computed
+(the viewer is unknown or not plain).
+"""
+
+HOME_PARAMETERS: Final = ("v", "now", "high", "bias")
+"""The home statement's parameters in the order of their ``$n`` (see :func:`home_statement`)."""
+
+
+def home_statement(template: str, size: int) -> str:
+    """The home statement with ``size`` as its ``LIMIT``, for a raw (``$n``) cursor.
+
+    Its parameters become ``$1`` to ``$4`` in :data:`HOME_PARAMETERS` order:
+    psycopg then sends the text as it is, where it would parse a statement
+    this long (too long for its cache of parsed statements) at every execution.
+    """
+    sql = template.replace("%(n)s", str(size))
+    for number, name in enumerate(HOME_PARAMETERS, 1):
+        sql = sql.replace(f"%({name})s", f"${number}")
+    return sql

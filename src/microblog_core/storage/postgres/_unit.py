@@ -167,6 +167,20 @@ class PostgresUnitOfWork:
             return self._conn  # type: ignore[return-value]  # set while _can_read
         return self._begin(write=False)
 
+    def _read(
+        self, sql: str, params: Any, *, raw: bool = False, prepare: bool | None = None
+    ) -> "psycopg.Cursor[Any]":
+        """Run one read in the unit's transaction and return its cursor.
+
+        ``raw`` runs the statement on a :class:`psycopg.RawCursor`: its
+        ``$n`` placeholders go to the server as they are, where psycopg
+        parses a ``%s`` statement at each execution once it is longer than
+        its cache of parsed statements keeps (4 KiB; the home statement).
+        """
+        conn = self._reader()
+        cursor = psycopg.RawCursor(conn) if raw else conn.cursor()
+        return cursor.execute(sql, params, prepare=prepare)
+
     def _writer(self) -> psycopg.Connection[Any]:
         if self._heads:
             self._heads.clear()  # fetched stream heads may be stale after a write
