@@ -356,13 +356,35 @@ def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
     _build(store, _SMALL_WORLD)
     statements, patch = _counting(store)
     try:
+        first = _first_page(store)
+        learnt = statements[:]
+        statements.clear()
         page = _first_page(store)
     finally:
         patch.undo()
+    assert page == first
     assert len(page.items) == 20
-    # The transaction, the page (20 items and a look-ahead row, in the statement whose
-    # LIMIT is 21), the end of the read-only transaction.
-    assert statements == ["BEGIN", "home_desc:21", "COMMIT"]
+    # The viewer's first page guesses the dense plan; the statement says the sparse one is
+    # the plan (2 followees of 6 accounts) and walks nothing, and the sparse one runs.
+    assert learnt == ["BEGIN", "home_dense:21", "home_sparse:21", "COMMIT"]
+    # The next page: the transaction, the page (20 items and a look-ahead row, in the
+    # statement whose LIMIT is 21), the end of the read-only transaction.
+    assert statements == ["BEGIN", "home_sparse:21", "COMMIT"]
+
+
+def test_a_viewer_whose_plan_changed_gets_the_other_statement(store: PostgresStore) -> None:
+    """The remembered plan only decides which statement runs first: when the choice moved
+    (here forced by the bias), the other statement runs and the page is the same."""
+    _build(store, _SMALL_WORLD)
+    expected = _first_page_generic(store)
+    patch = pytest.MonkeyPatch()
+    try:
+        for bias in (0.0, 1e18, 0.0):
+            patch.setattr(_repositories, "_HOME_PLAN_BIAS", bias)
+            assert _first_page(store) == expected
+            assert store._home_plans[1] is (bias > 1)
+    finally:
+        patch.undo()
 
 
 @pytest.mark.parametrize("kind", ["tag", "exclusive list"])
@@ -388,7 +410,7 @@ def test_a_viewer_the_statement_cannot_answer_for_takes_the_generic_path(
         page = _first_page(store)
     finally:
         patch.undo()
-    assert statements[:3] == ["BEGIN", "home_desc:21", "account_by_id"]
+    assert statements[:3] == ["BEGIN", "home_dense:21", "account_by_id"]
     assert page == _first_page_generic(store)
 
 
@@ -445,7 +467,9 @@ def test_a_connection_keeps_the_prepared_home_statement_across_pages(postgres_ur
                 )
                 .fetchall()
             )
-        assert len(rows) == 1  # prepared once, by the first page, and still there
+        # Each plan's statement prepared once (the first page's guess, dense, and the
+        # viewer's plan, sparse), and still there.
+        assert len(rows) == 2
     finally:
         store.close()
         from psycopg_pool import ConnectionPool

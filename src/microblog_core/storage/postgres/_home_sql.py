@@ -51,9 +51,7 @@ worlds (visibilities, replies, reposts of deleted or hidden originals,
 mentions, blocks both ways, mutes with expiry, follows hiding reposts or
 filtering languages), for every viewer and page.
 
-**Plans.** Two exact plans, chosen inside the statement at run time by a
-one-time filter, so the choice needs no extra round trip and survives
-psycopg's prepared (generic) plans:
+**Plans.** Two exact plans, one statement each:
 
 - *dense* -- walk ``posts_pkey`` backwards from the bound and keep what
   passes. Reads about ``n / share`` rows, where ``share`` is the part of all
@@ -64,11 +62,22 @@ psycopg's prepared (generic) plans:
 
 Taking the share of posts as ``(k + 1) / accounts``, the dense walk costs
 about ``n * accounts / (k + 1)`` rows and the sparse one ``(k + 1) * min(n,
-posts / accounts)``: the statement takes the dense walk when that is the
-smaller (``bias`` scales the comparison; tests force each plan with it).
-Account and post totals come from the ``totals`` rows, ``k`` from the
-viewer's ``following`` counter (one row, where counting the follows read
-them all; the choice only decides speed, never the rows).
+posts / accounts)``: the dense walk is the one when that is the smaller
+(``bias`` scales the comparison; tests force each plan with it). Account and
+post totals come from the ``totals`` rows, ``k`` from the viewer's
+``following`` counter (one row, where counting the follows read them all).
+Each statement computes the choice and walks only when it is its own plan,
+returning the choice with its rows: the adapter remembers each viewer's plan
+and runs the other statement, in the same transaction, only when the choice
+changed (or on a viewer's first page, which guesses dense). One statement
+holding both walks would cost every page the set-up of both (PostgreSQL
+initialises every subplan of a plan at each execution, about a third of this
+statement's time); the choice only decides speed, never the rows.
+
+**The viewer.** The statement also reads whether the viewer exists, follows
+a hashtag, or keeps an exclusive list with members, so a page needs no read
+before it: for a viewer it cannot answer for, it walks nothing and the
+adapter declines (``HomeQuery``), which sends the page down the generic path.
 
 **One plan per connection.** The statement is prepared, and the adapter
 writes each chunk's ``LIMIT`` into its text (a few sizes), so PostgreSQL's
@@ -192,33 +201,36 @@ _RELATIONS: Final = (
 )
 
 _DENSE: Final = (
-    f"(SELECT {_P}, {_R} FROM {{s}}.posts AS p {_ROOT} "
+    f"SELECT {_P}, {_R} FROM {{s}}.posts AS p {_ROOT} "
     "WHERE (SELECT found AND plain AND dense FROM viewer) AND p.id <= %(high)s "
     "AND (p.author_id = %(v)s OR p.author_id IN (SELECT id FROM fo)) "
-    f"AND {home_keep()} ORDER BY p.id DESC LIMIT %(n)s)"
+    f"AND {home_keep()} ORDER BY p.id DESC LIMIT %(n)s"
 )
 
 _SPARSE: Final = (
-    "(SELECT x.* FROM (SELECT %(v)s::bigint AS id UNION SELECT id FROM fo) AS a "
+    "SELECT x.* FROM (SELECT %(v)s::bigint AS id UNION SELECT id FROM fo) AS a "
     f"CROSS JOIN LATERAL (SELECT {_P}, {_R} FROM {{s}}.posts AS p {_ROOT} "
     f"WHERE p.author_id = a.id AND p.id <= %(high)s AND {home_keep()} "
     "ORDER BY p.id DESC LIMIT %(n)s) AS x "
-    "WHERE (SELECT found AND plain AND NOT dense FROM viewer) ORDER BY x.id DESC LIMIT %(n)s)"
+    "WHERE (SELECT found AND plain AND NOT dense FROM viewer) ORDER BY x.id DESC LIMIT %(n)s"
 )
 
-HOME_TEMPLATES: Final[dict[str, str]] = {
-    "home_desc": (
-        f"{_RELATIONS} SELECT v.found, v.plain, page.* FROM viewer AS v LEFT JOIN ("
-        f"SELECT * FROM ({_DENSE} UNION ALL {_SPARSE}) AS u ORDER BY u.id DESC LIMIT %(n)s"
-        ") AS page ON true ORDER BY page.id DESC"
-    ),
-}
-"""The home statement by name; parameters ``v``, ``now``, ``high``, ``n``, ``bias``.
 
-Its rows are ``found, plain`` (the viewer exists; it follows no hashtag and
-keeps no exclusive list) and the page's row, newest first: at least one row,
-whose page columns are all ``NULL`` when the page is empty or not computed
-(the viewer is unknown or not plain).
+def _home(walk: str) -> str:
+    return (
+        f"{_RELATIONS} SELECT v.found, v.plain, v.dense, page.* FROM viewer AS v "
+        f"LEFT JOIN ({walk}) AS page ON true ORDER BY page.id DESC"
+    )
+
+
+HOME_TEMPLATES: Final[dict[str, str]] = {"home_dense": _home(_DENSE), "home_sparse": _home(_SPARSE)}
+"""The home statement of each plan by name; parameters ``v``, ``now``, ``high``, ``n``, ``bias``.
+
+Its rows are ``found, plain, dense`` (the viewer exists; it follows no
+hashtag and keeps no exclusive list; the dense plan is the one to take) and
+the page's row, newest first: at least one row, whose page columns are all
+``NULL`` when the page is empty or not computed (the viewer is unknown or not
+plain, or the statement is not the plan ``dense`` names).
 """
 
 HOME_PARAMETERS: Final = ("v", "now", "high", "bias")

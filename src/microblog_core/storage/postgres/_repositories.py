@@ -73,6 +73,8 @@ _HOME_PLAN_BIAS: float = 1.0
 # A few sizes keep a few prepared statements per connection; the first covers a page of
 # 20 and its look-ahead row, the second one of 40, the service's largest.
 _HOME_CHUNKS: Final = (21, 41, 81, 161, 256)
+# How many viewers' home plans (dense or sparse, see _home_sql) a store remembers.
+_HOME_PLANS_KEPT: Final = 100_000
 
 
 def _key(value: object, field: str) -> int:
@@ -489,20 +491,38 @@ class Posts(_Repository):
         return self._home(viewer, now, rows, size, step)
 
     def _home_chunk(self, viewer: int, now: int, high: int, size: int) -> list[tuple[Any, ...]]:
-        """One chunk of the home statement: its rows, the first always there."""
+        """One chunk of the home statement of the viewer's plan: its rows, the first always there.
+
+        The plan is the one the viewer's last page took (dense for a viewer
+        not seen yet); a statement finds out the plan is the other, walks
+        nothing, and the other runs, in the same transaction.
+        """
+        plans = self._u._store._home_plans
+        dense = plans.get(viewer, True)
         params = (viewer, now, high, _HOME_PLAN_BIAS)
+        read = self._u._read
         try:
             # Prepared at once, so each pooled connection keeps one plan of it; a raw
             # cursor sends the ($n) text as it is (psycopg parses a %s text this long,
             # past its cache, at every execution).
-            return self._u._read(self._home_sql(size), params, raw=True, prepare=True).fetchall()
+            rows = read(self._home_sql(dense, size), params, raw=True, prepare=True).fetchall()
+            found, plain, chosen = rows[0][:3]
+            if found and plain and chosen is not dense:
+                dense = chosen
+                sql = self._home_sql(dense, size)
+                rows = read(sql, params, raw=True, prepare=True).fetchall()
         except Exception as exc:
             raise translate(exc) from exc
+        if found and plain and plans.get(viewer) is not dense:
+            if len(plans) >= _HOME_PLANS_KEPT:
+                plans.clear()  # a bound on memory; the plans are learnt again, a page each
+            plans[viewer] = dense
+        return rows
 
     def _home(
         self, viewer: int, now: int, rows: list[tuple[Any, ...]], size: int, step: int
     ) -> Iterator[tuple[Post, Post | None]]:
-        start = 2  # after found, plain
+        start = 3  # after found, plain, dense
         middle = start + POST_WIDTH
         while True:
             if rows[0][start] is None:  # an empty page: one row of NULLs
@@ -519,13 +539,14 @@ class Posts(_Repository):
             size = _HOME_CHUNKS[min(step, len(_HOME_CHUNKS) - 1)]
             rows = self._home_chunk(viewer, now, high, size)
 
-    def _home_sql(self, size: int) -> str:
-        """The home statement with ``size`` as its literal ``LIMIT`` (see ``_HOME_CHUNKS``)."""
-        name = f"home_desc:{size}"
+    def _home_sql(self, dense: bool, size: int) -> str:
+        """The home statement of a plan with ``size`` as its ``LIMIT`` (see ``_HOME_CHUNKS``)."""
+        name = f"home_{'dense' if dense else 'sparse'}:{size}"
         try:
             return self._sql[name]
         except KeyError:
-            sql = self._sql[name] = home_statement(self._sql["home_desc"], size)
+            template = self._sql["home_dense" if dense else "home_sparse"]
+            sql = self._sql[name] = home_statement(template, size)
             return sql
 
     @guarded
