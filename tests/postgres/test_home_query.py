@@ -323,8 +323,19 @@ def _counting(store: PostgresStore) -> tuple[list[str], pytest.MonkeyPatch]:
         statements.append(names.get(query, str(query).split()[0]))
         return execute(self, query, *args, **kwargs)
 
+    pipeline = psycopg.Connection.pipeline
+
+    @contextmanager
+    def marking(self: Any) -> Iterator[Any]:
+        # Statements sent in pipeline mode share one round trip: marked "(" to ")".
+        statements.append("(")
+        with pipeline(self) as sent:
+            yield sent
+        statements.append(")")
+
     patch = pytest.MonkeyPatch()
     patch.setattr(psycopg.Cursor, "execute", counting)
+    patch.setattr(psycopg.Connection, "pipeline", marking)
     return statements, patch
 
 
@@ -351,8 +362,9 @@ _SMALL_WORLD: dict[str, Any] = {
 
 
 def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
-    """A home page runs one statement in its read-only transaction: the home statement,
-    which also reads the viewer (whether it exists, follows hashtags, keeps exclusive lists)."""
+    """A home page runs one statement in its read-only transaction, sent with the BEGIN:
+    the home statement, which also reads the viewer (whether it exists, follows hashtags,
+    keeps exclusive lists)."""
     _build(store, _SMALL_WORLD)
     statements, patch = _counting(store)
     try:
@@ -366,10 +378,10 @@ def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
     assert len(page.items) == 20
     # The viewer's first page guesses the dense plan; the statement says the sparse one is
     # the plan (2 followees of 6 accounts) and walks nothing, and the sparse one runs.
-    assert learnt == ["BEGIN", "home_dense:21", "home_sparse:21", "COMMIT"]
-    # The next page: the transaction, the page (20 items and a look-ahead row, in the
-    # statement whose LIMIT is 21), the end of the read-only transaction.
-    assert statements == ["BEGIN", "home_sparse:21", "COMMIT"]
+    assert learnt == ["(", "BEGIN", "SET", "home_dense:21", ")", "home_sparse:21", "COMMIT"]
+    # The next page, in two round trips: the transaction begun with the page (20 items and
+    # a look-ahead row, in the statement whose LIMIT is 21), the end of the transaction.
+    assert statements == ["(", "BEGIN", "SET", "home_sparse:21", ")", "COMMIT"]
 
 
 def test_a_viewer_whose_plan_changed_gets_the_other_statement(store: PostgresStore) -> None:
@@ -410,7 +422,7 @@ def test_a_viewer_the_statement_cannot_answer_for_takes_the_generic_path(
         page = _first_page(store)
     finally:
         patch.undo()
-    assert statements[:3] == ["BEGIN", "home_dense:21", "account_by_id"]
+    assert statements[:6] == ["(", "BEGIN", "SET", "home_dense:21", ")", "account_by_id"]
     assert page == _first_page_generic(store)
 
 

@@ -130,10 +130,10 @@ class _Repository:
         self._sql = unit._sql
 
     def _one(self, name: str, params: Any) -> tuple[Any, ...] | None:
-        return self._u._reader().execute(self._sql[name], params).fetchone()
+        return self._u._read(self._sql[name], params).fetchone()
 
     def _all(self, name: str, params: Any) -> list[tuple[Any, ...]]:
-        return self._u._reader().execute(self._sql[name], params).fetchall()
+        return self._u._read(self._sql[name], params).fetchall()
 
     def _write(self, name: str, params: Any) -> Any:
         return self._u._writer().execute(self._sql[name], params)
