@@ -1203,8 +1203,16 @@ class HomeQuery(Protocol):
     (:meth:`~microblog_core.rules.ViewerContext.sees`), mutes taken at ``at``
     -- the same posts, in the same order, as the generic path, each with the
     original it reposts. The home timeline uses it when
-    ``offers(uow.posts, HomeQuery)``; the PostgreSQL adapter answers in one
-    statement per chunk.
+    ``offers(uow.posts, HomeQuery)``, without reading the viewer first; the
+    PostgreSQL adapter answers in one statement per chunk, which also reads
+    the viewer.
+
+    The sequence must be the whole home definition for the viewer: a
+    repository that does not compute posts brought in by followed hashtags,
+    or drop those of exclusive lists' members, declines (returns None) for a
+    viewer who follows a hashtag or keeps an exclusive list. It declines for
+    an unknown viewer too (the generic path then raises
+    :class:`~microblog_core.errors.NotFoundError`).
     """
 
     def home_sequence(
@@ -1218,7 +1226,7 @@ class HomeQuery(Protocol):
         """Iterate over the filtered sequence below ``max_id``, or return None to decline.
 
         Args:
-            viewer_id: Whose home timeline (an existing account).
+            viewer_id: Whose home timeline (any id: an unknown one is declined).
             at: The instant mutes are checked at.
             max_id: Only posts with a smaller id.
             size_hint: How many items the reader expects to take (the first
@@ -1227,7 +1235,9 @@ class HomeQuery(Protocol):
         Returns:
             ``(post, original)`` pairs, newest first (``original`` is None for
             a post that is not a repost), or None when the repository cannot
-            answer for this viewer: the reader then takes the generic path.
+            answer for this viewer (unknown, or with followed hashtags or
+            exclusive lists it does not compute): the reader then takes the
+            generic path.
         """
         ...
 

@@ -459,6 +459,48 @@ def _followable(
     return keep_a, keep_b, refused
 
 
+class _Borrowed:
+    """A held unit of work lent to a read model: entering gives the unit, leaving keeps it open."""
+
+    __slots__ = ("_unit",)
+
+    def __init__(self, unit: UnitOfWork) -> None:
+        self._unit = unit
+
+    def __enter__(self) -> UnitOfWork:
+        return self._unit
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._unit, name)
+
+
+class _HeldReads:
+    """A read port whose read-only units are one unit the service holds open.
+
+    A use case that reads through a read model and then reads itself (a home
+    page, then the viewer's filters) reads one snapshot in one transaction,
+    instead of one unit (a ``BEGIN`` and a ``COMMIT`` on a server) for each.
+    A writing unit asked for comes from the service as usual.
+    """
+
+    __slots__ = ("_service", "_unit")
+
+    def __init__(self, service: "Microblog", unit: UnitOfWork) -> None:
+        self._service = service
+        self._unit = unit
+
+    def unit_of_work(self, *, readonly: bool = False) -> UnitOfWork:
+        if readonly:
+            return cast("UnitOfWork", _Borrowed(self._unit))
+        return self._service.unit_of_work()
+
+    def now(self) -> datetime:
+        return self._service.now()
+
+
 class Microblog:
     """The micro-blog service: accounts, follows, posts, reposts, likes and threads.
 
@@ -2003,10 +2045,18 @@ class Microblog:
             NotFoundError: No such account.
             ValidationError: A bad limit or cursor.
         """
-        page = self.timeline.home(
-            self, viewer_id, limit=limit, max_id=max_id, since_id=since_id, min_id=min_id
-        )
-        return self.filter_page(page, viewer_id, FilterContext.HOME)
+        # The page and the viewer's filters: one read-only unit, one transaction.
+        with self._reading() as uow:
+            page = self.timeline.home(
+                _HeldReads(self, uow),
+                viewer_id,
+                limit=limit,
+                max_id=max_id,
+                since_id=since_id,
+                min_id=min_id,
+            )
+            filters = self._filters_in(uow, viewer_id, FilterContext.HOME)
+        return self._filtered(page, filters)
 
     def account_timeline(
         self,
@@ -2747,7 +2797,13 @@ class Microblog:
         if viewer_id is None:
             return None
         with self._reading() as uow:
-            owned = uow.filters.of_account(viewer_id)
+            return self._filters_in(uow, viewer_id, context)
+
+    def _filters_in(
+        self, uow: UnitOfWork, viewer_id: AccountId, context: FilterContext
+    ) -> FilterSet | None:
+        """:meth:`_filter_set`, read through an open unit."""
+        owned = uow.filters.of_account(viewer_id)
         if not owned:  # the common case: no clock read, nothing compiled
             return None
         found = FilterSet(owned, context, self._now(), viewer_id)
@@ -2769,7 +2825,10 @@ class Microblog:
             viewer_id: Whose filters (None: nobody's, the page is returned as is).
             context: The context the page is shown in.
         """
-        filters = self._filter_set(viewer_id, context)
+        return self._filtered(page, self._filter_set(viewer_id, context))
+
+    def _filtered(self, page: TimelinePage, filters: FilterSet | None) -> TimelinePage:
+        """The page with ``filters`` applied (see :meth:`filter_page`)."""
         if filters is None or not page.items:
             return page
         kept, marks, roots = self._apply_filters(filters, page.items, page.roots)

@@ -620,3 +620,78 @@ def test_from_service_refuses_what_the_checked_constructor_refuses(
         Post._from_service(**fields)  # type: ignore[arg-type]
     assert type(trusted.value) is type(checked.value)
     assert trusted.value.field == checked.value.field
+
+
+# -- Post._from_store: the storage adapters' constructor ----------------------
+
+
+@given(posts())
+def test_from_store_builds_the_post_the_checked_constructor_builds(value: Post) -> None:
+    """Post._from_store(*fields) equals Post(**fields) for every valid post it is given."""
+    fields = attrs.asdict(value, recurse=False)
+    built = Post._from_store(*fields.values())
+    assert built == Post(**fields) == value
+    assert type(built) is Post
+    assert all(hasattr(built, a.name) for a in attrs.fields(Post))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built.text = "changed"  # type: ignore[misc]
+
+
+STORED_FIELD_ERRORS = [
+    # Not visibility, reply_gate or quote_policy: the row reader looks those up.
+    *CALLER_FIELD_ERRORS[1:8],
+    *CALLER_FIELD_ERRORS[10:],
+    {"id": 0},
+    {"id": "10"},
+    {"author_id": -1},
+    {"author_id": 2**63},
+    {"quote_of": 0},
+    {"text": 7},
+    {"text": "caf\u00e9 \ud800"},
+    {"content_warning": 7},
+    {"mentions": (1, 1)},
+    {"mentions": ("1",)},
+    {"tags": ("",)},
+    {"tags": (7,)},
+    {"hidden": True},
+    {"attachments": (POLL,), "text": "", "repost_of": RepostRef(root_id=5, root_author_id=2)},
+]
+
+
+@pytest.mark.parametrize("bad", STORED_FIELD_ERRORS)
+def test_from_store_refuses_what_the_checked_constructor_refuses(
+    bad: dict[str, object],
+) -> None:
+    """What a stored value could get wrong is checked, with the same error as Post(**fields)."""
+    fields: dict[str, object] = {
+        "id": 10,
+        "author_id": 1,
+        "created_at": T0,
+        "text": "hello",
+        "visibility": Visibility.PUBLIC,
+        "reply_to": None,
+        "repost_of": None,
+        "quote_of": None,
+        "language": None,
+        "content_warning": "",
+        "attachments": (),
+        "mentions": (),
+        "tags": (),
+        "reply_gate": ReplyGate.ANYONE,
+        "quote_policy": QuotePolicy.ANYONE,
+        "hidden": False,
+        **bad,
+    }
+    with pytest.raises(ValidationError) as checked:
+        Post(**fields)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError) as trusted:
+        Post._from_store(*fields.values())  # type: ignore[arg-type]
+    assert type(trusted.value) is type(checked.value)
+    assert trusted.value.field == checked.value.field
+
+
+def test_from_store_keeps_tags_in_their_canonical_form() -> None:
+    """Stored tags that are not casefolded or repeat come out as Post(**fields) makes them."""
+    fields = attrs.asdict(post(tags=("a",)), recurse=False)
+    fields["tags"] = ("A", "a", "B")
+    assert Post._from_store(*fields.values()).tags == Post(**fields).tags == ("a", "b")

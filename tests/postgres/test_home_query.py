@@ -10,9 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from microblog_core.errors import NotFoundError
 from microblog_core.ids import AccountId, PostId, id_at
 from microblog_core.models import (
     Account,
+    AccountList,
     Block,
     Follow,
     Mute,
@@ -90,6 +92,11 @@ posts = st.lists(
     max_size=40,
 )
 deleted = st.lists(st.integers(0, 100), max_size=4)
+# Followed hashtags, and exclusive lists (owner, members): the statement declines these viewers.
+tag_follows = st.lists(st.tuples(accounts_, st.sampled_from(["a", "b"])), max_size=2)
+exclusive_lists = st.lists(
+    st.tuples(accounts_, st.lists(accounts_, max_size=2, unique=True)), max_size=2
+)
 
 
 def _post(n: int, spec: tuple[Any, ...], made: list[Post]) -> Post | None:
@@ -166,11 +173,31 @@ def _build(store: PostgresStore, world: dict[str, Any]) -> None:
         gone = {made[i % len(made)].id for i in world["deleted"]} if made else set()
         for post_id in gone:
             uow.posts.remove(post_id)
+        for a, tag in world.get("tag_follows", ()):
+            uow.tag_follows.add(AccountId(a), tag)
+        for n, (owner, members) in enumerate(world.get("exclusive_lists", ())):
+            made_list = AccountList(
+                id=1000 + n, owner_id=AccountId(owner), title=f"list {n}", exclusive=True
+            )
+            uow.lists.add(made_list)
+            for member in members:
+                uow.lists.add_member(made_list.id, AccountId(member))
         uow.commit()
 
 
+def _declined(world: dict[str, Any], viewer: int) -> bool:
+    """Whether the statement must decline ``viewer``: unknown, a followed hashtag, or an
+    exclusive list with members."""
+    return (
+        not 1 <= viewer <= N
+        or any(a == viewer for a, _ in world.get("tag_follows", ()))
+        or any(o == viewer and m for o, m in world.get("exclusive_lists", ()))
+    )
+
+
 worlds = st.fixed_dictionaries(
-    {"follows": follows, "blocks": pairs, "mutes": mutes, "posts": posts, "deleted": deleted}
+    {"follows": follows, "blocks": pairs, "mutes": mutes, "posts": posts, "deleted": deleted},
+    optional={"tag_follows": tag_follows, "exclusive_lists": exclusive_lists},
 )
 
 
@@ -235,16 +262,26 @@ def test_the_one_query_home_equals_the_generic_path(
         with _store(postgres_pool) as store:
             _build(store, world)
             port = _Port(store)
-            for n in range(1, N + 1):
+            for n in range(1, N + 2):  # and an unknown viewer
                 viewer = AccountId(n)
+                if n > N:
+                    for source in (FanOutOnRead(), _Generic()):
+                        with pytest.raises(NotFoundError):
+                            _pages(port, source, viewer, limit)
                 with store.unit_of_work(readonly=True) as uow:
-                    expected = _generic_sequence(uow, viewer)
                     query = uow.posts
                     assert offers(query, HomeQuery)
                     sequence = query.home_sequence(viewer, at=NOW, size_hint=hint)  # type: ignore[attr-defined]
-                    assert list(sequence) == expected
+                    if _declined(world, n):
+                        assert sequence is None
+                        if n > N:
+                            continue
+                    else:
+                        expected = _generic_sequence(uow, viewer)
+                        assert sequence is not None
+                        assert list(sequence) == expected
                     # A bound inside the sequence: the rest of it.
-                    if expected:
+                    if sequence is not None and expected:
                         middle = expected[len(expected) // 2][0].id
                         rest = query.home_sequence(viewer, at=NOW, max_id=middle)  # type: ignore[attr-defined]
                         assert list(rest) == [e for e in expected if e[0].id < middle]
@@ -274,20 +311,11 @@ def test_fan_out_on_read_declares_its_candidates_and_postgres_offers_the_query(
         assert offers(uow.posts, MergedStreams)
 
 
-def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
-    """A home page runs two statements: the viewer's account, then the home statement."""
-    world = {
-        "follows": [(1, 2, True, None), (1, 3, False, None)],
-        "blocks": [(1, 4)],
-        "mutes": [(1, 5, None)],
-        "posts": [(2, "original", 0, Visibility.PUBLIC, [], None)] * 30
-        + [(3, "repost", 0, Visibility.PUBLIC, [], None)],
-        "deleted": [],
-    }
-    _build(store, world)
+def _counting(store: PostgresStore) -> tuple[list[str], pytest.MonkeyPatch]:
+    """Record the name of every statement the store's connections run (raw cursors too)."""
     statements: list[str] = []
     sql = store._sql
-    execute = psycopg.Connection.execute
+    execute = psycopg.Cursor.execute
 
     def counting(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
         # Names looked up at each call: the sized home statements are made on first use.
@@ -295,33 +323,122 @@ def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
         statements.append(names.get(query, str(query).split()[0]))
         return execute(self, query, *args, **kwargs)
 
+    pipeline = psycopg.Connection.pipeline
+
+    @contextmanager
+    def marking(self: Any) -> Iterator[Any]:
+        # Statements sent in pipeline mode share one round trip: marked "(" to ")".
+        statements.append("(")
+        with pipeline(self) as sent:
+            yield sent
+        statements.append(")")
+
     patch = pytest.MonkeyPatch()
-    patch.setattr(psycopg.Connection, "execute", counting)
+    patch.setattr(psycopg.Cursor, "execute", counting)
+    patch.setattr(psycopg.Connection, "pipeline", marking)
+    return statements, patch
+
+
+def _first_page(store: PostgresStore, viewer: int = 1) -> TimelinePage:
+    return home_page(
+        FanOutOnRead(),
+        _Port(store),
+        AccountId(viewer),
+        limit=20,
+        max_id=None,
+        since_id=None,
+        min_id=None,
+    )
+
+
+_SMALL_WORLD: dict[str, Any] = {
+    "follows": [(1, 2, True, None), (1, 3, False, None)],
+    "blocks": [(1, 4)],
+    "mutes": [(1, 5, None)],
+    "posts": [(2, "original", 0, Visibility.PUBLIC, [], None)] * 30
+    + [(3, "repost", 0, Visibility.PUBLIC, [], None)],
+    "deleted": [],
+}
+
+
+def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
+    """A home page runs one statement in its read-only transaction, sent with the BEGIN:
+    the home statement, which also reads the viewer (whether it exists, follows hashtags,
+    keeps exclusive lists)."""
+    _build(store, _SMALL_WORLD)
+    statements, patch = _counting(store)
     try:
-        page = home_page(
-            FanOutOnRead(),
-            _Port(store),
-            AccountId(1),
-            limit=20,
-            max_id=None,
-            since_id=None,
-            min_id=None,
-        )
+        first = _first_page(store)
+        learnt = statements[:]
+        statements.clear()
+        page = _first_page(store)
     finally:
         patch.undo()
+    assert page == first
     assert len(page.items) == 20
-    # The transaction, the viewer's account, whether the viewer follows hashtags or keeps
-    # exclusive lists (the statement knows neither: either sends the page down the generic
-    # path), the page (20 items and a look-ahead row, in the statement whose LIMIT is 21),
-    # the end of the read-only transaction.
-    assert statements == [
-        "BEGIN",
-        "account_by_id",
-        "tags_of",
-        "exclusive_members",
-        "home_desc:21",
-        "COMMIT",
-    ]
+    # The viewer's first page guesses the dense plan; the statement says the sparse one is
+    # the plan (2 followees of 6 accounts) and walks nothing, and the sparse one runs.
+    assert learnt == ["(", "BEGIN", "SET", "home_dense:21", ")", "home_sparse:21", "COMMIT"]
+    # The next page, in two round trips: the transaction begun with the page (20 items and
+    # a look-ahead row, in the statement whose LIMIT is 21), the end of the transaction.
+    assert statements == ["(", "BEGIN", "SET", "home_sparse:21", ")", "COMMIT"]
+
+
+def test_a_viewer_whose_plan_changed_gets_the_other_statement(store: PostgresStore) -> None:
+    """The remembered plan only decides which statement runs first: when the choice moved
+    (here forced by the bias), the other statement runs and the page is the same."""
+    _build(store, _SMALL_WORLD)
+    expected = _first_page_generic(store)
+    patch = pytest.MonkeyPatch()
+    try:
+        for bias in (0.0, 1e18, 0.0):
+            patch.setattr(_repositories, "_HOME_PLAN_BIAS", bias)
+            assert _first_page(store) == expected
+            assert store._home_plans[1] is (bias > 1)
+    finally:
+        patch.undo()
+
+
+@pytest.mark.parametrize("kind", ["tag", "exclusive list"])
+def test_a_viewer_the_statement_cannot_answer_for_takes_the_generic_path(
+    store: PostgresStore, kind: str
+) -> None:
+    """A viewer who follows a hashtag or keeps an exclusive list: the statement declines
+    (its page columns stay empty), and the generic path reads the viewer and builds the page."""
+    _build(store, _SMALL_WORLD)
+    with store.unit_of_work() as uow:
+        if kind == "tag":
+            uow.tag_follows.add(AccountId(1), "python")
+        else:
+            made = AccountList(id=500, owner_id=AccountId(1), title="close", exclusive=True)
+            uow.lists.add(made)
+            uow.lists.add_member(made.id, AccountId(6))
+        uow.commit()
+    with store.unit_of_work(readonly=True) as uow:
+        assert uow.posts.home_sequence(AccountId(1), at=NOW) is None  # type: ignore[attr-defined]
+        assert uow.posts.home_sequence(AccountId(2), at=NOW) is not None  # type: ignore[attr-defined]
+    statements, patch = _counting(store)
+    try:
+        page = _first_page(store)
+    finally:
+        patch.undo()
+    assert statements[:6] == ["(", "BEGIN", "SET", "home_dense:21", ")", "account_by_id"]
+    assert page == _first_page_generic(store)
+
+
+def _first_page_generic(store: PostgresStore) -> TimelinePage:
+    return home_page(
+        _Generic(), _Port(store), AccountId(1), limit=20, max_id=None, since_id=None, min_id=None
+    )
+
+
+def test_an_unknown_viewer_is_declined_and_not_found(store: PostgresStore) -> None:
+    """The statement declines an unknown viewer; the generic path then raises NotFoundError."""
+    _build(store, _SMALL_WORLD)
+    with store.unit_of_work(readonly=True) as uow:
+        assert uow.posts.home_sequence(AccountId(99), at=NOW) is None  # type: ignore[attr-defined]
+    with pytest.raises(NotFoundError):
+        _first_page(store, viewer=99)
 
 
 def test_a_connection_keeps_the_prepared_home_statement_across_pages(postgres_url: str) -> None:
@@ -362,7 +479,9 @@ def test_a_connection_keeps_the_prepared_home_statement_across_pages(postgres_ur
                 )
                 .fetchall()
             )
-        assert len(rows) == 1  # prepared once, by the first page, and still there
+        # Each plan's statement prepared once (the first page's guess, dense, and the
+        # viewer's plan, sparse), and still there.
+        assert len(rows) == 2
     finally:
         store.close()
         from psycopg_pool import ConnectionPool

@@ -1,6 +1,7 @@
 """Keyword filters (Mastodon's filters v2): their use cases, and where they apply."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -361,3 +362,29 @@ def test_a_hide_filter_applies_until_it_expires_and_never_after(
         assert shown == {p.id for p in made} - matched
     else:
         assert shown == {p.id for p in made}
+
+
+def test_a_home_page_and_its_filters_are_read_through_one_unit(blog: Microblog) -> None:
+    """home_timeline reads the page and the viewer's filters in one read-only unit (one
+    transaction, one snapshot), and gives what filtering the page afterwards gives."""
+    ann, bob = _people(blog)
+    blog.post(bob, "a sunny day")
+    tick(blog)
+    blog.post(bob, "spoiler: the end")
+    blog.create_filter(ann, "spoilers", contexts=("home",), action="hide", keywords=("spoiler",))
+    opened: list[bool] = []
+    factory = blog._unit_of_work
+
+    def counting(*, readonly: bool = False) -> Any:
+        opened.append(readonly)
+        return factory(readonly=readonly)
+
+    blog._unit_of_work = counting  # type: ignore[method-assign]
+    try:
+        page = blog.home_timeline(ann)
+    finally:
+        blog._unit_of_work = factory  # type: ignore[method-assign]
+    assert opened == [True]
+    unfiltered = blog.timeline.home(blog, ann)
+    assert page == blog.filter_page(unfiltered, ann, FilterContext.HOME)
+    assert [p.text for p in page.items] == ["a sunny day"]

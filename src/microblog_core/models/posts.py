@@ -10,7 +10,7 @@ from attrs import field, frozen
 
 from microblog_core import _checks
 from microblog_core.errors import ValidationError
-from microblog_core.ids import AccountId, PostId
+from microblog_core.ids import MAX_ID, AccountId, PostId
 from microblog_core.models._checks import (
     check_aware,
     check_bool,
@@ -611,6 +611,86 @@ class Post:
         _set(post, "reply_gate", reply_gate)
         _set(post, "quote_policy", quote_policy)
         _set(post, "hidden", False)
+        post.__attrs_post_init__()
+        return post
+
+    @classmethod
+    def _from_store(  # noqa: PLR0917  # one positional parameter per field, in field order
+        cls,
+        id: PostId,
+        author_id: AccountId,
+        created_at: datetime,
+        text: str,
+        visibility: Visibility,
+        reply_to: ReplyRef | None,
+        repost_of: RepostRef | None,
+        quote_of: PostId | None,
+        language: str | None,
+        content_warning: str,
+        attachments: tuple[Attachment, ...],
+        mentions: tuple[AccountId, ...],
+        tags: tuple[str, ...],
+        reply_gate: ReplyGate,
+        quote_policy: QuotePolicy,
+        hidden: bool,
+    ) -> "Post":
+        """Build a post read back from a store's row, checking only what the reader did not make.
+
+        Private to the storage adapters' row conversion
+        (:func:`microblog_core.storage._rows.post_from_row`), which makes
+        ``created_at`` (aware UTC, from integer microseconds), ``visibility``,
+        ``quote_policy`` and ``reply_gate`` (looked up from stored values),
+        ``reply_to`` and ``repost_of`` (their checked constructors),
+        ``attachments`` (a tuple of checked values), ``mentions`` and ``tags``
+        (tuples) and ``hidden`` (a bool); their converters and validators
+        would only confirm that, so they are skipped. Everything a stored
+        value could still get wrong is checked as ``Post(**fields)`` checks it
+        -- ids in range, valid text, the language tag, mentions, tags (and
+        their canonical form), attachments -- and so are the invariants
+        between fields: the result equals ``Post(**fields)``, and what that
+        refuses is refused alike (``tests/storage/test_rows.py``).
+
+        Raises:
+            ValidationError: A field or an invariant is wrong.
+        """
+        post: Post = _new(cls)
+        named = _FIELDS
+        # Inline the common case of each check; the validator itself raises otherwise.
+        if id.__class__ is not int or not 0 < id <= MAX_ID:
+            check_id(post, named.id, id)
+        if author_id.__class__ is not int or not 0 < author_id <= MAX_ID:
+            check_id(post, named.author_id, author_id)
+        if quote_of is not None:
+            check_id(post, named.quote_of, quote_of)
+        if text.__class__ is not str or not text.isascii():
+            check_str(post, named.text, text)
+        if content_warning.__class__ is not str or not content_warning.isascii():
+            check_str(post, named.content_warning, content_warning)
+        if language is not None:
+            check_language(post, named.language, language)
+        if attachments:
+            _check_attachments(post, named.attachments, attachments)
+        if mentions:
+            check_ids(post, named.mentions, mentions)
+        if tags:
+            tags = _to_tags(tags)
+            _check_tags(post, named.tags, tags)
+        _set(post, "id", id)
+        _set(post, "author_id", author_id)
+        _set(post, "created_at", created_at)
+        _set(post, "text", text)
+        _set(post, "visibility", visibility)
+        _set(post, "reply_to", reply_to)
+        _set(post, "repost_of", repost_of)
+        _set(post, "quote_of", quote_of)
+        _set(post, "language", language)
+        _set(post, "content_warning", content_warning)
+        _set(post, "attachments", attachments)
+        _set(post, "mentions", mentions)
+        _set(post, "tags", tags)
+        _set(post, "reply_gate", reply_gate)
+        _set(post, "quote_policy", quote_policy)
+        _set(post, "hidden", hidden)
         post.__attrs_post_init__()
         return post
 

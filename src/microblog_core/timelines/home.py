@@ -489,7 +489,6 @@ def home_page(
     since_id = check_page_id(since_id, "since_id")
     min_id = check_page_id(min_id, "min_id")
     with port.unit_of_work(readonly=True) as uow:
-        uow.accounts.get(viewer_id)
         items, roots = _home_items(
             source,
             uow,
@@ -514,20 +513,24 @@ def _home_items(
     since_id: PostId | None,
     min_id: PostId | None,
 ) -> tuple[list[Post], dict[PostId, Post]]:
-    """The items of a home page and the originals they repost, read through ``uow``."""
+    """The items of a home page and the originals they repost, read through ``uow``.
+
+    Raises:
+        NotFoundError: No such account.
+    """
     roots = RootCache(uow)
-    # The store's one-statement path knows the follow graph, blocks, mutes and
-    # visibility, not followed hashtags or exclusive lists: a viewer with
-    # either takes the generic path.
-    tags = followed_tags(uow, viewer_id)
-    exclusive = uow.lists.exclusive_members(viewer_id)
-    if min_id is None and not tags and not exclusive:
+    if min_id is None:
+        # The store declines an unknown viewer, and one whose page it cannot compute
+        # (see HomeQuery): the generic path then answers, or raises NotFoundError.
         filtered = _filtered_by_store(
             source, uow, viewer_id, now, max_id=max_id, limit=limit, roots=roots
         )
         if filtered is not None:
             items = select_newest_first(filtered, limit, since_id=since_id)
             return items, roots.loaded()
+    uow.accounts.get(viewer_id)
+    tags = followed_tags(uow, viewer_id)
+    exclusive = uow.lists.exclusive_members(viewer_id)
     context = attrs.evolve(
         home_context(uow, viewer_id, now, lists=True),  # without the two read above
         exclusive=frozenset(exclusive),

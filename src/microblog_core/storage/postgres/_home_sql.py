@@ -51,9 +51,7 @@ worlds (visibilities, replies, reposts of deleted or hidden originals,
 mentions, blocks both ways, mutes with expiry, follows hiding reposts or
 filtering languages), for every viewer and page.
 
-**Plans.** Two exact plans, chosen inside the statement at run time by a
-one-time filter, so the choice needs no extra round trip and survives
-psycopg's prepared (generic) plans:
+**Plans.** Two exact plans, one statement each:
 
 - *dense* -- walk ``posts_pkey`` backwards from the bound and keep what
   passes. Reads about ``n / share`` rows, where ``share`` is the part of all
@@ -64,11 +62,22 @@ psycopg's prepared (generic) plans:
 
 Taking the share of posts as ``(k + 1) / accounts``, the dense walk costs
 about ``n * accounts / (k + 1)`` rows and the sparse one ``(k + 1) * min(n,
-posts / accounts)``: the statement takes the dense walk when that is the
-smaller (``bias`` scales the comparison; tests force each plan with it).
-Account and post totals come from the ``totals`` rows, ``k`` from the
-viewer's ``following`` counter (one row, where counting the follows read
-them all; the choice only decides speed, never the rows).
+posts / accounts)``: the dense walk is the one when that is the smaller
+(``bias`` scales the comparison; tests force each plan with it). Account and
+post totals come from the ``totals`` rows, ``k`` from the viewer's
+``following`` counter (one row, where counting the follows read them all).
+Each statement computes the choice and walks only when it is its own plan,
+returning the choice with its rows: the adapter remembers each viewer's plan
+and runs the other statement, in the same transaction, only when the choice
+changed (or on a viewer's first page, which guesses dense). One statement
+holding both walks would cost every page the set-up of both (PostgreSQL
+initialises every subplan of a plan at each execution, about a third of this
+statement's time); the choice only decides speed, never the rows.
+
+**The viewer.** The statement also reads whether the viewer exists, follows
+a hashtag, or keeps an exclusive list with members, so a page needs no read
+before it: for a viewer it cannot answer for, it walks nothing and the
+adapter declines (``HomeQuery``), which sends the page down the generic path.
 
 **One plan per connection.** The statement is prepared, and the adapter
 writes each chunk's ``LIMIT`` into its text (a few sizes), so PostgreSQL's
@@ -88,7 +97,7 @@ from typing import Final
 
 from microblog_core.storage.postgres._rows import POST_COLUMNS
 
-__all__ = ["HOME_TEMPLATES", "POST_WIDTH", "home_keep"]
+__all__ = ["HOME_PARAMETERS", "HOME_TEMPLATES", "POST_WIDTH", "home_keep", "home_statement"]
 
 POST_WIDTH: Final = len(POST_COLUMNS.split(","))
 """Columns of one post in a row of the home statement (the original's follow)."""
@@ -177,34 +186,65 @@ _RELATIONS: Final = (
     "bb AS MATERIALIZED (SELECT blocker_id AS id FROM {s}.blocks WHERE blocked_id = %(v)s), "
     "mu AS MATERIALIZED (SELECT muted_id AS id FROM {s}.mutes WHERE muter_id = %(v)s "
     "AND (expires_at IS NULL OR expires_at > %(now)s)), "
-    "dense AS MATERIALIZED (SELECT power(c.k, 2) * least(%(n)s, t.posts / t.accounts) "
-    "* %(bias)s >= %(n)s * t.accounts AS yes "
-    "FROM (SELECT coalesce(max(following), 0) + 1 AS k FROM {s}.accounts "
-    "WHERE id = %(v)s) AS c, "
+    # The viewer: whether it exists, and whether it follows no hashtag and keeps no
+    # exclusive list (what the statement does not encode: either declines the page).
+    "viewer AS MATERIALIZED (SELECT c.found, NOT EXISTS (SELECT 1 FROM {s}.tag_follows "
+    "WHERE account_id = %(v)s) AND NOT EXISTS (SELECT 1 FROM {s}.lists AS l "
+    "JOIN {s}.list_members AS m ON m.list_id = l.id WHERE l.owner_id = %(v)s AND l.exclusive) "
+    "AS plain, power(c.k, 2) * least(%(n)s, t.posts / t.accounts) "
+    "* %(bias)s >= %(n)s * t.accounts AS dense "
+    "FROM (SELECT coalesce(max(following), 0) + 1 AS k, count(*) = 1 AS found "
+    "FROM {s}.accounts WHERE id = %(v)s) AS c, "
     "(SELECT greatest(coalesce(sum(n) FILTER (WHERE name = 'accounts'), 0), 1)::float8 "
     "AS accounts, coalesce(sum(n) FILTER (WHERE name = 'posts'), 0)::float8 AS posts "
     "FROM {s}.totals) AS t)"
 )
 
 _DENSE: Final = (
-    f"(SELECT {_P}, {_R} FROM {{s}}.posts AS p {_ROOT} "
-    "WHERE (SELECT yes FROM dense) AND p.id <= %(high)s "
+    f"SELECT {_P}, {_R} FROM {{s}}.posts AS p {_ROOT} "
+    "WHERE (SELECT found AND plain AND dense FROM viewer) AND p.id <= %(high)s "
     "AND (p.author_id = %(v)s OR p.author_id IN (SELECT id FROM fo)) "
-    f"AND {home_keep()} ORDER BY p.id DESC LIMIT %(n)s)"
+    f"AND {home_keep()} ORDER BY p.id DESC LIMIT %(n)s"
 )
 
 _SPARSE: Final = (
-    "(SELECT x.* FROM (SELECT %(v)s::bigint AS id UNION SELECT id FROM fo) AS a "
+    "SELECT x.* FROM (SELECT %(v)s::bigint AS id UNION SELECT id FROM fo) AS a "
     f"CROSS JOIN LATERAL (SELECT {_P}, {_R} FROM {{s}}.posts AS p {_ROOT} "
     f"WHERE p.author_id = a.id AND p.id <= %(high)s AND {home_keep()} "
     "ORDER BY p.id DESC LIMIT %(n)s) AS x "
-    "WHERE NOT (SELECT yes FROM dense) ORDER BY x.id DESC LIMIT %(n)s)"
+    "WHERE (SELECT found AND plain AND NOT dense FROM viewer) ORDER BY x.id DESC LIMIT %(n)s"
 )
 
-HOME_TEMPLATES: Final[dict[str, str]] = {
-    "home_desc": (
-        f"{_RELATIONS} SELECT * FROM ({_DENSE} UNION ALL {_SPARSE}) AS page "
-        "ORDER BY page.id DESC LIMIT %(n)s"
-    ),
-}
-"""The home statement by name; parameters ``v``, ``now``, ``high``, ``n``, ``bias``."""
+
+def _home(walk: str) -> str:
+    return (
+        f"{_RELATIONS} SELECT v.found, v.plain, v.dense, page.* FROM viewer AS v "
+        f"LEFT JOIN ({walk}) AS page ON true ORDER BY page.id DESC"
+    )
+
+
+HOME_TEMPLATES: Final[dict[str, str]] = {"home_dense": _home(_DENSE), "home_sparse": _home(_SPARSE)}
+"""The home statement of each plan by name; parameters ``v``, ``now``, ``high``, ``n``, ``bias``.
+
+Its rows are ``found, plain, dense`` (the viewer exists; it follows no
+hashtag and keeps no exclusive list; the dense plan is the one to take) and
+the page's row, newest first: at least one row, whose page columns are all
+``NULL`` when the page is empty or not computed (the viewer is unknown or not
+plain, or the statement is not the plan ``dense`` names).
+"""
+
+HOME_PARAMETERS: Final = ("v", "now", "high", "bias")
+"""The home statement's parameters in the order of their ``$n`` (see :func:`home_statement`)."""
+
+
+def home_statement(template: str, size: int) -> str:
+    """The home statement with ``size`` as its ``LIMIT``, for a raw (``$n``) cursor.
+
+    Its parameters become ``$1`` to ``$4`` in :data:`HOME_PARAMETERS` order:
+    psycopg then sends the text as it is, where it would parse a statement
+    this long (too long for its cache of parsed statements) at every execution.
+    """
+    sql = template.replace("%(n)s", str(size))
+    for number, name in enumerate(HOME_PARAMETERS, 1):
+        sql = sql.replace(f"%({name})s", f"${number}")
+    return sql

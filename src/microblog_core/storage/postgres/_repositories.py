@@ -35,7 +35,7 @@ from microblog_core.models import (
     PostCounters,
 )
 from microblog_core.storage.postgres._errors import guarded, translate
-from microblog_core.storage.postgres._home_sql import POST_WIDTH
+from microblog_core.storage.postgres._home_sql import POST_WIDTH, home_statement
 from microblog_core.storage.postgres._rows import (
     account_from_row,
     account_params,
@@ -73,6 +73,8 @@ _HOME_PLAN_BIAS: float = 1.0
 # A few sizes keep a few prepared statements per connection; the first covers a page of
 # 20 and its look-ahead row, the second one of 40, the service's largest.
 _HOME_CHUNKS: Final = (21, 41, 81, 161, 256)
+# How many viewers' home plans (dense or sparse, see _home_sql) a store remembers.
+_HOME_PLANS_KEPT: Final = 100_000
 
 
 def _key(value: object, field: str) -> int:
@@ -128,10 +130,10 @@ class _Repository:
         self._sql = unit._sql
 
     def _one(self, name: str, params: Any) -> tuple[Any, ...] | None:
-        return self._u._reader().execute(self._sql[name], params).fetchone()
+        return self._u._read(self._sql[name], params).fetchone()
 
     def _all(self, name: str, params: Any) -> list[tuple[Any, ...]]:
-        return self._u._reader().execute(self._sql[name], params).fetchall()
+        return self._u._read(self._sql[name], params).fetchall()
 
     def _write(self, name: str, params: Any) -> Any:
         return self._u._writer().execute(self._sql[name], params)
@@ -464,50 +466,87 @@ class Posts(_Repository):
         at: datetime,
         max_id: PostId | None = None,
         size_hint: int = 20,
-    ) -> Iterator[tuple[Post, Post | None]]:
+    ) -> Iterator[tuple[Post, Post | None]] | None:
         """The viewer's filtered home sequence, computed in SQL (the ``HomeQuery`` capability).
 
         One statement per keyset chunk (``size_hint`` rows first, doubling)
-        reads the viewer's relations and returns the posts that pass the home
-        rules and the visibility rule, each with the original it reposts; see
-        ``storage/postgres/_home_sql.py`` for how the SQL encodes the rules.
+        reads the viewer and its relations and returns the posts that pass the
+        home rules and the visibility rule, each with the original it
+        reposts; see ``storage/postgres/_home_sql.py`` for how the SQL encodes
+        the rules. The first chunk runs here, at once: it says whether the
+        viewer exists and whether it follows a hashtag or keeps an exclusive
+        list, which the statement does not encode -- then this declines
+        (returns None) and the timeline takes the generic path.
         """
         viewer = _key(viewer_id, "viewer_id")
         now = micros(_checks.aware(at, "at"))
         high = _bounds(max_id, None)[1]
         first = _limit(size_hint, "size_hint")
-        self._u._reader()
-        return self._home(viewer, now, high, first)
+        step = bisect_left(_HOME_CHUNKS, first)
+        size = _HOME_CHUNKS[min(step, len(_HOME_CHUNKS) - 1)]
+        rows = self._home_chunk(viewer, now, high, size)
+        found, plain = rows[0][0], rows[0][1]
+        if not (found and plain):
+            return None
+        return self._home(viewer, now, rows, size, step)
+
+    def _home_chunk(self, viewer: int, now: int, high: int, size: int) -> list[tuple[Any, ...]]:
+        """One chunk of the home statement of the viewer's plan: its rows, the first always there.
+
+        The plan is the one the viewer's last page took (dense for a viewer
+        not seen yet); a statement finds out the plan is the other, walks
+        nothing, and the other runs, in the same transaction.
+        """
+        plans = self._u._store._home_plans
+        dense = plans.get(viewer, True)
+        params = (viewer, now, high, _HOME_PLAN_BIAS)
+        read = self._u._read
+        try:
+            # Prepared at once, so each pooled connection keeps one plan of it; a raw
+            # cursor sends the ($n) text as it is (psycopg parses a %s text this long,
+            # past its cache, at every execution).
+            rows = read(self._home_sql(dense, size), params, raw=True, prepare=True).fetchall()
+            found, plain, chosen = rows[0][:3]
+            if found and plain and chosen is not dense:
+                dense = chosen
+                sql = self._home_sql(dense, size)
+                rows = read(sql, params, raw=True, prepare=True).fetchall()
+        except Exception as exc:
+            raise translate(exc) from exc
+        if found and plain and plans.get(viewer) is not dense:
+            if len(plans) >= _HOME_PLANS_KEPT:
+                plans.clear()  # a bound on memory; the plans are learnt again, a page each
+            plans[viewer] = dense
+        return rows
 
     def _home(
-        self, viewer: int, now: int, high: int, size: int
+        self, viewer: int, now: int, rows: list[tuple[Any, ...]], size: int, step: int
     ) -> Iterator[tuple[Post, Post | None]]:
-        width = POST_WIDTH
-        step = bisect_left(_HOME_CHUNKS, size)
-        while high >= 1:
-            size = _HOME_CHUNKS[min(step, len(_HOME_CHUNKS) - 1)]
-            params = {"v": viewer, "now": now, "high": high, "bias": _HOME_PLAN_BIAS}
-            try:
-                # Prepared at once, so each pooled connection keeps one plan of it.
-                cursor = self._u._reader().execute(self._home_sql(size), params, prepare=True)
-                rows = cursor.fetchall()
-            except Exception as exc:
-                raise translate(exc) from exc
+        start = 3  # after found, plain, dense
+        middle = start + POST_WIDTH
+        while True:
+            if rows[0][start] is None:  # an empty page: one row of NULLs
+                return
             for row in rows:
-                post = post_from_row(row[:width])
-                yield post, None if row[width] is None else post_from_row(row[width:])
+                root = None if row[middle] is None else post_from_row(row[middle:])
+                yield post_from_row(row[start:middle]), root
             if len(rows) < size:
                 return
-            high = rows[-1][0] - 1
+            high = rows[-1][start] - 1
+            if high < 1:
+                return
             step += 1
+            size = _HOME_CHUNKS[min(step, len(_HOME_CHUNKS) - 1)]
+            rows = self._home_chunk(viewer, now, high, size)
 
-    def _home_sql(self, size: int) -> str:
-        """The home statement with ``size`` as its literal ``LIMIT`` (see ``_HOME_CHUNKS``)."""
-        name = f"home_desc:{size}"
+    def _home_sql(self, dense: bool, size: int) -> str:
+        """The home statement of a plan with ``size`` as its ``LIMIT`` (see ``_HOME_CHUNKS``)."""
+        name = f"home_{'dense' if dense else 'sparse'}:{size}"
         try:
             return self._sql[name]
         except KeyError:
-            sql = self._sql[name] = self._sql["home_desc"].replace("%(n)s", str(size))
+            template = self._sql["home_dense" if dense else "home_sparse"]
+            sql = self._sql[name] = home_statement(template, size)
             return sql
 
     @guarded

@@ -91,6 +91,8 @@ class PostgresStore:
         wait = _checks.real(timeout, "timeout")
         self._timeout = wait
         self._sql = statements(self._schema)
+        # Each viewer's home plan, as its last page found it: True for the dense walk.
+        self._home_plans: dict[int, bool] = {}
         self._external_feeds = feeds
         self._local = threading.local()
         self._closed = False
