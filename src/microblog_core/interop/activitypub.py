@@ -687,8 +687,12 @@ def to_value(
         repost_id = PostId(_numeric(activity.uri.removesuffix("/activity"), "the id", path))
         ref = RepostRef(root_id=root.id, root_author_id=root.author_id)
         return node.build(
-            lambda: Post.create_repost(
-                id=repost_id, author_id=actor, created_at=at, of=ref, visibility=activity.visibility
+            lambda: Post._quick(
+                id=repost_id,
+                author_id=actor,
+                created_at=at,
+                repost_of=ref,
+                visibility=activity.visibility,
             )
         )
     if activity.kind == "Like":
@@ -724,7 +728,7 @@ def _post_from_note(note: Note, actor: AccountId, known: Mapping[PostId, Post], 
     mentions = [AccountId(_numeric(m, "a mention", f"{path}.tag")) for m in note.mentions]
     quote_of = PostId(_numeric(note.quote, "the quote", f"{path}.quote")) if note.quote else None
     return Node(None, path).build(
-        lambda: Post.create(
+        lambda: Post._quick(
             id=post_id,
             author_id=actor,
             created_at=note.published,
@@ -779,7 +783,7 @@ def _actor_account(node: Node, account_id: AccountId, seen_at: datetime) -> Acco
     bio = html_to_text(node.opt_string("summary"))
     locked = node.opt_bool("manuallyApprovesFollowers")
     return node.build(
-        lambda: Account.create(
+        lambda: Account._quick(
             id=account_id,
             handle=handle,
             created_at=created_at,
@@ -819,7 +823,7 @@ class _Stream:
         self.known_actors.add(uri)
         account_id = AccountId(self.accounts(uri))
         handle = _handle_from_uri(uri, account_id)
-        return [(path, Account.create(id=account_id, handle=handle, created_at=at))]
+        return [(path, Account._quick(id=account_id, handle=handle, created_at=at))]
 
     def value(self, activity: Activity, at: datetime) -> Item | None:
         actor = AccountId(self.accounts(activity.actor))
@@ -842,11 +846,11 @@ class _Stream:
             post_id = PostId(self.posts(activity.uri or f"{activity.path}#announce"))
             ref = RepostRef(root_id=PostId(root_id), root_author_id=root_author)
             return node.build(
-                lambda: Post.create_repost(
+                lambda: Post._quick(
                     id=post_id,
                     author_id=actor,
                     created_at=at,
-                    of=ref,
+                    repost_of=ref,
                     visibility=activity.visibility,
                 )
             )
@@ -877,7 +881,7 @@ class _Stream:
         mentions = [AccountId(self.accounts(m)) for m in note.mentions if m in self.known_actors]
         self.note_authors[post_id] = actor
         return node.build(
-            lambda: Post.create(
+            lambda: Post._quick(
                 id=post_id,
                 author_id=actor,
                 created_at=note.published,

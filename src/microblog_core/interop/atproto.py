@@ -386,7 +386,7 @@ def from_record(
         )
         post_id = PostId(_tid_id(rkey, "uri"))
         return node.build(
-            lambda: Post.create_repost(id=post_id, author_id=author, created_at=created_at, of=ref)
+            lambda: Post._quick(id=post_id, author_id=author, created_at=created_at, repost_of=ref)
         )
     if kind == LIKE:
         _, liked = _ref_target(node.get("subject"), dids)
@@ -447,7 +447,7 @@ def _post_from(  # noqa: PLR0917  # a private helper of from_record, called once
         elif embed_type == "app.bsky.embed.recordWithMedia":
             _, quote_of = _ref_target(embed.get("record").get("record"), dids)
     return node.build(
-        lambda: Post.create(
+        lambda: Post._quick(
             id=post_id,
             author_id=author,
             created_at=created_at,
@@ -539,7 +539,7 @@ def read_records(
             if account_id not in known:
                 known.add(account_id)
                 named = _handle_from_did(resolver.did(account_id), account_id)
-                yield node.path, Account.create(id=account_id, handle=named, created_at=at)
+                yield node.path, Account._quick(id=account_id, handle=named, created_at=at)
         yield node.path, from_record(uri, value, dids=resolver)
 
 
@@ -550,7 +550,7 @@ def _profile(value: Node, did: str, author: AccountId, at: datetime) -> Account:
     display_name = value.opt_string("displayName")
     bio = value.opt_string("description")
     return value.build(
-        lambda: Account.create(
+        lambda: Account._quick(
             id=author,
             handle=_handle_from_did(did, author),
             created_at=at,

@@ -175,7 +175,7 @@ def account_from_json(data: Mapping[str, Any] | Node) -> Account:
     bio = html_to_text(node.opt_string("note"))
     locked = node.opt_bool("locked")
     return node.build(
-        lambda: Account.create(
+        lambda: Account._quick(
             id=account_id,
             handle=handle,
             created_at=created_at,
@@ -407,13 +407,13 @@ def status_from_json(
         reblog = status_from_json(reblog_node, known=known)
         ref = RepostRef(root_id=reblog.post.id, root_author_id=reblog.post.author_id)
         post = node.build(
-            lambda: Post.create_repost(
+            lambda: Post._quick(
                 id=post_id,
                 author_id=account.id,
                 created_at=created_at,
-                of=ref,
+                repost_of=ref,
                 visibility=visibility,
-                comment=text,
+                text=text,
                 mentions=(m for m, _ in mentioned),
                 tags=tags,
             )
@@ -433,7 +433,7 @@ def status_from_json(
     quote_policy = _quote_policy(node)
     content_warning = node.opt_string("spoiler_text")
     post = node.build(
-        lambda: Post.create(
+        lambda: Post._quick(
             id=post_id,
             author_id=account.id,
             created_at=created_at,
@@ -500,7 +500,7 @@ def read_statuses(handle: IO[str]) -> Iterator[tuple[str, Item]]:
                 # A mention names an account by id and handle only; a fuller record may follow.
                 yield (
                     f"{path}.mentions[{index}]",
-                    Account.create(
+                    Account._quick(
                         id=account_id, handle=username, created_at=layer.post.created_at
                     ),
                 )

@@ -94,7 +94,7 @@ def account_from_user(data: Mapping[str, Any] | Node) -> Account:
     verified = node.opt_bool("verified")
     locked = node.opt_bool("protected")
     return node.build(
-        lambda: Account.create(
+        lambda: Account._quick(
             id=account_id,
             handle=handle,
             created_at=created_at,
@@ -176,8 +176,12 @@ def tweet_from_v2(
             )
         ref = RepostRef(root_id=root_id, root_author_id=root_author)
         return node.build(
-            lambda: Post.create_repost(
-                id=post_id, author_id=author, created_at=created_at, of=ref, visibility=visibility
+            lambda: Post._quick(
+                id=post_id,
+                author_id=author,
+                created_at=created_at,
+                repost_of=ref,
+                visibility=visibility,
             )
         )
     reply_to = None
@@ -199,7 +203,7 @@ def tweet_from_v2(
     text = html.unescape(node.opt_string("text"))
     language = node.opt_string("lang") or None
     return node.build(
-        lambda: Post.create(
+        lambda: Post._quick(
             id=post_id,
             author_id=author,
             created_at=created_at,
@@ -241,11 +245,11 @@ def tweet_from_v1(data: Mapping[str, Any] | Node) -> tuple[tuple[Account, ...], 
         original = inner_posts[-1]
         ref = RepostRef(root_id=original.id, root_author_id=original.author_id)
         repost = node.build(
-            lambda: Post.create_repost(
+            lambda: Post._quick(
                 id=post_id,
                 author_id=user.id,
                 created_at=created_at,
-                of=ref,
+                repost_of=ref,
                 visibility=Visibility.narrowest(visibility, original.visibility),
             )
         )
@@ -282,7 +286,7 @@ def tweet_from_v1(data: Mapping[str, Any] | Node) -> tuple[tuple[Account, ...], 
         )
     language = node.opt_string("lang") or None
     post = node.build(
-        lambda: Post.create(
+        lambda: Post._quick(
             id=post_id,
             author_id=user.id,
             created_at=created_at,

@@ -107,7 +107,7 @@ def account_from_user(data: Mapping[str, Any] | Node, *, seen_at: datetime) -> A
     bio = node.opt_string("description")
     verified = node.opt_bool("verified")
     return node.build(
-        lambda: Account.create(
+        lambda: Account._quick(
             id=account_id,
             handle=handle,
             created_at=created_at,
@@ -160,7 +160,7 @@ def _status_items(
     root_node = node.opt("retweeted_status")
     if root_node is None:
         post = node.build(
-            lambda: Post.create(id=post_id, author_id=author.id, created_at=created_at, text=text)
+            lambda: Post._quick(id=post_id, author_id=author.id, created_at=created_at, text=text)
         )
         items.append((node.path, post))
         return items
@@ -171,7 +171,7 @@ def _status_items(
         root_author = account_from_user(root_node.get("user"), seen_at=root_time)
         root_text = _text(root_node)
         root = root_node.build(
-            lambda: Post.create(
+            lambda: Post._quick(
                 id=root_id, author_id=root_author.id, created_at=root_time, text=root_text
             )
         )
@@ -194,8 +194,8 @@ def _status_items(
     )
     comment = "" if text.strip() in _DEFAULT_REPOST_TEXT else text
     repost = node.build(
-        lambda: Post.create_repost(
-            id=post_id, author_id=author.id, created_at=created_at, of=ref, comment=comment
+        lambda: Post._quick(
+            id=post_id, author_id=author.id, created_at=created_at, repost_of=ref, text=comment
         )
     )
     items.append((node.path, repost))
