@@ -726,3 +726,24 @@ def test_quick_refuses_each_caller_field_error_alike(bad: dict[str, object]) -> 
         str(checked.value),
         checked.value.field,
     )
+
+
+_ODD_IDS: list[object] = [0, -1, True, "3", 1 << 63, 3.0, None, 1, 2, 3, 5, 9]
+
+
+@given(st.lists(st.sampled_from(_ODD_IDS), min_size=4, max_size=4))
+def test_reply_ref_quick_agrees_with_the_checked_constructor(ids: list[object]) -> None:
+    """ReplyRef._quick and ReplyRef() agree on any ids: the same value or the same error."""
+    fields = dict(
+        zip(("root_id", "parent_id", "parent_author_id", "addressee_id"), ids, strict=True)
+    )
+    assert _outcome(ReplyRef._quick, fields) == _outcome(ReplyRef, fields)
+
+
+@given(st.lists(st.sampled_from(_ODD_IDS), min_size=4, max_size=4))
+def test_repost_ref_quick_agrees_with_the_checked_constructor(ids: list[object]) -> None:
+    """RepostRef._quick and RepostRef() agree on any ids: the same value or the same error."""
+    fields = dict(zip(("root_id", "root_author_id", "via_id", "via_author_id"), ids, strict=True))
+    quick, checked = _outcome(RepostRef._quick, fields), _outcome(RepostRef, fields)
+    assert quick == checked
+    assert type(quick) is type(checked)

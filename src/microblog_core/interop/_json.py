@@ -221,6 +221,25 @@ class Node:
         found = _fast_id(value)
         return found if found is not None else Node(value, f"{self.path}.{key}").as_id()
 
+    def instant(self, key: str) -> datetime:
+        """The required ISO 8601 time member ``key`` (see :meth:`as_datetime`)."""
+        value = (self.value if type(self.value) is dict else self._object()).get(key)
+        if type(value) is str:
+            found = _iso_instant(value)
+            if found is not None:
+                return found
+        return self.get(key).as_datetime()
+
+    def legacy_instant(self, key: str) -> datetime:
+        """The required member ``key``: a time as :func:`parse_legacy_datetime` reads it."""
+        value = (self.value if type(self.value) is dict else self._object()).get(key)
+        if type(value) is str:
+            found = _LEGACY_TIMES.get(value)
+            if found is not None:
+                return found
+        node = self.get(key)
+        return parse_legacy_datetime(node.as_str(), node.path)
+
     def array(self, key: str) -> list["Node"]:
         """The optional array member ``key`` (empty when missing or null)."""
         value = (self.value if type(self.value) is dict else self._object()).get(key)
@@ -244,16 +263,24 @@ def parse_datetime(text: str, path: str = "$") -> datetime:
     Raises:
         ValidationError: ``text`` is not such an instant; the error names ``path``.
     """
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        value = None
-    if value is None or value.tzinfo is None:
+    value = _iso_instant(text)
+    if value is None:
         raise ValidationError(
             f"{path}: expected an ISO 8601 time with a time zone, got {_checks.quote(text)}",
             field=path,
             value=_checks.quote(text),
         )
+    return value
+
+
+def _iso_instant(text: str) -> datetime | None:
+    """An ISO 8601 instant with a time zone, in UTC, or None when ``text`` is not one."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        return None
     return value.astimezone(UTC)
 
 
@@ -265,12 +292,21 @@ _MONTHS = {
 }
 
 
+# Legacy times already read: the format is slow to parse, and a cascade's reposts
+# (Weibo, Twitter v1.1) come in bursts that share their second.
+_LEGACY_LIMIT = 4096
+_LEGACY_TIMES: dict[str, datetime] = {}
+
+
 def parse_legacy_datetime(text: str, path: str = "$") -> datetime:
     """Parse Twitter v1.1's and Weibo's ``Wed Oct 10 20:19:24 +0800 2018``, or ISO 8601.
 
     Raises:
         ValidationError: ``text`` is neither; the error names ``path``.
     """
+    found = _LEGACY_TIMES.get(text)
+    if found is not None:
+        return found
     parts = text.split(" ")
     if len(parts) == 6 and parts[1] in _MONTHS and len(parts[4]) == 5:
         try:
@@ -280,10 +316,14 @@ def parse_legacy_datetime(text: str, path: str = "$") -> datetime:
             local = datetime(
                 int(parts[5]), _MONTHS[parts[1]], int(parts[2]), hours, minutes, seconds
             )
-        except ValueError:
+            found = (local - timedelta(minutes=offset)).replace(tzinfo=UTC)
+        except (ValueError, OverflowError):  # overflow: an offset past year 1 or 9999
             pass
         else:
-            return (local - timedelta(minutes=offset)).replace(tzinfo=UTC)
+            if len(_LEGACY_TIMES) >= _LEGACY_LIMIT:
+                _LEGACY_TIMES.clear()  # bounded memory; a repost burst shares its seconds
+            _LEGACY_TIMES[text] = found
+            return found
     return parse_datetime(text, path)
 
 

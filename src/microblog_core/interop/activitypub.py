@@ -570,7 +570,7 @@ def _note(node: Node) -> Note:
     return Note(
         uri=node.string("id"),
         actor=actor,
-        published=node.get("published").as_datetime(),
+        published=node.instant("published"),
         text=html_to_text(node.opt_string("content")),
         visibility=visibility_of(to, cc, None),
         in_reply_to=_uri_of(reply) if reply is not None else None,
@@ -685,7 +685,7 @@ def to_value(
         if root is None:
             raise NotFoundError("post", object_id)
         repost_id = PostId(_numeric(activity.uri.removesuffix("/activity"), "the id", path))
-        ref = RepostRef(root_id=root.id, root_author_id=root.author_id)
+        ref = RepostRef._quick(root_id=root.id, root_author_id=root.author_id)
         return node.build(
             lambda: Post._quick(
                 id=repost_id,
@@ -719,7 +719,7 @@ def _post_from_note(note: Note, actor: AccountId, known: Mapping[PostId, Post], 
             parent_author = AccountId(
                 _numeric(note.in_reply_to.rsplit("/statuses/", 1)[0], "inReplyTo", path)
             )
-            reply_to = ReplyRef(
+            reply_to = ReplyRef._quick(
                 root_id=parent_id,
                 parent_id=parent_id,
                 parent_author_id=parent_author,
@@ -844,7 +844,7 @@ class _Stream:
             if root_author is None:
                 return None  # the original never appeared in the stream: nothing to repost
             post_id = PostId(self.posts(activity.uri or f"{activity.path}#announce"))
-            ref = RepostRef(root_id=PostId(root_id), root_author_id=root_author)
+            ref = RepostRef._quick(root_id=PostId(root_id), root_author_id=root_author)
             return node.build(
                 lambda: Post._quick(
                     id=post_id,
@@ -872,7 +872,7 @@ class _Stream:
         reply_to = None
         if parent is not None:
             parent_author = self.note_authors.get(parent, actor)
-            reply_to = ReplyRef(
+            reply_to = ReplyRef._quick(
                 root_id=PostId(parent),
                 parent_id=PostId(parent),
                 parent_author_id=parent_author,

@@ -369,7 +369,7 @@ def from_record(
     if kind != collection:
         raise node.error(f"a {kind} record cannot live in {collection}", "$type")
     author = dids.account_id(did, "uri")
-    created_at = node.get("createdAt").as_datetime()
+    created_at = node.instant("createdAt")
     if kind == POST:
         return _post_from(node, author, PostId(_tid_id(rkey, "uri")), created_at, dids, known)
     if kind == REPOST:
@@ -377,7 +377,7 @@ def from_record(
         via_node = node.opt("via")
         via_author, via_id = _ref_target(via_node, dids) if via_node is not None else (None, None)
         ref = node.build(
-            lambda: RepostRef(
+            lambda: RepostRef._quick(
                 root_id=root_id,
                 root_author_id=root_author,
                 via_id=via_id,
@@ -431,7 +431,7 @@ def _post_from(  # noqa: PLR0917  # a private helper of from_record, called once
             reply_to = reply.build(lambda: reply_ref_for(parent, author))
         else:
             reply_to = reply.build(
-                lambda: ReplyRef(
+                lambda: ReplyRef._quick(
                     root_id=root_id,
                     parent_id=parent_id,
                     parent_author_id=parent_author,

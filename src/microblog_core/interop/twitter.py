@@ -143,7 +143,7 @@ def tweet_from_v2(
     node = _node(data)
     post_id = PostId(node.ident("id"))
     author = AccountId(node.ident("author_id"))
-    created_at = node.get("created_at").as_datetime()
+    created_at = node.instant("created_at")
     entities = node.opt("entities")
     mentions: list[AccountId] = []
     for mention in entities.array("mentions") if entities is not None else ():
@@ -174,7 +174,7 @@ def tweet_from_v2(
                 "referenced_tweets.id expansion",
                 "id",
             )
-        ref = RepostRef(root_id=root_id, root_author_id=root_author)
+        ref = RepostRef._quick(root_id=root_id, root_author_id=root_author)
         return node.build(
             lambda: Post._quick(
                 id=post_id,
@@ -193,7 +193,7 @@ def tweet_from_v2(
         conversation = node.opt_ident("conversation_id")
         root = PostId(conversation) if conversation is not None else parent_id
         reply_to = node.build(
-            lambda: ReplyRef(
+            lambda: ReplyRef._quick(
                 root_id=min(root, parent_id),
                 parent_id=parent_id,
                 parent_author_id=AccountId(parent_author),
@@ -237,13 +237,13 @@ def tweet_from_v1(data: Mapping[str, Any] | Node) -> tuple[tuple[Account, ...], 
     posts: list[Post] = []
     user = account_from_user(node.get("user"))
     post_id = PostId(_id(node, "id"))
-    created_at = _time(node.get("created_at"))
+    created_at = node.legacy_instant("created_at")
     visibility = Visibility.PRIVATE if user.locked else Visibility.PUBLIC
     shared_node = node.opt("retweeted_status")
     if shared_node is not None:
         inner_accounts, inner_posts = tweet_from_v1(shared_node)
         original = inner_posts[-1]
-        ref = RepostRef(root_id=original.id, root_author_id=original.author_id)
+        ref = RepostRef._quick(root_id=original.id, root_author_id=original.author_id)
         repost = node.build(
             lambda: Post._quick(
                 id=post_id,
@@ -277,7 +277,7 @@ def tweet_from_v1(data: Mapping[str, Any] | Node) -> tuple[tuple[Account, ...], 
         if parent_author is None:
             raise node.error("a reply needs in_reply_to_user_id", "in_reply_to_user_id")
         reply_to = node.build(
-            lambda: ReplyRef(
+            lambda: ReplyRef._quick(
                 root_id=PostId(parent_id),
                 parent_id=PostId(parent_id),
                 parent_author_id=AccountId(parent_author),

@@ -150,7 +150,7 @@ def _status_items(
     roots: dict[PostId, tuple[Account, Post]],
     seen: SeenAccounts,
 ) -> list[tuple[str, Item]]:
-    created_at = _time(node.get("created_at"))
+    created_at = node.legacy_instant("created_at")
     author, new = seen.read(
         node.get("user"), lambda user: account_from_user(user, seen_at=created_at)
     )
@@ -167,7 +167,7 @@ def _status_items(
     root_id = PostId(_status_id(root_node))
     cached = roots.get(root_id)
     if cached is None:
-        root_time = _time(root_node.get("created_at"))
+        root_time = root_node.legacy_instant("created_at")
         root_author = account_from_user(root_node.get("user"), seen_at=root_time)
         root_text = _text(root_node)
         root = root_node.build(
@@ -186,7 +186,7 @@ def _status_items(
     via = latest.get((root_id, handle_key(through))) if through is not None else None
     if via is not None and via[0] >= post_id:
         via = None
-    ref = RepostRef(
+    ref = RepostRef._quick(
         root_id=root_id,
         root_author_id=root_author.id,
         via_id=via[0] if via is not None else None,
