@@ -24,6 +24,8 @@ T = TypeVar("T")
 
 _CHUNK = 1 << 16
 _DECODER = json.JSONDecoder()
+# The scanner json.loads calls (c_make_scanner): value and end index, or StopIteration.
+_SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 _WHITESPACE = " \t\r\n"
 
 
@@ -342,14 +344,24 @@ def _decode_error(path: str, exc: json.JSONDecodeError) -> ValidationError:
 
 def _json_lines(first: str, stream: Iterable[str]) -> Iterator[Node]:
     index = 0
+    # json.loads is the scanner behind two Python-level calls and two whitespace
+    # matches: call the scanner itself, and leave anything it does not take
+    # whole (leading space, a BOM, extra data, a syntax error) to json.loads,
+    # which reads it or raises its own error.
+    scan = _SCAN
     for line in _chain_first(first, stream):
-        if not line.strip():
+        if not line or line.isspace():
             continue
         path = f"$[{index}]"
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise _decode_error(path, exc) from None
+            value, end = scan(line, 0)
+        except (StopIteration, json.JSONDecodeError):
+            end = -1
+        if end != len(line) and (end < 0 or line[end:].strip(_WHITESPACE)):
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise _decode_error(path, exc) from None
         yield Node(value, path)
         index += 1
 
