@@ -223,6 +223,25 @@ class Node:
         found = _fast_id(value)
         return found if found is not None else Node(value, f"{self.path}.{key}").as_id()
 
+    def first_ident(self, *keys: str) -> int:
+        """The id of the first of ``keys`` present (not null); with none, the last is required.
+
+        ``node.first_ident("id_str", "id")`` reads as ``node.opt("id_str")``, else
+        ``node.ident("id")``, without a node per member.
+        """
+        found = self.opt_first_ident(*keys)
+        return found if found is not None else self.get(keys[-1]).as_id()
+
+    def opt_first_ident(self, *keys: str) -> int | None:
+        """The id of the first of ``keys`` present (not null), or None when none is."""
+        value = self.value if type(self.value) is dict else self._object()
+        for key in keys:
+            raw = value.get(key)
+            if raw is not None:
+                found = _fast_id(raw)
+                return found if found is not None else Node(raw, f"{self.path}.{key}").as_id()
+        return None
+
     def instant(self, key: str) -> datetime:
         """The required ISO 8601 time member ``key`` (see :meth:`as_datetime`)."""
         value = (self.value if type(self.value) is dict else self._object()).get(key)

@@ -39,7 +39,7 @@ from typing import IO, Any
 
 from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId, PostId
-from microblog_core.interop._json import Node, iter_records, parse_legacy_datetime
+from microblog_core.interop._json import Node, iter_records
 from microblog_core.interop._seen import SeenAccounts
 from microblog_core.interop.importing import Item
 from microblog_core.models import Account, Post, ReplyRef, RepostRef, Visibility
@@ -58,21 +58,19 @@ def _node(data: Mapping[str, Any] | Node) -> Node:
     return data if isinstance(data, Node) else Node(data)
 
 
-def _time(node: Node) -> datetime:
-    return parse_legacy_datetime(node.as_str(), node.path)
-
-
 def _id(node: Node, key: str) -> int:
     """An id from ``key_str`` (v1.1's exact string) or ``key``."""
-    string = node.opt(f"{key}_str")
-    return string.as_id() if string is not None else node.ident(key)
+    return node.first_ident(_STR_KEYS[key], key)
 
 
 def _opt_id(node: Node, key: str) -> int | None:
-    string = node.opt(f"{key}_str")
-    if string is not None:
-        return string.as_id()
-    return node.opt_ident(key)
+    return node.opt_first_ident(_STR_KEYS[key], key)
+
+
+_STR_KEYS = {
+    key: f"{key}_str"
+    for key in ("id", "quoted_status_id", "in_reply_to_status_id", "in_reply_to_user_id")
+}
 
 
 def account_from_user(data: Mapping[str, Any] | Node) -> Account:
@@ -87,8 +85,7 @@ def account_from_user(data: Mapping[str, Any] | Node) -> Account:
     node = _node(data)
     account_id = AccountId(_id(node, "id"))
     handle = node.string("username") if node.has("username") else node.string("screen_name")
-    created_node = node.opt("created_at")
-    created_at = _time(created_node) if created_node is not None else _epoch()
+    created_at = node.legacy_instant("created_at") if node.has("created_at") else _epoch()
     display_name = node.opt_string("name")
     bio = html.unescape(node.opt_string("description"))
     verified = node.opt_bool("verified")

@@ -39,7 +39,7 @@ from attrs import frozen
 from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId, PostId
 from microblog_core.interop._html import html_to_text
-from microblog_core.interop._json import Node, iter_records, parse_legacy_datetime
+from microblog_core.interop._json import Node, iter_records
 from microblog_core.interop._seen import SeenAccounts
 from microblog_core.interop.importing import Item
 from microblog_core.interop.twitter import cascades_from_posts
@@ -75,10 +75,6 @@ def via_handle(text: str) -> str | None:
     return links[1].handle if len(links) > 1 else None
 
 
-def _time(node: Node) -> datetime:
-    return parse_legacy_datetime(node.as_str(), node.path)
-
-
 def account_from_user(data: Mapping[str, Any] | Node, *, seen_at: datetime) -> Account:
     """Read a Weibo user object.
 
@@ -93,15 +89,13 @@ def account_from_user(data: Mapping[str, Any] | Node, *, seen_at: datetime) -> A
         ValidationError: A field is missing or malformed; the message names its path.
     """
     node = data if isinstance(data, Node) else Node(data)
-    idstr = node.opt("idstr")
-    account_id = AccountId(idstr.as_id() if idstr is not None else node.ident("id"))
-    created = node.opt("created_at")
-    created_at = _time(created) if created is not None else seen_at
-    verified_type = node.opt("verified_type")
+    account_id = AccountId(node.first_ident("idstr", "id"))
+    created_at = node.legacy_instant("created_at") if node.has("created_at") else seen_at
+    verified_type = node.value.get("verified_type")
+    if verified_type is not None and type(verified_type) is not int:
+        verified_type = node.get("verified_type").as_int()
     kind = (
-        AccountKind.ORGANISATION
-        if verified_type is not None and verified_type.as_int() in _ORGANISATION_TYPES
-        else AccountKind.PERSONAL
+        AccountKind.ORGANISATION if verified_type in _ORGANISATION_TYPES else AccountKind.PERSONAL
     )
     handle = node.string("screen_name")
     bio = node.opt_string("description")
@@ -119,10 +113,7 @@ def account_from_user(data: Mapping[str, Any] | Node, *, seen_at: datetime) -> A
 
 
 def _text(node: Node) -> str:
-    raw = node.opt("raw_text") or node.opt("text")
-    if raw is None:
-        return ""
-    text = raw.as_str()
+    text = node.opt_string("raw_text" if node.has("raw_text") else "text")
     return html_to_text(text) if "<" in text or "&" in text else text
 
 
@@ -204,8 +195,7 @@ def _status_items(
 
 
 def _status_id(node: Node) -> int:
-    idstr = node.opt("idstr") or node.opt("mid")
-    return idstr.as_id() if idstr is not None else node.ident("id")
+    return node.first_ident("idstr", "mid", "id")
 
 
 @frozen(kw_only=True)
