@@ -266,7 +266,19 @@ class Node:
         value = (self.value if type(self.value) is dict else self._object()).get(key)
         if value is None:
             return []
-        return Node(value, f"{self.path}.{key}").items()
+        path = f"{self.path}.{key}"
+        if type(value) is not list:
+            return Node(value, path).items()  # raises: not an array
+        return [Node(item, f"{path}[{index}]") for index, item in enumerate(value)]
+
+    def strings(self, key: str) -> list[str]:
+        """The optional array of strings member ``key`` (empty when missing or null)."""
+        value = (self.value if type(self.value) is dict else self._object()).get(key)
+        if value is None:
+            return []
+        if type(value) is list and all(type(item) is str for item in value):
+            return list(value)
+        return [item.as_str() for item in self.array(key)]
 
 
 def _fast_id(value: object) -> int | None:

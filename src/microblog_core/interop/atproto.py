@@ -76,6 +76,8 @@ _COLLECTIONS = (POST, REPOST, LIKE, FOLLOW, BLOCK)
 _MAX_TAGS = 8
 _MAX_LANGS = 3
 _FACET = "app.bsky.richtext.facet"
+_MENTION_FEATURE = f"{_FACET}#mention"
+_TAG_FEATURE = f"{_FACET}#tag"
 
 
 class DidResolver(Protocol):
@@ -410,17 +412,17 @@ def _post_from(  # noqa: PLR0917  # a private helper of from_record, called once
 ) -> Post:
     text = node.opt_string("text")
     mentions: list[AccountId] = []
-    tags: list[str] = [t.as_str() for t in node.array("tags")]
+    tags = node.strings("tags")
     for facet in node.array("facets"):
         for feature in facet.array("features"):
             feature_type = feature.opt_string("$type")
-            if feature_type == f"{_FACET}#mention":
+            if feature_type == _MENTION_FEATURE:
                 did_node = feature.get("did")
                 mentions.append(dids.account_id(did_node.as_str(), did_node.path))
-            elif feature_type == f"{_FACET}#tag":
+            elif feature_type == _TAG_FEATURE:
                 tags.append(feature.string("tag"))
     langs = node.array("langs")
-    language = langs[0].as_str() if langs else None
+    language = langs[0].as_str() if langs else None  # only the first is read
     reply_to = None
     reply = node.opt("reply")
     if reply is not None:

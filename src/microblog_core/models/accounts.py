@@ -35,6 +35,18 @@ __all__ = [
 _HANDLE_SHAPE = regex.compile(r"[^\s@/#:]{1,64}")
 _new = object.__new__
 _set = object.__setattr__
+# Handles that passed _HANDLE_SHAPE, for Account._quick: an archive names the
+# same accounts again and again. Bounded: cleared when it grows large.
+_GOOD_HANDLES: set[str] = set()
+
+
+def _good_handle(handle: str) -> bool:
+    if _HANDLE_SHAPE.fullmatch(handle) is None:
+        return False
+    if len(_GOOD_HANDLES) >= 65_536:
+        _GOOD_HANDLES.clear()
+    _GOOD_HANDLES.add(handle)
+    return True
 
 
 def handle_key(handle: str) -> str:
@@ -143,7 +155,7 @@ class Account:
         if not (
             is_id(id)
             and handle.__class__ is str
-            and _HANDLE_SHAPE.fullmatch(handle) is not None
+            and (handle in _GOOD_HANDLES or _good_handle(handle))
             and is_utc(created_at)
             and (display_name == "" or is_stored_text(display_name))
             and (bio == "" or is_stored_text(bio))
