@@ -1,6 +1,7 @@
 import io
 import json
 import tracemalloc
+from unittest import mock
 
 import attrs
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from microblog_core import ManualClock, Microblog
 from microblog_core.errors import ValidationError
+from microblog_core.interop import _json
 from microblog_core.interop._json import iter_records
 from microblog_core.interop.importing import Delete, Importer, Undo
 from microblog_core.interop.mastodon import read_statuses, status_to_json
@@ -296,21 +298,27 @@ def _reference_lines(text):
             ),
         ),
         max_size=6,
-    )
+    ),
+    st.sampled_from([3, 17, 1 << 16]),
 )
-def test_json_lines_read_as_json_loads_reads_each_line(lines):
-    """Each record is json.loads of its line; a bad line gives json.loads' error, naming it."""
+def test_json_lines_read_as_json_loads_reads_each_line(lines, chunk):
+    """Each record is json.loads of its line; a bad line gives json.loads' error, naming it.
+
+    ``chunk`` is how much is read ahead to tell JSON Lines from an array, so
+    the first lines come from that read and the rest from the file.
+    """
     text = '{"first": 0}\n' + "\n".join(lines) + "\n"
     values, error = _reference_lines(text)
     read = []
-    records = iter_records(io.StringIO(text))
-    if error is None:
-        read.extend(record.value for record in records)
-    else:
-        with pytest.raises(ValidationError) as info:
+    with mock.patch.object(_json, "_CHUNK", chunk):
+        records = iter_records(io.StringIO(text))
+        if error is None:
             read.extend(record.value for record in records)
-        assert info.value.field == error[0]
-        assert error[1] in str(info.value)
+        else:
+            with pytest.raises(ValidationError) as info:
+                read.extend(record.value for record in records)
+            assert info.value.field == error[0]
+            assert error[1] in str(info.value)
     assert read == values
 
 

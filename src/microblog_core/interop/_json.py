@@ -10,6 +10,7 @@ or extra fields never make an import fail.
 array, in memory bounded by the largest record, not the file.
 """
 
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -373,14 +374,14 @@ def _decode_error(path: str, exc: json.JSONDecodeError) -> ValidationError:
     )
 
 
-def _json_lines(first: str, stream: Iterable[str]) -> Iterator[Node]:
+def _json_lines(lines: Iterable[str]) -> Iterator[Node]:
     index = 0
     # json.loads is the scanner behind two Python-level calls and two whitespace
     # matches: call the scanner itself, and leave anything it does not take
     # whole (leading space, a BOM, extra data, a syntax error) to json.loads,
     # which reads it or raises its own error.
     scan = _SCAN
-    for line in _chain_first(first, stream):
+    for line in lines:
         if not line or line.isspace():
             continue
         path = f"$[{index}]"
@@ -395,11 +396,6 @@ def _json_lines(first: str, stream: Iterable[str]) -> Iterator[Node]:
                 raise _decode_error(path, exc) from None
         yield Node(value, path)
         index += 1
-
-
-def _chain_first(first: str, stream: Iterable[str]) -> Iterator[str]:
-    yield first
-    yield from stream
 
 
 def _json_array(handle: IO[str], buffer: str) -> Iterator[Node]:
@@ -482,17 +478,15 @@ def iter_records(handle: IO[str]) -> Iterator[Node]:
         return
     newline = head.rfind("\n")
     if newline < 0:
-        rest = head + handle.read()
-        yield from _json_lines(rest, ())
-        return
+        # The first line is longer than the look-ahead: read on to its end only.
+        head += handle.readline()
+        newline = head.rfind("\n")
+        if newline < 0:
+            yield from _json_lines((head,))  # the file is one line
+            return
     lines = head[:newline].split("\n")  # not splitlines(): U+2028 may sit inside a JSON string
     tail = head[newline + 1 :]
     first_line = tail + handle.readline() if tail else handle.readline()
 
-    def remaining() -> Iterator[str]:
-        yield from lines[1:]
-        if first_line:
-            yield first_line
-        yield from handle
-
-    yield from _json_lines(lines[0] if lines else "", remaining())
+    rest = [first_line] if first_line else []
+    yield from _json_lines(itertools.chain(lines, rest, handle))
