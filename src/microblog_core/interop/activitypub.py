@@ -928,7 +928,8 @@ def read_activities(handle: IO[str]) -> Iterator[tuple[str, Item]]:
             activity.object.published if isinstance(activity.object, Note) else stream.last_time
         )
         stream.last_time = at
-        yield from stream.actor(activity.actor, f"{node.path}.actor", at)
+        if activity.actor not in stream.known_actors:
+            yield from stream.actor(activity.actor, f"{node.path}.actor", at)
         if activity.kind in ("Follow", "Block") and isinstance(activity.object, str):
             yield from stream.actor(activity.object, f"{node.path}.object", at)
         item = stream.value(activity, at)
