@@ -23,6 +23,7 @@ from microblog_core.models import (
     AccountPolicy,
     handle_key,
 )
+from microblog_core.testing.strategies import accounts
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -361,3 +362,66 @@ def test_check_handles_equals_check_handle_one_by_one(
     except InvalidHandleError as exc:
         got = str(exc)
     assert got == expected
+# --- Account._quick: the readers' constructor ---------------------------------------------
+
+
+@given(
+    st.sampled_from([TWITTER_ACCOUNTS, MASTODON_ACCOUNTS, WEIBO_ACCOUNTS]).flatmap(
+        lambda policy: accounts(policy=policy)
+    )
+)
+def test_quick_builds_the_account_the_checked_constructor_builds(value: Account) -> None:
+    """Account._quick(**fields) equals Account(**fields) for every valid account."""
+    fields = attrs.asdict(value, recurse=False)
+    built = Account._quick(**fields)
+    assert built == Account(**fields)
+    assert type(built) is Account
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built.handle = "changed"  # type: ignore[misc]
+
+
+class _Text(str):
+    """A str subclass: the quick checks do not vouch for it, the checked path decides."""
+
+
+_ODD_FIELDS: dict[str, list[object]] = {
+    "id": [0, -1, True, "10", 1 << 63, 10.0, 10**6],
+    "handle": ["", "a b", "a@b", "x" * 65, 5, None, _Text("bo"), "警方发布", "ok_name"],
+    "created_at": [
+        T0.replace(tzinfo=None),
+        T0.astimezone(timezone(timedelta(hours=8))),
+        "2026-01-01",
+        T0,
+    ],
+    "display_name": ["\ud800", None, 5, "Zoë", _Text("x"), ""],
+    "bio": ["\ud800", None, "中文", ""],
+    "kind": ["personal", None, AccountKind.ORGANISATION],
+    "verified": [1, None, "yes", True],
+    "locked": [0, None, True, False],
+}
+
+
+def _outcome(fields: dict[str, object], build: object) -> object:
+    try:
+        return build(**fields)  # type: ignore[operator]
+    except ValidationError as exc:
+        return (type(exc), str(exc), exc.field)
+
+
+@given(
+    accounts(),
+    st.dictionaries(
+        st.sampled_from(sorted(_ODD_FIELDS)), st.integers(min_value=0, max_value=20), max_size=3
+    ),
+)
+def test_quick_refuses_what_the_checked_constructor_refuses(
+    value: Account, changes: dict[str, int]
+) -> None:
+    """With fields swapped for odd ones, _quick and Account() agree: same value or same error."""
+    fields = attrs.asdict(value, recurse=False)
+    for name, index in changes.items():
+        pool = _ODD_FIELDS[name]
+        fields[name] = pool[index % len(pool)]
+    quick, checked = _outcome(fields, Account._quick), _outcome(fields, Account)
+    assert quick == checked
+    assert type(quick) is type(checked)

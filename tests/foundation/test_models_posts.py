@@ -1,6 +1,6 @@
 """Posts, reposts, replies, quotes and their attachments: every invariant and its error."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import attrs
 import pytest
@@ -622,6 +622,7 @@ def test_from_service_refuses_what_the_checked_constructor_refuses(
     assert trusted.value.field == checked.value.field
 
 
+<<<<<<< HEAD
 # -- Post._from_store: the storage adapters' constructor ----------------------
 
 
@@ -631,12 +632,30 @@ def test_from_store_builds_the_post_the_checked_constructor_builds(value: Post) 
     fields = attrs.asdict(value, recurse=False)
     built = Post._from_store(*fields.values())
     assert built == Post(**fields) == value
+=======
+# -- Post._quick: the readers' constructor -----------------------------------
+
+
+def _quick_fields(value: Post) -> dict[str, object]:
+    fields = attrs.asdict(value, recurse=False)
+    del fields["hidden"]  # a reader never builds a hidden post
+    return fields
+
+
+@given(posts())
+def test_quick_builds_the_post_the_checked_constructor_builds(value: Post) -> None:
+    """Post._quick(**fields) equals Post(**fields) for every valid post."""
+    fields = _quick_fields(attrs.evolve(value, hidden=False))
+    built = Post._quick(**fields)  # type: ignore[arg-type]
+    assert built == Post(**fields)  # type: ignore[arg-type]
+>>>>>>> impread
     assert type(built) is Post
     assert all(hasattr(built, a.name) for a in attrs.fields(Post))
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         built.text = "changed"  # type: ignore[misc]
 
 
+<<<<<<< HEAD
 STORED_FIELD_ERRORS = [
     # Not visibility, reply_gate or quote_policy: the row reader looks those up.
     *CALLER_FIELD_ERRORS[1:8],
@@ -695,3 +714,109 @@ def test_from_store_keeps_tags_in_their_canonical_form() -> None:
     fields = attrs.asdict(post(tags=("a",)), recurse=False)
     fields["tags"] = ("A", "a", "B")
     assert Post._from_store(*fields.values()).tags == Post(**fields).tags == ("a", "b")
+=======
+class _Text(str):
+    """A str subclass: the quick checks do not vouch for it, the checked path decides."""
+
+
+# Values each field may take instead of a valid post's own: bad ones, odd ones
+# (a str subclass, a list for a tuple, another time zone) and good ones.
+_ODD_FIELDS: dict[str, list[object]] = {
+    "id": [0, -1, True, "10", 1 << 63, 10.0, 10**6],
+    "author_id": [0, True, "1", None, 7],
+    "created_at": [
+        T0.replace(tzinfo=None),
+        T0.astimezone(timezone(timedelta(hours=8))),
+        "2026-01-01",
+        T0,
+    ],
+    "text": ["\ud800", None, 5, " ", "", "ß und 中文", _Text("sub"), "hello"],
+    "visibility": ["public", None, Visibility.DIRECT],
+    "reply_to": [
+        "x",
+        reply_ref(),
+        ReplyRef(root_id=1, parent_id=1, parent_author_id=1, addressee_id=1),
+    ],
+    "repost_of": ["x", RepostRef(root_id=1, root_author_id=2)],
+    "quote_of": [0, True, 11, 2, None],
+    "language": ["English!", 7, "", "en", "zh-Hans", _Text("en"), None],
+    "content_warning": ["\ud800", None, "cw", "ß", ""],
+    "attachments": [
+        ("not media",),
+        (IMAGE,) * (MAX_MEDIA + 1),
+        (POLL, IMAGE),
+        [IMAGE],
+        (PLACE, POLL),
+        "x",
+        7,
+        (),
+    ],
+    "mentions": [(1, 1), (0,), [2, 3], ("2",), (True,), "12", 5, ()],
+    "tags": [("",), ("A", "a"), ["X", "y"], (None,), "abc", 5, ([],), ("ß",), ()],
+    "reply_gate": ["anyone", ReplyGate.NOBODY, None],
+    "quote_policy": [None, QuotePolicy.NOBODY, "public"],
+}
+
+
+def _outcome(build: object, fields: dict[str, object]) -> object:
+    try:
+        return build(**fields)  # type: ignore[operator]
+    except ValidationError as exc:
+        return (type(exc), str(exc), exc.field)
+
+
+@given(
+    posts(),
+    st.dictionaries(
+        st.sampled_from(sorted(_ODD_FIELDS)), st.integers(min_value=0, max_value=20), max_size=3
+    ),
+)
+def test_quick_refuses_what_the_checked_constructor_refuses(
+    value: Post, changes: dict[str, int]
+) -> None:
+    """With any fields swapped for odd ones, _quick and Post() agree: same post or same error."""
+    fields = _quick_fields(attrs.evolve(value, hidden=False))
+    for name, index in changes.items():
+        pool = _ODD_FIELDS[name]
+        fields[name] = pool[index % len(pool)]
+    quick, checked = _outcome(Post._quick, fields), _outcome(Post, fields)
+    assert quick == checked
+    assert type(quick) is type(checked)
+
+
+@pytest.mark.parametrize("bad", CALLER_FIELD_ERRORS)
+def test_quick_refuses_each_caller_field_error_alike(bad: dict[str, object]) -> None:
+    """Each bad field the service's constructor is tested with is refused alike by _quick."""
+    fields: dict[str, object] = {"id": 10, "author_id": 1, "created_at": T0, "text": "hello"}
+    fields.update(bad)
+    with pytest.raises(ValidationError) as checked:
+        Post(**fields)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError) as quick:
+        Post._quick(**fields)  # type: ignore[arg-type]
+    assert (type(quick.value), str(quick.value), quick.value.field) == (
+        type(checked.value),
+        str(checked.value),
+        checked.value.field,
+    )
+
+
+_ODD_IDS: list[object] = [0, -1, True, "3", 1 << 63, 3.0, None, 1, 2, 3, 5, 9]
+
+
+@given(st.lists(st.sampled_from(_ODD_IDS), min_size=4, max_size=4))
+def test_reply_ref_quick_agrees_with_the_checked_constructor(ids: list[object]) -> None:
+    """ReplyRef._quick and ReplyRef() agree on any ids: the same value or the same error."""
+    fields = dict(
+        zip(("root_id", "parent_id", "parent_author_id", "addressee_id"), ids, strict=True)
+    )
+    assert _outcome(ReplyRef._quick, fields) == _outcome(ReplyRef, fields)
+
+
+@given(st.lists(st.sampled_from(_ODD_IDS), min_size=4, max_size=4))
+def test_repost_ref_quick_agrees_with_the_checked_constructor(ids: list[object]) -> None:
+    """RepostRef._quick and RepostRef() agree on any ids: the same value or the same error."""
+    fields = dict(zip(("root_id", "root_author_id", "via_id", "via_author_id"), ids, strict=True))
+    quick, checked = _outcome(RepostRef._quick, fields), _outcome(RepostRef, fields)
+    assert quick == checked
+    assert type(quick) is type(checked)
+>>>>>>> impread

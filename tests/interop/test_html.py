@@ -35,6 +35,23 @@ PIECES = st.sampled_from(
         "<style>p{}</style>",
         "< p>",
         "</ p>",
+        # Upper case, near-miss names and headings: which tags break lines.
+        "<BR/>",
+        "<P class='x'>",
+        "<brx>",
+        "<pre>",
+        "<h2>",
+        "<h7>",
+        "<LI>",
+        # Character references cut by a tag are not decoded across it.
+        "&am",
+        "p;",
+        "&amp",
+        ";",
+        "&#",
+        "12",
+        "x26;",
+        "\x00",
     ]
 )
 
@@ -48,6 +65,8 @@ def _full(fragment):
 
 @given(st.lists(PIECES, max_size=20).map("".join))
 @example("<p>a<a title='x>y'>b</a></p>")
+@example("&am<b>p;<p>&#<br>38;</p><p>x&amp<i>;</i></p>")
+@example("<p>a</p>\x00<p>b</p>")
 def test_the_fast_path_reads_like_the_full_parser(fragment):
     assert html_to_text(fragment) == _full(fragment)
 

@@ -1,6 +1,7 @@
 import io
 import json
 import tracemalloc
+from unittest import mock
 
 import attrs
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from microblog_core import ManualClock, Microblog
 from microblog_core.errors import ValidationError
+from microblog_core.interop import _json
 from microblog_core.interop._json import iter_records
 from microblog_core.interop.importing import Delete, Importer, Undo
 from microblog_core.interop.mastodon import read_statuses, status_to_json
@@ -241,6 +243,83 @@ def test_an_unclosed_array_and_a_twitter_archive_prefix():
 def test_a_line_separator_inside_a_json_string_does_not_split_a_record():
     text = json.dumps({"a": "x\u2028y"}, ensure_ascii=False) + "\n" + json.dumps({"b": 1}) + "\n"
     assert [r.value for r in iter_records(io.StringIO(text))] == [{"a": "x\u2028y"}, {"b": 1}]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_ODD_LINES = st.sampled_from(
+    [
+        "",
+        " ",
+        "\t\r",
+        "\ufeff{}",
+        '{"a": 1} x',
+        '{"a": 1}}',
+        '{"a"',
+        " {} ",
+        "{}\r",
+        "{}\u2028",
+        "Infinity",
+        "[1,",
+        '"\\ud800"',
+        '"\\x"',
+        "1 2",
+        "\u00a0{}",
+    ]
+)
+
+
+def _reference_lines(text):
+    """What reading JSON Lines means: json.loads of each non-blank line, up to the first error."""
+    values, index = [], 0
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        try:
+            values.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            return values, (f"$[{index}]", exc.msg)
+        index += 1
+    return values, None
+
+
+@given(
+    st.lists(
+        st.one_of(
+            _JSON.map(lambda value: json.dumps(value, ensure_ascii=False)),
+            _ODD_LINES,
+            st.tuples(_JSON, st.sampled_from([" ", "\t", "\r", " \r"])).map(
+                lambda pair: json.dumps(pair[0]) + pair[1]
+            ),
+        ),
+        max_size=6,
+    ),
+    st.sampled_from([3, 17, 1 << 16]),
+)
+def test_json_lines_read_as_json_loads_reads_each_line(lines, chunk):
+    """Each record is json.loads of its line; a bad line gives json.loads' error, naming it.
+
+    ``chunk`` is how much is read ahead to tell JSON Lines from an array, so
+    the first lines come from that read and the rest from the file.
+    """
+    text = '{"first": 0}\n' + "\n".join(lines) + "\n"
+    values, error = _reference_lines(text)
+    read = []
+    with mock.patch.object(_json, "_CHUNK", chunk):
+        records = iter_records(io.StringIO(text))
+        if error is None:
+            read.extend(record.value for record in records)
+        else:
+            with pytest.raises(ValidationError) as info:
+                read.extend(record.value for record in records)
+            assert info.value.field == error[0]
+            assert error[1] in str(info.value)
+    assert read == values
 
 
 def _items_from(script):

@@ -1,3 +1,4 @@
+import io
 import json
 
 import pytest
@@ -8,6 +9,7 @@ from microblog_core.errors import NotFoundError, ValidationError
 from microblog_core.interop.mastodon import (
     account_from_json,
     account_to_json,
+    read_statuses,
     status_from_json,
     status_to_json,
 )
@@ -139,3 +141,40 @@ def test_html_to_text_never_fails(fragment):
     from microblog_core.interop._html import html_to_text
 
     assert isinstance(html_to_text(fragment), str)
+
+
+_AUTHOR_CHANGES = st.sampled_from(
+    [
+        {},
+        {"display_name": "Another name"},
+        {"note": "<p>a bio &amp; more</p>"},
+        {"locked": True},
+        {"id": 1},  # the same id as a number, not a string
+        {"id": True},  # refused: True == 1 must not find the account read for id 1
+        {"locked": 1},  # refused: 1 == True must not find a locked account
+        {"username": "other"},
+        {"created_at": "2020-01-01T00:00:00+02:00"},
+    ]
+)
+
+
+@given(st.lists(_AUTHOR_CHANGES, min_size=1, max_size=6))
+def test_a_stream_reads_each_author_object_as_account_from_json_does(changes):
+    """Authors read once per stream are the accounts account_from_json reads, or its error."""
+    statuses = []
+    for index, change in enumerate(changes):
+        post = Post.create(id=10 + index, author_id=1, created_at=T0, text="hi")
+        status = status_to_json(post, accounts={1: account_for(1)})
+        status["account"].update(change)
+        statuses.append(status)
+    text = "".join(json.dumps(status) + "\n" for status in statuses)
+    expected = []
+    for status in statuses:
+        try:
+            expected.append(account_from_json(status["account"]))
+        except ValidationError:
+            with pytest.raises(ValidationError):
+                list(read_statuses(io.StringIO(text)))
+            return
+    read = [item for path, item in read_statuses(io.StringIO(text)) if path.endswith(".account")]
+    assert read == expected

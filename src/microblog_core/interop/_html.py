@@ -53,40 +53,37 @@ class _TextCollector(HTMLParser):
 # A tag, its attributes quoted or not; alternatives start with different characters,
 # so matching is linear. Fragments with anything else (comments, declarations,
 # scripts, styles) take the full parser.
-_TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_ATTRIBUTES = r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>"""
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*" + _ATTRIBUTES)
+_BR = re.compile(r"<br(?![A-Za-z0-9])" + _ATTRIBUTES, re.IGNORECASE | re.ASCII)
+_BLOCK = re.compile(
+    r"<(?:p|div|blockquote|li|pre|h[1-6])(?![A-Za-z0-9])" + _ATTRIBUTES, re.IGNORECASE | re.ASCII
+)
 _HARD = re.compile(r"<[!?]|<(?:script|style|template)\b|<(?![A-Za-z/])|</(?![A-Za-z])", re.I)
+_MARK = "\x00"  # stands for a block opening between passes; a fragment holding it is parsed
 
 
 def _simple_to_text(fragment: str) -> str | None:
-    """The text of a fragment of plain tags, or None when it needs the full parser."""
-    parts: list[str] = []
-    blocks = 0
-    position = 0
-    tags = 0
-    unescape = html.unescape
-    for match in _TAG.finditer(fragment):
-        tags += 1
-        start = match.start()
-        if start > position:
-            piece = fragment[position:start]
-            parts.append(unescape(piece) if "&" in piece else piece)
-        position = match.end()
-        closing, tag = match.group(1, 2)
-        if closing:
-            continue
-        tag = tag.lower()
-        if tag == "br":
-            parts.append("\n")
-        elif tag in _BLOCKS:
-            if blocks:
-                parts.append("\n\n")
-            blocks += 1
-    if tags != fragment.count("<"):
+    """The text of a fragment of plain tags, or None when it needs the full parser.
+
+    Regular-expression passes instead of a loop over tags: ``<br>`` becomes a
+    newline, a block opening a mark (a blank line but before the first
+    block), and any other tag ``<``, which cannot occur in the text left: it
+    splits the text into the pieces between tags, each unescaped on its own
+    as the parser does, so a character reference never spans a tag.
+    """
+    if fragment.count("<") != len(_TAG.findall(fragment)) or _MARK in fragment:
         return None  # a "<" that is not a plain tag: let the full parser decide
-    if position < len(fragment):
-        piece = fragment[position:]
-        parts.append(unescape(piece) if "&" in piece else piece)
-    return "".join(parts)
+    # From here every "<" starts a tag and no tag holds a "<", so each pass
+    # below finds the same tags as one scan would.
+    text = _TAG.sub("<", _BLOCK.sub(_MARK, _BR.sub("\n", fragment)))
+    first = text.find(_MARK)
+    if first >= 0:
+        text = text[:first] + "<" + text[first + 1 :].replace(_MARK, "\n\n")
+    if "&" not in text:
+        return text.replace("<", "")
+    unescape = html.unescape
+    return "".join([unescape(piece) if "&" in piece else piece for piece in text.split("<")])
 
 
 def html_to_text(fragment: str) -> str:

@@ -10,6 +10,7 @@ or extra fields never make an import fail.
 array, in memory bounded by the largest record, not the file.
 """
 
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,8 @@ T = TypeVar("T")
 
 _CHUNK = 1 << 16
 _DECODER = json.JSONDecoder()
+# The scanner json.loads calls (c_make_scanner): value and end index, or StopIteration.
+_SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 _WHITESPACE = " \t\r\n"
 
 
@@ -221,12 +224,62 @@ class Node:
         found = _fast_id(value)
         return found if found is not None else Node(value, f"{self.path}.{key}").as_id()
 
+    def first_ident(self, *keys: str) -> int:
+        """The id of the first of ``keys`` present (not null); with none, the last is required.
+
+        ``node.first_ident("id_str", "id")`` reads as ``node.opt("id_str")``, else
+        ``node.ident("id")``, without a node per member.
+        """
+        found = self.opt_first_ident(*keys)
+        return found if found is not None else self.get(keys[-1]).as_id()
+
+    def opt_first_ident(self, *keys: str) -> int | None:
+        """The id of the first of ``keys`` present (not null), or None when none is."""
+        value = self.value if type(self.value) is dict else self._object()
+        for key in keys:
+            raw = value.get(key)
+            if raw is not None:
+                found = _fast_id(raw)
+                return found if found is not None else Node(raw, f"{self.path}.{key}").as_id()
+        return None
+
+    def instant(self, key: str) -> datetime:
+        """The required ISO 8601 time member ``key`` (see :meth:`as_datetime`)."""
+        value = (self.value if type(self.value) is dict else self._object()).get(key)
+        if type(value) is str:
+            found = _iso_instant(value)
+            if found is not None:
+                return found
+        return self.get(key).as_datetime()
+
+    def legacy_instant(self, key: str) -> datetime:
+        """The required member ``key``: a time as :func:`parse_legacy_datetime` reads it."""
+        value = (self.value if type(self.value) is dict else self._object()).get(key)
+        if type(value) is str:
+            found = _LEGACY_TIMES.get(value)
+            if found is not None:
+                return found
+        node = self.get(key)
+        return parse_legacy_datetime(node.as_str(), node.path)
+
     def array(self, key: str) -> list["Node"]:
         """The optional array member ``key`` (empty when missing or null)."""
         value = (self.value if type(self.value) is dict else self._object()).get(key)
         if value is None:
             return []
-        return Node(value, f"{self.path}.{key}").items()
+        path = f"{self.path}.{key}"
+        if type(value) is not list:
+            return Node(value, path).items()  # raises: not an array
+        return [Node(item, f"{path}[{index}]") for index, item in enumerate(value)]
+
+    def strings(self, key: str) -> list[str]:
+        """The optional array of strings member ``key`` (empty when missing or null)."""
+        value = (self.value if type(self.value) is dict else self._object()).get(key)
+        if value is None:
+            return []
+        if type(value) is list and all(type(item) is str for item in value):
+            return list(value)
+        return [item.as_str() for item in self.array(key)]
 
 
 def _fast_id(value: object) -> int | None:
@@ -244,16 +297,24 @@ def parse_datetime(text: str, path: str = "$") -> datetime:
     Raises:
         ValidationError: ``text`` is not such an instant; the error names ``path``.
     """
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        value = None
-    if value is None or value.tzinfo is None:
+    value = _iso_instant(text)
+    if value is None:
         raise ValidationError(
             f"{path}: expected an ISO 8601 time with a time zone, got {_checks.quote(text)}",
             field=path,
             value=_checks.quote(text),
         )
+    return value
+
+
+def _iso_instant(text: str) -> datetime | None:
+    """An ISO 8601 instant with a time zone, in UTC, or None when ``text`` is not one."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if value.tzinfo is None:
+        return None
     return value.astimezone(UTC)
 
 
@@ -265,12 +326,21 @@ _MONTHS = {
 }
 
 
+# Legacy times already read: the format is slow to parse, and a cascade's reposts
+# (Weibo, Twitter v1.1) come in bursts that share their second.
+_LEGACY_LIMIT = 4096
+_LEGACY_TIMES: dict[str, datetime] = {}
+
+
 def parse_legacy_datetime(text: str, path: str = "$") -> datetime:
     """Parse Twitter v1.1's and Weibo's ``Wed Oct 10 20:19:24 +0800 2018``, or ISO 8601.
 
     Raises:
         ValidationError: ``text`` is neither; the error names ``path``.
     """
+    found = _LEGACY_TIMES.get(text)
+    if found is not None:
+        return found
     parts = text.split(" ")
     if len(parts) == 6 and parts[1] in _MONTHS and len(parts[4]) == 5:
         try:
@@ -280,10 +350,14 @@ def parse_legacy_datetime(text: str, path: str = "$") -> datetime:
             local = datetime(
                 int(parts[5]), _MONTHS[parts[1]], int(parts[2]), hours, minutes, seconds
             )
-        except ValueError:
+            found = (local - timedelta(minutes=offset)).replace(tzinfo=UTC)
+        except (ValueError, OverflowError):  # overflow: an offset past year 1 or 9999
             pass
         else:
-            return (local - timedelta(minutes=offset)).replace(tzinfo=UTC)
+            if len(_LEGACY_TIMES) >= _LEGACY_LIMIT:
+                _LEGACY_TIMES.clear()  # bounded memory; a repost burst shares its seconds
+            _LEGACY_TIMES[text] = found
+            return found
     return parse_datetime(text, path)
 
 
@@ -300,23 +374,28 @@ def _decode_error(path: str, exc: json.JSONDecodeError) -> ValidationError:
     )
 
 
-def _json_lines(first: str, stream: Iterable[str]) -> Iterator[Node]:
+def _json_lines(lines: Iterable[str]) -> Iterator[Node]:
     index = 0
-    for line in _chain_first(first, stream):
-        if not line.strip():
+    # json.loads is the scanner behind two Python-level calls and two whitespace
+    # matches: call the scanner itself, and leave anything it does not take
+    # whole (leading space, a BOM, extra data, a syntax error) to json.loads,
+    # which reads it or raises its own error.
+    scan = _SCAN
+    for line in lines:
+        if not line or line.isspace():
             continue
         path = f"$[{index}]"
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise _decode_error(path, exc) from None
+            value, end = scan(line, 0)
+        except (StopIteration, json.JSONDecodeError):
+            end = -1
+        if end != len(line) and (end < 0 or line[end:].strip(_WHITESPACE)):
+            try:
+                value = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise _decode_error(path, exc) from None
         yield Node(value, path)
         index += 1
-
-
-def _chain_first(first: str, stream: Iterable[str]) -> Iterator[str]:
-    yield first
-    yield from stream
 
 
 def _json_array(handle: IO[str], buffer: str) -> Iterator[Node]:
@@ -399,17 +478,15 @@ def iter_records(handle: IO[str]) -> Iterator[Node]:
         return
     newline = head.rfind("\n")
     if newline < 0:
-        rest = head + handle.read()
-        yield from _json_lines(rest, ())
-        return
+        # The first line is longer than the look-ahead: read on to its end only.
+        head += handle.readline()
+        newline = head.rfind("\n")
+        if newline < 0:
+            yield from _json_lines((head,))  # the file is one line
+            return
     lines = head[:newline].split("\n")  # not splitlines(): U+2028 may sit inside a JSON string
     tail = head[newline + 1 :]
     first_line = tail + handle.readline() if tail else handle.readline()
 
-    def remaining() -> Iterator[str]:
-        yield from lines[1:]
-        if first_line:
-            yield first_line
-        yield from handle
-
-    yield from _json_lines(lines[0] if lines else "", remaining())
+    rest = [first_line] if first_line else []
+    yield from _json_lines(itertools.chain(lines, rest, handle))

@@ -570,7 +570,7 @@ def _note(node: Node) -> Note:
     return Note(
         uri=node.string("id"),
         actor=actor,
-        published=node.get("published").as_datetime(),
+        published=node.instant("published"),
         text=html_to_text(node.opt_string("content")),
         visibility=visibility_of(to, cc, None),
         in_reply_to=_uri_of(reply) if reply is not None else None,
@@ -685,10 +685,14 @@ def to_value(
         if root is None:
             raise NotFoundError("post", object_id)
         repost_id = PostId(_numeric(activity.uri.removesuffix("/activity"), "the id", path))
-        ref = RepostRef(root_id=root.id, root_author_id=root.author_id)
+        ref = RepostRef._quick(root_id=root.id, root_author_id=root.author_id)
         return node.build(
-            lambda: Post.create_repost(
-                id=repost_id, author_id=actor, created_at=at, of=ref, visibility=activity.visibility
+            lambda: Post._quick(
+                id=repost_id,
+                author_id=actor,
+                created_at=at,
+                repost_of=ref,
+                visibility=activity.visibility,
             )
         )
     if activity.kind == "Like":
@@ -715,7 +719,7 @@ def _post_from_note(note: Note, actor: AccountId, known: Mapping[PostId, Post], 
             parent_author = AccountId(
                 _numeric(note.in_reply_to.rsplit("/statuses/", 1)[0], "inReplyTo", path)
             )
-            reply_to = ReplyRef(
+            reply_to = ReplyRef._quick(
                 root_id=parent_id,
                 parent_id=parent_id,
                 parent_author_id=parent_author,
@@ -724,7 +728,7 @@ def _post_from_note(note: Note, actor: AccountId, known: Mapping[PostId, Post], 
     mentions = [AccountId(_numeric(m, "a mention", f"{path}.tag")) for m in note.mentions]
     quote_of = PostId(_numeric(note.quote, "the quote", f"{path}.quote")) if note.quote else None
     return Node(None, path).build(
-        lambda: Post.create(
+        lambda: Post._quick(
             id=post_id,
             author_id=actor,
             created_at=note.published,
@@ -779,7 +783,7 @@ def _actor_account(node: Node, account_id: AccountId, seen_at: datetime) -> Acco
     bio = html_to_text(node.opt_string("summary"))
     locked = node.opt_bool("manuallyApprovesFollowers")
     return node.build(
-        lambda: Account.create(
+        lambda: Account._quick(
             id=account_id,
             handle=handle,
             created_at=created_at,
@@ -819,7 +823,7 @@ class _Stream:
         self.known_actors.add(uri)
         account_id = AccountId(self.accounts(uri))
         handle = _handle_from_uri(uri, account_id)
-        return [(path, Account.create(id=account_id, handle=handle, created_at=at))]
+        return [(path, Account._quick(id=account_id, handle=handle, created_at=at))]
 
     def value(self, activity: Activity, at: datetime) -> Item | None:
         actor = AccountId(self.accounts(activity.actor))
@@ -840,13 +844,13 @@ class _Stream:
             if root_author is None:
                 return None  # the original never appeared in the stream: nothing to repost
             post_id = PostId(self.posts(activity.uri or f"{activity.path}#announce"))
-            ref = RepostRef(root_id=PostId(root_id), root_author_id=root_author)
+            ref = RepostRef._quick(root_id=PostId(root_id), root_author_id=root_author)
             return node.build(
-                lambda: Post.create_repost(
+                lambda: Post._quick(
                     id=post_id,
                     author_id=actor,
                     created_at=at,
-                    of=ref,
+                    repost_of=ref,
                     visibility=activity.visibility,
                 )
             )
@@ -868,7 +872,7 @@ class _Stream:
         reply_to = None
         if parent is not None:
             parent_author = self.note_authors.get(parent, actor)
-            reply_to = ReplyRef(
+            reply_to = ReplyRef._quick(
                 root_id=PostId(parent),
                 parent_id=PostId(parent),
                 parent_author_id=parent_author,
@@ -877,7 +881,7 @@ class _Stream:
         mentions = [AccountId(self.accounts(m)) for m in note.mentions if m in self.known_actors]
         self.note_authors[post_id] = actor
         return node.build(
-            lambda: Post.create(
+            lambda: Post._quick(
                 id=post_id,
                 author_id=actor,
                 created_at=note.published,
@@ -924,7 +928,8 @@ def read_activities(handle: IO[str]) -> Iterator[tuple[str, Item]]:
             activity.object.published if isinstance(activity.object, Note) else stream.last_time
         )
         stream.last_time = at
-        yield from stream.actor(activity.actor, f"{node.path}.actor", at)
+        if activity.actor not in stream.known_actors:
+            yield from stream.actor(activity.actor, f"{node.path}.actor", at)
         if activity.kind in ("Follow", "Block") and isinstance(activity.object, str):
             yield from stream.actor(activity.object, f"{node.path}.object", at)
         item = stream.value(activity, at)

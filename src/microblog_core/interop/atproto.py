@@ -76,6 +76,8 @@ _COLLECTIONS = (POST, REPOST, LIKE, FOLLOW, BLOCK)
 _MAX_TAGS = 8
 _MAX_LANGS = 3
 _FACET = "app.bsky.richtext.facet"
+_MENTION_FEATURE = f"{_FACET}#mention"
+_TAG_FEATURE = f"{_FACET}#tag"
 
 
 class DidResolver(Protocol):
@@ -369,7 +371,7 @@ def from_record(
     if kind != collection:
         raise node.error(f"a {kind} record cannot live in {collection}", "$type")
     author = dids.account_id(did, "uri")
-    created_at = node.get("createdAt").as_datetime()
+    created_at = node.instant("createdAt")
     if kind == POST:
         return _post_from(node, author, PostId(_tid_id(rkey, "uri")), created_at, dids, known)
     if kind == REPOST:
@@ -377,7 +379,7 @@ def from_record(
         via_node = node.opt("via")
         via_author, via_id = _ref_target(via_node, dids) if via_node is not None else (None, None)
         ref = node.build(
-            lambda: RepostRef(
+            lambda: RepostRef._quick(
                 root_id=root_id,
                 root_author_id=root_author,
                 via_id=via_id,
@@ -386,7 +388,7 @@ def from_record(
         )
         post_id = PostId(_tid_id(rkey, "uri"))
         return node.build(
-            lambda: Post.create_repost(id=post_id, author_id=author, created_at=created_at, of=ref)
+            lambda: Post._quick(id=post_id, author_id=author, created_at=created_at, repost_of=ref)
         )
     if kind == LIKE:
         _, liked = _ref_target(node.get("subject"), dids)
@@ -410,17 +412,17 @@ def _post_from(  # noqa: PLR0917  # a private helper of from_record, called once
 ) -> Post:
     text = node.opt_string("text")
     mentions: list[AccountId] = []
-    tags: list[str] = [t.as_str() for t in node.array("tags")]
+    tags = node.strings("tags")
     for facet in node.array("facets"):
         for feature in facet.array("features"):
             feature_type = feature.opt_string("$type")
-            if feature_type == f"{_FACET}#mention":
+            if feature_type == _MENTION_FEATURE:
                 did_node = feature.get("did")
                 mentions.append(dids.account_id(did_node.as_str(), did_node.path))
-            elif feature_type == f"{_FACET}#tag":
+            elif feature_type == _TAG_FEATURE:
                 tags.append(feature.string("tag"))
     langs = node.array("langs")
-    language = langs[0].as_str() if langs else None
+    language = langs[0].as_str() if langs else None  # only the first is read
     reply_to = None
     reply = node.opt("reply")
     if reply is not None:
@@ -431,7 +433,7 @@ def _post_from(  # noqa: PLR0917  # a private helper of from_record, called once
             reply_to = reply.build(lambda: reply_ref_for(parent, author))
         else:
             reply_to = reply.build(
-                lambda: ReplyRef(
+                lambda: ReplyRef._quick(
                     root_id=root_id,
                     parent_id=parent_id,
                     parent_author_id=parent_author,
@@ -447,7 +449,7 @@ def _post_from(  # noqa: PLR0917  # a private helper of from_record, called once
         elif embed_type == "app.bsky.embed.recordWithMedia":
             _, quote_of = _ref_target(embed.get("record").get("record"), dids)
     return node.build(
-        lambda: Post.create(
+        lambda: Post._quick(
             id=post_id,
             author_id=author,
             created_at=created_at,
@@ -539,7 +541,7 @@ def read_records(
             if account_id not in known:
                 known.add(account_id)
                 named = _handle_from_did(resolver.did(account_id), account_id)
-                yield node.path, Account.create(id=account_id, handle=named, created_at=at)
+                yield node.path, Account._quick(id=account_id, handle=named, created_at=at)
         yield node.path, from_record(uri, value, dids=resolver)
 
 
@@ -550,7 +552,7 @@ def _profile(value: Node, did: str, author: AccountId, at: datetime) -> Account:
     display_name = value.opt_string("displayName")
     bio = value.opt_string("description")
     return value.build(
-        lambda: Account.create(
+        lambda: Account._quick(
             id=author,
             handle=_handle_from_did(did, author),
             created_at=at,

@@ -170,12 +170,12 @@ def account_from_json(data: Mapping[str, Any] | Node) -> Account:
     node = _node(data)
     account_id = AccountId(node.ident("id"))
     handle = node.string("username")
-    created_at = node.get("created_at").as_datetime()
+    created_at = node.instant("created_at")
     display_name = node.opt_string("display_name")
     bio = html_to_text(node.opt_string("note"))
     locked = node.opt_bool("locked")
     return node.build(
-        lambda: Account.create(
+        lambda: Account._quick(
             id=account_id,
             handle=handle,
             created_at=created_at,
@@ -336,7 +336,7 @@ def _media_from(node: Node) -> Media | None:
 
 def _poll_from(node: Node) -> Poll:
     options = tuple(option.string("title") for option in node.array("options"))
-    expires_at = node.get("expires_at").as_datetime()
+    expires_at = node.instant("expires_at")
     multiple = node.opt_bool("multiple")
     return node.build(lambda: Poll(options=options, expires_at=expires_at, multiple=multiple))
 
@@ -345,7 +345,11 @@ def _quote_policy(node: Node) -> QuotePolicy:
     approval = node.opt("quote_approval")
     if approval is None:
         return QuotePolicy.ANYONE
-    automatic = {item.as_str() for item in approval.array("automatic")}
+    raw = approval.value.get("automatic") if type(approval.value) is dict else None
+    if type(raw) is list and all(type(item) is str for item in raw):
+        automatic = set(raw)  # the common case, read without a node per item
+    else:
+        automatic = {item.as_str() for item in approval.array("automatic")}
     if "public" in automatic:
         return QuotePolicy.ANYONE
     if "followers" in automatic:
@@ -392,10 +396,49 @@ def status_from_json(
         ValidationError: A field is missing or malformed, or the post breaks an
             invariant; the message names the path.
     """
-    node = _node(data)
+    return _status(_node(data), known, None)
+
+
+# A user object repeats in every status its account wrote; a stream reads each once.
+_SEEN_LIMIT = 100_000
+_PLAIN = frozenset({str, int})
+
+
+def _account_of(node: Node, seen: dict[tuple[object, ...], Account] | None) -> Account:
+    """The status's author, read once per stream for each distinct user object."""
+    if seen is None or type(node.value) is not dict:
+        return account_from_json(node)
+    raw = node.value
+    # Exactly what account_from_json reads: equal keys read to equal accounts.
+    key = (
+        raw.get("id"),
+        raw.get("username"),
+        raw.get("created_at"),
+        raw.get("display_name"),
+        raw.get("note"),
+        raw.get("locked"),
+    )
+    if not all(value is None or type(value) in _PLAIN for value in key[:5]) or (
+        key[5] is not None and type(key[5]) is not bool
+    ):
+        return account_from_json(node)  # odd types (True == 1): read it, keep nothing
+    account = seen.get(key)
+    if account is None:
+        account = account_from_json(node)
+        if len(seen) >= _SEEN_LIMIT:
+            seen.clear()
+        seen[key] = account
+    return account
+
+
+def _status(
+    node: Node,
+    known: Mapping[PostId, Post] | None,
+    seen: dict[tuple[object, ...], Account] | None,
+) -> Status:
     post_id = PostId(node.ident("id"))
-    account = account_from_json(node.get("account"))
-    created_at = node.get("created_at").as_datetime()
+    account = _account_of(node.get("account"), seen)
+    created_at = node.instant("created_at")
     visibility = _visibility(node)
     text = html_to_text(node.opt_string("content"))
     mentioned = tuple(
@@ -404,16 +447,16 @@ def status_from_json(
     tags = tuple(t.string("name") for t in node.array("tags"))
     reblog_node = node.opt("reblog")
     if reblog_node is not None:
-        reblog = status_from_json(reblog_node, known=known)
-        ref = RepostRef(root_id=reblog.post.id, root_author_id=reblog.post.author_id)
+        reblog = _status(reblog_node, known, seen)
+        ref = RepostRef._quick(root_id=reblog.post.id, root_author_id=reblog.post.author_id)
         post = node.build(
-            lambda: Post.create_repost(
+            lambda: Post._quick(
                 id=post_id,
                 author_id=account.id,
                 created_at=created_at,
-                of=ref,
+                repost_of=ref,
                 visibility=visibility,
-                comment=text,
+                text=text,
                 mentions=(m for m, _ in mentioned),
                 tags=tags,
             )
@@ -433,7 +476,7 @@ def status_from_json(
     quote_policy = _quote_policy(node)
     content_warning = node.opt_string("spoiler_text")
     post = node.build(
-        lambda: Post.create(
+        lambda: Post._quick(
             id=post_id,
             author_id=account.id,
             created_at=created_at,
@@ -465,7 +508,7 @@ def _reply_ref(
     if parent_author is None:
         raise node.error("a reply needs in_reply_to_account_id", "in_reply_to_account_id")
     return node.build(
-        lambda: ReplyRef(
+        lambda: ReplyRef._quick(
             root_id=PostId(parent_id),
             parent_id=PostId(parent_id),
             parent_author_id=AccountId(parent_author),
@@ -490,8 +533,9 @@ def read_statuses(handle: IO[str]) -> Iterator[tuple[str, Item]]:
     Raises:
         ValidationError: A status is malformed; the message names its path.
     """
+    seen: dict[tuple[object, ...], Account] = {}
     for node in iter_records(handle):
-        status = status_from_json(node)
+        status = _status(node, None, seen)
         layers = [(status.reblog, f"{node.path}.reblog")] if status.reblog is not None else []
         layers.append((status, node.path))
         for layer, path in layers:
@@ -500,7 +544,7 @@ def read_statuses(handle: IO[str]) -> Iterator[tuple[str, Item]]:
                 # A mention names an account by id and handle only; a fuller record may follow.
                 yield (
                     f"{path}.mentions[{index}]",
-                    Account.create(
+                    Account._quick(
                         id=account_id, handle=username, created_at=layer.post.created_at
                     ),
                 )

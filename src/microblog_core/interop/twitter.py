@@ -39,7 +39,7 @@ from typing import IO, Any
 
 from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId, PostId
-from microblog_core.interop._json import Node, iter_records, parse_legacy_datetime
+from microblog_core.interop._json import Node, iter_records
 from microblog_core.interop._seen import SeenAccounts
 from microblog_core.interop.importing import Item
 from microblog_core.models import Account, Post, ReplyRef, RepostRef, Visibility
@@ -58,21 +58,19 @@ def _node(data: Mapping[str, Any] | Node) -> Node:
     return data if isinstance(data, Node) else Node(data)
 
 
-def _time(node: Node) -> datetime:
-    return parse_legacy_datetime(node.as_str(), node.path)
-
-
 def _id(node: Node, key: str) -> int:
     """An id from ``key_str`` (v1.1's exact string) or ``key``."""
-    string = node.opt(f"{key}_str")
-    return string.as_id() if string is not None else node.ident(key)
+    return node.first_ident(_STR_KEYS[key], key)
 
 
 def _opt_id(node: Node, key: str) -> int | None:
-    string = node.opt(f"{key}_str")
-    if string is not None:
-        return string.as_id()
-    return node.opt_ident(key)
+    return node.opt_first_ident(_STR_KEYS[key], key)
+
+
+_STR_KEYS = {
+    key: f"{key}_str"
+    for key in ("id", "quoted_status_id", "in_reply_to_status_id", "in_reply_to_user_id")
+}
 
 
 def account_from_user(data: Mapping[str, Any] | Node) -> Account:
@@ -87,14 +85,13 @@ def account_from_user(data: Mapping[str, Any] | Node) -> Account:
     node = _node(data)
     account_id = AccountId(_id(node, "id"))
     handle = node.string("username") if node.has("username") else node.string("screen_name")
-    created_node = node.opt("created_at")
-    created_at = _time(created_node) if created_node is not None else _epoch()
+    created_at = node.legacy_instant("created_at") if node.has("created_at") else _epoch()
     display_name = node.opt_string("name")
     bio = html.unescape(node.opt_string("description"))
     verified = node.opt_bool("verified")
     locked = node.opt_bool("protected")
     return node.build(
-        lambda: Account.create(
+        lambda: Account._quick(
             id=account_id,
             handle=handle,
             created_at=created_at,
@@ -143,7 +140,7 @@ def tweet_from_v2(
     node = _node(data)
     post_id = PostId(node.ident("id"))
     author = AccountId(node.ident("author_id"))
-    created_at = node.get("created_at").as_datetime()
+    created_at = node.instant("created_at")
     entities = node.opt("entities")
     mentions: list[AccountId] = []
     for mention in entities.array("mentions") if entities is not None else ():
@@ -174,10 +171,14 @@ def tweet_from_v2(
                 "referenced_tweets.id expansion",
                 "id",
             )
-        ref = RepostRef(root_id=root_id, root_author_id=root_author)
+        ref = RepostRef._quick(root_id=root_id, root_author_id=root_author)
         return node.build(
-            lambda: Post.create_repost(
-                id=post_id, author_id=author, created_at=created_at, of=ref, visibility=visibility
+            lambda: Post._quick(
+                id=post_id,
+                author_id=author,
+                created_at=created_at,
+                repost_of=ref,
+                visibility=visibility,
             )
         )
     reply_to = None
@@ -189,7 +190,7 @@ def tweet_from_v2(
         conversation = node.opt_ident("conversation_id")
         root = PostId(conversation) if conversation is not None else parent_id
         reply_to = node.build(
-            lambda: ReplyRef(
+            lambda: ReplyRef._quick(
                 root_id=min(root, parent_id),
                 parent_id=parent_id,
                 parent_author_id=AccountId(parent_author),
@@ -199,7 +200,7 @@ def tweet_from_v2(
     text = html.unescape(node.opt_string("text"))
     language = node.opt_string("lang") or None
     return node.build(
-        lambda: Post.create(
+        lambda: Post._quick(
             id=post_id,
             author_id=author,
             created_at=created_at,
@@ -233,19 +234,19 @@ def tweet_from_v1(data: Mapping[str, Any] | Node) -> tuple[tuple[Account, ...], 
     posts: list[Post] = []
     user = account_from_user(node.get("user"))
     post_id = PostId(_id(node, "id"))
-    created_at = _time(node.get("created_at"))
+    created_at = node.legacy_instant("created_at")
     visibility = Visibility.PRIVATE if user.locked else Visibility.PUBLIC
     shared_node = node.opt("retweeted_status")
     if shared_node is not None:
         inner_accounts, inner_posts = tweet_from_v1(shared_node)
         original = inner_posts[-1]
-        ref = RepostRef(root_id=original.id, root_author_id=original.author_id)
+        ref = RepostRef._quick(root_id=original.id, root_author_id=original.author_id)
         repost = node.build(
-            lambda: Post.create_repost(
+            lambda: Post._quick(
                 id=post_id,
                 author_id=user.id,
                 created_at=created_at,
-                of=ref,
+                repost_of=ref,
                 visibility=Visibility.narrowest(visibility, original.visibility),
             )
         )
@@ -273,7 +274,7 @@ def tweet_from_v1(data: Mapping[str, Any] | Node) -> tuple[tuple[Account, ...], 
         if parent_author is None:
             raise node.error("a reply needs in_reply_to_user_id", "in_reply_to_user_id")
         reply_to = node.build(
-            lambda: ReplyRef(
+            lambda: ReplyRef._quick(
                 root_id=PostId(parent_id),
                 parent_id=PostId(parent_id),
                 parent_author_id=AccountId(parent_author),
@@ -282,7 +283,7 @@ def tweet_from_v1(data: Mapping[str, Any] | Node) -> tuple[tuple[Account, ...], 
         )
     language = node.opt_string("lang") or None
     post = node.build(
-        lambda: Post.create(
+        lambda: Post._quick(
             id=post_id,
             author_id=user.id,
             created_at=created_at,

@@ -39,7 +39,7 @@ from attrs import frozen
 from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId, PostId
 from microblog_core.interop._html import html_to_text
-from microblog_core.interop._json import Node, iter_records, parse_legacy_datetime
+from microblog_core.interop._json import Node, iter_records
 from microblog_core.interop._seen import SeenAccounts
 from microblog_core.interop.importing import Item
 from microblog_core.interop.twitter import cascades_from_posts
@@ -75,10 +75,6 @@ def via_handle(text: str) -> str | None:
     return links[1].handle if len(links) > 1 else None
 
 
-def _time(node: Node) -> datetime:
-    return parse_legacy_datetime(node.as_str(), node.path)
-
-
 def account_from_user(data: Mapping[str, Any] | Node, *, seen_at: datetime) -> Account:
     """Read a Weibo user object.
 
@@ -93,21 +89,19 @@ def account_from_user(data: Mapping[str, Any] | Node, *, seen_at: datetime) -> A
         ValidationError: A field is missing or malformed; the message names its path.
     """
     node = data if isinstance(data, Node) else Node(data)
-    idstr = node.opt("idstr")
-    account_id = AccountId(idstr.as_id() if idstr is not None else node.ident("id"))
-    created = node.opt("created_at")
-    created_at = _time(created) if created is not None else seen_at
-    verified_type = node.opt("verified_type")
+    account_id = AccountId(node.first_ident("idstr", "id"))
+    created_at = node.legacy_instant("created_at") if node.has("created_at") else seen_at
+    verified_type = node.value.get("verified_type")
+    if verified_type is not None and type(verified_type) is not int:
+        verified_type = node.get("verified_type").as_int()
     kind = (
-        AccountKind.ORGANISATION
-        if verified_type is not None and verified_type.as_int() in _ORGANISATION_TYPES
-        else AccountKind.PERSONAL
+        AccountKind.ORGANISATION if verified_type in _ORGANISATION_TYPES else AccountKind.PERSONAL
     )
     handle = node.string("screen_name")
     bio = node.opt_string("description")
     verified = node.opt_bool("verified")
     return node.build(
-        lambda: Account.create(
+        lambda: Account._quick(
             id=account_id,
             handle=handle,
             created_at=created_at,
@@ -119,10 +113,7 @@ def account_from_user(data: Mapping[str, Any] | Node, *, seen_at: datetime) -> A
 
 
 def _text(node: Node) -> str:
-    raw = node.opt("raw_text") or node.opt("text")
-    if raw is None:
-        return ""
-    text = raw.as_str()
+    text = node.opt_string("raw_text" if node.has("raw_text") else "text")
     return html_to_text(text) if "<" in text or "&" in text else text
 
 
@@ -150,7 +141,7 @@ def _status_items(
     roots: dict[PostId, tuple[Account, Post]],
     seen: SeenAccounts,
 ) -> list[tuple[str, Item]]:
-    created_at = _time(node.get("created_at"))
+    created_at = node.legacy_instant("created_at")
     author, new = seen.read(
         node.get("user"), lambda user: account_from_user(user, seen_at=created_at)
     )
@@ -160,18 +151,18 @@ def _status_items(
     root_node = node.opt("retweeted_status")
     if root_node is None:
         post = node.build(
-            lambda: Post.create(id=post_id, author_id=author.id, created_at=created_at, text=text)
+            lambda: Post._quick(id=post_id, author_id=author.id, created_at=created_at, text=text)
         )
         items.append((node.path, post))
         return items
     root_id = PostId(_status_id(root_node))
     cached = roots.get(root_id)
     if cached is None:
-        root_time = _time(root_node.get("created_at"))
+        root_time = root_node.legacy_instant("created_at")
         root_author = account_from_user(root_node.get("user"), seen_at=root_time)
         root_text = _text(root_node)
         root = root_node.build(
-            lambda: Post.create(
+            lambda: Post._quick(
                 id=root_id, author_id=root_author.id, created_at=root_time, text=root_text
             )
         )
@@ -186,7 +177,7 @@ def _status_items(
     via = latest.get((root_id, handle_key(through))) if through is not None else None
     if via is not None and via[0] >= post_id:
         via = None
-    ref = RepostRef(
+    ref = RepostRef._quick(
         root_id=root_id,
         root_author_id=root_author.id,
         via_id=via[0] if via is not None else None,
@@ -194,8 +185,8 @@ def _status_items(
     )
     comment = "" if text.strip() in _DEFAULT_REPOST_TEXT else text
     repost = node.build(
-        lambda: Post.create_repost(
-            id=post_id, author_id=author.id, created_at=created_at, of=ref, comment=comment
+        lambda: Post._quick(
+            id=post_id, author_id=author.id, created_at=created_at, repost_of=ref, text=comment
         )
     )
     items.append((node.path, repost))
@@ -204,8 +195,7 @@ def _status_items(
 
 
 def _status_id(node: Node) -> int:
-    idstr = node.opt("idstr") or node.opt("mid")
-    return idstr.as_id() if idstr is not None else node.ident("id")
+    return node.first_ident("idstr", "mid", "id")
 
 
 @frozen(kw_only=True)

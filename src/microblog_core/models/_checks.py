@@ -1,7 +1,7 @@
 """Validators and converters shared by the value classes."""
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import regex
@@ -9,7 +9,7 @@ import regex
 from microblog_core import _checks
 from microblog_core.clock import ensure_utc
 from microblog_core.errors import ValidationError
-from microblog_core.ids import validate_id
+from microblog_core.ids import MAX_ID, validate_id
 
 _LANGUAGE_RE = regex.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
@@ -157,3 +157,50 @@ def check_languages(instance: Any, attribute: Any, value: Any) -> None:
                 value=value,
             )
         check_language(instance, attribute, item)
+
+
+# Quick predicates for the fast construction paths (``Post._quick``,
+# ``Account._quick``). Each is a sufficient condition for its validator
+# (and converter) above to accept the value unchanged: a value they do not
+# vouch for goes through the checked constructor, which reports it.
+
+
+def is_id(value: object) -> bool:
+    """Whether ``check_id`` accepts ``value`` (an exact int in range)."""
+    return value.__class__ is int and 0 < value <= MAX_ID
+
+
+def is_utc(value: object) -> bool:
+    """Whether ``to_utc`` keeps ``value`` as it is and ``check_aware`` accepts it."""
+    return value.__class__ is datetime and value.tzinfo is UTC
+
+
+def is_stored_text(value: object) -> bool:
+    """Whether ``check_str`` accepts ``value``: an exact str that UTF-8 can encode."""
+    if value.__class__ is not str:
+        return False
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_GOOD_LANGUAGES: set[str] = set()
+
+
+def is_language(value: object) -> bool:
+    """Whether ``check_language`` accepts ``value`` (None or a tag); good tags are remembered."""
+    if value is None:
+        return True
+    if value.__class__ is not str:
+        return False
+    if value in _GOOD_LANGUAGES:
+        return True
+    if not _LANGUAGE_RE.fullmatch(value):
+        return False
+    if len(_GOOD_LANGUAGES) < 1024:  # a handful in practice; bounded all the same
+        _GOOD_LANGUAGES.add(value)
+    return True

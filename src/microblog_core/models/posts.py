@@ -20,6 +20,10 @@ from microblog_core.models._checks import (
     check_language,
     check_optional_id,
     check_str,
+    is_id,
+    is_language,
+    is_stored_text,
+    is_utc,
     to_tuple,
     to_utc,
 )
@@ -169,6 +173,38 @@ class ReplyRef:
     parent_author_id: AccountId = field(validator=check_id)
     addressee_id: AccountId = field(validator=check_id)
 
+    @classmethod
+    def _quick(
+        cls,
+        *,
+        root_id: PostId,
+        parent_id: PostId,
+        parent_author_id: AccountId,
+        addressee_id: AccountId,
+    ) -> "ReplyRef":
+        """Build ``ReplyRef(**fields)`` with the ids checked inline: what readers build.
+
+        Private to :mod:`microblog_core.interop`, like :meth:`Post._quick`: an
+        id the quick check does not vouch for goes through the checked
+        constructor, which refuses it with its own error.
+        """
+        if not (
+            is_id(root_id) and is_id(parent_id) and is_id(parent_author_id) and is_id(addressee_id)
+        ):
+            return cls(
+                root_id=root_id,
+                parent_id=parent_id,
+                parent_author_id=parent_author_id,
+                addressee_id=addressee_id,
+            )
+        ref: ReplyRef = _new(cls)
+        _set(ref, "root_id", root_id)
+        _set(ref, "parent_id", parent_id)
+        _set(ref, "parent_author_id", parent_author_id)
+        _set(ref, "addressee_id", addressee_id)
+        ref.__attrs_post_init__()
+        return ref
+
     def __attrs_post_init__(self) -> None:
         if self.parent_id < self.root_id:
             raise ValidationError(
@@ -197,6 +233,41 @@ class RepostRef:
     root_author_id: AccountId = field(validator=check_id)
     via_id: PostId | None = field(default=None, validator=check_optional_id)
     via_author_id: AccountId | None = field(default=None, validator=check_optional_id)
+
+    @classmethod
+    def _quick(
+        cls,
+        *,
+        root_id: PostId,
+        root_author_id: AccountId,
+        via_id: PostId | None = None,
+        via_author_id: AccountId | None = None,
+    ) -> "RepostRef":
+        """Build ``RepostRef(**fields)`` with the ids checked inline: what readers build.
+
+        Private to :mod:`microblog_core.interop`, like :meth:`Post._quick`: an
+        id the quick check does not vouch for goes through the checked
+        constructor, which refuses it with its own error.
+        """
+        if not (
+            is_id(root_id)
+            and is_id(root_author_id)
+            and (via_id is None or is_id(via_id))
+            and (via_author_id is None or is_id(via_author_id))
+        ):
+            return cls(
+                root_id=root_id,
+                root_author_id=root_author_id,
+                via_id=via_id,
+                via_author_id=via_author_id,
+            )
+        ref: RepostRef = _new(cls)
+        _set(ref, "root_id", root_id)
+        _set(ref, "root_author_id", root_author_id)
+        _set(ref, "via_id", via_id)
+        _set(ref, "via_author_id", via_author_id)
+        ref.__attrs_post_init__()
+        return ref
 
     def __attrs_post_init__(self) -> None:
         if (self.via_id is None) != (self.via_author_id is None):
@@ -552,6 +623,94 @@ class Post:
         )
 
     @classmethod
+    def _quick(
+        cls,
+        *,
+        id: PostId,
+        author_id: AccountId,
+        created_at: datetime,
+        text: str = "",
+        visibility: Visibility = Visibility.PUBLIC,
+        reply_to: ReplyRef | None = None,
+        repost_of: RepostRef | None = None,
+        quote_of: PostId | None = None,
+        language: str | None = None,
+        content_warning: str = "",
+        attachments: Iterable[Attachment] = (),
+        mentions: Iterable[AccountId] = (),
+        tags: Iterable[str] = (),
+        reply_gate: ReplyGate = ReplyGate.ANYONE,
+        quote_policy: QuotePolicy = QuotePolicy.ANYONE,
+    ) -> "Post":
+        """Build ``Post(**fields)`` with the common case checked inline: what readers build.
+
+        Private to :mod:`microblog_core.interop` (its readers build every post
+        here, millions per archive). Nothing is trusted: each field passes a
+        quick check that implies its validator (and converter) would accept it
+        unchanged, then the invariants between fields
+        (``__attrs_post_init__``) run. A field the quick checks do not vouch
+        for sends the whole call through the checked constructor, so a bad
+        value is refused with the very error ``Post(**fields)`` raises
+        (``tests/foundation/test_models_posts.py`` proves both).
+        """
+        media = attachments if attachments.__class__ is tuple else to_tuple(attachments)
+        named = mentions if mentions.__class__ is tuple else to_tuple(mentions)
+        folded = () if tags == () else _to_tags(tags)
+        if not (
+            is_id(id)
+            and is_id(author_id)
+            and is_utc(created_at)
+            and is_stored_text(text)
+            and visibility.__class__ is Visibility
+            and (reply_to is None or reply_to.__class__ is ReplyRef)
+            and (repost_of is None or repost_of.__class__ is RepostRef)
+            and (quote_of is None or is_id(quote_of))
+            and is_language(language)
+            and (content_warning == "" or is_stored_text(content_warning))
+            and reply_gate.__class__ is ReplyGate
+            and quote_policy.__class__ is QuotePolicy
+            and (media == () or _passes(_check_attachments, media))
+            and (named == () or _are_ids(named))
+            and (folded == () or _passes(_check_tags, folded))
+        ):
+            return cls(
+                id=id,
+                author_id=author_id,
+                created_at=created_at,
+                text=text,
+                visibility=visibility,
+                reply_to=reply_to,
+                repost_of=repost_of,
+                quote_of=quote_of,
+                language=language,
+                content_warning=content_warning,
+                attachments=media,
+                mentions=named,
+                tags=folded,
+                reply_gate=reply_gate,
+                quote_policy=quote_policy,
+            )
+        post: Post = _new(cls)
+        _set(post, "id", id)
+        _set(post, "author_id", author_id)
+        _set(post, "created_at", created_at)
+        _set(post, "text", text)
+        _set(post, "visibility", visibility)
+        _set(post, "reply_to", reply_to)
+        _set(post, "repost_of", repost_of)
+        _set(post, "quote_of", quote_of)
+        _set(post, "language", language)
+        _set(post, "content_warning", content_warning)
+        _set(post, "attachments", media)
+        _set(post, "mentions", named)
+        _set(post, "tags", folded)
+        _set(post, "reply_gate", reply_gate)
+        _set(post, "quote_policy", quote_policy)
+        _set(post, "hidden", False)
+        post.__attrs_post_init__()
+        return post
+
+    @classmethod
     def _from_service(
         cls,
         *,
@@ -723,3 +882,15 @@ class Post:
 
 
 _FIELDS = attrs.fields(Post)
+
+
+def _passes(check: Callable[[Any, Any, Any], None], value: object) -> bool:
+    try:
+        check(None, None, value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _are_ids(value: tuple[object, ...]) -> bool:
+    return all(is_id(item) for item in value) and len(set(value)) == len(value)
