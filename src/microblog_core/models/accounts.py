@@ -196,6 +196,8 @@ class Account:
         ):
             deque(map(getattr(cls, name).__set__, made, values), maxlen=0)
         return tuple(made)
+
+    @classmethod
     def _quick(
         cls,
         *,
