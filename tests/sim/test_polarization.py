@@ -47,6 +47,13 @@ def test_bimodality_is_zero_for_too_few_values_or_no_spread():
     assert bimodality_coefficient([0.5] * 10) == 0.0
 
 
+def test_bimodality_of_equal_values_is_zero_though_their_mean_rounds():
+    # fsum([0.99] * 6) / 6 is not 0.99: the rounding once gave 0.9857.
+    moved = [-0.01 + 1.0] * 6
+    assert math.fsum(moved) / 6 != moved[0]
+    assert bimodality_coefficient(moved) == 0.0
+
+
 # Stances on a 0.01 grid: a spread of 1e-12 would make the test about rounding.
 grid_stances = st.lists(st.integers(-100, 100).map(lambda k: k / 100), max_size=60)
 

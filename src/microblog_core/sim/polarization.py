@@ -70,6 +70,10 @@ def bimodality_coefficient(stances: Sequence[float]) -> float:
     n = len(stances)
     if n < 4:
         return 0.0
+    if min(stances) == max(stances):
+        # No spread. Tested first: the mean of equal values can be off by a
+        # rounding, and moments of that rounding are noise, not a shape.
+        return 0.0
     mean = math.fsum(stances) / n
     m2 = math.fsum((x - mean) ** 2 for x in stances) / n
     if m2 <= 1e-300:
