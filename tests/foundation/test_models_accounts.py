@@ -362,6 +362,8 @@ def test_check_handles_equals_check_handle_one_by_one(
     except InvalidHandleError as exc:
         got = str(exc)
     assert got == expected
+
+
 # --- Account._quick: the readers' constructor ---------------------------------------------
 
 

@@ -622,7 +622,6 @@ def test_from_service_refuses_what_the_checked_constructor_refuses(
     assert trusted.value.field == checked.value.field
 
 
-<<<<<<< HEAD
 # -- Post._from_store: the storage adapters' constructor ----------------------
 
 
@@ -632,7 +631,12 @@ def test_from_store_builds_the_post_the_checked_constructor_builds(value: Post) 
     fields = attrs.asdict(value, recurse=False)
     built = Post._from_store(*fields.values())
     assert built == Post(**fields) == value
-=======
+    assert type(built) is Post
+    assert all(hasattr(built, a.name) for a in attrs.fields(Post))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built.text = "changed"  # type: ignore[misc]
+
+
 # -- Post._quick: the readers' constructor -----------------------------------
 
 
@@ -648,14 +652,12 @@ def test_quick_builds_the_post_the_checked_constructor_builds(value: Post) -> No
     fields = _quick_fields(attrs.evolve(value, hidden=False))
     built = Post._quick(**fields)  # type: ignore[arg-type]
     assert built == Post(**fields)  # type: ignore[arg-type]
->>>>>>> impread
     assert type(built) is Post
     assert all(hasattr(built, a.name) for a in attrs.fields(Post))
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         built.text = "changed"  # type: ignore[misc]
 
 
-<<<<<<< HEAD
 STORED_FIELD_ERRORS = [
     # Not visibility, reply_gate or quote_policy: the row reader looks those up.
     *CALLER_FIELD_ERRORS[1:8],
@@ -714,7 +716,8 @@ def test_from_store_keeps_tags_in_their_canonical_form() -> None:
     fields = attrs.asdict(post(tags=("a",)), recurse=False)
     fields["tags"] = ("A", "a", "B")
     assert Post._from_store(*fields.values()).tags == Post(**fields).tags == ("a", "b")
-=======
+
+
 class _Text(str):
     """A str subclass: the quick checks do not vouch for it, the checked path decides."""
 
@@ -819,4 +822,3 @@ def test_repost_ref_quick_agrees_with_the_checked_constructor(ids: list[object])
     quick, checked = _outcome(RepostRef._quick, fields), _outcome(RepostRef, fields)
     assert quick == checked
     assert type(quick) is type(checked)
->>>>>>> impread
