@@ -117,3 +117,14 @@ def test_a_malformed_status_names_its_path():
     with pytest.raises(ValidationError) as info:
         list(read_statuses(io.StringIO(json.dumps({**ROOT, "user": {"id": 5}}))))
     assert info.value.field == "$[0].user.screen_name"
+
+
+@pytest.mark.parametrize(
+    "when", ["Mon Jan 01 00:00:00 +0800 0001", "Fri Dec 31 23:59:59 -0800 9999"]
+)
+def test_a_time_whose_offset_leaves_the_calendar_names_its_path(when):
+    """A legacy time that UTC would put before year 1 or after 9999 is a ValidationError."""
+    status = {"id": 5, "created_at": when, "text": "hi", "user": {"id": 1, "screen_name": "a"}}
+    with pytest.raises(ValidationError) as info:
+        list(read_statuses(io.StringIO(json.dumps(status) + "\n")))
+    assert info.value.field == "$[0].created_at"

@@ -48,7 +48,7 @@ _GOOD_HANDLES: set[str] = set()
 def _good_handle(handle: str) -> bool:
     if _HANDLE_SHAPE.fullmatch(handle) is None:
         return False
-    if len(_GOOD_HANDLES) >= 65_536:
+    if len(_GOOD_HANDLES) >= 16_384:
         _GOOD_HANDLES.clear()
     _GOOD_HANDLES.add(handle)
     return True
