@@ -691,24 +691,25 @@ class Post:
                 quote_policy=quote_policy,
             )
         post: Post = _new(cls)
-        _set(post, "id", id)
-        _set(post, "author_id", author_id)
-        _set(post, "created_at", created_at)
-        _set(post, "text", text)
-        _set(post, "visibility", visibility)
-        _set(post, "reply_to", reply_to)
-        _set(post, "repost_of", repost_of)
-        _set(post, "quote_of", quote_of)
-        _set(post, "language", language)
-        _set(post, "content_warning", content_warning)
-        _set(post, "attachments", media)
-        _set(post, "mentions", named)
-        _set(post, "tags", folded)
-        _set(post, "reply_gate", reply_gate)
-        _set(post, "quote_policy", quote_policy)
-        _set(post, "hidden", False)
-        post.__attrs_post_init__()
-        return post
+        return _fill(
+            post,
+            id,
+            author_id,
+            created_at,
+            text,
+            visibility,
+            reply_to,
+            repost_of,
+            quote_of,
+            language,
+            content_warning,
+            media,
+            named,
+            folded,
+            reply_gate,
+            quote_policy,
+            False,
+        )
 
     @classmethod
     def _from_service(
@@ -754,24 +755,25 @@ class Post:
         _check_attachments(post, named.attachments, media)
         _check_reply_gate(post, named.reply_gate, reply_gate)
         _check_quote_policy(post, named.quote_policy, quote_policy)
-        _set(post, "id", id)
-        _set(post, "author_id", author_id)
-        _set(post, "created_at", created_at)
-        _set(post, "text", text)
-        _set(post, "visibility", visibility)
-        _set(post, "reply_to", reply_to)
-        _set(post, "repost_of", repost_of)
-        _set(post, "quote_of", quote_of)
-        _set(post, "language", language)
-        _set(post, "content_warning", content_warning)
-        _set(post, "attachments", media)
-        _set(post, "mentions", mentions)
-        _set(post, "tags", tags)
-        _set(post, "reply_gate", reply_gate)
-        _set(post, "quote_policy", quote_policy)
-        _set(post, "hidden", False)
-        post.__attrs_post_init__()
-        return post
+        return _fill(
+            post,
+            id,
+            author_id,
+            created_at,
+            text,
+            visibility,
+            reply_to,
+            repost_of,
+            quote_of,
+            language,
+            content_warning,
+            media,
+            mentions,
+            tags,
+            reply_gate,
+            quote_policy,
+            False,
+        )
 
     @classmethod
     def _from_store(  # noqa: PLR0917  # one positional parameter per field, in field order
@@ -834,24 +836,25 @@ class Post:
         if tags:
             tags = _to_tags(tags)
             _check_tags(post, named.tags, tags)
-        _set(post, "id", id)
-        _set(post, "author_id", author_id)
-        _set(post, "created_at", created_at)
-        _set(post, "text", text)
-        _set(post, "visibility", visibility)
-        _set(post, "reply_to", reply_to)
-        _set(post, "repost_of", repost_of)
-        _set(post, "quote_of", quote_of)
-        _set(post, "language", language)
-        _set(post, "content_warning", content_warning)
-        _set(post, "attachments", attachments)
-        _set(post, "mentions", mentions)
-        _set(post, "tags", tags)
-        _set(post, "reply_gate", reply_gate)
-        _set(post, "quote_policy", quote_policy)
-        _set(post, "hidden", hidden)
-        post.__attrs_post_init__()
-        return post
+        return _fill(
+            post,
+            id,
+            author_id,
+            created_at,
+            text,
+            visibility,
+            reply_to,
+            repost_of,
+            quote_of,
+            language,
+            content_warning,
+            attachments,
+            mentions,
+            tags,
+            reply_gate,
+            quote_policy,
+            hidden,
+        )
 
     @property
     def is_reply(self) -> bool:
@@ -879,6 +882,51 @@ class Post:
         """The first post of the thread this post belongs to (itself when not a reply)."""
         ref = self.reply_to
         return self.id if ref is None else ref.root_id
+
+
+def _fill(  # noqa: PLR0917  # one positional parameter per field, in field order
+    post: Post,
+    id: PostId,
+    author_id: AccountId,
+    created_at: datetime,
+    text: str,
+    visibility: Visibility,
+    reply_to: ReplyRef | None,
+    repost_of: RepostRef | None,
+    quote_of: PostId | None,
+    language: str | None,
+    content_warning: str,
+    attachments: tuple[Attachment, ...],
+    mentions: tuple[AccountId, ...],
+    tags: tuple[str, ...],
+    reply_gate: ReplyGate,
+    quote_policy: QuotePolicy,
+    hidden: bool,
+) -> Post:
+    """Set every field of an unset ``post`` whose fields were checked, then its invariants.
+
+    The one place the trusted constructors (``Post._quick``,
+    ``Post._from_service``, ``Post._from_store``) write a post's fields, in
+    field order; the checks between fields still run.
+    """
+    _set(post, "id", id)
+    _set(post, "author_id", author_id)
+    _set(post, "created_at", created_at)
+    _set(post, "text", text)
+    _set(post, "visibility", visibility)
+    _set(post, "reply_to", reply_to)
+    _set(post, "repost_of", repost_of)
+    _set(post, "quote_of", quote_of)
+    _set(post, "language", language)
+    _set(post, "content_warning", content_warning)
+    _set(post, "attachments", attachments)
+    _set(post, "mentions", mentions)
+    _set(post, "tags", tags)
+    _set(post, "reply_gate", reply_gate)
+    _set(post, "quote_policy", quote_policy)
+    _set(post, "hidden", hidden)
+    post.__attrs_post_init__()
+    return post
 
 
 _FIELDS = attrs.fields(Post)
