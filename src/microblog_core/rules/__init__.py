@@ -28,6 +28,7 @@ from microblog_core.rules.feeds import (
 from microblog_core.rules.reposts import (
     ChainLink,
     build_comment_chain,
+    first_comment,
     flatten_repost,
     format_chain,
     parse_comment_chain,
@@ -58,6 +59,7 @@ __all__ = [
     "ViewerContext",
     "build_comment_chain",
     "build_thread",
+    "first_comment",
     "can_see",
     "check_follow",
     "check_like",
