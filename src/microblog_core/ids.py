@@ -242,7 +242,9 @@ class IdGenerator:
 
 # AT Protocol "base32-sortable": digits 2-7 then a-z, in ASCII order.
 _TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
-_TID_INDEX = {c: i for i, c in enumerate(_TID_ALPHABET)}
+# The TID alphabet mapped onto the digits ``int(..., 32)`` reads (0-9, a-v): the
+# same five bits per character, so one C call decodes a TID.
+_TID_TO_BASE32 = str.maketrans(_TID_ALPHABET, "0123456789abcdefghijklmnopqrstuv")
 # The top bit of a TID is zero, so its first character encodes at most 0b0111 (2-7, a, b).
 _TID_RE = regex.compile(r"[234567ab][234567abcdefghijklmnopqrstuvwxyz]{12}")
 _TID_CLOCK_BITS = 10
@@ -293,10 +295,7 @@ def decode_tid(text: str) -> int:
             field="tid",
             value=text,
         )
-    value = 0
-    for char in text:
-        value = (value << 5) | _TID_INDEX[char]
-    return value
+    return int(text.translate(_TID_TO_BASE32), 32)
 
 
 def tid_at(timestamp: datetime, clock_id: int = 0) -> str:

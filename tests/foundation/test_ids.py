@@ -311,6 +311,35 @@ def test_decode_tid_refuses_malformed_tids(text: str) -> None:
     assert info.value.value == text
 
 
+def _reference_decode(text: str) -> int:
+    """A TID decoded as the spec states it: five bits per character, most significant first."""
+    value = 0
+    for char in text:
+        value = (value << 5) | TID_CHARS.index(char)
+    return value
+
+
+@given(
+    st.one_of(
+        st.text(alphabet=TID_CHARS, min_size=13, max_size=13),
+        st.text(alphabet=TID_CHARS + "01AZ-٢ \n", min_size=12, max_size=14),
+        st.text(max_size=14),
+    )
+)
+@example("bzzzzzzzzzzzz")
+@example("2222222222222\n")  # a trailing newline is no TID
+@example("٢٢٢٢٢٢٢٢٢٢٢٢٢")  # digits int() would read, if asked
+def test_decode_tid_equals_the_bitwise_reference(text: str) -> None:
+    """The one-call decode gives the per-character value, and refuses exactly what is no TID."""
+    if is_tid(text):
+        assert decode_tid(text) == _reference_decode(text)
+    else:
+        with pytest.raises(InvalidIdError, match="not a TID") as info:
+            decode_tid(text)
+        assert info.value.field == "tid"
+        assert info.value.value == text
+
+
 def test_is_tid_is_false_for_non_strings() -> None:
     assert not is_tid(123)  # type: ignore[arg-type]
     assert not is_tid(None)  # type: ignore[arg-type]

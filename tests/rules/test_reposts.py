@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from microblog_core.rules import (
     ChainLink,
     build_comment_chain,
+    first_comment,
     flatten_repost,
     format_chain,
     parse_comment_chain,
@@ -132,3 +133,13 @@ def test_built_chain_equals_the_parse_and_pop_rule(mine, theirs, older, handle, 
     fits = (lambda t: len(t) <= limit) if cut else None
     expected = _reference_chain(mine, via, handle, fits or (lambda t: True))
     assert build_comment_chain(mine, via, handle, fits=fits) == expected
+
+
+@given(st.one_of(_words, _messy), st.one_of(_chain_texts, _messy, st.text(max_size=40)))
+@example("me too", "//@B:so true//@C：hello")
+@example("", "//@B:x")  # a chain that opens with a link: no words of one's own
+@example("a//@ b", "")  # a "//@" that starts no link is part of the words
+def test_first_comment_equals_the_parsed_first_link(head, rest):
+    """Reading only the first link gives the first link of the whole parse."""
+    text = head + rest
+    assert first_comment(text) == parse_comment_chain(text)[0].text

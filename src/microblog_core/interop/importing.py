@@ -41,7 +41,7 @@ from microblog_core.clock import ManualClock
 from microblog_core.errors import MicroblogError, ValidationError
 from microblog_core.ids import AccountId, PostId
 from microblog_core.models import Account, Block, Follow, FollowRequest, Like, Post
-from microblog_core.rules import parse_comment_chain
+from microblog_core.rules import first_comment
 from microblog_core.service import Microblog
 
 __all__ = ["Delete", "ImportReport", "Importer", "Item", "Undo"]
@@ -296,7 +296,7 @@ class Importer:
                 return
             comment = post.text
             if via is not None and comment:
-                comment = parse_comment_chain(comment)[0].text
+                comment = first_comment(comment)
             made = self.blog.repost(author, target, comment=comment or None)
             self._count("reposts")
         else:

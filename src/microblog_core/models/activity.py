@@ -21,6 +21,8 @@ from microblog_core.models._checks import (
     check_instance,
     check_optional_id,
     check_str,
+    is_id,
+    is_utc,
     to_utc,
 )
 
@@ -37,6 +39,9 @@ __all__ = [
     "PollVote",
     "PostVersion",
 ]
+
+_new = object.__new__
+_set = object.__setattr__
 
 GROUP_SPAN_HOURS = 12
 """Hours one notification group spans at most (Mastodon 4.3's ``MAXIMUM_GROUP_SPAN_HOURS``)."""
@@ -66,6 +71,8 @@ class NotificationKind(enum.Enum):
     UPDATE = "update"
     """A post the recipient reposted or quoted was edited."""
 
+
+_NO_POST_KINDS = frozenset({NotificationKind.FOLLOW, NotificationKind.FOLLOW_REQUEST})
 
 GROUPABLE_KINDS = frozenset(
     {NotificationKind.LIKE, NotificationKind.REPOST, NotificationKind.FOLLOW}
@@ -98,8 +105,57 @@ class Notification:
     created_at: datetime = field(converter=to_utc, validator=check_aware)
     filtered: bool = field(default=False, validator=check_bool)
 
+    @classmethod
+    def _quick(  # noqa: PLR0917  # the fields, in their order
+        cls,
+        id: NotificationId,  # the field's name
+        account_id: AccountId,
+        kind: NotificationKind,
+        from_account_id: AccountId,
+        post_id: PostId | None,
+        created_at: datetime,
+        filtered: bool,  # the field, positional as the others
+    ) -> "Notification":
+        """Build ``Notification(**fields)`` with every check done inline: what the projector builds.
+
+        Private to the notification projector, which writes one per mention,
+        reply, like, repost and follow. Each field passes a quick check that
+        is a sufficient condition for its validator (and converter) to accept
+        it unchanged, and the kind must match having a post; anything the
+        checks do not vouch for goes through the checked constructor, which
+        refuses it with its own error. The result equals the checked
+        constructor's (``tests/foundation/test_models_activity.py``).
+        """
+        if not (
+            is_id(id)
+            and is_id(account_id)
+            and kind.__class__ is NotificationKind
+            and is_id(from_account_id)
+            and (post_id is None if kind in _NO_POST_KINDS else is_id(post_id))
+            and is_utc(created_at)
+            and (filtered is True or filtered is False)
+        ):
+            return cls(
+                id=id,
+                account_id=account_id,
+                kind=kind,
+                from_account_id=from_account_id,
+                post_id=post_id,
+                created_at=created_at,
+                filtered=filtered,
+            )
+        notification: Notification = _new(cls)
+        _set(notification, "id", id)
+        _set(notification, "account_id", account_id)
+        _set(notification, "kind", kind)
+        _set(notification, "from_account_id", from_account_id)
+        _set(notification, "post_id", post_id)
+        _set(notification, "created_at", created_at)
+        _set(notification, "filtered", filtered)
+        return notification
+
     def __attrs_post_init__(self) -> None:
-        needs_post = self.kind not in (NotificationKind.FOLLOW, NotificationKind.FOLLOW_REQUEST)
+        needs_post = self.kind not in _NO_POST_KINDS
         if needs_post != (self.post_id is not None):
             raise ValidationError(
                 f"a {self.kind.value} notification "

@@ -28,6 +28,7 @@ from microblog_core.rules.feeds import (
 from microblog_core.rules.reposts import (
     ChainLink,
     build_comment_chain,
+    first_comment,
     flatten_repost,
     format_chain,
     parse_comment_chain,
@@ -67,6 +68,7 @@ __all__ = [
     "filtered_from_home",
     "filtered_from_list",
     "filtered_from_tags",
+    "first_comment",
     "flatten_repost",
     "format_chain",
     "may_reply_under_gate",

@@ -19,6 +19,7 @@ from microblog_core.models import Post, RepostRef
 __all__ = [
     "ChainLink",
     "build_comment_chain",
+    "first_comment",
     "flatten_repost",
     "format_chain",
     "parse_comment_chain",
@@ -145,3 +146,18 @@ def parse_comment_chain(text: str) -> tuple[ChainLink, ...]:
         position = match.end()
     links.append(ChainLink(handle, text[position:]))
     return tuple(links)
+
+
+def first_comment(text: str) -> str:
+    """Return the newest link's words: ``parse_comment_chain(text)[0].text``, without the rest.
+
+    Only the first link is looked for, so a long chain costs no more than its
+    first link (an import that reposts through a chain needs only these words).
+
+    Example:
+        >>> from microblog_core.rules import first_comment
+        >>> first_comment("me too//@B:so true//@C：hello")
+        'me too'
+    """
+    match = _LINK_RE.search(text)
+    return text if match is None else text[: match.start()]

@@ -282,14 +282,14 @@ class NotificationProjector:
                 self._ids.observe(last)
             self._floor_checked = True
         uow.notifications.add(
-            Notification(
-                id=NotificationId(self._ids.next_id()),
-                account_id=recipient,
-                kind=kind,
-                from_account_id=sender,
-                post_id=post_id,
-                created_at=at,
-                filtered=filtered,
+            Notification._quick(
+                NotificationId(self._ids.next_id()),
+                recipient,
+                kind,
+                sender,
+                post_id,
+                at,
+                filtered,
             )
         )
 

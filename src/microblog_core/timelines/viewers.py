@@ -55,12 +55,14 @@ class _PairLookup(Container[AccountId]):
         self._found: dict[object, bool] = {}
 
     def __contains__(self, account: object) -> bool:
-        try:
-            return self._found[account]
-        except KeyError:
-            answer = isinstance(account, int) and self._related(AccountId(account))
-            self._found[account] = answer
-            return answer
+        # A context is mostly asked about accounts it has not met yet (one per
+        # notification or write): a get is cheaper than a raised KeyError.
+        found = self._found.get(account)
+        if found is not None:
+            return found
+        answer = isinstance(account, int) and self._related(AccountId(account))
+        self._found[account] = answer
+        return answer
 
 
 def lookup_viewer(
