@@ -494,3 +494,41 @@ def test_the_home_statement_walks_the_indexes(
     assert not _ran(other, " on posts p")
     for index in ("follows_pkey", "blocks_pkey", "blocks_by_blocked", "mutes_pkey"):
         assert index in text, text
+
+
+def test_the_pools_jitter_leaves_the_global_random_generator_alone() -> None:
+    """Hypothesis fails a property whose draws see the global generator move.
+
+    psycopg_pool draws its expiry jitter from ``random`` in a background
+    thread when the pool grows; the store's pool draws from its own.
+    """
+    import random
+
+    import psycopg_pool.base
+
+    from microblog_core.storage.postgres._store import _Pool
+
+    assert "_jitter" in vars(psycopg_pool.base.BasePool)  # still the hook the pool calls
+    state = random.getstate()
+    values = [_Pool._jitter(3600.0, -0.05, 0.0) for _ in range(100)]
+    assert random.getstate() == state
+    assert all(3420.0 <= v <= 3600.0 for v in values)
+    assert len(set(values)) > 1
+
+
+def test_a_growing_pool_leaves_the_global_random_generator_alone(
+    postgres_url: str, schema: str
+) -> None:
+    import random
+
+    store = PostgresStore(postgres_url, schema=schema, pool_size=4)
+    try:
+        state = random.getstate()
+        pool = store._pool
+        # Connections held at once make the pool grow beyond its first one.
+        with pool.connection() as first, pool.connection() as second:
+            assert first is not second
+        assert pool.get_stats()["connections_num"] >= 2
+        assert random.getstate() == state
+    finally:
+        store.close()
