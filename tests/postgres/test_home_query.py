@@ -568,7 +568,7 @@ def test_a_service_home_page_is_filtered_through_the_filters_sent_ahead(
     store: PostgresStore,
 ) -> None:
     """Through the service: a hide filter of the home context leaves its posts out of the
-    page, and the page with its filters takes two round trips."""
+    page, and the page with its filters (keywords included) takes two round trips."""
     _build(store, _SMALL_WORLD)
     blog = Microblog(store.unit_of_work, store=store)
     hidden = blog.post(AccountId(2), "a word to hide").id
@@ -584,3 +584,6 @@ def test_a_service_home_page_is_filtered_through_the_filters_sent_ahead(
     trips = statements[: statements.index(")") + 1]
     assert "filters_of" in trips
     assert statements[len(trips) :].count("filters_of") == 0
+    # The filter's keywords came in its row: no read of them one filter at a time.
+    assert "filter_keywords" not in statements
+    assert "filter_posts" not in statements

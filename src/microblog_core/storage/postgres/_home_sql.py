@@ -17,7 +17,9 @@ exactly ``timelines.home._keep`` (which calls them). Clause by clause, with
 
 - ``context.following`` / ``blocking`` / ``blocked_by`` / ``muting``: the
   sets ``fo``, ``bl``, ``bb``, ``mu`` (mutes unexpired at ``now``, as
-  ``muted_ids(at=now)``).
+  ``muted_ids(at=now)``). The tests below that ask several of them at once
+  read their unions, one subplan each: ``bm`` (``bl``, ``mu``), ``bx``
+  (``bl``, ``bb``) and ``hide`` (all three).
 - The viewer's own post: an original passes; a repost passes when its
   original exists, the original's author is not in ``bb``, and ``sees_root``.
 - ``visibility is DIRECT`` drops: ``p.visibility <> 'direct'``.
@@ -153,7 +155,7 @@ def home_keep() -> str:
 
     It is ``timelines.home._keep`` clause by clause (see the module's table);
     ``{s}`` is the schema, ``%(v)s`` the viewer, and the relation sets ``fo``,
-    ``bl``, ``bb``, ``mu`` come from the statement's ``WITH``.
+    ``bb`` and the unions ``bm``, ``bx``, ``hide`` come from the statement's ``WITH``.
     """
     return (
         "(CASE WHEN p.author_id = %(v)s THEN "
