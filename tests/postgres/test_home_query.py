@@ -7,15 +7,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from attrs import evolve
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microblog_core.errors import NotFoundError
+from microblog_core.errors import NotFoundError, StorageError
 from microblog_core.ids import AccountId, PostId, id_at
 from microblog_core.models import (
     Account,
     AccountList,
     Block,
+    Filter,
     Follow,
     Mute,
     Post,
@@ -24,6 +26,8 @@ from microblog_core.models import (
     Visibility,
 )
 from microblog_core.ports import HomeQuery, MergedStreams, UnitOfWork, offers
+from microblog_core.service import Microblog
+from microblog_core.testing.strategies import filters as filters_
 from microblog_core.timelines import FanOutOnRead
 from microblog_core.timelines.home import (
     FollowedStreamsSource,
@@ -378,10 +382,13 @@ def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
     assert len(page.items) == 20
     # The viewer's first page guesses the dense plan; the statement says the sparse one is
     # the plan (2 followees of 6 accounts) and walks nothing, and the sparse one runs.
-    assert learnt == ["(", "BEGIN", "SET", "home_dense:21", ")", "home_sparse:21", "COMMIT"]
+    # The viewer's filters (which the service reads next) go in the first round trip too.
+    assert learnt == [
+        "(", "BEGIN", "SET", "home_dense:21", "filters_of", ")", "home_sparse:21", "COMMIT"
+    ]  # fmt: skip
     # The next page, in two round trips: the transaction begun with the page (20 items and
     # a look-ahead row, in the statement whose LIMIT is 21), the end of the transaction.
-    assert statements == ["(", "BEGIN", "SET", "home_sparse:21", ")", "COMMIT"]
+    assert statements == ["(", "BEGIN", "SET", "home_sparse:21", "filters_of", ")", "COMMIT"]
 
 
 def test_a_viewer_whose_plan_changed_gets_the_other_statement(store: PostgresStore) -> None:
@@ -422,7 +429,15 @@ def test_a_viewer_the_statement_cannot_answer_for_takes_the_generic_path(
         page = _first_page(store)
     finally:
         patch.undo()
-    assert statements[:6] == ["(", "BEGIN", "SET", "home_dense:21", ")", "account_by_id"]
+    assert statements[:7] == [
+        "(",
+        "BEGIN",
+        "SET",
+        "home_dense:21",
+        "filters_of",
+        ")",
+        "account_by_id",
+    ]
     assert page == _first_page_generic(store)
 
 
@@ -488,3 +503,87 @@ def test_a_connection_keeps_the_prepared_home_statement_across_pages(postgres_ur
 
         with ConnectionPool(postgres_url, min_size=1, max_size=1) as pool:
             drop_schema(pool, store.schema)
+
+
+# --------------------------------------------------------------------------- filters sent ahead
+
+
+def _filters_of(store: PostgresStore, viewer: int) -> list[Filter]:
+    with store.unit_of_work(readonly=True) as uow:
+        return list(uow.filters.of_account(AccountId(viewer)))
+
+
+@settings(max_examples=10)
+@given(
+    made=st.lists(filters_(), max_size=4, unique_by=lambda f: f.id),
+    owners=st.lists(st.integers(1, 2), min_size=4, max_size=4),
+)
+def test_filters_sent_with_the_home_page_are_the_ones_read_alone(
+    postgres_pool: Any, made: list[Filter], owners: list[int]
+) -> None:
+    """A home page sends the viewer's filters read in its first round trip; the unit's read
+    of them then takes those rows, and they equal the read made alone, whatever filters
+    the viewer and another account keep."""
+    with _store(postgres_pool) as store:
+        _build(store, _SMALL_WORLD)
+        with store.unit_of_work() as uow:
+            for f, owner in zip(made, owners, strict=False):
+                uow.filters.add(evolve(f, account_id=AccountId(owner), post_ids=()))
+            uow.commit()
+        alone = {viewer: _filters_of(store, viewer) for viewer in (1, 2)}
+        for viewer in (1, 2):
+            with store.unit_of_work(readonly=True) as uow:
+                sequence = uow.posts.home_sequence(AccountId(viewer), at=NOW)  # type: ignore[attr-defined]
+                assert sequence is not None
+                assert uow._prefetched  # type: ignore[attr-defined]
+                assert list(uow.filters.of_account(AccountId(viewer))) == alone[viewer]
+                assert not uow._prefetched  # type: ignore[attr-defined]  # taken once
+                assert list(uow.filters.of_account(AccountId(viewer))) == alone[viewer]
+
+
+def test_filters_sent_ahead_are_dropped_by_a_write_and_not_sent_in_a_writing_unit(
+    store: PostgresStore,
+) -> None:
+    """Only a read-only unit's first read carries them; a write drops them (a write unit
+    whose reads were sent ahead must read what it wrote)."""
+    _build(store, _SMALL_WORLD)
+    statements, patch = _counting(store)
+    try:
+        with store.unit_of_work() as uow:
+            assert uow.posts.home_sequence(AccountId(1), at=NOW) is not None  # type: ignore[attr-defined]
+            assert not uow._prefetched  # type: ignore[attr-defined]
+            assert "filters_of" not in statements
+    finally:
+        patch.undo()
+    with store.unit_of_work(readonly=True) as uow:
+        uow._ride("filters_of", (1,))  # type: ignore[attr-defined]
+        uow.accounts.get(AccountId(1))
+        assert uow._prefetched  # type: ignore[attr-defined]
+        with pytest.raises(StorageError):  # what every write asks first (refused here)
+            uow._writer()  # type: ignore[attr-defined]
+        assert not uow._prefetched  # type: ignore[attr-defined]
+
+
+def test_a_service_home_page_is_filtered_through_the_filters_sent_ahead(
+    store: PostgresStore,
+) -> None:
+    """Through the service: a hide filter of the home context leaves its posts out of the
+    page, and the page with its filters (keywords included) takes two round trips."""
+    _build(store, _SMALL_WORLD)
+    blog = Microblog(store.unit_of_work, store=store)
+    hidden = blog.post(AccountId(2), "a word to hide").id
+    shown = blog.post(AccountId(2), "a word to keep").id
+    blog.create_filter(AccountId(1), "no", contexts=["home"], action="hide", keywords=["hide"])
+    statements, patch = _counting(store)
+    try:
+        ids = [p.id for p in blog.home_timeline(AccountId(1), limit=5).items]
+    finally:
+        patch.undo()
+    assert shown in ids
+    assert hidden not in ids
+    trips = statements[: statements.index(")") + 1]
+    assert "filters_of" in trips
+    assert statements[len(trips) :].count("filters_of") == 0
+    # The filter's keywords came in its row: no read of them one filter at a time.
+    assert "filter_keywords" not in statements
+    assert "filter_posts" not in statements

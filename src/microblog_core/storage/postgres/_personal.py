@@ -100,12 +100,20 @@ class Filters(_Repository):
     __slots__ = ()
 
     def _load(self, row: Sequence[Any]) -> Filter:
-        fid, account, title, contexts, action, expires_at, created_at = row
-        keywords = tuple(
-            FilterKeyword(keyword=k, whole_word=bool(w))
-            for k, w in self._all("filter_keywords", (fid,))
-        )
-        posts = tuple(r[0] for r in self._all("filter_posts", (fid,)))
+        """A filter from its row; its keywords and posts read for it, unless the row has them.
+
+        ``filters_of`` rows carry them as three arrays after the filter's
+        columns (keywords, their ``whole_word`` flags, post ids, in order).
+        """
+        fid, account, title, contexts, action, expires_at, created_at = row[:7]
+        if len(row) > 7:
+            words, whole, listed = row[7:]
+            pairs: Sequence[tuple[Any, Any]] = list(zip(words, whole, strict=True))
+            posts = tuple(listed)
+        else:
+            pairs = self._all("filter_keywords", (fid,))
+            posts = tuple(r[0] for r in self._all("filter_posts", (fid,)))
+        keywords = tuple(FilterKeyword(keyword=k, whole_word=bool(w)) for k, w in pairs)
         return Filter(
             id=fid,
             account_id=account,

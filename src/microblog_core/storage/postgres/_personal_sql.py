@@ -42,7 +42,15 @@ PERSONAL_TEMPLATES: Final[dict[str, str]] = {
         " WHERE id = %s AND account_id = %s"
     ),
     "filter_by_id": f"SELECT {_F} FROM {{s}}.filters WHERE id = %s",
-    "filters_of": f"SELECT {_F} FROM {{s}}.filters WHERE account_id = %s ORDER BY id",
+    # An account's filters with their keywords and posts in the same rows: one statement
+    # whatever the filters (a home page sends it with its own, in one round trip).
+    "filters_of": (
+        f"SELECT {_F}, ARRAY(SELECT keyword FROM {{s}}.filter_keywords AS k "
+        "WHERE k.filter_id = f.id ORDER BY k.seq), ARRAY(SELECT whole_word FROM "
+        "{s}.filter_keywords AS k WHERE k.filter_id = f.id ORDER BY k.seq), "
+        "ARRAY(SELECT post_id FROM {s}.filter_posts AS fp WHERE fp.filter_id = f.id "
+        "ORDER BY fp.seq) FROM {s}.filters AS f WHERE account_id = %s ORDER BY id"
+    ),
     "delete_filter": "DELETE FROM {s}.filters WHERE id = %s",
     "insert_filter_keyword": (
         "INSERT INTO {s}.filter_keywords (filter_id, seq, keyword, whole_word)"

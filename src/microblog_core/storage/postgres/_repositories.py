@@ -133,7 +133,8 @@ class _Repository:
         return self._u._read(self._sql[name], params).fetchone()
 
     def _all(self, name: str, params: Any) -> list[tuple[Any, ...]]:
-        return self._u._read(self._sql[name], params).fetchall()
+        rows = self._u._taken(name, params)  # a read sent ahead (PostgresUnitOfWork._ride)
+        return self._u._read(self._sql[name], params).fetchall() if rows is None else rows
 
     def _write(self, name: str, params: Any) -> Any:
         return self._u._writer().execute(self._sql[name], params)
@@ -484,6 +485,9 @@ class Posts(_Repository):
         first = _limit(size_hint, "size_hint")
         step = bisect_left(_HOME_CHUNKS, first)
         size = _HOME_CHUNKS[min(step, len(_HOME_CHUNKS) - 1)]
+        # The service reads the viewer's filters after its home page: in a read-only unit not
+        # yet begun, that read goes with the page's first statement, in its round trip.
+        self._u._ride("filters_of", (viewer,))
         rows = self._home_chunk(viewer, now, high, size)
         found, plain = rows[0][0], rows[0][1]
         if not (found and plain):

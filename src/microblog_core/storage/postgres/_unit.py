@@ -148,6 +148,9 @@ class PostgresUnitOfWork:
         # Streams opened and not yet read, and heads fetched for them, by (low, high, asc).
         self._pending_heads: dict[tuple[int, int, bool], dict[int, None]] = {}
         self._heads: dict[tuple[int, int, bool], dict[int, list[tuple[Any, ...]]]] = {}
+        # Reads to send with a read-only unit's first read (see _ride), and their rows.
+        self._riders: list[tuple[str, Any]] = []
+        self._prefetched: dict[tuple[str, Any], list[tuple[Any, ...]]] = {}
         self.accounts = Accounts(self)
         self.posts = Posts(self)
         self.relations = Relations(self)
@@ -197,21 +200,46 @@ class PostgresUnitOfWork:
             cursor = psycopg.RawCursor(conn) if raw else conn.cursor()
             return cursor.execute(sql, params, prepare=prepare)
         cursor = psycopg.RawCursor(conn) if raw else conn.cursor()
+        riders = [(key, conn.cursor()) for key in self._riders]
+        self._riders.clear()
         try:
             with conn.pipeline():
                 for statement in _BEGIN_READ_PIPELINED:
                     conn.execute(statement, prepare=False)
                 cursor.execute(sql, params, prepare=prepare)
+                for (name, values), rider in riders:
+                    rider.execute(self._sql[name], values)
         finally:
             # Begun even when the read failed: leaving the unit ends the transaction.
             if conn.info.transaction_status in _OPEN:
                 self._in_transaction = True
                 self._can_read = True
+        for key, rider in riders:
+            self._prefetched[key] = rider.fetchall()
         return cursor
+
+    def _ride(self, name: str, params: Any) -> None:
+        """Send the read ``name`` with ``params`` with this unit's first read, if still to come.
+
+        For a read a use case makes next as a rule (a home page reads the
+        viewer's filters after it): when the unit's transaction has not begun
+        and its first read goes in pipeline mode (a read-only unit), this read
+        goes in the same round trip, after it, in the same transaction and
+        snapshot, and the repository's next read of ``name`` with ``params``
+        takes its rows (:meth:`_taken`). Otherwise nothing is sent.
+        """
+        if not self._in_transaction and self._readonly and self._outer is None:
+            self._riders.append((name, params))
+
+    def _taken(self, name: str, params: Any) -> list[tuple[Any, ...]] | None:
+        """The rows of a read sent ahead (:meth:`_ride`), once; None when there are none."""
+        return self._prefetched.pop((name, params), None) if self._prefetched else None
 
     def _writer(self) -> psycopg.Connection[Any]:
         if self._heads:
             self._heads.clear()  # fetched stream heads may be stale after a write
+        if self._prefetched:
+            self._prefetched.clear()  # and so may reads sent ahead
         if self._can_write and self._thread == threading.get_ident():
             return self._conn  # type: ignore[return-value]  # set while _can_write
         return self._begin(write=True)
@@ -316,6 +344,8 @@ class PostgresUnitOfWork:
         self._locked_pairs.clear()
         self._pending_heads.clear()
         self._heads.clear()
+        self._riders.clear()
+        self._prefetched.clear()
         self._in_transaction = False
         self._can_read = False
         self._can_write = False
