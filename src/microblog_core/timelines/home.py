@@ -44,7 +44,14 @@ import attrs
 
 from microblog_core.ids import MAX_ID, AccountId, PostId
 from microblog_core.models import Follow, Post
-from microblog_core.ports import HomeQuery, ReadPort, RelationRepository, UnitOfWork, offers
+from microblog_core.ports import (
+    FollowOptionsHint,
+    HomeQuery,
+    ReadPort,
+    RelationRepository,
+    UnitOfWork,
+    offers,
+)
 from microblog_core.rules import (
     DEDUP_WINDOW,
     HomeContext,
@@ -224,7 +231,10 @@ def home_context(
 
     Follows, blocks (both ways), unexpired mutes, exclusive lists' members
     and followed hashtags are sets; the per-follow options (``show_reposts``,
-    languages) are looked up only for the authors a page actually meets.
+    languages) are looked up only for the authors a page actually meets, and
+    not at all when the relation repository offers
+    :class:`~microblog_core.ports.FollowOptionsHint` and says the viewer has
+    none.
 
     Args:
         uow: The unit to read through.
@@ -237,15 +247,24 @@ def home_context(
         The viewer's :class:`~microblog_core.rules.HomeContext`.
     """
     relations = uow.relations
-    options = _FollowOptions(relations, viewer_id)
+    hiding_reposts: Collection[AccountId]
+    languages: Mapping[AccountId, tuple[str, ...]]
+    if offers(relations, FollowOptionsHint) and not cast(
+        "FollowOptionsHint", relations
+    ).has_follow_options(viewer_id):
+        # Every follow of the viewer has the default options: none to look up.
+        hiding_reposts, languages = frozenset(), {}
+    else:
+        options = _FollowOptions(relations, viewer_id)
+        hiding_reposts, languages = _HidingReposts(options), _Languages(options)
     return HomeContext(
         viewer_id=viewer_id,
         following=relations.following_ids(viewer_id),
         blocking=relations.blocked_ids(viewer_id),
         blocked_by=relations.blocker_ids(viewer_id),
         muting=relations.muted_ids(viewer_id, at=now),
-        hiding_reposts=_HidingReposts(options),
-        languages=_Languages(options),
+        hiding_reposts=hiding_reposts,
+        languages=languages,
         exclusive=frozenset() if lists else uow.lists.exclusive_members(viewer_id),
         followed_tags=frozenset() if lists else followed_tags(uow, viewer_id),
     )
