@@ -8,7 +8,7 @@ Sources: Mastodon's ``Notification`` (types ``mention``, ``reblog``,
 """
 
 import enum
-from datetime import datetime
+from datetime import UTC, datetime
 
 from attrs import field, frozen
 
@@ -37,6 +37,9 @@ __all__ = [
     "PollVote",
     "PostVersion",
 ]
+
+_new = object.__new__
+_set = object.__setattr__
 
 GROUP_SPAN_HOURS = 12
 """Hours one notification group spans at most (Mastodon 4.3's ``MAXIMUM_GROUP_SPAN_HOURS``)."""
@@ -107,6 +110,51 @@ class Notification:
                 field="post_id",
                 value=self.post_id,
             )
+
+    @classmethod
+    def _from_service(  # noqa: PLR0917  # the fields, in their order
+        cls,
+        id: NotificationId,
+        account_id: AccountId,
+        kind: NotificationKind,
+        from_account_id: AccountId,
+        post_id: PostId | None,
+        created_at: datetime,
+        filtered: bool,
+    ) -> "Notification":
+        """Build a notification from values the notification projector already holds checked.
+
+        Private to :mod:`microblog_core.timelines.notifications`: the ids are a
+        fresh notification id and stored account and post ids, ``kind`` is a
+        member, ``filtered`` a bool and ``created_at`` an event's aware time,
+        so the validators would only confirm them. A time not in UTC, and a
+        kind that disagrees with ``post_id``, go through the checked
+        constructor (which converts the one and refuses the other). The result
+        equals ``Notification(...)`` (``tests/foundation/test_models_activity.py``);
+        the projector builds one per like, repost and mention of a write.
+        """
+        needs_post = (
+            kind is not NotificationKind.FOLLOW and kind is not NotificationKind.FOLLOW_REQUEST
+        )
+        if created_at.tzinfo is not UTC or needs_post != (post_id is not None):
+            return cls(
+                id=id,
+                account_id=account_id,
+                kind=kind,
+                from_account_id=from_account_id,
+                post_id=post_id,
+                created_at=created_at,
+                filtered=filtered,
+            )
+        notification: Notification = _new(cls)
+        _set(notification, "id", id)
+        _set(notification, "account_id", account_id)
+        _set(notification, "kind", kind)
+        _set(notification, "from_account_id", from_account_id)
+        _set(notification, "post_id", post_id)
+        _set(notification, "created_at", created_at)
+        _set(notification, "filtered", filtered)
+        return notification
 
     @property
     def group_key(self) -> str:

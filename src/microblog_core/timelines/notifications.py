@@ -282,14 +282,8 @@ class NotificationProjector:
                 self._ids.observe(last)
             self._floor_checked = True
         uow.notifications.add(
-            Notification(
-                id=NotificationId(self._ids.next_id()),
-                account_id=recipient,
-                kind=kind,
-                from_account_id=sender,
-                post_id=post_id,
-                created_at=at,
-                filtered=filtered,
+            Notification._from_service(
+                NotificationId(self._ids.next_id()), recipient, kind, sender, post_id, at, filtered
             )
         )
 
