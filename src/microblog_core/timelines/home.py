@@ -40,8 +40,6 @@ from datetime import datetime
 from itertools import islice
 from typing import Protocol, cast, runtime_checkable
 
-import attrs
-
 from microblog_core.ids import MAX_ID, AccountId, PostId
 from microblog_core.models import Follow, Post
 from microblog_core.ports import (
@@ -246,6 +244,18 @@ def home_context(
     Returns:
         The viewer's :class:`~microblog_core.rules.HomeContext`.
     """
+    loaded = None if not lists else frozenset[AccountId]()
+    return _home_context(uow, viewer_id, now, loaded, None if not lists else frozenset())
+
+
+def _home_context(
+    uow: UnitOfWork,
+    viewer_id: AccountId,
+    now: datetime,
+    exclusive: Collection[AccountId] | None,
+    tags: frozenset[str] | None,
+) -> HomeContext:
+    """:func:`home_context` with the exclusive members and followed tags given (None: load them)."""
     relations = uow.relations
     hiding_reposts: Collection[AccountId]
     languages: Mapping[AccountId, tuple[str, ...]]
@@ -265,8 +275,8 @@ def home_context(
         muting=relations.muted_ids(viewer_id, at=now),
         hiding_reposts=hiding_reposts,
         languages=languages,
-        exclusive=frozenset() if lists else uow.lists.exclusive_members(viewer_id),
-        followed_tags=frozenset() if lists else followed_tags(uow, viewer_id),
+        exclusive=uow.lists.exclusive_members(viewer_id) if exclusive is None else exclusive,
+        followed_tags=followed_tags(uow, viewer_id) if tags is None else tags,
     )
 
 
@@ -550,11 +560,7 @@ def _home_items(
     uow.accounts.get(viewer_id)
     tags = followed_tags(uow, viewer_id)
     exclusive = uow.lists.exclusive_members(viewer_id)
-    context = attrs.evolve(
-        home_context(uow, viewer_id, now, lists=True),  # without the two read above
-        exclusive=frozenset(exclusive),
-        followed_tags=tags,
-    )
+    context = _home_context(uow, viewer_id, now, frozenset(exclusive), tags)
     keep = home_filter(context, roots)
     following = context.following
     if min_id is not None:
