@@ -66,6 +66,7 @@ __all__ = [
     "EngagementRepository",
     "FeedRepository",
     "FilterRepository",
+    "FollowOptionsHint",
     "HomeQuery",
     "ListRepository",
     "MergedStreams",
@@ -1238,6 +1239,32 @@ class HomeQuery(Protocol):
             answer for this viewer (unknown, or with followed hashtags or
             exclusive lists it does not compute): the reader then takes the
             generic path.
+        """
+        ...
+
+
+@runtime_checkable
+class FollowOptionsHint(Protocol):
+    """An optional capability of a :class:`RelationRepository`: whether follows carry options.
+
+    A home page asks each followee's follow for its options (``show_reposts``,
+    ``languages``) when it meets a repost, or a post with a language, by that
+    followee. A repository that offers this capability says, in one read, that
+    the viewer has no follow with an option other than the defaults, and the
+    page then asks no follow at all. The home timeline uses it when
+    ``offers(uow.relations, FollowOptionsHint)``.
+    """
+
+    def has_follow_options(self, follower_id: AccountId) -> bool:
+        """Whether any follow by ``follower_id`` may have a non-default option.
+
+        Args:
+            follower_id: The follower (any id: an unknown one has no follows).
+
+        Returns:
+            False only when every follow by ``follower_id``, as this unit sees
+            it, has ``show_reposts`` on, ``notify`` off and no ``languages``;
+            True may be answered conservatively.
         """
         ...
 

@@ -609,3 +609,64 @@ def test_merged_streams_refuse_bad_author_ids_with_the_shared_classes(authors, e
         with pytest.raises(ValidationError) as info:
             next(uow.posts.merged_streams(authors), None)
         assert type(info.value) is expected
+
+
+# --------------------------------------------------------------------------- follow options hint
+
+_FOLLOW_OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["follow", "unfollow"]),
+        st.integers(1, 4),
+        st.integers(1, 4),
+        st.booleans(),  # show_reposts
+        st.booleans(),  # notify
+        st.sampled_from([None, ("en",), ("de", "fr")]),  # languages
+        st.booleans(),  # commit (else the unit rolls back)
+    ),
+    max_size=30,
+)
+
+
+def _has_options_slowly(uow: MemoryUnitOfWork, follower: int) -> bool:
+    return any(
+        not f.show_reposts or f.notify or f.languages is not None
+        for f in uow.relations.following_of(AccountId(follower), limit=500)
+    )
+
+
+def _check_hint(uow: MemoryUnitOfWork) -> None:
+    for follower in range(1, 6):  # 5: an account with no follows
+        assert uow.relations.has_follow_options(AccountId(follower)) == _has_options_slowly(
+            uow, follower
+        )
+
+
+@given(ops=_FOLLOW_OPS)
+def test_follow_options_hint_equals_reading_every_follow(
+    ops: list[tuple[str, int, int, bool, bool, tuple[str, ...] | None, bool]],
+) -> None:
+    # The count behind has_follow_options follows every follow write, inside
+    # the writing unit, after a commit and after a rollback.
+    store = seeded(1, 2, 3, 4, 5)
+    for n, (kind, a, b, show_reposts, notify, languages, commit) in enumerate(ops):
+        if a == b:
+            continue  # no one follows themselves
+        with store.unit_of_work() as uow:
+            if kind == "follow":
+                uow.relations.add_follow(
+                    Follow(
+                        follower_id=AccountId(a),
+                        followee_id=AccountId(b),
+                        created_at=T0 + timedelta(seconds=n),
+                        show_reposts=show_reposts,
+                        notify=notify,
+                        languages=languages,
+                    )
+                )
+            else:
+                uow.relations.remove_follow(AccountId(a), AccountId(b))
+            _check_hint(uow)
+            if commit:
+                uow.commit()
+        with store.unit_of_work(readonly=True) as uow:
+            _check_hint(uow)

@@ -40,11 +40,16 @@ from datetime import datetime
 from itertools import islice
 from typing import Protocol, cast, runtime_checkable
 
-import attrs
-
 from microblog_core.ids import MAX_ID, AccountId, PostId
 from microblog_core.models import Follow, Post
-from microblog_core.ports import HomeQuery, ReadPort, RelationRepository, UnitOfWork, offers
+from microblog_core.ports import (
+    FollowOptionsHint,
+    HomeQuery,
+    ReadPort,
+    RelationRepository,
+    UnitOfWork,
+    offers,
+)
 from microblog_core.rules import (
     DEDUP_WINDOW,
     HomeContext,
@@ -224,7 +229,10 @@ def home_context(
 
     Follows, blocks (both ways), unexpired mutes, exclusive lists' members
     and followed hashtags are sets; the per-follow options (``show_reposts``,
-    languages) are looked up only for the authors a page actually meets.
+    languages) are looked up only for the authors a page actually meets, and
+    not at all when the relation repository offers
+    :class:`~microblog_core.ports.FollowOptionsHint` and says the viewer has
+    none.
 
     Args:
         uow: The unit to read through.
@@ -236,18 +244,39 @@ def home_context(
     Returns:
         The viewer's :class:`~microblog_core.rules.HomeContext`.
     """
+    loaded = None if not lists else frozenset[AccountId]()
+    return _home_context(uow, viewer_id, now, loaded, None if not lists else frozenset())
+
+
+def _home_context(
+    uow: UnitOfWork,
+    viewer_id: AccountId,
+    now: datetime,
+    exclusive: Collection[AccountId] | None,
+    tags: frozenset[str] | None,
+) -> HomeContext:
+    """:func:`home_context` with the exclusive members and followed tags given (None: load them)."""
     relations = uow.relations
-    options = _FollowOptions(relations, viewer_id)
+    hiding_reposts: Collection[AccountId]
+    languages: Mapping[AccountId, tuple[str, ...]]
+    if offers(relations, FollowOptionsHint) and not cast(
+        "FollowOptionsHint", relations
+    ).has_follow_options(viewer_id):
+        # Every follow of the viewer has the default options: none to look up.
+        hiding_reposts, languages = frozenset(), {}
+    else:
+        options = _FollowOptions(relations, viewer_id)
+        hiding_reposts, languages = _HidingReposts(options), _Languages(options)
     return HomeContext(
         viewer_id=viewer_id,
         following=relations.following_ids(viewer_id),
         blocking=relations.blocked_ids(viewer_id),
         blocked_by=relations.blocker_ids(viewer_id),
         muting=relations.muted_ids(viewer_id, at=now),
-        hiding_reposts=_HidingReposts(options),
-        languages=_Languages(options),
-        exclusive=frozenset() if lists else uow.lists.exclusive_members(viewer_id),
-        followed_tags=frozenset() if lists else followed_tags(uow, viewer_id),
+        hiding_reposts=hiding_reposts,
+        languages=languages,
+        exclusive=uow.lists.exclusive_members(viewer_id) if exclusive is None else exclusive,
+        followed_tags=followed_tags(uow, viewer_id) if tags is None else tags,
     )
 
 
@@ -531,11 +560,7 @@ def _home_items(
     uow.accounts.get(viewer_id)
     tags = followed_tags(uow, viewer_id)
     exclusive = uow.lists.exclusive_members(viewer_id)
-    context = attrs.evolve(
-        home_context(uow, viewer_id, now, lists=True),  # without the two read above
-        exclusive=frozenset(exclusive),
-        followed_tags=tags,
-    )
+    context = _home_context(uow, viewer_id, now, frozenset(exclusive), tags)
     keep = home_filter(context, roots)
     following = context.following
     if min_id is not None:

@@ -30,24 +30,39 @@ class FollowOptions(dict[tuple[int, int], Follow]):
 
     The follow writes set and pop entries as in a plain dict; the index of
     subscribers (followers with ``notify``) follows, so ``status``
-    notifications cost one set read per post.
+    notifications cost one set read per post, and so does a count of each
+    follower's entries, so a home page asks for a follow's options only when
+    its viewer has any.
     """
 
-    __slots__ = ("subscribers",)
+    __slots__ = ("per_follower", "subscribers")
 
     def __init__(self) -> None:
         super().__init__()
         self.subscribers: dict[int, set[int]] = {}
+        self.per_follower: dict[int, int] = {}
 
     def __setitem__(self, key: tuple[int, int], follow: Follow) -> None:
-        self._unindex(key)
+        if key in self:
+            self._unindex(key)
+        else:
+            counts = self.per_follower
+            counts[key[0]] = counts.get(key[0], 0) + 1
         super().__setitem__(key, follow)
         if follow.notify:
             self.subscribers.setdefault(key[1], set()).add(key[0])
 
     def pop(self, key: tuple[int, int], default: Follow | None = None) -> Follow | None:  # type: ignore[override]
+        if key not in self:
+            return default
         self._unindex(key)
-        return super().pop(key, default)
+        counts = self.per_follower
+        left = counts[key[0]] - 1
+        if left:
+            counts[key[0]] = left
+        else:
+            del counts[key[0]]
+        return super().pop(key)
 
     def _unindex(self, key: tuple[int, int]) -> None:
         current = self.get(key)

@@ -34,6 +34,7 @@ from microblog_core.models import (
     Post,
     PostCounters,
 )
+from microblog_core.storage.memory._activity_state import FollowOptions
 from microblog_core.storage.memory._feeds import UndoLog
 from microblog_core.storage.memory._follow_index import DistinctIds, FollowerIds
 from microblog_core.storage.memory._sorted import first, newest, oldest
@@ -458,6 +459,17 @@ class Relations(Repository):
         options = s.follow_options.pop((a, b), None)
         log += (s, a, b, us, options, State.restore_follow, 5)
         return follow
+
+    def has_follow_options(self, follower_id: AccountId) -> bool:
+        """Whether any follow by ``follower_id`` has an option other than the defaults.
+
+        The :class:`~microblog_core.ports.FollowOptionsHint` capability: one
+        dictionary read, kept by the follow writes of any unit.
+        """
+        options = self._read().follow_options
+        if not isinstance(options, FollowOptions):
+            return True  # no count kept: the caller looks each follow up
+        return _checks.lookup_id(follower_id, "follower_id") in options.per_follower
 
     def get_follow(self, follower_id: AccountId, followee_id: AccountId) -> Follow | None:
         s = self._read()
