@@ -324,6 +324,7 @@ def _counting(store: PostgresStore) -> tuple[list[str], pytest.MonkeyPatch]:
     def counting(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
         # Names looked up at each call: the sized home statements are made on first use.
         names = {text: name for name, text in sql.items()}
+        names["SET jit = off"] = "jit off"  # once per connection, before its first page
         statements.append(names.get(query, str(query).split()[0]))
         return execute(self, query, *args, **kwargs)
 
@@ -341,6 +342,11 @@ def _counting(store: PostgresStore) -> tuple[list[str], pytest.MonkeyPatch]:
     patch.setattr(psycopg.Cursor, "execute", counting)
     patch.setattr(psycopg.Connection, "pipeline", marking)
     return statements, patch
+
+
+def _trips(statements: list[str]) -> list[str]:
+    """The statements but a pooled connection's first ``SET jit = off`` (once per session)."""
+    return [s for s in statements if s != "jit off"]
 
 
 def _first_page(store: PostgresStore, viewer: int = 1) -> TimelinePage:
@@ -366,9 +372,9 @@ _SMALL_WORLD: dict[str, Any] = {
 
 
 def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
-    """A home page runs one statement in its read-only transaction, sent with the BEGIN:
-    the home statement, which also reads the viewer (whether it exists, follows hashtags,
-    keeps exclusive lists)."""
+    """A home page runs one statement, outside any transaction (one statement sees one
+    snapshot): the home statement, which also reads the viewer (whether it exists, follows
+    hashtags, keeps exclusive lists), with the viewer's filters."""
     _build(store, _SMALL_WORLD)
     statements, patch = _counting(store)
     try:
@@ -381,14 +387,13 @@ def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
     assert page == first
     assert len(page.items) == 20
     # The viewer's first page guesses the dense plan; the statement says the sparse one is
-    # the plan (2 followees of 6 accounts) and walks nothing, and the sparse one runs.
-    # The viewer's filters (which the service reads next) go in the first round trip too.
-    assert learnt == [
-        "(", "BEGIN", "SET", "home_dense:21", "filters_of", ")", "home_sparse:21", "COMMIT"
-    ]  # fmt: skip
-    # The next page, in two round trips: the transaction begun with the page (20 items and
-    # a look-ahead row, in the statement whose LIMIT is 21), the end of the transaction.
-    assert statements == ["(", "BEGIN", "SET", "home_sparse:21", "filters_of", ")", "COMMIT"]
+    # the plan (2 followees of 6 accounts) and walks nothing, and the sparse one runs. A
+    # connection's first page turns JIT off for its session (no SET LOCAL without BEGIN).
+    assert learnt[0] == "jit off"
+    assert learnt[1:] == ["home_dense+filters:21", "home_sparse+filters:21"]
+    # The next page, in one round trip: no BEGIN, no COMMIT; the statement with the filters
+    # (20 items and a look-ahead row, in the statement whose LIMIT is 21).
+    assert _trips(statements) == ["home_sparse+filters:21"]
 
 
 def test_a_viewer_whose_plan_changed_gets_the_other_statement(store: PostgresStore) -> None:
@@ -401,7 +406,7 @@ def test_a_viewer_whose_plan_changed_gets_the_other_statement(store: PostgresSto
         for bias in (0.0, 1e18, 0.0):
             patch.setattr(_repositories, "_HOME_PLAN_BIAS", bias)
             assert _first_page(store) == expected
-            assert store._home_plans[1] is (bias > 1)
+            assert store._home_plans[1] & _repositories._HOME_DENSE == (bias > 1)
     finally:
         patch.undo()
 
@@ -429,14 +434,15 @@ def test_a_viewer_the_statement_cannot_answer_for_takes_the_generic_path(
         page = _first_page(store)
     finally:
         patch.undo()
-    assert statements[:7] == [
+    # The statement declines; the generic path begins the transaction, the filters with it.
+    assert _trips(statements)[:7] == [
+        "home_dense+filters:21",
         "(",
         "BEGIN",
         "SET",
-        "home_dense:21",
+        "account_by_id",
         "filters_of",
         ")",
-        "account_by_id",
     ]
     assert page == _first_page_generic(store)
 
@@ -497,6 +503,10 @@ def test_a_connection_keeps_the_prepared_home_statement_across_pages(postgres_ur
         # Each plan's statement prepared once (the first page's guess, dense, and the
         # viewer's plan, sparse), and still there.
         assert len(rows) == 2
+        assert all("UNION ALL" in row[0] for row in rows)  # with the filters
+        with store.unit_of_work(readonly=True) as uow:
+            uow.posts.home_sequence(AccountId(1), at=NOW)  # type: ignore[attr-defined]
+            assert uow._conn.execute("SHOW jit").fetchone() == ("off",)  # type: ignore[attr-defined]
     finally:
         store.close()
         from psycopg_pool import ConnectionPool
@@ -568,7 +578,7 @@ def test_a_service_home_page_is_filtered_through_the_filters_sent_ahead(
     store: PostgresStore,
 ) -> None:
     """Through the service: a hide filter of the home context leaves its posts out of the
-    page, and the page with its filters (keywords included) takes two round trips."""
+    page, and the page with its filters (keywords included) is one statement."""
     _build(store, _SMALL_WORLD)
     blog = Microblog(store.unit_of_work, store=store)
     hidden = blog.post(AccountId(2), "a word to hide").id
@@ -581,9 +591,9 @@ def test_a_service_home_page_is_filtered_through_the_filters_sent_ahead(
         patch.undo()
     assert shown in ids
     assert hidden not in ids
-    trips = statements[: statements.index(")") + 1]
-    assert "filters_of" in trips
-    assert statements[len(trips) :].count("filters_of") == 0
+    # The viewer's first page: the dense plan guessed, the sparse one run, each statement
+    # with the filters; no transaction, and no read of the filters of their own.
+    assert _trips(statements) == ["home_dense+filters:21", "home_sparse+filters:21"]
     # The filter's keywords came in its row: no read of them one filter at a time.
     assert "filter_keywords" not in statements
     assert "filter_posts" not in statements

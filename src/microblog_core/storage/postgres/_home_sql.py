@@ -97,9 +97,17 @@ other tests read it only for the rows that need it.
 
 from typing import Final
 
+from microblog_core.storage.postgres._personal_sql import PERSONAL_TEMPLATES
 from microblog_core.storage.postgres._rows import POST_COLUMNS
 
-__all__ = ["HOME_PARAMETERS", "HOME_TEMPLATES", "POST_WIDTH", "home_keep", "home_statement"]
+__all__ = [
+    "FILTER_WIDTH",
+    "HOME_PARAMETERS",
+    "HOME_TEMPLATES",
+    "POST_WIDTH",
+    "home_keep",
+    "home_statement",
+]
 
 POST_WIDTH: Final = len(POST_COLUMNS.split(","))
 """Columns of one post in a row of the home statement (the original's follow)."""
@@ -227,14 +235,45 @@ def _home(walk: str) -> str:
     )
 
 
-HOME_TEMPLATES: Final[dict[str, str]] = {"home_dense": _home(_DENSE), "home_sparse": _home(_SPARSE)}
+_FILTERS: Final = PERSONAL_TEMPLATES["filters_of"].replace("%s", "%(v)s")
+FILTER_WIDTH: Final = 10
+"""Columns of one ``filters_of`` row: the filter's seven, then its keywords, their
+``whole_word`` flags and its post ids as three arrays."""
+_NO_FILTER: Final = ", ".join(f"NULL AS f{n}" for n in range(FILTER_WIDTH))
+_NO_PAGE: Final = ", ".join(["NULL"] * (3 + 2 * POST_WIDTH))
+
+
+def _home_with_filters(walk: str) -> str:
+    """The home statement and the viewer's filters in one statement: one snapshot.
+
+    The home statement's rows, each followed by ``FILTER_WIDTH`` ``NULL``
+    columns and ``0``; then one row per filter (``filters_of``'s row after
+    ``NULL`` home columns, and ``1``), in filter id order.
+    """
+    return (
+        f"{_RELATIONS} SELECT v.found, v.plain, v.dense, page.*, {_NO_FILTER}, 0 AS part "
+        f"FROM viewer AS v LEFT JOIN ({walk}) AS page ON true "
+        f"UNION ALL SELECT {_NO_PAGE}, f.*, 1 FROM ({_FILTERS}) AS f "
+        "ORDER BY part, id DESC, f0"
+    )
+
+
+HOME_TEMPLATES: Final[dict[str, str]] = {
+    "home_dense": _home(_DENSE),
+    "home_sparse": _home(_SPARSE),
+    "home_dense+filters": _home_with_filters(_DENSE),
+    "home_sparse+filters": _home_with_filters(_SPARSE),
+}
 """The home statement of each plan by name; parameters ``v``, ``now``, ``high``, ``n``, ``bias``.
 
 Its rows are ``found, plain, dense`` (the viewer exists; it follows no
 hashtag and keeps no exclusive list; the dense plan is the one to take) and
 the page's row, newest first: at least one row, whose page columns are all
 ``NULL`` when the page is empty or not computed (the viewer is unknown or not
-plain, or the statement is not the plan ``dense`` names).
+plain, or the statement is not the plan ``dense`` names). The ``+filters``
+statements add the viewer's ``filters_of`` rows after those (see
+:func:`_home_with_filters`), so a page and its filters are one statement,
+which PostgreSQL runs in one snapshot even outside a transaction.
 """
 
 HOME_PARAMETERS: Final = ("v", "now", "high", "bias")
