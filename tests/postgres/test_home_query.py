@@ -1,6 +1,7 @@
 """PostgreSQL's one-statement home sequence (``Posts.home_sequence``, the ``HomeQuery``
 capability) equals the generic path: the home rules and the visibility rule asked in Python."""
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,7 @@ from attrs import evolve
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microblog_core.errors import NotFoundError, StorageError
+from microblog_core.errors import NotFoundError, StorageError, TransientStorageError
 from microblog_core.ids import AccountId, PostId, id_at
 from microblog_core.models import (
     Account,
@@ -255,10 +256,13 @@ def _pages(port: _Port, source: Any, viewer: AccountId, limit: int) -> list[Time
 
 @pytest.mark.parametrize("plan", ["chosen", "dense", "sparse"])
 @settings(max_examples=10)
-@given(world=worlds, limit=st.integers(1, 5), hint=st.integers(1, 3))
+@given(world=worlds, limit=st.integers(1, 5), hint=st.integers(1, 3), begun=st.booleans())
 def test_the_one_query_home_equals_the_generic_path(
-    postgres_pool: Any, plan: str, world: dict[str, Any], limit: int, hint: int
+    postgres_pool: Any, plan: str, world: dict[str, Any], limit: int, hint: int, begun: bool
 ) -> None:
+    """Both statements of each plan: the one with the filters, run outside a transaction
+    (a unit's first read: ``begun`` false), and the one run in a transaction begun before;
+    the generic path's reads then run in the transaction, which re-runs the first."""
     bias = {"chosen": 1.0, "dense": 1e18, "sparse": 0.0}[plan]
     patch = pytest.MonkeyPatch()
     patch.setattr(_repositories, "_HOME_PLAN_BIAS", bias)
@@ -275,6 +279,10 @@ def test_the_one_query_home_equals_the_generic_path(
                 with store.unit_of_work(readonly=True) as uow:
                     query = uow.posts
                     assert offers(query, HomeQuery)
+                    if begun:
+                        uow._reader()  # type: ignore[attr-defined]
+                    else:
+                        store._home_plans.pop(n, None)  # not a viewer whose last page was long
                     sequence = query.home_sequence(viewer, at=NOW, size_hint=hint)  # type: ignore[attr-defined]
                     if _declined(world, n):
                         assert sequence is None
@@ -597,3 +605,108 @@ def test_a_service_home_page_is_filtered_through_the_filters_sent_ahead(
     # The filter's keywords came in its row: no read of them one filter at a time.
     assert "filter_keywords" not in statements
     assert "filter_posts" not in statements
+
+
+# --------------------------------------------------------------------------- one round trip
+
+
+def _long_world() -> dict[str, Any]:
+    """Viewer 1 follows 2, who wrote 30 posts: a sequence read by size_hint 1 takes two chunks."""
+    return {**_SMALL_WORLD, "follows": [(1, 2, True, None)], "blocks": [], "mutes": []}
+
+
+def test_a_page_that_reads_past_its_first_chunk_checks_it_in_its_transaction(
+    store: PostgresStore,
+) -> None:
+    """The first chunk ran outside a transaction; the second begins one, runs the first
+    statement again in it (the rows must be the same) with the second chunk, in one round
+    trip. The viewer's next page then begins its transaction at once, and a page that
+    stays in its first chunk makes the one after run outside a transaction again."""
+    _build(store, _long_world())
+    with store.unit_of_work(readonly=True) as uow:
+        expected = _generic_sequence(uow, AccountId(1))
+    assert len(expected) == 30
+    store._home_plans[1] = 0  # the plan known (sparse): one statement a chunk
+    statements, patch = _counting(store)
+
+    def sequence(take: int | None = None) -> list[tuple[Post, Post | None]]:
+        with store.unit_of_work(readonly=True) as uow:
+            pairs = uow.posts.home_sequence(AccountId(1), at=NOW, size_hint=1)  # type: ignore[attr-defined]
+            return list(pairs)[:take] if take is None else [next(pairs) for _ in range(take)]
+
+    try:
+        assert sequence() == expected
+        long_page = _trips(statements)
+        statements.clear()
+        assert sequence(5) == expected[:5]
+        begun = _trips(statements)
+        statements.clear()
+        assert sequence(5) == expected[:5]
+        again = _trips(statements)
+    finally:
+        patch.undo()
+    assert long_page == [
+        "home_sparse+filters:21",
+        "(", "BEGIN", "SET", "home_sparse+filters:21", "home_sparse:41", ")",
+        "COMMIT",
+    ]  # fmt: skip
+    assert begun == ["(", "BEGIN", "SET", "home_sparse:21", "filters_of", ")", "COMMIT"]
+    assert again == ["home_sparse+filters:21"]
+
+
+@pytest.mark.parametrize("where", ["followed", "elsewhere"])
+def test_a_change_before_the_transaction_began_is_a_transient_error(
+    store: PostgresStore, where: str
+) -> None:
+    """A write between the statement run outside the transaction and the unit's next read:
+    if it changed that statement's rows, the unit cannot answer from one snapshot and raises
+    TransientStorageError; a write elsewhere (even one that moves the plan choice's totals)
+    changes nothing, and the sequence goes on in the transaction."""
+    _build(store, _long_world())
+    with store.unit_of_work(readonly=True) as uow:
+        expected = _generic_sequence(uow, AccountId(1))
+    author = AccountId(2 if where == "followed" else 6)
+    with store.unit_of_work(readonly=True) as uow:
+        pairs = uow.posts.home_sequence(AccountId(1), at=NOW, size_hint=1)  # type: ignore[attr-defined]
+        assert [next(pairs) for _ in range(21)] == expected[:21]
+
+        def write() -> None:  # another thread: one writing unit per thread
+            with store.unit_of_work() as writer:
+                writer.posts.add(
+                    Post.create(
+                        id=PostId(BASE + 1000), author_id=author, created_at=NOW, text="news"
+                    )
+                )
+                writer.commit()
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        thread.join()
+        if where == "followed":
+            with pytest.raises(TransientStorageError):
+                next(pairs)
+        else:
+            assert list(pairs) == expected[21:]
+
+
+def test_the_service_runs_a_home_page_again_on_a_transient_error(store: PostgresStore) -> None:
+    _build(store, _long_world())
+    blog = Microblog(store.unit_of_work, store=store)
+    expected = blog.home_timeline(AccountId(1), limit=5)
+    calls = []
+    home_sequence = _repositories.Posts.home_sequence
+
+    def failing_once(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise TransientStorageError("changed under the page")
+        return home_sequence(self, *args, **kwargs)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(_repositories.Posts, "home_sequence", failing_once)
+    try:
+        assert blog.home_timeline(AccountId(1), limit=5) == expected
+    finally:
+        patch.undo()
+    assert len(calls) == 2
+    assert blog.retry_stats.retries == 1
