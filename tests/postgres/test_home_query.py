@@ -256,13 +256,20 @@ def _pages(port: _Port, source: Any, viewer: AccountId, limit: int) -> list[Time
 
 @pytest.mark.parametrize("plan", ["chosen", "dense", "sparse"])
 @settings(max_examples=10)
-@given(world=worlds, limit=st.integers(1, 5), hint=st.integers(1, 3), begun=st.booleans())
+@given(
+    world=worlds,
+    limit=st.integers(1, 5),
+    hint=st.integers(1, 3),
+    start=st.sampled_from(["lean", "full", "begun"]),
+)
 def test_the_one_query_home_equals_the_generic_path(
-    postgres_pool: Any, plan: str, world: dict[str, Any], limit: int, hint: int, begun: bool
+    postgres_pool: Any, plan: str, world: dict[str, Any], limit: int, hint: int, start: str
 ) -> None:
-    """Both statements of each plan: the one with the filters, run outside a transaction
-    (a unit's first read: ``begun`` false), and the one run in a transaction begun before;
-    the generic path's reads then run in the transaction, which re-runs the first."""
+    """Every statement of each plan. A unit's first read runs outside a transaction: the
+    lean statement first (``lean``; the statement with the filters when the viewer blocks,
+    mutes or is blocked), or the one with the filters (``full``: the viewer's last page
+    found it not lean). ``begun``: the statement in a transaction begun before. The
+    generic path's reads then run in the transaction, which re-runs the first statement."""
     bias = {"chosen": 1.0, "dense": 1e18, "sparse": 0.0}[plan]
     patch = pytest.MonkeyPatch()
     patch.setattr(_repositories, "_HOME_PLAN_BIAS", bias)
@@ -279,10 +286,12 @@ def test_the_one_query_home_equals_the_generic_path(
                 with store.unit_of_work(readonly=True) as uow:
                     query = uow.posts
                     assert offers(query, HomeQuery)
-                    if begun:
+                    if start == "begun":
                         uow._reader()  # type: ignore[attr-defined]
+                    elif start == "lean":
+                        store._home_plans.pop(n, None)  # (its last page not a long one)
                     else:
-                        store._home_plans.pop(n, None)  # not a viewer whose last page was long
+                        store._home_plans[n] = _repositories._HOME_FULL
                     sequence = query.home_sequence(viewer, at=NOW, size_hint=hint)  # type: ignore[attr-defined]
                     if _declined(world, n):
                         assert sequence is None
@@ -398,7 +407,8 @@ def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
     # the plan (2 followees of 6 accounts) and walks nothing, and the sparse one runs. A
     # connection's first page turns JIT off for its session (no SET LOCAL without BEGIN).
     assert learnt[0] == "jit off"
-    assert learnt[1:] == ["home_dense+filters:21", "home_sparse+filters:21"]
+    # The lean statement first: viewer 1 blocks and mutes, so the one with the filters runs.
+    assert learnt[1:] == ["home_dense+lean:21", "home_sparse+filters:21"]
     # The next page, in one round trip: no BEGIN, no COMMIT; the statement with the filters
     # (20 items and a look-ahead row, in the statement whose LIMIT is 21).
     assert _trips(statements) == ["home_sparse+filters:21"]
@@ -444,7 +454,7 @@ def test_a_viewer_the_statement_cannot_answer_for_takes_the_generic_path(
         patch.undo()
     # The statement declines; the generic path begins the transaction, the filters with it.
     assert _trips(statements)[:7] == [
-        "home_dense+filters:21",
+        "home_dense+lean:21",
         "(",
         "BEGIN",
         "SET",
@@ -511,7 +521,6 @@ def test_a_connection_keeps_the_prepared_home_statement_across_pages(postgres_ur
         # Each plan's statement prepared once (the first page's guess, dense, and the
         # viewer's plan, sparse), and still there.
         assert len(rows) == 2
-        assert all("UNION ALL" in row[0] for row in rows)  # with the filters
         with store.unit_of_work(readonly=True) as uow:
             uow.posts.home_sequence(AccountId(1), at=NOW)  # type: ignore[attr-defined]
             assert uow._conn.execute("SHOW jit").fetchone() == ("off",)  # type: ignore[attr-defined]
@@ -601,7 +610,7 @@ def test_a_service_home_page_is_filtered_through_the_filters_sent_ahead(
     assert hidden not in ids
     # The viewer's first page: the dense plan guessed, the sparse one run, each statement
     # with the filters; no transaction, and no read of the filters of their own.
-    assert _trips(statements) == ["home_dense+filters:21", "home_sparse+filters:21"]
+    assert _trips(statements) == ["home_dense+lean:21", "home_sparse+filters:21"]
     # The filter's keywords came in its row: no read of them one filter at a time.
     assert "filter_keywords" not in statements
     assert "filter_posts" not in statements
@@ -646,12 +655,12 @@ def test_a_page_that_reads_past_its_first_chunk_checks_it_in_its_transaction(
     finally:
         patch.undo()
     assert long_page == [
-        "home_sparse+filters:21",
-        "(", "BEGIN", "SET", "home_sparse+filters:21", "home_sparse:41", ")",
+        "home_sparse+lean:21",
+        "(", "BEGIN", "SET", "home_sparse+lean:21", "home_sparse:41", ")",
         "COMMIT",
     ]  # fmt: skip
     assert begun == ["(", "BEGIN", "SET", "home_sparse:21", "filters_of", ")", "COMMIT"]
-    assert again == ["home_sparse+filters:21"]
+    assert again == ["home_sparse+lean:21"]
 
 
 @pytest.mark.parametrize("where", ["followed", "elsewhere"])
@@ -710,3 +719,34 @@ def test_the_service_runs_a_home_page_again_on_a_transient_error(store: Postgres
         patch.undo()
     assert len(calls) == 2
     assert blog.retry_stats.retries == 1
+
+
+def test_a_lean_viewer_who_blocks_or_filters_gets_the_full_statement(store: PostgresStore) -> None:
+    """A viewer with no block, mute or filter gets the lean statement; once it blocks (or
+    keeps a filter) the lean one walks nothing and the full one, with the filters, runs;
+    the next page remembers that, and goes back to the lean one when they are gone."""
+    _build(store, _long_world())
+    blog = Microblog(store.unit_of_work, store=store)
+    store._home_plans[1] = 0  # sparse, lean
+    statements, patch = _counting(store)
+
+    def page() -> tuple[list[PostId], list[str]]:
+        statements.clear()
+        ids = [p.id for p in blog.home_timeline(AccountId(1), limit=5).items]
+        return ids, _trips(statements)
+
+    try:
+        ids, lean = page()
+        blog.block(AccountId(1), AccountId(6))
+        assert page() == (ids, ["home_sparse+lean:21", "home_sparse+filters:21"])
+        assert page() == (ids, ["home_sparse+filters:21"])
+        blog.unblock(AccountId(1), AccountId(6))
+        assert page() == (ids, ["home_sparse+filters:21"])
+        assert page() == (ids, ["home_sparse+lean:21"])
+        made = blog.create_filter(AccountId(1), "x", contexts=["home"], keywords=["zzz"])
+        assert page() == (ids, ["home_sparse+lean:21", "home_sparse+filters:21"])
+        blog.delete_filter(AccountId(1), made.id)
+        assert page() == (ids, ["home_sparse+filters:21"])
+    finally:
+        patch.undo()
+    assert lean == ["home_sparse+lean:21"]

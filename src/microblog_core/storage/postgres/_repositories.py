@@ -81,10 +81,13 @@ _HOME_PLANS_KEPT: Final = 100_000
 # Posts.home_sequence).
 _HOME_DENSE: Final = 1
 _HOME_LONG: Final = 2
+# ... and it found the viewer not lean (a block, a mute or a filter): the next page
+# outside a transaction runs the +filters statement rather than the +lean one.
+_HOME_FULL: Final = 4
 
 
 def _same_page(seen: list[tuple[Any, ...]], again: list[tuple[Any, ...]]) -> bool:
-    """Whether two results of a ``+filters`` home statement agree, the plan choice aside."""
+    """Whether two results of a home statement agree, the plan choice aside."""
     return len(seen) == len(again) and all(
         a[:2] == b[:2] and a[3:] == b[3:] for a, b in zip(seen, again, strict=True)
     )
@@ -528,27 +531,41 @@ class Posts(_Repository):
         """One chunk of the home statement of the viewer's plan: its rows, the first always there.
 
         The plan is the one the viewer's last page took (dense for a viewer
-        not seen yet); a statement finds out the plan is the other, walks
-        nothing, and the other runs, in the same transaction (or, ``alone``,
-        on its own again). ``alone`` runs the statement with the filters
-        outside a transaction and keeps the filters' rows for the unit.
+        not seen yet); a statement that finds out the plan is the other walks
+        nothing, and the other runs, told to walk (the choice decides only
+        speed). ``alone`` runs the statement outside a transaction: the
+        ``+lean`` one unless the viewer's last page found blocks, mutes or
+        filters (then, or when the lean one finds some, the ``+filters`` one),
+        and keeps the filters' rows for the unit.
         """
         plans = self._u._store._home_plans
         known = plans.get(viewer, _HOME_DENSE)
         dense = bool(known & _HOME_DENSE)
-        params = (viewer, now, high, _HOME_PLAN_BIAS)
+        lean = alone and not known & _HOME_FULL
+        bias = _HOME_PLAN_BIAS
         try:
-            rows = self._home_run(dense, size, params, alone)
-            found, plain, chosen = rows[0][:3]
-            if found and plain and chosen is not dense:
+            # At most three: the remembered plan, the chosen one, and (when a lean viewer
+            # stopped being one in between, outside a transaction) the full statement.
+            for _ in range(3):
+                rows = self._home_run(dense, lean, size, (viewer, now, high, bias), alone)
+                found, plain, chosen, is_lean = rows[0][:4]
+                if not (found and plain) or (chosen is dense and (is_lean or not lean)):
+                    break
                 dense = chosen
-                rows = self._home_run(dense, size, params, alone)
+                lean = lean and is_lean
+                bias = math.inf if dense else 0.0
         except Exception as exc:
             raise translate(exc) from exc
         if found and plain:
-            # A page's first chunk forgets that the last page read past its first.
-            # A later one remembers that this page did.
+            # A page's first chunk forgets that the last page read past its first; a later
+            # one remembers that this page did. Outside a transaction, the page learns
+            # whether the viewer is lean (no block, mute or filter).
             remembered = (_HOME_DENSE if dense else 0) | (0 if first else _HOME_LONG)
+            if alone:
+                filters = self._u._prefetched.get(("filters_of", (viewer,)))
+                remembered |= 0 if is_lean and not filters else _HOME_FULL
+            else:
+                remembered |= known & _HOME_FULL
             if remembered != plans.get(viewer):
                 if len(plans) >= _HOME_PLANS_KEPT:
                     plans.clear()  # a bound on memory; the plans are learnt again, a page each
@@ -556,31 +573,33 @@ class Posts(_Repository):
         return rows
 
     def _home_run(
-        self, dense: bool, size: int, params: tuple[Any, ...], alone: bool
+        self, dense: bool, lean: bool, size: int, params: tuple[Any, ...], alone: bool
     ) -> list[tuple[Any, ...]]:
-        """The rows of one home statement (with ``alone``, the filters' rows kept apart)."""
+        """The rows of one home statement (``alone``: outside a transaction, filters kept apart)."""
         if not alone:
             # Prepared at once, so each pooled connection keeps one plan of it; a raw
             # cursor sends the ($n) text as it is (psycopg parses a %s text this long,
             # past its cache, at every execution).
             sql = self._home_sql(dense, size)
             return self._u._read(sql, params, raw=True, prepare=True).fetchall()
-        sql = self._home_sql(dense, size, filters=True)
+        sql = self._home_sql(dense, size, "+lean" if lean else "+filters")
         # Run again in a transaction, the same plan must walk whatever the totals say then.
         again = (*params[:3], math.inf if dense else 0.0)
         rows = self._u._read_detached(sql, params, again, _same_page)
+        key = ("filters_of", (params[0],))
+        if lean:
+            self._u._prefetched[key] = []  # a lean viewer keeps no filter
+            return rows
         cut = len(rows)
         while rows[cut - 1][-1]:  # the filters' rows come last; the first row is the page's
             cut -= 1
-        self._u._prefetched[("filters_of", (params[0],))] = [
-            row[-1 - FILTER_WIDTH : -1] for row in rows[cut:]
-        ]
+        self._u._prefetched[key] = [row[-1 - FILTER_WIDTH : -1] for row in rows[cut:]]
         return rows[:cut]
 
     def _home(
         self, viewer: int, now: int, rows: list[tuple[Any, ...]], size: int, step: int
     ) -> Iterator[tuple[Post, Post | None]]:
-        start = 3  # after found, plain, dense
+        start = 4  # after found, plain, dense, lean
         middle = start + POST_WIDTH
         end = middle + POST_WIDTH
         while True:
@@ -598,9 +617,12 @@ class Posts(_Repository):
             size = _HOME_CHUNKS[min(step, len(_HOME_CHUNKS) - 1)]
             rows = self._home_chunk(viewer, now, high, size, first=False)
 
-    def _home_sql(self, dense: bool, size: int, *, filters: bool = False) -> str:
-        """The home statement of a plan with ``size`` as its ``LIMIT`` (see ``_HOME_CHUNKS``)."""
-        template_name = f"home_{'dense' if dense else 'sparse'}{'+filters' if filters else ''}"
+    def _home_sql(self, dense: bool, size: int, kind: str = "") -> str:
+        """The home statement of a plan with ``size`` as its ``LIMIT`` (see ``_HOME_CHUNKS``).
+
+        ``kind`` is ``""``, ``"+filters"`` or ``"+lean"`` (see ``_home_sql.HOME_TEMPLATES``).
+        """
+        template_name = f"home_{'dense' if dense else 'sparse'}{kind}"
         name = f"{template_name}:{size}"
         try:
             return self._sql[name]
