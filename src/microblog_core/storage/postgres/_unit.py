@@ -98,7 +98,11 @@ class PostgresUnitOfWork:
     of every relation it reads or writes (a transaction-level advisory lock),
     and every post it reads (``FOR KEY SHARE``, which a delete waits for); a
     read-only unit runs at ``REPEATABLE READ READ ONLY`` (one consistent
-    snapshot, never a serialization failure). The transaction
+    snapshot, never a serialization failure). A read-only unit's first home
+    page runs as one statement outside any transaction (one snapshot too);
+    if the unit reads on, its transaction checks that statement's rows first
+    and raises ``TransientStorageError`` if they changed (see
+    ``_read_detached``). The transaction
     begins at the unit's first operation; ``commit()`` and ``rollback()`` end
     it, and the next operation begins a new one. Account counters and row
     totals moved by the unit are gathered in memory and written at
