@@ -240,7 +240,7 @@ def bench_home(small: int, large: int, rounds: int = 200) -> None:
                 f"({rounds} rounds, interleaved): service {service_ms:.2f} ms, "
                 f"hand-written SQL {hand_ms:.2f} ms "
                 f"(medians); median per-round ratio {ratio:.2f} (target <= 2); "
-                f"{trips} round trips a page"
+                f"{trips} round trip{'' if trips == 1 else 's'} a page"
             )
     (n1, s1, _), (n2, s2, _) = results
     print(

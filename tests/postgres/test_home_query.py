@@ -1,6 +1,7 @@
 """PostgreSQL's one-statement home sequence (``Posts.home_sequence``, the ``HomeQuery``
 capability) equals the generic path: the home rules and the visibility rule asked in Python."""
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,7 @@ from attrs import evolve
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from microblog_core.errors import NotFoundError, StorageError
+from microblog_core.errors import NotFoundError, StorageError, TransientStorageError
 from microblog_core.ids import AccountId, PostId, id_at
 from microblog_core.models import (
     Account,
@@ -255,10 +256,20 @@ def _pages(port: _Port, source: Any, viewer: AccountId, limit: int) -> list[Time
 
 @pytest.mark.parametrize("plan", ["chosen", "dense", "sparse"])
 @settings(max_examples=10)
-@given(world=worlds, limit=st.integers(1, 5), hint=st.integers(1, 3))
+@given(
+    world=worlds,
+    limit=st.integers(1, 5),
+    hint=st.integers(1, 3),
+    start=st.sampled_from(["lean", "full", "begun"]),
+)
 def test_the_one_query_home_equals_the_generic_path(
-    postgres_pool: Any, plan: str, world: dict[str, Any], limit: int, hint: int
+    postgres_pool: Any, plan: str, world: dict[str, Any], limit: int, hint: int, start: str
 ) -> None:
+    """Every statement of each plan. A unit's first read runs outside a transaction: the
+    lean statement first (``lean``; the statement with the filters when the viewer blocks,
+    mutes or is blocked), or the one with the filters (``full``: the viewer's last page
+    found it not lean). ``begun``: the statement in a transaction begun before. The
+    generic path's reads then run in the transaction, which re-runs the first statement."""
     bias = {"chosen": 1.0, "dense": 1e18, "sparse": 0.0}[plan]
     patch = pytest.MonkeyPatch()
     patch.setattr(_repositories, "_HOME_PLAN_BIAS", bias)
@@ -275,6 +286,12 @@ def test_the_one_query_home_equals_the_generic_path(
                 with store.unit_of_work(readonly=True) as uow:
                     query = uow.posts
                     assert offers(query, HomeQuery)
+                    if start == "begun":
+                        uow._reader()  # type: ignore[attr-defined]
+                    elif start == "lean":
+                        store._home_plans.pop(n, None)  # (its last page not a long one)
+                    else:
+                        store._home_plans[n] = _repositories._HOME_FULL
                     sequence = query.home_sequence(viewer, at=NOW, size_hint=hint)  # type: ignore[attr-defined]
                     if _declined(world, n):
                         assert sequence is None
@@ -324,6 +341,7 @@ def _counting(store: PostgresStore) -> tuple[list[str], pytest.MonkeyPatch]:
     def counting(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
         # Names looked up at each call: the sized home statements are made on first use.
         names = {text: name for name, text in sql.items()}
+        names["SET jit = off"] = "jit off"  # once per connection, before its first page
         statements.append(names.get(query, str(query).split()[0]))
         return execute(self, query, *args, **kwargs)
 
@@ -341,6 +359,11 @@ def _counting(store: PostgresStore) -> tuple[list[str], pytest.MonkeyPatch]:
     patch.setattr(psycopg.Cursor, "execute", counting)
     patch.setattr(psycopg.Connection, "pipeline", marking)
     return statements, patch
+
+
+def _trips(statements: list[str]) -> list[str]:
+    """The statements but a pooled connection's first ``SET jit = off`` (once per session)."""
+    return [s for s in statements if s != "jit off"]
 
 
 def _first_page(store: PostgresStore, viewer: int = 1) -> TimelinePage:
@@ -366,9 +389,9 @@ _SMALL_WORLD: dict[str, Any] = {
 
 
 def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
-    """A home page runs one statement in its read-only transaction, sent with the BEGIN:
-    the home statement, which also reads the viewer (whether it exists, follows hashtags,
-    keeps exclusive lists)."""
+    """A home page runs one statement, outside any transaction (one statement sees one
+    snapshot): the home statement, which also reads the viewer (whether it exists, follows
+    hashtags, keeps exclusive lists), with the viewer's filters."""
     _build(store, _SMALL_WORLD)
     statements, patch = _counting(store)
     try:
@@ -381,14 +404,14 @@ def test_a_page_reads_through_one_statement(store: PostgresStore) -> None:
     assert page == first
     assert len(page.items) == 20
     # The viewer's first page guesses the dense plan; the statement says the sparse one is
-    # the plan (2 followees of 6 accounts) and walks nothing, and the sparse one runs.
-    # The viewer's filters (which the service reads next) go in the first round trip too.
-    assert learnt == [
-        "(", "BEGIN", "SET", "home_dense:21", "filters_of", ")", "home_sparse:21", "COMMIT"
-    ]  # fmt: skip
-    # The next page, in two round trips: the transaction begun with the page (20 items and
-    # a look-ahead row, in the statement whose LIMIT is 21), the end of the transaction.
-    assert statements == ["(", "BEGIN", "SET", "home_sparse:21", "filters_of", ")", "COMMIT"]
+    # the plan (2 followees of 6 accounts) and walks nothing, and the sparse one runs. A
+    # connection's first page turns JIT off for its session (no SET LOCAL without BEGIN).
+    assert learnt[0] == "jit off"
+    # The lean statement first: viewer 1 blocks and mutes, so the one with the filters runs.
+    assert learnt[1:] == ["home_dense+lean:21", "home_sparse+filters:21"]
+    # The next page, in one round trip: no BEGIN, no COMMIT; the statement with the filters
+    # (20 items and a look-ahead row, in the statement whose LIMIT is 21).
+    assert _trips(statements) == ["home_sparse+filters:21"]
 
 
 def test_a_viewer_whose_plan_changed_gets_the_other_statement(store: PostgresStore) -> None:
@@ -401,7 +424,7 @@ def test_a_viewer_whose_plan_changed_gets_the_other_statement(store: PostgresSto
         for bias in (0.0, 1e18, 0.0):
             patch.setattr(_repositories, "_HOME_PLAN_BIAS", bias)
             assert _first_page(store) == expected
-            assert store._home_plans[1] is (bias > 1)
+            assert store._home_plans[1] & _repositories._HOME_DENSE == (bias > 1)
     finally:
         patch.undo()
 
@@ -429,14 +452,15 @@ def test_a_viewer_the_statement_cannot_answer_for_takes_the_generic_path(
         page = _first_page(store)
     finally:
         patch.undo()
-    assert statements[:7] == [
+    # The statement declines; the generic path begins the transaction, the filters with it.
+    assert _trips(statements)[:7] == [
+        "home_dense+lean:21",
         "(",
         "BEGIN",
         "SET",
-        "home_dense:21",
+        "account_by_id",
         "filters_of",
         ")",
-        "account_by_id",
     ]
     assert page == _first_page_generic(store)
 
@@ -497,6 +521,9 @@ def test_a_connection_keeps_the_prepared_home_statement_across_pages(postgres_ur
         # Each plan's statement prepared once (the first page's guess, dense, and the
         # viewer's plan, sparse), and still there.
         assert len(rows) == 2
+        with store.unit_of_work(readonly=True) as uow:
+            uow.posts.home_sequence(AccountId(1), at=NOW)  # type: ignore[attr-defined]
+            assert uow._conn.execute("SHOW jit").fetchone() == ("off",)  # type: ignore[attr-defined]
     finally:
         store.close()
         from psycopg_pool import ConnectionPool
@@ -568,7 +595,7 @@ def test_a_service_home_page_is_filtered_through_the_filters_sent_ahead(
     store: PostgresStore,
 ) -> None:
     """Through the service: a hide filter of the home context leaves its posts out of the
-    page, and the page with its filters (keywords included) takes two round trips."""
+    page, and the page with its filters (keywords included) is one statement."""
     _build(store, _SMALL_WORLD)
     blog = Microblog(store.unit_of_work, store=store)
     hidden = blog.post(AccountId(2), "a word to hide").id
@@ -581,9 +608,145 @@ def test_a_service_home_page_is_filtered_through_the_filters_sent_ahead(
         patch.undo()
     assert shown in ids
     assert hidden not in ids
-    trips = statements[: statements.index(")") + 1]
-    assert "filters_of" in trips
-    assert statements[len(trips) :].count("filters_of") == 0
+    # The viewer's first page: the dense plan guessed, the sparse one run, each statement
+    # with the filters; no transaction, and no read of the filters of their own.
+    assert _trips(statements) == ["home_dense+lean:21", "home_sparse+filters:21"]
     # The filter's keywords came in its row: no read of them one filter at a time.
     assert "filter_keywords" not in statements
     assert "filter_posts" not in statements
+
+
+# --------------------------------------------------------------------------- one round trip
+
+
+def _long_world() -> dict[str, Any]:
+    """Viewer 1 follows 2, who wrote 30 posts: a sequence read by size_hint 1 takes two chunks."""
+    return {**_SMALL_WORLD, "follows": [(1, 2, True, None)], "blocks": [], "mutes": []}
+
+
+def test_a_page_that_reads_past_its_first_chunk_checks_it_in_its_transaction(
+    store: PostgresStore,
+) -> None:
+    """The first chunk ran outside a transaction; the second begins one, runs the first
+    statement again in it (the rows must be the same) with the second chunk, in one round
+    trip. The viewer's next page then begins its transaction at once, and a page that
+    stays in its first chunk makes the one after run outside a transaction again."""
+    _build(store, _long_world())
+    with store.unit_of_work(readonly=True) as uow:
+        expected = _generic_sequence(uow, AccountId(1))
+    assert len(expected) == 30
+    store._home_plans[1] = 0  # the plan known (sparse): one statement a chunk
+    statements, patch = _counting(store)
+
+    def sequence(take: int | None = None) -> list[tuple[Post, Post | None]]:
+        with store.unit_of_work(readonly=True) as uow:
+            pairs = uow.posts.home_sequence(AccountId(1), at=NOW, size_hint=1)  # type: ignore[attr-defined]
+            return list(pairs)[:take] if take is None else [next(pairs) for _ in range(take)]
+
+    try:
+        assert sequence() == expected
+        long_page = _trips(statements)
+        statements.clear()
+        assert sequence(5) == expected[:5]
+        begun = _trips(statements)
+        statements.clear()
+        assert sequence(5) == expected[:5]
+        again = _trips(statements)
+    finally:
+        patch.undo()
+    assert long_page == [
+        "home_sparse+lean:21",
+        "(", "BEGIN", "SET", "home_sparse+lean:21", "home_sparse:41", ")",
+        "COMMIT",
+    ]  # fmt: skip
+    assert begun == ["(", "BEGIN", "SET", "home_sparse:21", "filters_of", ")", "COMMIT"]
+    assert again == ["home_sparse+lean:21"]
+
+
+@pytest.mark.parametrize("where", ["followed", "elsewhere"])
+def test_a_change_before_the_transaction_began_is_a_transient_error(
+    store: PostgresStore, where: str
+) -> None:
+    """A write between the statement run outside the transaction and the unit's next read:
+    if it changed that statement's rows, the unit cannot answer from one snapshot and raises
+    TransientStorageError; a write elsewhere (even one that moves the plan choice's totals)
+    changes nothing, and the sequence goes on in the transaction."""
+    _build(store, _long_world())
+    with store.unit_of_work(readonly=True) as uow:
+        expected = _generic_sequence(uow, AccountId(1))
+    author = AccountId(2 if where == "followed" else 6)
+    with store.unit_of_work(readonly=True) as uow:
+        pairs = uow.posts.home_sequence(AccountId(1), at=NOW, size_hint=1)  # type: ignore[attr-defined]
+        assert [next(pairs) for _ in range(21)] == expected[:21]
+
+        def write() -> None:  # another thread: one writing unit per thread
+            with store.unit_of_work() as writer:
+                writer.posts.add(
+                    Post.create(
+                        id=PostId(BASE + 1000), author_id=author, created_at=NOW, text="news"
+                    )
+                )
+                writer.commit()
+
+        thread = threading.Thread(target=write)
+        thread.start()
+        thread.join()
+        if where == "followed":
+            with pytest.raises(TransientStorageError):
+                next(pairs)
+        else:
+            assert list(pairs) == expected[21:]
+
+
+def test_the_service_runs_a_home_page_again_on_a_transient_error(store: PostgresStore) -> None:
+    _build(store, _long_world())
+    blog = Microblog(store.unit_of_work, store=store)
+    expected = blog.home_timeline(AccountId(1), limit=5)
+    calls = []
+    home_sequence = _repositories.Posts.home_sequence
+
+    def failing_once(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise TransientStorageError("changed under the page")
+        return home_sequence(self, *args, **kwargs)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(_repositories.Posts, "home_sequence", failing_once)
+    try:
+        assert blog.home_timeline(AccountId(1), limit=5) == expected
+    finally:
+        patch.undo()
+    assert len(calls) == 2
+    assert blog.retry_stats.retries == 1
+
+
+def test_a_lean_viewer_who_blocks_or_filters_gets_the_full_statement(store: PostgresStore) -> None:
+    """A viewer with no block, mute or filter gets the lean statement; once it blocks (or
+    keeps a filter) the lean one walks nothing and the full one, with the filters, runs;
+    the next page remembers that, and goes back to the lean one when they are gone."""
+    _build(store, _long_world())
+    blog = Microblog(store.unit_of_work, store=store)
+    store._home_plans[1] = 0  # sparse, lean
+    statements, patch = _counting(store)
+
+    def page() -> tuple[list[PostId], list[str]]:
+        statements.clear()
+        ids = [p.id for p in blog.home_timeline(AccountId(1), limit=5).items]
+        return ids, _trips(statements)
+
+    try:
+        ids, lean = page()
+        blog.block(AccountId(1), AccountId(6))
+        assert page() == (ids, ["home_sparse+lean:21", "home_sparse+filters:21"])
+        assert page() == (ids, ["home_sparse+filters:21"])
+        blog.unblock(AccountId(1), AccountId(6))
+        assert page() == (ids, ["home_sparse+filters:21"])
+        assert page() == (ids, ["home_sparse+lean:21"])
+        made = blog.create_filter(AccountId(1), "x", contexts=["home"], keywords=["zzz"])
+        assert page() == (ids, ["home_sparse+lean:21", "home_sparse+filters:21"])
+        blog.delete_filter(AccountId(1), made.id)
+        assert page() == (ids, ["home_sparse+filters:21"])
+    finally:
+        patch.undo()
+    assert lean == ["home_sparse+lean:21"]

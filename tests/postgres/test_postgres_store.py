@@ -431,12 +431,13 @@ _PLAIN_VIEWER = 25
 
 
 def _home_plan(
-    conn: Any, sql: dict[str, str], bias: float, *, generic: bool, dense: bool
+    conn: Any, sql: dict[str, str], bias: float, *, generic: bool, dense: bool, kind: str
 ) -> list[str]:
     """EXPLAIN ANALYZE a plan's home statement (LIMIT 21), as planned for these values or,
     with ``generic``, as the generic plan a pooled connection caches for the prepared
-    statement."""
-    text = sql["home_dense" if dense else "home_sparse"].replace("%(n)s", "21")
+    statement; ``kind`` "+filters" or "+lean" names the statements run outside a transaction."""
+    name = ("home_dense" if dense else "home_sparse") + kind
+    text = sql[name].replace("%(n)s", "21")
     with conn.transaction():
         for setting in ("enable_seqscan", "enable_bitmapscan"):
             conn.execute(f"SET LOCAL {setting} = off")
@@ -464,10 +465,11 @@ def _ran(plan: list[str], what: str) -> bool:
     return any("never executed" not in line for line in lines)
 
 
+@pytest.mark.parametrize("kind", ["", "+filters", "+lean"], ids=["in-unit", "filters", "lean"])
 @pytest.mark.parametrize("generic", [False, True], ids=["custom", "generic"])
 @pytest.mark.parametrize("dense", [True, False], ids=["dense", "sparse"])
 def test_the_home_statement_walks_the_indexes(
-    planned: tuple[Any, dict[str, str]], dense: bool, generic: bool
+    planned: tuple[Any, dict[str, str]], dense: bool, generic: bool, kind: str
 ) -> None:
     """The one-statement home page: each plan by its index, relations by theirs, no scans.
 
@@ -479,7 +481,8 @@ def test_the_home_statement_walks_the_indexes(
     and neither compiles with JIT.
     """
     conn, sql = planned
-    plan = _home_plan(conn, sql, 1e18 if dense else 0.0, generic=generic, dense=dense)
+    bias = 1e18 if dense else 0.0
+    plan = _home_plan(conn, sql, bias, generic=generic, dense=dense, kind=kind)
     text = "\n".join(plan)
     # totals is 32 rows read whole for the plan choice; nothing else is scanned.
     assert "Seq Scan" not in text.replace("Seq Scan on totals", ""), text
@@ -490,10 +493,12 @@ def test_the_home_statement_walks_the_indexes(
         # (A generic plan of this small table may read an author's posts otherwise.)
         assert _ran(plan, "posts_by_author")
     # The other plan's statement walks nothing.
-    other = _home_plan(conn, sql, 1e18 if dense else 0.0, generic=generic, dense=not dense)
+    other = _home_plan(conn, sql, bias, generic=generic, dense=not dense, kind=kind)
     assert not _ran(other, " on posts p")
     for index in ("follows_pkey", "blocks_pkey", "blocks_by_blocked", "mutes_pkey"):
         assert index in text, text
+    if kind:
+        assert "filters_by_account" in text, text
 
 
 def test_the_pools_jitter_leaves_the_global_random_generator_alone() -> None:

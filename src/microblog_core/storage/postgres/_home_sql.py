@@ -97,9 +97,17 @@ other tests read it only for the rows that need it.
 
 from typing import Final
 
+from microblog_core.storage.postgres._personal_sql import PERSONAL_TEMPLATES
 from microblog_core.storage.postgres._rows import POST_COLUMNS
 
-__all__ = ["HOME_PARAMETERS", "HOME_TEMPLATES", "POST_WIDTH", "home_keep", "home_statement"]
+__all__ = [
+    "FILTER_WIDTH",
+    "HOME_PARAMETERS",
+    "HOME_TEMPLATES",
+    "POST_WIDTH",
+    "home_keep",
+    "home_statement",
+]
 
 POST_WIDTH: Final = len(POST_COLUMNS.split(","))
 """Columns of one post in a row of the home statement (the original's follow)."""
@@ -129,13 +137,18 @@ def _mentions_viewer(post: str) -> str:
     )
 
 
-_SEES_ROOT: Final = (
-    "(r.author_id = %(v)s OR (r.author_id NOT IN (SELECT id FROM bx) AND ("
-    "r.visibility IN ('public', 'unlisted') "
-    "OR (r.visibility = 'private' AND (r.author_id IN (SELECT id FROM fo) "
-    f"OR {_mentions_viewer('r')})) "
-    f"OR (r.visibility = 'direct' AND {_mentions_viewer('r')}))))"
-)
+def _sees_root(lean: bool) -> str:
+    """``sees_root``: the viewer may see the original ``r`` (``lean``: blocking no one)."""
+    standing = (
+        "r.visibility IN ('public', 'unlisted') "
+        "OR (r.visibility = 'private' AND (r.author_id IN (SELECT id FROM fo) "
+        f"OR {_mentions_viewer('r')})) "
+        f"OR (r.visibility = 'direct' AND {_mentions_viewer('r')})"
+    )
+    if lean:
+        return f"(r.author_id = %(v)s OR {standing})"
+    return f"(r.author_id = %(v)s OR (r.author_id NOT IN (SELECT id FROM bx) AND ({standing})))"
+
 
 _LANGUAGE_FILTERED: Final = (
     "(CASE WHEN p.language IS NULL THEN false ELSE EXISTS (SELECT 1 FROM {s}.follows AS l "
@@ -150,17 +163,37 @@ _HIDES_REPOSTS: Final = (
 )
 
 
-def home_keep() -> str:
+def home_keep(*, lean: bool = False) -> str:
     """The SQL condition that keeps ``p`` (with its original ``r``) in the filtered sequence.
 
     It is ``timelines.home._keep`` clause by clause (see the module's table);
     ``{s}`` is the schema, ``%(v)s`` the viewer, and the relation sets ``fo``,
     ``bb`` and the unions ``bm``, ``bx``, ``hide`` come from the statement's ``WITH``.
+
+    ``lean`` is the same condition for a viewer who blocks, mutes and is
+    blocked by no one: with ``bl``, ``bb`` and ``mu`` empty, every test of
+    them holds (``x NOT IN`` an empty set is true, ``NULL`` or not; no
+    mention is hidden), and only ``fo`` is left to read.
     """
+    sees_root = _sees_root(lean)
+    if lean:
+        return (
+            "(CASE WHEN p.author_id = %(v)s THEN "
+            f"p.repost_root_id IS NULL OR (r.id IS NOT NULL AND {sees_root}) "
+            "ELSE p.visibility <> 'direct' "
+            "AND (p.visibility <> 'private' OR p.author_id IN (SELECT id FROM fo)) "
+            f"AND NOT {_LANGUAGE_FILTERED} "
+            "AND (CASE WHEN p.repost_root_id IS NOT NULL THEN r.id IS NOT NULL "
+            f"AND NOT {_HIDES_REPOSTS} AND {sees_root} "
+            "WHEN p.reply_root_id IS NOT NULL THEN "
+            "p.reply_parent_author_id IN (SELECT id FROM fo) "
+            "OR p.reply_parent_author_id IN (%(v)s, p.author_id) "
+            "ELSE true END) END)"
+        )
     return (
         "(CASE WHEN p.author_id = %(v)s THEN "
         "p.repost_root_id IS NULL OR (r.id IS NOT NULL "
-        f"AND p.repost_root_author_id NOT IN (SELECT id FROM bb) AND {_SEES_ROOT}) "
+        f"AND p.repost_root_author_id NOT IN (SELECT id FROM bb) AND {sees_root}) "
         "ELSE p.visibility <> 'direct' "
         "AND (p.visibility <> 'private' OR p.author_id IN (SELECT id FROM fo)) "
         f"AND NOT {_LANGUAGE_FILTERED} "
@@ -169,7 +202,7 @@ def home_keep() -> str:
         "AND (CASE WHEN p.repost_root_id IS NOT NULL THEN r.id IS NOT NULL "
         "AND p.repost_root_author_id NOT IN (SELECT id FROM hide) "
         f"AND (p.repost_root_author_id = %(v)s OR NOT {_mentions_hidden('r')}) "
-        f"AND NOT {_HIDES_REPOSTS} AND {_SEES_ROOT} "
+        f"AND NOT {_HIDES_REPOSTS} AND {sees_root} "
         "WHEN p.reply_root_id IS NOT NULL THEN "
         "p.reply_parent_author_id IN (SELECT id FROM fo) "
         "OR p.reply_parent_author_id IN (%(v)s, p.author_id) "
@@ -177,9 +210,10 @@ def home_keep() -> str:
     )
 
 
-_RELATIONS: Final = (
-    "WITH fo AS NOT MATERIALIZED (SELECT followee_id AS id FROM {s}.follows "
-    "WHERE follower_id = %(v)s), "
+_FOLLOWED: Final = (
+    "fo AS NOT MATERIALIZED (SELECT followee_id AS id FROM {s}.follows WHERE follower_id = %(v)s)"
+)
+_SETS: Final = (
     "bl AS MATERIALIZED (SELECT blocked_id AS id FROM {s}.blocks WHERE blocker_id = %(v)s), "
     "bb AS MATERIALIZED (SELECT blocker_id AS id FROM {s}.blocks WHERE blocked_id = %(v)s), "
     "mu AS MATERIALIZED (SELECT muted_id AS id FROM {s}.mutes WHERE muter_id = %(v)s "
@@ -189,52 +223,117 @@ _RELATIONS: Final = (
     # and any of the three (a post's author, a reposted original's author).
     "bm AS MATERIALIZED (SELECT id FROM bl UNION ALL SELECT id FROM mu), "
     "bx AS MATERIALIZED (SELECT id FROM bl UNION ALL SELECT id FROM bb), "
-    "hide AS MATERIALIZED (SELECT id FROM bm UNION ALL SELECT id FROM bb), "
-    # The viewer: whether it exists, and whether it follows no hashtag and keeps no
-    # exclusive list (what the statement does not encode: either declines the page).
-    "viewer AS MATERIALIZED (SELECT c.found, NOT EXISTS (SELECT 1 FROM {s}.tag_follows "
-    "WHERE account_id = %(v)s) AND NOT EXISTS (SELECT 1 FROM {s}.lists AS l "
-    "JOIN {s}.list_members AS m ON m.list_id = l.id WHERE l.owner_id = %(v)s AND l.exclusive) "
-    "AS plain, power(c.k, 2) * least(%(n)s, t.posts / t.accounts) "
-    "* %(bias)s >= %(n)s * t.accounts AS dense "
-    "FROM (SELECT coalesce(max(following), 0) + 1 AS k, count(*) = 1 AS found "
-    "FROM {s}.accounts WHERE id = %(v)s) AS c, "
-    "(SELECT greatest(coalesce(sum(n) FILTER (WHERE name = 'accounts'), 0), 1)::float8 "
-    "AS accounts, coalesce(sum(n) FILTER (WHERE name = 'posts'), 0)::float8 AS posts "
-    "FROM {s}.totals) AS t)"
+    "hide AS MATERIALIZED (SELECT id FROM bm UNION ALL SELECT id FROM bb)"
 )
-
-_DENSE: Final = (
-    f"SELECT {_P}, {_R} FROM {{s}}.posts AS p {_ROOT} "
-    "WHERE (SELECT found AND plain AND dense FROM viewer) AND p.id <= %(high)s "
-    "AND (p.author_id = %(v)s OR p.author_id IN (SELECT id FROM fo)) "
-    f"AND {home_keep()} ORDER BY p.id DESC LIMIT %(n)s"
-)
-
-_SPARSE: Final = (
-    "SELECT x.* FROM (SELECT %(v)s::bigint AS id UNION SELECT id FROM fo) AS a "
-    f"CROSS JOIN LATERAL (SELECT {_P}, {_R} FROM {{s}}.posts AS p {_ROOT} "
-    f"WHERE p.author_id = a.id AND p.id <= %(high)s AND {home_keep()} "
-    "ORDER BY p.id DESC LIMIT %(n)s) AS x "
-    "WHERE (SELECT found AND plain AND NOT dense FROM viewer) ORDER BY x.id DESC LIMIT %(n)s"
+# Whether the viewer is one the lean statement answers for: no block either way, no
+# unexpired mute (the sets bl, bb, mu empty), and no filter (so it sends none).
+_LEAN_VIEWER: Final = (
+    "NOT EXISTS (SELECT 1 FROM {s}.blocks WHERE blocker_id = %(v)s) "
+    "AND NOT EXISTS (SELECT 1 FROM {s}.blocks WHERE blocked_id = %(v)s) "
+    "AND NOT EXISTS (SELECT 1 FROM {s}.mutes WHERE muter_id = %(v)s "
+    "AND (expires_at IS NULL OR expires_at > %(now)s)) "
+    "AND NOT EXISTS (SELECT 1 FROM {s}.filters WHERE account_id = %(v)s)"
 )
 
 
-def _home(walk: str) -> str:
+def _viewer(lean: str) -> str:
+    """The ``viewer`` row: whether it exists, follows no hashtag, keeps no exclusive list.
+
+    (What no statement encodes: either declines the page.) Then the plan, and
+    ``lean``: no block, mute or filter (the full statements test the first three only).
+    """
     return (
-        f"{_RELATIONS} SELECT v.found, v.plain, v.dense, page.* FROM viewer AS v "
+        "viewer AS MATERIALIZED (SELECT c.found, NOT EXISTS (SELECT 1 FROM {s}.tag_follows "
+        "WHERE account_id = %(v)s) AND NOT EXISTS (SELECT 1 FROM {s}.lists AS l "
+        "JOIN {s}.list_members AS m ON m.list_id = l.id WHERE l.owner_id = %(v)s AND "
+        "l.exclusive) AS plain, power(c.k, 2) * least(%(n)s, t.posts / t.accounts) "
+        f"* %(bias)s >= %(n)s * t.accounts AS dense, {lean} AS lean "
+        "FROM (SELECT coalesce(max(following), 0) + 1 AS k, count(*) = 1 AS found "
+        "FROM {s}.accounts WHERE id = %(v)s) AS c, "
+        "(SELECT greatest(coalesce(sum(n) FILTER (WHERE name = 'accounts'), 0), 1)::float8 "
+        "AS accounts, coalesce(sum(n) FILTER (WHERE name = 'posts'), 0)::float8 AS posts "
+        "FROM {s}.totals) AS t)"
+    )
+
+
+_RELATIONS: Final = f"WITH {_FOLLOWED}, {_SETS}, {_viewer('NOT EXISTS (SELECT 1 FROM hide)')}"
+_LEAN_RELATIONS: Final = f"WITH {_FOLLOWED}, {_viewer(_LEAN_VIEWER)}"
+
+
+def _dense(lean: bool) -> str:
+    return (
+        f"SELECT {_P}, {_R} FROM {{s}}.posts AS p {_ROOT} "
+        f"WHERE (SELECT found AND plain{' AND lean' if lean else ''} AND dense FROM viewer) "
+        "AND p.id <= %(high)s "
+        "AND (p.author_id = %(v)s OR p.author_id IN (SELECT id FROM fo)) "
+        f"AND {home_keep(lean=lean)} ORDER BY p.id DESC LIMIT %(n)s"
+    )
+
+
+def _sparse(lean: bool) -> str:
+    return (
+        "SELECT x.* FROM (SELECT %(v)s::bigint AS id UNION SELECT id FROM fo) AS a "
+        f"CROSS JOIN LATERAL (SELECT {_P}, {_R} FROM {{s}}.posts AS p {_ROOT} "
+        f"WHERE p.author_id = a.id AND p.id <= %(high)s AND {home_keep(lean=lean)} "
+        "ORDER BY p.id DESC LIMIT %(n)s) AS x "
+        f"WHERE (SELECT found AND plain{' AND lean' if lean else ''} AND NOT dense FROM viewer) "
+        "ORDER BY x.id DESC LIMIT %(n)s"
+    )
+
+
+def _home(walk: str, relations: str = _RELATIONS) -> str:
+    return (
+        f"{relations} SELECT v.found, v.plain, v.dense, v.lean, page.* FROM viewer AS v "
         f"LEFT JOIN ({walk}) AS page ON true ORDER BY page.id DESC"
     )
 
 
-HOME_TEMPLATES: Final[dict[str, str]] = {"home_dense": _home(_DENSE), "home_sparse": _home(_SPARSE)}
+_FILTERS: Final = PERSONAL_TEMPLATES["filters_of"].replace("%s", "%(v)s")
+FILTER_WIDTH: Final = 10
+"""Columns of one ``filters_of`` row: the filter's seven, then its keywords, their
+``whole_word`` flags and its post ids as three arrays."""
+_NO_FILTER: Final = ", ".join(f"NULL AS f{n}" for n in range(FILTER_WIDTH))
+_NO_PAGE: Final = ", ".join(["NULL"] * (4 + 2 * POST_WIDTH))
+
+
+def _home_with_filters(walk: str) -> str:
+    """The home statement and the viewer's filters in one statement: one snapshot.
+
+    The home statement's rows, each followed by ``FILTER_WIDTH`` ``NULL``
+    columns and ``0``; then one row per filter (``filters_of``'s row after
+    ``NULL`` home columns, and ``1``), in filter id order.
+    """
+    return (
+        f"{_RELATIONS} SELECT v.found, v.plain, v.dense, v.lean, page.*, {_NO_FILTER}, "
+        f"0 AS part FROM viewer AS v LEFT JOIN ({walk}) AS page ON true "
+        f"UNION ALL SELECT {_NO_PAGE}, f.*, 1 FROM ({_FILTERS}) AS f "
+        "ORDER BY part, id DESC, f0"
+    )
+
+
+HOME_TEMPLATES: Final[dict[str, str]] = {
+    "home_dense": _home(_dense(False)),
+    "home_sparse": _home(_sparse(False)),
+    "home_dense+filters": _home_with_filters(_dense(False)),
+    "home_sparse+filters": _home_with_filters(_sparse(False)),
+    "home_dense+lean": _home(_dense(True), _LEAN_RELATIONS),
+    "home_sparse+lean": _home(_sparse(True), _LEAN_RELATIONS),
+}
 """The home statement of each plan by name; parameters ``v``, ``now``, ``high``, ``n``, ``bias``.
 
-Its rows are ``found, plain, dense`` (the viewer exists; it follows no
-hashtag and keeps no exclusive list; the dense plan is the one to take) and
-the page's row, newest first: at least one row, whose page columns are all
-``NULL`` when the page is empty or not computed (the viewer is unknown or not
-plain, or the statement is not the plan ``dense`` names).
+Its rows are ``found, plain, dense, lean`` (the viewer exists; it follows
+no hashtag and keeps no exclusive list; the dense plan is the one to take;
+it blocks, mutes and is blocked by no one -- and, in the ``+lean``
+statements, keeps no filter) and the page's row, newest first: at least one
+row, whose page columns are all ``NULL`` when the page is empty or not
+computed (the viewer is unknown or not plain, the statement is not the plan
+``dense`` names, or a ``+lean`` statement's viewer is not lean).
+
+The ``+filters`` statements add the viewer's ``filters_of`` rows after
+those (see :func:`_home_with_filters`), so a page and its filters are one
+statement, which PostgreSQL runs in one snapshot even outside a
+transaction. The ``+lean`` statements read only the follows (see
+:func:`home_keep`): a lean viewer has no filter to send.
 """
 
 HOME_PARAMETERS: Final = ("v", "now", "high", "bias")

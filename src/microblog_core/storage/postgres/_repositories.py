@@ -9,6 +9,7 @@ the repository then asks what was in the way. So a refused write changes
 nothing and the unit stays usable, as the ports require.
 """
 
+import math
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from datetime import datetime
@@ -35,7 +36,7 @@ from microblog_core.models import (
     PostCounters,
 )
 from microblog_core.storage.postgres._errors import guarded, translate
-from microblog_core.storage.postgres._home_sql import POST_WIDTH, home_statement
+from microblog_core.storage.postgres._home_sql import FILTER_WIDTH, POST_WIDTH, home_statement
 from microblog_core.storage.postgres._rows import (
     account_from_row,
     account_params,
@@ -75,6 +76,21 @@ _HOME_PLAN_BIAS: float = 1.0
 _HOME_CHUNKS: Final = (21, 41, 81, 161, 256)
 # How many viewers' home plans (dense or sparse, see _home_sql) a store remembers.
 _HOME_PLANS_KEPT: Final = 100_000
+# What a store remembers of a viewer's last page, as bits: it took the dense plan; it
+# read past its first chunk (its next page then begins a transaction at once: see
+# Posts.home_sequence).
+_HOME_DENSE: Final = 1
+_HOME_LONG: Final = 2
+# ... and it found the viewer not lean (a block, a mute or a filter): the next page
+# outside a transaction runs the +filters statement rather than the +lean one.
+_HOME_FULL: Final = 4
+
+
+def _same_page(seen: list[tuple[Any, ...]], again: list[tuple[Any, ...]]) -> bool:
+    """Whether two results of a home statement agree, the plan choice aside."""
+    return len(seen) == len(again) and all(
+        a[:2] == b[:2] and a[3:] == b[3:] for a, b in zip(seen, again, strict=True)
+    )
 
 
 def _key(value: object, field: str) -> int:
@@ -478,6 +494,12 @@ class Posts(_Repository):
         viewer exists and whether it follows a hashtag or keeps an exclusive
         list, which the statement does not encode -- then this declines
         (returns None) and the timeline takes the generic path.
+
+        As a read-only unit's first read, the first chunk is one statement
+        with the viewer's filters (which the service reads next), run outside
+        a transaction (``PostgresUnitOfWork._read_detached``): a page is one
+        round trip. A viewer whose last page read past its first chunk begins
+        a transaction instead (the later chunks must see the first's snapshot).
         """
         viewer = _key(viewer_id, "viewer_id")
         now = micros(_checks.aware(at, "at"))
@@ -485,54 +507,106 @@ class Posts(_Repository):
         first = _limit(size_hint, "size_hint")
         step = bisect_left(_HOME_CHUNKS, first)
         size = _HOME_CHUNKS[min(step, len(_HOME_CHUNKS) - 1)]
-        # The service reads the viewer's filters after its home page: in a read-only unit not
-        # yet begun, that read goes with the page's first statement, in its round trip.
-        self._u._ride("filters_of", (viewer,))
-        rows = self._home_chunk(viewer, now, high, size)
+        unit = self._u
+        alone = unit._detachable() and not (unit._store._home_plans.get(viewer, 0) & _HOME_LONG)
+        if not alone:
+            # The service reads the viewer's filters after its home page: in a read-only
+            # unit not yet begun, that read goes with the page's first statement.
+            unit._ride("filters_of", (viewer,))
+        rows = self._home_chunk(viewer, now, high, size, first=True, alone=alone)
         found, plain = rows[0][0], rows[0][1]
         if not (found and plain):
+            if alone:
+                # The generic path reads in a transaction, the filters too: nothing read
+                # outside it is kept (whether the statement declined decides only speed).
+                unit._forget_detached()
+                unit._prefetched.clear()
+                unit._ride("filters_of", (viewer,))
             return None
         return self._home(viewer, now, rows, size, step)
 
-    def _home_chunk(self, viewer: int, now: int, high: int, size: int) -> list[tuple[Any, ...]]:
+    def _home_chunk(
+        self, viewer: int, now: int, high: int, size: int, *, first: bool, alone: bool = False
+    ) -> list[tuple[Any, ...]]:
         """One chunk of the home statement of the viewer's plan: its rows, the first always there.
 
         The plan is the one the viewer's last page took (dense for a viewer
-        not seen yet); a statement finds out the plan is the other, walks
-        nothing, and the other runs, in the same transaction.
+        not seen yet); a statement that finds out the plan is the other walks
+        nothing, and the other runs, told to walk (the choice decides only
+        speed). ``alone`` runs the statement outside a transaction: the
+        ``+lean`` one unless the viewer's last page found blocks, mutes or
+        filters (then, or when the lean one finds some, the ``+filters`` one),
+        and keeps the filters' rows for the unit.
         """
         plans = self._u._store._home_plans
-        dense = plans.get(viewer, True)
-        params = (viewer, now, high, _HOME_PLAN_BIAS)
-        read = self._u._read
+        known = plans.get(viewer, _HOME_DENSE)
+        dense = bool(known & _HOME_DENSE)
+        lean = alone and not known & _HOME_FULL
+        bias = _HOME_PLAN_BIAS
         try:
+            # At most three: the remembered plan, the chosen one, and (when a lean viewer
+            # stopped being one in between, outside a transaction) the full statement.
+            for _ in range(3):
+                rows = self._home_run(dense, lean, size, (viewer, now, high, bias), alone)
+                found, plain, chosen, is_lean = rows[0][:4]
+                if not (found and plain) or (chosen is dense and (is_lean or not lean)):
+                    break
+                dense = chosen
+                lean = lean and is_lean
+                bias = math.inf if dense else 0.0
+        except Exception as exc:
+            raise translate(exc) from exc
+        if found and plain:
+            # A page's first chunk forgets that the last page read past its first; a later
+            # one remembers that this page did. Outside a transaction, the page learns
+            # whether the viewer is lean (no block, mute or filter).
+            remembered = (_HOME_DENSE if dense else 0) | (0 if first else _HOME_LONG)
+            if alone:
+                filters = self._u._prefetched.get(("filters_of", (viewer,)))
+                remembered |= 0 if is_lean and not filters else _HOME_FULL
+            else:
+                remembered |= known & _HOME_FULL
+            if remembered != plans.get(viewer):
+                if len(plans) >= _HOME_PLANS_KEPT:
+                    plans.clear()  # a bound on memory; the plans are learnt again, a page each
+                plans[viewer] = remembered
+        return rows
+
+    def _home_run(
+        self, dense: bool, lean: bool, size: int, params: tuple[Any, ...], alone: bool
+    ) -> list[tuple[Any, ...]]:
+        """The rows of one home statement (``alone``: outside a transaction, filters kept apart)."""
+        if not alone:
             # Prepared at once, so each pooled connection keeps one plan of it; a raw
             # cursor sends the ($n) text as it is (psycopg parses a %s text this long,
             # past its cache, at every execution).
-            rows = read(self._home_sql(dense, size), params, raw=True, prepare=True).fetchall()
-            found, plain, chosen = rows[0][:3]
-            if found and plain and chosen is not dense:
-                dense = chosen
-                sql = self._home_sql(dense, size)
-                rows = read(sql, params, raw=True, prepare=True).fetchall()
-        except Exception as exc:
-            raise translate(exc) from exc
-        if found and plain and plans.get(viewer) is not dense:
-            if len(plans) >= _HOME_PLANS_KEPT:
-                plans.clear()  # a bound on memory; the plans are learnt again, a page each
-            plans[viewer] = dense
-        return rows
+            sql = self._home_sql(dense, size)
+            return self._u._read(sql, params, raw=True, prepare=True).fetchall()
+        sql = self._home_sql(dense, size, "+lean" if lean else "+filters")
+        # Run again in a transaction, the same plan must walk whatever the totals say then.
+        again = (*params[:3], math.inf if dense else 0.0)
+        rows = self._u._read_detached(sql, params, again, _same_page)
+        key = ("filters_of", (params[0],))
+        if lean:
+            self._u._prefetched[key] = []  # a lean viewer keeps no filter
+            return rows
+        cut = len(rows)
+        while rows[cut - 1][-1]:  # the filters' rows come last; the first row is the page's
+            cut -= 1
+        self._u._prefetched[key] = [row[-1 - FILTER_WIDTH : -1] for row in rows[cut:]]
+        return rows[:cut]
 
     def _home(
         self, viewer: int, now: int, rows: list[tuple[Any, ...]], size: int, step: int
     ) -> Iterator[tuple[Post, Post | None]]:
-        start = 3  # after found, plain, dense
+        start = 4  # after found, plain, dense, lean
         middle = start + POST_WIDTH
+        end = middle + POST_WIDTH
         while True:
             if rows[0][start] is None:  # an empty page: one row of NULLs
                 return
             for row in rows:
-                root = None if row[middle] is None else post_from_row(row[middle:])
+                root = None if row[middle] is None else post_from_row(row[middle:end])
                 yield post_from_row(row[start:middle]), root
             if len(rows) < size:
                 return
@@ -541,16 +615,19 @@ class Posts(_Repository):
                 return
             step += 1
             size = _HOME_CHUNKS[min(step, len(_HOME_CHUNKS) - 1)]
-            rows = self._home_chunk(viewer, now, high, size)
+            rows = self._home_chunk(viewer, now, high, size, first=False)
 
-    def _home_sql(self, dense: bool, size: int) -> str:
-        """The home statement of a plan with ``size`` as its ``LIMIT`` (see ``_HOME_CHUNKS``)."""
-        name = f"home_{'dense' if dense else 'sparse'}:{size}"
+    def _home_sql(self, dense: bool, size: int, kind: str = "") -> str:
+        """The home statement of a plan with ``size`` as its ``LIMIT`` (see ``_HOME_CHUNKS``).
+
+        ``kind`` is ``""``, ``"+filters"`` or ``"+lean"`` (see ``_home_sql.HOME_TEMPLATES``).
+        """
+        template_name = f"home_{'dense' if dense else 'sparse'}{kind}"
+        name = f"{template_name}:{size}"
         try:
             return self._sql[name]
         except KeyError:
-            template = self._sql["home_dense" if dense else "home_sparse"]
-            sql = self._sql[name] = home_statement(template, size)
+            sql = self._sql[name] = home_statement(self._sql[template_name], size)
             return sql
 
     @guarded

@@ -4,6 +4,7 @@
 
 import random
 import threading
+import weakref
 from collections.abc import Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self
@@ -109,8 +110,10 @@ class PostgresStore:
         wait = _checks.real(timeout, "timeout")
         self._timeout = wait
         self._sql = statements(self._schema)
-        # Each viewer's home plan, as its last page found it: True for the dense walk.
-        self._home_plans: dict[int, bool] = {}
+        # Each viewer's home plan, as its last page found it (see _repositories._HOME_DENSE).
+        self._home_plans: dict[int, int] = {}
+        # Connections whose session runs with JIT off (see PostgresUnitOfWork._read_detached).
+        self._jit_off: weakref.WeakSet[psycopg.Connection[Any]] = weakref.WeakSet()
         self._external_feeds = feeds
         self._local = threading.local()
         self._closed = False

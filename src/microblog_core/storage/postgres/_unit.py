@@ -4,14 +4,14 @@ import contextlib
 import random
 import threading
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Self
 
 import psycopg
 
-from microblog_core.errors import StorageError
+from microblog_core.errors import StorageError, TransientStorageError
 from microblog_core.ids import AccountId
 from microblog_core.models import Account
 from microblog_core.ports import (
@@ -67,6 +67,12 @@ _OPEN: Final = (psycopg.pq.TransactionStatus.INTRANS, psycopg.pq.TransactionStat
 # prepared once per connection, would be prepared and planned again for each page).
 _END_READ: Final = "COMMIT"
 
+_Rows = list[tuple[Any, ...]]
+# A read made outside a transaction (PostgresUnitOfWork._read_detached): its statement,
+# the parameters that run it again, whether two results agree, and the rows it returned.
+_Detached = tuple[str, Any, Callable[[_Rows, _Rows], bool], _Rows]
+_Checks = list[tuple["psycopg.RawCursor[Any]", _Detached]]
+
 
 def _signed32(value: int) -> int:
     return value - (1 << 32) if value >= 1 << 31 else value
@@ -92,7 +98,11 @@ class PostgresUnitOfWork:
     of every relation it reads or writes (a transaction-level advisory lock),
     and every post it reads (``FOR KEY SHARE``, which a delete waits for); a
     read-only unit runs at ``REPEATABLE READ READ ONLY`` (one consistent
-    snapshot, never a serialization failure). The transaction
+    snapshot, never a serialization failure). A read-only unit's first home
+    page runs as one statement outside any transaction (one snapshot too);
+    if the unit reads on, its transaction checks that statement's rows first
+    and raises ``TransientStorageError`` if they changed (see
+    ``_read_detached``). The transaction
     begins at the unit's first operation; ``commit()`` and ``rollback()`` end
     it, and the next operation begins a new one. Account counters and row
     totals moved by the unit are gathered in memory and written at
@@ -151,6 +161,8 @@ class PostgresUnitOfWork:
         # Reads to send with a read-only unit's first read (see _ride), and their rows.
         self._riders: list[tuple[str, Any]] = []
         self._prefetched: dict[tuple[str, Any], list[tuple[Any, ...]]] = {}
+        # The read made before the transaction began, outside any (see _read_detached).
+        self._detached: list[_Detached] = []
         self.accounts = Accounts(self)
         self.posts = Posts(self)
         self.relations = Relations(self)
@@ -202,10 +214,13 @@ class PostgresUnitOfWork:
         cursor = psycopg.RawCursor(conn) if raw else conn.cursor()
         riders = [(key, conn.cursor()) for key in self._riders]
         self._riders.clear()
+        checks: _Checks = []
         try:
             with conn.pipeline():
                 for statement in _BEGIN_READ_PIPELINED:
                     conn.execute(statement, prepare=False)
+                if self._detached:
+                    checks = self._run_again(conn)
                 cursor.execute(sql, params, prepare=prepare)
                 for (name, values), rider in riders:
                     rider.execute(self._sql[name], values)
@@ -214,9 +229,74 @@ class PostgresUnitOfWork:
             if conn.info.transaction_status in _OPEN:
                 self._in_transaction = True
                 self._can_read = True
+        if checks:
+            self._check_again(checks)
         for key, rider in riders:
             self._prefetched[key] = rider.fetchall()
         return cursor
+
+    def _detachable(self) -> bool:
+        """Whether the unit's next read may run on its own, outside a transaction.
+
+        Only a read-only unit's first read, in the thread that entered it (see
+        :meth:`_read_detached`).
+        """
+        return (
+            self._readonly
+            and self._outer is None
+            and not self._in_transaction
+            and not self._detached
+            and self._state is _ACTIVE
+            and self._thread == threading.get_ident()
+        )
+
+    def _read_detached(
+        self, sql: str, params: Any, again: Any, same: Callable[[_Rows, _Rows], bool]
+    ) -> _Rows:
+        """Run the ``$n`` statement ``sql`` outside a transaction and return its rows.
+
+        One statement sees one snapshot even in autocommit, so a read-only unit
+        whose whole work is one statement (a home page with its filters) needs
+        neither ``BEGIN`` nor ``COMMIT``: one round trip. If the unit reads
+        again, its transaction begins then, in a newer snapshot, and first runs
+        the statement again with ``again`` (parameters that must give the same
+        rows): when ``same(rows, rows_again)`` holds, everything the unit
+        returned is what that one snapshot holds; otherwise it raises
+        :class:`TransientStorageError` (the use case may run again). A second
+        call replaces the first (whose rows decided nothing the caller keeps).
+
+        JIT is turned off for the connection's session, once (the ``SET LOCAL``
+        of a transaction has no transaction here): see ``_BEGIN_READ``.
+        """
+        conn = self._usable()
+        jit_off = self._store._jit_off
+        if conn not in jit_off:
+            conn.execute("SET jit = off", prepare=False)
+            jit_off.add(conn)
+        rows = psycopg.RawCursor(conn).execute(sql, params, prepare=True).fetchall()
+        self._detached[:] = [(sql, again, same, rows)]
+        return rows
+
+    def _forget_detached(self) -> None:
+        """Forget the read made outside the transaction: nothing the caller keeps came of it."""
+        self._detached.clear()
+
+    def _run_again(self, conn: psycopg.Connection[Any]) -> _Checks:
+        """Send the read made outside the transaction again, in the transaction just begun."""
+        checks = [(psycopg.RawCursor(conn), read) for read in self._detached]
+        self._detached.clear()
+        for cursor, (sql, again, _, _) in checks:
+            cursor.execute(sql, again, prepare=True)
+        return checks
+
+    @staticmethod
+    def _check_again(checks: _Checks) -> None:
+        for cursor, (_, _, same, rows) in checks:
+            if not same(rows, cursor.fetchall()):
+                raise TransientStorageError(
+                    "what a read-only unit read outside its transaction changed before its "
+                    "transaction began; run the use case again"
+                )
 
     def _ride(self, name: str, params: Any) -> None:
         """Send the read ``name`` with ``params`` with this unit's first read, if still to come.
@@ -275,6 +355,8 @@ class PostgresUnitOfWork:
             self._in_transaction = True
             self._can_read = True
             self._can_write = not self._readonly
+            if self._detached:
+                self._check_again(self._run_again(conn))
         return conn
 
     def _guard(self, write: bool) -> None:
@@ -346,6 +428,7 @@ class PostgresUnitOfWork:
         self._heads.clear()
         self._riders.clear()
         self._prefetched.clear()
+        self._detached.clear()
         self._in_transaction = False
         self._can_read = False
         self._can_write = False
@@ -412,6 +495,7 @@ class PostgresUnitOfWork:
         conn = self._usable()
         if self._outer is not None:
             return
+        self._detached.clear()
         if self._in_transaction:
             try:
                 if not self._readonly:
@@ -494,6 +578,7 @@ class PostgresUnitOfWork:
         conn = self._usable()
         if self._outer is not None:
             return
+        self._detached.clear()
         self._forget_pending()
         if self._external is not None:
             self._external.discard()
