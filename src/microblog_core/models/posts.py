@@ -834,8 +834,20 @@ class Post:
         if mentions:
             check_ids(post, named.mentions, mentions)
         if tags:
-            tags = _to_tags(tags)
-            _check_tags(post, named.tags, tags)
+            # Canonical already, as the service stores them (a tuple of non-empty casefolded
+            # strings, none repeated): the converter would return them unchanged and the
+            # validator pass them. Otherwise both run.
+            canonical = tags.__class__ is tuple
+            if canonical:
+                for tag in tags:
+                    if tag.__class__ is not str or not tag or tag.casefold() != tag:
+                        canonical = False
+                        break
+                else:
+                    canonical = len(tags) == 1 or len(set(tags)) == len(tags)
+            if not canonical:
+                tags = _to_tags(tags)
+                _check_tags(post, named.tags, tags)
         return _fill(
             post,
             id,
