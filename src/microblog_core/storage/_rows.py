@@ -66,7 +66,7 @@ def micros(value: datetime) -> int:
 
 def instant(value: int) -> datetime:
     """Return the aware UTC instant ``value`` microseconds after the Unix epoch."""
-    return EPOCH + timedelta(microseconds=value)
+    return EPOCH + timedelta(0, 0, value)
 
 
 _VISIBILITY: Final = {v.value: v for v in Visibility}
@@ -209,7 +209,7 @@ def post_from_row(row: tuple[Any, ...]) -> Post:
         return _from_store(
             id_,
             author_id,
-            EPOCH + timedelta(microseconds=created_at),
+            EPOCH + timedelta(0, 0, created_at),  # positional: cheaper than microseconds=
             text,
             _VISIBILITY[visibility],
             None
@@ -234,9 +234,9 @@ def post_from_row(row: tuple[Any, ...]) -> Post:
             () if attachments is None else _load_attachments(attachments),
             () if mentions is None else _json_tuple(mentions),
             () if tags is None else _json_tuple(tags),
-            _load_gate(reply_gate),
+            _GATES.get(reply_gate) or _load_gate(reply_gate),
             _QUOTE_POLICY[quote_policy],
-            _flag(hidden),
+            hidden if hidden is False or hidden is True else _flag(hidden),
         )
     except Exception as exc:
         raise row_error("post", row, exc) from exc
