@@ -801,7 +801,7 @@ class Post:
         (:func:`microblog_core.storage._rows.post_from_row`), which makes
         ``created_at`` (aware UTC, from integer microseconds), ``visibility``,
         ``quote_policy`` and ``reply_gate`` (looked up from stored values),
-        ``reply_to`` and ``repost_of`` (their checked constructors),
+        ``reply_to`` and ``repost_of`` (as their checked constructors build them),
         ``attachments`` (a tuple of checked values), ``mentions`` and ``tags``
         (tuples) and ``hidden`` (a bool); their converters and validators
         would only confirm that, so they are skipped. Everything a stored
