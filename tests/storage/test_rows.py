@@ -10,9 +10,16 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from microblog_core.errors import StorageError
-from microblog_core.ids import EPOCH
+from microblog_core.ids import EPOCH, MAX_ID
 from microblog_core.models import Post, QuotePolicy, ReplyRef, RepostRef, Visibility
-from microblog_core.storage._rows import _load_attachments, _load_gate, post_from_row, post_params
+from microblog_core.storage._rows import (
+    _json_tuple,
+    _json_tuple_reference,
+    _load_attachments,
+    _load_gate,
+    post_from_row,
+    post_params,
+)
 from microblog_core.testing.strategies import posts
 
 
@@ -111,3 +118,56 @@ def test_a_damaged_row_is_read_as_the_checked_constructor_reads_it(
             post_from_row(damaged)
     else:
         assert post_from_row(damaged) == expected
+
+
+def _outcome(decode: Any, value: object) -> object:
+    try:
+        return ("value", decode(value))
+    except Exception as exc:  # the error is the outcome compared
+        return ("error", type(exc), str(exc))
+
+
+@given(
+    st.one_of(
+        st.lists(st.text()).map(lambda tags: json.dumps(tags, ensure_ascii=False)),
+        st.lists(st.integers(1, MAX_ID)).map(json.dumps),
+    )
+)
+def test_the_fast_json_array_decoder_reads_what_the_encoder_writes_as_json_loads(
+    text: str,
+) -> None:
+    """Every tags or mentions text ``post_params`` writes decodes as ``json.loads`` decodes it."""
+    assert _json_tuple(text) == _json_tuple_reference(text) == tuple(json.loads(text))
+
+
+@given(
+    st.one_of(
+        st.text(),
+        st.text(alphabet='[]{}",: \\\ufeff\t\nab1eE.-+0NaIfinty'),
+        st.sampled_from(
+            [
+                " []",
+                "[] ",
+                "[1,]",
+                '["a" "b"]',
+                "\ufeff[]",
+                "[NaN]",
+                "[1e999]",
+                "[" * 5000,
+                '"[]"',
+                "[]x",
+                "null",
+                "{}",
+                '["\\ud800"]',
+                '["\\x"]',
+            ]
+        ),
+        st.binary().map(lambda b: b"[" + b + b"]"),
+        st.sampled_from([None, 1, 0.5, b"[1]", bytearray(b"[]"), ["a"]]),
+    )
+)
+@example('["a", "b"] ')
+@example("[" * 100_000)
+def test_the_fast_json_array_decoder_reads_garbage_as_json_loads(text: Any) -> None:
+    """Any other stored value gives the reference decoder's tuple, or its error."""
+    assert _outcome(_json_tuple, text) == _outcome(_json_tuple_reference, text)

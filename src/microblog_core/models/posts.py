@@ -801,7 +801,7 @@ class Post:
         (:func:`microblog_core.storage._rows.post_from_row`), which makes
         ``created_at`` (aware UTC, from integer microseconds), ``visibility``,
         ``quote_policy`` and ``reply_gate`` (looked up from stored values),
-        ``reply_to`` and ``repost_of`` (their checked constructors),
+        ``reply_to`` and ``repost_of`` (as their checked constructors build them),
         ``attachments`` (a tuple of checked values), ``mentions`` and ``tags``
         (tuples) and ``hidden`` (a bool); their converters and validators
         would only confirm that, so they are skipped. Everything a stored
@@ -834,8 +834,20 @@ class Post:
         if mentions:
             check_ids(post, named.mentions, mentions)
         if tags:
-            tags = _to_tags(tags)
-            _check_tags(post, named.tags, tags)
+            # Canonical already, as the service stores them (a tuple of non-empty casefolded
+            # strings, none repeated): the converter would return them unchanged and the
+            # validator pass them. Otherwise both run.
+            canonical = tags.__class__ is tuple
+            if canonical:
+                for tag in tags:
+                    if tag.__class__ is not str or not tag or tag.casefold() != tag:
+                        canonical = False
+                        break
+                else:
+                    canonical = len(tags) == 1 or len(set(tags)) == len(tags)
+            if not canonical:
+                tags = _to_tags(tags)
+                _check_tags(post, named.tags, tags)
         return _fill(
             post,
             id,
