@@ -184,9 +184,10 @@ class ReplyRef:
     ) -> "ReplyRef":
         """Build ``ReplyRef(**fields)`` with the ids checked inline: what readers build.
 
-        Private to :mod:`microblog_core.interop`, like :meth:`Post._quick`: an
-        id the quick check does not vouch for goes through the checked
-        constructor, which refuses it with its own error.
+        Private to the library's readers (:mod:`microblog_core.interop` and the
+        SQL row readers), like :meth:`Post._quick`: an id the quick check does
+        not vouch for goes through the checked constructor, which refuses it
+        with its own error.
         """
         if not (
             is_id(root_id) and is_id(parent_id) and is_id(parent_author_id) and is_id(addressee_id)
@@ -245,9 +246,10 @@ class RepostRef:
     ) -> "RepostRef":
         """Build ``RepostRef(**fields)`` with the ids checked inline: what readers build.
 
-        Private to :mod:`microblog_core.interop`, like :meth:`Post._quick`: an
-        id the quick check does not vouch for goes through the checked
-        constructor, which refuses it with its own error.
+        Private to the library's readers (:mod:`microblog_core.interop` and the
+        SQL row readers), like :meth:`Post._quick`: an id the quick check does
+        not vouch for goes through the checked constructor, which refuses it
+        with its own error.
         """
         if not (
             is_id(root_id)
