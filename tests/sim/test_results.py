@@ -72,11 +72,9 @@ def three_accounts() -> RunTables:
         tables.p_replies.append(1 if index == 0 else 0)
         tables.p_impressions.append(1 if index == 2 else 0)
     # node 1 sees node 2's repost of node 0's post at rank 1, out of network
-    tables.i_time.append(SETUP_MS + 350)
-    tables.i_viewer.append(1)
     tables.i_post.append(2)
-    tables.i_rank.append(1)
     tables.i_in.append(0)
+    tables.end_page(SETUP_MS + 350, 1)
     # node 1 likes post 0; node 2 follows node 0
     for ms, kind, account, post, target in [
         (SETUP_MS + 360, 3, 1, 0, 0),
@@ -272,3 +270,52 @@ def test_a_follow_table_refuses_a_node_outside_it() -> None:
         table.followees[-3]
     with pytest.raises(TypeError):
         table["0"]  # type: ignore[call-overload]
+
+
+_pages = st.lists(
+    st.tuples(
+        st.integers(0, 2**40),
+        st.integers(0, 1000),
+        st.lists(st.tuples(st.integers(0, 500), st.booleans()), max_size=6),
+    ),
+    max_size=12,
+)
+
+
+@given(pages=_pages)
+def test_the_page_wise_impression_log_reads_as_the_full_columns(pages) -> None:
+    # The reference: one row per item, every column in full, as the log was kept before.
+    tables = RunTables(3)
+    full: dict[str, list[int]] = {"time": [], "viewer": [], "post": [], "rank": [], "in": []}
+    for time_ms, viewer, items in pages:
+        for rank, (post, inside) in enumerate(items, 1):
+            for name, value in zip(full, (time_ms, viewer, post, rank, inside), strict=True):
+                full[name].append(value)
+            tables.i_post.append(post)
+            tables.i_in.append(inside)
+        tables.end_page(time_ms, viewer)
+    assert len(tables.page_end) == sum(1 for _, _, items in pages if items)  # no empty pages
+    columns = {
+        "time": tables.i_time,
+        "viewer": tables.i_viewer,
+        "post": tables.i_post,
+        "rank": tables.i_rank,
+        "in": [bool(x) for x in tables.i_in],
+    }
+    for name, column in columns.items():
+        assert list(column) == full[name], name
+        assert len(column) == len(full[name])
+        assert [column[i] for i in range(len(column))] == full[name]
+        assert [column[i] for i in range(-len(column), 0)] == full[name]
+        assert list(column[1:-1:2]) == full[name][1:-1:2]
+    for view in (tables.i_time, tables.i_viewer, tables.i_rank):
+        with pytest.raises(IndexError):
+            view[len(full["time"])]
+        with pytest.raises(TypeError):
+            view["0"]  # type: ignore[index]
+
+
+def test_an_empty_page_leaves_no_row() -> None:
+    tables = RunTables(2)
+    tables.end_page(SETUP_MS, 1)
+    assert (len(tables.i_time), len(tables.page_end), list(tables.i_rank)) == (0, 0, [])

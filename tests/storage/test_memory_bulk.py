@@ -160,3 +160,24 @@ def test_a_refused_load_by_position_writes_nothing(
     with store.unit_of_work() as uow, pytest.raises(error):
         uow.load_new_network(_accounts(4, 2), followers, followees, T1)
     assert store._snapshot() == before
+
+
+def test_a_bulk_load_keeps_one_object_per_id_and_per_handle() -> None:
+    # Memory, not behaviour: every index keys an account by its own id object,
+    # and by its handle when the handle is already its key (``casefold`` copies).
+    store = MemoryStore()
+    accounts = [*_accounts(0, 3), Account.create(id=AccountId(200), handle="MiXed", created_at=T0)]
+    with store.unit_of_work() as uow:
+        uow.load_new_network(accounts, array("q", [0, 1]), array("q", [1, 2]), T1)
+        uow.commit()
+    state = store._state
+    ids = {id(account.id) for account in accounts}
+    assert {id(key) for key in state.accounts} == ids
+    assert {id(value) for value in state.handles.values()} == ids
+    assert {id(key) for key in state.account_ids} == ids
+    kept = {id(key) for key in state.handles}
+    assert [id(a.handle) in kept for a in accounts] == [True, True, True, False]
+    assert state.handles["mixed"] == 200
+    with store.unit_of_work(readonly=True) as uow:
+        assert uow.accounts.by_handle("MIXED") == accounts[3]
+        assert uow.accounts.by_handle("H1") == accounts[1]

@@ -661,7 +661,7 @@ class SimulationConfig:
         interest: The interest agent's parameters.
         llm: The LLM agent's settings.
         impressions: ``"full"`` (default) keeps the impression log, one row per
-            item shown, column-wise (about 18 bytes a row); ``"off"`` keeps only
+            item shown, column-wise (about 6 bytes a row); ``"off"`` keeps only
             each post's impression count, for runs too big to log every item
             (the metrics read from the log -- in-network share, exposure Gini
             of authors, rank positions -- then have nothing to read).

@@ -377,8 +377,7 @@ class _Run:
         self.p_reposts, self.p_replies = tables.p_reposts, tables.p_replies
         self.p_impressions = tables.p_impressions
         self.p_topic, self.p_stance = tables.p_topic, tables.p_stance
-        self.i_time, self.i_viewer, self.i_post = tables.i_time, tables.i_viewer, tables.i_post
-        self.i_rank, self.i_in = tables.i_rank, tables.i_in
+        self.i_post, self.i_in, self.end_page = tables.i_post, tables.i_in, tables.end_page
         self.log_impressions = config.impressions == "full"
         self.e_time, self.e_kind, self.e_account = tables.e_time, tables.e_kind, tables.e_account
         self.e_post, self.e_target = tables.e_post, tables.e_target
@@ -739,13 +738,7 @@ class _Run:
         items: list[PageItem] = []
         now_ms = self.now_ms
         # The impression log's columns, their appends bound once per page.
-        log_time, log_viewer, log_post, log_rank, log_in = (
-            self.i_time.append,
-            self.i_viewer.append,
-            self.i_post.append,
-            self.i_rank.append,
-            self.i_in.append,
-        )
+        log_post, log_in = self.i_post.append, self.i_in.append
         impressions = self.p_impressions
         log_impressions = self.log_impressions
         add_item = items.append
@@ -756,10 +749,7 @@ class _Run:
             root_author = p_author[root]
             inside = author == viewer or author in following
             if log_impressions:
-                log_time(now_ms)
-                log_viewer(viewer)
                 log_post(index)
-                log_rank(rank)
                 log_in(inside)
             impressions[index] += 1
             add_item(
@@ -780,6 +770,8 @@ class _Run:
                     None if isnan(stance := p_stance[root]) else stance,
                 )
             )
+        if log_impressions:
+            self.end_page(now_ms, viewer)
         viewer_stance: float | None = None
         stances = self.stances
         if stances is not None:

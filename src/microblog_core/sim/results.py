@@ -12,12 +12,13 @@ and the ``microblog_core.sim`` package.
 """
 
 from array import array
-from bisect import bisect_left
-from collections.abc import Iterator, Mapping, Sequence, Set
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 from datetime import datetime, timedelta
-from itertools import repeat
+from itertools import chain, repeat
+from operator import add
 from types import MappingProxyType
-from typing import Protocol
+from typing import Protocol, overload
 
 from attrs import frozen
 
@@ -323,6 +324,91 @@ class _FolloweeLists(Sequence[Sequence[int]]):
         return _Followees(self._table, node)
 
 
+class _PageColumn(Sequence[int]):
+    """A per-impression column whose value is the same for every item of a page.
+
+    The impression log keeps such a value once per page (its time, its
+    viewer), with the end of each page; this view repeats each page's value
+    over the page's items, so that it reads like the full column. Its items
+    are computed on access: iterate it rather than index it in a loop.
+    """
+
+    __slots__ = ("_ends", "_values")
+
+    def __init__(self, values: Sequence[int], ends: Sequence[int]) -> None:
+        self._values = values
+        self._ends = ends
+
+    def __len__(self) -> int:
+        ends = self._ends
+        return ends[-1] if ends else 0
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._values[_page_of(self._ends, index, len(self))]
+
+    def __iter__(self) -> Iterator[int]:
+        return chain.from_iterable(map(repeat, self._values, _page_sizes(self._ends)))
+
+    def __repr__(self) -> str:
+        return f"<page column of {len(self)} items, {len(self._values)} pages>"
+
+
+class _RankColumn(Sequence[int]):
+    """The impression log's rank column: 1, 2, ... over each page's items."""
+
+    __slots__ = ("_ends",)
+
+    def __init__(self, ends: Sequence[int]) -> None:
+        self._ends = ends
+
+    def __len__(self) -> int:
+        ends = self._ends
+        return ends[-1] if ends else 0
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        ends = self._ends
+        size = len(self)
+        page = _page_of(ends, index, size)
+        if index < 0:
+            index += size
+        return index - (ends[page - 1] if page else 0) + 1
+
+    def __iter__(self) -> Iterator[int]:
+        sizes = _page_sizes(self._ends)
+        return chain.from_iterable(map(range, repeat(1), map(add, sizes, repeat(1))))
+
+    def __repr__(self) -> str:
+        return f"<rank column of {len(self)} items, {len(self._ends)} pages>"
+
+
+def _page_of(ends: Sequence[int], index: int, size: int) -> int:
+    """The page holding item ``index`` (negative counts from the end) of a log of ``size``."""
+    if index.__class__ is not int:
+        raise TypeError(f"an impression column is indexed by int, got {type(index).__name__}")
+    if index < 0:
+        index += size
+    if not 0 <= index < size:
+        raise IndexError(index)
+    return bisect_right(ends, index)
+
+
+def _page_sizes(ends: Sequence[int]) -> Iterable[int]:
+    """How many items each page holds, from the pages' ends."""
+    return map(int.__sub__, ends, chain((0,), ends))
+
+
 class RunTables:
     """The compact tables a run records, indexed by graph node and by post index.
 
@@ -356,11 +442,16 @@ class RunTables:
         p_impressions: Times the post itself was shown.
         p_topic: The topic the agent gave the post (-1: none; a repost has its original's).
         p_stance: The stance the post carries (NaN: none; a repost has its original's).
-        i_time: Impression time (ms).
-        i_viewer: Viewer's node.
         i_post: Post index of the item shown.
-        i_rank: Rank on the page, from 1.
         i_in: 1 when in-network.
+        page_time: Time (ms) of each page of the impression log (each feed
+            read that showed something).
+        page_viewer: Viewer's node, for each page.
+        page_end: For each page, the number of impressions up to its end
+            (its items are ``i_post[page_end[k - 1]:page_end[k]]``).
+        i_time: Impression time (ms): a read-only view repeating ``page_time``.
+        i_viewer: Viewer's node: a read-only view repeating ``page_viewer``.
+        i_rank: Rank on the page, from 1: a read-only view over ``page_end``.
         e_time: Engagement-log time (ms).
         e_kind: 0 post, 1 reply, 2 repost, 3 like, 4 follow.
         e_account: Who acted (node).
@@ -392,17 +483,35 @@ class RunTables:
         self.p_impressions = array("i")
         self.p_topic = array("i")
         self.p_stance = array("d")
-        self.i_time = array("q")
-        self.i_viewer = array("i")
         self.i_post = array("i")
-        self.i_rank = array("B")
         self.i_in = array("b")
+        # What is the same for every item of a page is kept once a page.
+        self.page_time = array("q")
+        self.page_viewer = array("i")
+        self.page_end = array("q")
+        self.i_time: Sequence[int] = _PageColumn(self.page_time, self.page_end)
+        self.i_viewer: Sequence[int] = _PageColumn(self.page_viewer, self.page_end)
+        self.i_rank: Sequence[int] = _RankColumn(self.page_end)
         self.e_time = array("q")
         self.e_kind = array("b")
         self.e_account = array("i")
         self.e_post = array("i")
         self.e_target = array("i")
         self.stance_snapshots: list[StanceSnapshot] = []
+
+    def end_page(self, time_ms: int, viewer: int) -> None:
+        """Close a page of the impression log: the items appended since the last one.
+
+        Its items (``i_post`` and ``i_in``, ranked 1, 2, ... in the order
+        appended) were shown to ``viewer`` at ``time_ms``. A page with no
+        items is not recorded.
+        """
+        end = len(self.i_post)
+        ends = self.page_end
+        if end > (ends[-1] if ends else 0):
+            self.page_time.append(time_ms)
+            self.page_viewer.append(viewer)
+            ends.append(end)
 
     def root_of(self, post: int) -> int:
         """Return the post index of the content ``post`` shows (a repost's original)."""
@@ -508,7 +617,7 @@ class SimulationResult:
     @property
     def impression_count(self) -> int:
         """Items shown, over all feed reads."""
-        return len(self.tables.i_time)
+        return len(self.tables.i_post)
 
     @property
     def follow_count(self) -> int:

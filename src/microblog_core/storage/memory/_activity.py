@@ -22,7 +22,7 @@ from microblog_core.models import (
     PollVote,
     PostVersion,
 )
-from microblog_core.storage.memory._activity_state import ActivityState, FollowOptions
+from microblog_core.storage.memory._activity_state import ActivityState, FollowOptions, ids_of
 from microblog_core.storage.memory._repositories import Repository as _Base
 
 __all__ = ["History", "Notifications", "Pins", "Polls"]
@@ -59,7 +59,7 @@ def _caused(
     about = None if post_id is None else _checks.lookup_id(post_id, "post_id")
     return sorted(
         i
-        for i in a.by_pair.get((account, sender), ())
+        for i in ids_of(a.by_pair.get((account, sender)))
         if a.notifications[i].kind is kind and a.notifications[i].post_id == about
     )
 
@@ -148,11 +148,14 @@ class Notifications(_Base):
             bool(ascending),
         )
         result = []
+        found = a.notifications
         for nid in page:
-            key = a.head_key[nid]
+            key = found[nid].group_key
             result.append(
                 NotificationGroupHead(
-                    group_key=key, latest_id=NotificationId(nid), count=len(a.members[account, key])
+                    group_key=key,
+                    latest_id=NotificationId(nid),
+                    count=len(a.group_members(account, key)),
                 )
             )
         return result
@@ -164,7 +167,7 @@ class Notifications(_Base):
         account = _checks.lookup_id(account_id, "account_id")
         _checks.text(group_key, "group_key")
         _checks.limit(limit, "limit")
-        members = a.members.get((account, group_key), [])
+        members = a.group_members(account, group_key)
         return [a.notifications[i] for i in reversed(members[-limit:])]
 
     def _remove(self, ids: Sequence[int]) -> list[Notification]:
@@ -200,14 +203,14 @@ class Notifications(_Base):
     def remove_about(self, post_id: PostId) -> list[Notification]:
         self._write()
         a = self._s.activity
-        return self._remove(list(a.by_post.get(_checks.lookup_id(post_id, "post_id"), ())))
+        return self._remove(list(ids_of(a.by_post.get(_checks.lookup_id(post_id, "post_id")))))
 
     def remove_between(self, a_id: AccountId, b_id: AccountId) -> list[Notification]:
         self._write()
         a = self._s.activity
         first = _checks.lookup_id(a_id, "a")
         second = _checks.lookup_id(b_id, "b")
-        ids = [*a.by_pair.get((first, second), ()), *a.by_pair.get((second, first), ())]
+        ids = [*ids_of(a.by_pair.get((first, second))), *ids_of(a.by_pair.get((second, first)))]
         return self._remove(ids)
 
     def subscribers(self, account_id: AccountId) -> list[AccountId]:

@@ -5,14 +5,25 @@ Notifications are indexed by recipient (an ascending id list), by post, by
 ascending id list, and each recipient its groups' newest ids as another, so
 a grouped page is a binary search and a few list reads, whatever the number
 of notifications. Each primitive write has its inverse here.
+
+A simulated day makes millions of notifications, so the indexes keep no
+object they can do without: the post and pair indexes hold a lone id as the
+bare id (a list only from the second one; see :func:`ids_of`), a group's
+key is read from its newest notification rather than stored with it, and a
+notification of a kind that is never grouped (a mention, a reply...) is a
+group of its own with no entry in ``members`` (its key, ``ungrouped-<id>``,
+names it; its count is 1).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from collections.abc import Hashable, Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from microblog_core.models import (
+    GROUPABLE_KINDS,
     Follow,
     Notification,
     NotificationPolicy,
@@ -22,7 +33,43 @@ from microblog_core.models import (
 )
 from microblog_core.storage.memory._sorted import add_sorted, drop_sorted, index_add, index_drop
 
-__all__ = ["ActivityState", "FollowOptions"]
+__all__ = ["ActivityState", "FollowOptions", "ids_of"]
+
+_K = TypeVar("_K", bound=Hashable)
+
+IdIndex = dict[_K, "int | list[int]"]
+"""An index of ascending ids per key, where a key with one id holds the bare id."""
+
+
+def ids_of(found: int | list[int] | None) -> Sequence[int]:
+    """The ids an :data:`IdIndex` entry holds (``index.get(key)``), ascending."""
+    if found is None:
+        return ()
+    if isinstance(found, int):
+        return (found,)
+    return found
+
+
+def _one_add(index: IdIndex[_K], key: _K, value: int) -> None:
+    """Add ``value`` to the ids of ``key``: the bare id first, a list from the second."""
+    ids = index.get(key)
+    if ids is None:
+        index[key] = value
+    elif isinstance(ids, int):
+        index[key] = [ids, value] if ids < value else [value, ids]
+    else:
+        add_sorted(ids, value)
+
+
+def _one_drop(index: IdIndex[_K], key: _K, value: int) -> None:
+    """Remove ``value`` from the ids of ``key``; a lone id left goes back to bare."""
+    ids = index[key]
+    if isinstance(ids, int):
+        del index[key]
+        return
+    drop_sorted(ids, value)
+    if len(ids) == 1:
+        index[key] = ids[0]
 
 
 class FollowOptions(dict[tuple[int, int], Follow]):
@@ -79,11 +126,10 @@ class ActivityState:
     def __init__(self) -> None:
         self.notifications: dict[int, Notification] = {}
         self.by_account: dict[int, list[int]] = {}
-        self.by_post: dict[int, list[int]] = {}
-        self.by_pair: dict[tuple[int, int], list[int]] = {}
-        self.members: dict[tuple[int, str], list[int]] = {}
+        self.by_post: IdIndex[int] = {}
+        self.by_pair: IdIndex[tuple[int, int]] = {}
+        self.members: dict[tuple[int, str], list[int]] = {}  # groupable kinds only
         self.heads: dict[int, list[int]] = {}  # per recipient: each group's newest id
-        self.head_key: dict[int, str] = {}  # newest id -> its group key
         self.markers: dict[int, int] = {}
         self.held: dict[int, dict[int, list[int]]] = {}  # recipient -> sender -> filtered ids
         self.policies: dict[int, NotificationPolicy] = {}
@@ -101,12 +147,15 @@ class ActivityState:
         nid, account = n.id, n.account_id
         self.notifications[nid] = n
         if n.post_id is not None:
-            index_add(self.by_post, n.post_id, nid)
-        index_add(self.by_pair, (account, n.from_account_id), nid)
+            _one_add(self.by_post, n.post_id, nid)
+        _one_add(self.by_pair, (account, n.from_account_id), nid)
         if n.filtered:
             index_add(self.held.setdefault(account, {}), n.from_account_id, nid)
             return
         index_add(self.by_account, account, nid)
+        if n.kind not in GROUPABLE_KINDS:  # a group of its own
+            index_add(self.heads, account, nid)
+            return
         key = n.group_key
         members = self.members.get((account, key))
         if members is None:
@@ -116,15 +165,15 @@ class ActivityState:
             add_sorted(members, nid)
             if members[-1] == old_head:
                 return
-            self._drop_head(account, old_head)
-        self._add_head(account, nid, key)
+            index_drop(self.heads, account, old_head)
+        index_add(self.heads, account, nid)
 
     def drop_notification(self, n: Notification) -> None:
         nid, account = n.id, n.account_id
         del self.notifications[nid]
         if n.post_id is not None:
-            index_drop(self.by_post, n.post_id, nid)
-        index_drop(self.by_pair, (account, n.from_account_id), nid)
+            _one_drop(self.by_post, n.post_id, nid)
+        _one_drop(self.by_pair, (account, n.from_account_id), nid)
         if n.filtered:
             senders = self.held[account]
             index_drop(senders, n.from_account_id, nid)
@@ -132,24 +181,36 @@ class ActivityState:
                 del self.held[account]
             return
         index_drop(self.by_account, account, nid)
+        if n.kind not in GROUPABLE_KINDS:
+            index_drop(self.heads, account, nid)
+            return
         key = n.group_key
         members = self.members[account, key]
         was_head = members[-1] == nid
         drop_sorted(members, nid)
         if was_head:
-            self._drop_head(account, nid)
+            index_drop(self.heads, account, nid)
             if members:
-                self._add_head(account, members[-1], key)
+                index_add(self.heads, account, members[-1])
         if not members:
             del self.members[account, key]
 
-    def _add_head(self, account: int, nid: int, key: str) -> None:
-        index_add(self.heads, account, nid)
-        self.head_key[nid] = key
+    def group_members(self, account: int, key: str) -> Sequence[int]:
+        """The ids in ``account``'s group ``key`` (ascending; empty for no such group)."""
+        members = self.members.get((account, key))
+        if members is not None:
+            return members
+        if key.startswith("ungrouped-"):  # a group of its own: the notification it names
+            n = self.notifications.get(self._ungrouped_id(key))
+            # (its key compared whole, so an id written otherwise names nothing)
+            if n is not None and n.account_id == account and not n.filtered and n.group_key == key:
+                return (n.id,)
+        return ()
 
-    def _drop_head(self, account: int, nid: int) -> None:
-        index_drop(self.heads, account, nid)
-        del self.head_key[nid]
+    @staticmethod
+    def _ungrouped_id(key: str) -> int:
+        digits = key[len("ungrouped-") :]
+        return int(digits) if digits.isascii() and digits.isdigit() else -1
 
     def set_marker(self, account: int, value: int | None) -> None:
         if value is None:
@@ -228,6 +289,8 @@ class ActivityState:
             "notifications": dict(self.notifications),
             "groups": {key: tuple(ids) for key, ids in self.members.items()},
             "heads": {key: tuple(ids) for key, ids in self.heads.items()},
+            "by_post": {key: tuple(ids_of(ids)) for key, ids in self.by_post.items()},
+            "by_pair": {key: tuple(ids_of(ids)) for key, ids in self.by_pair.items()},
             "markers": dict(self.markers),
             "held": {k: {s: tuple(v) for s, v in d.items()} for k, d in self.held.items()},
             "policies": dict(self.policies),

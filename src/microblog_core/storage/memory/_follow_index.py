@@ -248,11 +248,10 @@ class FollowIndex:
             lo, hi = out_offsets[i], out_offsets[i + 1]
             followers = in_sources[in_offsets[i] : in_offsets[i + 1]]
             unsorted = _UNSORTED if any(map(gt, followers, islice(followers, 1, None))) else 0
-            row = array("q", ((hi - lo) | unsorted,))
-            row += followers
-            row += out_targets[lo:hi]
-            row += times[: hi - lo]
-            adj[node] = row
+            # Concatenated, not extended: the result is exactly its size (extending
+            # over-allocates by an eighth, about 60 bytes an account).
+            header = array("q", ((hi - lo) | unsorted,))
+            adj[node] = header + followers + out_targets[lo:hi] + times[: hi - lo]
         self.writes += len(out_targets)
 
     def unload_rows(self, nodes: Sequence[int], edges: int) -> None:
