@@ -35,7 +35,7 @@ of author streams, a per-reader feed, or both); :func:`home_page` does the rest.
 """
 
 from collections import deque
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Set
 from datetime import datetime
 from itertools import islice
 from typing import Protocol, cast, runtime_checkable
@@ -268,9 +268,14 @@ def _home_context(
     else:
         options = _FollowOptions(relations, viewer_id)
         hiding_reposts, languages = _HidingReposts(options), _Languages(options)
+    following = relations.following_ids(viewer_id)
+    if not isinstance(following, Set):
+        # A page asks ``in following`` for nearly every candidate: a scan of a
+        # sequence (the memory store's array) costs the follow count each time.
+        following = frozenset(following)
     return HomeContext(
         viewer_id=viewer_id,
-        following=relations.following_ids(viewer_id),
+        following=following,
         blocking=relations.blocked_ids(viewer_id),
         blocked_by=relations.blocker_ids(viewer_id),
         muting=relations.muted_ids(viewer_id, at=now),
@@ -349,10 +354,16 @@ def select_newest_first(
                 post = pull()
             except StopIteration:
                 break
-            ahead.append(post)
             ref = post.repost_of
-            key = post.id if ref is None else ref.root_id
-            roots_ahead[key] = roots_ahead.get(key, 0) + 1
+            if ref is None:
+                # An original met with nothing read ahead is shown at once: it
+                # would enter the window and leave it in the same turn.
+                if since_id is not None and post.id <= since_id:
+                    break
+                shown.append(post)
+                continue
+            ahead.append(post)
+            roots_ahead[ref.root_id] = roots_ahead.get(ref.root_id, 0) + 1
         head = ahead[0]
         if since_id is not None and head.id <= since_id:
             break
@@ -363,7 +374,10 @@ def select_newest_first(
         else:
             # Items come by id descending: past the lowest id a copy may have,
             # none can follow, and reading further would not change the answer.
-            lowest = -1 if copies_from is None else copies_from(head)
+            # The floor is asked for only when the window is not read already.
+            lowest = -1
+            if copies_from is not None and not exhausted and len(ahead) <= window:
+                lowest = copies_from(head)
             while not exhausted and len(ahead) <= window and ahead[-1].id > lowest:
                 try:
                     post = pull()
@@ -622,17 +636,19 @@ def _copies_from(uow: UnitOfWork, context: HomeContext) -> Callable[[Post], int]
         if ref is None:  # not asked for an original; a safe answer all the same
             return -1
         root_id = ref.root_id
-        earlier = reposts_before(root_id, head.id, limit=looked_at)
-        if earlier is None:
-            return -1  # too many to look through: read the window
         lowest = head.id
         root_author = ref.root_author_id
         if (tagged or root_author == me or root_author in following) and root_id < lowest:
+            # The original may be there: only a repost older than it (an
+            # imported one) could lie lower.
             lowest = root_id
+        earlier = reposts_before(root_id, lowest, limit=looked_at)
+        if earlier is None:
+            return -1  # too many to look through: read the window
         for repost in earlier:  # oldest first: the first one that may pass is the lowest
             author = repost.author_id
             if author == me or author in following:
-                return min(lowest, repost.id)
+                return repost.id
         return lowest
 
     return copies_from
