@@ -35,7 +35,7 @@ of author streams, a per-reader feed, or both); :func:`home_page` does the rest.
 """
 
 from collections import deque
-from collections.abc import Callable, Collection, Iterator, Mapping, Set
+from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import datetime
 from itertools import islice
 from typing import Protocol, cast, runtime_checkable
@@ -269,7 +269,7 @@ def _home_context(
         options = _FollowOptions(relations, viewer_id)
         hiding_reposts, languages = _HidingReposts(options), _Languages(options)
     following = relations.following_ids(viewer_id)
-    if not isinstance(following, Set):
+    if not isinstance(following, set | frozenset):
         # A page asks ``in following`` for nearly every candidate: a scan of a
         # sequence (the memory store's array) costs the follow count each time.
         following = frozenset(following)
