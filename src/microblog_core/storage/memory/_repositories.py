@@ -353,8 +353,7 @@ class Posts(Repository):
         end = bisect_left(ids, _checks.lookup_id(before_id, "before_id"))
         if end > _checks.count(limit, "limit"):
             return None
-        posts = s.posts
-        return [posts[post_id] for post_id in ids[:end]]
+        return list(map(s.posts.__getitem__, ids[:end]))
 
     def repost_by(self, account_id: AccountId, root_id: PostId) -> Post | None:
         s = self._read()
