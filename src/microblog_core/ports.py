@@ -63,6 +63,7 @@ __all__ = [
     "DEFAULT_FEED_CAP",
     "AccountRepository",
     "BookmarkRepository",
+    "EarlierReposts",
     "EngagementRepository",
     "FeedRepository",
     "FilterRepository",
@@ -1265,6 +1266,38 @@ class FollowOptionsHint(Protocol):
             False only when every follow by ``follower_id``, as this unit sees
             it, has ``show_reposts`` on, ``notify`` off and no ``languages``;
             True may be answered conservatively.
+        """
+        ...
+
+
+@runtime_checkable
+class EarlierReposts(Protocol):
+    """An optional capability of a :class:`PostRepository`: the reposts of an original below an id.
+
+    A home page drops a repost when another copy of its original (the
+    original itself or another repost of it) is among the
+    :data:`~microblog_core.rules.DEDUP_WINDOW` items just older than it, so
+    each repost it meets reads that many items ahead. A repository that
+    offers this capability lists, in one cheap read, the reposts of the
+    original older than the one met: the page then reads ahead only as far
+    as the oldest copy that could be there, and not at all when none can.
+    The home timeline uses it when ``offers(uow.posts, EarlierReposts)``; a
+    repository whose every read is a round trip should not offer it.
+    """
+
+    def reposts_before(
+        self, root_id: PostId, before_id: PostId, *, limit: int
+    ) -> Sequence[Post] | None:
+        """Return the reposts of ``root_id`` with an id below ``before_id``, oldest first.
+
+        Args:
+            root_id: The original (any id: an unknown one has no reposts).
+            before_id: Only reposts with a smaller id.
+            limit: The most reposts the caller will look at.
+
+        Returns:
+            The reposts, as :meth:`PostRepository.reposts_of` lists them, or
+            None when there are more than ``limit`` of them.
         """
         ...
 

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from microblog_core.errors import InvalidIdError, MicroblogError, StorageError, ValidationError
 from microblog_core.ids import AccountId, PostId, id_at
-from microblog_core.models import Account, Follow, Post
+from microblog_core.models import Account, Follow, Post, RepostRef
+from microblog_core.ports import EarlierReposts, offers
 from microblog_core.storage import MemoryStore
 from microblog_core.storage.memory import MemoryUnitOfWork
 from microblog_core.storage.memory._follow_index import FollowIndex
@@ -670,3 +671,43 @@ def test_follow_options_hint_equals_reading_every_follow(
                 uow.commit()
         with store.unit_of_work(readonly=True) as uow:
             _check_hint(uow)
+
+
+# --------------------------------------------------------------------------- earlier reposts
+
+
+@given(
+    reposters=st.lists(st.integers(2, 9), unique=True, max_size=8),
+    before=st.integers(0, 12),
+    limit=st.integers(0, 9),
+)
+def test_reposts_before_equals_filtering_reposts_of(
+    reposters: list[int], before: int, limit: int
+) -> None:
+    # The EarlierReposts capability: the reposts below an id, as reposts_of
+    # lists them, or None when more than the limit.
+    store = seeded(*range(1, 10), posts=1)
+    root = PostId(BASE + 1)
+    with store.unit_of_work() as uow:
+        for n, author in enumerate(reposters, 2):
+            uow.posts.add(
+                Post.create_repost(
+                    id=PostId(BASE + n),
+                    author_id=AccountId(author),
+                    created_at=T0 + timedelta(seconds=n),
+                    of=RepostRef(root_id=root, root_author_id=AccountId(1)),
+                )
+            )
+        uow.commit()
+    with store.unit_of_work(readonly=True) as uow:
+        expected = [p for p in uow.posts.reposts_of(root) if p.id < BASE + before]
+        answer = uow.posts.reposts_before(root, PostId(BASE + before), limit=limit)
+        assert (None if answer is None else list(answer)) == (
+            None if len(expected) > limit else expected
+        )
+        assert not uow.posts.reposts_before(PostId(BASE + 99), PostId(BASE + 99), limit=0)
+
+
+def test_the_memory_posts_offer_earlier_reposts() -> None:
+    with MemoryStore().unit_of_work(readonly=True) as uow:
+        assert offers(uow.posts, EarlierReposts)

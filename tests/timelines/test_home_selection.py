@@ -5,13 +5,24 @@ The selection functions must agree with the definition read literally
 slices of one sequence.
 """
 
-from hypothesis import given
+from unittest.mock import patch
+
+from hypothesis import example, given
 from hypothesis import strategies as st
 
+from microblog_core.ids import PostId
 from microblog_core.models import Post
 from microblog_core.rules import DEDUP_WINDOW
-from microblog_core.timelines import select_newest_first, select_oldest_first
-from tests.timelines.helpers import Counting, ids, original, repost, shown_by_definition
+from microblog_core.timelines import FanOutOnRead, select_newest_first, select_oldest_first
+from tests.timelines.helpers import (
+    Counting,
+    ids,
+    original,
+    repost,
+    root_of,
+    shown_by_definition,
+)
+from tests.timelines.history import home_by_definition, make_blog, silently, walk
 
 
 @st.composite
@@ -50,6 +61,38 @@ def test_a_newest_first_page_is_a_slice_of_the_definition(
     ][:limit]
     below = (p for p in sequence if max_id is None or p.id < max_id)
     assert ids(select_newest_first(below, limit, since_id=since_id)) == ids(expected)
+
+
+@given(filtered_sequences(), st.integers(1, 40), bounds, bounds, st.integers(0, 30))
+def test_a_floor_on_the_look_ahead_changes_no_page_and_reads_no_more(
+    sequence: list[Post], limit: int, max_id: int | None, since_id: int | None, slack: int
+) -> None:
+    # A floor is truthful when every other copy of the head's root lies at or
+    # above it; one lower than needed (slack) is still truthful.
+    def copies_from(head: Post) -> int:
+        others = [p.id for p in sequence if p.id < head.id and root_of(p) == root_of(head)]
+        return (min(others) if others else head.id) - slack
+
+    below = [p for p in sequence if max_id is None or p.id < max_id]
+    plain, floored = Counting(below), Counting(below)
+    reference = select_newest_first(plain, limit, since_id=since_id)
+    assert ids(
+        select_newest_first(floored, limit, since_id=since_id, copies_from=copies_from)
+    ) == ids(reference)
+    assert floored.taken <= plain.taken
+
+
+def test_a_repost_with_no_copy_below_reads_no_further() -> None:
+    source = Counting([repost(5000, 1), *(original(4000 - i) for i in range(500))])
+    assert ids(select_newest_first(source, 1, copies_from=lambda head: head.id)) == [5000]
+    assert source.taken == 1
+
+
+def test_a_repost_reads_ahead_down_to_its_floor_only() -> None:
+    sequence = [repost(5000, 3990), *(original(4000 - i) for i in range(500))]
+    source = Counting(sequence)
+    assert ids(select_newest_first(source, 1, copies_from=lambda head: 3990)) == [4000]
+    assert source.taken == 12  # the repost, then 4000 down to its original 3990
 
 
 @given(filtered_sequences(), st.integers(1, 40), st.integers(990, 1150), bounds)
@@ -124,3 +167,42 @@ def test_a_min_id_page_sees_the_window_below_the_bound() -> None:
     older = iter([original(10)])
     newer = iter([repost(50, 10), original(60)])
     assert ids(select_oldest_first(older, newer, 10)) == [60]
+
+
+# A home page on the memory store, whose posts offer EarlierReposts: the
+# look-ahead stops at the oldest copy that may be in the filtered sequence.
+
+_WHO = st.integers(0, 4)  # 0 the viewer; 1-3 followed; 4 followed by no one
+_OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("post"), _WHO, st.just(0)),
+        st.tuples(st.just("repost"), _WHO, st.integers(0, 5)),
+    ),
+    min_size=1,
+    max_size=120,
+)
+
+
+@example(ops=[("post", 4, 0), ("repost", 1, 0), ("repost", 2, 0)], limit=5)
+@example(ops=[("post", 1, 0), ("repost", 2, 0), *[("post", 3, 0)] * 41, ("repost", 0, 41)], limit=3)
+@given(_OPS, st.integers(1, 20))
+def test_a_memory_home_page_equals_the_definition_and_the_full_look_ahead(
+    ops: list[tuple[str, int, int]], limit: int
+) -> None:
+    blog = make_blog("memory", FanOutOnRead())
+    people = [blog.register(f"user{n}").id for n in range(5)]
+    viewer = people[0]
+    for followee in people[1:4]:
+        blog.follow(viewer, followee)
+    originals: list[PostId] = []
+    for kind, who, back in ops:
+        if kind == "post" or not originals:
+            originals.append(blog.post(people[who], f"post {len(originals)}").id)
+        else:
+            root = originals[-1 - min(back, len(originals) - 1)]
+            silently(lambda: blog.repost(people[who], root))  # noqa: B023
+    expected = ids(home_by_definition(blog, viewer))
+    read = lambda **kw: blog.home_timeline(viewer, **kw)  # noqa: E731
+    assert ids(walk(read, limit)) == expected
+    with patch("microblog_core.timelines.home._copies_from", return_value=None):
+        assert ids(walk(read, limit)) == expected

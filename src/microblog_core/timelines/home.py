@@ -43,6 +43,7 @@ from typing import Protocol, cast, runtime_checkable
 from microblog_core.ids import MAX_ID, AccountId, PostId
 from microblog_core.models import Follow, Post
 from microblog_core.ports import (
+    EarlierReposts,
     FollowOptionsHint,
     HomeQuery,
     ReadPort,
@@ -267,9 +268,14 @@ def _home_context(
     else:
         options = _FollowOptions(relations, viewer_id)
         hiding_reposts, languages = _HidingReposts(options), _Languages(options)
+    following = relations.following_ids(viewer_id)
+    if not isinstance(following, set | frozenset):
+        # A page asks ``in following`` for nearly every candidate: a scan of a
+        # sequence (the memory store's array) costs the follow count each time.
+        following = frozenset(following)
     return HomeContext(
         viewer_id=viewer_id,
-        following=relations.following_ids(viewer_id),
+        following=following,
         blocking=relations.blocked_ids(viewer_id),
         blocked_by=relations.blocker_ids(viewer_id),
         muting=relations.muted_ids(viewer_id, at=now),
@@ -309,7 +315,11 @@ def _root_of(post: Post) -> PostId:
 
 
 def select_newest_first(
-    filtered: Iterator[Post], limit: int, *, since_id: PostId | None = None
+    filtered: Iterator[Post],
+    limit: int,
+    *,
+    since_id: PostId | None = None,
+    copies_from: Callable[[Post], int] | None = None,
 ) -> list[Post]:
     """Return the first ``limit`` shown items of a filtered sequence read newest first.
 
@@ -322,6 +332,10 @@ def select_newest_first(
         limit: How many shown items to return.
         since_id: Stop before the first item with an id at or below this one
             (the window still looks past it).
+        copies_from: For a repost, an id at or below which every other item
+            of the sequence with its root lies (the repost's own id when no
+            such item can exist): the look-ahead stops once it reaches that
+            id. None reads the whole window.
 
     Returns:
         The shown items, newest first.
@@ -340,10 +354,16 @@ def select_newest_first(
                 post = pull()
             except StopIteration:
                 break
-            ahead.append(post)
             ref = post.repost_of
-            key = post.id if ref is None else ref.root_id
-            roots_ahead[key] = roots_ahead.get(key, 0) + 1
+            if ref is None:
+                # An original met with nothing read ahead is shown at once: it
+                # would enter the window and leave it in the same turn.
+                if since_id is not None and post.id <= since_id:
+                    break
+                shown.append(post)
+                continue
+            ahead.append(post)
+            roots_ahead[ref.root_id] = roots_ahead.get(ref.root_id, 0) + 1
         head = ahead[0]
         if since_id is not None and head.id <= since_id:
             break
@@ -352,7 +372,13 @@ def select_newest_first(
             root = head.id
             dropped = False
         else:
-            while not exhausted and len(ahead) <= window:
+            # Items come by id descending: past the lowest id a copy may have,
+            # none can follow, and reading further would not change the answer.
+            # The floor is asked for only when the window is not read already.
+            lowest = -1
+            if copies_from is not None and not exhausted and len(ahead) <= window:
+                lowest = copies_from(head)
+            while not exhausted and len(ahead) <= window and ahead[-1].id > lowest:
                 try:
                     post = pull()
                 except StopIteration:
@@ -573,5 +599,56 @@ def _home_items(
         items = select_oldest_first(filter(keep, older), filter(keep, newer), limit)
     else:
         candidates = source.candidates(uow, viewer_id, following, max_id=max_id)
-        items = select_newest_first(filter(keep, candidates), limit, since_id=since_id)
+        items = select_newest_first(
+            filter(keep, candidates),
+            limit,
+            since_id=since_id,
+            copies_from=_copies_from(uow, context),
+        )
     return items, roots.loaded()
+
+
+_EARLIER_REPOSTS_LOOKED_AT = 64
+"""The most earlier reposts of an original a page looks through instead of reading ahead."""
+
+
+def _copies_from(uow: UnitOfWork, context: HomeContext) -> Callable[[Post], int] | None:
+    """The look-ahead's floor for :func:`select_newest_first`, or None to read the window.
+
+    Only the viewer's and its followees' posts, and public originals carrying
+    a followed hashtag, pass :func:`home_filter`. So another copy of a
+    repost's original in the filtered sequence is the original, when its
+    author is the viewer or followed (or the viewer follows a hashtag), or an
+    earlier repost by the viewer or a followee, which a repository offering
+    :class:`~microblog_core.ports.EarlierReposts` lists in one read.
+    """
+    posts = uow.posts
+    if not offers(posts, EarlierReposts):
+        return None
+    reposts_before = cast("EarlierReposts", posts).reposts_before
+    me = context.viewer_id
+    following = context.following
+    tagged = bool(context.followed_tags)
+    looked_at = _EARLIER_REPOSTS_LOOKED_AT
+
+    def copies_from(head: Post) -> int:
+        ref = head.repost_of
+        if ref is None:  # not asked for an original; a safe answer all the same
+            return -1
+        root_id = ref.root_id
+        lowest = head.id
+        root_author = ref.root_author_id
+        if (tagged or root_author == me or root_author in following) and root_id < lowest:
+            # The original may be there: only a repost older than it (an
+            # imported one) could lie lower.
+            lowest = root_id
+        earlier = reposts_before(root_id, lowest, limit=looked_at)
+        if earlier is None:
+            return -1  # too many to look through: read the window
+        for repost in earlier:  # oldest first: the first one that may pass is the lowest
+            author = repost.author_id
+            if author == me or author in following:
+                return repost.id
+        return lowest
+
+    return copies_from

@@ -9,7 +9,7 @@ whose inverse it pushes on the unit's undo log.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -337,6 +337,23 @@ class Posts(Repository):
 
     def reposts_of(self, root_id: PostId, *, limit: int | None = None) -> Sequence[Post]:
         return self._oldest_first(self._s.reposts, root_id, "root_id", limit)
+
+    def reposts_before(
+        self, root_id: PostId, before_id: PostId, *, limit: int
+    ) -> Sequence[Post] | None:
+        """The reposts of ``root_id`` below ``before_id``, oldest first, or None past ``limit``.
+
+        The :class:`~microblog_core.ports.EarlierReposts` capability: a
+        bisection of the original's sorted repost ids.
+        """
+        s = self._read()
+        ids = s.reposts.get(_checks.lookup_id(root_id, "root_id"))
+        if not ids:
+            return ()
+        end = bisect_left(ids, _checks.lookup_id(before_id, "before_id"))
+        if end > _checks.count(limit, "limit"):
+            return None
+        return list(map(s.posts.__getitem__, ids[:end]))
 
     def repost_by(self, account_id: AccountId, root_id: PostId) -> Post | None:
         s = self._read()
