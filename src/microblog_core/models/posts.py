@@ -921,29 +921,49 @@ def _fill(  # noqa: PLR0917  # one positional parameter per field, in field orde
 
     The one place the trusted constructors (``Post._quick``,
     ``Post._from_service``, ``Post._from_store``) write a post's fields, in
-    field order; the checks between fields still run.
+    field order; the checks between fields still run. Each field is written
+    through its slot's own descriptor, which is what ``object.__setattr__``
+    finds after looking the name up (a home page builds dozens of posts).
     """
-    _set(post, "id", id)
-    _set(post, "author_id", author_id)
-    _set(post, "created_at", created_at)
-    _set(post, "text", text)
-    _set(post, "visibility", visibility)
-    _set(post, "reply_to", reply_to)
-    _set(post, "repost_of", repost_of)
-    _set(post, "quote_of", quote_of)
-    _set(post, "language", language)
-    _set(post, "content_warning", content_warning)
-    _set(post, "attachments", attachments)
-    _set(post, "mentions", mentions)
-    _set(post, "tags", tags)
-    _set(post, "reply_gate", reply_gate)
-    _set(post, "quote_policy", quote_policy)
-    _set(post, "hidden", hidden)
+    _set_id(post, id)
+    _set_author_id(post, author_id)
+    _set_created_at(post, created_at)
+    _set_text(post, text)
+    _set_visibility(post, visibility)
+    _set_reply_to(post, reply_to)
+    _set_repost_of(post, repost_of)
+    _set_quote_of(post, quote_of)
+    _set_language(post, language)
+    _set_content_warning(post, content_warning)
+    _set_attachments(post, attachments)
+    _set_mentions(post, mentions)
+    _set_tags(post, tags)
+    _set_reply_gate(post, reply_gate)
+    _set_quote_policy(post, quote_policy)
+    _set_hidden(post, hidden)
     post.__attrs_post_init__()
     return post
 
 
 _FIELDS = attrs.fields(Post)
+
+# The slots' descriptors' setters, for _fill (a frozen class's own __setattr__ refuses).
+_set_id: Callable[[Post, Any], None] = Post.__dict__["id"].__set__
+_set_author_id: Callable[[Post, Any], None] = Post.__dict__["author_id"].__set__
+_set_created_at: Callable[[Post, Any], None] = Post.__dict__["created_at"].__set__
+_set_text: Callable[[Post, Any], None] = Post.__dict__["text"].__set__
+_set_visibility: Callable[[Post, Any], None] = Post.__dict__["visibility"].__set__
+_set_reply_to: Callable[[Post, Any], None] = Post.__dict__["reply_to"].__set__
+_set_repost_of: Callable[[Post, Any], None] = Post.__dict__["repost_of"].__set__
+_set_quote_of: Callable[[Post, Any], None] = Post.__dict__["quote_of"].__set__
+_set_language: Callable[[Post, Any], None] = Post.__dict__["language"].__set__
+_set_content_warning: Callable[[Post, Any], None] = Post.__dict__["content_warning"].__set__
+_set_attachments: Callable[[Post, Any], None] = Post.__dict__["attachments"].__set__
+_set_mentions: Callable[[Post, Any], None] = Post.__dict__["mentions"].__set__
+_set_tags: Callable[[Post, Any], None] = Post.__dict__["tags"].__set__
+_set_reply_gate: Callable[[Post, Any], None] = Post.__dict__["reply_gate"].__set__
+_set_quote_policy: Callable[[Post, Any], None] = Post.__dict__["quote_policy"].__set__
+_set_hidden: Callable[[Post, Any], None] = Post.__dict__["hidden"].__set__
 
 
 def _passes(check: Callable[[Any, Any, Any], None], value: object) -> bool:
