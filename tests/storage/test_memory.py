@@ -16,6 +16,8 @@ from microblog_core.storage import MemoryStore
 from microblog_core.storage.memory import MemoryUnitOfWork
 from microblog_core.storage.memory._follow_index import FollowIndex
 from microblog_core.testing.contracts import (
+    EarlierRepostsContract,
+    FollowOptionsHintContract,
     StoreContract,
     _apply_write,
     _seed_world,
@@ -26,7 +28,7 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 BASE = id_at(T0)
 
 
-class TestMemoryStoreContract(StoreContract):
+class TestMemoryStoreContract(StoreContract, EarlierRepostsContract, FollowOptionsHintContract):
     def make_store(self) -> MemoryStore:
         return MemoryStore()
 

@@ -18,7 +18,9 @@ match the per-protocol classes (:class:`AccountRepositoryContract`,
 :class:`EngagementRepositoryContract`, :class:`FeedRepositoryContract`,
 :class:`UnitOfWorkContract`, :class:`ArgumentContract`, :class:`ListRepositoryContract`,
 :class:`TagFollowRepositoryContract` and the others) to check an adapter that is still partial;
-:class:`StoreContract` is all of them.
+:class:`StoreContract` is all of them. An adapter that offers an optional
+capability adds its contract too (:class:`EarlierRepostsContract`,
+:class:`FollowOptionsHintContract`): those are not in :class:`StoreContract`.
 
 Each test gets its store from the ``store`` fixture, which calls
 ``make_store`` and closes the store afterwards. If the factory needs other
@@ -73,7 +75,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import pytest
@@ -136,16 +138,24 @@ from microblog_core.models import (
     RepostRef,
     Visibility,
 )
-from microblog_core.ports import Store, UnitOfWork
+from microblog_core.ports import (
+    EarlierReposts,
+    FollowOptionsHint,
+    Store,
+    UnitOfWork,
+    offers,
+)
 
 __all__ = [
     "AccountRepositoryContract",
     "ArgumentContract",
     "BookmarkRepositoryContract",
     "ContractBase",
+    "EarlierRepostsContract",
     "EngagementRepositoryContract",
     "FeedRepositoryContract",
     "FilterRepositoryContract",
+    "FollowOptionsHintContract",
     "ListRepositoryContract",
     "NotificationRepositoryContract",
     "PinRepositoryContract",
@@ -1079,6 +1089,103 @@ class PostRepositoryContract(ContractBase):
             store.close()
 
 
+class EarlierRepostsContract(ContractBase):
+    """The guarantees of :class:`~microblog_core.ports.EarlierReposts`, an optional capability.
+
+    Mix it into the test class of an adapter whose post repository offers the
+    capability (it is not part of :class:`StoreContract`, which every adapter
+    must pass): the answer must be :meth:`PostRepository.reposts_of
+    <microblog_core.ports.PostRepository.reposts_of>` cut below an id, or
+    None past the limit, since a home page trusts it to stop reading ahead.
+    """
+
+    def test_the_post_repository_offers_the_capability(self, store: Store) -> None:
+        """A store checked against this contract offers it, so the home timeline uses it."""
+        with _read(store) as uow:
+            assert offers(uow.posts, EarlierReposts)
+
+    def test_reposts_before_cuts_reposts_of_below_an_id(self, store: Store) -> None:
+        """Only reposts below ``before_id``, oldest first; via reposts count; none for others."""
+        root = _post(1, 1)
+        first = _repost(2, 2, root)
+        via = _repost(3, 3, first)
+        last = _repost(5, 4, root)
+        _seed(store, *_accounts(1, 2, 3, 4), root, last, via, first, _post(4, 2))
+        with _read(store) as uow:
+            posts = cast("EarlierReposts", uow.posts)
+            assert list(posts.reposts_before(root.id, last.id, limit=10) or ()) == [first, via]
+            assert list(posts.reposts_before(root.id, _pid(6), limit=3) or ()) == [
+                first,
+                via,
+                last,
+            ]
+            assert list(posts.reposts_before(root.id, first.id, limit=0) or ()) == []
+            assert list(posts.reposts_before(first.id, _pid(9), limit=5) or ()) == []
+            assert list(posts.reposts_before(_pid(99), _pid(100), limit=5) or ()) == []
+
+    def test_reposts_before_answers_none_past_the_limit(self, store: Store) -> None:
+        """More reposts below the id than ``limit``: None, whatever else is stored."""
+        root = _post(1, 1)
+        reposts = [_repost(n, n, root) for n in (2, 3, 4)]
+        _seed(store, *_accounts(1, 2, 3, 4), root, *reposts)
+        with _read(store) as uow:
+            posts = cast("EarlierReposts", uow.posts)
+            assert posts.reposts_before(root.id, _pid(9), limit=2) is None
+            assert posts.reposts_before(root.id, _pid(4), limit=2) == reposts[:2]
+
+    def test_reposts_before_leaves_out_removed_reposts(self, store: Store) -> None:
+        """A removed repost is gone from the answer in the same unit and after it."""
+        root = _post(1, 1)
+        first, second = _repost(2, 2, root), _repost(3, 3, root)
+        _seed(store, *_accounts(1, 2, 3), root, first, second)
+        with _write(store) as uow:
+            uow.posts.remove(first.id)
+            posts = cast("EarlierReposts", uow.posts)
+            assert list(posts.reposts_before(root.id, _pid(9), limit=5) or ()) == [second]
+        with _read(store) as uow:
+            posts = cast("EarlierReposts", uow.posts)
+            assert list(posts.reposts_before(root.id, _pid(9), limit=5) or ()) == [second]
+
+    @pytest.mark.parametrize(
+        ("root_id", "before_id", "limit"),
+        [("1", 2, 1), (1, None, 1), (1, 2, -1), (1, 2, True), (0, 2, 1)],
+    )
+    def test_bad_arguments_are_refused(
+        self, store: Store, root_id: object, before_id: object, limit: object
+    ) -> None:
+        """A bad id or limit raises ValidationError, never an error from inside the adapter."""
+        with _read(store) as uow:
+            posts = cast("EarlierReposts", uow.posts)
+            with pytest.raises(ValidationError):
+                posts.reposts_before(root_id, before_id, limit=limit)  # type: ignore[arg-type]
+
+    @_PROPERTY
+    @given(
+        reposters=st.lists(st.integers(2, 9), unique=True, max_size=8),
+        before_n=st.integers(1, 40),
+        limit=st.integers(0, 10),
+    )
+    def test_reposts_before_equals_reposts_of_cut_below(
+        self, reposters: list[int], before_n: int, limit: int
+    ) -> None:
+        """For any reposts and any bound and limit: ``reposts_of`` below the bound, or None."""
+        root = _post(1, 1)
+        reposts = [_repost(10 + 3 * i, a, root) for i, a in enumerate(reposters)]
+        store = self.make_store()
+        try:
+            _seed(store, *_accounts(1, *range(2, 10)), root, *reversed(reposts))
+            with _read(store) as uow:
+                below = [p for p in uow.posts.reposts_of(root.id) if p.id < _pid(before_n)]
+                answer = cast("EarlierReposts", uow.posts).reposts_before(
+                    root.id, _pid(before_n), limit=limit
+                )
+                assert (None if len(below) > limit else below) == (
+                    None if answer is None else list(answer)
+                )
+        finally:
+            store.close()
+
+
 # --------------------------------------------------------------------------- relations
 
 
@@ -1305,6 +1412,103 @@ class RelationRepositoryContract(ContractBase):
                 uow.relations.followers_of(_aid(1), limit=0)
             assert uow.accounts.counters(_aid(1)) == AccountCounters()
             assert uow.relations.get_block(_aid(1), _aid(2)) is None
+
+
+class FollowOptionsHintContract(ContractBase):
+    """The guarantees of :class:`~microblog_core.ports.FollowOptionsHint`, an optional capability.
+
+    Mix it into the test class of an adapter whose relation repository offers
+    the capability. ``False`` is a promise (every follow by the account has
+    the default options, as the unit sees it), so a home page that trusts it
+    asks no follow; ``True`` may be conservative.
+    """
+
+    def test_the_relation_repository_offers_the_capability(self, store: Store) -> None:
+        """A store checked against this contract offers it, so the home timeline uses it."""
+        with _read(store) as uow:
+            assert offers(uow.relations, FollowOptionsHint)
+
+    def test_plain_follows_and_unknown_accounts_have_no_options(self, store: Store) -> None:
+        """Only default follows, or none at all: False."""
+        _seed(store, *_accounts(1, 2, 3), _follow(1, 2), _follow(1, 3))
+        with _read(store) as uow:
+            relations = cast("FollowOptionsHint", uow.relations)
+            assert not relations.has_follow_options(_aid(1))
+            assert not relations.has_follow_options(_aid(2))
+            assert not relations.has_follow_options(_aid(77))
+
+    @pytest.mark.parametrize(
+        "option",
+        [{"show_reposts": False}, {"notify": True}, {"languages": ("de",)}],
+        ids=["reposts hidden", "notify", "languages"],
+    )
+    def test_one_follow_with_an_option_is_reported(
+        self, store: Store, option: dict[str, Any]
+    ) -> None:
+        """Any option other than the default, on any one follow: True, for that follower only."""
+        _seed(store, *_accounts(1, 2, 3), _follow(1, 2), _follow(1, 3, **option), _follow(2, 3))
+        with _read(store) as uow:
+            relations = cast("FollowOptionsHint", uow.relations)
+            assert relations.has_follow_options(_aid(1))
+            assert not relations.has_follow_options(_aid(2))
+
+    def test_the_answer_follows_writes_in_the_unit_and_rollbacks(self, store: Store) -> None:
+        """Refollowing with defaults, unfollowing and rolling back keep the promise."""
+        _seed(store, *_accounts(1, 2), _follow(1, 2, languages=("pt",)))
+        with store.unit_of_work() as uow:
+            uow.relations.add_follow(_follow(1, 2, at=3))
+            assert not cast("FollowOptionsHint", uow.relations).has_follow_options(_aid(1))
+            uow.rollback()
+        with _read(store) as uow:
+            assert cast("FollowOptionsHint", uow.relations).has_follow_options(_aid(1))
+        with _write(store) as uow:
+            uow.relations.remove_follow(_aid(1), _aid(2))
+        with _read(store) as uow:
+            assert not cast("FollowOptionsHint", uow.relations).has_follow_options(_aid(1))
+
+    @_PROPERTY
+    @given(
+        follows=st.lists(
+            st.tuples(
+                st.integers(2, 6),
+                st.booleans(),
+                st.booleans(),
+                st.sampled_from([(), ("en",), ("de", "pt")]),
+                st.booleans(),
+            ),
+            max_size=12,
+        )
+    )
+    def test_false_only_when_every_follow_has_the_defaults(
+        self, follows: list[tuple[int, bool, bool, tuple[str, ...], bool]]
+    ) -> None:
+        """For any follows, refollows and unfollows: False means every follow left is plain."""
+        store = self.make_store()
+        try:
+            _seed(store, *_accounts(1, 2, 3, 4, 5, 6))
+            for at, (followee, show_reposts, notify, languages, keep) in enumerate(follows, 1):
+                with _write(store) as uow:
+                    uow.relations.add_follow(
+                        _follow(
+                            1,
+                            followee,
+                            at=at,
+                            show_reposts=show_reposts,
+                            notify=notify,
+                            languages=languages,
+                        )
+                    )
+                    if not keep:
+                        uow.relations.remove_follow(_aid(1), _aid(followee))
+            with _read(store) as uow:
+                plain = all(
+                    f.show_reposts and not f.notify and not f.languages
+                    for f in uow.relations.following_of(_aid(1), limit=100)
+                )
+                if not cast("FollowOptionsHint", uow.relations).has_follow_options(_aid(1)):
+                    assert plain
+        finally:
+            store.close()
 
 
 # --------------------------------------------------------------------------- engagement
