@@ -19,7 +19,15 @@ from typing import IO, Any, TypeVar
 from microblog_core import _checks
 from microblog_core.errors import ValidationError
 
-__all__ = ["Node", "format_datetime", "iter_records", "parse_datetime", "parse_legacy_datetime"]
+__all__ = [
+    "Node",
+    "format_datetime",
+    "iter_records",
+    "known_legacy_time",
+    "parse_datetime",
+    "parse_legacy_datetime",
+    "quick_id",
+]
 
 T = TypeVar("T")
 
@@ -28,6 +36,7 @@ _DECODER = json.JSONDecoder()
 # The scanner json.loads calls (c_make_scanner): value and end index, or StopIteration.
 _SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 _WHITESPACE = " \t\r\n"
+_MAX_ID = _checks.MAX_ID
 
 
 def _kind(value: object) -> str:
@@ -213,7 +222,7 @@ class Node:
 
     def ident(self, key: str) -> int:
         """The required id member ``key`` (an integer or its decimal string)."""
-        found = _fast_id((self.value if type(self.value) is dict else self._object()).get(key))
+        found = quick_id((self.value if type(self.value) is dict else self._object()).get(key))
         return found if found is not None else self.get(key).as_id()
 
     def opt_ident(self, key: str) -> int | None:
@@ -221,7 +230,7 @@ class Node:
         value = (self.value if type(self.value) is dict else self._object()).get(key)
         if value is None:
             return None
-        found = _fast_id(value)
+        found = quick_id(value)
         return found if found is not None else Node(value, f"{self.path}.{key}").as_id()
 
     def first_ident(self, *keys: str) -> int:
@@ -239,7 +248,7 @@ class Node:
         for key in keys:
             raw = value.get(key)
             if raw is not None:
-                found = _fast_id(raw)
+                found = quick_id(raw)
                 return found if found is not None else Node(raw, f"{self.path}.{key}").as_id()
         return None
 
@@ -282,12 +291,18 @@ class Node:
         return [item.as_str() for item in self.array(key)]
 
 
-def _fast_id(value: object) -> int | None:
-    """An id read without ceremony, or None to take the checking path."""
-    if type(value) is str and len(value) < 20 and value.isdigit() and value.isascii():
-        value = int(value)
-    if type(value) is int and 0 < value <= _checks.MAX_ID:
-        return value
+def quick_id(value: object) -> int | None:
+    """An id read without ceremony, or None to take the checking path.
+
+    A reader's fast path calls it on a raw member (an int, or a string of
+    ASCII digits); None means the checked accessor must read the member,
+    and report it if it is wrong.
+    """
+    if value.__class__ is int:
+        return value if 0 < value <= _MAX_ID else None
+    if value.__class__ is str and len(value) < 20 and value.isdigit() and value.isascii():
+        number = int(value)
+        return number if 0 < number <= _MAX_ID else None
     return None
 
 
@@ -330,6 +345,8 @@ _MONTHS = {
 # (Weibo, Twitter v1.1) come in bursts that share their second.
 _LEGACY_LIMIT = 4096
 _LEGACY_TIMES: dict[str, datetime] = {}
+known_legacy_time: Callable[[str], datetime | None] = _LEGACY_TIMES.get
+"""The instant of a legacy time string already parsed in this process, or None (a fast path)."""
 
 
 def parse_legacy_datetime(text: str, path: str = "$") -> datetime:
