@@ -110,8 +110,9 @@ def json_values(keys: tuple[str, ...] = ("id", "name", "type")) -> st.SearchStra
     )
     return st.recursive(
         leaves,
-        lambda inner: st.lists(inner, max_size=3)
-        | st.dictionaries(st.sampled_from(keys), inner, max_size=3),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(keys), inner, max_size=3)
+        ),
         max_leaves=8,
     )
 

@@ -496,7 +496,7 @@ def _audience(node: Node, key: str) -> tuple[str, ...]:
     value = raw.get(key)
     if value is None:
         return ()
-    if value.__class__ is str:
+    if isinstance(value, str):
         return (value,)
     if value.__class__ is list and set(map(type, value)) <= _ONLY_STR:
         return tuple(value)  # the common shape: plain URIs, nothing to check
@@ -552,11 +552,13 @@ def _note(node: Node) -> Note:
     actor = raw.get("attributedTo")
     if actor.__class__ is not str:
         actor_node = node.get("attributedTo")
-        actor = (
-            _uri_of(actor_node.items()[0])
-            if isinstance(actor_node.value, list)
-            else _uri_of(actor_node)
-        )
+        if isinstance(actor_node.value, list):
+            authors = actor_node.items()
+            if not authors:
+                raise actor_node.error("a note needs an author")
+            actor = _uri_of(authors[0])
+        else:
+            actor = _uri_of(actor_node)
     to, cc = _audience(node, "to"), _audience(node, "cc")
     content_map = raw.get("contentMap")
     language = None

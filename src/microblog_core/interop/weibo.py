@@ -207,7 +207,7 @@ def _quick_status_items(
     roots: dict[PostId, tuple[Account, Post]],
     seen: SeenAccounts,
 ) -> list[tuple[str, Item]] | None:
-    """What :func:`_status_items` gives for a status of the common shape, read straight off its dicts.
+    """:func:`_status_items` for a status of the common shape, read straight off its dicts.
 
     None sends the status to :func:`_status_items`, which reads it through
     the checked accessors and names the path of what is wrong: this returns
