@@ -114,7 +114,10 @@ def _simple_to_text(fragment: str) -> str | None:
         if kind is None:
             if "'" in tag or tag.count('"') & 1:
                 return None
-            kind = _head_kind(tag.partition(" ")[0])
+            head = tag.partition(" ")[0]
+            kind = _HEADS.get(head)
+            if kind is None:
+                kind = _head_kind(head)
             if len(tag) <= _SHORT_TAG:
                 if len(known) >= _KINDS_LIMIT:
                     known.clear()

@@ -254,11 +254,17 @@ class Node:
 
     def instant(self, key: str) -> datetime:
         """The required ISO 8601 time member ``key`` (see :meth:`as_datetime`)."""
-        value = (self.value if type(self.value) is dict else self._object()).get(key)
-        if type(value) is str:
-            found = _iso_instant(value)
-            if found is not None:
-                return found
+        value = (self.value if self.value.__class__ is dict else self._object()).get(key)
+        if value.__class__ is str:
+            found = _ISO_TIMES.get(value)
+            if found is None:
+                found = _iso_instant(value)
+                if found is None:
+                    return self.get(key).as_datetime()  # raises, naming the path
+                if len(_ISO_TIMES) >= _TIMES_LIMIT:
+                    _ISO_TIMES.clear()
+                _ISO_TIMES[value] = found
+            return found
         return self.get(key).as_datetime()
 
     def legacy_instant(self, key: str) -> datetime:
@@ -345,6 +351,10 @@ _MONTHS = {
 # (Weibo, Twitter v1.1) come in bursts that share their second.
 _LEGACY_LIMIT = 4096
 _LEGACY_TIMES: dict[str, datetime] = {}
+# ISO 8601 times already read: an activity and the note it creates, or a status
+# and its author, often give the same one.
+_TIMES_LIMIT = 4096
+_ISO_TIMES: dict[str, datetime] = {}
 known_legacy_time: Callable[[str], datetime | None] = _LEGACY_TIMES.get
 """The instant of a legacy time string already parsed in this process, or None (a fast path)."""
 
@@ -399,19 +409,20 @@ def _json_lines(lines: Iterable[str]) -> Iterator[Node]:
     # which reads it or raises its own error.
     scan = _SCAN
     for line in lines:
-        if not line or line.isspace():
-            continue
-        path = f"$[{index}]"
         try:
             value, end = scan(line, 0)
         except (StopIteration, json.JSONDecodeError):
             end = -1
-        if end != len(line) and (end < 0 or line[end:].strip(_WHITESPACE)):
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise _decode_error(path, exc) from None
-        yield Node(value, path)
+        # The common line: one value, then the newline (or the end of the file).
+        if end < 0 or end != len(line) - 1 or line[end] != "\n":
+            if not line or line.isspace():
+                continue
+            if end != len(line) and (end < 0 or line[end:].strip(_WHITESPACE)):
+                try:
+                    value = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise _decode_error(f"$[{index}]", exc) from None
+        yield Node(value, f"$[{index}]")
         index += 1
 
 
