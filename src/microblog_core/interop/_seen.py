@@ -17,6 +17,11 @@ class SeenAccounts:
     def __init__(self) -> None:
         self.accounts: dict[int, Account] = {}
 
+    def known(self, value: Any) -> Account | None:
+        """The account already read from a decoded user object with this one's id, if any."""
+        key = raw_key(value)
+        return self.accounts.get(key) if key is not None else None
+
     def read(self, node: Node, read: Callable[[Node], Account]) -> tuple[Account, bool]:
         """The account of a user object and whether it is new to this stream."""
         key = raw_key(node.value)

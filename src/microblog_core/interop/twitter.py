@@ -359,13 +359,21 @@ def _v2_response(node: Node, seen: SeenAccounts) -> Iterator[tuple[str, Item]]:
     authors: dict[PostId, AccountId] = {}
     included: list[Node] = []
     if includes is not None:
-        for user_node in includes.array("users"):
-            account, new = seen.read(user_node, account_from_user)
+        users_raw = includes.value.get("users") if includes.value.__class__ is dict else None
+        if users_raw.__class__ is not list:
+            includes.array("users")  # raises, naming the path, unless users is missing or null
+            users_raw = []
+        # A user read before needs no node: most records repeat their authors.
+        for index, user in enumerate(users_raw):
+            account = seen.known(user)
+            if account is None:
+                user_node = Node(user, f"{includes.path}.users[{index}]")
+                account, new = seen.read(user_node, account_from_user)
+                if new:
+                    yield user_node.path, account
             users[account.handle.casefold()] = account.id
             if account.locked:
                 protected.add(account.id)
-            if new:
-                yield user_node.path, account
         if includes.value.get("tweets") is not None:  # an object: includes.array read it
             included = includes.array("tweets")
         for tweet in included:
