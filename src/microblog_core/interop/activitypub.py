@@ -132,9 +132,9 @@ def visibility_of(to: tuple[str, ...], cc: tuple[str, ...], followers: str | Non
         Public when ``as:Public`` is in ``to``, unlisted when it is in ``cc``,
         followers-only when the followers collection is addressed, else direct.
     """
-    if any(a in _PUBLIC_NAMES for a in to):
+    if not _PUBLIC_NAMES.isdisjoint(to):
         return Visibility.PUBLIC
-    if any(a in _PUBLIC_NAMES for a in cc):
+    if not _PUBLIC_NAMES.isdisjoint(cc):
         return Visibility.UNLISTED
     for audience in (*to, *cc):
         if audience == followers or (followers is None and audience.endswith("/followers")):
