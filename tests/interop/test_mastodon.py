@@ -9,6 +9,7 @@ from microblog_core.errors import NotFoundError, ValidationError
 from microblog_core.interop._json import Node
 from microblog_core.interop.mastodon import (
     _mentioned,
+    _quote_policy,
     _tags,
     account_from_json,
     account_to_json,
@@ -16,7 +17,7 @@ from microblog_core.interop.mastodon import (
     status_from_json,
     status_to_json,
 )
-from microblog_core.models import MASTODON_ACCOUNTS, AccountKind, Post, Visibility
+from microblog_core.models import MASTODON_ACCOUNTS, AccountKind, Post, QuotePolicy, Visibility
 from microblog_core.testing.strategies import accounts, posts
 
 from .helpers import (
@@ -239,3 +240,20 @@ def test_any_member_reads_to_a_status_or_a_validation_error(key, value):
     data[key] = value
     result = outcome(lambda: list(read_statuses(io.StringIO(json.dumps(data)))))
     assert result[0] == "value" or str(result[3]).startswith("$[0]")
+
+
+@given(json_values(("automatic", "manual")))
+@example({"automatic": ["public"], "manual": []})
+@example({"automatic": ["followers", 1]})
+def test_a_quote_policy_reads_as_each_audience_read_on_its_own(approval):
+    node = Node({"quote_approval": approval})
+
+    def each_on_its_own():
+        if approval is None:
+            return QuotePolicy.ANYONE
+        automatic = {i.as_str() for i in node.get("quote_approval").array("automatic")}
+        if "public" in automatic:
+            return QuotePolicy.ANYONE
+        return QuotePolicy.FOLLOWERS if "followers" in automatic else QuotePolicy.NOBODY
+
+    assert outcome(lambda: _quote_policy(node)) == outcome(each_on_its_own)

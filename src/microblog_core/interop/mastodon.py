@@ -350,7 +350,7 @@ def _quote_policy(node: Node) -> QuotePolicy:
         if approval is None:
             return QuotePolicy.ANYONE
         raw = None  # not an object: the checked path below reports it
-    if type(raw) is list and all(type(item) is str for item in raw):
+    if raw.__class__ is list and set(map(type, raw)) <= _ONLY_STR:
         automatic = set(raw)  # the common case, read without a node per item
     else:
         automatic = {item.as_str() for item in node.get("quote_approval").array("automatic")}
@@ -402,6 +402,8 @@ def status_from_json(
     """
     return _status(_node(data), known, None)
 
+
+_ONLY_STR = frozenset({str})
 
 # A user object repeats in every status its account wrote; a stream reads each once.
 _SEEN_LIMIT = 100_000
