@@ -581,12 +581,11 @@ def read_records(
     known: set[AccountId] = set()
     for node in iter_records(handle):
         uri_node = node.get("uri")
-        uri = uri_node.as_str()
+        uri = uri_node.value if uri_node.value.__class__ is str else uri_node.as_str()
         did, collection, _ = _split_uri(uri, uri_node.path)
         value = node.get("value")
         author = resolver.account_id(did, uri_node.path)
-        created = value.opt("createdAt")
-        at = created.as_datetime() if created is not None else _FALLBACK_TIME
+        at = value.instant("createdAt") if value.has("createdAt") else _FALLBACK_TIME
         if collection == PROFILE:
             account = _profile(value, did, author, at)
             known.add(author)
