@@ -492,7 +492,7 @@ def _uri_of(node: Node) -> str:
 
 
 def _audience(node: Node, key: str) -> tuple[str, ...]:
-    raw = node.value if node.value.__class__ is dict else node._object()
+    raw = node.members()
     value = raw.get(key)
     if value is None:
         return ()
@@ -543,7 +543,7 @@ def _many(node: Node, key: str) -> list[Node]:
 def _note(node: Node) -> Note:
     # Members are read straight off the dict when they have the common type, else
     # through the checked accessors, which read them alike or name their path in an error.
-    raw = node.value if node.value.__class__ is dict else node._object()
+    raw = node.members()
     kind = raw.get("type")
     if kind.__class__ is not str:
         kind = node.string("type")

@@ -486,7 +486,7 @@ def _status(
 ) -> Status:
     # Each member is read straight off the dict when it has the expected type, else
     # through the checked accessor, which reads it alike or names its path in an error.
-    raw = node.value if node.value.__class__ is dict else node._object()
+    raw = node.members()
     found_id = quick_id(raw.get("id"))
     post_id = PostId(found_id if found_id is not None else node.ident("id"))
     account_raw = raw.get("account")
