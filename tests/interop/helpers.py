@@ -1,9 +1,12 @@
 """Shared helpers for interop tests: accounts and context for generated posts."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import attrs
+from hypothesis import strategies as st
 
+from microblog_core.errors import ValidationError
 from microblog_core.ids import timestamp_of
 from microblog_core.models import Account, Location, Post, ReplyGate, ReplyRef
 
@@ -93,3 +96,30 @@ def representable(post: Post) -> bool:
         or post.text.strip()
         or any(not isinstance(a, Location) for a in post.attachments)
     )
+
+
+def json_values(keys: tuple[str, ...] = ("id", "name", "type")) -> st.SearchStrategy[object]:
+    """Decoded JSON values, odd ones included: what a fast path must hand to its checked path."""
+    leaves = (
+        st.none()
+        | st.booleans()
+        | st.integers(min_value=-2, max_value=2**64)
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.sampled_from(["", "7", "007", "0", "-1", "x", "1" * 25, "١٢", "a b", "#t"])
+        | st.text(max_size=4)
+    )
+    return st.recursive(
+        leaves,
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(keys), inner, max_size=3)
+        ),
+        max_leaves=8,
+    )
+
+
+def outcome(read: Callable[[], object]) -> tuple[object, ...]:
+    """What ``read`` returns, or the ValidationError it raises as (type, message, field)."""
+    try:
+        return ("value", read())
+    except ValidationError as exc:
+        return ("error", type(exc), str(exc), exc.field)

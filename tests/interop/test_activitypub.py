@@ -2,12 +2,18 @@ import json
 
 import attrs
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
 
 from microblog_core.errors import NotFoundError, ValidationError
+from microblog_core.interop._json import Node
 from microblog_core.interop.activitypub import (
     PUBLIC,
     Note,
+    _audience,
+    _plain_tags,
+    _tags,
+    _uri_of,
     account_from_actor,
     actor_to_json,
     delete_to_json,
@@ -29,7 +35,16 @@ from microblog_core.models import (
 )
 from microblog_core.testing.strategies import accounts, blocks, follows, likes, posts
 
-from .helpers import T0, account_for, accounts_for, parent_of, root_of, without
+from .helpers import (
+    T0,
+    account_for,
+    accounts_for,
+    json_values,
+    outcome,
+    parent_of,
+    root_of,
+    without,
+)
 
 BASE = "https://ap.example"
 FOLLOWERS = f"{BASE}/ap/users/1/followers"
@@ -245,3 +260,67 @@ def parent_of_ref(parent, author):
 def test_an_account_survives_as_an_actor_but_its_verified_flag(account):
     data = json.loads(json.dumps(actor_to_json(account, base_url=BASE)))
     assert account_from_actor(data) == attrs.evolve(account, verified=False)
+
+
+_TAG = json_values(("type", "href", "name")) | st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["Mention", "Hashtag", "Emoji", 3]),
+        "href": json_values(),
+        "name": json_values(),
+    }
+)
+
+
+@given(st.one_of(st.none(), _TAG, st.lists(_TAG, max_size=3)))
+@example([{"type": "Mention", "href": f"{BASE}/ap/users/2"}, {"type": "Hashtag", "name": "#x"}])
+def test_note_tags_read_off_the_list_as_the_checked_accessors_read_them(tags):
+    """The fast read of a note's ``tag`` gives what the checked accessors give, or their error."""
+    node = Node({"tag": tags})
+    fast = outcome(lambda: _plain_tags(tags))
+    checked = outcome(lambda: _tags(node))
+    assert fast == checked or fast == ("value", None)  # None: the caller reads it checked
+
+
+@given(st.one_of(json_values(("id", "type")), st.lists(json_values(("id",)), max_size=3)))
+@example([PUBLIC, f"{BASE}/ap/users/1/followers"])
+def test_an_audience_reads_as_each_uri_read_on_its_own(audience):
+    node = Node({"to": audience})
+
+    def each_uri_on_its_own():
+        if audience is None:
+            return ()
+        if isinstance(audience, str):
+            return (audience,)
+        return tuple(_uri_of(item) for item in node.get("to").items())
+
+    assert outcome(lambda: _audience(node, "to")) == outcome(each_uri_on_its_own)
+
+
+_NOTE_FIELDS = (
+    "type",
+    "attributedTo",
+    "to",
+    "cc",
+    "contentMap",
+    "tag",
+    "attachment",
+    "inReplyTo",
+    "quote",
+    "quoteUrl",
+    "_misskey_quote",
+    "id",
+    "published",
+    "content",
+    "summary",
+)
+
+
+@given(st.sampled_from(_NOTE_FIELDS), json_values(_NOTE_FIELDS))
+def test_any_member_of_a_note_reads_to_an_activity_or_a_validation_error(key, value):
+    """Whatever a note's member holds, it reads or raises a ValidationError naming a path."""
+    account = account_for(7)
+    post = Post.create(id=9, author_id=7, created_at=T0, text="hi @u7 #x", mentions=[7], tags=["x"])
+    data = to_activity(post, accounts={7: account}, base_url=BASE)
+    data["object"][key] = value
+    result = outcome(lambda: read_activity(data))
+    assert result[0] == "value" or str(result[3]).startswith("$")

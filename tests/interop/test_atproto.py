@@ -4,9 +4,11 @@ import attrs
 import pytest
 from atproto import models
 from atproto_client.models.utils import get_or_create
-from hypothesis import assume, given
+from hypothesis import assume, example, given
+from hypothesis import strategies as st
 
 from microblog_core.errors import NotFoundError, ValidationError
+from microblog_core.interop._json import Node
 from microblog_core.interop.atproto import (
     BLOCK,
     FOLLOW,
@@ -15,13 +17,15 @@ from microblog_core.interop.atproto import (
     REPOST,
     DidScheme,
     Record,
+    _quick_facets,
+    _read_facets,
     from_record,
     to_record,
 )
 from microblog_core.models import Follow, Like, Post, QuotePolicy, RepostRef, Visibility
 from microblog_core.testing.strategies import blocks, follows, likes, posts
 
-from .helpers import T0, parent_of
+from .helpers import T0, json_values, outcome, parent_of
 
 SDK_MODELS = {
     POST: models.AppBskyFeedPost.Record,
@@ -189,3 +193,51 @@ def test_export_needs_the_author_of_a_liked_or_quoted_post():
     quote = Post.create(id=10, author_id=1, created_at=T0, text="q", quote_of=5)
     with pytest.raises(NotFoundError):
         to_record(quote)
+
+
+_MENTION = "app.bsky.richtext.facet#mention"
+_TAG = "app.bsky.richtext.facet#tag"
+_FEATURE = json_values(("$type", "did", "tag")) | st.fixed_dictionaries(
+    {
+        "$type": st.sampled_from([_MENTION, _TAG, "app.bsky.richtext.facet#link", 5]),
+        "did": st.sampled_from(["did:web:u3.microblog.example", "did:plc:abc", "nope", 3]),
+        "tag": json_values(),
+    }
+)
+_FACET = json_values(("features", "index")) | st.fixed_dictionaries(
+    {"features": st.none() | _FEATURE | st.lists(_FEATURE, max_size=3)}
+)
+
+
+@given(st.one_of(st.none(), _FACET, st.lists(_FACET, max_size=3)))
+@example([{"features": [{"$type": _MENTION, "did": "did:web:u3.microblog.example"}]}])
+@example([{"features": [{"$type": _TAG, "tag": "x"}]}, {"index": {}}])
+def test_facets_read_off_the_list_as_the_checked_accessors_read_them(facets):
+    """Facets read fast give the checked accessors' mentions and tags, or their error."""
+    node = Node({"facets": facets})
+    dids = DidScheme()
+
+    def fast():
+        tags = ["t"]
+        found = _quick_facets(facets, "$", dids, tags)
+        return None if found is None else (found, tags)
+
+    def checked():
+        tags = ["t"]
+        return _read_facets(node, dids, tags), tags
+
+    assert outcome(fast) in (outcome(checked), ("value", None))
+
+
+_POST_FIELDS = ("$type", "text", "createdAt", "facets", "langs", "tags", "reply", "embed")
+
+
+@given(st.sampled_from(_POST_FIELDS), json_values(_POST_FIELDS))
+def test_any_member_of_a_post_reads_to_a_post_or_a_validation_error(key, value):
+    """Whatever a post record's member holds, it reads or raises a ValidationError naming a path."""
+    post = Post.create(id=9, author_id=7, created_at=T0, text="hi @u7 #x", tags=["x"])
+    record = to_record(post, handles={7: "u7"})
+    data = dict(record.value)
+    data[key] = value
+    result = outcome(lambda: from_record(record.uri, data))
+    assert result[0] == "value" or result[3] is not None

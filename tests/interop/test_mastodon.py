@@ -2,21 +2,35 @@ import io
 import json
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from microblog_core.errors import NotFoundError, ValidationError
+from microblog_core.interop._json import Node
 from microblog_core.interop.mastodon import (
+    _mentioned,
+    _quote_policy,
+    _tags,
     account_from_json,
     account_to_json,
     read_statuses,
     status_from_json,
     status_to_json,
 )
-from microblog_core.models import MASTODON_ACCOUNTS, AccountKind, Post, Visibility
+from microblog_core.models import MASTODON_ACCOUNTS, AccountKind, Post, QuotePolicy, Visibility
 from microblog_core.testing.strategies import accounts, posts
 
-from .helpers import T0, account_for, accounts_for, parent_of, representable, root_of, without
+from .helpers import (
+    T0,
+    account_for,
+    accounts_for,
+    json_values,
+    outcome,
+    parent_of,
+    representable,
+    root_of,
+    without,
+)
 
 
 @given(accounts(policy=MASTODON_ACCOUNTS))
@@ -178,3 +192,68 @@ def test_a_stream_reads_each_author_object_as_account_from_json_does(changes):
             return
     read = [item for path, item in read_statuses(io.StringIO(text)) if path.endswith(".account")]
     assert read == expected
+
+
+_ENTRY = json_values(("id", "username", "name", "acct"))
+
+
+@given(st.one_of(st.none(), _ENTRY, st.lists(_ENTRY, max_size=3)))
+@example([{"id": "7", "username": "ann"}, {"id": 8, "username": "bo"}])
+@example([{"id": "0", "username": "ann"}])
+def test_mentions_read_off_the_list_as_the_checked_accessors_read_them(mentions):
+    """The fast read of ``mentions`` gives what the checked accessors give, or their error."""
+    node = Node({"mentions": mentions})
+    assert outcome(lambda: _mentioned(node, mentions)) == outcome(lambda: _mentioned(node, ()))
+
+
+@given(st.one_of(st.none(), _ENTRY, st.lists(_ENTRY, max_size=3)))
+@example([{"name": "news"}, {"name": "Tech"}])
+def test_tags_read_off_the_list_as_the_checked_accessors_read_them(tags):
+    node = Node({"tags": tags})
+    assert outcome(lambda: _tags(node, tags)) == outcome(lambda: _tags(node, ()))
+
+
+_FIELDS = (
+    "id",
+    "account",
+    "created_at",
+    "visibility",
+    "content",
+    "media_attachments",
+    "poll",
+    "in_reply_to_id",
+    "language",
+    "quote",
+    "quote_id",
+    "quote_approval",
+    "spoiler_text",
+    "reblog",
+)
+
+
+@given(st.sampled_from(_FIELDS), json_values(_FIELDS))
+def test_any_member_reads_to_a_status_or_a_validation_error(key, value):
+    """Whatever a member holds, a stream reads the status or raises a ValidationError."""
+    account = account_for(7)
+    post = Post.create(id=9, author_id=7, created_at=T0, text="hi @u7", mentions=[7])
+    data = status_to_json(post, accounts={7: account})
+    data[key] = value
+    result = outcome(lambda: list(read_statuses(io.StringIO(json.dumps(data)))))
+    assert result[0] == "value" or str(result[3]).startswith("$[0]")
+
+
+@given(json_values(("automatic", "manual")))
+@example({"automatic": ["public"], "manual": []})
+@example({"automatic": ["followers", 1]})
+def test_a_quote_policy_reads_as_each_audience_read_on_its_own(approval):
+    node = Node({"quote_approval": approval})
+
+    def each_on_its_own():
+        if approval is None:
+            return QuotePolicy.ANYONE
+        automatic = {i.as_str() for i in node.get("quote_approval").array("automatic")}
+        if "public" in automatic:
+            return QuotePolicy.ANYONE
+        return QuotePolicy.FOLLOWERS if "followers" in automatic else QuotePolicy.NOBODY
+
+    assert outcome(lambda: _quote_policy(node)) == outcome(each_on_its_own)

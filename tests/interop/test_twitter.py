@@ -2,11 +2,18 @@ import io
 import json
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from microblog_core import ManualClock, Microblog
 from microblog_core.errors import ValidationError
+from microblog_core.interop._json import Node
 from microblog_core.interop.importing import Importer
 from microblog_core.interop.twitter import (
+    _quick_ids,
+    _quick_strings,
+    _tags,
+    _v2_mentions,
     account_from_user,
     cascades_from_posts,
     read_tweets,
@@ -14,6 +21,8 @@ from microblog_core.interop.twitter import (
     tweet_from_v2,
 )
 from microblog_core.models import Account, Post, Visibility
+
+from .helpers import json_values, outcome
 
 ROOT, REPLY, RT, QUOTE = (
     1500000000000000001,
@@ -192,3 +201,50 @@ def test_twitter_cascades_are_retweets_and_quotes_under_their_original():
 def test_a_v2_user_without_a_creation_time_still_reads():
     assert account_from_user({"id": "5", "username": "x"}).handle == "x"
     assert tweet_from_v2(V2_RESPONSE["includes"]["tweets"][0]).text == "the original"
+
+
+_ENTRY = json_values(("id", "username", "tag")) | st.fixed_dictionaries(
+    {"id": st.sampled_from([5, "5", "05", "0", "x", 2**63, None]), "username": json_values()},
+    optional={"tag": json_values()},
+)
+_ENTITIES = st.one_of(
+    st.none(),
+    json_values(("mentions", "hashtags")),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "mentions": st.none() | _ENTRY | st.lists(_ENTRY, max_size=3),
+            "hashtags": st.none() | _ENTRY | st.lists(_ENTRY, max_size=3),
+        },
+    ),
+)
+
+
+@given(_ENTITIES)
+@example({"mentions": [{"id": "5", "username": "a"}], "hashtags": [{"tag": "x"}]})
+def test_entities_read_off_the_lists_as_the_checked_accessors_read_them(entities):
+    """Mentions with plain ids and hashtags read fast give the checked readings, or None."""
+    node = Node({"entities": entities})
+    member = node.opt("entities") if entities is not None else None
+    users = {"a": 11}
+    fast_mentions = outcome(lambda: _quick_ids(entities, "mentions"))
+    assert fast_mentions in (outcome(lambda: _v2_mentions(member, users)), ("value", None))
+    fast_tags = outcome(lambda: _quick_strings(entities, "hashtags", "tag"))
+    assert fast_tags in (outcome(lambda: _tags(member, "hashtags", "tag")), ("value", None))
+
+
+_TWEET_FIELDS = ("id", "author_id", "created_at", "entities", "referenced_tweets", "text", "lang")
+
+
+@given(st.sampled_from(_TWEET_FIELDS), json_values(_TWEET_FIELDS))
+def test_any_member_of_a_v2_tweet_reads_to_a_post_or_a_validation_error(key, value):
+    tweet = {
+        "id": "20",
+        "author_id": "5",
+        "created_at": "2024-01-01T00:00:00Z",
+        "text": "hi @ann #x",
+        "entities": {"mentions": [{"id": "6", "username": "ann"}], "hashtags": [{"tag": "x"}]},
+    }
+    tweet[key] = value
+    result = outcome(lambda: tweet_from_v2(tweet))
+    assert result[0] == "value" or result[3] is not None

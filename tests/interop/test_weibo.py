@@ -1,10 +1,15 @@
+import copy
 import io
 import json
+from unittest import mock
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from microblog_core import ManualClock, Microblog
 from microblog_core.errors import ValidationError
+from microblog_core.interop import weibo
 from microblog_core.interop.importing import Importer
 from microblog_core.interop.weibo import (
     cascades_from_posts,
@@ -13,8 +18,11 @@ from microblog_core.interop.weibo import (
     via_handle,
 )
 from microblog_core.models import WEIBO_ACCOUNTS, Account, AccountKind, Post
+from microblog_core.rules import parse_comment_chain
 from microblog_core.sim.metrics import cascades_from
 from microblog_core.text import WEIBO_LONG
+
+from .helpers import json_values
 
 POLICE = {"id": 1001, "screen_name": "平安北京", "verified": True, "verified_type": 1}
 ANN = {"idstr": "1002", "screen_name": "小明同学"}
@@ -54,6 +62,18 @@ def _items():
 def test_via_handle_reads_the_first_link_of_a_chain():
     assert via_handle("me too//@B:so true//@C：hello") == "B"
     assert via_handle("no chain here") is None
+
+
+@given(
+    st.lists(st.sampled_from(["//@", "//", "@", ":", "：", "a", "小明", " ", "/", "\n"])).map(
+        "".join
+    )
+)
+@example("x//@a b//@c:d")
+@example("//@a：b:c")
+def test_via_handle_is_the_second_link_of_the_parsed_chain(text):
+    links = parse_comment_chain(text)
+    assert via_handle(text) == (links[1].handle if len(links) > 1 else None)
 
 
 def test_statuses_read_with_organisations_and_via_from_the_chain():
@@ -128,3 +148,73 @@ def test_a_time_whose_offset_leaves_the_calendar_names_its_path(when):
     with pytest.raises(ValidationError) as info:
         list(read_statuses(io.StringIO(json.dumps(status) + "\n")))
     assert info.value.field == "$[0].created_at"
+
+
+_TIMES = [
+    "Sat Dec 05 13:00:00 +0800 2020",
+    f"Sat Dec 05 14:{len(STATUSES):02d}:00 +0800 2020",
+    "2020-12-05T06:00:00Z",
+    "Sat Dec 05",
+]
+_STATUS_KEYS = ("id", "idstr", "mid", "created_at", "text", "raw_text", "user", "retweeted_status")
+_USER_KEYS = (
+    "id",
+    "idstr",
+    "id_str",
+    "screen_name",
+    "verified_type",
+    "verified",
+    "description",
+    "created_at",
+)
+_VALUES = (
+    json_values(_STATUS_KEYS + _USER_KEYS)
+    | st.sampled_from(_TIMES)
+    | st.sampled_from([4500000000000009, "4500000000000010", 1002, "1002", 7])
+    | st.sampled_from(["转发微博", "ok//@小明同学:转发微博", "//@BobSmith：hi", "a &amp; <b>b</b>"])
+    | st.sampled_from([ANN, BOB, POLICE, {"id": 1004, "screen_name": "x", "created_at": _TIMES[0]}])
+    | st.just(ROOT)
+)
+
+
+def _read_all(text):
+    items = []
+    try:
+        items.extend(read_statuses(io.StringIO(text)))
+    except ValidationError as exc:
+        items.append(("error", type(exc), str(exc), exc.field))
+    return items
+
+
+@given(st.data())
+@example(None)
+def test_the_fast_path_reads_every_status_as_the_checked_path(data):
+    """Whatever a status holds, its items (or error), then the stream's, are the checked path's."""
+    statuses = copy.deepcopy([*STATUSES, *STATUSES[1:], ROOT])
+    for index, status in enumerate(statuses[3:], start=5):
+        status["idstr"] = str(4500000000000000 + index)
+    for _ in range(data.draw(st.integers(0, 4)) if data is not None else 0):
+        status = data.draw(st.sampled_from(statuses))
+        target = data.draw(
+            st.sampled_from([status, status.get("user"), status.get("retweeted_status")]).filter(
+                lambda member: isinstance(member, dict)
+            )
+        )
+        key = data.draw(st.sampled_from(_STATUS_KEYS + _USER_KEYS))
+        if data.draw(st.booleans()):
+            target[key] = copy.deepcopy(data.draw(_VALUES))
+        else:
+            target.pop(key, None)
+    text = "\n".join(json.dumps(s, ensure_ascii=False) for s in statuses)
+    fast = _read_all(text)
+    with mock.patch.object(weibo, "_quick_status_items", return_value=None):
+        checked = _read_all(text)
+    assert fast == checked
+
+
+def test_the_fast_path_reads_the_common_shape():
+    """Statuses of the usual shape are read without the checked path (after a first one)."""
+    text = "\n".join(json.dumps(s) for s in STATUSES)
+    list(read_statuses(io.StringIO(text)))  # the times are parsed once
+    with mock.patch.object(weibo, "_status_items", side_effect=AssertionError):
+        assert len(list(read_statuses(io.StringIO(text)))) == len(_items())

@@ -9,6 +9,7 @@ newline, entities linked by :func:`~microblog_core.text.render_html`.
 """
 
 import html
+import itertools
 import re
 from html.parser import HTMLParser
 
@@ -50,40 +51,89 @@ class _TextCollector(HTMLParser):
             self.parts.append(data)
 
 
-# A tag, its attributes quoted or not; alternatives start with different characters,
-# so matching is linear. Fragments with anything else (comments, declarations,
-# scripts, styles) take the full parser.
-_ATTRIBUTES = r"""(?:[^>"']++|"[^"]*+"|'[^']*+')*+>"""
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*" + _ATTRIBUTES)
-_BR = re.compile(r"<br(?![A-Za-z0-9])" + _ATTRIBUTES, re.IGNORECASE | re.ASCII)
-_BLOCK = re.compile(
-    r"<(?:p|div|blockquote|li|pre|h[1-6])(?![A-Za-z0-9])" + _ATTRIBUTES, re.IGNORECASE | re.ASCII
-)
-_HARD = re.compile(r"<[!?]|<(?:script|style|template)\b|<(?![A-Za-z/])|</(?![A-Za-z])", re.I)
-_MARK = "\x00"  # stands for a block opening between passes; a fragment holding it is parsed
+# What a tag does to the text, by its name (lower case): a line break, a block
+# opening (a blank line before all but the first), or nothing. Scripts, styles
+# and templates hide their content: the full parser reads fragments holding them.
+_REMOVED, _LINE, _BLOCK, _HARD = 0, 1, 2, 3
+# A tag's name as html.parser reads it: a letter, then anything up to a space, "/" or ">".
+_NAME = re.compile(r"(/?)([a-zA-Z][^\t\n\r\f />\x00]*)")
+# The kind of each tag head (the tag up to its first space) met so far, and
+# apart (a head need not pass the checks a whole tag does) of each short whole
+# tag that passed them; both bounded.
+_HEADS: dict[str, int] = {}
+_TAGS: dict[str, int] = {}
+_SHORT_TAG = 32
+_KINDS_LIMIT = 4096
+
+
+def _head_kind(head: str) -> int:
+    """What a tag starting with ``head`` does: a plain tag's kind, or ``_HARD``."""
+    kind = _HEADS.get(head)
+    if kind is None:
+        match = _NAME.match(head)
+        if match is None:
+            kind = _HARD  # "<!", "<?", "< p", "</ p": only the parser knows
+        else:
+            name = match.group(2).lower()
+            if name in _SKIPPED or name.startswith(("script", "style", "template")):
+                kind = _HARD
+            elif match.group(1):
+                kind = _REMOVED  # an end tag
+            elif name == "br":
+                kind = _LINE
+            elif name in _BLOCKS:
+                kind = _BLOCK
+            else:
+                kind = _REMOVED
+        if len(_HEADS) >= _KINDS_LIMIT:
+            _HEADS.clear()
+        _HEADS[head] = kind
+    return kind
 
 
 def _simple_to_text(fragment: str) -> str | None:
     """The text of a fragment of plain tags, or None when it needs the full parser.
 
-    Regular-expression passes instead of a loop over tags: ``<br>`` becomes a
-    newline, a block opening a mark (a blank line but before the first
-    block), and any other tag ``<``, which cannot occur in the text left: it
-    splits the text into the pieces between tags, each unescaped on its own
-    as the parser does, so a character reference never spans a tag.
+    One split at each ``<``: every piece must be a plain tag (a name, then
+    attributes holding no ``'``, an even number of ``"`` and no ``<``, so
+    the first ``>`` ends it) and the text up to the next tag. The text
+    pieces are unescaped on their own, as the parser does, so a character
+    reference never spans a tag. Anything else (a comment, a script, a
+    ``<`` that starts no tag, a self-closing block) is left to the parser.
     """
-    if fragment.count("<") != len(_TAG.findall(fragment)) or _MARK in fragment:
-        return None  # a "<" that is not a plain tag: let the full parser decide
-    # From here every "<" starts a tag and no tag holds a "<", so each pass
-    # below finds the same tags as one scan would.
-    text = _TAG.sub("<", _BLOCK.sub(_MARK, _BR.sub("\n", fragment)))
-    first = text.find(_MARK)
-    if first >= 0:
-        text = text[:first] + "<" + text[first + 1 :].replace(_MARK, "\n\n")
-    if "&" not in text:
-        return text.replace("<", "")
-    unescape = html.unescape
-    return "".join([unescape(piece) if "&" in piece else piece for piece in text.split("<")])
+    pieces = fragment.split("<")
+    first = pieces[0]
+    parts = [html.unescape(first) if "&" in first else first]
+    blocks = 0
+    known = _TAGS
+    for piece in itertools.islice(pieces, 1, None):
+        tag, closed, text = piece.partition(">")
+        if not closed:
+            return None
+        kind = known.get(tag)  # a short tag met before, checked then
+        if kind is None:
+            if "'" in tag or tag.count('"') & 1:
+                return None
+            head = tag.partition(" ")[0]
+            kind = _HEADS.get(head)
+            if kind is None:
+                kind = _head_kind(head)
+            if len(tag) <= _SHORT_TAG:
+                if len(known) >= _KINDS_LIMIT:
+                    known.clear()
+                known[tag] = kind  # "p", "/a", "span class=\"invisible\"" come again and again
+        if kind:
+            if kind == _LINE:
+                parts.append("\n")
+            elif kind == _HARD or tag.rstrip().endswith("/"):
+                return None  # a self-closing block opens nothing, as the parser reads it
+            else:
+                if blocks:
+                    parts.append("\n\n")
+                blocks += 1
+        if text:
+            parts.append(html.unescape(text) if "&" in text else text)
+    return "".join(parts)
 
 
 def html_to_text(fragment: str) -> str:
@@ -104,10 +154,9 @@ def html_to_text(fragment: str) -> str:
     """
     if "<" not in fragment and "&" not in fragment:
         return fragment
-    if not _HARD.search(fragment):
-        simple = _simple_to_text(fragment)
-        if simple is not None:
-            return simple
+    simple = _simple_to_text(fragment)
+    if simple is not None:
+        return simple
     collector = _TextCollector()
     collector.feed(fragment)
     collector.close()

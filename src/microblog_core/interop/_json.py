@@ -19,7 +19,15 @@ from typing import IO, Any, TypeVar
 from microblog_core import _checks
 from microblog_core.errors import ValidationError
 
-__all__ = ["Node", "format_datetime", "iter_records", "parse_datetime", "parse_legacy_datetime"]
+__all__ = [
+    "Node",
+    "format_datetime",
+    "iter_records",
+    "known_legacy_time",
+    "parse_datetime",
+    "parse_legacy_datetime",
+    "quick_id",
+]
 
 T = TypeVar("T")
 
@@ -28,6 +36,7 @@ _DECODER = json.JSONDecoder()
 # The scanner json.loads calls (c_make_scanner): value and end index, or StopIteration.
 _SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 _WHITESPACE = " \t\r\n"
+_MAX_ID = _checks.MAX_ID
 
 
 def _kind(value: object) -> str:
@@ -62,6 +71,14 @@ class Node:
         """Return a :class:`ValidationError` for this node (or its ``key``) naming the path."""
         path = self.path if key is None else f"{self.path}.{key}"
         return ValidationError(f"{path}: {message}", field=path, value=self.value)
+
+    def members(self) -> dict[str, Any]:
+        """This object's members, the decoded dict itself, for a reader's fast path.
+
+        Raises:
+            ValidationError: This is not an object.
+        """
+        return self.value if self.value.__class__ is dict else self._object()
 
     def _object(self) -> dict[str, Any]:
         value = self.value
@@ -213,7 +230,7 @@ class Node:
 
     def ident(self, key: str) -> int:
         """The required id member ``key`` (an integer or its decimal string)."""
-        found = _fast_id((self.value if type(self.value) is dict else self._object()).get(key))
+        found = quick_id((self.value if type(self.value) is dict else self._object()).get(key))
         return found if found is not None else self.get(key).as_id()
 
     def opt_ident(self, key: str) -> int | None:
@@ -221,7 +238,7 @@ class Node:
         value = (self.value if type(self.value) is dict else self._object()).get(key)
         if value is None:
             return None
-        found = _fast_id(value)
+        found = quick_id(value)
         return found if found is not None else Node(value, f"{self.path}.{key}").as_id()
 
     def first_ident(self, *keys: str) -> int:
@@ -239,17 +256,23 @@ class Node:
         for key in keys:
             raw = value.get(key)
             if raw is not None:
-                found = _fast_id(raw)
+                found = quick_id(raw)
                 return found if found is not None else Node(raw, f"{self.path}.{key}").as_id()
         return None
 
     def instant(self, key: str) -> datetime:
         """The required ISO 8601 time member ``key`` (see :meth:`as_datetime`)."""
-        value = (self.value if type(self.value) is dict else self._object()).get(key)
-        if type(value) is str:
-            found = _iso_instant(value)
-            if found is not None:
-                return found
+        value = (self.value if self.value.__class__ is dict else self._object()).get(key)
+        if value.__class__ is str:
+            found = _ISO_TIMES.get(value)
+            if found is None:
+                found = _iso_instant(value)
+                if found is None:
+                    return self.get(key).as_datetime()  # raises, naming the path
+                if len(_ISO_TIMES) >= _TIMES_LIMIT:
+                    _ISO_TIMES.clear()
+                _ISO_TIMES[value] = found
+            return found
         return self.get(key).as_datetime()
 
     def legacy_instant(self, key: str) -> datetime:
@@ -282,12 +305,18 @@ class Node:
         return [item.as_str() for item in self.array(key)]
 
 
-def _fast_id(value: object) -> int | None:
-    """An id read without ceremony, or None to take the checking path."""
-    if type(value) is str and len(value) < 20 and value.isdigit() and value.isascii():
-        value = int(value)
-    if type(value) is int and 0 < value <= _checks.MAX_ID:
-        return value
+def quick_id(value: object) -> int | None:
+    """An id read without ceremony, or None to take the checking path.
+
+    A reader's fast path calls it on a raw member (an int, or a string of
+    ASCII digits); None means the checked accessor must read the member,
+    and report it if it is wrong.
+    """
+    if value.__class__ is int:
+        return value if 0 < value <= _MAX_ID else None
+    if value.__class__ is str and len(value) < 20 and value.isdigit() and value.isascii():
+        number = int(value)
+        return number if 0 < number <= _MAX_ID else None
     return None
 
 
@@ -330,6 +359,12 @@ _MONTHS = {
 # (Weibo, Twitter v1.1) come in bursts that share their second.
 _LEGACY_LIMIT = 4096
 _LEGACY_TIMES: dict[str, datetime] = {}
+# ISO 8601 times already read: an activity and the note it creates, or a status
+# and its author, often give the same one.
+_TIMES_LIMIT = 4096
+_ISO_TIMES: dict[str, datetime] = {}
+known_legacy_time: Callable[[str], datetime | None] = _LEGACY_TIMES.get
+"""The instant of a legacy time string already parsed in this process, or None (a fast path)."""
 
 
 def parse_legacy_datetime(text: str, path: str = "$") -> datetime:
@@ -382,19 +417,20 @@ def _json_lines(lines: Iterable[str]) -> Iterator[Node]:
     # which reads it or raises its own error.
     scan = _SCAN
     for line in lines:
-        if not line or line.isspace():
-            continue
-        path = f"$[{index}]"
         try:
             value, end = scan(line, 0)
         except (StopIteration, json.JSONDecodeError):
             end = -1
-        if end != len(line) and (end < 0 or line[end:].strip(_WHITESPACE)):
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise _decode_error(path, exc) from None
-        yield Node(value, path)
+        # The common line: one value, then the newline (or the end of the file).
+        if end < 0 or end != len(line) - 1 or line[end] != "\n":
+            if not line or line.isspace():
+                continue
+            if end != len(line) and (end < 0 or line[end:].strip(_WHITESPACE)):
+                try:
+                    value = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise _decode_error(f"$[{index}]", exc) from None
+        yield Node(value, f"$[{index}]")
         index += 1
 
 

@@ -132,9 +132,9 @@ def visibility_of(to: tuple[str, ...], cc: tuple[str, ...], followers: str | Non
         Public when ``as:Public`` is in ``to``, unlisted when it is in ``cc``,
         followers-only when the followers collection is addressed, else direct.
     """
-    if any(a in _PUBLIC_NAMES for a in to):
+    if not _PUBLIC_NAMES.isdisjoint(to):
         return Visibility.PUBLIC
-    if any(a in _PUBLIC_NAMES for a in cc):
+    if not _PUBLIC_NAMES.isdisjoint(cc):
         return Visibility.UNLISTED
     for audience in (*to, *cc):
         if audience == followers or (followers is None and audience.endswith("/followers")):
@@ -492,15 +492,18 @@ def _uri_of(node: Node) -> str:
 
 
 def _audience(node: Node, key: str) -> tuple[str, ...]:
-    member = node.opt(key)
-    if member is None:
+    raw = node.members()
+    value = raw.get(key)
+    if value is None:
         return ()
-    value = member.value
     if isinstance(value, str):
         return (value,)
-    if type(value) is list and all(type(item) is str for item in value):
+    if value.__class__ is list and set(map(type, value)) <= _ONLY_STR:
         return tuple(value)  # the common shape: plain URIs, nothing to check
-    return tuple(_uri_of(item) for item in member.items())
+    return tuple(_uri_of(item) for item in node.get(key).items())
+
+
+_ONLY_STR = frozenset({str})
 
 
 def _media(node: Node) -> Media | None:
@@ -538,20 +541,97 @@ def _many(node: Node, key: str) -> list[Node]:
 
 
 def _note(node: Node) -> Note:
-    kind = node.string("type")
+    # Members are read straight off the dict when they have the common type, else
+    # through the checked accessors, which read them alike or name their path in an error.
+    raw = node.members()
+    kind = raw.get("type")
+    if kind.__class__ is not str:
+        kind = node.string("type")
     if kind not in ("Note", "Article", "Page"):
         raise node.error(f"expected a Note, got {kind!r}", "type")
-    actor_node = node.get("attributedTo")
-    actor = (
-        _uri_of(actor_node.items()[0])
-        if isinstance(actor_node.value, list)
-        else _uri_of(actor_node)
-    )
+    actor = raw.get("attributedTo")
+    if actor.__class__ is not str:
+        actor_node = node.get("attributedTo")
+        if isinstance(actor_node.value, list):
+            authors = actor_node.items()
+            if not authors:
+                raise actor_node.error("a note needs an author")
+            actor = _uri_of(authors[0])
+        else:
+            actor = _uri_of(actor_node)
     to, cc = _audience(node, "to"), _audience(node, "cc")
-    content_map = node.opt("contentMap")
+    content_map = raw.get("contentMap")
     language = None
-    if content_map is not None and isinstance(content_map.value, dict) and content_map.value:
-        language = next(iter(content_map.value))
+    if isinstance(content_map, dict) and content_map:
+        language = next(iter(content_map))
+    found = _plain_tags(raw.get("tag"))
+    mentions, tags = found if found is not None else _tags(node)
+    media = []
+    attachments = raw.get("attachment")
+    if attachments is not None and (attachments.__class__ is not list or attachments):
+        for item in _many(node, "attachment"):
+            found_media = _media(item)
+            if found_media is not None:
+                media.append(found_media)
+    uri = raw.get("id")
+    uri = uri if uri.__class__ is str else node.string("id")
+    published = node.instant("published")
+    content = raw.get("content")
+    text = html_to_text(content if content.__class__ is str else node.opt_string("content"))
+    reply = raw.get("inReplyTo")
+    if reply is not None and reply.__class__ is not str:
+        reply = _uri_of(node.get("inReplyTo"))
+    quote = None
+    if raw.get("quote") is not None or raw.get("quoteUrl") is not None:
+        quote = _uri_of(node.opt("quote") or node.get("quoteUrl"))
+    elif raw.get("_misskey_quote") is not None:
+        quote = _uri_of(node.get("_misskey_quote"))
+    summary = raw.get("summary")
+    return Note(
+        uri=uri,
+        actor=actor,
+        published=published,
+        text=text,
+        visibility=visibility_of(to, cc, None),
+        in_reply_to=reply,
+        quote=quote,
+        content_warning=summary if summary.__class__ is str else node.opt_string("summary"),
+        language=language,
+        attachments=tuple(media),
+        mentions=tuple(dict.fromkeys(mentions)),
+        tags=tuple(dict.fromkeys(tags)),
+    )
+
+
+def _plain_tags(value: Any) -> tuple[list[str], list[str]] | None:
+    """:func:`_tags` of a ``tag`` member of the common shape, else None."""
+    if value is None:
+        return [], []
+    if value.__class__ is not list:
+        return None
+    mentions: list[str] = []
+    tags: list[str] = []
+    for tag in value:
+        if tag.__class__ is not dict:
+            return None
+        tag_type = tag.get("type")
+        if tag_type == "Mention":
+            href = tag.get("href")
+            if href.__class__ is not str:
+                return None
+            mentions.append(href)
+        elif tag_type == "Hashtag":
+            name = tag.get("name")
+            if name.__class__ is not str:
+                return None
+            tags.append(name.lstrip("#"))
+        elif tag_type is not None and tag_type.__class__ is not str:
+            return None
+    return mentions, tags
+
+
+def _tags(node: Node) -> tuple[list[str], list[str]]:
+    """The actor ids of a note's ``Mention`` tags and the names of its ``Hashtag`` tags."""
     mentions: list[str] = []
     tags: list[str] = []
     for tag in _many(node, "tag"):
@@ -560,27 +640,7 @@ def _note(node: Node) -> Note:
             mentions.append(tag.string("href"))
         elif tag_type == "Hashtag":
             tags.append(tag.string("name").lstrip("#"))
-    media = []
-    for item in _many(node, "attachment"):
-        found = _media(item)
-        if found is not None:
-            media.append(found)
-    reply = node.opt("inReplyTo")
-    quote = node.opt("quote") or node.opt("quoteUrl") or node.opt("_misskey_quote")
-    return Note(
-        uri=node.string("id"),
-        actor=actor,
-        published=node.instant("published"),
-        text=html_to_text(node.opt_string("content")),
-        visibility=visibility_of(to, cc, None),
-        in_reply_to=_uri_of(reply) if reply is not None else None,
-        quote=_uri_of(quote) if quote is not None else None,
-        content_warning=node.opt_string("summary"),
-        language=language,
-        attachments=tuple(media),
-        mentions=tuple(dict.fromkeys(mentions)),
-        tags=tuple(dict.fromkeys(tags)),
-    )
+    return mentions, tags
 
 
 def read_activity(data: Mapping[str, Any] | Node) -> Activity:
@@ -602,8 +662,8 @@ def read_activity(data: Mapping[str, Any] | Node) -> Activity:
     kind = node.string("type")
     if kind not in ACTIVITY_KINDS:
         raise node.error(f"expected one of {', '.join(ACTIVITY_KINDS)}, got {kind!r}", "type")
-    published_node = node.opt("published")
-    published = published_node.as_datetime() if published_node is not None else None
+    raw = node.value  # an object: node.string read it
+    published = node.instant("published") if raw.get("published") is not None else None
     target = node.get("object")
     inner: Note | Activity | str
     if kind == "Create":
@@ -615,10 +675,16 @@ def read_activity(data: Mapping[str, Any] | Node) -> Activity:
     visibility = Visibility.PUBLIC
     if kind == "Announce":
         visibility = visibility_of(_audience(node, "to"), _audience(node, "cc"), None)
+    uri = raw.get("id")
+    if uri is None:
+        uri = ""
+    elif uri.__class__ is not str:
+        uri = node.string("id")
+    actor = raw.get("actor")
     return Activity(
         kind=kind,  # type: ignore[arg-type]  # checked against ACTIVITY_KINDS above
-        uri=node.string("id") if node.has("id") else "",
-        actor=_uri_of(node.get("actor")),
+        uri=uri,
+        actor=actor if actor.__class__ is str else _uri_of(node.get("actor")),
         published=published,
         object=inner,
         visibility=visibility,

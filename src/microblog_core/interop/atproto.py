@@ -411,20 +411,20 @@ def _post_from(  # noqa: PLR0917  # a private helper of from_record, called once
     known: Mapping[PostId, Post] | None,
 ) -> Post:
     text = node.opt_string("text")
-    mentions: list[AccountId] = []
     tags = node.strings("tags")
-    for facet in node.array("facets"):
-        for feature in facet.array("features"):
-            feature_type = feature.opt_string("$type")
-            if feature_type == _MENTION_FEATURE:
-                did_node = feature.get("did")
-                mentions.append(dids.account_id(did_node.as_str(), did_node.path))
-            elif feature_type == _TAG_FEATURE:
-                tags.append(feature.string("tag"))
-    langs = node.array("langs")
-    language = langs[0].as_str() if langs else None  # only the first is read
+    raw = node.value  # an object: node.opt_string read it
+    mentions = _quick_facets(raw.get("facets"), node.path, dids, tags)
+    if mentions is None:
+        tags = node.strings("tags")
+        mentions = _read_facets(node, dids, tags)
+    langs = raw.get("langs")
+    if langs.__class__ is list and (not langs or langs[0].__class__ is str):
+        language = langs[0] if langs else None  # only the first is read
+    else:
+        lang_nodes = node.array("langs")
+        language = lang_nodes[0].as_str() if lang_nodes else None
     reply_to = None
-    reply = node.opt("reply")
+    reply = node.opt("reply") if raw.get("reply") is not None else None
     if reply is not None:
         _, root_id = _ref_target(reply.get("root"), dids)
         parent_author, parent_id = _ref_target(reply.get("parent"), dids)
@@ -441,7 +441,7 @@ def _post_from(  # noqa: PLR0917  # a private helper of from_record, called once
                 )
             )
     quote_of = None
-    embed = node.opt("embed")
+    embed = node.opt("embed") if raw.get("embed") is not None else None
     if embed is not None:
         embed_type = embed.opt_string("$type")
         if embed_type == "app.bsky.embed.record":
@@ -461,6 +461,63 @@ def _post_from(  # noqa: PLR0917  # a private helper of from_record, called once
             tags=tags,
         )
     )
+
+
+def _read_facets(node: Node, dids: DidResolver, tags: list[str]) -> list[AccountId]:
+    """The accounts a post's facets mention; the tags they name are added to ``tags``."""
+    mentions: list[AccountId] = []
+    for facet in node.array("facets"):
+        for feature in facet.array("features"):
+            feature_type = feature.opt_string("$type")
+            if feature_type == _MENTION_FEATURE:
+                did_node = feature.get("did")
+                mentions.append(dids.account_id(did_node.as_str(), did_node.path))
+            elif feature_type == _TAG_FEATURE:
+                tags.append(feature.string("tag"))
+    return mentions
+
+
+def _quick_facets(
+    value: Any, path: str, dids: DidResolver, tags: list[str]
+) -> list[AccountId] | None:
+    """:func:`_read_facets` of facets of the common shape read off the list, else None.
+
+    On None, ``tags`` may hold some of the facets' tags: the caller reads
+    them again. A mentioned DID is resolved as :func:`_read_facets` resolves it
+    (resolving is repeatable: the same DID gives the same account).
+    """
+    if value is None:
+        return []
+    if value.__class__ is not list:
+        return None
+    mentions: list[AccountId] = []
+    for index, facet in enumerate(value):
+        if facet.__class__ is not dict:
+            return None
+        features = facet.get("features")
+        if features is None:
+            continue
+        if features.__class__ is not list:
+            return None
+        for inner, feature in enumerate(features):
+            if feature.__class__ is not dict:
+                return None
+            feature_type = feature.get("$type")
+            if feature_type == _MENTION_FEATURE:
+                did = feature.get("did")
+                if did.__class__ is not str:
+                    return None
+                mentions.append(
+                    dids.account_id(did, f"{path}.facets[{index}].features[{inner}].did")
+                )
+            elif feature_type == _TAG_FEATURE:
+                tag = feature.get("tag")
+                if tag.__class__ is not str:
+                    return None
+                tags.append(tag)
+            elif feature_type is not None and feature_type.__class__ is not str:
+                return None
+    return mentions
 
 
 # --------------------------------------------------------------------------- streams
@@ -524,12 +581,11 @@ def read_records(
     known: set[AccountId] = set()
     for node in iter_records(handle):
         uri_node = node.get("uri")
-        uri = uri_node.as_str()
+        uri = uri_node.value if uri_node.value.__class__ is str else uri_node.as_str()
         did, collection, _ = _split_uri(uri, uri_node.path)
         value = node.get("value")
         author = resolver.account_id(did, uri_node.path)
-        created = value.opt("createdAt")
-        at = created.as_datetime() if created is not None else _FALLBACK_TIME
+        at = value.instant("createdAt") if value.has("createdAt") else _FALLBACK_TIME
         if collection == PROFILE:
             account = _profile(value, did, author, at)
             known.add(author)

@@ -36,7 +36,7 @@ from attrs import frozen
 from microblog_core.errors import NotFoundError
 from microblog_core.ids import AccountId, PostId
 from microblog_core.interop._html import html_to_text, text_to_html
-from microblog_core.interop._json import Node, format_datetime, iter_records
+from microblog_core.interop._json import Node, format_datetime, iter_records, quick_id
 from microblog_core.interop.importing import Item
 from microblog_core.models import (
     Account,
@@ -342,14 +342,18 @@ def _poll_from(node: Node) -> Poll:
 
 
 def _quote_policy(node: Node) -> QuotePolicy:
-    approval = node.opt("quote_approval")
-    if approval is None:
-        return QuotePolicy.ANYONE
-    raw = approval.value.get("automatic") if type(approval.value) is dict else None
-    if type(raw) is list and all(type(item) is str for item in raw):
+    value = node.value.get("quote_approval") if node.value.__class__ is dict else None
+    if value.__class__ is dict:
+        raw = value.get("automatic")
+    else:
+        approval = node.opt("quote_approval")
+        if approval is None:
+            return QuotePolicy.ANYONE
+        raw = None  # not an object: the checked path below reports it
+    if raw.__class__ is list and set(map(type, raw)) <= _ONLY_STR:
         automatic = set(raw)  # the common case, read without a node per item
     else:
-        automatic = {item.as_str() for item in approval.array("automatic")}
+        automatic = {item.as_str() for item in node.get("quote_approval").array("automatic")}
     if "public" in automatic:
         return QuotePolicy.ANYONE
     if "followers" in automatic:
@@ -399,16 +403,17 @@ def status_from_json(
     return _status(_node(data), known, None)
 
 
+_ONLY_STR = frozenset({str})
+
 # A user object repeats in every status its account wrote; a stream reads each once.
 _SEEN_LIMIT = 100_000
-_PLAIN = frozenset({str, int})
 
 
 def _account_of(node: Node, seen: dict[tuple[object, ...], Account] | None) -> Account:
     """The status's author, read once per stream for each distinct user object."""
-    if seen is None or type(node.value) is not dict:
-        return account_from_json(node)
     raw = node.value
+    if seen is None or raw.__class__ is not dict:
+        return account_from_json(node)
     # Exactly what account_from_json reads: equal keys read to equal accounts.
     key = (
         raw.get("id"),
@@ -418,10 +423,17 @@ def _account_of(node: Node, seen: dict[tuple[object, ...], Account] | None) -> A
         raw.get("note"),
         raw.get("locked"),
     )
-    if not all(value is None or type(value) in _PLAIN for value in key[:5]) or (
-        key[5] is not None and type(key[5]) is not bool
+    account_id, username, created_at, display_name, note, locked = key
+    # Only plain types make a key: True == 1 == 1.0, so an odd type could find another's account.
+    if not (
+        (account_id.__class__ is str or account_id.__class__ is int)
+        and username.__class__ is str
+        and created_at.__class__ is str
+        and (display_name is None or display_name.__class__ is str)
+        and (note is None or note.__class__ is str)
+        and (locked is None or locked.__class__ is bool)
     ):
-        return account_from_json(node)  # odd types (True == 1): read it, keep nothing
+        return account_from_json(node)  # read it, keep nothing
     account = seen.get(key)
     if account is None:
         account = account_from_json(node)
@@ -431,23 +443,70 @@ def _account_of(node: Node, seen: dict[tuple[object, ...], Account] | None) -> A
     return account
 
 
+def _mentioned(node: Node, raw: Any) -> tuple[tuple[AccountId, str], ...]:
+    """``(id, username)`` of each entry of ``mentions``."""
+    if raw is None:
+        return ()
+    if raw.__class__ is list:
+        mentioned = []
+        for item in raw:
+            if item.__class__ is not dict:
+                break
+            account_id = quick_id(item.get("id"))
+            username = item.get("username")
+            if account_id is None or username.__class__ is not str:
+                break
+            mentioned.append((AccountId(account_id), username))
+        else:
+            return tuple(mentioned)
+    # Something to report, or an id to check: read each through the checked accessors.
+    return tuple((AccountId(m.ident("id")), m.string("username")) for m in node.array("mentions"))
+
+
+def _tags(node: Node, raw: Any) -> tuple[str, ...]:
+    """The ``name`` of each entry of ``tags``."""
+    if raw is None:
+        return ()
+    if raw.__class__ is list:
+        names = []
+        for item in raw:
+            name = item.get("name") if item.__class__ is dict else None
+            if name.__class__ is not str:
+                break
+            names.append(name)
+        else:
+            return tuple(names)
+    return tuple(t.string("name") for t in node.array("tags"))
+
+
 def _status(
     node: Node,
     known: Mapping[PostId, Post] | None,
     seen: dict[tuple[object, ...], Account] | None,
 ) -> Status:
-    post_id = PostId(node.ident("id"))
-    account = _account_of(node.get("account"), seen)
-    created_at = node.instant("created_at")
-    visibility = _visibility(node)
-    text = html_to_text(node.opt_string("content"))
-    mentioned = tuple(
-        (AccountId(m.ident("id")), m.string("username")) for m in node.array("mentions")
+    # Each member is read straight off the dict when it has the expected type, else
+    # through the checked accessor, which reads it alike or names its path in an error.
+    raw = node.members()
+    found_id = quick_id(raw.get("id"))
+    post_id = PostId(found_id if found_id is not None else node.ident("id"))
+    account_raw = raw.get("account")
+    account = _account_of(
+        Node(account_raw, f"{node.path}.account")
+        if account_raw is not None
+        else node.get("account"),
+        seen,
     )
-    tags = tuple(t.string("name") for t in node.array("tags"))
-    reblog_node = node.opt("reblog")
-    if reblog_node is not None:
-        reblog = _status(reblog_node, known, seen)
+    created_at = node.instant("created_at")
+    name = raw.get("visibility")
+    found_visibility = _VISIBILITIES.get(name) if name.__class__ is str else None
+    visibility = found_visibility if found_visibility is not None else _visibility(node)
+    content = raw.get("content")
+    text = html_to_text(content if content.__class__ is str else node.opt_string("content"))
+    mentioned = _mentioned(node, raw.get("mentions"))
+    mentions = tuple([m for m, _ in mentioned])
+    tags = _tags(node, raw.get("tags"))
+    if raw.get("reblog") is not None:
+        reblog = _status(node.get("reblog"), known, seen)
         ref = RepostRef._quick(root_id=reblog.post.id, root_author_id=reblog.post.author_id)
         post = node.build(
             lambda: Post._quick(
@@ -457,24 +516,34 @@ def _status(
                 repost_of=ref,
                 visibility=visibility,
                 text=text,
-                mentions=(m for m, _ in mentioned),
+                mentions=mentions,
                 tags=tags,
             )
         )
         return Status(post=post, account=account, reblog=reblog, mentioned=mentioned)
     attachments: list[Attachment] = []
-    for media_node in node.array("media_attachments"):
-        media = _media_from(media_node)
-        if media is not None:
-            attachments.append(media)
-    poll_node = node.opt("poll")
-    if poll_node is not None:
-        attachments.append(_poll_from(poll_node))
-    reply_to = _reply_ref(node, account.id, known)
-    language = node.opt("language")
-    quote_of = _quoted_id(node)
+    media_raw = raw.get("media_attachments")
+    if media_raw is not None and (media_raw.__class__ is not list or media_raw):
+        for media_node in node.array("media_attachments"):
+            media = _media_from(media_node)
+            if media is not None:
+                attachments.append(media)
+    if raw.get("poll") is not None:
+        attachments.append(_poll_from(node.get("poll")))
+    reply_to = (
+        _reply_ref(node, account.id, known) if raw.get("in_reply_to_id") is not None else None
+    )
+    quote_of = (
+        _quoted_id(node)
+        if raw.get("quote") is not None or raw.get("quote_id") is not None
+        else None
+    )
     quote_policy = _quote_policy(node)
-    content_warning = node.opt_string("spoiler_text")
+    warning = raw.get("spoiler_text")
+    content_warning = warning if warning.__class__ is str else node.opt_string("spoiler_text")
+    language = raw.get("language")
+    if language is not None and language.__class__ is not str:
+        language = node.get("language").as_str()
     post = node.build(
         lambda: Post._quick(
             id=post_id,
@@ -484,10 +553,10 @@ def _status(
             visibility=visibility,
             reply_to=reply_to,
             quote_of=quote_of,
-            language=language.as_str() if language is not None else None,
+            language=language,
             content_warning=content_warning,
-            attachments=attachments,
-            mentions=(m for m, _ in mentioned),
+            attachments=tuple(attachments),
+            mentions=mentions,
             tags=tags,
             quote_policy=quote_policy,
         )
@@ -536,17 +605,30 @@ def read_statuses(handle: IO[str]) -> Iterator[tuple[str, Item]]:
     seen: dict[tuple[object, ...], Account] = {}
     for node in iter_records(handle):
         status = _status(node, None, seen)
-        layers = [(status.reblog, f"{node.path}.reblog")] if status.reblog is not None else []
-        layers.append((status, node.path))
-        for layer, path in layers:
-            yield f"{path}.account", layer.account
-            for index, (account_id, username) in enumerate(layer.mentioned):
-                # A mention names an account by id and handle only; a fuller record may follow.
-                yield (
-                    f"{path}.mentions[{index}]",
-                    Account._quick(
-                        id=account_id, handle=username, created_at=layer.post.created_at
-                    ),
-                )
-        for layer, path in layers:
-            yield path, layer.post
+        path = node.path
+        reblog = status.reblog
+        if reblog is None:
+            yield from _accounts_in(status, path)
+            yield path, status.post
+            continue
+        reblog_path = f"{path}.reblog"
+        yield from _accounts_in(reblog, reblog_path)
+        yield from _accounts_in(status, path)
+        yield reblog_path, reblog.post
+        yield path, status.post
+
+
+def _accounts_in(status: Status, path: str) -> list[tuple[str, Item]]:
+    """The author of one layer of a status, then each account it mentions."""
+    items: list[tuple[str, Item]] = [(f"{path}.account", status.account)]
+    if status.mentioned:
+        created_at = status.post.created_at
+        # A mention names an account by id and handle only; a fuller record may follow.
+        items.extend(
+            (
+                f"{path}.mentions[{index}]",
+                Account._quick(id=account_id, handle=username, created_at=created_at),
+            )
+            for index, (account_id, username) in enumerate(status.mentioned)
+        )
+    return items

@@ -39,7 +39,7 @@ from typing import IO, Any
 
 from microblog_core.errors import ValidationError
 from microblog_core.ids import AccountId, PostId
-from microblog_core.interop._json import Node, iter_records
+from microblog_core.interop._json import Node, iter_records, quick_id
 from microblog_core.interop._seen import SeenAccounts
 from microblog_core.interop.importing import Item
 from microblog_core.models import Account, Post, ReplyRef, RepostRef, Visibility
@@ -114,6 +114,59 @@ def _tags(entities: Node | None, key: str, name: str) -> tuple[str, ...]:
     return tuple(item.string(name) for item in entities.array(key))
 
 
+def _v2_mentions(entities: Node | None, users: Mapping[str, AccountId] | None) -> list[AccountId]:
+    """The accounts a v2 tweet's ``entities.mentions`` name (by ``id``, else by username)."""
+    mentions: list[AccountId] = []
+    for mention in entities.array("mentions") if entities is not None else ():
+        if mention.has("id"):
+            mentions.append(AccountId(mention.ident("id")))
+        else:
+            found = (users or {}).get(mention.string("username").casefold())
+            if found is not None:
+                mentions.append(found)
+    return mentions
+
+
+def _quick_ids(entities: Any, key: str) -> list[AccountId] | None:
+    """The ``id`` of each entry of ``entities[key]`` when every one has a plain id, else None.
+
+    None sends the caller to its checked reading (which also looks a mention
+    up by username when it has no id).
+    """
+    if entities is None:
+        return []
+    items = entities.get(key) if entities.__class__ is dict else ()
+    if items is None:
+        return []
+    if items.__class__ is not list:
+        return None
+    found: list[AccountId] = []
+    for item in items:
+        value = quick_id(item.get("id")) if item.__class__ is dict else None
+        if value is None:
+            return None
+        found.append(AccountId(value))
+    return found
+
+
+def _quick_strings(entities: Any, key: str, name: str) -> tuple[str, ...] | None:
+    """:func:`_tags` of entities whose entries each have a string ``name``, else None."""
+    if entities is None:
+        return ()
+    items = entities.get(key) if entities.__class__ is dict else ()
+    if items is None:
+        return ()
+    if items.__class__ is not list:
+        return None
+    found: list[str] = []
+    for item in items:
+        value = item.get(name) if item.__class__ is dict else None
+        if value.__class__ is not str:
+            return None
+        found.append(value)
+    return tuple(found)
+
+
 def tweet_from_v2(
     data: Mapping[str, Any] | Node,
     *,
@@ -141,19 +194,19 @@ def tweet_from_v2(
     post_id = PostId(node.ident("id"))
     author = AccountId(node.ident("author_id"))
     created_at = node.instant("created_at")
-    entities = node.opt("entities")
-    mentions: list[AccountId] = []
-    for mention in entities.array("mentions") if entities is not None else ():
-        if mention.has("id"):
-            mentions.append(AccountId(mention.ident("id")))
-        else:
-            found = (users or {}).get(mention.string("username").casefold())
-            if found is not None:
-                mentions.append(found)
-    tags = _tags(entities, "hashtags", "tag")
+    raw = node.value  # an object: node.ident read it
+    entities_raw = raw.get("entities")
+    entities = node.opt("entities") if entities_raw is not None else None
+    mentions = _quick_ids(entities_raw, "mentions")
+    if mentions is None:
+        mentions = _v2_mentions(entities, users)
+    tags = _quick_strings(entities_raw, "hashtags", "tag")
+    if tags is None:
+        tags = _tags(entities, "hashtags", "tag")
     visibility = Visibility.PRIVATE if protected else Visibility.PUBLIC
     parent = quoted = shared = None
-    for reference in node.array("referenced_tweets"):
+    references = node.array("referenced_tweets") if raw.get("referenced_tweets") is not None else ()
+    for reference in references:
         kind = reference.string("type")
         target = PostId(reference.ident("id"))
         if kind == "replied_to":
@@ -306,21 +359,32 @@ def _v2_response(node: Node, seen: SeenAccounts) -> Iterator[tuple[str, Item]]:
     authors: dict[PostId, AccountId] = {}
     included: list[Node] = []
     if includes is not None:
-        for user_node in includes.array("users"):
-            account, new = seen.read(user_node, account_from_user)
+        users_raw = includes.value.get("users") if includes.value.__class__ is dict else None
+        if users_raw.__class__ is not list:
+            includes.array("users")  # raises, naming the path, unless users is missing or null
+            users_raw = []
+        # A user read before needs no node: most records repeat their authors.
+        for index, user in enumerate(users_raw):
+            account = seen.known(user)
+            if account is None:
+                user_node = Node(user, f"{includes.path}.users[{index}]")
+                account, new = seen.read(user_node, account_from_user)
+                if new:
+                    yield user_node.path, account
             users[account.handle.casefold()] = account.id
             if account.locked:
                 protected.add(account.id)
-            if new:
-                yield user_node.path, account
-        included = includes.array("tweets")
+        if includes.value.get("tweets") is not None:  # an object: includes.array read it
+            included = includes.array("tweets")
         for tweet in included:
             authors[PostId(tweet.ident("id"))] = AccountId(tweet.ident("author_id"))
     data = node.get("data")
     tweets = data.items() if isinstance(data.value, list) else [data]
     for tweet in (*included, *tweets):
         author = AccountId(tweet.ident("author_id"))
-        post = tweet_from_v2(tweet, users=users, tweets=authors, protected=author in protected)
+        post = tweet_from_v2(
+            tweet, users=users, tweets=authors, protected=bool(protected) and author in protected
+        )
         yield tweet.path, post
 
 
