@@ -252,6 +252,11 @@ _HASH_START_RE = re.compile(r"#(?![\ufe0f\u20e3\s!-/:-@\[-^`{-~])")
 _LN_RUN_RE = regex.compile(rf"[{_LN}]++")
 _LN_RE = regex.compile(rf"[{_LN}]")
 _LETTER_RE = regex.compile(rf"[{HASHTAG_LETTERS}]")
+# The ASCII characters of the three classes above are [A-Za-z0-9_] and
+# [A-Za-z]: a hashtag of ASCII is matched with ``re``, which answers a short
+# match several times faster than ``regex`` (``tests/text`` compares).
+_ASCII_LN_RUN_RE = re.compile(r"[A-Za-z0-9_]++")
+_ASCII_LETTER_RE = re.compile(r"[A-Za-z]")
 _MAX_TOPIC = 64
 
 
@@ -263,7 +268,9 @@ def _hash_boundary_ok(text: str, sign: int, consumed: int) -> bool:
     if before < consumed:
         return False
     char = text[before]
-    return char in "\ufe0e\ufe0f" or (char != "&" and _LN_RE.match(char) is None)
+    if char.isascii():  # an ASCII tag character is a letter, a digit or "_"
+        return not (char.isalnum() or char == "_") and char != "&"
+    return char in "\ufe0e\ufe0f" or _LN_RE.match(char) is None
 
 
 def _hashtags(text: str, *, topics: bool) -> list[Entity]:
@@ -275,15 +282,26 @@ def _hashtags(text: str, *, topics: bool) -> list[Entity]:
     # Search a copy with every full-width sign made "#": a literal is found
     # fastest, and offsets stay the same.
     scan = text.replace("\uff03", "#") if "\uff03" in text else text
+    size = len(text)
     for start in _HASH_START_RE.finditer(scan):
         sign = start.start()
-        body = _LN_RUN_RE.match(text, sign + 1)
-        if body is None:
-            continue
-        end = body.end()
+        ascii_body = _ASCII_LN_RUN_RE.match(text, sign + 1)
+        if ascii_body is not None and (
+            ascii_body.end() == size or text[ascii_body.end()].isascii()
+        ):
+            # The run ends where the full class's run ends: at the text's end
+            # or at an ASCII character that is not a tag character.
+            end = ascii_body.end()
+            has_letter = _ASCII_LETTER_RE.search(text, sign + 1, end) is not None
+        else:
+            body = _LN_RUN_RE.match(text, sign + 1)
+            if body is None:
+                continue
+            end = body.end()
+            has_letter = _LETTER_RE.search(text, sign + 1, end) is not None
         if not _hash_boundary_ok(text, sign, consumed):
             continue
-        if _LETTER_RE.search(text, sign + 1, end) is None:
+        if not has_letter:
             continue
         if topics and end < len(text) and text[end] in "#\uff03" and end - sign - 1 <= _MAX_TOPIC:
             found.append(_found(EntityKind.TOPIC, text[sign : end + 1], sign, end + 1))
@@ -360,6 +378,8 @@ def _mentions(text: str, *, fediverse: bool) -> list[Entity]:
     consumed = 0
     position = 0
     scan = text.replace("\uff20", "@") if "\uff20" in text else text
+    # A fediverse mention holds two at signs: with fewer, none can match.
+    fediverse = fediverse and scan.count("@") >= 2
     while True:
         candidate = _MENTION_CANDIDATE_RE.search(scan, position)
         if candidate is None:
