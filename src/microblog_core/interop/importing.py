@@ -228,11 +228,7 @@ class Importer:
         # Reads happen outside the batch (a re-run maps accounts already there),
         # through one reading unit for the whole batch rather than one per account.
         known = self.account_ids
-        fresh = [
-            item
-            for _, item in batch
-            if (item.__class__ is Account or isinstance(item, Account)) and item.id not in known
-        ]
+        fresh = [item for _, item in batch if isinstance(item, Account) and item.id not in known]
         if not fresh:
             return
         with self.blog.unit_of_work(readonly=True) as uow:
