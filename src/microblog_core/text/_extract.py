@@ -220,7 +220,8 @@ class Entity:
 
 
 _new = object.__new__
-_set = object.__setattr__
+_ENTITY_SETTERS = tuple(getattr(Entity, field.name).__set__ for field in attrs.fields(Entity))
+"""The setters of an entity's slots, in field order (for :func:`_found`)."""
 
 
 def _found(kind: EntityKind, text: str, start: int, end: int) -> Entity:
@@ -234,12 +235,15 @@ def _found(kind: EntityKind, text: str, start: int, end: int) -> Entity:
     that what they build equals a checked ``Entity``).
     """
     entity = _new(Entity)
-    _set(entity, "kind", kind)
-    _set(entity, "text", text)
-    _set(entity, "start", start)
-    _set(entity, "end", end)
-    _set(entity, "display_url", None)
-    _set(entity, "expanded_url", None)
+    # Each slot's own setter: what object.__setattr__ ends in, without
+    # looking the name up on the class first.
+    set_kind, set_text, set_start, set_end, set_display, set_expanded = _ENTITY_SETTERS
+    set_kind(entity, kind)
+    set_text(entity, text)
+    set_start(entity, start)
+    set_end(entity, end)
+    set_display(entity, None)
+    set_expanded(entity, None)
     return entity
 
 
