@@ -925,49 +925,27 @@ def _fill(  # noqa: PLR0917  # one positional parameter per field, in field orde
     ``Post._from_service``, ``Post._from_store``) write a post's fields, in
     field order; the checks between fields still run.
     """
-    # Each slot's own setter: what object.__setattr__ ends in, without looking
-    # the name up on the class first.
-    (
-        set_id,
-        set_author_id,
-        set_created_at,
-        set_text,
-        set_visibility,
-        set_reply_to,
-        set_repost_of,
-        set_quote_of,
-        set_language,
-        set_content_warning,
-        set_attachments,
-        set_mentions,
-        set_tags,
-        set_reply_gate,
-        set_quote_policy,
-        set_hidden,
-    ) = _SLOT_SETTERS
-    set_id(post, id)
-    set_author_id(post, author_id)
-    set_created_at(post, created_at)
-    set_text(post, text)
-    set_visibility(post, visibility)
-    set_reply_to(post, reply_to)
-    set_repost_of(post, repost_of)
-    set_quote_of(post, quote_of)
-    set_language(post, language)
-    set_content_warning(post, content_warning)
-    set_attachments(post, attachments)
-    set_mentions(post, mentions)
-    set_tags(post, tags)
-    set_reply_gate(post, reply_gate)
-    set_quote_policy(post, quote_policy)
-    set_hidden(post, hidden)
+    _set(post, "id", id)
+    _set(post, "author_id", author_id)
+    _set(post, "created_at", created_at)
+    _set(post, "text", text)
+    _set(post, "visibility", visibility)
+    _set(post, "reply_to", reply_to)
+    _set(post, "repost_of", repost_of)
+    _set(post, "quote_of", quote_of)
+    _set(post, "language", language)
+    _set(post, "content_warning", content_warning)
+    _set(post, "attachments", attachments)
+    _set(post, "mentions", mentions)
+    _set(post, "tags", tags)
+    _set(post, "reply_gate", reply_gate)
+    _set(post, "quote_policy", quote_policy)
+    _set(post, "hidden", hidden)
     post.__attrs_post_init__()
     return post
 
 
 _FIELDS = attrs.fields(Post)
-_SLOT_SETTERS = tuple(getattr(Post, field.name).__set__ for field in _FIELDS)
-"""The setters of a post's slots, in field order (for :func:`_fill`)."""
 
 
 def _passes(check: Callable[[Any, Any, Any], None], value: object) -> bool:
