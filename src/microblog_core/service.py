@@ -139,7 +139,7 @@ from microblog_core.text import (
     LengthPolicy,
     check_text,
     extract,
-    measure,
+    is_valid_text,
 )
 from microblog_core.timelines import (
     FanOutOnRead,
@@ -286,6 +286,44 @@ class _Batch:
         self.uow = uow
         self.events: list[Event] = []
         self.failed: str | None = None
+
+
+class _BatchWrite:
+    """One use case's writing step inside a batch: the batch's unit, its own events.
+
+    What :meth:`Microblog._writing` gives inside a :meth:`Microblog.batch`,
+    as a plain context manager rather than a generator one (an import runs
+    thousands of use cases per batch). Leaving normally runs the projectors
+    over the use case's events and queues them for the batch's subscribers;
+    an error, raised in the use case or by a projector, marks the batch
+    failed (nothing of it is kept) and propagates.
+    """
+
+    __slots__ = ("_batch", "_events", "_projectors")
+
+    def __init__(self, batch: _Batch, projectors: list[Projector]) -> None:
+        self._batch = batch
+        self._projectors = projectors
+        self._events: list[Event] = []
+
+    def __enter__(self) -> tuple[UnitOfWork, list[Event]]:
+        return self._batch.uow, self._events
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, _tb: object
+    ) -> None:
+        batch = self._batch
+        if exc is None:
+            events = self._events
+            try:
+                for projector in self._projectors:
+                    projector.project(batch.uow, events)
+            except BaseException as error:
+                batch.failed = f"{type(error).__name__}: {error}"
+                raise
+            batch.events += events
+            return
+        batch.failed = f"{type(exc).__name__}: {exc}"
 
 
 # -- the bulk set-up's argument checks (register_network) -------------------------
@@ -774,20 +812,21 @@ class Microblog:
             for subscriber in tuple(self._subscribers):
                 subscriber(event)
 
-    @contextlib.contextmanager
-    def _writing(self) -> Iterator[tuple[UnitOfWork, list[Event]]]:
-        events: list[Event] = []
+    def _writing(self) -> contextlib.AbstractContextManager[tuple[UnitOfWork, list[Event]]]:
+        """The unit a writing use case writes through, and the list its events go to.
+
+        Inside a :meth:`batch`, the batch's unit; else a fresh unit committed
+        on leaving, after the projectors, with the events then told to the
+        subscribers.
+        """
         batch = self._batch.get()
         if batch is not None:
-            try:
-                yield batch.uow, events
-                for projector in self._projectors:
-                    projector.project(batch.uow, events)
-            except BaseException as exc:
-                batch.failed = f"{type(exc).__name__}: {exc}"
-                raise
-            batch.events.extend(events)
-            return
+            return _BatchWrite(batch, self._projectors)
+        return self._own_unit()
+
+    @contextlib.contextmanager
+    def _own_unit(self) -> Iterator[tuple[UnitOfWork, list[Event]]]:
+        events: list[Event] = []
         with self._unit_of_work() as uow:
             yield uow, events
             for projector in self._projectors:
@@ -1442,7 +1481,10 @@ class Microblog:
         self, text: str, content_warning: str, attachments: Sequence[Attachment]
     ) -> None:
         _checks.text(text, "text")
-        if text or content_warning or not attachments:
+        if (text or content_warning or not attachments) and not is_valid_text(
+            text, self.policy, content_warning=content_warning
+        ):
+            # Measured again only to say why (the error carries the measurement).
             check_text(text, self.policy, content_warning=content_warning, field="text")
 
     def post(
@@ -1656,7 +1698,7 @@ class Microblog:
             via = target if ref.via_id is not None else None
             via_handle = uow.accounts.get(via.author_id).handle if via is not None else None
             text = build_comment_chain(
-                words, via, via_handle, fits=lambda t: measure(t, self.policy).valid
+                words, via, via_handle, fits=lambda t: is_valid_text(t, self.policy)
             )
             mentions, tags = self._mentions_and_tags(uow, text)
             repost = Post._from_service(

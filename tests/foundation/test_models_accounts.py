@@ -427,3 +427,12 @@ def test_quick_refuses_what_the_checked_constructor_refuses(
     quick, checked = _outcome(fields, Account._quick), _outcome(fields, Account)
     assert quick == checked
     assert type(quick) is type(checked)
+
+
+@given(
+    st.text(alphabet=st.sampled_from(["a", "Z", "_", "9", "\u2e7f", "\u2e80", "张", "\U0001f600"]))
+)
+def test_a_handle_width_counts_each_character_above_u2e7f_twice(handle):
+    """handle_width's count in C equals the per-character definition."""
+    assert WEIBO_ACCOUNTS.handle_width(handle) == sum(2 if ord(c) > 0x2E7F else 1 for c in handle)
+    assert TWITTER_ACCOUNTS.handle_width(handle) == len(handle)

@@ -318,3 +318,35 @@ def test_viewer_context_sees_as_can_see_with_its_standing(
     else:
         assert context.sees(post, None) is False
         assert context.sees(post, root) is (sees_post and sees_root)
+
+
+class _Unasked:
+    """A relation that must not be looked up (its lookup is a store read)."""
+
+    def __contains__(self, account: object) -> bool:
+        raise AssertionError(f"the rule asked about {account}")
+
+
+@pytest.mark.parametrize("visibility", [Visibility.PUBLIC, Visibility.UNLISTED, Visibility.DIRECT])
+def test_only_a_followers_only_post_asks_whether_the_viewer_follows(visibility):
+    post = original(10, AUTHOR, visibility=visibility)
+    viewer = ViewerContext(viewer_id=VIEWER, following=_Unasked())
+    assert viewer.sees(post) is (visibility is not Visibility.DIRECT)
+
+
+@given(posts(), st.booleans(), st.booleans(), st.booleans())
+def test_a_viewer_context_sees_what_can_see_allows(post, follows, blocks, blocked_by):
+    """ViewerContext.sees, which looks the follow up only when it matters, agrees with can_see."""
+    viewer = ViewerContext(
+        viewer_id=VIEWER,
+        following={post.author_id} if follows else set(),
+        blocking={post.author_id} if blocks else set(),
+        blocked_by={post.author_id} if blocked_by else set(),
+    )
+    standing = Standing(
+        viewer_id=VIEWER,
+        follows_author=follows and post.author_id != VIEWER,
+        blocked=(blocks or blocked_by) and post.author_id != VIEWER,
+    )
+    if post.repost_of is None:
+        assert viewer.sees(post) is can_see(post, standing)

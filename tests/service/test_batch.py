@@ -56,3 +56,45 @@ def test_batches_do_not_nest(blog):
 
     with pytest.raises(ValidationError, match="do not nest"):
         nested()
+
+
+class _Failing:
+    """A projector that refuses the n-th event it is given."""
+
+    def __init__(self, after: int) -> None:
+        self.left = after
+
+    def project(self, uow, events):
+        for _ in events:
+            self.left -= 1
+            if self.left < 0:
+                raise PermissionDeniedError("the read model refuses", action="project", rule="test")
+
+
+def test_a_projector_failing_inside_a_batch_leaves_nothing_of_it(blog):
+    ann = blog.register("ann")
+    heard = []
+    blog.subscribe(heard.append)
+    blog.add_projector(_Failing(after=1))
+
+    def two_posts():
+        with blog.batch():
+            blog.post(ann.id, "kept only if all goes well")
+            blog.post(ann.id, "the projector refuses this one")
+
+    with pytest.raises(PermissionDeniedError, match="refuses"):
+        two_posts()
+    assert blog.posts_by(ann.id).items == ()
+    assert heard == []
+
+
+def test_a_use_case_returning_early_inside_a_batch_still_projects_its_events(blog):
+    ann, bob = blog.register("ann"), blog.register("bob")
+    heard = []
+    blog.subscribe(heard.append)
+    with blog.batch():
+        blog.follow(bob.id, ann.id)
+        blog.follow(bob.id, ann.id, notify=True)  # following again: updated, returns early
+    assert [type(event).__name__ for event in heard] == ["Followed"]
+    assert blog.relationship(bob.id, ann.id).notifying
+    assert len(blog.notifications(ann.id).items) == 1

@@ -33,6 +33,7 @@ Example:
 """
 
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from attrs import frozen
@@ -73,6 +74,20 @@ class Delete:
 
 Item = Account | Post | Like | Follow | Block | Undo | Delete
 """What a reader yields, ids in the source's own id space."""
+
+_COUNTED = (
+    "accounts",
+    "posts",
+    "reposts",
+    "likes",
+    "follows",
+    "blocks",
+    "undone",
+    "deleted",
+    "detached",
+    "skipped",
+)
+"""The :class:`ImportReport` fields an :class:`Importer` counts as it goes."""
 
 
 @frozen(kw_only=True)
@@ -152,7 +167,7 @@ class Importer:
         self.batch_size = batch_size
         self.account_ids: dict[int, AccountId] = {}
         self.post_ids: dict[int, PostId] = {}
-        self._counts: dict[str, int] = {}
+        self._counts: dict[str, int] = dict.fromkeys(_COUNTED, 0)
         self._profiles: dict[int, tuple[str, str]] = {}
         self._added_accounts: list[int] = []
         self._added_posts: list[int] = []
@@ -184,7 +199,7 @@ class Importer:
 
     def _apply_batch(self, batch: list[tuple[str, Item]]) -> None:
         self._match_existing_handles(batch)
-        counts = dict(self._counts)
+        counts = self._counts.copy()
         self._added_accounts.clear()
         self._added_posts.clear()
         path = "$"
@@ -222,12 +237,10 @@ class Importer:
                 if existing is not None:
                     known[account.id] = existing.id
 
-    def _count(self, key: str) -> None:
-        self._counts[key] = self._counts.get(key, 0) + 1
-
     def _at(self, item: Account | Post | Like | Follow | Block) -> None:
-        if self.clock is not None:
-            self.clock.set(item.created_at)
+        clock = self.clock
+        if clock is not None:
+            clock.set(item.created_at)
 
     def _account(self, source: AccountId, path: str) -> AccountId:
         local = self.account_ids.get(source)
@@ -254,17 +267,19 @@ class Importer:
     def _delete(self, path: str, item: Delete) -> None:
         local = self.post_ids.get(item.post_id)
         if local is None:
-            self._count("skipped")
+            self._counts["skipped"] += 1
             return
         self.blog.delete_post(self._account(item.actor_id, path), local)
-        self._count("deleted")
+        self._counts["deleted"] += 1
 
     def _register(self, path: str, account: Account) -> None:  # the path: as every handler
         local = self.account_ids.get(account.id)
         if local is not None:
             # A fuller record of an account seen before (say, only as a mention) wins.
+            if not (account.display_name or account.bio):
+                return
             profile = (account.display_name, account.bio)
-            if any(profile) and self._profiles.get(account.id) != profile:
+            if self._profiles.get(account.id) != profile:
                 self.blog.update_profile(local, display_name=profile[0], bio=profile[1])
                 self._profiles[account.id] = profile
             return
@@ -280,7 +295,7 @@ class Importer:
         self.account_ids[account.id] = registered.id
         self._profiles[account.id] = (account.display_name, account.bio)
         self._added_accounts.append(account.id)
-        self._count("accounts")
+        self._counts["accounts"] += 1
 
     def _publish(self, path: str, post: Post) -> None:
         if post.id in self.post_ids:
@@ -292,13 +307,13 @@ class Importer:
             via = self.post_ids.get(ref.via_id) if ref.via_id is not None else None
             target = via if via is not None else self.post_ids.get(ref.root_id)
             if target is None:
-                self._count("skipped")
+                self._counts["skipped"] += 1
                 return
             comment = post.text
             if via is not None and comment:
                 comment = first_comment(comment)
             made = self.blog.repost(author, target, comment=comment or None)
-            self._count("reposts")
+            self._counts["reposts"] += 1
         else:
             parent = (
                 self.post_ids.get(post.reply_to.parent_id) if post.reply_to is not None else None
@@ -307,7 +322,7 @@ class Importer:
             if (post.reply_to is not None and parent is None) or (
                 post.quote_of is not None and quoted is None
             ):
-                self._count("detached")
+                self._counts["detached"] += 1
             if parent is not None:
                 made = self.blog.reply(
                     author,
@@ -331,7 +346,7 @@ class Importer:
                     reply_gate=post.reply_gate,
                     quote_policy=post.quote_policy,
                 )
-            self._count("posts")
+            self._counts["posts"] += 1
         self.post_ids[post.id] = made.id
         self._added_posts.append(post.id)
 
@@ -340,10 +355,10 @@ class Importer:
         if isinstance(item, Like):
             post = self.post_ids.get(item.post_id)
             if post is None:
-                self._count("skipped")
+                self._counts["skipped"] += 1
                 return
             self.blog.like(self._account(item.account_id, path), post)
-            self._count("likes")
+            self._counts["likes"] += 1
             return
         pair = (
             (item.follower_id, item.followee_id)
@@ -351,7 +366,7 @@ class Importer:
             else (item.blocker_id, item.blocked_id)
         )
         if pair[1] not in self.account_ids:
-            self._count("skipped")
+            self._counts["skipped"] += 1
             return
         actor, other = self._account(pair[0], path), self.account_ids[pair[1]]
         if isinstance(item, Follow):
@@ -365,10 +380,10 @@ class Importer:
             if isinstance(made, FollowRequest):
                 # The source says the follow took effect: the locked account approved it.
                 self.blog.approve_follow(other, actor)
-            self._count("follows")
+            self._counts["follows"] += 1
         else:
             self.blog.block(actor, other)
-            self._count("blocks")
+            self._counts["blocks"] += 1
 
     def _undo(self, path: str, item: Undo) -> None:
         value = item.value
@@ -392,15 +407,10 @@ class Importer:
             done = target is not None and self.blog.unrepost(
                 self._account(value.author_id, path), target
             )
-        self._count("undone" if done else "skipped")
+        self._counts["undone" if done else "skipped"] += 1
 
 
 def _batches(items: Iterable[tuple[str, Item]], size: int) -> Iterator[list[tuple[str, Item]]]:
-    batch: list[tuple[str, Item]] = []
-    for pair in items:
-        batch.append(pair)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
+    source = iter(items)
+    while batch := list(islice(source, size)):
         yield batch

@@ -38,6 +38,8 @@ __all__ = [
 ]
 
 _HANDLE_SHAPE = regex.compile(r"[^\s@/#:]{1,64}")
+_WIDE_RE = regex.compile(r"[^\x00-\u2e7f]")
+"""A character that counts twice in a handle's width (above U+2E7F)."""
 _new = object.__new__
 _set = object.__setattr__
 # Handles that passed _HANDLE_SHAPE, for Account._quick: an archive names the
@@ -296,9 +298,10 @@ class AccountPolicy:
 
     def handle_width(self, handle: str) -> int:
         """Return the handle's width in this policy's units."""
-        if not self.wide_counts_double:
+        if not self.wide_counts_double or handle.isascii():
             return len(handle)
-        return sum(2 if ord(c) > 0x2E7F else 1 for c in handle)
+        # A wide character (above U+2E7F) counts twice: the count of them, found in C.
+        return len(handle) + len(_WIDE_RE.findall(handle))
 
     def check_handle(self, handle: str) -> str:
         """Return ``handle`` if it follows the policy.
@@ -358,7 +361,7 @@ class AccountPolicy:
         ):
             if not isinstance(value, str):
                 raise ValidationError(f"{name} must be a str", field=name, value=value)
-            if any(c in value for c in "\x00\ufffe\uffff"):
+            if value and ("\x00" in value or "\ufffe" in value or "\uffff" in value):
                 raise ValidationError(
                     f"{name} must not contain NUL, U+FFFE or U+FFFF", field=name, value=value
                 )

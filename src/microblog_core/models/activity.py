@@ -10,6 +10,7 @@ Sources: Mastodon's ``Notification`` (types ``mention``, ``reblog``,
 import enum
 from datetime import datetime
 
+import attrs
 from attrs import field, frozen
 
 from microblog_core.errors import ValidationError
@@ -41,7 +42,6 @@ __all__ = [
 ]
 
 _new = object.__new__
-_set = object.__setattr__
 
 GROUP_SPAN_HOURS = 12
 """Hours one notification group spans at most (Mastodon 4.3's ``MAXIMUM_GROUP_SPAN_HOURS``)."""
@@ -145,13 +145,24 @@ class Notification:
                 filtered=filtered,
             )
         notification: Notification = _new(cls)
-        _set(notification, "id", id)
-        _set(notification, "account_id", account_id)
-        _set(notification, "kind", kind)
-        _set(notification, "from_account_id", from_account_id)
-        _set(notification, "post_id", post_id)
-        _set(notification, "created_at", created_at)
-        _set(notification, "filtered", filtered)
+        # Each slot's own setter: what object.__setattr__ ends in, without
+        # looking the name up on the class first.
+        (
+            set_id,
+            set_account_id,
+            set_kind,
+            set_from_account_id,
+            set_post_id,
+            set_created_at,
+            set_filtered,
+        ) = _NOTIFICATION_SETTERS
+        set_id(notification, id)
+        set_account_id(notification, account_id)
+        set_kind(notification, kind)
+        set_from_account_id(notification, from_account_id)
+        set_post_id(notification, post_id)
+        set_created_at(notification, created_at)
+        set_filtered(notification, filtered)
         return notification
 
     def __attrs_post_init__(self) -> None:
@@ -179,6 +190,12 @@ class Notification:
         if self.post_id is None:
             return f"{kind.value}-{bucket}"
         return f"{kind.value}-{self.post_id}-{bucket}"
+
+
+_NOTIFICATION_SETTERS = tuple(
+    getattr(Notification, field.name).__set__ for field in attrs.fields(Notification)
+)
+"""The setters of a notification's slots, in field order (for :meth:`Notification._quick`)."""
 
 
 @frozen(kw_only=True)

@@ -411,6 +411,8 @@ Attachment = Media | Location | Poll
 
 
 def _check_attachments(instance: Any, attribute: Any, value: Any) -> None:
+    if value.__class__ is tuple and not value:
+        return  # most posts carry nothing: no rule to check
     if not isinstance(value, tuple) or not all(
         isinstance(a, Media | Location | Poll) for a in value
     ):
@@ -975,4 +977,10 @@ def _passes(check: Callable[[Any, Any, Any], None], value: object) -> bool:
 
 
 def _are_ids(value: tuple[object, ...]) -> bool:
-    return all(is_id(item) for item in value) and len(set(value)) == len(value)
+    # Not a tuple (the converter leaves what it cannot convert): the checked
+    # constructor refuses it with its own error.
+    return (
+        value.__class__ is tuple
+        and all(is_id(item) for item in value)
+        and len(set(value)) == len(value)
+    )

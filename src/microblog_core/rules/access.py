@@ -64,11 +64,19 @@ def can_see(post: Post, standing: Standing) -> bool:
     block; public and unlisted posts are seen by everyone; followers-only posts
     by followers and mentioned accounts; direct posts by mentioned accounts only.
     """
-    return _may_see(post, standing.viewer_id, standing.follows_author, standing.blocked)
+    following = (post.author_id,) if standing.follows_author else ()
+    return _may_see(post, standing.viewer_id, following, standing.blocked)
 
 
-def _may_see(post: Post, viewer: AccountId | None, follows_author: bool, blocked: bool) -> bool:
-    """:func:`can_see` over the standing's facts, without building a :class:`Standing`."""
+def _may_see(
+    post: Post, viewer: AccountId | None, following: Container[AccountId], blocked: bool
+) -> bool:
+    """:func:`can_see` over the standing's facts, without building a :class:`Standing`.
+
+    ``following`` holds the author when the viewer follows them; it is asked
+    only for a followers-only post (a lazy lookup then costs nothing for the
+    others).
+    """
     if viewer is not None and viewer == post.author_id:
         return True
     if blocked:
@@ -79,7 +87,7 @@ def _may_see(post: Post, viewer: AccountId | None, follows_author: bool, blocked
     if viewer is None:
         return False
     if visibility is Visibility.PRIVATE:
-        return follows_author or viewer in post.mentions
+        return post.author_id in following or viewer in post.mentions
     return viewer in post.mentions
 
 
@@ -178,12 +186,12 @@ class ViewerContext:
         viewer = self.viewer_id
         author = post.author_id
         if viewer is None or viewer == author:
-            if not _may_see(post, viewer, False, False):
+            if not _may_see(post, viewer, (), False):
                 return False
         elif not _may_see(
             post,
             viewer,
-            author in self.following,
+            self.following,
             author in self.blocking or author in self.blocked_by,
         ):
             return False
@@ -193,11 +201,11 @@ class ViewerContext:
             return False
         author = root.author_id
         if viewer is None or viewer == author:
-            return _may_see(root, viewer, False, False)
+            return _may_see(root, viewer, (), False)
         return _may_see(
             root,
             viewer,
-            author in self.following,
+            self.following,
             author in self.blocking or author in self.blocked_by,
         )
 

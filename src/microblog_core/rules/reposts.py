@@ -42,10 +42,12 @@ def flatten_repost(target: Post) -> RepostRef:
         >>> flatten_repost(hop)
         RepostRef(root_id=10, root_author_id=1, via_id=11, via_author_id=2)
     """
+    # The ids are a post's: RepostRef._quick checks them inline (an id it does
+    # not vouch for goes through the checked constructor).
     ref = target.repost_of
     if ref is None:
-        return RepostRef(root_id=target.id, root_author_id=target.author_id)
-    return RepostRef(
+        return RepostRef._quick(root_id=target.id, root_author_id=target.author_id)
+    return RepostRef._quick(
         root_id=ref.root_id,
         root_author_id=ref.root_author_id,
         via_id=target.id,

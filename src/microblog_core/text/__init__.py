@@ -2,7 +2,8 @@
 
 * :func:`measure` counts a post the way a network does (:data:`TWITTER_V3` by
   default; :data:`WEIBO`, :data:`MASTODON`, :data:`BLUESKY`...) and says
-  whether it may be posted; :func:`check_text` raises instead.
+  whether it may be posted; :func:`check_text` raises instead, and
+  :func:`is_valid_text` only answers yes or no.
 * :func:`extract` finds URLs, mentions, lists, hashtags, cashtags and Weibo
   topics with their offsets (code points, UTF-16, UTF-8).
 * :func:`render_html` turns a post into safe HTML with links.
@@ -33,6 +34,7 @@ from microblog_core.text._measure import (
     PartKind,
     Reason,
     check_text,
+    is_valid_text,
     measure,
 )
 from microblog_core.text._offsets import (
@@ -88,6 +90,7 @@ __all__ = [
     "extract",
     "is_valid_hashtag",
     "is_valid_list",
+    "is_valid_text",
     "is_valid_url",
     "is_valid_username",
     "measure",

@@ -24,7 +24,7 @@ from microblog_core.text._offsets import utf8_length, utf16_length
 from microblog_core.text._policy import TWITTER_V3, LengthPolicy, Unit
 from microblog_core.text._urls import find_urls
 
-__all__ = ["Measurement", "Part", "PartKind", "Reason", "check_text", "measure"]
+__all__ = ["Measurement", "Part", "PartKind", "Reason", "check_text", "is_valid_text", "measure"]
 
 
 class PartKind(enum.StrEnum):
@@ -596,45 +596,19 @@ def measure(
     _check_str(text, "text")
     _check_str(content_warning, "content_warning")
     plan = _plan(policy)
-    ascii_text = text.isascii()
-    # ASCII is in every normalization form already.
-    measured = policy.normalize(text) if policy.normalization and not ascii_text else text
-    measured16, surrogates = (len(measured), False) if ascii_text else _utf16_units(measured)
-    specials = _specials(measured, plan, every_emoji=False)
-    # More astral than BMP characters: an emoji-heavy text.
-    text_weight = _weigh(
+    (
         measured,
-        plan,
+        measured16,
         specials,
-        mostly_default=measured16 > 1.5 * len(measured),
-        utf16=measured16,
-    )
-    warning_weight = 0
-    warning_invalid = False
-    if policy.counts_content_warning and content_warning:
-        warning = policy.normalize(content_warning)
-        warning_weight = _weigh(warning, plan, _specials(warning, plan, every_emoji=False))
-        warning_invalid = not warning.isascii() and _first_invalid(warning) is not None
+        text_weight,
+        warning_weight,
+        warning_invalid,
+        invalid_at,
+        reason,
+    ) = _assess(text, plan, content_warning)
     weight = text_weight + warning_weight
     scale = policy.scale
     length = -(-weight // scale)
-    # The invalid characters are in the BMP: a text of astral characters only
-    # (an emoji-only post) has none.
-    invalid_at = (
-        None
-        if ascii_text or measured16 == 2 * len(measured)
-        else _first_invalid(measured, surrogates=surrogates)
-    )
-    over_bytes = policy.max_bytes is not None and utf8_length(measured) > policy.max_bytes
-    reason: Reason | None = None
-    if text_weight == 0:
-        reason = Reason.EMPTY
-    elif invalid_at is not None or warning_invalid:
-        reason = Reason.INVALID_CHARACTER
-    elif weight > plan.limit_weight:
-        reason = Reason.TOO_LONG
-    elif over_bytes:
-        reason = Reason.TOO_MANY_BYTES
     original16 = measured16 if measured is text else utf16_length(text)
     fold = policy.fold_length
     return Measurement(
@@ -655,6 +629,90 @@ def measure(
         shift=original16 - measured16,
         warning_invalid=warning_invalid,
     )
+
+
+_Assessment = tuple[str, int, list[_Special], int, int, bool, int | None, Reason | None]
+
+
+def _assess(text: str, plan: _Plan, content_warning: str) -> _Assessment:
+    """What :func:`measure` finds before it builds the :class:`Measurement`.
+
+    Returns:
+        The measured (normalized) text, its UTF-16 length, its specials, the
+        text's and the content warning's weights, whether the warning holds
+        an invalid character, where the text's first one is, and the reason
+        the text may not be posted (None: it may).
+    """
+    policy = plan.policy
+    ascii_text = text.isascii()
+    # ASCII is in every normalization form already.
+    measured = policy.normalize(text) if policy.normalization and not ascii_text else text
+    measured16, surrogates = (len(measured), False) if ascii_text else _utf16_units(measured)
+    specials = _specials(measured, plan, every_emoji=False)
+    # More astral than BMP characters: an emoji-heavy text.
+    text_weight = _weigh(
+        measured,
+        plan,
+        specials,
+        mostly_default=measured16 > 1.5 * len(measured),
+        utf16=measured16,
+    )
+    warning_weight = 0
+    warning_invalid = False
+    if policy.counts_content_warning and content_warning:
+        warning = policy.normalize(content_warning)
+        warning_weight = _weigh(warning, plan, _specials(warning, plan, every_emoji=False))
+        warning_invalid = not warning.isascii() and _first_invalid(warning) is not None
+    weight = text_weight + warning_weight
+    # The invalid characters are in the BMP: a text of astral characters only
+    # (an emoji-only post) has none.
+    invalid_at = (
+        None
+        if ascii_text or measured16 == 2 * len(measured)
+        else _first_invalid(measured, surrogates=surrogates)
+    )
+    over_bytes = policy.max_bytes is not None and utf8_length(measured) > policy.max_bytes
+    reason: Reason | None = None
+    if text_weight == 0:
+        reason = Reason.EMPTY
+    elif invalid_at is not None or warning_invalid:
+        reason = Reason.INVALID_CHARACTER
+    elif weight > plan.limit_weight:
+        reason = Reason.TOO_LONG
+    elif over_bytes:
+        reason = Reason.TOO_MANY_BYTES
+    return (
+        measured,
+        measured16,
+        specials,
+        text_weight,
+        warning_weight,
+        warning_invalid,
+        invalid_at,
+        reason,
+    )
+
+
+def is_valid_text(
+    text: str, policy: LengthPolicy = TWITTER_V3, *, content_warning: str = ""
+) -> bool:
+    """Whether ``text`` may be posted under ``policy``: ``measure(...).valid``.
+
+    The same answer without building the :class:`Measurement`, for a caller
+    that only asks (a Weibo comment chain tries its longest form first and
+    drops links until it fits).
+
+    Raises:
+        ValidationError: ``text`` or ``content_warning`` is not a string, or
+            ``policy`` is not a :class:`LengthPolicy`.
+
+    Example:
+        >>> is_valid_text("x" * 280), is_valid_text("x" * 281), is_valid_text("")
+        (True, False, False)
+    """
+    _check_str(text, "text")
+    _check_str(content_warning, "content_warning")
+    return _assess(text, _plan(policy), content_warning)[7] is None
 
 
 def _prefixes(
