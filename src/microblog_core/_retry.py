@@ -22,7 +22,14 @@ from attrs import field, frozen
 from microblog_core import _checks
 from microblog_core.errors import TransientStorageError
 
-__all__ = ["DEFAULT_RETRY", "RetryPolicy", "RetryStats", "retried", "wrap_use_cases"]
+__all__ = [
+    "DEFAULT_RETRY",
+    "RetryPolicy",
+    "RetryStats",
+    "retried",
+    "run_retried",
+    "wrap_use_cases",
+]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -101,37 +108,59 @@ class RetryStats:
 _depth = threading.local()
 
 
+def run_retried(
+    action: Callable[[], _R], policy: RetryPolicy, stats: RetryStats | None = None
+) -> _R:
+    """Call ``action`` until it does not raise ``TransientStorageError``, per ``policy``.
+
+    Between runs it sleeps :meth:`RetryPolicy.delay`; after ``policy.attempts``
+    runs it raises the last error. ``stats`` counts the runs again and the
+    runs out of attempts. ``action`` must leave nothing behind when it
+    fails, so that running it again is running it for the first time.
+    """
+    retry = 0
+    while True:
+        try:
+            return action()
+        except TransientStorageError:
+            if retry + 1 >= policy.attempts:
+                if stats is not None:
+                    stats._count(exhausted=True)
+                raise
+        if stats is not None:
+            stats._count()
+        time.sleep(policy.delay(retry))
+        retry += 1
+
+
 def retried(method: Callable[_P, _R]) -> Callable[_P, _R]:
     """Run the use case ``method`` again on ``TransientStorageError``, per the service's policy.
 
     The service is the first argument; it carries ``retry_policy`` and
     ``retry_stats``. A use case called inside another runs once: the outer
-    one retries.
+    one retries. So does one called inside a batch (the service's
+    ``_in_batch()`` says so): it shares the batch's unit, which a failed
+    write may have left unusable (PostgreSQL aborts the transaction), so
+    the whole batch must run again, as its caller decides.
     """
 
     @functools.wraps(method)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        if getattr(_depth, "n", 0):
-            return method(*args, **kwargs)
         service = args[0]
+        in_batch = getattr(service, "_in_batch", None)
+        if getattr(_depth, "n", 0) or (in_batch is not None and in_batch()):
+            return method(*args, **kwargs)
         policy: RetryPolicy = getattr(service, "retry_policy", DEFAULT_RETRY)
         stats: RetryStats | None = getattr(service, "retry_stats", None)
-        retry = 0
-        while True:
+
+        def once() -> _R:
             _depth.n = 1
             try:
                 return method(*args, **kwargs)
-            except TransientStorageError:
-                if retry + 1 >= policy.attempts:
-                    if stats is not None:
-                        stats._count(exhausted=True)
-                    raise
             finally:
                 _depth.n = 0
-            if stats is not None:
-                stats._count()
-            time.sleep(policy.delay(retry))
-            retry += 1
+
+        return run_retried(once, policy, stats)
 
     return wrapper
 

@@ -783,7 +783,10 @@ class Microblog:
 
         Every use case still checks every rule; if any raises (or the block
         does), nothing written inside the block is kept. Subscribers hear the
-        events after the whole batch commits. Call only writing use cases
+        events after the whole batch commits. A use case inside is not run
+        again on :class:`~microblog_core.errors.TransientStorageError`, as
+        one alone is: the error leaves the block, and the caller runs the
+        whole block again (the importer does). Call only writing use cases
         inside: a query opens a unit of its own and may wait for this one.
         Batches do not nest.
 
@@ -811,6 +814,10 @@ class Microblog:
         for event in batch.events:
             for subscriber in tuple(self._subscribers):
                 subscriber(event)
+
+    def _in_batch(self) -> bool:
+        """Whether a :meth:`batch` is open in this context (its use cases are not retried)."""
+        return self._batch.get() is not None
 
     def _writing(self) -> contextlib.AbstractContextManager[tuple[UnitOfWork, list[Event]]]:
         """The unit a writing use case writes through, and the list its events go to.

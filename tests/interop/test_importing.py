@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from microblog_core import ManualClock, Microblog
-from microblog_core.errors import ValidationError
+from microblog_core._retry import RetryPolicy
+from microblog_core.errors import TransientStorageError, ValidationError
 from microblog_core.interop import _json
 from microblog_core.interop._json import iter_records
 from microblog_core.interop.importing import Delete, Importer, Undo
@@ -465,3 +466,88 @@ def test_a_storage_fault_mid_batch_leaves_nothing_of_that_batch(store, tmp_path)
         assert blog.notifications(blog.account_by_handle(other).id).items == ()
     assert set(importer.post_ids) == {100}
     blog.close()
+
+
+class _TransientPostWrites:
+    """A memory store's units whose post writes numbered in ``fail_at`` (from 1) fail."""
+
+    def __init__(self, fail_at: set[int]) -> None:
+        from microblog_core.storage.memory import MemoryStore
+
+        self.inner = MemoryStore()
+        self.fail_at = fail_at
+        self.post_writes = 0
+
+    def unit_of_work(self, *, readonly: bool = False):
+        unit = self.inner.unit_of_work(readonly=readonly)
+        if readonly:
+            return unit
+        outer = self
+        posts = unit.posts
+
+        class Posts:
+            def __getattr__(self, name):
+                return getattr(posts, name)
+
+            def add(self, post):
+                outer.post_writes += 1
+                if outer.post_writes in outer.fail_at:
+                    raise TransientStorageError("deadlock detected (test)")
+                posts.add(post)
+
+        unit.posts = Posts()
+        return unit
+
+
+def _items(n_posts: int, *, bio: str = ""):
+    items = [("$[0]", Account.create(id=5, handle="ann", created_at=T0, bio=bio))]
+    items += [
+        (f"$[{i}]", Post.create(id=100 + i, author_id=5, created_at=T0, text=f"post {i}"))
+        for i in range(1, n_posts + 1)
+    ]
+    return items
+
+
+def test_a_batch_that_meets_a_transient_error_runs_again_whole() -> None:
+    # Batches of 3: the second batch's second post write fails once; that batch runs
+    # again from its start, and the report counts each record once.
+    store = _TransientPostWrites(fail_at={4})
+    fast = RetryPolicy(attempts=3, base=0.0001, cap=0.0001)
+    blog = Microblog(store.unit_of_work, clock=ManualClock(T0), retry=fast)
+    importer = Importer(blog, clock=blog.clock, batch_size=3)
+    report = importer.run(_items(5))
+    assert (report.accounts, report.posts, report.batches) == (1, 5, 2)
+    # Batch one: posts 1 and 2. Batch two: post 3, post 4 refused; again: posts 3, 4, 5.
+    assert store.post_writes == 7
+    assert blog.retry_stats.retries == 1
+    with blog.unit_of_work(readonly=True) as uow:
+        texts = sorted(p.text for p in uow.posts.scan(limit=100))
+    assert texts == [f"post {i}" for i in range(1, 6)]
+    assert sorted(importer.post_ids) == list(range(101, 106))
+
+
+def test_a_batch_out_of_attempts_raises_the_transient_error_and_keeps_nothing() -> None:
+    store = _TransientPostWrites(fail_at=set(range(3, 100)))
+    fast = RetryPolicy(attempts=3, base=0.0001, cap=0.0001)
+    blog = Microblog(store.unit_of_work, clock=ManualClock(T0), retry=fast)
+    importer = Importer(blog, clock=blog.clock, batch_size=3)
+    with pytest.raises(TransientStorageError):
+        importer.run(_items(5))
+    assert blog.retry_stats.exhausted == 1
+    # The first batch (the account and two posts) stays; nothing of the second.
+    assert sorted(importer.post_ids) == [101, 102]
+    with blog.unit_of_work(readonly=True) as uow:
+        assert uow.posts.count() == 2
+
+
+def test_a_profile_update_in_a_failed_batch_is_made_again_when_the_records_come_again() -> None:
+    blog = Microblog.in_memory(clock=ManualClock(T0))
+    importer = Importer(blog, clock=blog.clock, batch_size=10)
+    importer.run([("$[0]", Account.create(id=5, handle="ann", created_at=T0))])
+    fuller = ("$[1]", Account.create(id=5, handle="ann", created_at=T0, bio="a fuller record"))
+    orphan = ("$[2]", Post.create(id=100, author_id=6, created_at=T0, text="whose?"))
+    with pytest.raises(ValidationError, match=r"\$\[2\]"):
+        importer.run([fuller, orphan])
+    assert blog.get_account(importer.account_ids[5]).bio == ""
+    importer.run([fuller])
+    assert blog.get_account(importer.account_ids[5]).bio == "a fuller record"

@@ -131,3 +131,59 @@ def test_a_bad_policy_is_a_validation_error(kwargs: dict[str, object]) -> None:
 
 def test_the_default_policy_is_bounded() -> None:
     assert 1 < DEFAULT_RETRY.attempts <= 10
+
+
+class FlakyWrites(FlakyStore):
+    """A memory store that refuses the account writes numbered in ``fail_at`` (from 1)."""
+
+    def __init__(self, fail_at: set[int]) -> None:
+        super().__init__(0)
+        self.fail_at = fail_at
+        self.account_writes = 0
+
+    def unit_of_work(self, *, readonly: bool = False) -> Any:
+        unit = super().unit_of_work(readonly=readonly)
+        if not readonly:
+            unit.accounts = _FlakyAccounts(self, unit.accounts)
+        return unit
+
+
+class _FlakyAccounts:
+    def __init__(self, store: FlakyWrites, inner: Any) -> None:
+        self._store = store
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def add(self, account: Any) -> None:
+        store = self._store
+        store.account_writes += 1
+        if store.account_writes in store.fail_at:
+            raise TransientStorageError("deadlock detected (test)")
+        self._inner.add(account)
+
+
+def test_a_use_case_alone_runs_again_when_a_write_fails_transiently() -> None:
+    store = FlakyWrites(fail_at={1})
+    blog = Microblog(store.unit_of_work, clock=ManualClock(), retry=FAST)
+    blog.register("ann")
+    assert store.account_writes == 2
+    assert blog.retry_stats.retries == 1
+
+
+def test_a_use_case_inside_a_batch_runs_once_and_the_batch_keeps_nothing() -> None:
+    store = FlakyWrites(fail_at={2})
+    blog = Microblog(store.unit_of_work, clock=ManualClock(), retry=FAST)
+
+    def two_registrations() -> None:
+        with blog.batch():
+            blog.register("bob")
+            blog.register("ann")  # the second write fails, and is not run again in the batch
+
+    with pytest.raises(TransientStorageError):
+        two_registrations()
+    assert store.account_writes == 2
+    assert blog.retry_stats.retries == 0
+    with blog.unit_of_work(readonly=True) as unit:
+        assert unit.accounts.count() == 0

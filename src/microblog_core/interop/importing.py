@@ -38,8 +38,9 @@ from typing import Any
 
 from attrs import frozen
 
+from microblog_core._retry import run_retried
 from microblog_core.clock import ManualClock
-from microblog_core.errors import MicroblogError, ValidationError
+from microblog_core.errors import MicroblogError, TransientStorageError, ValidationError
 from microblog_core.ids import AccountId, PostId
 from microblog_core.models import Account, Block, Follow, FollowRequest, Like, Post
 from microblog_core.rules import first_comment
@@ -171,6 +172,8 @@ class Importer:
         self._profiles: dict[int, tuple[str, str]] = {}
         self._added_accounts: list[int] = []
         self._added_posts: list[int] = []
+        # The profiles a batch updated, as they were before it (restored if it fails).
+        self._profiles_before: dict[int, tuple[str, str] | None] = {}
         self._handlers: dict[type, Callable[[str, Any], None]] = {
             Account: self._register,
             Post: self._publish,
@@ -186,10 +189,17 @@ class Importer:
 
         Batches already committed stay when a later one fails.
 
+        A batch that meets a transient storage error (a deadlock, a
+        serialization failure, a busy database) runs again whole, as the
+        service runs a use case again (its ``retry_policy``, counted in its
+        ``retry_stats``).
+
         Raises:
             ValidationError: An item broke a rule or named an account that was
                 not imported; the message names its path, and its whole batch
                 was left unapplied.
+            TransientStorageError: A batch met a transient storage error on
+                every attempt; it was left unapplied.
         """
         batches = 0
         for batch in _batches(items, self.batch_size):
@@ -198,10 +208,19 @@ class Importer:
         return ImportReport(**self._counts, batches=batches)
 
     def _apply_batch(self, batch: list[tuple[str, Item]]) -> None:
+        # A transient storage error (a deadlock, a serialization failure, a busy
+        # database) leaves the batch unapplied and is not the records' fault: the
+        # whole batch runs again, as the service runs a use case again.
+        run_retried(
+            lambda: self._apply_batch_once(batch), self.blog.retry_policy, self.blog.retry_stats
+        )
+
+    def _apply_batch_once(self, batch: list[tuple[str, Item]]) -> None:
         self._match_existing_handles(batch)
         counts = self._counts.copy()
         self._added_accounts.clear()
         self._added_posts.clear()
+        self._profiles_before.clear()
         path = "$"
         # Readers yield these classes themselves: one look-up picks the handler
         # (a subclass takes the checks in order).
@@ -212,11 +231,20 @@ class Importer:
                 for path, item in batch:
                     handlers.get(item.__class__, apply)(path, item)
         except MicroblogError as exc:
+            # Nothing of the batch was kept: forget what it mapped and counted.
             self._counts = counts
             for key in self._added_accounts:
                 self.account_ids.pop(key, None)
+                self._profiles.pop(key, None)
             for key in self._added_posts:
                 self.post_ids.pop(key, None)
+            for key, profile in self._profiles_before.items():
+                if profile is None:
+                    self._profiles.pop(key, None)
+                else:
+                    self._profiles[key] = profile
+            if isinstance(exc, TransientStorageError):
+                raise
             raise ValidationError(
                 f"{path}: {exc} (its batch of {len(batch)} records, from {batch[0][0]}, "
                 "was not applied)",
@@ -279,8 +307,10 @@ class Importer:
             if not (account.display_name or account.bio):
                 return
             profile = (account.display_name, account.bio)
-            if self._profiles.get(account.id) != profile:
+            before = self._profiles.get(account.id)
+            if before != profile:
                 self.blog.update_profile(local, display_name=profile[0], bio=profile[1])
+                self._profiles_before.setdefault(account.id, before)
                 self._profiles[account.id] = profile
             return
         self._at(account)
