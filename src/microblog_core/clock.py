@@ -71,6 +71,7 @@ class ManualClock:
     """A clock that moves only when told to: for tests and simulations.
 
     Example:
+        >>> from datetime import datetime, timedelta, timezone
         >>> clock = ManualClock(datetime(2026, 1, 1, tzinfo=timezone.utc))
         >>> clock.advance(timedelta(minutes=5)).isoformat()
         '2026-01-01T00:05:00+00:00'

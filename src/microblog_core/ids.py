@@ -114,6 +114,7 @@ def id_at(timestamp: datetime, sequence: int = 0) -> int:
         NaiveDatetimeError: ``timestamp`` has no time zone.
 
     Example:
+        >>> from datetime import datetime, timezone
         >>> id_at(datetime(2026, 1, 1, tzinfo=timezone.utc))
         115816896921600000
     """

@@ -8,6 +8,7 @@ The JSON form: ids are strings (JavaScript-safe), datetimes ISO-8601 in UTC,
 enums by value, attachments and events tagged with a ``"type"`` field.
 
 Example:
+    >>> from datetime import datetime, timezone
     >>> from microblog_core.models import Follow
     >>> follow = Follow(
     ...     follower_id=1, followee_id=2, created_at=datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -8,6 +8,7 @@ clock, no randomness. The ranked timeline, a read model in
 builds on it.
 
 Example:
+    >>> from datetime import datetime, timezone
     >>> from microblog_core.ranking import TWITTER_2023, AuthorDiversity, Candidate, rank
     >>> when = datetime(2026, 1, 1, tzinfo=timezone.utc)
     >>> posts = [

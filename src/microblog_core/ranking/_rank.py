@@ -54,6 +54,8 @@ def rank(
         NaiveDatetimeError: ``now`` has no time zone.
 
     Example:
+        >>> from datetime import datetime, timezone
+        >>> from microblog_core.ranking import AuthorDiversity, BlueskyHotScorer, Candidate
         >>> when = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> posts = [
         ...     Candidate(post_id=1, author_id=1, created_at=when, likes=5),

@@ -140,6 +140,7 @@ class Candidate:
         NaiveDatetimeError: ``created_at`` has no time zone.
 
     Example:
+        >>> from datetime import datetime, timezone
         >>> when = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> post = Candidate(post_id=7, author_id=1, created_at=when, likes=3)
         >>> (post.root_id, post.ups, post.downs)
@@ -231,6 +232,7 @@ def ranked_order(items: Iterable[Scored]) -> list[Scored]:
         A new list in ranked order.
 
     Example:
+        >>> from datetime import datetime, timezone
         >>> when = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> a = Scored(Candidate(post_id=1, author_id=1, created_at=when), 2.0)
         >>> b = Scored(Candidate(post_id=2, author_id=1, created_at=when), 2.0)

@@ -236,6 +236,8 @@ class DedupRoots:
             reposts even when a repost scores higher (default False).
 
     Example:
+        >>> from datetime import datetime, timezone
+        >>> from microblog_core.ranking import Candidate
         >>> when = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> original = Candidate(post_id=1, author_id=1, created_at=when)
         >>> repost = Candidate(post_id=2, author_id=2, root_id=1, created_at=when)

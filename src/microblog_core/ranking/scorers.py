@@ -186,6 +186,7 @@ class ChronologicalScorer(_BaseScorer):
     of Mastodon today (Mastodon orders by id, which is time-sortable).
 
     Example:
+        >>> from datetime import datetime, timezone
         >>> when = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> ChronologicalScorer().score(Candidate(post_id=1, author_id=1, created_at=when), when)
         1767225600.0
@@ -230,6 +231,7 @@ class HackerNewsScorer(_BaseScorer):
         points_exponent: Applied to ``P - 1`` when it is positive, > 0.
 
     Example:
+        >>> from datetime import datetime, timedelta, timezone
         >>> when = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> post = Candidate(post_id=1, author_id=1, created_at=when, likes=10)
         >>> round(HackerNewsScorer().score(post, when + timedelta(hours=3)), 6)
@@ -281,6 +283,7 @@ class BlueskyHotScorer(_BaseScorer):
         offset_hours: Added to the age, > 0 (default 2).
 
     Example:
+        >>> from datetime import datetime, timedelta, timezone
         >>> when = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> post = Candidate(post_id=1, author_id=1, created_at=when, likes=30)
         >>> round(BlueskyHotScorer().score(post, when + timedelta(hours=1)), 6)
@@ -341,6 +344,7 @@ def reddit_hot(ups: int, downs: int, date: datetime) -> float:
         NaiveDatetimeError: ``date`` has no time zone.
 
     Example:
+        >>> from datetime import datetime, timezone
         >>> reddit_hot(100, 10, datetime(2026, 1, 1, tzinfo=timezone.utc))
         14073.0119536
     """
@@ -588,6 +592,7 @@ class MastodonTrendsScorer(_BaseScorer):
         exclude_replies: Replies score 0 (default True, as Mastodon's).
 
     Example:
+        >>> from datetime import datetime, timedelta, timezone
         >>> when = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> post = Candidate(post_id=1, author_id=1, created_at=when, likes=7, reposts=4)
         >>> MastodonTrendsScorer().score(post, when + timedelta(hours=2))
@@ -645,6 +650,7 @@ class ExponentialDecayScorer(_BaseScorer):
         half_life: The age at which the score halves, > 0.
 
     Example:
+        >>> from datetime import datetime, timedelta, timezone
         >>> when = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> post = Candidate(post_id=1, author_id=1, created_at=when, likes=10)
         >>> decayed = ExponentialDecayScorer(HackerNewsScorer(gravity=1.0), timedelta(hours=3))
@@ -794,6 +800,7 @@ class WeightedEngagementScorer(_BaseScorer):
             not a finite number.
 
     Example:
+        >>> from datetime import datetime, timezone
         >>> when = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> post = Candidate(
         ...     post_id=1, author_id=1, created_at=when, signals={"fav": 0.2, "reply": 0.01}

@@ -222,6 +222,7 @@ class MastodonTrends:
             Mastodon's ``max_score_cooldown``).
 
     Example:
+        >>> from datetime import datetime, timedelta, timezone
         >>> trends = MastodonTrends()
         >>> start = datetime(2026, 1, 1, tzinfo=timezone.utc)
         >>> tag = TrendObservation(item_id="python", language="en", start=start, counts=(1, 1, 9))

@@ -32,6 +32,7 @@ def flatten_repost(target: Post) -> RepostRef:
     """Return what a repost of ``target`` shares: the root, and ``via`` when ``target`` is a repost.
 
     Example:
+        >>> from datetime import datetime, timezone
         >>> from microblog_core.models import Post
         >>> from microblog_core.rules import flatten_repost
         >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -93,6 +93,7 @@ def reply_ref_for(parent: Post, replier_id: AccountId) -> ReplyRef:
         ValidationError: ``parent`` is a repost.
 
     Example:
+        >>> from datetime import datetime, timezone
         >>> from microblog_core.models import Post
         >>> from microblog_core.rules import reply_ref_for
         >>> t = datetime(2026, 1, 1, tzinfo=timezone.utc)
