@@ -62,7 +62,7 @@ class NotificationTable(Mapping[int, Notification]):
         if nid.__class__ is not int:
             return -1
         ids = self._ids
-        row = bisect_left(ids, nid)  # type: ignore[call-overload]
+        row = bisect_left(ids, nid)
         if row < len(ids) and ids[row] == nid and self._flags[row] != _DEAD:
             return row
         return -1
