@@ -34,7 +34,7 @@ from microblog_core.models import (
     Post,
     PostCounters,
 )
-from microblog_core.storage.memory._activity_state import FollowOptions
+from microblog_core.storage.memory._activity_state import FollowOptions, pair_key
 from microblog_core.storage.memory._feeds import UndoLog
 from microblog_core.storage.memory._follow_index import DistinctIds, FollowerIds
 from microblog_core.storage.memory._sorted import first, newest, oldest
@@ -197,7 +197,7 @@ class Posts(Repository):
         if author_id not in s.accounts:
             raise _account_missing(author_id)
         shared = post.repost_of
-        if shared is not None and (author_id, shared.root_id) in s.repost_by:
+        if shared is not None and pair_key(author_id, shared.root_id) in s.repost_by:
             raise DuplicateRepostError(author_id, shared.root_id)
         s.index_post(post)
         log += (s, post, State.unindex_post, 2)
@@ -356,8 +356,8 @@ class Posts(Repository):
 
     def repost_by(self, account_id: AccountId, root_id: PostId) -> Post | None:
         s = self._read()
-        key = (_checks.lookup_id(account_id, "account_id"), _checks.lookup_id(root_id, "root_id"))
-        post_id = s.repost_by.get(key)
+        account = _checks.lookup_id(account_id, "account_id")
+        post_id = s.repost_by.get(pair_key(account, _checks.lookup_id(root_id, "root_id")))
         return None if post_id is None else s.posts[post_id]
 
     def quotes_of(self, post_id: PostId, *, limit: int | None = None) -> Sequence[Post]:

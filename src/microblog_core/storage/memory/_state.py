@@ -24,7 +24,7 @@ from microblog_core.models import (
     Post,
     Visibility,
 )
-from microblog_core.storage.memory._activity_state import ActivityState, FollowOptions
+from microblog_core.storage.memory._activity_state import ActivityState, FollowOptions, pair_key
 from microblog_core.storage.memory._feeds import FeedStore
 from microblog_core.storage.memory._follow_index import FollowIndex
 from microblog_core.storage.memory._like_table import Likers, LikeTable
@@ -118,7 +118,7 @@ class State:
         self.replies: dict[int, list[int]] = {}
         self.thread: dict[int, list[int]] = {}
         self.reposts: dict[int, list[int]] = {}
-        self.repost_by: dict[tuple[int, int], int] = {}
+        self.repost_by: dict[int, int] = {}  # pair_key(author, root) -> the author's repost
         self.quotes: dict[int, list[int]] = {}
         self.tags: dict[str, list[int]] = {}
         self.mentions: dict[int, list[int]] = {}
@@ -192,7 +192,7 @@ class State:
         shared = post.repost_of
         if shared is not None:
             index_add(self.reposts, shared.root_id, post_id)
-            self.repost_by[post.author_id, shared.root_id] = post_id
+            self.repost_by[pair_key(post.author_id, shared.root_id)] = post_id
         if post.quote_of is not None:
             index_add(self.quotes, post.quote_of, post_id)
         for tag in post.tags:
@@ -215,7 +215,7 @@ class State:
         shared = post.repost_of
         if shared is not None:
             index_drop(self.reposts, shared.root_id, post_id)
-            del self.repost_by[post.author_id, shared.root_id]
+            del self.repost_by[pair_key(post.author_id, shared.root_id)]
         if post.quote_of is not None:
             index_drop(self.quotes, post.quote_of, post_id)
         for tag in post.tags:
