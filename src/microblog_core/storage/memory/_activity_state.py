@@ -157,7 +157,7 @@ class ActivityState:
         self.notifications.add(n)
         if n.post_id is not None:
             _one_add(self.by_post, n.post_id, nid)
-        _one_add(self.by_pair, pair_key(account, n.from_account_id), nid)
+        _one_add(self.by_pair, (account << 64) | n.from_account_id, nid)  # pair_key, inline
         if n.filtered:
             index_add(self.held.setdefault(account, {}), n.from_account_id, nid)
             return

@@ -34,7 +34,6 @@ from microblog_core.models import Notification, NotificationKind
 __all__ = ["NotificationTable"]
 
 _KINDS = tuple(NotificationKind)
-_CODE = {kind: code for code, kind in enumerate(_KINDS)}
 _FILTERED = 64
 _DEAD = -1
 _ONE_US = timedelta(microseconds=1)
@@ -46,7 +45,7 @@ class NotificationTable(Mapping[int, Notification]):
     Reads return a new :class:`Notification` equal to the one added.
     """
 
-    __slots__ = ("_account", "_dead", "_flags", "_ids", "_post", "_sender", "_us")
+    __slots__ = ("_account", "_dead", "_flags", "_ids", "_last", "_post", "_sender", "_us")
 
     def __init__(self) -> None:
         self._ids = array("q")
@@ -56,12 +55,15 @@ class NotificationTable(Mapping[int, Notification]):
         self._us = array("q")
         self._flags = array("b")
         self._dead = 0
+        self._last: tuple[object, int] = (None, 0)  # the last created_at read, in microseconds
 
     def _row(self, nid: object) -> int:
         """The row of live notification ``nid``, or -1."""
         if nid.__class__ is not int:
             return -1
         ids = self._ids
+        if not ids or nid > ids[-1]:  # a new notification's id: no search
+            return -1
         row = bisect_left(ids, nid)
         if row < len(ids) and ids[row] == nid and self._flags[row] != _DEAD:
             return row
@@ -118,8 +120,13 @@ class NotificationTable(Mapping[int, Notification]):
         """Add ``n``, whose id the table does not hold live."""
         nid = n.id
         post = n.post_id
-        us = (n.created_at - EPOCH) // _ONE_US
-        flags = _CODE[n.kind] | (_FILTERED if n.filtered else 0)
+        created = n.created_at
+        last, us = self._last
+        if created is not last:  # the notifications of one write share their time
+            us = (created - EPOCH) // _ONE_US
+            self._last = (created, us)
+        # (an index, not a dict: an Enum member hashes in Python)
+        flags = _KINDS.index(n.kind) | (_FILTERED if n.filtered else 0)
         ids = self._ids
         if not ids or ids[-1] < nid:  # nearly always: ids grow with time
             ids.append(nid)
