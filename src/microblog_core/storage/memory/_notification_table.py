@@ -91,6 +91,9 @@ class NotificationTable(Mapping[int, Notification]):
         return self._build(row)
 
     def __contains__(self, nid: object) -> bool:
+        ids = self._ids
+        if nid.__class__ is int and ids and nid > ids[-1]:
+            return False  # a new notification's id, checked before it is added: no call
         return self._row(nid) >= 0
 
     def __len__(self) -> int:
