@@ -60,7 +60,7 @@ def _read(state: ActivityState, asked: list[Notification]) -> dict[str, object]:
         groups[n.account_id, n.group_key] = list(state.group_members(n.account_id, n.group_key))
     return {
         "by_post": {k: list(ids_of(v)) for k, v in state.by_post.items()},
-        "by_pair": {k: list(ids_of(v)) for k, v in state.by_pair.items()},
+        "by_pair": {divmod(k, 1 << 64): list(ids_of(v)) for k, v in state.by_pair.items()},
         "groups": {k: v for k, v in groups.items() if v},
         "heads": {k: list(v) for k, v in state.heads.items()},
     }

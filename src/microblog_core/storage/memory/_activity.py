@@ -22,7 +22,12 @@ from microblog_core.models import (
     PollVote,
     PostVersion,
 )
-from microblog_core.storage.memory._activity_state import ActivityState, FollowOptions, ids_of
+from microblog_core.storage.memory._activity_state import (
+    ActivityState,
+    FollowOptions,
+    ids_of,
+    pair_key,
+)
 from microblog_core.storage.memory._repositories import Repository as _Base
 
 __all__ = ["History", "Notifications", "Pins", "Polls"]
@@ -59,8 +64,8 @@ def _caused(
     about = None if post_id is None else _checks.lookup_id(post_id, "post_id")
     return sorted(
         i
-        for i in ids_of(a.by_pair.get((account, sender)))
-        if a.notifications[i].kind is kind and a.notifications[i].post_id == about
+        for i in ids_of(a.by_pair.get(pair_key(account, sender)))
+        if a.notifications.kind_of(i) is kind and a.notifications.post_of(i) == about
     )
 
 
@@ -93,7 +98,7 @@ class Notifications(_Base):
         return self._a().notifications.get(key)
 
     def last_id(self) -> int | None:
-        return max(self._a().notifications, default=None)
+        return self._a().notifications.last_id()
 
     def page(
         self,
@@ -210,7 +215,11 @@ class Notifications(_Base):
         a = self._s.activity
         first = _checks.lookup_id(a_id, "a")
         second = _checks.lookup_id(b_id, "b")
-        ids = [*ids_of(a.by_pair.get((first, second))), *ids_of(a.by_pair.get((second, first)))]
+        pairs = a.by_pair
+        ids = [
+            *ids_of(pairs.get(pair_key(first, second))),
+            *ids_of(pairs.get(pair_key(second, first))),
+        ]
         return self._remove(ids)
 
     def subscribers(self, account_id: AccountId) -> list[AccountId]:

@@ -34,7 +34,7 @@ from microblog_core.models import (
     Post,
     PostCounters,
 )
-from microblog_core.storage.memory._activity_state import FollowOptions
+from microblog_core.storage.memory._activity_state import FollowOptions, pair_key
 from microblog_core.storage.memory._feeds import UndoLog
 from microblog_core.storage.memory._follow_index import DistinctIds, FollowerIds
 from microblog_core.storage.memory._sorted import first, newest, oldest
@@ -197,7 +197,7 @@ class Posts(Repository):
         if author_id not in s.accounts:
             raise _account_missing(author_id)
         shared = post.repost_of
-        if shared is not None and (author_id, shared.root_id) in s.repost_by:
+        if shared is not None and pair_key(author_id, shared.root_id) in s.repost_by:
             raise DuplicateRepostError(author_id, shared.root_id)
         s.index_post(post)
         log += (s, post, State.unindex_post, 2)
@@ -228,8 +228,7 @@ class Posts(Repository):
         if post is None:
             raise _post_missing(post_id)
         s.unindex_post(post)
-        likes = s.likes.pop(post_id, None)
-        s.like_order.pop(post_id, None)
+        likes = s.likes.pop_post(post_id)
         log += (s, post, likes, State.restore_post, 3)
         return post
 
@@ -357,8 +356,8 @@ class Posts(Repository):
 
     def repost_by(self, account_id: AccountId, root_id: PostId) -> Post | None:
         s = self._read()
-        key = (_checks.lookup_id(account_id, "account_id"), _checks.lookup_id(root_id, "root_id"))
-        post_id = s.repost_by.get(key)
+        account = _checks.lookup_id(account_id, "account_id")
+        post_id = s.repost_by.get(pair_key(account, _checks.lookup_id(root_id, "root_id")))
         return None if post_id is None else s.posts[post_id]
 
     def quotes_of(self, post_id: PostId, *, limit: int | None = None) -> Sequence[Post]:
@@ -429,7 +428,7 @@ class Posts(Repository):
             replies=len(s.replies.get(key, ())),
             reposts=len(s.reposts.get(key, ())),
             quotes=len(s.quotes.get(key, ())),
-            likes=len(s.likes.get(key, ())),
+            likes=s.likes.count(key),
         )
 
 
@@ -637,8 +636,7 @@ class Engagement(Repository):
             raise _account_missing(account_id)
         if post_id not in s.posts:
             raise _post_missing(post_id)
-        likes = s.likes.get(post_id)
-        if likes is not None and account_id in likes:
+        if s.likes.get(post_id, account_id) is not None:
             raise ConflictError(
                 f"account {account_id} already likes post {post_id}",
                 entity="like",
@@ -652,8 +650,7 @@ class Engagement(Repository):
         s = self._s
         a = _checks.lookup_id(account_id, "account_id")
         p = _checks.lookup_id(post_id, "post_id")
-        likes = s.likes.get(p)
-        like = None if likes is None else likes.get(a)
+        like = s.likes.get(p, a)
         if like is not None:
             s.set_like(p, a, None)
             log += (s, p, a, like, State.set_like, 4)
@@ -662,8 +659,7 @@ class Engagement(Repository):
     def get_like(self, account_id: AccountId, post_id: PostId) -> Like | None:
         s = self._read()
         a = _checks.lookup_id(account_id, "account_id")
-        likes = s.likes.get(_checks.lookup_id(post_id, "post_id"))
-        return None if likes is None else likes.get(a)
+        return s.likes.get(_checks.lookup_id(post_id, "post_id"), a)
 
     def likes_of(
         self, post_id: PostId, *, after: AccountId | None = None, limit: int = 100
@@ -672,12 +668,7 @@ class Engagement(Repository):
         p = _checks.lookup_id(post_id, "post_id")
         cursor = _checks.cursor(after, "after")
         limit = _checks.limit(limit)
-        likes = s.likes.get(p)
-        if likes is None:
-            return []
-        order = s.likers(p)
-        start = 0 if cursor is None else bisect_right(order, cursor)
-        return [likes[a] for a in order[start : start + limit]]
+        return s.likes.page(p, cursor, limit)
 
 
 class Feeds(Repository):

@@ -24,9 +24,10 @@ from microblog_core.models import (
     Post,
     Visibility,
 )
-from microblog_core.storage.memory._activity_state import ActivityState, FollowOptions
+from microblog_core.storage.memory._activity_state import ActivityState, FollowOptions, pair_key
 from microblog_core.storage.memory._feeds import FeedStore
 from microblog_core.storage.memory._follow_index import FollowIndex
+from microblog_core.storage.memory._like_table import Likers, LikeTable
 from microblog_core.storage.memory._list_state import ListState
 from microblog_core.storage.memory._personal_state import PersonalState
 from microblog_core.storage.memory._sorted import add_sorted, drop_sorted, index_add, index_drop
@@ -117,12 +118,11 @@ class State:
         self.replies: dict[int, list[int]] = {}
         self.thread: dict[int, list[int]] = {}
         self.reposts: dict[int, list[int]] = {}
-        self.repost_by: dict[tuple[int, int], int] = {}
+        self.repost_by: dict[int, int] = {}  # pair_key(author, root) -> the author's repost
         self.quotes: dict[int, list[int]] = {}
         self.tags: dict[str, list[int]] = {}
         self.mentions: dict[int, list[int]] = {}
-        self.likes: dict[int, dict[int, Like]] = {}
-        self.like_order: dict[int, list[int]] = {}  # cache of sorted likers, per post
+        self.likes = LikeTable()
         self.feeds = FeedStore(self.graph)
         self.activity = ActivityState()
         self.personal = PersonalState()
@@ -192,7 +192,7 @@ class State:
         shared = post.repost_of
         if shared is not None:
             index_add(self.reposts, shared.root_id, post_id)
-            self.repost_by[post.author_id, shared.root_id] = post_id
+            self.repost_by[pair_key(post.author_id, shared.root_id)] = post_id
         if post.quote_of is not None:
             index_add(self.quotes, post.quote_of, post_id)
         for tag in post.tags:
@@ -215,7 +215,7 @@ class State:
         shared = post.repost_of
         if shared is not None:
             index_drop(self.reposts, shared.root_id, post_id)
-            del self.repost_by[post.author_id, shared.root_id]
+            del self.repost_by[pair_key(post.author_id, shared.root_id)]
         if post.quote_of is not None:
             index_drop(self.quotes, post.quote_of, post_id)
         for tag in post.tags:
@@ -230,11 +230,9 @@ class State:
         self.unindex_post(current)
         self.index_post(replacement)
 
-    def restore_post(self, post: Post, likes: dict[int, Like] | None) -> None:
+    def restore_post(self, post: Post, likes: Likers | None) -> None:
         self.index_post(post)
-        if likes:
-            self.likes[post.id] = likes
-        self.like_order.pop(post.id, None)
+        self.likes.restore_post(post.id, likes)
 
     # -- follows
 
@@ -343,21 +341,10 @@ class State:
     # -- likes
 
     def set_like(self, post_id: int, account_id: int, like: Like | None) -> None:
-        self.like_order.pop(post_id, None)
-        if like is not None:
-            self.likes.setdefault(post_id, {})[account_id] = like
-            return
-        likes = self.likes[post_id]
-        del likes[account_id]
-        if not likes:
-            del self.likes[post_id]
-
-    def likers(self, post_id: int) -> list[int]:
-        order = self.like_order.get(post_id)
-        if order is None:
-            order = sorted(self.likes.get(post_id, ()))
-            self.like_order[post_id] = order
-        return order
+        if like is None:
+            self.likes.drop(post_id, account_id)
+        else:
+            self.likes.put(like)
 
     # -- for tests
 
@@ -389,7 +376,7 @@ class State:
             "quotes": lists(self.quotes),
             "tags": lists(self.tags),
             "mentions": lists(self.mentions),
-            "likes": {post_id: dict(likes) for post_id, likes in self.likes.items()},
+            "likes": self.likes.snapshot(),
             "feeds": self.feeds.snapshot(),
             "activity": self.activity.snapshot(),
             "personal": self.personal.snapshot(),
