@@ -1,7 +1,7 @@
 """The notification projector's quick paths make exactly the notifications its plain one did.
 
 :class:`ReferenceProjector` is the projector as it was before its quick paths
-(every event through the filtering loop, a looked-up viewer context per
+(every event through the approval scan and the branches, a looked-up viewer context per
 notification about a post, every policy input looked up, the policy read in
 its own call). Two services on the same clock take the same random actions,
 one with each projector, and must end with the same notifications: kinds,
@@ -9,7 +9,7 @@ recipients, senders, posts, ids, held-back ones and requests.
 """
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
@@ -160,6 +160,7 @@ _VERBS = (
     ["post"] * 6
     + ["follow"] * 3
     + ["like", "repost", "edit", "unfollow", "block", "unblock", "mute", "policy", "accept"]
+    + ["unlike", "unrepost", "delete"]
     + ["hours", "approve", "unlock"]
 )
 
@@ -182,10 +183,12 @@ def _steps(seed: int, count: int) -> list[tuple[object, ...]]:
             steps.append((verb, who(), some(), visibility, rng.randrange(40)))
         elif verb in {"follow", "mute"}:
             steps.append((verb, who(), who(), rng.random() < 0.5))
-        elif verb in {"like", "repost"}:
+        elif verb in {"like", "repost", "unlike", "unrepost"}:
             steps.append((verb, who(), rng.randrange(40)))
         elif verb == "edit":
             steps.append((verb, rng.randrange(40), some()))
+        elif verb == "delete":
+            steps.append((verb, rng.randrange(40)))
         elif verb == "policy":
             policy = NotificationPolicy(
                 for_not_following=rng.choice(_ACTIONS),
@@ -258,13 +261,23 @@ def _run(blog: Microblog, locked: set[int], steps: list[tuple[object, ...]]) -> 
                 _, a, policy = step
                 assert isinstance(a, int) and isinstance(policy, NotificationPolicy)
                 blog.set_notification_policy(people[a], policy)
-            elif verb in {"like", "repost"}:
+            elif verb in {"like", "repost", "unlike", "unrepost"}:
                 _, a, index = step
                 assert isinstance(a, int)
                 target = pick(index)
                 if target is not None:
-                    act = blog.like if verb == "like" else blog.repost
-                    act(people[a], target.id)
+                    acts: dict[object, Callable[[AccountId, PostId], object]] = {
+                        "like": blog.like,
+                        "repost": blog.repost,
+                        "unlike": blog.unlike,
+                        "unrepost": blog.unrepost,
+                    }
+                    acts[verb](people[a], target.id)
+            elif verb == "delete":
+                _, index = step
+                target = pick(index)
+                if target is not None:
+                    blog.delete_post(target.author_id, target.id)
             elif verb == "edit":
                 _, index, mentioned = step
                 assert isinstance(mentioned, list)

@@ -97,6 +97,24 @@ _K = NotificationKind
 _ADDRESSED = (NotificationKind.MENTION, NotificationKind.REPLY, NotificationKind.QUOTE)
 # A tuple: its ``in`` compares by identity first and never calls Enum.__hash__.
 _UNFILTERED = tuple(UNFILTERED_KINDS)
+# Every event class _apply has a branch for (one isinstance call rejects the rest).
+_PROJECTED = (
+    PostPublished,
+    Reposted,
+    Unreposted,
+    Liked,
+    Unliked,
+    PostDeleted,
+    Followed,
+    FollowRequested,
+    Unfollowed,
+    FollowRequestApproved,
+    FollowRequestRejected,
+    FollowRequestWithdrawn,
+    Blocked,
+    PostEdited,
+    PollEnded,
+)
 _MAX_BATCH = 400
 _FOLLOW_PAGE = 1000
 
@@ -115,7 +133,9 @@ class NotificationProjector:
     def project(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
         """Apply ``events`` to the notifications of the accounts they concern."""
         if len(events) == 1:  # one event cannot be both an approval and its follow
-            self._apply(uow, events[0])
+            event = events[0]
+            if isinstance(event, _PROJECTED):  # most events (accounts, tags...) touch none
+                self._apply(uow, event)
             return
         # A follow that an approval made tells nobody: Mastodon's
         # FollowRequest#authorize! calls Account#follow!, not FollowService,
