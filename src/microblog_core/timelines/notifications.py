@@ -36,7 +36,7 @@ whose post the recipient may no longer see.
 """
 
 import functools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TypeVar
 
@@ -57,6 +57,7 @@ from microblog_core.models import (
     Notification,
     NotificationGroupHead,
     NotificationKind,
+    NotificationPolicy,
     PolicyAction,
     PollEnded,
     Post,
@@ -69,7 +70,7 @@ from microblog_core.models import (
     Unreposted,
     Visibility,
 )
-from microblog_core.ports import ReadPort, UnitOfWork
+from microblog_core.ports import ReadPort, RelationRepository, UnitOfWork
 from microblog_core.rules import ViewerContext
 from microblog_core.rules.filters import FilterResult, freeze_marks
 from microblog_core.rules.notifications import UNFILTERED_KINDS, policy_action
@@ -94,6 +95,26 @@ UNREAD_CAP = 1000
 _K = NotificationKind
 # The kinds that tell an account a post is addressed to it: one of them is enough.
 _ADDRESSED = (NotificationKind.MENTION, NotificationKind.REPLY, NotificationKind.QUOTE)
+# A tuple: its ``in`` compares by identity first and never calls Enum.__hash__.
+_UNFILTERED = tuple(UNFILTERED_KINDS)
+# Every event class _apply has a branch for (one isinstance call rejects the rest).
+_PROJECTED = (
+    PostPublished,
+    Reposted,
+    Unreposted,
+    Liked,
+    Unliked,
+    PostDeleted,
+    Followed,
+    FollowRequested,
+    Unfollowed,
+    FollowRequestApproved,
+    FollowRequestRejected,
+    FollowRequestWithdrawn,
+    Blocked,
+    PostEdited,
+    PollEnded,
+)
 _MAX_BATCH = 400
 _FOLLOW_PAGE = 1000
 
@@ -111,6 +132,11 @@ class NotificationProjector:
 
     def project(self, uow: UnitOfWork, events: Sequence[Event]) -> None:
         """Apply ``events`` to the notifications of the accounts they concern."""
+        if len(events) == 1:  # one event cannot be both an approval and its follow
+            event = events[0]
+            if isinstance(event, _PROJECTED):  # most events (accounts, tags...) touch none
+                self._apply(uow, event)
+            return
         # A follow that an approval made tells nobody: Mastodon's
         # FollowRequest#authorize! calls Account#follow!, not FollowService,
         # so only the follow_request notification existed, and it goes.
@@ -254,34 +280,31 @@ class NotificationProjector:
         if recipient == sender and not self_too:
             return
         relations = uow.relations
-        if post is None:
-            if relations.get_block(recipient, sender) or relations.get_block(sender, recipient):
-                return
-            viewer = None
-        else:
-            # One lazy context answers the block check and remembers it for the
-            # visibility rule (the sender is the post's author, or its
-            # original's): each pair is looked up once, not twice.
-            viewer = lookup_viewer(uow, recipient)
-            if viewer.blocked(sender):
-                return
+        # One block check both ways, for every kind: with a post, the sender is
+        # its author (or :func:`_sees` checks the author again), so the
+        # visibility rule below needs no second look at the pair.
+        if relations.get_block(recipient, sender) or relations.get_block(sender, recipient):
+            return
         mute = relations.get_mute(recipient, sender, at=at)
         if mute is not None and mute.hide_notifications:
             return
-        if viewer is not None and post is not None and not viewer.sees(post):
+        if post is not None and not _sees(uow, recipient, sender, post):
             return
+        store = uow.notifications
         filtered = False
-        if not self_too and kind not in UNFILTERED_KINDS:
-            action = self._policy_action(uow, recipient, kind, sender, post, at)
-            if action is PolicyAction.DROP:
-                return
-            filtered = action is PolicyAction.FILTER
+        if not self_too and kind not in _UNFILTERED:
+            policy = store.policy(recipient)
+            if policy is not None:
+                action = self._policy_action(uow, policy, recipient, kind, sender, post, at)
+                if action is PolicyAction.DROP:
+                    return
+                filtered = action is PolicyAction.FILTER
         if not self._floor_checked:
-            last = uow.notifications.last_id()
+            last = store.last_id()
             if last is not None:
                 self._ids.observe(last)
             self._floor_checked = True
-        uow.notifications.add(
+        store.add(
             Notification._quick(
                 NotificationId(self._ids.next_id()),
                 recipient,
@@ -296,15 +319,14 @@ class NotificationProjector:
     @staticmethod
     def _policy_action(  # noqa: PLR0917  # the notification's fields, in their order
         uow: UnitOfWork,
+        policy: NotificationPolicy,
         recipient: AccountId,
         kind: NotificationKind,
         sender: AccountId,
         post: Post | None,
         at: datetime,
     ) -> PolicyAction:
-        store = uow.notifications
-        policy = store.policy(recipient)
-        if policy is None or store.is_permitted(recipient, sender):
+        if uow.notifications.is_permitted(recipient, sender):
             return PolicyAction.ACCEPT
         account = uow.accounts.find(sender)
         if account is None:
@@ -316,15 +338,67 @@ class NotificationProjector:
             and post.visibility is Visibility.DIRECT
             and (post.reply_to is None or post.reply_to.parent_author_id != recipient)
         )
+        # A follow is looked up only when an action it gates is not ACCEPT:
+        # otherwise either answer gives the same action (the strictest wins).
+        accept = PolicyAction.ACCEPT
+        follows_sender = (
+            policy.for_not_following is accept
+            and (not private_mention or policy.for_private_mentions is accept)
+        ) or relations.get_follow(recipient, sender) is not None
+        followed_by_sender = (
+            policy.for_not_followers is accept
+            or relations.get_follow(sender, recipient) is not None
+        )
         return policy_action(
             policy,
             kind=kind,
-            follows_sender=relations.get_follow(recipient, sender) is not None,
-            followed_by_sender=relations.get_follow(sender, recipient) is not None,
+            follows_sender=follows_sender,
+            followed_by_sender=followed_by_sender,
             sender_created_at=account.created_at,
             now=at,
             private_mention=private_mention,
         )
+
+
+_UNRELATED: frozenset[AccountId] = frozenset()
+
+
+class _Follows(Container[AccountId]):
+    """The accounts ``viewer`` follows, each looked up when asked (for a followers-only post)."""
+
+    __slots__ = ("_relations", "_viewer")
+
+    def __init__(self, relations: RelationRepository, viewer: AccountId) -> None:
+        self._relations = relations
+        self._viewer = viewer
+
+    def __contains__(self, account: object) -> bool:
+        return isinstance(account, int) and (
+            self._relations.get_follow(self._viewer, AccountId(account)) is not None
+        )
+
+
+def _sees(uow: UnitOfWork, recipient: AccountId, sender: AccountId, post: Post) -> bool:
+    """``lookup_viewer(uow, recipient).sees(post)``, knowing no block stands between the two.
+
+    The projector checked blocks between ``recipient`` and ``sender`` both
+    ways; when ``sender`` wrote ``post`` (always, for the projector's kinds),
+    a public or unlisted post is seen, and any other needs no block lookups
+    (only the follow, for a followers-only post). The projector's output
+    equals its plain paths' (``tests/timelines/test_notify_paths.py``).
+    """
+    if post.author_id != sender or post.repost_of is not None:
+        return lookup_viewer(uow, recipient).sees(post)
+    visibility = post.visibility
+    if visibility is Visibility.PUBLIC or visibility is Visibility.UNLISTED:
+        return True  # seen by every account the author does not block (nor is blocked by)
+    return ViewerContext(
+        viewer_id=recipient,
+        following=_Follows(uow.relations, recipient),
+        blocking=_UNRELATED,
+        blocked_by=_UNRELATED,
+        muting=_UNRELATED,
+    ).sees(post)
 
 
 @frozen
