@@ -154,10 +154,9 @@ class Accounts(Repository):
         return account
 
     def find(self, account_id: AccountId) -> Account | None:
-        accounts = self._read().accounts
-        if account_id.__class__ is int:  # the common case, without a call
-            return accounts.get(account_id)
-        return accounts.get(_checks.lookup_id(account_id, "account_id"))
+        if self._unit._open and account_id.__class__ is int:  # the common case, without a call
+            return self._s.accounts.get(account_id)
+        return self._read().accounts.get(_checks.lookup_id(account_id, "account_id"))
 
     def by_handle(self, handle: str) -> Account | None:
         s = self._read()
@@ -260,10 +259,9 @@ class Posts(Repository):
         return post
 
     def find(self, post_id: PostId) -> Post | None:
-        posts = self._read().posts
-        if post_id.__class__ is int:  # the common case, without a call
-            return posts.get(post_id)
-        return posts.get(_checks.lookup_id(post_id, "post_id"))
+        if self._unit._open and post_id.__class__ is int:  # the common case, without a call
+            return self._s.posts.get(post_id)
+        return self._read().posts.get(_checks.lookup_id(post_id, "post_id"))
 
     def get_many(self, post_ids: Iterable[PostId]) -> dict[PostId, Post]:
         posts = self._read().posts
@@ -610,6 +608,9 @@ class Relations(Repository):
         return self._pop_pair(self._s.blocks, blocker_id, blocked_id, "blocker_id blocked_id")
 
     def get_block(self, blocker_id: AccountId, blocked_id: AccountId) -> Block | None:
+        if self._unit._open and blocker_id.__class__ is int and blocked_id.__class__ is int:
+            # _get_pair, inline: the service asks this several times per write
+            return self._s.blocks.values.get((blocker_id, blocked_id))
         return self._get_pair(self._s.blocks, blocker_id, blocked_id, "blocker_id blocked_id")
 
     def blocked_ids(self, blocker_id: AccountId) -> Collection[AccountId]:
@@ -633,7 +634,10 @@ class Relations(Repository):
     def get_mute(
         self, muter_id: AccountId, muted_id: AccountId, *, at: datetime | None = None
     ) -> Mute | None:
-        mute = self._get_pair(self._s.mutes, muter_id, muted_id, "muter_id muted_id")
+        if self._unit._open and muter_id.__class__ is int and muted_id.__class__ is int:
+            mute = self._s.mutes.values.get((muter_id, muted_id))  # _get_pair, inline
+        else:
+            mute = self._get_pair(self._s.mutes, muter_id, muted_id, "muter_id muted_id")
         if at is not None:
             moment = _checks.aware(at, "at")
             if mute is not None and not mute.active_at(moment):
