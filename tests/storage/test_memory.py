@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from microblog_core.errors import InvalidIdError, MicroblogError, StorageError, ValidationError
 from microblog_core.ids import AccountId, PostId, id_at
-from microblog_core.models import Account, Follow, Post, RepostRef
+from microblog_core.models import Account, Follow, Post, ReplyRef, RepostRef, Visibility
 from microblog_core.ports import EarlierReposts, offers
 from microblog_core.storage import MemoryStore
 from microblog_core.storage.memory import MemoryUnitOfWork
@@ -713,3 +713,72 @@ def test_reposts_before_equals_filtering_reposts_of(
 def test_the_memory_posts_offer_earlier_reposts() -> None:
     with MemoryStore().unit_of_work(readonly=True) as uow:
         assert offers(uow.posts, EarlierReposts)
+
+
+# --------------------------------------------------------------------------- index order
+
+_post_specs = st.lists(
+    st.tuples(
+        st.integers(1, 3),  # author
+        st.sampled_from(["original", "reply", "repost", "quote"]),
+        st.sampled_from(list(Visibility)),
+        st.lists(st.sampled_from(["a", "b", "c"]), unique=True, max_size=2),  # tags
+        st.lists(st.integers(1, 3), unique=True, max_size=2),  # mentions
+        st.integers(1, 3),  # the thread, original or quoted post it refers to
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+def _spec_post(n: int, spec: tuple[int, str, Visibility, list[str], list[int], int]) -> Post:
+    author, kind, visibility, tags, mentions, target = spec
+    ids = {"id": PostId(BASE + 1_000 + n), "author_id": AccountId(author)}
+    at = T0 + timedelta(seconds=n)
+    if kind == "repost":  # each repost shares an original of its own: no duplicate repost
+        of = RepostRef(root_id=PostId(BASE + 100 + n), root_author_id=AccountId(1))
+        return Post.create_repost(**ids, created_at=at, of=of, visibility=visibility)
+    reply = None
+    if kind == "reply":
+        reply = ReplyRef(
+            root_id=PostId(BASE + target),
+            parent_id=PostId(BASE + target),
+            parent_author_id=AccountId(1),
+            addressee_id=AccountId(1),
+        )
+    return Post.create(
+        **ids,
+        created_at=at,
+        text="hi",
+        visibility=visibility,
+        reply_to=reply,
+        quote_of=PostId(BASE + target) if kind == "quote" else None,
+        tags=tags,
+        mentions=[AccountId(m) for m in mentions],
+    )
+
+
+@given(specs=_post_specs, data=st.data())
+def test_posts_added_in_any_order_index_as_added_in_id_order(specs, data):
+    """Every index holds the same ascending ids whatever order posts come in.
+
+    Adding the newest post appends to each id list; an older one goes in place.
+    Removing them all, in any order, leaves the store as it was.
+    """
+    posts = [_spec_post(n, spec) for n, spec in enumerate(specs)]
+    in_order, shuffled = seeded(1, 2, 3), seeded(1, 2, 3)
+    empty = shuffled._snapshot()
+    with in_order.unit_of_work() as uow:
+        for item in posts:
+            uow.posts.add(item)
+        uow.commit()
+    with shuffled.unit_of_work() as uow:
+        for item in data.draw(st.permutations(posts), label="added"):
+            uow.posts.add(item)
+        uow.commit()
+    assert shuffled._snapshot() == in_order._snapshot()
+    with shuffled.unit_of_work() as uow:
+        for item in data.draw(st.permutations(posts), label="removed"):
+            uow.posts.remove(item.id)
+        uow.commit()
+    assert shuffled._snapshot() == empty

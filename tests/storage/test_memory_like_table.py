@@ -64,3 +64,24 @@ def test_the_table_holds_what_dicts_would(steps: list[object]) -> None:
                 if not want[post]:
                     del want[post]
         _check(table, want)
+
+
+@given(steps=_steps)
+def test_add_is_get_then_put_in_one_search(steps: list[object]) -> None:
+    """``add`` writes a like only when its liker has none on the post, and says whether it did."""
+    table = LikeTable()
+    want: dict[int, dict[int, Like]] = {}
+    for step in steps:
+        if not isinstance(step, Like):
+            continue
+        new = step.account_id not in want.get(step.post_id, {})
+        assert table.add(step) is new
+        if new:
+            want.setdefault(step.post_id, {})[step.account_id] = step
+        _check(table, want)
+    for post, likes in list(want.items()):  # drop undoes add
+        for account in list(likes):
+            table.drop(post, account)
+            del likes[account]
+            _check(table, {k: v for k, v in want.items() if v})
+    assert len(table) == 0

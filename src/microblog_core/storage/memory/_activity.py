@@ -78,8 +78,11 @@ class Notifications(_Base):
         return self._read().activity
 
     def add(self, notification: Notification) -> None:
-        log = self._write()
-        _checks.instance(notification, Notification, "notification")
+        log = self._unit._log  # _write, inline: a notification per post, like, repost...
+        if log is None:
+            log = self._write()
+        if notification.__class__ is not Notification:
+            _checks.instance(notification, Notification, "notification")
         s = self._s
         a = s.activity
         if notification.id in a.notifications:
@@ -279,7 +282,10 @@ class Notifications(_Base):
         return self._remove(list(a.held.get(account, {}).get(sender, ())))
 
     def policy(self, account_id: AccountId) -> NotificationPolicy | None:
-        return self._a().policies.get(_checks.lookup_id(account_id, "account_id"))
+        policies = self._a().policies  # read for every notification a write makes
+        if account_id.__class__ is int:
+            return policies.get(account_id)
+        return policies.get(_checks.lookup_id(account_id, "account_id"))
 
     def set_policy(self, account_id: AccountId, policy: NotificationPolicy) -> None:
         log = self._write()

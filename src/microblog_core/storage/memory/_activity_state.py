@@ -36,6 +36,10 @@ from microblog_core.storage.memory._sorted import add_sorted, drop_sorted, index
 
 __all__ = ["ActivityState", "FollowOptions", "ids_of", "pair_key"]
 
+# The kinds that group, as a tuple: ``in`` compares members by identity, where
+# the frozenset hashes each member in Python (an Enum's ``__hash__``).
+_GROUPABLE = tuple(GROUPABLE_KINDS)
+
 _K = TypeVar("_K", bound=Hashable)
 
 IdIndex = dict[_K, "int | list[int]"]
@@ -162,7 +166,7 @@ class ActivityState:
             index_add(self.held.setdefault(account, {}), n.from_account_id, nid)
             return
         index_add(self.by_account, account, nid)
-        if n.kind not in GROUPABLE_KINDS:  # a group of its own
+        if n.kind not in _GROUPABLE:  # a group of its own
             index_add(self.heads, account, nid)
             return
         key = n.group_key
@@ -190,7 +194,7 @@ class ActivityState:
                 del self.held[account]
             return
         index_drop(self.by_account, account, nid)
-        if n.kind not in GROUPABLE_KINDS:
+        if n.kind not in _GROUPABLE:
             index_drop(self.heads, account, nid)
             return
         key = n.group_key

@@ -80,6 +80,25 @@ class LikeTable:
         row.insert(i, account_id)
         row.insert(n + 1 + i, us)
 
+    def add(self, like: Like) -> bool:
+        """Add ``like`` unless its liker likes the post already; return whether it did.
+
+        :meth:`get` then :meth:`put` in one search, building no value.
+        """
+        post_id, account_id = like.post_id, like.account_id
+        row = self._posts.get(post_id)
+        if row is None:
+            us = (like.created_at - EPOCH) // _ONE_US
+            self._posts[post_id] = array("q", (account_id, us))
+            return True
+        n = len(row) >> 1
+        i = bisect_left(row, account_id, 0, n)
+        if i < n and row[i] == account_id:
+            return False
+        row.insert(i, account_id)
+        row.insert(n + 1 + i, (like.created_at - EPOCH) // _ONE_US)
+        return True
+
     def drop(self, post_id: int, account_id: int) -> None:
         """Remove the like of ``account_id`` on ``post_id``, which there is."""
         row = self._posts[post_id]

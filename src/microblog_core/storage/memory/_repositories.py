@@ -34,9 +34,11 @@ from microblog_core.models import (
     Post,
     PostCounters,
 )
+from microblog_core.models.accounts import handle_key
 from microblog_core.storage.memory._activity_state import FollowOptions, pair_key
 from microblog_core.storage.memory._feeds import UndoLog
 from microblog_core.storage.memory._follow_index import DistinctIds, FollowerIds
+from microblog_core.storage.memory._like_table import LikeTable
 from microblog_core.storage.memory._sorted import first, newest, oldest
 from microblog_core.storage.memory._state import PairTable, State
 from microblog_core.storage.memory._streams import merged_newest_first, newest_first, stream
@@ -109,16 +111,21 @@ class Accounts(Repository):
     __slots__ = ()
 
     def add(self, account: Account) -> None:
-        log = self._write()
-        _checks.instance(account, Account, "account")
+        log = self._unit._log  # _write, inline
+        if log is None:
+            log = self._write()
+        if account.__class__ is not Account:
+            _checks.instance(account, Account, "account")
         s = self._s
         if account.id in s.accounts:
             raise ConflictError(
                 f"an account with id {account.id} already exists", entity="account", key=account.id
             )
-        if account.handle_key in s.handles:
-            raise DuplicateHandleError(account.handle)
-        s.add_account(account)
+        handle = account.handle
+        key = handle_key(handle)  # account.handle_key, read once
+        if key in s.handles:
+            raise DuplicateHandleError(handle)
+        s.add_account(account, handle if key == handle else key)  # no second copy of the handle
         log += (s, account, State.remove_account, 2)
 
     def update(self, account: Account) -> None:
@@ -135,12 +142,20 @@ class Accounts(Repository):
         log += (s, account, current, State.replace_account, 3)
 
     def get(self, account_id: AccountId) -> Account:
-        account = self.find(account_id)
+        accounts = self._read().accounts
+        key = (
+            account_id
+            if account_id.__class__ is int
+            else _checks.lookup_id(account_id, "account_id")
+        )
+        account = accounts.get(key)
         if account is None:
             raise _account_missing(account_id)
         return account
 
     def find(self, account_id: AccountId) -> Account | None:
+        if self._unit._open and account_id.__class__ is int:  # the common case, without a call
+            return self._s.accounts.get(account_id)
         return self._read().accounts.get(_checks.lookup_id(account_id, "account_id"))
 
     def by_handle(self, handle: str) -> Account | None:
@@ -185,8 +200,11 @@ class Posts(Repository):
     __slots__ = ()
 
     def add(self, post: Post) -> None:
-        log = self._write()
-        _checks.instance(post, Post, "post")
+        log = self._unit._log  # _write, inline: every post of an import or a simulation
+        if log is None:
+            log = self._write()
+        if post.__class__ is not Post:
+            _checks.instance(post, Post, "post")
         s = self._s
         post_id = post.id
         if post_id in s.posts:
@@ -197,7 +215,7 @@ class Posts(Repository):
         if author_id not in s.accounts:
             raise _account_missing(author_id)
         shared = post.repost_of
-        if shared is not None and pair_key(author_id, shared.root_id) in s.repost_by:
+        if shared is not None and (author_id << 64) | shared.root_id in s.repost_by:  # pair_key
             raise DuplicateRepostError(author_id, shared.root_id)
         s.index_post(post)
         log += (s, post, State.unindex_post, 2)
@@ -233,12 +251,16 @@ class Posts(Repository):
         return post
 
     def get(self, post_id: PostId) -> Post:
-        post = self.find(post_id)
+        posts = self._read().posts
+        key = post_id if post_id.__class__ is int else _checks.lookup_id(post_id, "post_id")
+        post = posts.get(key)
         if post is None:
             raise _post_missing(post_id)
         return post
 
     def find(self, post_id: PostId) -> Post | None:
+        if self._unit._open and post_id.__class__ is int:  # the common case, without a call
+            return self._s.posts.get(post_id)
         return self._read().posts.get(_checks.lookup_id(post_id, "post_id"))
 
     def get_many(self, post_ids: Iterable[PostId]) -> dict[PostId, Post]:
@@ -356,8 +378,11 @@ class Posts(Repository):
 
     def repost_by(self, account_id: AccountId, root_id: PostId) -> Post | None:
         s = self._read()
-        account = _checks.lookup_id(account_id, "account_id")
-        post_id = s.repost_by.get(pair_key(account, _checks.lookup_id(root_id, "root_id")))
+        if account_id.__class__ is int and root_id.__class__ is int:  # the common case
+            post_id = s.repost_by.get((account_id << 64) | root_id)  # pair_key, inline
+        else:
+            account = _checks.lookup_id(account_id, "account_id")
+            post_id = s.repost_by.get(pair_key(account, _checks.lookup_id(root_id, "root_id")))
         return None if post_id is None else s.posts[post_id]
 
     def quotes_of(self, post_id: PostId, *, limit: int | None = None) -> Sequence[Post]:
@@ -544,6 +569,8 @@ class Relations(Repository):
 
     def _get_pair(self, table: PairTable[_V], a: object, b: object, names: str) -> _V | None:
         self._read()
+        if a.__class__ is int and b.__class__ is int:  # the common case: no names to split
+            return table.values.get((a, b))
         first, second = names.split()
         return table.values.get((_checks.lookup_id(a, first), _checks.lookup_id(b, second)))
 
@@ -581,6 +608,9 @@ class Relations(Repository):
         return self._pop_pair(self._s.blocks, blocker_id, blocked_id, "blocker_id blocked_id")
 
     def get_block(self, blocker_id: AccountId, blocked_id: AccountId) -> Block | None:
+        if self._unit._open and blocker_id.__class__ is int and blocked_id.__class__ is int:
+            # _get_pair, inline: the service asks this several times per write
+            return self._s.blocks.values.get((blocker_id, blocked_id))
         return self._get_pair(self._s.blocks, blocker_id, blocked_id, "blocker_id blocked_id")
 
     def blocked_ids(self, blocker_id: AccountId) -> Collection[AccountId]:
@@ -604,7 +634,10 @@ class Relations(Repository):
     def get_mute(
         self, muter_id: AccountId, muted_id: AccountId, *, at: datetime | None = None
     ) -> Mute | None:
-        mute = self._get_pair(self._s.mutes, muter_id, muted_id, "muter_id muted_id")
+        if self._unit._open and muter_id.__class__ is int and muted_id.__class__ is int:
+            mute = self._s.mutes.values.get((muter_id, muted_id))  # _get_pair, inline
+        else:
+            mute = self._get_pair(self._s.mutes, muter_id, muted_id, "muter_id muted_id")
         if at is not None:
             moment = _checks.aware(at, "at")
             if mute is not None and not mute.active_at(moment):
@@ -628,22 +661,25 @@ class Engagement(Repository):
     __slots__ = ()
 
     def add_like(self, like: Like) -> None:
-        log = self._write()
-        _checks.instance(like, Like, "like")
+        log = self._unit._log  # _write, inline: every simulated like
+        if log is None:
+            log = self._write()
+        if like.__class__ is not Like:
+            _checks.instance(like, Like, "like")
         s = self._s
         account_id, post_id = like.account_id, like.post_id
         if account_id not in s.accounts:
             raise _account_missing(account_id)
         if post_id not in s.posts:
             raise _post_missing(post_id)
-        if s.likes.get(post_id, account_id) is not None:
+        likes = s.likes
+        if not likes.add(like):
             raise ConflictError(
                 f"account {account_id} already likes post {post_id}",
                 entity="like",
                 key=(account_id, post_id),
             )
-        s.set_like(post_id, account_id, like)
-        log += (s, post_id, account_id, None, State.set_like, 4)
+        log += (likes, post_id, account_id, LikeTable.drop, 3)
 
     def remove_like(self, account_id: AccountId, post_id: PostId) -> Like | None:
         log = self._write()

@@ -7,6 +7,7 @@ backwards); the repositories check arguments and rules, then call these.
 from __future__ import annotations
 
 from array import array
+from bisect import insort
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from itertools import islice
@@ -149,10 +150,11 @@ class State:
 
     # -- accounts
 
-    def add_account(self, account: Account) -> None:
+    def add_account(self, account: Account, key: str | None = None) -> None:
+        """Add ``account``; ``key``, its handle key, when the caller has it already."""
         account_id = account.id
         self.accounts[account_id] = account
-        self.handles[_handle_key(account)] = account_id
+        self.handles[_handle_key(account) if key is None else key] = account_id
         add_sorted(self.account_ids, account_id)
         self.graph.add_node(account_id)
 
@@ -181,26 +183,51 @@ class State:
         return self.public_originals
 
     def index_post(self, post: Post) -> None:
+        # Every post write of an import or a simulation runs this: each field
+        # is read once, and an id list grows by an append when the id is the
+        # newest (nearly always: ids grow with time), without a call.
         post_id = post.id
+        author_id = post.author_id
         self.posts[post_id] = post
-        add_sorted(self.post_ids, post_id)
-        index_add(self.by_author, post.author_id, post_id)
+        ids = self.post_ids
+        if ids and ids[-1] < post_id:
+            ids.append(post_id)
+        else:
+            insort(ids, post_id)
+        index_add(self.by_author, author_id, post_id)
         reply = post.reply_to
         if reply is not None:
             index_add(self.replies, reply.parent_id, post_id)
             index_add(self.thread, reply.root_id, post_id)
         shared = post.repost_of
         if shared is not None:
-            index_add(self.reposts, shared.root_id, post_id)
-            self.repost_by[pair_key(post.author_id, shared.root_id)] = post_id
-        if post.quote_of is not None:
-            index_add(self.quotes, post.quote_of, post_id)
-        for tag in post.tags:
-            index_add(self.tags, tag, post_id)
-        for mentioned in post.mentions:
-            index_add(self.mentions, mentioned, post_id)
+            root_id = shared.root_id
+            index_add(self.reposts, root_id, post_id)
+            self.repost_by[(author_id << 64) | root_id] = post_id  # pair_key, inline
+        quoted = post.quote_of
+        if quoted is not None:
+            index_add(self.quotes, quoted, post_id)
+        tags = post.tags
+        if tags:
+            by_tag = self.tags
+            for tag in tags:
+                index_add(by_tag, tag, post_id)
+        mentions = post.mentions
+        if mentions:
+            by_mention = self.mentions
+            for mentioned in mentions:
+                index_add(by_mention, mentioned, post_id)
         if post.visibility is _PUBLIC:
-            add_sorted(self._public_list(post), post_id)
+            if shared is not None:
+                ids = self.public_reposts
+            elif reply is not None:
+                ids = self.public_replies
+            else:
+                ids = self.public_originals
+            if ids and ids[-1] < post_id:
+                ids.append(post_id)
+            else:
+                insort(ids, post_id)
         self.version += 1
 
     def unindex_post(self, post: Post) -> None:
