@@ -2,7 +2,9 @@
 
 Writes a file of realistic records per format (Mastodon statuses with a
 mention, a tag and a link; Twitter v2 responses; AT Protocol records;
-ActivityPub Create activities; Weibo statuses with repost chains), then in
+ActivityPub Create activities; Weibo statuses with repost chains, as a
+cascade of the usual shape and, as ``weibo-chain``, the worst case of one
+chain as deep as the file), then in
 the same run times:
 
 * ``json.loads`` of every line (the floor: decoding only),
@@ -27,8 +29,10 @@ a figure the machine's load cannot move.
 """
 
 import argparse
+import functools
 import io
 import json
+import random
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -129,19 +133,34 @@ def twitter_file(count: int) -> str:
     return "".join(lines)
 
 
-def weibo_file(count: int) -> str:
+def weibo_file(count: int, *, chain: bool = False) -> str:
+    """Weibo statuses reposting one original, each with its comment chain in its text.
+
+    By default a cascade shaped as real ones are (Goel et al. 2016: most
+    reposts come straight from the original, few are deep): each repost
+    comes from the original with probability 0.7, else through an earlier
+    repost drawn at random, and its text is a comment then
+    ``//@author:comment`` for the repost it came through. ``chain=True`` is
+    the worst case instead: every repost comes through the one before it, a
+    chain ``count`` hops deep, so the service rebuilds a text as long as
+    the length limit allows for every record.
+    """
     root = {
         "id": 4_000_000,
         "created_at": "Mon Jan 01 08:00:00 +0800 2024",
         "text": "原微博 #话题#",
         "user": {"id": 1, "screen_name": "原作者一号", "verified_type": 1},
     }
+    rng = random.Random(7)
     lines = [json.dumps(root, ensure_ascii=False) + "\n"]
     for i in range(1, count):
+        # The status it came through: 0 is the original.
+        through = 0 if i == 1 or rng.random() < 0.7 else rng.randrange(1, i)
+        parent = i - 1 if chain else through
         status = {
             "id": 4_000_000 + i,
             "created_at": "Mon Jan 01 09:00:00 +0800 2024",
-            "text": f"转发第{i}条//@用户{i - 1:05d}:好" if i > 1 else "转发微博",
+            "text": f"转发第{i}条//@用户{parent:05d}:好" if parent else "转发微博",
             "user": {"id": 10 + i, "screen_name": f"用户{i:05d}"},
             "retweeted_status": root,
         }
@@ -168,6 +187,11 @@ FORMATS = {
     "atproto": (atproto_file, atproto.read_records, _blog(BLUESKY, MASTODON_ACCOUNTS)),
     "twitter": (twitter_file, twitter.read_tweets, _blog(TWITTER_V3, MASTODON_ACCOUNTS)),
     "weibo": (weibo_file, weibo.read_statuses, _blog(WEIBO_LONG, WEIBO_ACCOUNTS)),
+    "weibo-chain": (
+        functools.partial(weibo_file, chain=True),
+        weibo.read_statuses,
+        _blog(WEIBO_LONG, WEIBO_ACCOUNTS),
+    ),
 }
 
 
