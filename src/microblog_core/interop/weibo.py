@@ -219,13 +219,10 @@ def _quick_status_items(
     raw = node.value
     if raw.__class__ is not dict:
         return None
-    created_text = raw.get("created_at")
-    created_at = known_legacy_time(created_text) if created_text.__class__ is str else None
-    user = raw.get("user")
-    post_id = _quick_status_id(raw)
-    text = _quick_text(raw)
-    if created_at is None or user.__class__ is not dict or post_id is None or text is None:
+    head = _quick_head(raw)
+    if head is None:
         return None
+    created_at, user, post_id, text = head
     key = raw_key(user)
     author = seen.accounts.get(key) if key is not None else None
     new_author = author is None
@@ -294,18 +291,27 @@ def _quick_status_items(
 
 def _quick_root(raw: dict[str, Any]) -> tuple[Account, Post] | None:
     """A reposted original and its author read straight off its dict, or None (see above)."""
-    created_text = raw.get("created_at")
-    created_at = known_legacy_time(created_text) if created_text.__class__ is str else None
-    user = raw.get("user")
-    root_id = _quick_status_id(raw)
-    text = _quick_text(raw)
-    if created_at is None or user.__class__ is not dict or root_id is None or text is None:
+    head = _quick_head(raw)
+    if head is None:
         return None
+    created_at, user, root_id, text = head
     author = _quick_user(user, created_at)
     if author is None:
         return None
     root = Post._quick(id=PostId(root_id), author_id=author.id, created_at=created_at, text=text)
     return author, root
+
+
+def _quick_head(raw: dict[str, Any]) -> tuple[datetime, dict[str, Any], int, str] | None:
+    """A status's time, user, id and text when each is of the common shape, else None."""
+    created_text = raw.get("created_at")
+    created_at = known_legacy_time(created_text) if created_text.__class__ is str else None
+    user = raw.get("user")
+    status_id = _quick_status_id(raw)
+    text = _quick_text(raw)
+    if created_at is None or user.__class__ is not dict or status_id is None or text is None:
+        return None
+    return created_at, user, status_id, text
 
 
 def _quick_status_id(raw: dict[str, Any]) -> int | None:
