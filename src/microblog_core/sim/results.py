@@ -11,6 +11,7 @@ Every name here is also importable from :mod:`microblog_core.sim.engine`
 and the ``microblog_core.sim`` package.
 """
 
+from abc import abstractmethod
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
@@ -324,43 +325,13 @@ class _FolloweeLists(Sequence[Sequence[int]]):
         return _Followees(self._table, node)
 
 
-class _PageColumn(Sequence[int]):
-    """A per-impression column whose value is the same for every item of a page.
+class _PagedColumn(Sequence[int]):
+    """A per-impression column computed from the impression log's page ends.
 
-    The impression log keeps such a value once per page (its time, its
-    viewer), with the end of each page; this view repeats each page's value
-    over the page's items, so that it reads like the full column. Its items
-    are computed on access: iterate it rather than index it in a loop.
+    Subclasses say what item ``index`` of page ``page`` holds
+    (:meth:`_item`) and how to iterate; this reads the length off the last
+    page end and answers indexes and slices.
     """
-
-    __slots__ = ("_ends", "_values")
-
-    def __init__(self, values: Sequence[int], ends: Sequence[int]) -> None:
-        self._values = values
-        self._ends = ends
-
-    def __len__(self) -> int:
-        ends = self._ends
-        return ends[-1] if ends else 0
-
-    @overload
-    def __getitem__(self, index: int) -> int: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[int]: ...
-    def __getitem__(self, index: int | slice) -> int | list[int]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        return self._values[_page_of(self._ends, index, len(self))]
-
-    def __iter__(self) -> Iterator[int]:
-        return chain.from_iterable(map(repeat, self._values, _page_sizes(self._ends)))
-
-    def __repr__(self) -> str:
-        return f"<page column of {len(self)} items, {len(self._values)} pages>"
-
-
-class _RankColumn(Sequence[int]):
-    """The impression log's rank column: 1, 2, ... over each page's items."""
 
     __slots__ = ("_ends",)
 
@@ -378,12 +349,51 @@ class _RankColumn(Sequence[int]):
     def __getitem__(self, index: int | slice) -> int | list[int]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
-        ends = self._ends
         size = len(self)
-        page = _page_of(ends, index, size)
-        if index < 0:
-            index += size
-        return index - (ends[page - 1] if page else 0) + 1
+        page = _page_of(self._ends, index, size)
+        return self._item(page, index + size if index < 0 else index)
+
+    @abstractmethod
+    def _item(self, page: int, index: int) -> int:
+        """The value of item ``index`` (0 to the length), which is on page ``page``."""
+
+    @abstractmethod
+    def __iter__(self) -> Iterator[int]:
+        """The column's items in order, without indexing each."""
+
+
+class _PageColumn(_PagedColumn):
+    """A per-impression column whose value is the same for every item of a page.
+
+    The impression log keeps such a value once per page (its time, its
+    viewer), with the end of each page; this view repeats each page's value
+    over the page's items, so that it reads like the full column. Its items
+    are computed on access: iterate it rather than index it in a loop.
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: Sequence[int], ends: Sequence[int]) -> None:
+        super().__init__(ends)
+        self._values = values
+
+    def _item(self, page: int, index: int) -> int:
+        return self._values[page]
+
+    def __iter__(self) -> Iterator[int]:
+        return chain.from_iterable(map(repeat, self._values, _page_sizes(self._ends)))
+
+    def __repr__(self) -> str:
+        return f"<page column of {len(self)} items, {len(self._values)} pages>"
+
+
+class _RankColumn(_PagedColumn):
+    """The impression log's rank column: 1, 2, ... over each page's items."""
+
+    __slots__ = ()
+
+    def _item(self, page: int, index: int) -> int:
+        return index - (self._ends[page - 1] if page else 0) + 1
 
     def __iter__(self) -> Iterator[int]:
         sizes = _page_sizes(self._ends)
