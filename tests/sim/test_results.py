@@ -258,6 +258,12 @@ def test_a_follow_table_answers_as_a_set_and_a_list_per_node(
         assert all((other in table[node]) == (other in sets[node]) for other in range(n))
         assert list(table.followees[node]) == lists[node]
         assert len(table.followees[node]) == len(lists[node])
+        size = len(lists[node])
+        followees = table.followees[node]
+        assert [followees[i] for i in range(-size, size)] == lists[node] * 2
+        for outside in (size, -size - 1):
+            with pytest.raises(IndexError):
+                followees[outside]
     assert [set(view) for view in table] == sets
     assert table[-1] == sets[-1]
 

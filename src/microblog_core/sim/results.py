@@ -217,6 +217,28 @@ class FollowTable(Sequence[Set[int]]):
         offsets = self._offsets
         return self._targets[offsets[node] : offsets[node + 1]]
 
+    def followee(self, node: int, index: int) -> int:
+        """The ``index``-th node ``node`` follows, in follow order (no copy of its row)."""
+        own = self._lists.get(node)
+        if own is not None or index.__class__ is not int:
+            return self.row(node)[index]
+        offsets = self._offsets
+        start = offsets[node]
+        size = offsets[node + 1] - start
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("followee index out of range")
+        return self._targets[start + index]
+
+    def degree(self, node: int) -> int:
+        """How many nodes ``node`` follows now (no copy of its starting row)."""
+        own = self._lists.get(node)
+        if own is not None:
+            return len(own)
+        offsets = self._offsets
+        return offsets[node + 1] - offsets[node]
+
     def holds(self, node: int) -> Set[int] | Sequence[int]:
         """What ``x in ...`` answers fastest from until ``node``'s follows change.
 
@@ -269,7 +291,7 @@ class _Following(Set[int]):
         return other in self._table.holds(self._node)
 
     def __len__(self) -> int:
-        return len(self._table.row(self._node))
+        return self._table.degree(self._node)
 
     def __iter__(self) -> Iterator[int]:
         table = self._table
@@ -291,10 +313,10 @@ class _Followees(Sequence[int]):
         self._node = node
 
     def __len__(self) -> int:
-        return len(self._table.row(self._node))
+        return self._table.degree(self._node)
 
     def __getitem__(self, index: int) -> int:  # type: ignore[override]
-        return self._table.row(self._node)[index]
+        return self._table.followee(self._node, index)
 
     def __iter__(self) -> Iterator[int]:
         return iter(self._table.row(self._node))
