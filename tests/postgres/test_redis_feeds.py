@@ -192,3 +192,40 @@ def test_rebuild_list_refuses_an_unknown_list(blog: Microblog) -> None:
 
     with pytest.raises(NotFoundError):
         _feeds(blog).rebuild_list(12345)
+
+
+def _open_sockets(feeds: RedisFeeds) -> int:
+    pool = feeds._client.connection_pool
+    connections = [*pool._available_connections, *pool._in_use_connections]
+    return sum(connection._sock is not None for connection in connections)
+
+
+def test_closing_a_service_closes_the_feeds_it_was_built_with(
+    postgres_url: str, redis_url: str, schema: str
+) -> None:
+    # Microblog.postgres(redis_url=...) makes the RedisFeeds itself: nothing else can close it.
+    service = Microblog.postgres(postgres_url, schema=schema, redis_url=redis_url)
+    try:
+        ann, bob = service.register("ann"), service.register("bob")
+        service.follow(bob.id, ann.id)
+        service.post(ann.id, "hello")
+        feeds = _feeds(service)
+        assert _open_sockets(feeds) > 0
+    finally:
+        service.close()
+        drop_prefix(redis_url, f"{schema}:")
+    assert _open_sockets(feeds) == 0
+
+
+def test_closing_an_sqlite_store_closes_its_redis_feeds(redis_url: str, prefix: str) -> None:
+    from microblog_core.storage.sqlite import SqliteStore
+
+    feeds = RedisFeeds(redis_url, prefix=prefix)
+    store = SqliteStore(":memory:", feeds=feeds)
+    service = Microblog(store.unit_of_work, store=store)
+    ann, bob = service.register("ann"), service.register("bob")
+    service.follow(bob.id, ann.id)
+    service.post(ann.id, "hello")
+    assert _open_sockets(feeds) > 0
+    store.close()
+    assert _open_sockets(feeds) == 0

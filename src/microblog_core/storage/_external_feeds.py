@@ -66,6 +66,10 @@ class ExternalFeeds(Protocol):
         """Remember the store the feeds derive from (for rebuilds)."""
         ...
 
+    def close(self) -> None:
+        """Close the feeds' connections (the store closes them when it is closed)."""
+        ...
+
 
 class _ReadonlyUnit(UnitOfWork, Protocol):
     @property

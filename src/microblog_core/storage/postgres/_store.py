@@ -445,7 +445,7 @@ class PostgresStore:
             self._pool.close()
 
     def close(self) -> None:
-        """Close the store (and its pool, if the store opened it). Closing twice is harmless.
+        """Close the store, its pool if it opened it, and its feeds. Closing twice is harmless.
 
         Raises:
             StorageError: A unit of work of this store is still open in this thread.
@@ -458,7 +458,13 @@ class PostgresStore:
                 "thread; leave the unit first"
             )
         self._closed = True
-        self._close_pool()
+        try:
+            self._close_pool()
+        finally:
+            if self._external_feeds is not None:
+                # The store's feeds are closed with it (a closed client reconnects if
+                # used again), so a store built with feeds=RedisFeeds(...) leaks no socket.
+                self._external_feeds.close()
 
     def __enter__(self) -> Self:
         return self

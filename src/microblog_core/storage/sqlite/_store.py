@@ -330,7 +330,7 @@ class SqliteStore:
         return _StoreLock(self, for_close=for_close)
 
     def close(self) -> None:
-        """Close the database. Closing twice is harmless.
+        """Close the database (and the store's feeds, if given). Closing twice is harmless.
 
         Raises:
             StorageError: A unit of work of this store is still open in this thread.
@@ -348,6 +348,8 @@ class SqliteStore:
                 pass  # an optimisation hint only; closing matters more
             finally:
                 conn.close()
+                if self._feeds is not None:
+                    self._feeds.close()  # closed with the store, as PostgresStore does
 
     def __enter__(self) -> Self:
         return self
