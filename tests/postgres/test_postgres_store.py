@@ -34,6 +34,10 @@ from microblog_core.storage.postgres import (  # noqa: E402  # after the skip ch
     _errors,
     _sql,
 )
+from microblog_core.storage.postgres._home_sql import (  # noqa: E402
+    HOME_TEMPLATES,
+    home_statement,
+)
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 BASE = id_at(T0)
@@ -499,6 +503,58 @@ def test_the_home_statement_walks_the_indexes(
         assert index in text, text
     if kind:
         assert "filters_by_account" in text, text
+
+
+def test_a_small_store_home_page_walks_and_stops_at_its_limit(postgres_pool: Any) -> None:
+    """In a store small enough for hashing, the planner left alone still walks.
+
+    With 4,000 posts by 2,000 accounts and a viewer following 400, PostgreSQL
+    once joined each post's original by hashing the whole ``posts`` table,
+    then kept and sorted all 800 candidates: a page took 6 ms at 10,000 posts
+    against 0.7 ms at 100,000. The original's join is a lookup per post that
+    cannot be flattened, so the dense walk stops after about a page's worth of
+    candidates; checked in the generic plan a pooled connection caches, with
+    no planner setting changed.
+    """
+    from tests.postgres.conftest import drop_schema, new_name
+
+    name = new_name("small")
+    s = PostgresStore(postgres_pool, schema=name)
+    viewer = 2_001
+    try:
+        s.bulk_load(
+            accounts=[account(n) for n in range(1, viewer + 1)],
+            posts=[post(n, n % 2_000 + 1) for n in range(1, 4_001)],
+            follows=[
+                Follow(follower_id=viewer, followee_id=f, created_at=T0) for f in range(1, 2_001, 5)
+            ],
+        )
+        with postgres_pool.connection() as conn:
+            for table in ("posts", "follows", "accounts"):
+                conn.execute(f"ANALYZE {name}.{table}")
+            text = home_statement(HOME_TEMPLATES["home_dense+lean"].format(s=name), 40)
+            with conn.transaction():
+                conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+                conn.execute(f"PREPARE small_home (bigint, bigint, bigint, float8) AS {text}")
+                try:
+                    plan = [
+                        row[0]
+                        for row in conn.execute(
+                            f"EXPLAIN (ANALYZE, COSTS OFF) EXECUTE small_home "
+                            f"({viewer}, 0, {MAX_ID}, 1e18)"
+                        ).fetchall()
+                    ]
+                finally:
+                    conn.execute("DEALLOCATE small_home")
+    finally:
+        s.close()
+        drop_schema(postgres_pool, name)
+    joined = "\n".join(plan)
+    assert "Hash" not in joined.replace("hashed SubPlan", ""), joined
+    walk = [line for line in plan if "Index Scan Backward using posts_pkey on posts p " in line]
+    assert walk, joined
+    read = int(walk[0].split(" rows=")[1].split()[0])
+    assert 40 <= read <= 400, joined  # about 200 (40 at a share of one in five); not 4,000
 
 
 def test_the_pools_jitter_leaves_the_global_random_generator_alone() -> None:

@@ -115,9 +115,13 @@ POST_WIDTH: Final = len(POST_COLUMNS.split(","))
 _NAMES: Final = [c.strip() for c in POST_COLUMNS.split(",")]
 _P: Final = ", ".join(f"p.{c}" for c in _NAMES)
 _R: Final = ", ".join(f"r.{c} AS r_{c}" for c in _NAMES)
+# The original is looked up post by post (``LIMIT 1``: a lateral subquery PostgreSQL cannot
+# flatten). Flattened into a join, a small store's plan hashed the whole ``posts`` table for
+# it and then kept and sorted every candidate: 6 ms a page at 10,000 posts, where the walk
+# stops after a page's worth (0.7 ms).
 _ROOT: Final = (
     f"LEFT JOIN LATERAL (SELECT {POST_COLUMNS} FROM {{s}}.posts "
-    "WHERE id = p.repost_root_id) AS r ON true"
+    "WHERE id = p.repost_root_id LIMIT 1) AS r ON true"
 )
 
 
