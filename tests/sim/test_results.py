@@ -19,6 +19,7 @@ from microblog_core.sim.results import (
     ACTION_KINDS,
     FollowTable,
     Impression,
+    PostIndex,
     PostRecord,
     RunTables,
     SimulationResult,
@@ -57,8 +58,7 @@ def three_accounts() -> RunTables:
         (104, 2, 1, 0, 0, SETUP_MS + 400, Visibility.PRIVATE, "re"),
     ]
     for index, (pid, author, kind, ref, extra, ms, visibility, text) in enumerate(posts):
-        tables.post_index[pid] = index
-        tables.p_id.append(pid)
+        assert tables.post_index.append(pid) == index
         tables.p_author.append(author)
         tables.p_kind.append(kind)
         tables.p_ref.append(ref)
@@ -114,6 +114,99 @@ def test_every_result_name_keeps_its_old_import_paths():
         assert name in engine.__all__
     for name in ("Impression", "PostRecord", "SimulationResult"):
         assert getattr(microblog_core.sim, name) is getattr(results, name)
+
+
+# Post ids as the service mints them: ms << 16 | sequence, increasing; gaps of
+# nothing to days, so buckets fill, empty and widen.
+_id_steps = st.lists(
+    st.one_of(
+        st.integers(1, 3),
+        st.integers(1, 1 << 24),
+        st.integers(1, 1 << 36),
+    ),
+    max_size=300,
+)
+
+
+def _ids_from(first: int, steps: list[int]) -> list[int]:
+    ids = [first]
+    for step in steps:
+        ids.append(ids[-1] + step)
+    return ids
+
+
+@given(
+    first=st.integers(0, 1 << 62),
+    steps=_id_steps,
+    probes=st.lists(st.integers(-(1 << 20), 1 << 63), max_size=50),
+)
+def test_post_index_answers_as_a_dict_of_ids_to_rows(first, steps, probes):
+    post_ids = _ids_from(first, steps)
+    index = PostIndex(array("q"))
+    rows = {}
+    for post_id in post_ids:
+        rows[post_id] = index.append(post_id)
+    assert rows == {post_id: row for row, post_id in enumerate(post_ids)}
+    assert len(index) == len(rows)
+    assert list(index) == post_ids
+    near = [post_id + delta for post_id in post_ids[::7] for delta in (-1, 0, 1)]
+    for probe in [*post_ids, *near, *probes]:
+        assert index.get(probe) == rows.get(probe)
+        assert (probe in index) == (probe in rows)
+        assert index.find(probe) == rows.get(probe, -1)
+        if probe in rows:
+            assert index[probe] == rows[probe]
+        else:
+            with pytest.raises(KeyError):
+                index[probe]
+
+
+@given(first=st.integers(0, 1 << 62), steps=_id_steps)
+def test_post_index_of_an_existing_column_equals_one_built_by_appends(first, steps):
+    post_ids = _ids_from(first, steps)
+    built = PostIndex(array("q"))
+    for post_id in post_ids:
+        built.append(post_id)
+    column = array("q", post_ids)
+    loaded = PostIndex(column)
+    assert column == array("q", post_ids)
+    assert [loaded.find(post_id) for post_id in post_ids] == list(range(len(post_ids)))
+    assert repr(loaded) == repr(built)
+
+
+def test_post_index_buckets_cost_at_most_one_per_post_and_a_spare_thousand():
+    index = PostIndex(array("q"))
+    # One post a (simulated) day for a year: 365 posts over 10**5 buckets of 256 ms each.
+    for day in range(365):
+        index.append(((1_700_000_000_000 + day * 86_400_000) << 16) + day)
+    assert len(index._starts) - 1 <= len(index) + 1024
+    assert index[(1_700_000_000_000 + 200 * 86_400_000) << 16 | 200] == 200
+
+
+def test_post_index_refuses_an_id_out_of_order_and_misses_other_keys():
+    column = array("q")
+    index = PostIndex(column)
+    assert index.append(500 << 16) == 0
+    with pytest.raises(ValueError, match="increase"):
+        index.append(500 << 16)
+    with pytest.raises(ValueError, match="increase"):
+        index.append(499 << 16)
+    assert list(column) == [500 << 16]
+    with pytest.raises(KeyError):
+        index[(500 << 16) + 1]
+    with pytest.raises(KeyError):
+        index["a post"]  # type: ignore[index]
+    assert "a post" not in index
+    assert index.get(-5) is None
+    with pytest.raises(ValueError, match="increase"):
+        PostIndex(array("q", [3, 2]))
+
+
+def test_run_tables_index_posts_by_id():
+    tables = three_accounts()
+    assert dict(tables.post_index) == {101: 0, 102: 1, 103: 2, 104: 3}
+    assert tables.post_index[103] == 2
+    assert 105 not in tables.post_index
 
 
 def test_counts_cover_every_action_kind_and_sum_refusals():

@@ -124,6 +124,7 @@ from microblog_core.sim.results import (
     POST_KINDS,
     FollowTable,
     Impression,
+    PostIndex,
     PostRecord,
     RunTables,
     SimulationResult,
@@ -142,6 +143,7 @@ __all__ = [
     "BlogFactory",
     "FollowTable",
     "Impression",
+    "PostIndex",
     "PostRecord",
     "Progress",
     "RunTables",
@@ -427,9 +429,7 @@ class _Run:
         *,
         meta: tuple[int, float] = _NO_META,
     ) -> int:
-        index = len(self.p_id)
-        self.post_index[post.id] = index
-        self.p_id.append(post.id)
+        index = self.post_index.append(post.id)  # the id column too
         self.p_author.append(self.index_of[post.author_id])
         self.p_kind.append(kind)
         self.p_ref.append(ref)
@@ -727,7 +727,7 @@ class _Run:
             page = ()
         else:
             actions["read"] += 1
-        post_index = self.post_index
+        find_post = self.post_index.find
         p_author = self.p_author
         p_kind = self.p_kind
         p_ref = self.p_ref
@@ -743,7 +743,9 @@ class _Run:
         log_impressions = self.log_impressions
         add_item = items.append
         for rank, post in enumerate(page, 1):
-            index = post_index[post.id]
+            index = find_post(post.id)
+            if index < 0:
+                raise KeyError(post.id)  # a post the run did not record: a bug
             author = p_author[index]
             root = p_ref[index] if p_kind[index] == _REPOST else index
             root_author = p_author[root]

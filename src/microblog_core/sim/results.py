@@ -14,7 +14,7 @@ and the ``microblog_core.sim`` package.
 from abc import abstractmethod
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Iterable, Iterator, Mapping, MutableSequence, Sequence, Set
 from datetime import datetime, timedelta
 from itertools import chain, repeat
 from operator import add
@@ -23,7 +23,7 @@ from typing import Protocol, overload
 
 from attrs import frozen
 
-from microblog_core.ids import EPOCH, AccountId, PostId
+from microblog_core.ids import EPOCH, SEQUENCE_BITS, AccountId, PostId
 from microblog_core.models import Visibility
 from microblog_core.service import Microblog
 from microblog_core.sim.agent import Agent
@@ -40,6 +40,7 @@ __all__ = [
     "POST_KINDS",
     "FollowTable",
     "Impression",
+    "PostIndex",
     "PostRecord",
     "RunTables",
     "SimulationResult",
@@ -441,6 +442,131 @@ def _page_sizes(ends: Sequence[int]) -> Iterable[int]:
     return map(int.__sub__, ends, chain((0,), ends))
 
 
+# A post id's bucket is its time in units of 2**_FIRST_SHIFT ids (256 ms) at
+# first; buckets widen (halve in number) whenever there would be more of them
+# than posts plus _SPARE_BUCKETS, so they cost at most 8 bytes a post.
+_FIRST_SHIFT = SEQUENCE_BITS + 8
+_SPARE_BUCKETS = 1024
+
+
+class PostIndex(Mapping[int, int]):
+    """The row (post index) of each post id, read off the run's id column.
+
+    The run's posts are rows in the order the service made them, and the
+    service mints ids that only grow (time-sortable ids from one
+    generator), so the id column is sorted and a binary search in it finds
+    a row: no dict of ids (about 80 bytes a post). To keep each search
+    short, the index also keeps, for each slice of time (bucket), the first
+    row made in it: a lookup searches one bucket's rows. Buckets start 256 ms
+    wide and double in width while there would be more buckets than posts,
+    so they cost at most 8 bytes a post.
+
+    ``index[post_id]`` raises ``KeyError`` for an id that is not a row;
+    :meth:`get`, ``in`` and ``len`` work as on a dict, and iteration yields
+    the ids in row order. Rows are added with :meth:`append` only (the id
+    column must not be appended to directly).
+
+    Example:
+        >>> from array import array
+        >>> from microblog_core.sim.results import PostIndex
+        >>> index = PostIndex(array("q"))
+        >>> [index.append(post_id) for post_id in (70, 5_000_000_000, 5_000_000_007)]
+        [0, 1, 2]
+        >>> index[5_000_000_000], index.get(71), 70 in index, len(index)
+        (1, None, True, 3)
+    """
+
+    __slots__ = ("_base", "_ids", "_shift", "_starts")
+
+    def __init__(self, ids: MutableSequence[int]) -> None:
+        """Index ``ids`` (an empty, or increasing, id column: the index appends to it).
+
+        Raises:
+            ValueError: ``ids`` does not increase strictly.
+        """
+        self._ids = ids
+        self._shift = _FIRST_SHIFT
+        self._base = 0
+        # starts[b] is the first row of bucket b; the last item is len(ids).
+        self._starts = array("q", [0])
+        existing = list(ids)
+        del ids[:]
+        for post_id in existing:
+            self.append(post_id)
+
+    def append(self, post_id: int) -> int:
+        """Add ``post_id`` as the next row (to the id column too); return its row.
+
+        Raises:
+            ValueError: ``post_id`` is not greater than every id before it.
+        """
+        ids = self._ids
+        row = len(ids)
+        if row:
+            if post_id <= ids[-1]:
+                raise ValueError(f"post ids must increase in row order: {post_id} after {ids[-1]}")
+        else:
+            self._base = post_id >> self._shift
+        bucket = (post_id >> self._shift) - self._base
+        while bucket > row + _SPARE_BUCKETS:
+            self._widen()
+            bucket = (post_id >> self._shift) - self._base
+        starts = self._starts
+        missing = bucket + 2 - len(starts)
+        if missing > 0:
+            # Empty buckets between start (and end) where this row does.
+            starts.extend(repeat(row, missing))
+        starts[-1] = row + 1
+        ids.append(post_id)
+        return row
+
+    def _widen(self) -> None:
+        """Merge the buckets two by two (each twice as wide)."""
+        starts = self._starts
+        body = starts[:-1]
+        # Bucket k joins old buckets 2k and 2k + 1, or, when the base is odd,
+        # 2k - 1 and 2k (the first bucket then stays alone).
+        merged = body[:1] + body[1::2] if self._base & 1 else body[::2]
+        merged.append(starts[-1])
+        self._starts = merged
+        self._shift += 1
+        self._base >>= 1
+
+    def find(self, post_id: int) -> int:
+        """Return the row of ``post_id``, or -1 if it is not one."""
+        starts = self._starts
+        bucket = (post_id >> self._shift) - self._base
+        if bucket < 0 or bucket >= len(starts) - 1:
+            return -1
+        ids = self._ids
+        end = starts[bucket + 1]
+        row = bisect_left(ids, post_id, starts[bucket], end)
+        return row if row < end and ids[row] == post_id else -1
+
+    def __getitem__(self, post_id: int) -> int:
+        row = self.find(post_id) if isinstance(post_id, int) else -1
+        if row < 0:
+            raise KeyError(post_id)
+        return row
+
+    def get(self, post_id: int, default: int | None = None) -> int | None:  # type: ignore[override]
+        """Return the row of ``post_id``, or ``default`` if it is not one."""
+        row = self.find(post_id) if isinstance(post_id, int) else -1
+        return default if row < 0 else row
+
+    def __contains__(self, post_id: object) -> bool:
+        return isinstance(post_id, int) and self.find(post_id) >= 0
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._ids)
+
+    def __repr__(self) -> str:
+        return f"<post index of {len(self._ids)} posts, {len(self._starts) - 1} buckets>"
+
+
 class RunTables:
     """The compact tables a run records, indexed by graph node and by post index.
 
@@ -458,8 +584,9 @@ class RunTables:
             kept in step with the service's ``Followed`` / ``Unfollowed`` events).
         follow_ms: For follows made during the run, ``follower * n + followee``
             to the time they were made.
-        post_index: Post index of each post id.
-        p_id: Post id.
+        post_index: Post index of each post id (a :class:`PostIndex` over
+            ``p_id``; add a post's row with ``post_index.append(post_id)``).
+        p_id: Post id, increasing.
         p_author: Author's node.
         p_kind: 0 original, 1 reply, 2 repost.
         p_ref: A reply's parent, a repost's original, else -1.
@@ -499,8 +626,8 @@ class RunTables:
         self.index_of: dict[AccountId, int] = {}
         self.following = FollowTable(n)
         self.follow_ms: dict[int, int] = {}
-        self.post_index: dict[int, int] = {}
         self.p_id = array("q")
+        self.post_index = PostIndex(self.p_id)
         self.p_author = array("i")
         self.p_kind = array("b")
         self.p_ref = array("i")
