@@ -99,14 +99,18 @@ def draw_population(
 
 
 class _Group:
-    """The accounts that share one profile shift, with cumulative rates for sampling."""
+    """The accounts that share one profile shift, with cumulative rates for sampling.
+
+    Both are arrays: 12 bytes an account where lists of ints and floats take
+    about 80 (a million accounts: 12 MB, not 80).
+    """
 
     __slots__ = ("cumulative", "members", "shift", "total")
 
-    def __init__(self, shift: int, members: list[int], rates: Sequence[float]) -> None:
+    def __init__(self, shift: int, members: Sequence[int], rates: Sequence[float]) -> None:
         self.shift = shift
-        self.members = members
-        self.cumulative = list(accumulate(rates[i] for i in members))
+        self.members = array("i", members)
+        self.cumulative = array("d", accumulate(rates[i] for i in members))
         self.total = self.cumulative[-1] if self.cumulative else 0.0
 
 
