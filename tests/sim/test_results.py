@@ -5,7 +5,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import microblog_core.sim
@@ -17,6 +17,7 @@ from microblog_core.sim.config import SimulationConfig
 from microblog_core.sim.graphs import FollowGraph
 from microblog_core.sim.results import (
     ACTION_KINDS,
+    AccountIndex,
     FollowTable,
     Impression,
     PostIndex,
@@ -114,6 +115,60 @@ def test_every_result_name_keeps_its_old_import_paths():
         assert name in engine.__all__
     for name in ("Impression", "PostRecord", "SimulationResult"):
         assert getattr(microblog_core.sim, name) is getattr(results, name)
+
+
+_account_ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("number"), st.integers(0, 30), st.integers(0, 4)),
+        st.tuples(st.just("set"), st.integers(0, 40), st.integers(0, 40)),
+        st.tuples(st.just("del"), st.integers(0, 40), st.just(0)),
+    ),
+    max_size=30,
+)
+
+
+@given(ops=_account_ops, probes=st.lists(st.integers(-5, 60), max_size=10))
+def test_account_index_answers_as_a_dict(ops, probes):
+    index = AccountIndex()
+    reference: dict[int, int] = {}
+    for op, account_id, size in ops:
+        if op == "number":
+            ids = list(range(account_id, account_id + size))
+            if any(i in reference for i in ids):
+                continue  # numbering gives new accounts new nodes
+            index.number(ids)
+            reference.update(zip(ids, range(len(reference), len(reference) + size), strict=True))
+        elif op == "set":
+            index[account_id] = size
+            reference[account_id] = size
+        elif account_id in reference:
+            del index[account_id]
+            del reference[account_id]
+        else:
+            with pytest.raises(KeyError):
+                del index[account_id]
+        assert list(index.items()) == list(reference.items())
+        assert len(index) == len(reference)
+    for probe in [*probes, *reference]:
+        assert index.get(probe) == reference.get(probe)
+        assert index.get(probe, -1) == reference.get(probe, -1)
+        assert (probe in index) == (probe in reference)
+        if probe not in reference:
+            with pytest.raises(KeyError):
+                index[probe]
+
+
+def test_account_index_keeps_consecutive_ids_as_a_range():
+    index = AccountIndex()
+    index.number(range(1_000, 1_500))
+    index.number([1_500])
+    assert (index._first, index._count, index._rest) == (1_000, 501, {})
+    assert index[1_250] == 250
+    assert "1250" not in index
+    index.number([7])  # not the next id: kept apart, the range stays
+    assert index[7] == 501
+    assert index._count == 501
+    assert len(index) == 502
 
 
 # Post ids as the service mints them: ms << 16 | sequence, increasing; gaps of
@@ -359,6 +414,38 @@ def test_a_follow_table_answers_as_a_set_and_a_list_per_node(
                 followees[outside]
     assert [set(view) for view in table] == sets
     assert table[-1] == sets[-1]
+
+
+@given(
+    start=st.sets(st.tuples(st.integers(0, 3), st.integers(0, 63)), max_size=40),
+    ops=st.lists(st.tuples(st.booleans(), st.integers(0, 3), st.integers(0, 63)), max_size=80),
+)
+# Once 40 goes, this set iterates 1, 34, 3, 2, 13, 29; set([34, 29, 13, 3, 2, 1]) would not.
+@example(
+    start=set(),
+    ops=[(True, 0, b) for b in (34, 29, 13, 3, 2, 1, 40)] + [(False, 0, 40)],
+)
+def test_a_follow_table_iterates_as_sets_that_followed_and_unfollowed(
+    start: set[tuple[int, int]], ops: list[tuple[bool, int, int]]
+) -> None:
+    """Colliding ids, growth and unfollows' dummies: the order is still the engine sets' order."""
+    n = 64
+    edges = sorted(start)
+    table = FollowTable(n)
+    table.load(array("i", [a for a, _ in edges]), array("i", [b for _, b in edges]))
+    sets: list[set[int]] = [set() for _ in range(n)]
+    for a, b in edges:
+        sets[a].add(b)
+    for follow, a, b in ops:
+        if follow:
+            assert table.add(a, b) == (b not in sets[a])
+            sets[a].add(b)
+        else:
+            assert table.discard(a, b) == (b in sets[a])
+            sets[a].discard(b)
+        assert list(table[a]) == list(sets[a])
+        assert (b in table[a]) == (b in sets[a])
+    assert [list(view) for view in table] == [list(followed) for followed in sets]
 
 
 def test_a_follow_table_refuses_a_node_outside_it() -> None:

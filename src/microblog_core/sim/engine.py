@@ -122,6 +122,7 @@ from microblog_core.sim.results import (
     ENGAGEMENT_KINDS,
     EXTRA_ACTION_KINDS,
     POST_KINDS,
+    AccountIndex,
     FollowTable,
     Impression,
     PostIndex,
@@ -140,6 +141,7 @@ __all__ = [
     "EXTRA_ACTION_KINDS",
     "POST_KINDS",
     "TIMELINE_STRATEGIES",
+    "AccountIndex",
     "BlogFactory",
     "FollowTable",
     "Impression",
@@ -556,9 +558,8 @@ class _Run:
         followees: "array[int]",
     ) -> None:
         """Record a bulk set-up as :meth:`on_followed` would have recorded its events."""
-        index_of = self.index_of
         ids = [account.id for account in accounts]
-        index_of.update(zip(ids, range(len(ids)), strict=True))
+        self.index_of.number(ids)
         self.ids.extend(ids)
         self.handles.extend(handles)
         setup_refused = self.setup_refused
@@ -578,7 +579,7 @@ class _Run:
         blog = self.blog
         for handle in handles:
             account = blog.register(handle)
-            self.index_of[account.id] = len(self.ids)
+            self.index_of.number((account.id,))
             self.ids.append(account.id)
             self.handles.append(handle)
 

@@ -14,12 +14,20 @@ and the ``microblog_core.sim`` package.
 from abc import abstractmethod
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, MutableSequence, Sequence, Set
+from collections.abc import (
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    MutableSequence,
+    Sequence,
+    Set,
+)
 from datetime import datetime, timedelta
 from itertools import chain, repeat
 from operator import add
 from types import MappingProxyType
-from typing import Protocol, overload
+from typing import Protocol, TypeVar, overload
 
 from attrs import frozen
 
@@ -38,6 +46,7 @@ __all__ = [
     "ENGAGEMENT_KINDS",
     "EXTRA_ACTION_KINDS",
     "POST_KINDS",
+    "AccountIndex",
     "FollowTable",
     "Impression",
     "PostIndex",
@@ -47,6 +56,7 @@ __all__ = [
 ]
 
 _ONE_MS = timedelta(milliseconds=1)
+_T = TypeVar("_T")
 
 ACTION_KINDS = ("read", "post", "reply", "repost", "like", "follow", "block", "approve")
 """What simulated accounts do; every one is a service call, feed reads included."""
@@ -145,6 +155,121 @@ def _instant(ms: int) -> datetime:
     return EPOCH + ms * _ONE_MS
 
 
+class AccountIndex(MutableMapping[int, int]):
+    """The node of each account id: a dict, kept as a range while the ids are consecutive.
+
+    A run's accounts are nodes ``0 .. n - 1``, and the bulk set-up registers
+    them with consecutive ids, so node ``k`` has id ``first + k`` and a
+    lookup is a subtraction: no dict of a million ids (about 75 bytes an
+    account). Ids that break the run (set one by one, out of order, or
+    changed) go to a dict; the answers are a dict's either way.
+
+    Example:
+        >>> from microblog_core.sim.results import AccountIndex
+        >>> index = AccountIndex()
+        >>> index.number([500, 501, 502])
+        >>> index[501], index.get(503), len(index)
+        (1, None, 3)
+        >>> index[9] = 3
+        >>> dict(index)
+        {500: 0, 501: 1, 502: 2, 9: 3}
+    """
+
+    __slots__ = ("_count", "_first", "_rest")
+
+    def __init__(self) -> None:
+        self._first = 0
+        self._count = 0  # ids first .. first + count - 1 are nodes 0 .. count - 1
+        self._rest: dict[int, int] = {}
+
+    def number(self, ids: Sequence[int]) -> None:
+        """Give ``ids`` the next nodes, in order (the nodes from ``len(self)`` on)."""
+        if not ids:
+            return
+        count = self._count
+        start = ids[0]
+        if (
+            not self._rest
+            and (count == 0 or start == self._first + count)
+            and all(type(account_id) is int for account_id in ids[:1])
+            # One C-level pass: are they the ids that continue the range?
+            and all(map(int.__eq__, ids, range(start, start + len(ids))))
+        ):
+            if count == 0:
+                self._first = start
+            self._count = count + len(ids)
+            return
+        for node, account_id in enumerate(ids, len(self)):
+            self[account_id] = node
+
+    def __getitem__(self, account_id: int) -> int:
+        node = account_id - self._first if account_id.__class__ is int else -1
+        if 0 <= node < self._count:
+            return node
+        return self._rest[account_id]
+
+    @overload
+    def get(self, account_id: int, /) -> int | None: ...
+    @overload
+    def get(self, account_id: int, default: _T, /) -> int | _T: ...
+    def get(self, account_id: int, default: object = None, /) -> object:
+        """Return the node of ``account_id``, or ``default`` if it has none."""
+        node = account_id - self._first if account_id.__class__ is int else -1
+        if 0 <= node < self._count:
+            return node
+        return self._rest.get(account_id, default)
+
+    def __setitem__(self, account_id: int, node: int) -> None:
+        count = self._count
+        if account_id.__class__ is int and not self._rest and node == count:
+            if count == 0:
+                self._first = account_id
+                self._count = 1
+                return
+            if account_id == self._first + count:
+                self._count = count + 1
+                return
+        if account_id in self:
+            if self[account_id] == node:
+                return
+            self._spill()
+        self._rest[account_id] = node
+
+    def __delitem__(self, account_id: int) -> None:
+        if account_id not in self._rest:
+            self[account_id]  # KeyError if it has no node
+            self._spill()
+        del self._rest[account_id]
+
+    def _spill(self) -> None:
+        """Move the range into the dict (before changing or removing one of its ids)."""
+        rest = dict(
+            zip(range(self._first, self._first + self._count), range(self._count), strict=True)
+        )
+        rest.update(self._rest)
+        self._rest = rest
+        self._count = 0
+
+    def __contains__(self, account_id: object) -> bool:
+        if account_id.__class__ is int:
+            node: int = account_id - self._first
+            if 0 <= node < self._count:
+                return True
+        return account_id in self._rest
+
+    def __len__(self) -> int:
+        return self._count + len(self._rest)
+
+    def __iter__(self) -> Iterator[int]:
+        return chain(range(self._first, self._first + self._count), self._rest)
+
+    def __repr__(self) -> str:
+        return (
+            f"<account index: {self._count} consecutive ids from {self._first}, "
+            f"{len(self._rest)} others>"
+        )
+
+
 class FollowTable(Sequence[Set[int]]):
     """Who follows whom during a run: for each node, the nodes it follows.
 
@@ -152,10 +277,11 @@ class FollowTable(Sequence[Set[int]]):
     follows, and ``table.followees[node]`` a live sequence of them in follow
     order. The starting graph is held column-wise, as compressed sparse rows
     (about 4 bytes a follow, where a Python set per account costs about
-    700 bytes); a node gets a list and a set of its own only when one of its
-    follows changes during the run. A set view iterates in the order a
-    ``set`` built by following in that order would, so sums over it come out
-    the same to the last bit.
+    700 bytes); a node gets a list of its own when one of its follows
+    changes during the run, and a set as well only when it unfollows (until
+    then ``x in`` scans the list, as it scans a starting row). A set view
+    iterates in the order a ``set`` built by following in that order (and
+    unfollowing) would, so sums over it come out the same to the last bit.
 
     Example:
         >>> from array import array
@@ -243,37 +369,42 @@ class FollowTable(Sequence[Set[int]]):
     def holds(self, node: int) -> Set[int] | Sequence[int]:
         """What ``x in ...`` answers fastest from until ``node``'s follows change.
 
-        The node's own set, or its starting row (an ``array`` slice: a scan in C).
+        The node's own set, its own list, or its starting row (an ``array``
+        slice); a list or a row is a scan in C.
         """
         own = self._sets.get(node)
         if own is not None:
             return own
-        offsets = self._offsets
-        return self._targets[offsets[node] : offsets[node + 1]]
+        return self.row(node)
 
-    def _own(self, node: int) -> tuple[set[int], list[int]]:
-        own = self._sets.get(node)
-        if own is None:
+    def _own_list(self, node: int) -> list[int]:
+        order = self._lists.get(node)
+        if order is None:
             offsets = self._offsets
-            row = self._targets[offsets[node] : offsets[node + 1]]
-            own = self._sets[node] = set(row)
-            self._lists[node] = row.tolist()
-        return own, self._lists[node]
+            order = self._lists[node] = self._targets[offsets[node] : offsets[node + 1]].tolist()
+        return order
 
     def add(self, follower: int, followee: int) -> bool:
         """Record that ``follower`` follows ``followee``; False if it already did."""
-        own, order = self._own(follower)
-        if followee in own:
+        order = self._own_list(follower)
+        own = self._sets.get(follower)
+        if followee in (order if own is None else own):
             return False
-        own.add(followee)
+        if own is not None:
+            own.add(followee)
         order.append(followee)
         return True
 
     def discard(self, follower: int, followee: int) -> bool:
         """Record that ``follower`` stopped following ``followee``; False if it did not."""
-        own, order = self._own(follower)
-        if followee not in own:
+        if followee not in self.holds(follower):
             return False
+        order = self._own_list(follower)
+        own = self._sets.get(follower)
+        if own is None:
+            # Until now the node only followed: the set it would have built,
+            # adding in follow order, is the set of its list.
+            own = self._sets[follower] = set(order)
         own.discard(followee)
         order.remove(followee)
         return True
@@ -549,7 +680,11 @@ class PostIndex(Mapping[int, int]):
             raise KeyError(post_id)
         return row
 
-    def get(self, post_id: int, default: int | None = None) -> int | None:  # type: ignore[override]
+    @overload
+    def get(self, post_id: int, /) -> int | None: ...
+    @overload
+    def get(self, post_id: int, default: _T, /) -> int | _T: ...
+    def get(self, post_id: int, default: object = None, /) -> object:
         """Return the row of ``post_id``, or ``default`` if it is not one."""
         row = self.find(post_id) if isinstance(post_id, int) else -1
         return default if row < 0 else row
@@ -579,7 +714,8 @@ class RunTables:
         setup_ms: When the starting graph's follows were made (ms since the epoch).
         ids: Account id of each node.
         handles: Handle of each node.
-        index_of: Node of each account id.
+        index_of: Node of each account id (an :class:`AccountIndex`: a dict's
+            answers; :meth:`AccountIndex.number` numbers the next accounts).
         following: For each node, the nodes it follows (a :class:`FollowTable`,
             kept in step with the service's ``Followed`` / ``Unfollowed`` events).
         follow_ms: For follows made during the run, ``follower * n + followee``
@@ -623,7 +759,7 @@ class RunTables:
         self.setup_ms = setup_ms
         self.ids: list[AccountId] = []
         self.handles: list[str] = []
-        self.index_of: dict[AccountId, int] = {}
+        self.index_of = AccountIndex()
         self.following = FollowTable(n)
         self.follow_ms: dict[int, int] = {}
         self.p_id = array("q")
