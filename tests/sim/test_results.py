@@ -194,13 +194,19 @@ def _ids_from(first: int, steps: list[int]) -> list[int]:
     first=st.integers(0, 1 << 62),
     steps=_id_steps,
     probes=st.lists(st.integers(-(1 << 20), 1 << 63), max_size=50),
+    recent=st.sampled_from([0, 1, 5, 1 << 15]),
 )
-def test_post_index_answers_as_a_dict_of_ids_to_rows(first, steps, probes):
+def test_post_index_answers_as_a_dict_of_ids_to_rows(first, steps, probes, recent):
     post_ids = _ids_from(first, steps)
-    index = PostIndex(array("q"))
-    rows = {}
-    for post_id in post_ids:
-        rows[post_id] = index.append(post_id)
+    with pytest.MonkeyPatch.context() as patch:
+        # Few recent posts in the dict: the searches in the id column answer the rest.
+        patch.setattr(results, "_RECENT_POSTS", recent)
+        index = PostIndex(array("q"))
+        rows = {}
+        for post_id in post_ids:
+            rows[post_id] = index.append(post_id)
+    assert len(index.newest) == min(recent, len(post_ids))
+    assert all(rows[post_id] == row for post_id, row in index.newest.items())
     assert rows == {post_id: row for row, post_id in enumerate(post_ids)}
     assert len(index) == len(rows)
     assert list(index) == post_ids
@@ -209,6 +215,11 @@ def test_post_index_answers_as_a_dict_of_ids_to_rows(first, steps, probes):
         assert index.get(probe) == rows.get(probe)
         assert (probe in index) == (probe in rows)
         assert index.find(probe) == rows.get(probe, -1)
+        if probe in rows:
+            assert index.rows([probe, post_ids[0], probe]) == [rows[probe], 0, rows[probe]]
+        else:
+            with pytest.raises(KeyError):
+                index.rows([post_ids[0], probe])
         if probe in rows:
             assert index[probe] == rows[probe]
         else:

@@ -728,7 +728,6 @@ class _Run:
             page = ()
         else:
             actions["read"] += 1
-        find_post = self.post_index.find
         p_author = self.p_author
         p_kind = self.p_kind
         p_ref = self.p_ref
@@ -743,10 +742,12 @@ class _Run:
         impressions = self.p_impressions
         log_impressions = self.log_impressions
         add_item = items.append
+        post_index = self.post_index
+        newest = post_index.newest.get  # most of a page: a dict's lookup
         for rank, post in enumerate(page, 1):
-            index = find_post(post.id)
-            if index < 0:
-                raise KeyError(post.id)  # a post the run did not record: a bug
+            index = newest(post.id)
+            if index is None:
+                index = post_index[post.id]
             author = p_author[index]
             root = p_ref[index] if p_kind[index] == _REPOST else index
             root_author = p_author[root]
