@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from microblog_core.sim.agents import Composer, Population, SessionScheduler, draw_population
+from microblog_core.sim import agents
+from microblog_core.sim.agents import (
+    Composer,
+    PairSet,
+    Population,
+    SessionScheduler,
+    draw_population,
+)
 from microblog_core.sim.config import ActivityConfig
 from microblog_core.text import TWITTER_V3, WEIBO, measure
 
@@ -115,3 +122,39 @@ def test_posts_carry_hashtags_and_mentions_when_asked():
     plain = Composer(hashtag=0.0, mention=0.0).post(random.Random(0), mention="u7")
     assert "@" not in plain
     assert "#" not in plain
+
+
+@given(
+    keys=st.lists(
+        st.one_of(st.integers(0, 40), st.integers(0, (1 << 63) - 1)),
+        max_size=200,
+    ),
+    probes=st.lists(st.integers(0, (1 << 63) - 1), max_size=20),
+    min_recent=st.sampled_from([0, 1, 3, 4096]),
+)
+def test_pair_set_answers_as_a_set_of_ints(keys, probes, min_recent):
+    # A small merge threshold makes the sorted part and the merges happen.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(agents, "_MIN_RECENT", min_recent)
+        pairs = PairSet()
+        reference: set[int] = set()
+        for key in keys:
+            assert (key in pairs) == (key in reference)
+            pairs.add(key)
+            reference.add(key)
+            assert key in pairs
+            assert len(pairs) == len(reference)
+        for probe in [*probes, *(key + 1 for key in keys if key < (1 << 63) - 1)]:
+            assert (probe in pairs) == (probe in reference)
+
+
+def test_pair_set_merges_its_recent_keys_into_a_sorted_array():
+    pairs = PairSet()
+    keys = [(viewer << 32) | (viewer * 7919 % 5000) for viewer in range(10_000)]
+    for key in reversed(keys):
+        pairs.add(key)
+    assert len(pairs._recent) <= 4096
+    assert list(pairs._sorted) == sorted(pairs._sorted)
+    assert len(pairs._sorted) + len(pairs._recent) == len(pairs) == 10_000
+    assert all(key in pairs for key in keys)
+    assert (10_000 << 32) not in pairs

@@ -5,7 +5,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import microblog_core.sim
@@ -17,8 +17,10 @@ from microblog_core.sim.config import SimulationConfig
 from microblog_core.sim.graphs import FollowGraph
 from microblog_core.sim.results import (
     ACTION_KINDS,
+    AccountIndex,
     FollowTable,
     Impression,
+    PostIndex,
     PostRecord,
     RunTables,
     SimulationResult,
@@ -57,8 +59,7 @@ def three_accounts() -> RunTables:
         (104, 2, 1, 0, 0, SETUP_MS + 400, Visibility.PRIVATE, "re"),
     ]
     for index, (pid, author, kind, ref, extra, ms, visibility, text) in enumerate(posts):
-        tables.post_index[pid] = index
-        tables.p_id.append(pid)
+        assert tables.post_index.append(pid) == index
         tables.p_author.append(author)
         tables.p_kind.append(kind)
         tables.p_ref.append(ref)
@@ -114,6 +115,164 @@ def test_every_result_name_keeps_its_old_import_paths():
         assert name in engine.__all__
     for name in ("Impression", "PostRecord", "SimulationResult"):
         assert getattr(microblog_core.sim, name) is getattr(results, name)
+
+
+_account_ops = st.lists(
+    st.one_of(
+        st.tuples(st.just("number"), st.integers(0, 30), st.integers(0, 4)),
+        st.tuples(st.just("set"), st.integers(0, 40), st.integers(0, 40)),
+        st.tuples(st.just("del"), st.integers(0, 40), st.just(0)),
+    ),
+    max_size=30,
+)
+
+
+@given(ops=_account_ops, probes=st.lists(st.integers(-5, 60), max_size=10))
+def test_account_index_answers_as_a_dict(ops, probes):
+    index = AccountIndex()
+    reference: dict[int, int] = {}
+    for op, account_id, size in ops:
+        if op == "number":
+            ids = list(range(account_id, account_id + size))
+            if any(i in reference for i in ids):
+                continue  # numbering gives new accounts new nodes
+            index.number(ids)
+            reference.update(zip(ids, range(len(reference), len(reference) + size), strict=True))
+        elif op == "set":
+            index[account_id] = size
+            reference[account_id] = size
+        elif account_id in reference:
+            del index[account_id]
+            del reference[account_id]
+        else:
+            with pytest.raises(KeyError):
+                del index[account_id]
+        assert list(index.items()) == list(reference.items())
+        assert len(index) == len(reference)
+    for probe in [*probes, *reference]:
+        assert index.get(probe) == reference.get(probe)
+        assert index.get(probe, -1) == reference.get(probe, -1)
+        assert (probe in index) == (probe in reference)
+        if probe not in reference:
+            with pytest.raises(KeyError):
+                index[probe]
+
+
+def test_account_index_keeps_consecutive_ids_as_a_range():
+    index = AccountIndex()
+    index.number(range(1_000, 1_500))
+    index.number([1_500])
+    assert (index._first, index._count, index._rest) == (1_000, 501, {})
+    assert index[1_250] == 250
+    assert "1250" not in index
+    index.number([7])  # not the next id: kept apart, the range stays
+    assert index[7] == 501
+    assert index._count == 501
+    assert len(index) == 502
+
+
+# Post ids as the service mints them: ms << 16 | sequence, increasing; gaps of
+# nothing to days, so buckets fill, empty and widen.
+_id_steps = st.lists(
+    st.one_of(
+        st.integers(1, 3),
+        st.integers(1, 1 << 24),
+        st.integers(1, 1 << 36),
+    ),
+    max_size=300,
+)
+
+
+def _ids_from(first: int, steps: list[int]) -> list[int]:
+    ids = [first]
+    for step in steps:
+        ids.append(ids[-1] + step)
+    return ids
+
+
+@given(
+    first=st.integers(0, 1 << 62),
+    steps=_id_steps,
+    probes=st.lists(st.integers(-(1 << 20), 1 << 63), max_size=50),
+    recent=st.sampled_from([0, 1, 5, 1 << 15]),
+)
+def test_post_index_answers_as_a_dict_of_ids_to_rows(first, steps, probes, recent):
+    post_ids = _ids_from(first, steps)
+    with pytest.MonkeyPatch.context() as patch:
+        # Few recent posts in the dict: the searches in the id column answer the rest.
+        patch.setattr(results, "_RECENT_POSTS", recent)
+        index = PostIndex(array("q"))
+        rows = {}
+        for post_id in post_ids:
+            rows[post_id] = index.append(post_id)
+    assert len(index.newest) == min(recent, len(post_ids))
+    assert all(rows[post_id] == row for post_id, row in index.newest.items())
+    assert rows == {post_id: row for row, post_id in enumerate(post_ids)}
+    assert len(index) == len(rows)
+    assert list(index) == post_ids
+    near = [post_id + delta for post_id in post_ids[::7] for delta in (-1, 0, 1)]
+    for probe in [*post_ids, *near, *probes]:
+        assert index.get(probe) == rows.get(probe)
+        assert (probe in index) == (probe in rows)
+        assert index.find(probe) == rows.get(probe, -1)
+        if probe in rows:
+            assert index.rows([probe, post_ids[0], probe]) == [rows[probe], 0, rows[probe]]
+        else:
+            with pytest.raises(KeyError):
+                index.rows([post_ids[0], probe])
+        if probe in rows:
+            assert index[probe] == rows[probe]
+        else:
+            with pytest.raises(KeyError):
+                index[probe]
+
+
+@given(first=st.integers(0, 1 << 62), steps=_id_steps)
+def test_post_index_of_an_existing_column_equals_one_built_by_appends(first, steps):
+    post_ids = _ids_from(first, steps)
+    built = PostIndex(array("q"))
+    for post_id in post_ids:
+        built.append(post_id)
+    column = array("q", post_ids)
+    loaded = PostIndex(column)
+    assert column == array("q", post_ids)
+    assert [loaded.find(post_id) for post_id in post_ids] == list(range(len(post_ids)))
+    assert repr(loaded) == repr(built)
+
+
+def test_post_index_buckets_cost_at_most_one_per_post_and_a_spare_thousand():
+    index = PostIndex(array("q"))
+    # One post a (simulated) day for a year: 365 posts over 10**5 buckets of 256 ms each.
+    for day in range(365):
+        index.append(((1_700_000_000_000 + day * 86_400_000) << 16) + day)
+    assert len(index._starts) - 1 <= len(index) + 1024
+    assert index[(1_700_000_000_000 + 200 * 86_400_000) << 16 | 200] == 200
+
+
+def test_post_index_refuses_an_id_out_of_order_and_misses_other_keys():
+    column = array("q")
+    index = PostIndex(column)
+    assert index.append(500 << 16) == 0
+    with pytest.raises(ValueError, match="increase"):
+        index.append(500 << 16)
+    with pytest.raises(ValueError, match="increase"):
+        index.append(499 << 16)
+    assert list(column) == [500 << 16]
+    with pytest.raises(KeyError):
+        index[(500 << 16) + 1]
+    with pytest.raises(KeyError):
+        index["a post"]  # type: ignore[index]
+    assert "a post" not in index
+    assert index.get(-5) is None
+    with pytest.raises(ValueError, match="increase"):
+        PostIndex(array("q", [3, 2]))
+
+
+def test_run_tables_index_posts_by_id():
+    tables = three_accounts()
+    assert dict(tables.post_index) == {101: 0, 102: 1, 103: 2, 104: 3}
+    assert tables.post_index[103] == 2
+    assert 105 not in tables.post_index
 
 
 def test_counts_cover_every_action_kind_and_sum_refusals():
@@ -266,6 +425,38 @@ def test_a_follow_table_answers_as_a_set_and_a_list_per_node(
                 followees[outside]
     assert [set(view) for view in table] == sets
     assert table[-1] == sets[-1]
+
+
+@given(
+    start=st.sets(st.tuples(st.integers(0, 3), st.integers(0, 63)), max_size=40),
+    ops=st.lists(st.tuples(st.booleans(), st.integers(0, 3), st.integers(0, 63)), max_size=80),
+)
+# Once 40 goes, this set iterates 1, 34, 3, 2, 13, 29; set([34, 29, 13, 3, 2, 1]) would not.
+@example(
+    start=set(),
+    ops=[(True, 0, b) for b in (34, 29, 13, 3, 2, 1, 40)] + [(False, 0, 40)],
+)
+def test_a_follow_table_iterates_as_sets_that_followed_and_unfollowed(
+    start: set[tuple[int, int]], ops: list[tuple[bool, int, int]]
+) -> None:
+    """Colliding ids, growth and unfollows' dummies: the order is still the engine sets' order."""
+    n = 64
+    edges = sorted(start)
+    table = FollowTable(n)
+    table.load(array("i", [a for a, _ in edges]), array("i", [b for _, b in edges]))
+    sets: list[set[int]] = [set() for _ in range(n)]
+    for a, b in edges:
+        sets[a].add(b)
+    for follow, a, b in ops:
+        if follow:
+            assert table.add(a, b) == (b not in sets[a])
+            sets[a].add(b)
+        else:
+            assert table.discard(a, b) == (b in sets[a])
+            sets[a].discard(b)
+        assert list(table[a]) == list(sets[a])
+        assert (b in table[a]) == (b in sets[a])
+    assert [list(view) for view in table] == [list(followed) for followed in sets]
 
 
 def test_a_follow_table_refuses_a_node_outside_it() -> None:

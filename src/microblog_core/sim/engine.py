@@ -122,8 +122,10 @@ from microblog_core.sim.results import (
     ENGAGEMENT_KINDS,
     EXTRA_ACTION_KINDS,
     POST_KINDS,
+    AccountIndex,
     FollowTable,
     Impression,
+    PostIndex,
     PostRecord,
     RunTables,
     SimulationResult,
@@ -139,9 +141,11 @@ __all__ = [
     "EXTRA_ACTION_KINDS",
     "POST_KINDS",
     "TIMELINE_STRATEGIES",
+    "AccountIndex",
     "BlogFactory",
     "FollowTable",
     "Impression",
+    "PostIndex",
     "PostRecord",
     "Progress",
     "RunTables",
@@ -427,9 +431,7 @@ class _Run:
         *,
         meta: tuple[int, float] = _NO_META,
     ) -> int:
-        index = len(self.p_id)
-        self.post_index[post.id] = index
-        self.p_id.append(post.id)
+        index = self.post_index.append(post.id)  # the id column too
         self.p_author.append(self.index_of[post.author_id])
         self.p_kind.append(kind)
         self.p_ref.append(ref)
@@ -556,9 +558,8 @@ class _Run:
         followees: "array[int]",
     ) -> None:
         """Record a bulk set-up as :meth:`on_followed` would have recorded its events."""
-        index_of = self.index_of
         ids = [account.id for account in accounts]
-        index_of.update(zip(ids, range(len(ids)), strict=True))
+        self.index_of.number(ids)
         self.ids.extend(ids)
         self.handles.extend(handles)
         setup_refused = self.setup_refused
@@ -578,7 +579,7 @@ class _Run:
         blog = self.blog
         for handle in handles:
             account = blog.register(handle)
-            self.index_of[account.id] = len(self.ids)
+            self.index_of.number((account.id,))
             self.ids.append(account.id)
             self.handles.append(handle)
 
@@ -727,7 +728,6 @@ class _Run:
             page = ()
         else:
             actions["read"] += 1
-        post_index = self.post_index
         p_author = self.p_author
         p_kind = self.p_kind
         p_ref = self.p_ref
@@ -742,8 +742,12 @@ class _Run:
         impressions = self.p_impressions
         log_impressions = self.log_impressions
         add_item = items.append
+        post_index = self.post_index
+        newest = post_index.newest.get  # most of a page: a dict's lookup
         for rank, post in enumerate(page, 1):
-            index = post_index[post.id]
+            index = newest(post.id)
+            if index is None:
+                index = post_index[post.id]
             author = p_author[index]
             root = p_ref[index] if p_kind[index] == _REPOST else index
             root_author = p_author[root]

@@ -46,7 +46,7 @@ from microblog_core.sim.agent import (
     World,
     mention_replies,
 )
-from microblog_core.sim.agents import Composer
+from microblog_core.sim.agents import Composer, PairSet
 from microblog_core.sim.config import InterestConfig
 
 __all__ = ["TOPIC_NAMES", "InterestAgent", "topic_name"]
@@ -89,7 +89,7 @@ class InterestAgent:
         self._world: World | None = None
         self._stances: list[float] = []
         self._interests: list[frozenset[int]] = []
-        self._engaged: set[int] = set()
+        self._engaged = PairSet()
         self._composer = Composer(hashtag=0.0, mention=0.0)
 
     @property
@@ -125,7 +125,7 @@ class InterestAgent:
                 max(-1.0, min(1.0, rng.gauss(0.5 if rng.random() < 0.5 else -0.5, 0.2)))
                 for _ in range(n)
             ]
-        self._engaged = set()
+        self._engaged = PairSet()
         self._world = world
 
     def act(self, observation: Observation) -> Iterator[Action]:

@@ -14,16 +14,24 @@ and the ``microblog_core.sim`` package.
 from abc import abstractmethod
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import (
+    Iterable,
+    Iterator,
+    Mapping,
+    MutableMapping,
+    MutableSequence,
+    Sequence,
+    Set,
+)
 from datetime import datetime, timedelta
 from itertools import chain, repeat
 from operator import add
 from types import MappingProxyType
-from typing import Protocol, overload
+from typing import Protocol, TypeVar, overload
 
 from attrs import frozen
 
-from microblog_core.ids import EPOCH, AccountId, PostId
+from microblog_core.ids import EPOCH, SEQUENCE_BITS, AccountId, PostId
 from microblog_core.models import Visibility
 from microblog_core.service import Microblog
 from microblog_core.sim.agent import Agent
@@ -38,14 +46,17 @@ __all__ = [
     "ENGAGEMENT_KINDS",
     "EXTRA_ACTION_KINDS",
     "POST_KINDS",
+    "AccountIndex",
     "FollowTable",
     "Impression",
+    "PostIndex",
     "PostRecord",
     "RunTables",
     "SimulationResult",
 ]
 
 _ONE_MS = timedelta(milliseconds=1)
+_T = TypeVar("_T")
 
 ACTION_KINDS = ("read", "post", "reply", "repost", "like", "follow", "block", "approve")
 """What simulated accounts do; every one is a service call, feed reads included."""
@@ -144,6 +155,121 @@ def _instant(ms: int) -> datetime:
     return EPOCH + ms * _ONE_MS
 
 
+class AccountIndex(MutableMapping[int, int]):
+    """The node of each account id: a dict, kept as a range while the ids are consecutive.
+
+    A run's accounts are nodes ``0 .. n - 1``, and the bulk set-up registers
+    them with consecutive ids, so node ``k`` has id ``first + k`` and a
+    lookup is a subtraction: no dict of a million ids (about 75 bytes an
+    account). Ids that break the run (set one by one, out of order, or
+    changed) go to a dict; the answers are a dict's either way.
+
+    Example:
+        >>> from microblog_core.sim.results import AccountIndex
+        >>> index = AccountIndex()
+        >>> index.number([500, 501, 502])
+        >>> index[501], index.get(503), len(index)
+        (1, None, 3)
+        >>> index[9] = 3
+        >>> dict(index)
+        {500: 0, 501: 1, 502: 2, 9: 3}
+    """
+
+    __slots__ = ("_count", "_first", "_rest")
+
+    def __init__(self) -> None:
+        self._first = 0
+        self._count = 0  # ids first .. first + count - 1 are nodes 0 .. count - 1
+        self._rest: dict[int, int] = {}
+
+    def number(self, ids: Sequence[int]) -> None:
+        """Give ``ids`` the next nodes, in order (the nodes from ``len(self)`` on)."""
+        if not ids:
+            return
+        count = self._count
+        start = ids[0]
+        if (
+            not self._rest
+            and (count == 0 or start == self._first + count)
+            and all(type(account_id) is int for account_id in ids[:1])
+            # One C-level pass: are they the ids that continue the range?
+            and all(map(int.__eq__, ids, range(start, start + len(ids))))
+        ):
+            if count == 0:
+                self._first = start
+            self._count = count + len(ids)
+            return
+        for node, account_id in enumerate(ids, len(self)):
+            self[account_id] = node
+
+    def __getitem__(self, account_id: int) -> int:
+        node = account_id - self._first if account_id.__class__ is int else -1
+        if 0 <= node < self._count:
+            return node
+        return self._rest[account_id]
+
+    @overload
+    def get(self, account_id: int, /) -> int | None: ...
+    @overload
+    def get(self, account_id: int, default: _T, /) -> int | _T: ...
+    def get(self, account_id: int, default: object = None, /) -> object:
+        """Return the node of ``account_id``, or ``default`` if it has none."""
+        node = account_id - self._first if account_id.__class__ is int else -1
+        if 0 <= node < self._count:
+            return node
+        return self._rest.get(account_id, default)
+
+    def __setitem__(self, account_id: int, node: int) -> None:
+        count = self._count
+        if account_id.__class__ is int and not self._rest and node == count:
+            if count == 0:
+                self._first = account_id
+                self._count = 1
+                return
+            if account_id == self._first + count:
+                self._count = count + 1
+                return
+        if account_id in self:
+            if self[account_id] == node:
+                return
+            self._spill()
+        self._rest[account_id] = node
+
+    def __delitem__(self, account_id: int) -> None:
+        if account_id not in self._rest:
+            self[account_id]  # KeyError if it has no node
+            self._spill()
+        del self._rest[account_id]
+
+    def _spill(self) -> None:
+        """Move the range into the dict (before changing or removing one of its ids)."""
+        rest = dict(
+            zip(range(self._first, self._first + self._count), range(self._count), strict=True)
+        )
+        rest.update(self._rest)
+        self._rest = rest
+        self._count = 0
+
+    def __contains__(self, account_id: object) -> bool:
+        if account_id.__class__ is int:
+            node: int = account_id - self._first
+            if 0 <= node < self._count:
+                return True
+        return account_id in self._rest
+
+    def __len__(self) -> int:
+        return self._count + len(self._rest)
+
+    def __iter__(self) -> Iterator[int]:
+        return chain(range(self._first, self._first + self._count), self._rest)
+
+    def __repr__(self) -> str:
+        return (
+            f"<account index: {self._count} consecutive ids from {self._first}, "
+            f"{len(self._rest)} others>"
+        )
+
+
 class FollowTable(Sequence[Set[int]]):
     """Who follows whom during a run: for each node, the nodes it follows.
 
@@ -151,10 +277,11 @@ class FollowTable(Sequence[Set[int]]):
     follows, and ``table.followees[node]`` a live sequence of them in follow
     order. The starting graph is held column-wise, as compressed sparse rows
     (about 4 bytes a follow, where a Python set per account costs about
-    700 bytes); a node gets a list and a set of its own only when one of its
-    follows changes during the run. A set view iterates in the order a
-    ``set`` built by following in that order would, so sums over it come out
-    the same to the last bit.
+    700 bytes); a node gets a list of its own when one of its follows
+    changes during the run, and a set as well only when it unfollows (until
+    then ``x in`` scans the list, as it scans a starting row). A set view
+    iterates in the order a ``set`` built by following in that order (and
+    unfollowing) would, so sums over it come out the same to the last bit.
 
     Example:
         >>> from array import array
@@ -242,37 +369,42 @@ class FollowTable(Sequence[Set[int]]):
     def holds(self, node: int) -> Set[int] | Sequence[int]:
         """What ``x in ...`` answers fastest from until ``node``'s follows change.
 
-        The node's own set, or its starting row (an ``array`` slice: a scan in C).
+        The node's own set, its own list, or its starting row (an ``array``
+        slice); a list or a row is a scan in C.
         """
         own = self._sets.get(node)
         if own is not None:
             return own
-        offsets = self._offsets
-        return self._targets[offsets[node] : offsets[node + 1]]
+        return self.row(node)
 
-    def _own(self, node: int) -> tuple[set[int], list[int]]:
-        own = self._sets.get(node)
-        if own is None:
+    def _own_list(self, node: int) -> list[int]:
+        order = self._lists.get(node)
+        if order is None:
             offsets = self._offsets
-            row = self._targets[offsets[node] : offsets[node + 1]]
-            own = self._sets[node] = set(row)
-            self._lists[node] = row.tolist()
-        return own, self._lists[node]
+            order = self._lists[node] = self._targets[offsets[node] : offsets[node + 1]].tolist()
+        return order
 
     def add(self, follower: int, followee: int) -> bool:
         """Record that ``follower`` follows ``followee``; False if it already did."""
-        own, order = self._own(follower)
-        if followee in own:
+        order = self._own_list(follower)
+        own = self._sets.get(follower)
+        if followee in (order if own is None else own):
             return False
-        own.add(followee)
+        if own is not None:
+            own.add(followee)
         order.append(followee)
         return True
 
     def discard(self, follower: int, followee: int) -> bool:
         """Record that ``follower`` stopped following ``followee``; False if it did not."""
-        own, order = self._own(follower)
-        if followee not in own:
+        if followee not in self.holds(follower):
             return False
+        order = self._own_list(follower)
+        own = self._sets.get(follower)
+        if own is None:
+            # Until now the node only followed: the set it would have built,
+            # adding in follow order, is the set of its list.
+            own = self._sets[follower] = set(order)
         own.discard(followee)
         order.remove(followee)
         return True
@@ -441,6 +573,181 @@ def _page_sizes(ends: Sequence[int]) -> Iterable[int]:
     return map(int.__sub__, ends, chain((0,), ends))
 
 
+# A post id's bucket is its time in units of 2**_FIRST_SHIFT ids (256 ms) at
+# first; buckets widen (halve in number) whenever there would be more of them
+# than posts plus _SPARE_BUCKETS, so they cost at most 8 bytes a post.
+_FIRST_SHIFT = SEQUENCE_BITS + 8
+_SPARE_BUCKETS = 1024
+# The newest posts (those feeds show most) are also in a dict, for dict-speed
+# lookups: at most this many (about 2.5 MiB).
+_RECENT_POSTS = 1 << 15
+
+
+class PostIndex(Mapping[int, int]):
+    """The row (post index) of each post id, read off the run's id column.
+
+    The run's posts are rows in the order the service made them, and the
+    service mints ids that only grow (time-sortable ids from one
+    generator), so the id column is sorted and a binary search in it finds
+    a row: no dict of ids (about 80 bytes a post). To keep each search
+    short, the index also keeps, for each slice of time (bucket), the first
+    row made in it: a lookup searches one bucket's rows. Buckets start 256 ms
+    wide and double in width while there would be more buckets than posts,
+    so they cost at most 8 bytes a post. The newest 32,768 posts, those feeds
+    show most, are also in a dict, so that their lookups cost a dict's.
+
+    ``index[post_id]`` raises ``KeyError`` for an id that is not a row;
+    :meth:`get`, ``in`` and ``len`` work as on a dict, and iteration yields
+    the ids in row order. Rows are added with :meth:`append` only (the id
+    column must not be appended to directly).
+
+    Example:
+        >>> from array import array
+        >>> from microblog_core.sim.results import PostIndex
+        >>> index = PostIndex(array("q"))
+        >>> [index.append(post_id) for post_id in (70, 5_000_000_000, 5_000_000_007)]
+        [0, 1, 2]
+        >>> index[5_000_000_000], index.get(71), 70 in index, len(index)
+        (1, None, True, 3)
+    """
+
+    __slots__ = ("_base", "_ids", "_recent", "_shift", "_starts")
+
+    def __init__(self, ids: MutableSequence[int]) -> None:
+        """Index ``ids`` (an empty, or increasing, id column: the index appends to it).
+
+        Raises:
+            ValueError: ``ids`` does not increase strictly.
+        """
+        self._ids = ids
+        self._shift = _FIRST_SHIFT
+        self._base = 0
+        # starts[b] is the first row of bucket b; the last item is len(ids).
+        self._starts = array("q", [0])
+        self._recent: dict[int, int] = {}
+        existing = list(ids)
+        del ids[:]
+        for post_id in existing:
+            self.append(post_id)
+
+    def append(self, post_id: int) -> int:
+        """Add ``post_id`` as the next row (to the id column too); return its row.
+
+        Raises:
+            ValueError: ``post_id`` is not greater than every id before it.
+        """
+        ids = self._ids
+        row = len(ids)
+        if row:
+            if post_id <= ids[-1]:
+                raise ValueError(f"post ids must increase in row order: {post_id} after {ids[-1]}")
+        else:
+            self._base = post_id >> self._shift
+        bucket = (post_id >> self._shift) - self._base
+        while bucket > row + _SPARE_BUCKETS:
+            self._widen()
+            bucket = (post_id >> self._shift) - self._base
+        starts = self._starts
+        missing = bucket + 2 - len(starts)
+        if missing > 0:
+            # Empty buckets between start (and end) where this row does.
+            starts.extend(repeat(row, missing))
+        starts[-1] = row + 1
+        ids.append(post_id)
+        recent = self._recent
+        recent[post_id] = row
+        if row >= _RECENT_POSTS:
+            del recent[ids[row - _RECENT_POSTS]]
+        return row
+
+    def _widen(self) -> None:
+        """Merge the buckets two by two (each twice as wide)."""
+        starts = self._starts
+        body = starts[:-1]
+        # Bucket k joins old buckets 2k and 2k + 1, or, when the base is odd,
+        # 2k - 1 and 2k (the first bucket then stays alone).
+        merged = body[:1] + body[1::2] if self._base & 1 else body[::2]
+        merged.append(starts[-1])
+        self._starts = merged
+        self._shift += 1
+        self._base >>= 1
+
+    def find(self, post_id: int) -> int:
+        """Return the row of ``post_id``, or -1 if it is not one."""
+        row = self._recent.get(post_id)
+        if row is not None:
+            return row
+        starts = self._starts
+        bucket = (post_id >> self._shift) - self._base
+        if bucket < 0 or bucket >= len(starts) - 1:
+            return -1
+        ids = self._ids
+        end = starts[bucket + 1]
+        row = bisect_left(ids, post_id, starts[bucket], end)
+        return row if row < end and ids[row] == post_id else -1
+
+    @property
+    def newest(self) -> Mapping[int, int]:
+        """The rows of the newest posts (up to 32,768) by id: a dict, for a hot loop's ``get``.
+
+        A post missing here may still be a row: ask the index itself then.
+        """
+        return self._recent
+
+    def rows(self, post_ids: Iterable[int]) -> list[int]:
+        """Return the row of each of ``post_ids`` (a feed page's: one call, not one a post).
+
+        Raises:
+            KeyError: One of them is not a row.
+        """
+        ids, starts, shift, base = self._ids, self._starts, self._shift, self._base
+        last = len(starts) - 1
+        recent = self._recent.get
+        found: list[int] = []
+        add = found.append
+        for post_id in post_ids:
+            row = recent(post_id)
+            if row is not None:
+                add(row)
+                continue
+            bucket = (post_id >> shift) - base
+            if 0 <= bucket < last:
+                end = starts[bucket + 1]
+                row = bisect_left(ids, post_id, starts[bucket], end)
+                if row < end and ids[row] == post_id:
+                    add(row)
+                    continue
+            raise KeyError(post_id)
+        return found
+
+    def __getitem__(self, post_id: int) -> int:
+        row = self.find(post_id) if isinstance(post_id, int) else -1
+        if row < 0:
+            raise KeyError(post_id)
+        return row
+
+    @overload
+    def get(self, post_id: int, /) -> int | None: ...
+    @overload
+    def get(self, post_id: int, default: _T, /) -> int | _T: ...
+    def get(self, post_id: int, default: object = None, /) -> object:
+        """Return the row of ``post_id``, or ``default`` if it is not one."""
+        row = self.find(post_id) if isinstance(post_id, int) else -1
+        return default if row < 0 else row
+
+    def __contains__(self, post_id: object) -> bool:
+        return isinstance(post_id, int) and self.find(post_id) >= 0
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._ids)
+
+    def __repr__(self) -> str:
+        return f"<post index of {len(self._ids)} posts, {len(self._starts) - 1} buckets>"
+
+
 class RunTables:
     """The compact tables a run records, indexed by graph node and by post index.
 
@@ -453,13 +760,15 @@ class RunTables:
         setup_ms: When the starting graph's follows were made (ms since the epoch).
         ids: Account id of each node.
         handles: Handle of each node.
-        index_of: Node of each account id.
+        index_of: Node of each account id (an :class:`AccountIndex`: a dict's
+            answers; :meth:`AccountIndex.number` numbers the next accounts).
         following: For each node, the nodes it follows (a :class:`FollowTable`,
             kept in step with the service's ``Followed`` / ``Unfollowed`` events).
         follow_ms: For follows made during the run, ``follower * n + followee``
             to the time they were made.
-        post_index: Post index of each post id.
-        p_id: Post id.
+        post_index: Post index of each post id (a :class:`PostIndex` over
+            ``p_id``; add a post's row with ``post_index.append(post_id)``).
+        p_id: Post id, increasing.
         p_author: Author's node.
         p_kind: 0 original, 1 reply, 2 repost.
         p_ref: A reply's parent, a repost's original, else -1.
@@ -496,11 +805,11 @@ class RunTables:
         self.setup_ms = setup_ms
         self.ids: list[AccountId] = []
         self.handles: list[str] = []
-        self.index_of: dict[AccountId, int] = {}
+        self.index_of = AccountIndex()
         self.following = FollowTable(n)
         self.follow_ms: dict[int, int] = {}
-        self.post_index: dict[int, int] = {}
         self.p_id = array("q")
+        self.post_index = PostIndex(self.p_id)
         self.p_author = array("i")
         self.p_kind = array("b")
         self.p_ref = array("i")

@@ -38,7 +38,7 @@ from microblog_core.sim.agent import (
     World,
     mention_replies,
 )
-from microblog_core.sim.agents import Composer
+from microblog_core.sim.agents import Composer, PairSet
 
 __all__ = ["StochasticAgent"]
 
@@ -56,14 +56,14 @@ class StochasticAgent:
     def __init__(self) -> None:
         self._world: World | None = None
         self._composer = Composer(hashtag=0.0, mention=0.0)
-        self._engaged: set[int] = set()
+        self._engaged = PairSet()
 
     def start(self, world: World) -> None:
         """Bind to a run (and forget any earlier one)."""
         behaviour = world.config.behaviour
         self._world = world
         self._composer = Composer(hashtag=behaviour.hashtag, mention=behaviour.mention)
-        self._engaged = set()
+        self._engaged = PairSet()
 
     def _bound(self) -> World:
         world = self._world
