@@ -688,7 +688,7 @@ class PostIndex(Mapping[int, int]):
 
     @property
     def newest(self) -> Mapping[int, int]:
-        """The rows of the newest posts (up to 32,768) by id: a dict, for a hot loop's ``get``.
+        """A dict of the newest posts' rows by id (up to 32,768 of them), for a hot loop's ``get``.
 
         A post missing here may still be a row: ask the index itself then.
         """
