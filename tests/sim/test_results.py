@@ -384,19 +384,26 @@ _ops = st.lists(st.tuples(st.booleans(), st.integers(0, 5), st.integers(0, 5)), 
 _start = st.sets(st.tuples(st.integers(0, 5), st.integers(0, 5)).filter(lambda e: e[0] != e[1]))
 
 
+def _loaded(n: int, start: set[tuple[int, int]]) -> tuple[FollowTable, list[set[int]]]:
+    """A table of ``n`` nodes loaded with the ``start`` edges, and the sets it stands for."""
+    edges = sorted(start)
+    table = FollowTable(n)
+    table.load(array("i", [a for a, _ in edges]), array("i", [b for _, b in edges]))
+    sets: list[set[int]] = [set() for _ in range(n)]
+    for a, b in edges:
+        sets[a].add(b)
+    return table, sets
+
+
 @given(start=_start, ops=_ops)
 def test_a_follow_table_answers_as_a_set_and_a_list_per_node(
     start: set[tuple[int, int]], ops: list[tuple[bool, int, int]]
 ) -> None:
     """The column-wise table behaves as the list of sets and lists the engine used to keep."""
     n = 6
-    edges = sorted(start)
-    table = FollowTable(n)
-    table.load(array("i", [a for a, _ in edges]), array("i", [b for _, b in edges]))
-    sets: list[set[int]] = [set() for _ in range(n)]
+    table, sets = _loaded(n, start)
     lists: list[list[int]] = [[] for _ in range(n)]
-    for a, b in edges:
-        sets[a].add(b)
+    for a, b in sorted(start):
         lists[a].append(b)
     views = [table[node] for node in range(n)]  # taken before the changes: they stay live
     for follow, a, b in ops:
@@ -440,13 +447,7 @@ def test_a_follow_table_iterates_as_sets_that_followed_and_unfollowed(
     start: set[tuple[int, int]], ops: list[tuple[bool, int, int]]
 ) -> None:
     """Colliding ids, growth and unfollows' dummies: the order is still the engine sets' order."""
-    n = 64
-    edges = sorted(start)
-    table = FollowTable(n)
-    table.load(array("i", [a for a, _ in edges]), array("i", [b for _, b in edges]))
-    sets: list[set[int]] = [set() for _ in range(n)]
-    for a, b in edges:
-        sets[a].add(b)
+    table, sets = _loaded(64, start)
     for follow, a, b in ops:
         if follow:
             assert table.add(a, b) == (b not in sets[a])

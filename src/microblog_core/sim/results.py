@@ -191,7 +191,7 @@ class AccountIndex(MutableMapping[int, int]):
         if (
             not self._rest
             and (count == 0 or start == self._first + count)
-            and all(type(account_id) is int for account_id in ids[:1])
+            and type(start) is int
             # One C-level pass: are they the ids that continue the range?
             and all(map(int.__eq__, ids, range(start, start + len(ids))))
         ):
@@ -695,30 +695,12 @@ class PostIndex(Mapping[int, int]):
         return self._recent
 
     def rows(self, post_ids: Iterable[int]) -> list[int]:
-        """Return the row of each of ``post_ids`` (a feed page's: one call, not one a post).
+        """Return the row of each of ``post_ids``, in order.
 
         Raises:
             KeyError: One of them is not a row.
         """
-        ids, starts, shift, base = self._ids, self._starts, self._shift, self._base
-        last = len(starts) - 1
-        recent = self._recent.get
-        found: list[int] = []
-        add = found.append
-        for post_id in post_ids:
-            row = recent(post_id)
-            if row is not None:
-                add(row)
-                continue
-            bucket = (post_id >> shift) - base
-            if 0 <= bucket < last:
-                end = starts[bucket + 1]
-                row = bisect_left(ids, post_id, starts[bucket], end)
-                if row < end and ids[row] == post_id:
-                    add(row)
-                    continue
-            raise KeyError(post_id)
-        return found
+        return [self[post_id] for post_id in post_ids]
 
     def __getitem__(self, post_id: int) -> int:
         row = self.find(post_id) if isinstance(post_id, int) else -1
