@@ -1272,32 +1272,41 @@ class FollowOptionsHint(Protocol):
 
 @runtime_checkable
 class EarlierReposts(Protocol):
-    """An optional capability of a :class:`PostRepository`: the reposts of an original below an id.
+    """An optional capability of a :class:`PostRepository`: the earliest repost by some accounts.
 
     A home page drops a repost when another copy of its original (the
     original itself or another repost of it) is among the
     :data:`~microblog_core.rules.DEDUP_WINDOW` items just older than it, so
-    each repost it meets reads that many items ahead. A repository that
-    offers this capability lists, in one cheap read, the reposts of the
-    original older than the one met: the page then reads ahead only as far
-    as the oldest copy that could be there, and not at all when none can.
-    The home timeline uses it when ``offers(uow.posts, EarlierReposts)``; a
+    each repost it meets reads that many items ahead. The only reposts that
+    can be in a viewer's filtered sequence are the viewer's own and its
+    followees'. A repository that offers this capability names, in one cheap
+    read, the oldest of those below the repost met: the page then reads
+    ahead only as far as that copy, and not at all when there is none. The
+    answer costs the repository the smaller of the original's reposts and
+    the accounts asked about, so it stays cheap both for an original
+    reposted by thousands and for a viewer following thousands. The home
+    timeline uses it when ``offers(uow.posts, EarlierReposts)``; a
     repository whose every read is a round trip should not offer it.
     """
 
-    def reposts_before(
-        self, root_id: PostId, before_id: PostId, *, limit: int
-    ) -> Sequence[Post] | None:
-        """Return the reposts of ``root_id`` with an id below ``before_id``, oldest first.
+    def earliest_repost_by(
+        self, root_id: PostId, before_id: PostId, authors: Collection[AccountId]
+    ) -> PostId | None:
+        """Return the lowest id of a repost of ``root_id`` by ``authors`` below ``before_id``.
 
         Args:
             root_id: The original (any id: an unknown one has no reposts).
             before_id: Only reposts with a smaller id.
-            limit: The most reposts the caller will look at.
+            authors: The accounts whose reposts count, tested with ``in``
+                (a set is fastest): only a member equal to an account id
+                matches.
 
         Returns:
-            The reposts, as :meth:`PostRepository.reposts_of` lists them, or
-            None when there are more than ``limit`` of them.
+            The id, among the reposts :meth:`PostRepository.reposts_of`
+            lists, or None when no such repost exists.
+
+        Raises:
+            ValidationError: A bad id, or ``authors`` is not a collection.
         """
         ...
 

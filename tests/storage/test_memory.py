@@ -3,6 +3,7 @@
 import itertools
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -681,13 +682,16 @@ def test_follow_options_hint_equals_reading_every_follow(
 @given(
     reposters=st.lists(st.integers(2, 9), unique=True, max_size=8),
     before=st.integers(0, 12),
-    limit=st.integers(0, 9),
+    asked=st.lists(st.one_of(st.integers(-1, 11), st.just("2")), max_size=12),
+    as_set=st.booleans(),
 )
-def test_reposts_before_equals_filtering_reposts_of(
-    reposters: list[int], before: int, limit: int
+def test_earliest_repost_by_walks_or_looks_up_to_the_same_answer(
+    reposters: list[int], before: int, asked: list[object], as_set: bool
 ) -> None:
-    # The EarlierReposts capability: the reposts below an id, as reposts_of
-    # lists them, or None when more than the limit.
+    # The EarlierReposts capability: the lowest repost below an id by the
+    # accounts asked about. The store walks the reposts when they are fewer
+    # than the accounts and looks each account up otherwise; both must give
+    # the answer of filtering reposts_of.
     store = seeded(*range(1, 10), posts=1)
     root = PostId(BASE + 1)
     with store.unit_of_work() as uow:
@@ -701,13 +705,13 @@ def test_reposts_before_equals_filtering_reposts_of(
                 )
             )
         uow.commit()
+    authors: Any = set(asked) if as_set else asked
     with store.unit_of_work(readonly=True) as uow:
-        expected = [p for p in uow.posts.reposts_of(root) if p.id < BASE + before]
-        answer = uow.posts.reposts_before(root, PostId(BASE + before), limit=limit)
-        assert (None if answer is None else list(answer)) == (
-            None if len(expected) > limit else expected
-        )
-        assert not uow.posts.reposts_before(PostId(BASE + 99), PostId(BASE + 99), limit=0)
+        below = [p for p in uow.posts.reposts_of(root) if p.id < BASE + before]
+        qualifying = [p.id for p in below if p.author_id in asked]
+        answer = uow.posts.earliest_repost_by(root, PostId(BASE + before), authors)
+        assert answer == (min(qualifying) if qualifying else None)
+        assert uow.posts.earliest_repost_by(PostId(BASE + 99), PostId(BASE + 99), authors) is None
 
 
 def test_the_memory_posts_offer_earlier_reposts() -> None:

@@ -1094,9 +1094,9 @@ class EarlierRepostsContract(ContractBase):
 
     Mix it into the test class of an adapter whose post repository offers the
     capability (it is not part of :class:`StoreContract`, which every adapter
-    must pass): the answer must be :meth:`PostRepository.reposts_of
-    <microblog_core.ports.PostRepository.reposts_of>` cut below an id, or
-    None past the limit, since a home page trusts it to stop reading ahead.
+    must pass): the answer must be the lowest id among :meth:`PostRepository.reposts_of
+    <microblog_core.ports.PostRepository.reposts_of>` below an id by the
+    accounts asked about, since a home page trusts it to stop reading ahead.
     """
 
     def test_the_post_repository_offers_the_capability(self, store: Store) -> None:
@@ -1104,8 +1104,10 @@ class EarlierRepostsContract(ContractBase):
         with _read(store) as uow:
             assert offers(uow.posts, EarlierReposts)
 
-    def test_reposts_before_cuts_reposts_of_below_an_id(self, store: Store) -> None:
-        """Only reposts below ``before_id``, oldest first; via reposts count; none for others."""
+    def test_earliest_repost_by_is_the_lowest_below_the_bound_by_those_accounts(
+        self, store: Store
+    ) -> None:
+        """Only reposts below ``before_id`` by the accounts named; via reposts count."""
         root = _post(1, 1)
         first = _repost(2, 2, root)
         via = _repost(3, 3, first)
@@ -1113,75 +1115,79 @@ class EarlierRepostsContract(ContractBase):
         _seed(store, *_accounts(1, 2, 3, 4), root, last, via, first, _post(4, 2))
         with _read(store) as uow:
             posts = cast("EarlierReposts", uow.posts)
-            assert list(posts.reposts_before(root.id, last.id, limit=10) or ()) == [first, via]
-            assert list(posts.reposts_before(root.id, _pid(6), limit=3) or ()) == [
-                first,
-                via,
-                last,
-            ]
-            assert list(posts.reposts_before(root.id, first.id, limit=0) or ()) == []
-            assert list(posts.reposts_before(first.id, _pid(9), limit=5) or ()) == []
-            assert list(posts.reposts_before(_pid(99), _pid(100), limit=5) or ()) == []
+            assert posts.earliest_repost_by(root.id, last.id, {_aid(2), _aid(3)}) == first.id
+            assert posts.earliest_repost_by(root.id, last.id, {_aid(3), _aid(4)}) == via.id
+            assert posts.earliest_repost_by(root.id, _pid(9), [_aid(4)]) == last.id
+            assert posts.earliest_repost_by(root.id, last.id, {_aid(4)}) is None
+            assert posts.earliest_repost_by(root.id, first.id, {_aid(2)}) is None
+            assert posts.earliest_repost_by(root.id, _pid(9), set()) is None
+            assert posts.earliest_repost_by(first.id, _pid(9), {_aid(3)}) is None
+            assert posts.earliest_repost_by(_pid(99), _pid(100), {_aid(2)}) is None
 
-    def test_reposts_before_answers_none_past_the_limit(self, store: Store) -> None:
-        """More reposts below the id than ``limit``: None, whatever else is stored."""
+    def test_members_that_are_not_account_ids_match_nothing(self, store: Store) -> None:
+        """Members equal to no account id match nothing, however the store looks."""
         root = _post(1, 1)
         reposts = [_repost(n, n, root) for n in (2, 3, 4)]
         _seed(store, *_accounts(1, 2, 3, 4), root, *reposts)
         with _read(store) as uow:
             posts = cast("EarlierReposts", uow.posts)
-            assert posts.reposts_before(root.id, _pid(9), limit=2) is None
-            assert posts.reposts_before(root.id, _pid(4), limit=2) == reposts[:2]
+            odd: list[Any] = ["2", None, 2.5, -2, 0, float("nan")]
+            assert posts.earliest_repost_by(root.id, _pid(9), odd) is None
+            assert posts.earliest_repost_by(root.id, _pid(9), [*odd, _aid(3)]) == reposts[1].id
+            assert posts.earliest_repost_by(root.id, _pid(9), {*odd, _aid(4)}) == reposts[2].id
 
-    def test_reposts_before_leaves_out_removed_reposts(self, store: Store) -> None:
+    def test_earliest_repost_by_leaves_out_removed_reposts(self, store: Store) -> None:
         """A removed repost is gone from the answer in the same unit and after it."""
         root = _post(1, 1)
         first, second = _repost(2, 2, root), _repost(3, 3, root)
         _seed(store, *_accounts(1, 2, 3), root, first, second)
+        who = {_aid(2), _aid(3)}
         with _write(store) as uow:
             uow.posts.remove(first.id)
             posts = cast("EarlierReposts", uow.posts)
-            assert list(posts.reposts_before(root.id, _pid(9), limit=5) or ()) == [second]
+            assert posts.earliest_repost_by(root.id, _pid(9), who) == second.id
         with _read(store) as uow:
             posts = cast("EarlierReposts", uow.posts)
-            assert list(posts.reposts_before(root.id, _pid(9), limit=5) or ()) == [second]
+            assert posts.earliest_repost_by(root.id, _pid(9), who) == second.id
 
     @pytest.mark.parametrize(
-        ("root_id", "before_id", "limit"),
-        [("1", 2, 1), (1, None, 1), (1, 2, -1), (1, 2, True), (0, 2, 1)],
+        ("root_id", "before_id", "authors"),
+        [("1", 2, {2}), (1, None, {2}), (True, 2, {2}), (1, 2, None), (1, 2, 5), (1, 2, "23")],
     )
     def test_bad_arguments_are_refused(
-        self, store: Store, root_id: object, before_id: object, limit: object
+        self, store: Store, root_id: object, before_id: object, authors: object
     ) -> None:
-        """A bad id or limit raises ValidationError, never an error from inside the adapter."""
+        """A bad id, or authors not a collection, raises ValidationError, nothing from inside."""
         with _read(store) as uow:
             posts = cast("EarlierReposts", uow.posts)
             with pytest.raises(ValidationError):
-                posts.reposts_before(root_id, before_id, limit=limit)  # type: ignore[arg-type]
+                posts.earliest_repost_by(root_id, before_id, authors)  # type: ignore[arg-type]
 
     @_PROPERTY
     @given(
         reposters=st.lists(st.integers(2, 9), unique=True, max_size=8),
         before_n=st.integers(1, 40),
-        limit=st.integers(0, 10),
+        asked=st.sets(st.integers(1, 12), max_size=10),
     )
-    def test_reposts_before_equals_reposts_of_cut_below(
-        self, reposters: list[int], before_n: int, limit: int
+    def test_earliest_repost_by_equals_reposts_of_filtered(
+        self, reposters: list[int], before_n: int, asked: set[int]
     ) -> None:
-        """For any reposts and any bound and limit: ``reposts_of`` below the bound, or None."""
+        """For any reposts, bound and accounts: the lowest of ``reposts_of`` that qualify."""
         root = _post(1, 1)
         reposts = [_repost(10 + 3 * i, a, root) for i, a in enumerate(reposters)]
         store = self.make_store()
         try:
             _seed(store, *_accounts(1, *range(2, 10)), root, *reversed(reposts))
             with _read(store) as uow:
-                below = [p for p in uow.posts.reposts_of(root.id) if p.id < _pid(before_n)]
-                answer = cast("EarlierReposts", uow.posts).reposts_before(
-                    root.id, _pid(before_n), limit=limit
+                qualifying = [
+                    p.id
+                    for p in uow.posts.reposts_of(root.id)
+                    if p.id < _pid(before_n) and p.author_id in asked
+                ]
+                answer = cast("EarlierReposts", uow.posts).earliest_repost_by(
+                    root.id, _pid(before_n), {_aid(a) for a in asked}
                 )
-                assert (None if len(below) > limit else below) == (
-                    None if answer is None else list(answer)
-                )
+                assert answer == (min(qualifying) if qualifying else None)
         finally:
             store.close()
 

@@ -608,10 +608,6 @@ def _home_items(
     return items, roots.loaded()
 
 
-_EARLIER_REPOSTS_LOOKED_AT = 64
-"""The most earlier reposts of an original a page looks through instead of reading ahead."""
-
-
 def _copies_from(uow: UnitOfWork, context: HomeContext) -> Callable[[Post], int] | None:
     """The look-ahead's floor for :func:`select_newest_first`, or None to read the window.
 
@@ -619,17 +615,19 @@ def _copies_from(uow: UnitOfWork, context: HomeContext) -> Callable[[Post], int]
     a followed hashtag, pass :func:`home_filter`. So another copy of a
     repost's original in the filtered sequence is the original, when its
     author is the viewer or followed (or the viewer follows a hashtag), or an
-    earlier repost by the viewer or a followee, which a repository offering
-    :class:`~microblog_core.ports.EarlierReposts` lists in one read.
+    earlier repost by the viewer or a followee: the viewer has at most one
+    (:meth:`~microblog_core.ports.PostRepository.repost_by`), and a
+    repository offering :class:`~microblog_core.ports.EarlierReposts` names
+    the followees' earliest in one read.
     """
     posts = uow.posts
     if not offers(posts, EarlierReposts):
         return None
-    reposts_before = cast("EarlierReposts", posts).reposts_before
+    earliest_repost_by = cast("EarlierReposts", posts).earliest_repost_by
+    repost_by = posts.repost_by
     me = context.viewer_id
     following = context.following
     tagged = bool(context.followed_tags)
-    looked_at = _EARLIER_REPOSTS_LOOKED_AT
 
     def copies_from(head: Post) -> int:
         ref = head.repost_of
@@ -642,13 +640,13 @@ def _copies_from(uow: UnitOfWork, context: HomeContext) -> Callable[[Post], int]
             # The original may be there: only a repost older than it (an
             # imported one) could lie lower.
             lowest = root_id
-        earlier = reposts_before(root_id, lowest, limit=looked_at)
-        if earlier is None:
-            return -1  # too many to look through: read the window
-        for repost in earlier:  # oldest first: the first one that may pass is the lowest
-            author = repost.author_id
-            if author == me or author in following:
-                return repost.id
+        earliest = earliest_repost_by(root_id, lowest, following)
+        if earliest is not None:
+            lowest = earliest
+        if head.author_id != me:
+            mine = repost_by(me, root_id)
+            if mine is not None and mine.id < lowest:
+                lowest = mine.id
         return lowest
 
     return copies_from

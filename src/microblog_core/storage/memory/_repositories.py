@@ -12,6 +12,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from microblog_core import _checks
@@ -359,22 +360,41 @@ class Posts(Repository):
     def reposts_of(self, root_id: PostId, *, limit: int | None = None) -> Sequence[Post]:
         return self._oldest_first(self._s.reposts, root_id, "root_id", limit)
 
-    def reposts_before(
-        self, root_id: PostId, before_id: PostId, *, limit: int
-    ) -> Sequence[Post] | None:
-        """The reposts of ``root_id`` below ``before_id``, oldest first, or None past ``limit``.
+    def earliest_repost_by(
+        self, root_id: PostId, before_id: PostId, authors: Collection[AccountId]
+    ) -> PostId | None:
+        """The lowest id of a repost of ``root_id`` below ``before_id`` by one of ``authors``.
 
-        The :class:`~microblog_core.ports.EarlierReposts` capability: a
-        bisection of the original's sorted repost ids.
+        The :class:`~microblog_core.ports.EarlierReposts` capability. The
+        original's repost ids are sorted: a bisection finds those below the
+        bound, and then either they are walked oldest first (when fewer than
+        the authors) or each author's one repost of the original is looked up.
         """
         s = self._read()
-        ids = s.reposts.get(_checks.lookup_id(root_id, "root_id"))
+        root = _checks.lookup_id(root_id, "root_id")
+        before = _checks.lookup_id(before_id, "before_id")
+        if isinstance(authors, str | bytes) or not isinstance(authors, Collection):
+            _checks.iterable(authors, "authors", "account ids")  # raises, naming the value
+        ids = s.reposts.get(root)
         if not ids:
-            return ()
-        end = bisect_left(ids, _checks.lookup_id(before_id, "before_id"))
-        if end > _checks.count(limit, "limit"):
             return None
-        return list(map(s.posts.__getitem__, ids[:end]))
+        end = bisect_left(ids, before)
+        if end <= len(authors):
+            posts = s.posts
+            for post_id in islice(ids, end):
+                if posts[post_id].author_id in authors:
+                    return PostId(post_id)
+            return None
+        lowest: int | None = None
+        repost_by = s.repost_by
+        for author in authors:
+            key = author if author.__class__ is int else _equal_int(author)
+            if key is None:
+                continue  # equal to no account id: it reposted nothing
+            found = repost_by.get((key << 64) | root)  # pair_key, inline
+            if found is not None and found < before and (lowest is None or found < lowest):
+                lowest = found
+        return None if lowest is None else PostId(lowest)
 
     def repost_by(self, account_id: AccountId, root_id: PostId) -> Post | None:
         s = self._read()
@@ -786,3 +806,12 @@ class Feeds(Repository):
         log = self._write()
         reader = _checks.lookup_id(reader_id, "reader_id")
         self._s.feeds.clear(log, reader)
+
+
+def _equal_int(value: object) -> int | None:
+    """The int ``value`` equals (as ``in`` compares), or None: ``2.0`` is 2, ``"2"`` is none."""
+    try:
+        number = int(value)  # type: ignore[call-overload]  # any object: failures are caught
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if number == value else None
