@@ -201,3 +201,23 @@ def test_entities_are_ordered_disjoint_and_slice_back(flavor: Flavor, text: str)
 def test_the_kinds_filter_keeps_a_subsequence(text: str, kinds: set[EntityKind]) -> None:
     every = extract(text)
     assert extract(text, kinds=kinds) == tuple(e for e in every if e.kind in kinds)
+
+
+@given(st.sets(st.sampled_from(list(EntityKind))), st.booleans(), st.booleans())
+def test_kind_set_answers_kinds_whatever_was_asked_before(
+    kinds: set[EntityKind], by_name: bool, first_the_other: bool
+) -> None:
+    # kind_set remembers the frozensets of kinds it has checked; a frozenset
+    # of names equal to one of them must still come back as kinds.
+    from microblog_core.text._extract import kind_set
+
+    names = frozenset(str(kind.value) for kind in kinds)
+    as_kinds = frozenset(kinds)
+    if first_the_other:
+        kind_set(names if by_name else as_kinds)
+        kind_set(as_kinds if by_name else names)
+    answer = kind_set(names if by_name else as_kinds)
+    assert answer == as_kinds
+    assert all(kind.__class__ is EntityKind for kind in answer)
+    with pytest.raises(ValidationError):
+        kind_set(names | {"not a kind"})

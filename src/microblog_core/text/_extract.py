@@ -566,9 +566,22 @@ def kind_set(kinds: Iterable[EntityKind | str]) -> frozenset[EntityKind]:
         ValidationError: ``kinds`` is not a collection, or a name is not an
             :class:`EntityKind`.
     """
-    if kinds.__class__ is frozenset and all(kind.__class__ is EntityKind for kind in kinds):
-        return cast("frozenset[EntityKind]", kinds)
+    if kinds.__class__ is frozenset:
+        # Callers pass the same few constant sets on every call: remember the
+        # ones made of kinds only (at most one per subset of EntityKind). A
+        # set found equal to one is answered with the one remembered.
+        known = _KIND_SETS.get(kinds)
+        if known is not None:
+            return known
+        if all(kind.__class__ is EntityKind for kind in kinds):
+            checked = cast("frozenset[EntityKind]", kinds)
+            _KIND_SETS[checked] = checked
+            return checked
     return frozenset(map(_kind, _checks.iterable(kinds, "kinds", "entity kinds")))
+
+
+_KIND_SETS: dict[frozenset[object], frozenset[EntityKind]] = {}
+"""The frozensets :func:`kind_set` has found to hold kinds only, each by itself."""
 
 
 # --- reply target and validators ---------------------------------------------------

@@ -371,9 +371,14 @@ class Posts(Repository):
         the authors) or each author's one repost of the original is looked up.
         """
         s = self._read()
-        root = _checks.lookup_id(root_id, "root_id")
-        before = _checks.lookup_id(before_id, "before_id")
-        if isinstance(authors, str | bytes) or not isinstance(authors, Collection):
+        # A home page asks once for each repost it meets: ints and a set, checked cheaply.
+        root = root_id if root_id.__class__ is int else _checks.lookup_id(root_id, "root_id")
+        before = (
+            before_id if before_id.__class__ is int else _checks.lookup_id(before_id, "before_id")
+        )
+        if authors.__class__ not in _SETS and (
+            isinstance(authors, str | bytes) or not isinstance(authors, Collection)
+        ):
             _checks.iterable(authors, "authors", "account ids")  # raises, naming the value
         ids = s.reposts.get(root)
         if not ids:
@@ -806,6 +811,9 @@ class Feeds(Repository):
         log = self._write()
         reader = _checks.lookup_id(reader_id, "reader_id")
         self._s.feeds.clear(log, reader)
+
+
+_SETS = (frozenset, set)
 
 
 def _equal_int(value: object) -> int | None:
