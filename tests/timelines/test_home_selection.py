@@ -10,7 +10,7 @@ from unittest.mock import patch
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from microblog_core.ids import PostId
+from microblog_core.ids import AccountId, PostId
 from microblog_core.models import Post
 from microblog_core.rules import DEDUP_WINDOW
 from microblog_core.timelines import FanOutOnRead, select_newest_first, select_oldest_first
@@ -206,3 +206,39 @@ def test_a_memory_home_page_equals_the_definition_and_the_full_look_ahead(
     assert ids(walk(read, limit)) == expected
     with patch("microblog_core.timelines.home._copies_from", return_value=None):
         assert ids(walk(read, limit)) == expected
+
+
+def test_a_widely_reposted_original_costs_a_page_no_look_ahead() -> None:
+    # A followee reposts an original that 70 accounts the viewer does not
+    # follow reposted before: no other copy can be in the viewer's filtered
+    # sequence, so the look-ahead's floor is the repost itself, however many
+    # reposts the original has (the old capability gave up past 64 and read
+    # the whole window). An earlier repost by a followee, or by the viewer,
+    # is a copy that may be there: the floor is the earliest such copy.
+    from microblog_core.timelines.home import _copies_from, home_context
+
+    blog = make_blog("memory", FanOutOnRead())
+    viewer, followee, other, star = (blog.register(f"user{n}").id for n in range(4))
+    crowd = [blog.register(f"crowd{n}").id for n in range(70)]
+    blog.follow(viewer, followee)
+    blog.follow(viewer, other)
+
+    def floor(early: list[AccountId]) -> tuple[int, Post, list[Post]]:
+        original = blog.post(star, "worth sharing").id
+        first = [blog.repost(account, original) for account in early]
+        for account in crowd:
+            blog.repost(account, original)
+        head = blog.repost(followee, original)
+        with blog.unit_of_work(readonly=True) as uow:
+            copies_from = _copies_from(uow, home_context(uow, viewer, blog.now()))
+            assert copies_from is not None
+            return copies_from(head), head, first
+
+    lowest, head, _ = floor([])
+    assert lowest == head.id
+    lowest, _, (by_other,) = floor([other])
+    assert lowest == by_other.id
+    lowest, _, (by_viewer, by_other) = floor([viewer, other])
+    assert lowest == by_viewer.id
+    lowest, _, (by_other, by_viewer) = floor([other, viewer])
+    assert lowest == by_other.id
