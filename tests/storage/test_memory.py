@@ -714,6 +714,27 @@ def test_earliest_repost_by_walks_or_looks_up_to_the_same_answer(
         assert uow.posts.earliest_repost_by(PostId(BASE + 99), PostId(BASE + 99), authors) is None
 
 
+def test_earliest_repost_by_reads_an_iterator_of_authors_once() -> None:
+    # Outside the typed contract (a Collection), but no crash from inside:
+    # the memory store reads any other iterable of ids once.
+    store = seeded(*range(1, 5), posts=1)
+    root = PostId(BASE + 1)
+    with store.unit_of_work() as uow:
+        for n in (2, 3):
+            uow.posts.add(
+                Post.create_repost(
+                    id=PostId(BASE + n),
+                    author_id=AccountId(n),
+                    created_at=T0 + timedelta(seconds=n),
+                    of=RepostRef(root_id=root, root_author_id=AccountId(1)),
+                )
+            )
+        uow.commit()
+    with store.unit_of_work(readonly=True) as uow:
+        authors = iter([AccountId(3), AccountId(2)])
+        assert uow.posts.earliest_repost_by(root, PostId(BASE + 9), authors) == BASE + 2  # type: ignore[arg-type]
+
+
 def test_the_memory_posts_offer_earlier_reposts() -> None:
     with MemoryStore().unit_of_work(readonly=True) as uow:
         assert offers(uow.posts, EarlierReposts)

@@ -379,7 +379,8 @@ class Posts(Repository):
         if authors.__class__ not in _SETS and (
             isinstance(authors, str | bytes) or not isinstance(authors, Collection)
         ):
-            _checks.iterable(authors, "authors", "account ids")  # raises, naming the value
+            # Refused with a line naming the value; any other iterable is read once.
+            authors = cast("tuple[AccountId, ...]", _checks.iterable(authors, "authors", "ids"))
         ids = s.reposts.get(root)
         if not ids:
             return None
